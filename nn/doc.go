@@ -1,0 +1,10 @@
+// Package nn is Convscope's convolutional-network engine: Keras-style layers
+// (Conv2D, MaxPooling2D, Dense, …), a Sequential model that keeps every
+// layer's activations, training with Keras' losses and optimizers, and
+// weights on disk as safetensors. It depends only on gonum and the standard
+// library and never draws.
+//
+// Tensors are float32, batch first, channels last (NHWC), as Keras' default.
+// Matrix products go through gonum's blas32, so a faster float32 GEMM can be
+// installed with blas32.Use.
+package nn

@@ -1,0 +1,70 @@
+package nn
+
+// Param is one trainable weight tensor of a layer together with its gradient.
+//
+// Shapes follow Keras' layouts: a Conv2D kernel is (kh, kw, cin, cout), a Dense
+// kernel is (in, out), biases are (out,).
+type Param struct {
+	// Name is the full tensor name "<layer>/<weight>", e.g. "conv2d_1/kernel".
+	// The layer sets the weight part; Sequential prefixes the layer name.
+	Name  string
+	Shape []int
+	Value []float32
+	// Grad holds dLoss/dValue after Sequential.Backward.
+	Grad []float32
+}
+
+// newParam allocates a zeroed parameter and its gradient.
+func newParam(name string, shape ...int) *Param {
+	n := shapeSize(shape)
+	return &Param{Name: name, Shape: append([]int(nil), shape...), Value: make([]float32, n), Grad: make([]float32, n)}
+}
+
+// Layer is one step of a Sequential model. Shapes passed to Build exclude the
+// batch dimension; tensors passed to Forward and Backward include it.
+//
+// The contract, which Sequential relies on:
+//   - Build is called once, before anything else, with the per-sample input
+//     shape. It validates it (returning an error that says "expected …,
+//     received …"), allocates parameters and returns the per-sample output shape.
+//   - Forward writes the layer's output for the batch x into y, which has the
+//     output shape with the same batch size. training enables training-only
+//     behaviour (Dropout). Forward must not allocate once it has seen a batch
+//     size (scratch space is sized on first use and reused).
+//   - Backward is called after a Forward with training=true on the same x and y.
+//     Given dy = dLoss/dy it overwrites every Param.Grad with dLoss/dParam for
+//     the batch and, when dx is non-nil, writes dLoss/dx into dx.
+//   - Wrong tensor shapes at Forward/Backward are programmer errors and panic.
+type Layer interface {
+	// Name is the unique Keras-style name, e.g. "conv2d_1". It is empty
+	// until set by SetName (Sequential names unnamed layers automatically).
+	Name() string
+	SetName(name string)
+	// Kind is the Keras class name, e.g. "Conv2D" or "MaxPooling2D".
+	Kind() string
+	Build(inputShape []int) (outputShape []int, err error)
+	// Params returns the trainable parameters in Keras order (kernel, bias);
+	// nil for layers without weights.
+	Params() []*Param
+	Forward(y, x *Tensor, training bool)
+	Backward(dx, dy, x, y *Tensor)
+	// Config returns the layer's architecture description (see arch.go).
+	Config() LayerConfig
+}
+
+// Initializer is implemented by layers whose weights need a seeded
+// initialisation (Keras: glorot_uniform kernels, zero biases).
+type Initializer interface {
+	// Init draws fresh weights from rng.
+	Init(rng Rand)
+}
+
+// Seeder is implemented by layers with their own randomness (Dropout).
+type Seeder interface {
+	Seed(seed int64)
+}
+
+// Rand is the subset of *math/rand.Rand the layers need.
+type Rand interface {
+	Float64() float64
+}

@@ -1,0 +1,227 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"unicode"
+)
+
+// Sequential is a linear stack of layers, as keras.Sequential. It owns one
+// output buffer per layer (and one gradient buffer per layer for training), so
+// every layer's activation is available after a forward pass at no extra cost.
+//
+// A Sequential is not safe for concurrent use; give each goroutine its own
+// copy (see CopyWeightsFrom).
+type Sequential struct {
+	name   string
+	input  []int // per-sample input shape, e.g. (150, 150, 3)
+	layers []Layer
+	shapes [][]int // per-sample output shape of each layer
+	params []*Param
+
+	batch int       // batch size the buffers below are sized for
+	outs  []*Tensor // outs[i] is layers[i]'s output
+	grads []*Tensor // grads[i] is dLoss/d(outs[i]), allocated on first Backward
+	x     *Tensor   // last input passed to Forward
+}
+
+// NewSequential builds a model for per-sample inputs of shape input. Layers
+// without a name get Keras' automatic one (conv2d_1, max_pooling2d_1, …,
+// dense_2), shapes are checked eagerly, and weights are initialised with
+// seed 0 (call Init to choose another seed).
+func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
+	if len(input) == 0 {
+		return nil, fmt.Errorf("nn: input shape must not be empty")
+	}
+	for _, d := range input {
+		if d <= 0 {
+			return nil, fmt.Errorf("nn: input shape %s has a non-positive dimension", shapeString(input))
+		}
+	}
+	m := &Sequential{name: "sequential_1", input: append([]int(nil), input...), layers: layers}
+	counts := map[string]int{}
+	used := map[string]bool{}
+	for _, l := range layers {
+		if l.Name() != "" {
+			used[l.Name()] = true
+		}
+	}
+	shape := m.input
+	for i, l := range layers {
+		if l.Name() == "" {
+			base := snakeCase(l.Kind())
+			for {
+				counts[base]++
+				name := fmt.Sprintf("%s_%d", base, counts[base])
+				if !used[name] {
+					l.SetName(name)
+					used[name] = true
+					break
+				}
+			}
+		}
+		out, err := l.Build(shape)
+		if err != nil {
+			return nil, fmt.Errorf("nn: layer %d (%s, %s): %w", i+1, l.Name(), l.Kind(), err)
+		}
+		m.shapes = append(m.shapes, out)
+		for _, p := range l.Params() {
+			if !strings.Contains(p.Name, "/") {
+				p.Name = l.Name() + "/" + p.Name
+			}
+			m.params = append(m.params, p)
+		}
+		shape = out
+	}
+	if len(used) != len(layers) {
+		return nil, fmt.Errorf("nn: layer names must be unique")
+	}
+	m.Init(0)
+	return m, nil
+}
+
+// snakeCase turns a Keras class name into its automatic-name prefix, as
+// Keras does: "MaxPooling2D" → "max_pooling2d", "Conv2D" → "conv2d".
+func snakeCase(kind string) string {
+	var b strings.Builder
+	r := []rune(kind)
+	for i, c := range r {
+		if unicode.IsUpper(c) && i > 0 && (unicode.IsLower(r[i-1]) || (i+1 < len(r) && unicode.IsLower(r[i+1]) && !unicode.IsDigit(r[i-1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	return b.String()
+}
+
+// Name is the model's name ("sequential_1").
+func (m *Sequential) Name() string { return m.name }
+
+// Layers returns the layers in order.
+func (m *Sequential) Layers() []Layer { return m.layers }
+
+// InputShape returns the per-sample input shape.
+func (m *Sequential) InputShape() []int { return m.input }
+
+// OutputShape returns the per-sample output shape of the whole model.
+func (m *Sequential) OutputShape() []int { return m.shapes[len(m.shapes)-1] }
+
+// LayerOutputShape returns the per-sample output shape of layer i.
+func (m *Sequential) LayerOutputShape(i int) []int { return m.shapes[i] }
+
+// Params returns every trainable parameter in layer order, named
+// "<layer>/kernel" and "<layer>/bias".
+func (m *Sequential) Params() []*Param { return m.params }
+
+// CountParams returns the total number of trainable values.
+func (m *Sequential) CountParams() int {
+	n := 0
+	for _, p := range m.params {
+		n += len(p.Value)
+	}
+	return n
+}
+
+// Init draws fresh weights with the given seed: Glorot-uniform kernels and
+// zero biases (Keras' defaults). The same seed gives the same weights.
+func (m *Sequential) Init(seed int64) {
+	rng := rand.New(rand.NewSource(seed))
+	for i, l := range m.layers {
+		if in, ok := l.(Initializer); ok {
+			in.Init(rng)
+		}
+		if s, ok := l.(Seeder); ok {
+			s.Seed(seed + int64(i) + 1)
+		}
+	}
+}
+
+// CopyWeightsFrom copies every parameter value from src, which must have the
+// same architecture. Use it to snapshot a model that is training on another
+// goroutine (call it from that goroutine, e.g. in a batch callback).
+func (m *Sequential) CopyWeightsFrom(src *Sequential) error {
+	if len(src.params) != len(m.params) {
+		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(m.params), len(src.params))
+	}
+	for i, p := range m.params {
+		q := src.params[i]
+		if !equalShapes(p.Shape, q.Shape) {
+			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
+		}
+		copy(p.Value, q.Value)
+	}
+	return nil
+}
+
+// ensureBatch sizes the activation buffers for batch size n.
+func (m *Sequential) ensureBatch(n int) {
+	if m.batch == n && m.outs != nil {
+		return
+	}
+	m.batch = n
+	m.outs = make([]*Tensor, len(m.layers))
+	for i, s := range m.shapes {
+		m.outs[i] = NewTensor(append([]int{n}, s...)...)
+	}
+	m.grads = nil
+}
+
+// Forward runs the batch x (shape (n, input...)) through every layer and
+// returns the last layer's output. The returned tensor, like every layer's
+// output (see Outputs), belongs to the model and is overwritten by the next
+// call. training enables Dropout. It panics if x has the wrong shape.
+func (m *Sequential) Forward(x *Tensor, training bool) *Tensor {
+	if len(x.Shape) != len(m.input)+1 || !equalShapes(x.Shape[1:], m.input) {
+		panic(fmt.Sprintf("nn: Forward: expected input shape (n, %s), received %s", strings.Trim(shapeString(m.input), "(),"), shapeString(x.Shape)))
+	}
+	m.ensureBatch(x.Shape[0])
+	m.x = x
+	in := x
+	for i, l := range m.layers {
+		l.Forward(m.outs[i], in, training)
+		in = m.outs[i]
+	}
+	return in
+}
+
+// Outputs returns every layer's output from the last Forward, in layer order
+// (the tutorial's multi-output "activation model"). The tensors belong to the
+// model; Clone them to keep them past the next call.
+func (m *Sequential) Outputs() []*Tensor { return m.outs }
+
+// Activations runs x in inference mode and returns every layer's output
+// (Keras: Model(inputs, [l.output for l in layers]).predict(x)), in one pass.
+func (m *Sequential) Activations(x *Tensor) []*Tensor {
+	m.Forward(x, false)
+	return m.outs
+}
+
+// Predict runs x in inference mode and returns the model's output.
+func (m *Sequential) Predict(x *Tensor) *Tensor { return m.Forward(x, false) }
+
+// Backward back-propagates dy = dLoss/d(output) through the model after a
+// Forward(x, true) and leaves dLoss/dParam in every Param.Grad.
+func (m *Sequential) Backward(dy *Tensor) {
+	last := len(m.layers) - 1
+	if !equalShapes(dy.Shape, m.outs[last].Shape) {
+		panic(fmt.Sprintf("nn: Backward: expected gradient shape %s, received %s", shapeString(m.outs[last].Shape), shapeString(dy.Shape)))
+	}
+	if m.grads == nil {
+		m.grads = make([]*Tensor, len(m.layers))
+		for i := 0; i < last; i++ {
+			m.grads[i] = NewTensor(m.outs[i].Shape...)
+		}
+	}
+	g := dy
+	for i := last; i >= 0; i-- {
+		in := m.x
+		var dx *Tensor
+		if i > 0 {
+			in = m.outs[i-1]
+			dx = m.grads[i-1]
+		}
+		m.layers[i].Backward(dx, g, in, m.outs[i])
+		g = dx
+	}
+}
