@@ -1,0 +1,179 @@
+// Package cli is Convscope's headless command line: the subcommands that
+// run in a terminal when the binary is started with one (summary, train,
+// predict, activations, dataset, version). It never imports Fyne, so it
+// works on a machine without a display.
+//
+// Exit codes: 0 on success, 1 for a runtime error (one line on stderr), 2
+// for a usage error (the message and the command's usage on stderr) and 130
+// when training is interrupted (Ctrl+C) after saving the model.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Exit codes returned by Main.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130 // 128 + SIGINT, as shells report it
+)
+
+// env is what a command runs with: the context (cancelled on Ctrl+C) and the
+// three standard streams.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string // one line for the top-level help
+	run     func(e *env, args []string) error
+}
+
+// commands returns the subcommands in the order the help lists them.
+func commands() []*command {
+	return []*command{
+		{"summary", "print the model's Keras summary table", runSummary},
+		{"train", "train a model on a folder of class subfolders", runTrain},
+		{"predict", "classify images with a trained model", runPredict},
+		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
+		{"dataset", "write the built-in generated dataset as class folders", runDataset},
+		{"version", "print the version", runVersion},
+		{"help", "show help for a command", runHelp},
+	}
+}
+
+// lookup returns the subcommand called name, or nil.
+func lookup(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// IsCommand reports whether args (os.Args[1:]) ask for the command line
+// rather than the window: args[0] is a known subcommand or one of -h, -help,
+// --help, -version, --version. Anything else (no arguments, or an image
+// path) is the window's business.
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "-version", "--version":
+		return true
+	}
+	return lookup(args[0]) != nil
+}
+
+// Main runs the command line with args (os.Args[1:]) and returns the exit
+// code. ctx should be cancelled on SIGINT/SIGTERM: training then stops after
+// the current batch and saves what it has.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage())
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, mainUsage())
+		return ExitOK
+	case "-version", "--version":
+		args = []string{"version"}
+	}
+	c := lookup(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "convscope: unknown command %q\n\n%s", args[0], mainUsage())
+		return ExitUsage
+	}
+	return e.exit(c.name, c.run(e, args[1:]))
+}
+
+// exit turns a command's error into an exit code, printing what the user
+// needs on the right stream.
+func (e *env) exit(name string, err error) int {
+	var ue *usageError
+	var ie *interruptedError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errHelp):
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "convscope %s: %s\n", name, ue.msg)
+		if ue.usage != "" {
+			fmt.Fprintf(e.stderr, "\n%s", ue.usage)
+		} else {
+			fmt.Fprintf(e.stderr, "Run 'convscope %s --help' for usage.\n", name)
+		}
+		return ExitUsage
+	case errors.As(err, &ie):
+		fmt.Fprintf(e.stderr, "convscope %s: %s\n", name, oneLine(ie.Error()))
+		return ExitInterrupted
+	}
+	fmt.Fprintf(e.stderr, "convscope %s: %s\n", name, oneLine(err.Error()))
+	return ExitError
+}
+
+// oneLine joins a multi-line message into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// mainUsage is the top-level help.
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString("Convscope shows what a convolutional network sees.\n\n")
+	b.WriteString("Usage:\n")
+	b.WriteString("  convscope                 open the window\n")
+	b.WriteString("  convscope IMAGE           open the window with IMAGE\n")
+	b.WriteString("  convscope COMMAND [flags] run in the terminal\n\n")
+	b.WriteString("Commands:\n")
+	cs := commands()
+	w := 0
+	for _, c := range cs {
+		w = max(w, len(c.name))
+	}
+	for _, c := range cs {
+		fmt.Fprintf(&b, "  %-*s  %s\n", w, c.name, c.summary)
+	}
+	b.WriteString("\nRun 'convscope COMMAND --help' for a command's flags.\n")
+	b.WriteString("Exit status: 0 success, 1 error, 2 wrong usage, 130 training interrupted (model saved).\n")
+	return b.String()
+}
+
+// runHelp prints the top-level help or a command's usage.
+func runHelp(e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stdout, mainUsage())
+		return nil
+	}
+	if args[0] == "help" {
+		fmt.Fprint(e.stdout, "Usage: convscope help [COMMAND]\n\nShows the list of commands, or COMMAND's flags.\n")
+		return nil
+	}
+	c := lookup(args[0])
+	if c == nil {
+		names := make([]string, 0)
+		for _, c := range commands() {
+			names = append(names, c.name)
+		}
+		sort.Strings(names)
+		return usagef("", "unknown command %q (commands: %s)", args[0], strings.Join(names, ", "))
+	}
+	return c.run(e, []string{"--help"})
+}

@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+)
+
+// Metric is one named value shown after a progress bar, e.g. loss: 0.5210.
+type Metric struct {
+	Name  string
+	Value float64
+}
+
+// Progbar draws Keras' training progress bar (keras.utils.Progbar, verbose=1):
+//
+//	 37/100 [==========>...................] - ETA: 8s - loss: 0.6920 - acc: 0.5200
+//	100/100 [==============================] - 12s 120ms/step - loss: 0.5210 - acc: 0.7400
+//
+// On a terminal (Dynamic) the bar is redrawn in place with "\r" at most
+// every Interval; otherwise only the finished line is written, so a log
+// file gets one line per epoch.
+type Progbar struct {
+	w        io.Writer
+	target   int
+	dynamic  bool
+	start    time.Time
+	last     time.Time
+	width    int // characters written on the current line
+	finished bool
+
+	// Width is the bar's width in characters (Keras: 30).
+	Width int
+	// Interval is the least time between two redraws on a terminal
+	// (Keras: 0.05 s).
+	Interval time.Duration
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// NewProgbar returns a bar for target steps writing to w. dynamic selects
+// in-place redrawing (use isTerminal(w)).
+func NewProgbar(w io.Writer, target int, dynamic bool) *Progbar {
+	return &Progbar{w: w, target: target, dynamic: dynamic, Width: 30, Interval: 50 * time.Millisecond, Now: time.Now}
+}
+
+// Start records the starting time; Update calls it if it was not called.
+func (p *Progbar) Start() {
+	p.start = p.Now()
+}
+
+// Update shows that current of the target steps are done, with the metrics'
+// running values. The line is finished (with "\n") when current reaches the
+// target; Finish ends it early.
+func (p *Progbar) Update(current int, metrics []Metric) {
+	if p.finished {
+		return
+	}
+	if p.start.IsZero() {
+		p.Start()
+	}
+	now := p.Now()
+	done := current >= p.target
+	if !done && (!p.dynamic || (!p.last.IsZero() && now.Sub(p.last) < p.Interval)) {
+		return
+	}
+	p.last = now
+	p.draw(current, metrics, now, done)
+}
+
+// Finish ends the line at current steps (after an interruption, say),
+// showing the elapsed time and per-step time as a completed bar does.
+func (p *Progbar) Finish(current int, metrics []Metric) {
+	if p.finished {
+		return
+	}
+	if p.start.IsZero() {
+		p.Start()
+	}
+	p.draw(current, metrics, p.Now(), true)
+}
+
+// draw writes the bar. final adds the elapsed and per-step times and ends
+// the line.
+func (p *Progbar) draw(current int, metrics []Metric, now time.Time, final bool) {
+	line := p.Line(current, metrics, now.Sub(p.start), final)
+	var b strings.Builder
+	if p.dynamic {
+		b.WriteByte('\r')
+	}
+	b.WriteString(line)
+	if p.dynamic && len(line) < p.width {
+		b.WriteString(strings.Repeat(" ", p.width-len(line)))
+	}
+	p.width = len(line)
+	if final {
+		b.WriteByte('\n')
+		p.finished = true
+	}
+	io.WriteString(p.w, b.String())
+}
+
+// Line formats the bar for current steps after elapsed time, as Keras does.
+// final selects the "- 12s 120ms/step" form instead of the ETA.
+func (p *Progbar) Line(current int, metrics []Metric, elapsed time.Duration, final bool) string {
+	var b strings.Builder
+	digits := len(fmt.Sprint(p.target))
+	fmt.Fprintf(&b, "%*d/%d [", digits, current, p.target)
+	filled := 0
+	if p.target > 0 {
+		filled = min(p.Width, int(float64(p.Width)*float64(current)/float64(p.target)))
+	}
+	if filled > 0 {
+		b.WriteString(strings.Repeat("=", filled-1))
+		if current < p.target {
+			b.WriteByte('>')
+		} else {
+			b.WriteByte('=')
+		}
+	}
+	b.WriteString(strings.Repeat(".", p.Width-filled))
+	b.WriteByte(']')
+	perStep := 0.0
+	if current > 0 {
+		perStep = elapsed.Seconds() / float64(current)
+	}
+	if final {
+		fmt.Fprintf(&b, " - %.0fs %s", elapsed.Seconds(), formatPerStep(perStep))
+	} else {
+		fmt.Fprintf(&b, " - ETA: %s", formatETA(perStep*float64(p.target-current)))
+	}
+	for _, m := range metrics {
+		fmt.Fprintf(&b, " - %s: %s", m.Name, formatMetric(m.Value))
+	}
+	return b.String()
+}
+
+// formatPerStep writes the time per step as Keras does: "2s/step",
+// "120ms/step" or "850us/step".
+func formatPerStep(s float64) string {
+	switch {
+	case s >= 1:
+		return fmt.Sprintf("%.0fs/step", s)
+	case s >= 1e-3:
+		return fmt.Sprintf("%.0fms/step", s*1e3)
+	}
+	return fmt.Sprintf("%.0fus/step", s*1e6)
+}
+
+// formatETA writes the remaining time as Keras does: "8s", "2:05" or
+// "1:02:05".
+func formatETA(s float64) string {
+	t := int(s)
+	switch {
+	case s > 3600:
+		return fmt.Sprintf("%d:%02d:%02d", t/3600, t%3600/60, t%60)
+	case s > 60:
+		return fmt.Sprintf("%d:%02d", t/60, t%60)
+	}
+	return fmt.Sprintf("%ds", t)
+}
+
+// formatMetric writes a metric as Keras does: four decimals, or scientific
+// notation for magnitudes of 1e-3 and below.
+func formatMetric(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan" // as Python prints it
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	if math.Abs(v) > 1e-3 {
+		return fmt.Sprintf("%.4f", v)
+	}
+	return fmt.Sprintf("%.4e", v)
+}
+
+// isTerminal reports whether w is a terminal (a character device), where
+// progress bars are redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,11 @@
+package cli
+
+import "errors"
+
+var errTODO = errors.New("not implemented yet")
+
+func runSummary(e *env, args []string) error     { return errTODO }
+func runTrain(e *env, args []string) error       { return errTODO }
+func runPredict(e *env, args []string) error     { return errTODO }
+func runActivations(e *env, args []string) error { return errTODO }
+func runDataset(e *env, args []string) error     { return errTODO }
