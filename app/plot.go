@@ -1,0 +1,324 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/convscope/convscope/internal/workbench"
+)
+
+// plotPalette holds the series colours (matplotlib's tab:blue and
+// tab:orange: training and validation).
+var plotPalette = []color.NRGBA{{0x1f, 0x77, 0xb4, 0xff}, {0xff, 0x7f, 0x0e, 0xff}}
+
+// Plot is a line chart of training curves: axes with ticks, a legend and a
+// value readout under the mouse. It draws with canvas lines and texts, so
+// it follows the theme and stays crisp at any scale.
+type Plot struct {
+	widget.BaseWidget
+
+	mu     sync.Mutex
+	chart  workbench.Chart
+	hoverX float32 // mouse x in widget coordinates, <0 when outside
+}
+
+// NewPlot returns an empty plot.
+func NewPlot() *Plot {
+	p := &Plot{hoverX: -1}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// SetChart replaces the data and redraws. Call it on the Fyne goroutine.
+func (p *Plot) SetChart(c workbench.Chart) {
+	p.mu.Lock()
+	p.chart = c
+	p.mu.Unlock()
+	p.Refresh()
+}
+
+// Chart returns the data on display.
+func (p *Plot) Chart() workbench.Chart {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.chart
+}
+
+// Points returns the total number of points on display.
+func (p *Plot) Points() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.chart.Series {
+		n += len(s.Points)
+	}
+	return n
+}
+
+// MouseIn shows the readout.
+func (p *Plot) MouseIn(e *desktop.MouseEvent) { p.MouseMoved(e) }
+
+// MouseMoved moves the readout.
+func (p *Plot) MouseMoved(e *desktop.MouseEvent) {
+	p.mu.Lock()
+	p.hoverX = e.Position.X
+	p.mu.Unlock()
+	p.Refresh()
+}
+
+// MouseOut hides the readout.
+func (p *Plot) MouseOut() {
+	p.mu.Lock()
+	p.hoverX = -1
+	p.mu.Unlock()
+	p.Refresh()
+}
+
+// MinSize keeps room for the axes and a readable curve.
+func (p *Plot) MinSize() fyne.Size { return fyne.NewSize(240, 160) }
+
+// CreateRenderer implements fyne.Widget.
+func (p *Plot) CreateRenderer() fyne.WidgetRenderer {
+	r := &plotRenderer{p: p}
+	r.build(p.Size())
+	return r
+}
+
+// Readout returns the text shown for the mouse at widget x (empty if none).
+func (p *Plot) Readout(x float32) string {
+	p.mu.Lock()
+	c := p.chart
+	p.mu.Unlock()
+	g := newPlotGeom(c, p.Size())
+	if !g.ok || x < g.left || x > g.right {
+		return ""
+	}
+	return g.readout(c, g.dataX(x))
+}
+
+type plotRenderer struct {
+	p       *Plot
+	objects []fyne.CanvasObject
+}
+
+func (r *plotRenderer) Layout(size fyne.Size)        { r.build(size) }
+func (r *plotRenderer) MinSize() fyne.Size           { return r.p.MinSize() }
+func (r *plotRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *plotRenderer) Destroy()                     {}
+func (r *plotRenderer) Refresh() {
+	r.build(r.p.Size())
+	canvas.Refresh(r.p)
+}
+
+// plotGeom maps data to widget coordinates.
+type plotGeom struct {
+	ok                       bool
+	left, right, top, bottom float32
+	xmin, xmax, ymin, ymax   float64
+	xt, yt                   []float64
+	ystep                    float64
+}
+
+const (
+	plotTitleH = 22
+	plotLegH   = 20
+)
+
+func newPlotGeom(c workbench.Chart, size fyne.Size) plotGeom {
+	var g plotGeom
+	xmin, xmax, ymin, ymax, ok := c.Bounds()
+	g.ok = ok
+	if !ok {
+		xmin, xmax, ymin, ymax = 0, 1, 0, 1
+	}
+	xmin = math.Min(xmin, 0)
+	nx := max(2, int(size.Width/90))
+	ny := max(2, int(size.Height/50))
+	g.xt, _ = workbench.NiceTicks(xmin, xmax, nx)
+	g.yt, g.ystep = workbench.NiceTicks(ymin, ymax, ny)
+	g.xmin, g.xmax = g.xt[0], g.xt[len(g.xt)-1]
+	g.ymin, g.ymax = g.yt[0], g.yt[len(g.yt)-1]
+	g.left = 56
+	g.right = size.Width - 12
+	g.top = plotTitleH + plotLegH
+	g.bottom = size.Height - 34
+	if g.right <= g.left+10 || g.bottom <= g.top+10 {
+		g.ok = false
+	}
+	return g
+}
+
+func (g plotGeom) px(x float64) float32 {
+	return g.left + float32((x-g.xmin)/(g.xmax-g.xmin))*(g.right-g.left)
+}
+
+func (g plotGeom) py(y float64) float32 {
+	return g.bottom - float32((y-g.ymin)/(g.ymax-g.ymin))*(g.bottom-g.top)
+}
+
+func (g plotGeom) dataX(x float32) float64 {
+	return g.xmin + float64((x-g.left)/(g.right-g.left))*(g.xmax-g.xmin)
+}
+
+// readout describes every series' nearest point to data x.
+func (g plotGeom) readout(c workbench.Chart, x float64) string {
+	s := ""
+	for k, i := range c.Nearest(x) {
+		if i < 0 {
+			continue
+		}
+		pt := c.Series[k].Points[i]
+		if s != "" {
+			s += "   "
+		}
+		s += fmt.Sprintf("%s %s @ %s", c.Series[k].Name, fmtTick(pt.Y, g.ystep/100), strconv.FormatFloat(pt.X, 'f', 2, 64))
+	}
+	return s
+}
+
+func fmtTick(v, step float64) string {
+	d := 0
+	if step > 0 && step < 1 {
+		d = int(math.Ceil(-math.Log10(step) - 1e-9))
+	}
+	return strconv.FormatFloat(v, 'f', min(d, 6), 64)
+}
+
+func (r *plotRenderer) build(size fyne.Size) {
+	r.p.mu.Lock()
+	c := r.p.chart
+	hover := r.p.hoverX
+	r.p.mu.Unlock()
+
+	fg := theme.Color(theme.ColorNameForeground)
+	grid := theme.Color(theme.ColorNameSeparator)
+	ts := theme.CaptionTextSize()
+	var objs []fyne.CanvasObject
+	text := func(s string, x, y float32, align fyne.TextAlign, col color.Color, bold bool) *canvas.Text {
+		t := canvas.NewText(s, col)
+		t.TextSize = ts
+		t.TextStyle.Bold = bold
+		ms := t.MinSize()
+		t.Resize(ms)
+		switch align {
+		case fyne.TextAlignCenter:
+			x -= ms.Width / 2
+		case fyne.TextAlignTrailing:
+			x -= ms.Width
+		}
+		t.Move(fyne.NewPos(x, y-ms.Height/2))
+		objs = append(objs, t)
+		return t
+	}
+	line := func(x1, y1, x2, y2 float32, col color.Color, w float32) {
+		l := canvas.NewLine(col)
+		l.StrokeWidth = w
+		l.Position1 = fyne.NewPos(x1, y1)
+		l.Position2 = fyne.NewPos(x2, y2)
+		objs = append(objs, l)
+	}
+
+	g := newPlotGeom(c, size)
+	text(c.Title, size.Width/2, plotTitleH/2, fyne.TextAlignCenter, fg, true)
+	if size.Width < 20 || size.Height < 20 {
+		r.objects = objs
+		return
+	}
+	if g.right > g.left+10 && g.bottom > g.top+10 {
+		for _, y := range g.yt {
+			py := g.py(y)
+			line(g.left, py, g.right, py, grid, 1)
+			text(fmtTick(y, g.ystep), g.left-6, py, fyne.TextAlignTrailing, fg, false)
+		}
+		_, xstep := workbench.NiceTicks(g.xmin, g.xmax, len(g.xt))
+		for _, x := range g.xt {
+			px := g.px(x)
+			line(px, g.bottom, px, g.bottom+4, fg, 1)
+			text(fmtTick(x, xstep), px, g.bottom+12, fyne.TextAlignCenter, fg, false)
+		}
+		text(c.XLabel, (g.left+g.right)/2, g.bottom+26, fyne.TextAlignCenter, fg, false)
+		line(g.left, g.top, g.left, g.bottom, fg, 1)
+		line(g.left, g.bottom, g.right, g.bottom, fg, 1)
+	}
+	if !g.ok {
+		if len(c.Series) == 0 {
+			text("no data yet", size.Width/2, size.Height/2, fyne.TextAlignCenter, grid, false)
+		}
+		r.objects = objs
+		return
+	}
+	// Series: batch curves first (thin, translucent), epoch points on top.
+	for pass := 0; pass < 2; pass++ {
+		for _, s := range c.Series {
+			if s.Markers != (pass == 1) {
+				continue
+			}
+			col := plotPalette[s.Color%len(plotPalette)]
+			w := float32(2)
+			if !s.Markers {
+				col.A = 0x90
+				w = 1.2
+			}
+			for i := 1; i < len(s.Points); i++ {
+				a, b := s.Points[i-1], s.Points[i]
+				if !finitePt(a) || !finitePt(b) {
+					continue
+				}
+				line(g.px(a.X), g.py(a.Y), g.px(b.X), g.py(b.Y), col, w)
+			}
+			if s.Markers {
+				for _, pt := range s.Points {
+					if !finitePt(pt) {
+						continue
+					}
+					d := canvas.NewCircle(col)
+					d.Resize(fyne.NewSize(7, 7))
+					d.Move(fyne.NewPos(g.px(pt.X)-3.5, g.py(pt.Y)-3.5))
+					objs = append(objs, d)
+				}
+			}
+		}
+	}
+	// Legend.
+	x := g.left
+	ly := float32(plotTitleH + plotLegH/2)
+	for _, s := range c.Series {
+		col := plotPalette[s.Color%len(plotPalette)]
+		if !s.Markers {
+			col.A = 0x90
+		}
+		line(x, ly, x+16, ly, col, 2)
+		t := text(s.Name, x+20, ly, fyne.TextAlignLeading, fg, false)
+		x += 20 + t.MinSize().Width + 12
+	}
+	// Readout.
+	if hover >= g.left && hover <= g.right {
+		line(hover, g.top, hover, g.bottom, grid, 1)
+		s := g.readout(c, g.dataX(hover))
+		bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+		t := canvas.NewText(s, fg)
+		t.TextSize = ts
+		ms := t.MinSize()
+		bx := min(hover+8, size.Width-ms.Width-4)
+		bx = max(bx, 0)
+		bg.Resize(fyne.NewSize(ms.Width+6, ms.Height+2))
+		bg.Move(fyne.NewPos(bx-3, g.top+2))
+		t.Resize(ms)
+		t.Move(fyne.NewPos(bx, g.top+3))
+		objs = append(objs, bg, t)
+	}
+	r.objects = objs
+}
+
+func finitePt(p workbench.Point) bool {
+	return !math.IsNaN(p.X) && !math.IsInf(p.X, 0) && !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0)
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts a Convscope binary under Xvfb, waits for its window, takes a
+# screenshot and fails unless the window exists and the picture is not blank.
+#   scripts/window-check.sh BINARY SHOT.png [ARGS...]
+set -euo pipefail
+bin=$1 shot=$2; shift 2
+display=":$((90 + RANDOM % 100))"
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xpid=$!
+apid=""
+cleanup() { [[ -n "$apid" ]] && kill "$apid" 2>/dev/null; kill "$xpid" 2>/dev/null; true; }
+trap cleanup EXIT
+sleep 1
+LANG=en_US.UTF-8 DISPLAY=$display "$bin" "$@" >/tmp/convscope-window.log 2>&1 &
+apid=$!
+if ! DISPLAY=$display timeout 60 xdotool search --sync --name '^Convscope' >/dev/null; then
+  echo "window check: no Convscope window appeared within 60 s; app log:"; cat /tmp/convscope-window.log; exit 1
+fi
+sleep "${SETTLE:-6}"
+if ! kill -0 "$apid" 2>/dev/null; then
+  echo "window check: the app exited; app log:"; cat /tmp/convscope-window.log; exit 1
+fi
+DISPLAY=$display import -window root "$shot"
+sd=$(convert "$shot" -colorspace gray -format '%[fx:standard_deviation]' info:)
+colors=$(convert "$shot" -format '%k' info:)
+echo "window check: window found; screenshot $shot, grey std-dev $sd, $colors colours"
+if awk "BEGIN{exit !($sd < 0.02 || $colors < 16)}"; then
+  echo "window check: the screenshot looks blank"; exit 1
+fi
