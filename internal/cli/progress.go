@@ -20,16 +20,16 @@ type Metric struct {
 //	 37/100 [==========>...................] - ETA: 8s - loss: 0.6920 - acc: 0.5200
 //	100/100 [==============================] - 12s 120ms/step - loss: 0.5210 - acc: 0.7400
 //
-// On a terminal (Dynamic) the bar is redrawn in place with "\r" at most
-// every Interval; otherwise only the finished line is written, so a log
-// file gets one line per epoch.
+// On a terminal (dynamic) Update redraws the bar in place with "\r", at
+// most every Interval; otherwise only Finish writes, so a log file gets one
+// line per epoch. The caller passes the elapsed time, so that pauses and
+// the time before the first step can be left out.
 type Progbar struct {
 	w        io.Writer
 	target   int
 	dynamic  bool
-	start    time.Time
-	last     time.Time
-	width    int // characters written on the current line
+	last     time.Time // time of the last redraw
+	width    int       // characters written on the current line
 	finished bool
 
 	// Width is the bar's width in characters (Keras: 30).
@@ -37,7 +37,7 @@ type Progbar struct {
 	// Interval is the least time between two redraws on a terminal
 	// (Keras: 0.05 s).
 	Interval time.Duration
-	// Now returns the current time; tests replace it.
+	// Now returns the current time, for throttling; tests replace it.
 	Now func() time.Time
 }
 
@@ -47,53 +47,42 @@ func NewProgbar(w io.Writer, target int, dynamic bool) *Progbar {
 	return &Progbar{w: w, target: target, dynamic: dynamic, Width: 30, Interval: 50 * time.Millisecond, Now: time.Now}
 }
 
-// Start records the starting time; Update calls it if it was not called.
-func (p *Progbar) Start() {
-	p.start = p.Now()
-}
-
-// Update shows that current of the target steps are done, with the metrics'
-// running values. The line is finished (with "\n") when current reaches the
-// target; Finish ends it early.
-func (p *Progbar) Update(current int, metrics []Metric) {
-	if p.finished {
+// Update shows, on a terminal, that current of the target steps are done
+// after elapsed time, with the metrics' running values. It redraws at most
+// every Interval, except that the first and the last step are always drawn.
+func (p *Progbar) Update(current int, metrics []Metric, elapsed time.Duration) {
+	if p.finished || !p.dynamic {
 		return
 	}
-	if p.start.IsZero() {
-		p.Start()
-	}
 	now := p.Now()
-	done := current >= p.target
-	if !done && (!p.dynamic || (!p.last.IsZero() && now.Sub(p.last) < p.Interval)) {
+	if current < p.target && !p.last.IsZero() && now.Sub(p.last) < p.Interval {
 		return
 	}
 	p.last = now
-	p.draw(current, metrics, now, done)
+	p.draw(p.Line(current, metrics, elapsed, false), false)
 }
 
-// Finish ends the line at current steps (after an interruption, say),
-// showing the elapsed time and per-step time as a completed bar does.
-func (p *Progbar) Finish(current int, metrics []Metric) {
+// Finish writes the completed line for current steps after elapsed time
+// (elapsed and per-step time instead of the ETA) and ends it. Later calls
+// do nothing.
+func (p *Progbar) Finish(current int, metrics []Metric, elapsed time.Duration) {
 	if p.finished {
 		return
 	}
-	if p.start.IsZero() {
-		p.Start()
-	}
-	p.draw(current, metrics, p.Now(), true)
+	p.draw(p.Line(current, metrics, elapsed, true), true)
 }
 
-// draw writes the bar. final adds the elapsed and per-step times and ends
-// the line.
-func (p *Progbar) draw(current int, metrics []Metric, now time.Time, final bool) {
-	line := p.Line(current, metrics, now.Sub(p.start), final)
+// draw writes line, over the previous one on a terminal.
+func (p *Progbar) draw(line string, final bool) {
 	var b strings.Builder
 	if p.dynamic {
 		b.WriteByte('\r')
-	}
-	b.WriteString(line)
-	if p.dynamic && len(line) < p.width {
-		b.WriteString(strings.Repeat(" ", p.width-len(line)))
+		b.WriteString(line)
+		if len(line) < p.width {
+			b.WriteString(strings.Repeat(" ", p.width-len(line)))
+		}
+	} else {
+		b.WriteString(line)
 	}
 	p.width = len(line)
 	if final {

@@ -48,14 +48,14 @@ func fakeClock(step time.Duration) func() time.Time {
 	return func() time.Time { t = t.Add(step); return t }
 }
 
-func TestProgbarPipedWritesOneLine(t *testing.T) {
+func TestProgbarPipedWritesOnlyTheFinishedLine(t *testing.T) {
 	var b bytes.Buffer
 	p := NewProgbar(&b, 3, false)
-	p.Now = fakeClock(time.Second)
 	for i := 1; i <= 3; i++ {
-		p.Update(i, []Metric{{"loss", float64(i)}})
+		p.Update(i, []Metric{{"loss", float64(i)}}, time.Duration(i)*time.Second)
 	}
-	p.Update(3, nil) // after the end: ignored
+	p.Finish(3, []Metric{{"loss", 3}}, 3*time.Second)
+	p.Finish(3, nil, time.Hour) // already finished: ignored
 	want := "3/3 [==============================] - 3s 1s/step - loss: 3.0000\n"
 	if b.String() != want {
 		t.Errorf("piped output:\n got %q\nwant %q", b.String(), want)
@@ -66,18 +66,18 @@ func TestProgbarTerminalRedraws(t *testing.T) {
 	var b bytes.Buffer
 	p := NewProgbar(&b, 2, true)
 	p.Now = fakeClock(time.Second)
-	p.Update(1, []Metric{{"loss", 0.123456}})
-	p.Update(2, nil)
+	p.Update(1, []Metric{{"loss", 0.123456}}, time.Second)
+	p.Finish(2, nil, 2*time.Second)
 	out := b.String()
 	lines := strings.Split(out, "\r")
 	if len(lines) != 3 || lines[0] != "" {
 		t.Fatalf("want two \\r-separated redraws, got %q", out)
 	}
-	if !strings.HasPrefix(lines[1], "1/2 [==============>...............] - ETA: 1s - loss: 0.1235") {
+	if lines[1] != "1/2 [==============>...............] - ETA: 1s - loss: 0.1235" {
 		t.Errorf("first redraw %q", lines[1])
 	}
-	// The second line is shorter: it must be padded to erase the first.
-	if len(lines[2]) < len(lines[1]) || !strings.HasSuffix(lines[2], "\n") {
+	// The final line is shorter: it must be padded to erase the first.
+	if len(lines[2]) < len(lines[1]) || !strings.HasPrefix(lines[2], "2/2 [==============================] - 2s 1s/step ") || !strings.HasSuffix(lines[2], "\n") {
 		t.Errorf("final redraw %q does not cover %q or lacks a newline", lines[2], lines[1])
 	}
 }
@@ -87,24 +87,14 @@ func TestProgbarTerminalThrottles(t *testing.T) {
 	p := NewProgbar(&b, 100, true)
 	p.Now = fakeClock(time.Millisecond)
 	for i := 1; i <= 100; i++ {
-		p.Update(i, nil)
+		p.Update(i, nil, time.Duration(i)*time.Millisecond)
 	}
-	// A redraw at most every 50 ms over ~101 ms, plus the final line.
-	if n := strings.Count(b.String(), "\r"); n < 2 || n > 4 {
-		t.Errorf("got %d redraws, want 2..4", n)
+	// Steps 1 and 51 (50 ms apart), and the last step.
+	if n := strings.Count(b.String(), "\r"); n != 3 {
+		t.Errorf("got %d redraws, want 3: %q", n, b.String())
 	}
-}
-
-func TestProgbarFinishEndsLineOnce(t *testing.T) {
-	var b bytes.Buffer
-	p := NewProgbar(&b, 10, false)
-	p.Now = fakeClock(time.Second)
-	p.Update(4, nil)
-	p.Finish(4, nil)
-	p.Finish(4, nil)
-	p.Update(10, nil)
-	if strings.Count(b.String(), "\n") != 1 || !strings.HasPrefix(b.String(), " 4/10 [===========>..................]") {
-		t.Errorf("got %q", b.String())
+	if strings.Contains(b.String(), "\n") {
+		t.Errorf("Update ended the line: %q", b.String())
 	}
 }
 
