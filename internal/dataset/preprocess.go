@@ -1,0 +1,67 @@
+package dataset
+
+import (
+	"image"
+)
+
+// Preprocess turns img into what a model sees: resized to opts' target size
+// with opts' interpolation, converted to opts' colour mode (alpha dropped),
+// each 8-bit value multiplied by opts' rescale, laid out HWC (row by row,
+// channels last). It writes into dst, grown if needed, and returns it. The
+// result is exactly what a Folder's iterator feeds for the same file.
+//
+// img should already be upright (LoadImage makes it so).
+func Preprocess(dst []float32, img image.Image, opts Options) ([]float32, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return dst, err
+	}
+	var r resizer
+	u8 := make([]uint8, o.sampleLen())
+	r.resize(u8, img, 1, o.Height, o.Width, o.ColorMode, o.Interpolation)
+	dst = grow(dst, len(u8))
+	lut := rescaleTable(o.Rescale)
+	for i, v := range u8 {
+		dst[i] = lut[v]
+	}
+	return dst, nil
+}
+
+// PreprocessedImage returns the image a model sees, before rescaling, for
+// display: opts' size, interpolation and colour mode (grayscale is shown as
+// gray RGB), fully opaque.
+func PreprocessedImage(img image.Image, opts Options) (*image.RGBA, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	var r resizer
+	u8 := make([]uint8, o.sampleLen())
+	r.resize(u8, img, 1, o.Height, o.Width, o.ColorMode, o.Interpolation)
+	return toRGBA(u8, o.Height, o.Width, o.ColorMode.Channels()), nil
+}
+
+// toRGBA converts an 8-bit HWC sample with 1 or 3 channels to an opaque
+// *image.RGBA.
+func toRGBA(u8 []uint8, h, w, c int) *image.RGBA {
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range h * w {
+		p := m.Pix[4*i : 4*i+4]
+		if c == 1 {
+			p[0], p[1], p[2] = u8[i], u8[i], u8[i]
+		} else {
+			p[0], p[1], p[2] = u8[3*i], u8[3*i+1], u8[3*i+2]
+		}
+		p[3] = 255
+	}
+	return m
+}
+
+// rescaleTable maps each 8-bit value v to float32(v)·rescale.
+func rescaleTable(rescale float32) *[256]float32 {
+	var t [256]float32
+	for v := range t {
+		t[v] = float32(v) * rescale
+	}
+	return &t
+}
