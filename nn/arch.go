@@ -1,8 +1,360 @@
 package nn
 
-// LayerConfig is one layer of a model's architecture description, in the
-// shape of Keras' model.to_json(): {"class_name": "Conv2D", "config": {...}}.
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Arch is a Sequential model's architecture as data: the per-sample input
+// shape and each layer's configuration. Its JSON form is modelled on Keras'
+// model.to_json(), trimmed to what Convscope's layers take:
+//
+//	{
+//	  "input_shape": [28, 28, 1],
+//	  "layers": [
+//	    {"class_name": "Conv2D", "config": {"filters": 32, "kernel_size": [3, 3], "activation": "relu"}},
+//	    {"class_name": "MaxPooling2D", "config": {"pool_size": [2, 2]}},
+//	    {"class_name": "Conv2D", "config": {"filters": 64, "kernel_size": 3, "padding": "same", "activation": "relu"}},
+//	    {"class_name": "MaxPooling2D", "config": {}},
+//	    {"class_name": "Flatten"},
+//	    {"class_name": "Dropout", "config": {"rate": 0.5}},
+//	    {"class_name": "Dense", "config": {"units": 10, "activation": "softmax"}}
+//	  ]
+//	}
+//
+// is a 28×28 grayscale, 10-class network. input_shape is (height, width,
+// channels) for images. Each layer has a class_name and a config object whose
+// keys are Keras' argument names; keys left out take Keras' defaults:
+//
+//	class_name              config keys (required first; default)
+//	Conv2D                  filters, kernel_size; strides [1, 1], padding "valid",
+//	                        activation "linear", use_bias true
+//	MaxPooling2D            pool_size [2, 2], strides (= pool_size), padding "valid"
+//	AveragePooling2D        as MaxPooling2D
+//	GlobalAveragePooling2D  –
+//	Flatten                 –
+//	Dense                   units; activation "linear", use_bias true
+//	Dropout                 rate
+//	Activation              activation
+//
+// Every class also takes "name" (default: Keras' automatic conv2d_1, dense_2,
+// …). kernel_size, pool_size and strides are [height, width] or one integer
+// for both; padding is "valid" or "same"; activation is one of
+// ActivationNames. Unknown classes, keys and activations are errors, so a
+// typo never passes silently. MarshalJSON writes every key explicitly, in
+// the order above, one layer per line.
+type Arch struct {
+	InputShape []int
+	Layers     []LayerConfig
+}
+
+// LayerConfig is one layer of an Arch: {"class_name": "Conv2D", "config":
+// {...}} in JSON (see Arch). Zero fields mean Keras' defaults (strides (1, 1)
+// or the pool size, padding "valid", pool size (2, 2), activation "linear");
+// fields a class does not take must be zero. Layer.Config returns it with
+// every field explicit.
 type LayerConfig struct {
-	ClassName string         `json:"class_name"`
-	Config    map[string]any `json:"config"`
+	ClassName  string  // Keras class name, e.g. "Conv2D"
+	Name       string  // layer name; "" for an automatic one
+	Filters    int     // Conv2D
+	KernelSize [2]int  // Conv2D: (height, width)
+	PoolSize   [2]int  // MaxPooling2D, AveragePooling2D
+	Strides    [2]int  // Conv2D and pooling
+	Padding    string  // Conv2D and pooling: "valid" or "same"
+	Units      int     // Dense
+	Activation string  // Conv2D, Dense, Activation
+	NoBias     bool    // Conv2D, Dense: Keras use_bias=False
+	Rate       float64 // Dropout
+}
+
+// classKeys lists each class's config keys in output order; required keys
+// are marked with a trailing '!'.
+var classKeys = map[string][]string{
+	"Conv2D":                 {"name", "filters!", "kernel_size!", "strides", "padding", "activation", "use_bias"},
+	"MaxPooling2D":           {"name", "pool_size", "strides", "padding"},
+	"AveragePooling2D":       {"name", "pool_size", "strides", "padding"},
+	"GlobalAveragePooling2D": {"name"},
+	"Flatten":                {"name"},
+	"Dense":                  {"name", "units!", "activation", "use_bias"},
+	"Dropout":                {"name", "rate!"},
+	"Activation":             {"name", "activation!"},
+}
+
+// ClassNames lists the layer classes an Arch may use.
+func ClassNames() []string {
+	return []string{"Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Flatten", "Dense", "Dropout", "Activation"}
+}
+
+// withDefaults returns c with zero fields replaced by Keras' defaults.
+func (c LayerConfig) withDefaults() LayerConfig {
+	switch c.ClassName {
+	case "Conv2D":
+		c.Strides = pairOr(c.Strides, [2]int{1, 1})
+	case "MaxPooling2D", "AveragePooling2D":
+		c.PoolSize = pairOr(c.PoolSize, [2]int{2, 2})
+		c.Strides = pairOr(c.Strides, c.PoolSize)
+	}
+	if c.Padding == "" && c.ClassName != "" && slices.Contains(classKeys[c.ClassName], "padding") {
+		c.Padding = "valid"
+	}
+	if c.Activation == "" && (c.ClassName == "Conv2D" || c.ClassName == "Dense") {
+		c.Activation = "linear"
+	}
+	return c
+}
+
+func pairOr(p, def [2]int) [2]int {
+	if p == ([2]int{}) {
+		return def
+	}
+	return p
+}
+
+// Layer returns a new, unbuilt layer for the configuration, or an error if
+// the class is unknown or a value is invalid.
+func (c LayerConfig) Layer() (Layer, error) {
+	c = c.withDefaults()
+	name := WithName(c.Name)
+	var l interface {
+		Layer
+		check() error
+	}
+	switch c.ClassName {
+	case "Conv2D":
+		l = NewConv2D(c.Filters, c.KernelSize[0], c.KernelSize[1], name, WithStrides(c.Strides[0], c.Strides[1]),
+			WithPadding(c.Padding), WithActivation(c.Activation), WithUseBias(!c.NoBias))
+	case "MaxPooling2D":
+		l = NewMaxPooling2D(c.PoolSize[0], c.PoolSize[1], name, WithStrides(c.Strides[0], c.Strides[1]), WithPadding(c.Padding))
+	case "AveragePooling2D":
+		l = NewAveragePooling2D(c.PoolSize[0], c.PoolSize[1], name, WithStrides(c.Strides[0], c.Strides[1]), WithPadding(c.Padding))
+	case "GlobalAveragePooling2D":
+		l = NewGlobalAveragePooling2D(name)
+	case "Flatten":
+		l = NewFlatten(name)
+	case "Dense":
+		l = NewDense(c.Units, name, WithActivation(c.Activation), WithUseBias(!c.NoBias))
+	case "Dropout":
+		l = NewDropout(c.Rate, name)
+	case "Activation":
+		l = NewActivation(c.Activation, name)
+	default:
+		return nil, fmt.Errorf("unknown class_name %q (expected one of %s)", c.ClassName, strings.Join(ClassNames(), ", "))
+	}
+	if err := l.check(); err != nil {
+		return nil, err
+	}
+	if extra := c.unusedFields(); extra != "" {
+		return nil, fmt.Errorf("%s: unexpected %s", c.ClassName, extra)
+	}
+	return l, nil
+}
+
+// unusedFields names a non-zero field the class does not take, if any.
+func (c LayerConfig) unusedFields() string {
+	keys := classKeys[c.ClassName]
+	has := func(k string) bool { return slices.Contains(keys, k) || slices.Contains(keys, k+"!") }
+	switch {
+	case c.Filters != 0 && !has("filters"):
+		return "filters"
+	case c.KernelSize != [2]int{} && !has("kernel_size"):
+		return "kernel_size"
+	case c.PoolSize != [2]int{} && !has("pool_size"):
+		return "pool_size"
+	case c.Strides != [2]int{} && !has("strides"):
+		return "strides"
+	case c.Padding != "" && !has("padding"):
+		return "padding"
+	case c.Units != 0 && !has("units"):
+		return "units"
+	case c.Activation != "" && !has("activation"):
+		return "activation"
+	case c.NoBias && !has("use_bias"):
+		return "use_bias"
+	case c.Rate != 0 && !has("rate"):
+		return "rate"
+	}
+	return ""
+}
+
+// Build makes the model the architecture describes (weights initialised
+// with seed 0, see Sequential.Init).
+func (a Arch) Build() (*Sequential, error) {
+	layers := make([]Layer, len(a.Layers))
+	for i, c := range a.Layers {
+		l, err := c.Layer()
+		if err != nil {
+			return nil, fmt.Errorf("nn: layer %d: %w", i+1, err)
+		}
+		layers[i] = l
+	}
+	return NewSequential(a.InputShape, layers...)
+}
+
+// Arch returns the model's architecture; Arch().Build() makes a model of the
+// same shape (with fresh weights).
+func (m *Sequential) Arch() Arch {
+	a := Arch{InputShape: append([]int(nil), m.input...)}
+	for _, l := range m.layers {
+		a.Layers = append(a.Layers, l.Config())
+	}
+	return a
+}
+
+// ParseArch reads an architecture in the JSON form described at Arch,
+// filling in defaults. Errors name the layer and key at fault, or the line
+// and column of a JSON syntax error.
+func ParseArch(data []byte) (Arch, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := position(data, se.Offset)
+			return Arch{}, fmt.Errorf("arch: invalid JSON at line %d, column %d: %v", line, col, err)
+		}
+		return Arch{}, fmt.Errorf("arch: expected a JSON object with \"input_shape\" and \"layers\", received %s", excerpt(data))
+	}
+	for _, k := range sortedKeys(top) {
+		if k != "input_shape" && k != "layers" {
+			return Arch{}, fmt.Errorf("arch: unknown key %q (expected input_shape, layers)", k)
+		}
+	}
+	var a Arch
+	raw, ok := top["input_shape"]
+	if !ok {
+		return Arch{}, errors.New(`arch: missing "input_shape"`)
+	}
+	if err := json.Unmarshal(raw, &a.InputShape); err != nil || len(a.InputShape) == 0 || slices.ContainsFunc(a.InputShape, func(d int) bool { return d <= 0 }) {
+		return Arch{}, fmt.Errorf("arch: \"input_shape\": expected a list of positive integers such as [150, 150, 3], received %s", excerpt(raw))
+	}
+	var layers []json.RawMessage
+	if raw, ok = top["layers"]; !ok {
+		return Arch{}, errors.New(`arch: missing "layers"`)
+	}
+	if err := json.Unmarshal(raw, &layers); err != nil || len(layers) == 0 {
+		return Arch{}, fmt.Errorf("arch: \"layers\": expected a non-empty list of layers, received %s", excerpt(raw))
+	}
+	for i, raw := range layers {
+		c, err := parseLayer(raw)
+		if err != nil {
+			return Arch{}, fmt.Errorf("arch: layer %d: %w", i+1, err)
+		}
+		a.Layers = append(a.Layers, c)
+	}
+	return a, nil
+}
+
+// UnmarshalJSON parses data as ParseArch does.
+func (a *Arch) UnmarshalJSON(data []byte) error {
+	b, err := ParseArch(data)
+	if err != nil {
+		return err
+	}
+	*a = b
+	return nil
+}
+
+// MarshalJSON writes the architecture with every default explicit, keys in
+// a fixed order and one layer per line. (encoding/json compacts the output of
+// MarshalJSON methods when it marshals an enclosing value; call MarshalJSON
+// directly to keep the layout.)
+func (a Arch) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\n  \"input_shape\": ")
+	writeInts(&b, a.InputShape)
+	b.WriteString(",\n  \"layers\": [")
+	for i, c := range a.Layers {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		lb, err := c.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		b.Write(lb)
+	}
+	b.WriteString("\n  ]\n}\n")
+	return b.Bytes(), nil
+}
+
+// MarshalJSON writes {"class_name": …, "config": {…}} with the class's keys
+// in Keras' order and defaults filled in.
+func (c LayerConfig) MarshalJSON() ([]byte, error) {
+	keys, ok := classKeys[c.ClassName]
+	if !ok {
+		return nil, fmt.Errorf("nn: unknown class_name %q", c.ClassName)
+	}
+	c = c.withDefaults()
+	var b bytes.Buffer
+	b.WriteString(`{"class_name": `)
+	writeString(&b, c.ClassName)
+	b.WriteString(`, "config": {`)
+	n := 0
+	for _, k := range keys {
+		k = strings.TrimSuffix(k, "!")
+		if k == "name" && c.Name == "" {
+			continue
+		}
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		n++
+		writeString(&b, k)
+		b.WriteString(": ")
+		switch k {
+		case "name":
+			writeString(&b, c.Name)
+		case "filters":
+			b.WriteString(strconv.Itoa(c.Filters))
+		case "units":
+			b.WriteString(strconv.Itoa(c.Units))
+		case "kernel_size":
+			writeInts(&b, c.KernelSize[:])
+		case "pool_size":
+			writeInts(&b, c.PoolSize[:])
+		case "strides":
+			writeInts(&b, c.Strides[:])
+		case "padding":
+			writeString(&b, c.Padding)
+		case "activation":
+			writeString(&b, c.Activation)
+		case "use_bias":
+			b.WriteString(strconv.FormatBool(!c.NoBias))
+		case "rate":
+			b.WriteString(strconv.FormatFloat(c.Rate, 'g', -1, 64))
+		}
+	}
+	b.WriteString("}}")
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON parses one layer as ParseArch does.
+func (c *LayerConfig) UnmarshalJSON(data []byte) error {
+	l, err := parseLayer(data)
+	if err != nil {
+		return err
+	}
+	*c = l
+	return nil
+}
+
+func writeInts(b *bytes.Buffer, v []int) {
+	b.WriteByte('[')
+	for i, d := range v {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(d))
+	}
+	b.WriteByte(']')
+}
+
+func writeString(b *bytes.Buffer, s string) {
+	q, _ := json.Marshal(s)
+	b.Write(q)
 }

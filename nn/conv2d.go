@@ -1,0 +1,278 @@
+package nn
+
+import "fmt"
+
+// Conv2D is a 2-D convolution layer, as keras.layers.Conv2D with
+// data_format="channels_last" and dilation 1:
+//
+//	y[n, i, j, o] = f(b[o] + Σ_{a,b,c} x[n, i·sh + a - pt, j·sw + b - pl, c] · K[a, b, c, o])
+//
+// (a cross-correlation, like every deep-learning "convolution"), with the
+// kernel K in Keras' layout (kh, kw, cin, cout), the bias b (cout,), and the
+// activation f. Input (h, w, cin) gives output (oh, ow, filters) with, per
+// axis, oh = floor((h - kh)/sh) + 1 for padding "valid" and oh = ceil(h/sh)
+// for "same" (TensorFlow's padding, see outSize).
+//
+// It runs as im2col + GEMM (blas32.Gemm): for a block of output rows, the
+// patches form a P×K matrix (K = kh·kw·cin, in (kh, kw, cin) order) which
+// times the kernel, read as K×cout, gives the P×cout block of y in NHWC; the
+// bias and activation are applied in the same pass while the block is in
+// cache. Work items are blocks of output rows of one sample, so one image
+// keeps every core busy.
+type Conv2D struct {
+	named
+	filters    int
+	kernelSize [2]int
+	strides    [2]int
+	padding    string
+	actName    string
+	useBias    bool
+	err        error // invalid options, reported by Build
+
+	act          activation
+	g            window
+	k            int // kh·kw·cin
+	kernel, bias *Param
+	rows, blocks int // output rows per work item, items per sample
+
+	cols, dz, dcols [][]float32 // per worker (forward) or slot (backward) scratch
+	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
+	slots, phase    int
+	x, y, dx, dy    *Tensor // arguments of the running call
+	fwd, bwd        func(worker, i int)
+}
+
+// NewConv2D returns a Conv2D layer with the given number of filters and a
+// kh×kw kernel (Keras: Conv2D(filters, (kh, kw), ...)). Options:
+// WithStrides (default 1, 1), WithPadding (default "valid"), WithActivation
+// (default linear), WithUseBias (default true), WithName.
+func NewConv2D(filters, kh, kw int, opts ...Option) *Conv2D {
+	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true},
+		optActivation|optStrides|optPadding|optUseBias, opts)
+	c := &Conv2D{filters: filters, kernelSize: [2]int{kh, kw}, strides: o.strides, padding: o.padding,
+		actName: o.activation, useBias: o.useBias, err: err}
+	c.name = o.name
+	c.act, _ = parseActivation(o.activation)
+	return c
+}
+
+// Kind returns "Conv2D".
+func (c *Conv2D) Kind() string { return "Conv2D" }
+
+// check validates the configuration (everything but the input shape).
+func (c *Conv2D) check() error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.filters <= 0 {
+		return fmt.Errorf("Conv2D: expected filters > 0, received %d", c.filters)
+	}
+	if err := checkPair("Conv2D", "kernel_size", c.kernelSize); err != nil {
+		return err
+	}
+	if err := checkPair("Conv2D", "strides", c.strides); err != nil {
+		return err
+	}
+	if err := checkPadding("Conv2D", c.padding); err != nil {
+		return err
+	}
+	var err error
+	if c.act, err = parseActivation(c.actName); err != nil {
+		return fmt.Errorf("Conv2D: %w", err)
+	}
+	return nil
+}
+
+// Build checks the input (h, w, cin), allocates the kernel (kh, kw, cin,
+// filters) and bias (filters,) and returns (oh, ow, filters).
+func (c *Conv2D) Build(in []int) ([]int, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if err := c.g.setup("Conv2D", "kernel", in, c.kernelSize, c.strides, c.padding); err != nil {
+		return nil, err
+	}
+	g := &c.g
+	c.k = g.kh * g.kw * g.c
+	c.kernel = newParam("kernel", g.kh, g.kw, g.c, c.filters)
+	c.bias = nil
+	if c.useBias {
+		c.bias = newParam("bias", c.filters)
+	}
+	// About 256 output pixels per work item: big enough for an efficient
+	// GEMM, small enough for the patches to stay in cache. At least
+	// ceil(kh/sh) rows, so that blocks two apart never touch the same input
+	// row (Backward relies on it).
+	c.rows = min(g.oh, max(1, 256/g.ow, (g.kh+g.sh-1)/g.sh))
+	c.blocks = (g.oh + c.rows - 1) / c.rows
+	c.fwd, c.bwd = c.forwardItem, c.backwardSlot
+	c.cols, c.dz, c.dcols, c.dk, c.db = nil, nil, nil, nil, nil
+	return []int{g.oh, g.ow, c.filters}, nil
+}
+
+// Params returns the kernel and, with use_bias, the bias.
+func (c *Conv2D) Params() []*Param {
+	if c.bias == nil {
+		return []*Param{c.kernel}
+	}
+	return []*Param{c.kernel, c.bias}
+}
+
+// Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
+func (c *Conv2D) Init(rng Rand) {
+	g := &c.g
+	glorotUniform(c.kernel.Value, g.kh*g.kw*g.c, g.kh*g.kw*c.filters, rng)
+	if c.bias != nil {
+		clear(c.bias.Value)
+	}
+}
+
+// Config returns the Keras config (filters, kernel_size, strides, padding,
+// activation, use_bias).
+func (c *Conv2D) Config() LayerConfig {
+	return LayerConfig{ClassName: "Conv2D", Name: c.name, Filters: c.filters, KernelSize: c.kernelSize,
+		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias}
+}
+
+// scratch makes sure n per-worker buffers of size elements exist.
+func scratch(bufs [][]float32, n, size int) [][]float32 {
+	for len(bufs) < n {
+		bufs = append(bufs, nil)
+	}
+	for i := range bufs[:n] {
+		if len(bufs[i]) < size {
+			bufs[i] = make([]float32, size)
+		}
+	}
+	return bufs
+}
+
+// Forward computes y = f(conv(x, K) + b) for the batch.
+func (c *Conv2D) Forward(y, x *Tensor, training bool) {
+	n := x.Batch()
+	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
+	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
+	c.cols = scratch(c.cols, max(1, Workers), c.rows*c.g.ow*c.k)
+	c.x, c.y = x, y
+	parallelFor(n*c.blocks, c.fwd)
+	c.x, c.y = nil, nil
+}
+
+// forwardItem computes one block of output rows of one sample.
+func (c *Conv2D) forwardItem(worker, item int) {
+	g := &c.g
+	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	r1 := min(r0+c.rows, g.oh)
+	p := (r1 - r0) * g.ow
+	cols := c.cols[worker][:p*c.k]
+	g.im2col(cols, c.x.Sample(n), r0, r1)
+	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
+	gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+	var b []float32
+	if c.bias != nil {
+		b = c.bias.Value
+	}
+	biasAct(y, b, c.filters, c.act)
+}
+
+// Backward computes, with dz = dy ⊙ f'(y) (see activation.grad):
+//
+//	dK = Σ_blocks colsᵀ · dz,  db = Σ_pixels dz,  dx = col2im(dz · Kᵀ).
+//
+// Blocks are split statically over Workers slots, each with its own gradient
+// sums added in slot order at the end, so results do not depend on
+// scheduling. Blocks of one sample that share input rows never run at the
+// same time: even blocks run first, then odd ones.
+func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
+	n := x.Batch()
+	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
+	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
+	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
+	if dx != nil {
+		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})
+		clear(dx.Data)
+	}
+	s := max(1, Workers)
+	p := c.rows * c.g.ow
+	c.cols = scratch(c.cols, s, p*c.k)
+	c.dz = scratch(c.dz, s, p*c.filters)
+	if dx != nil {
+		c.dcols = scratch(c.dcols, s, p*c.k)
+	}
+	c.dk = scratch(c.dk, s, len(c.kernel.Grad))
+	c.dk[0] = c.kernel.Grad
+	if c.bias != nil {
+		c.db = scratch(c.db, s, c.filters)
+		c.db[0] = c.bias.Grad
+	}
+	c.slots, c.x, c.y, c.dx, c.dy = s, x, y, dx, dy
+	c.phase = -1 // all blocks at once
+	if dx != nil && c.blocks > 1 {
+		c.phase = 0
+		parallelFor(s, c.bwd)
+		c.phase = 1
+	}
+	parallelFor(s, c.bwd)
+	for i := 1; i < s; i++ {
+		addTo(c.kernel.Grad, c.dk[i])
+		if c.bias != nil {
+			addTo(c.bias.Grad, c.db[i])
+		}
+	}
+	c.x, c.y, c.dx, c.dy = nil, nil, nil, nil
+}
+
+// backwardSlot processes slot's static share of the current phase's blocks.
+func (c *Conv2D) backwardSlot(_, slot int) {
+	g := &c.g
+	per, first := c.blocks, 0 // blocks per sample in this phase, first block
+	if c.phase >= 0 {
+		per, first = (c.blocks-c.phase+1)/2, c.phase
+	}
+	dk, db := c.dk[slot], []float32(nil)
+	if c.bias != nil {
+		db = c.db[slot]
+	}
+	if c.phase <= 0 { // first visit of this slot: start the sums
+		clear(dk)
+		clear(db)
+	}
+	total := c.x.Batch() * per
+	for t := slot * total / c.slots; t < (slot+1)*total/c.slots; t++ {
+		n, b := t/per, first+t%per
+		if c.phase >= 0 {
+			b = first + 2*(t%per)
+		}
+		r0 := b * c.rows
+		r1 := min(r0+c.rows, g.oh)
+		p := (r1 - r0) * g.ow
+		off := r0 * g.ow * c.filters
+		dy := c.dy.Sample(n)[off : off+p*c.filters]
+		dz := dy
+		if c.act != actLinear {
+			dz = c.dz[slot][:len(dy)]
+			c.act.grad(dz, dy, c.y.Sample(n)[off:off+len(dy)], c.filters)
+		}
+		if db != nil {
+			for i := 0; i < len(dz); i += c.filters {
+				addTo(db, dz[i:i+c.filters])
+			}
+		}
+		cols := c.cols[slot][:p*c.k]
+		g.im2col(cols, c.x.Sample(n), r0, r1)
+		gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		if c.dx != nil {
+			dcols := c.dcols[slot][:p*c.k]
+			gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
+			g.col2im(c.dx.Sample(n), dcols, r0, r1)
+		}
+	}
+}
+
+// addTo adds src into dst element-wise.
+func addTo(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}

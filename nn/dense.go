@@ -1,0 +1,187 @@
+package nn
+
+import "fmt"
+
+// Dense is a fully connected layer, as keras.layers.Dense on a vector input:
+//
+//	y[n, j] = f(b[j] + Σ_i x[n, i] · W[i, j])
+//
+// with the kernel W in Keras' layout (in, units), the bias b (units,) and the
+// activation f. Input (in,) gives output (units,). Keras also applies Dense
+// to the last axis of higher-rank inputs; here the input must be a vector
+// (put a Flatten or GlobalAveragePooling2D before it).
+//
+// The product is one GEMM, split into column blocks so every core works.
+type Dense struct {
+	named
+	units   int
+	actName string
+	useBias bool
+	err     error
+
+	act          activation
+	in           int
+	kernel, bias *Param
+	dz           []float32 // backward scratch, batch×units
+	bw, nOut     int       // column block width and count of the current call
+	bwIn, nIn    int       // same over the input columns (backward)
+	x, y, dx     *Tensor
+	cur          []float32 // dz of the running Backward
+	fwd, bwd     func(worker, i int)
+}
+
+// NewDense returns a Dense layer with the given number of units (Keras:
+// Dense(units, ...)). Options: WithActivation (default linear), WithUseBias
+// (default true), WithName.
+func NewDense(units int, opts ...Option) *Dense {
+	o, err := applyOptions("Dense", options{useBias: true}, optActivation|optUseBias, opts)
+	d := &Dense{units: units, actName: o.activation, useBias: o.useBias, err: err}
+	d.name = o.name
+	d.act, _ = parseActivation(o.activation)
+	return d
+}
+
+// Kind returns "Dense".
+func (d *Dense) Kind() string { return "Dense" }
+
+func (d *Dense) check() error {
+	if d.err != nil {
+		return d.err
+	}
+	if d.units <= 0 {
+		return fmt.Errorf("Dense: expected units > 0, received %d", d.units)
+	}
+	var err error
+	if d.act, err = parseActivation(d.actName); err != nil {
+		return fmt.Errorf("Dense: %w", err)
+	}
+	return nil
+}
+
+// Build checks the input (in,), allocates the kernel (in, units) and bias
+// (units,) and returns (units,).
+func (d *Dense) Build(in []int) ([]int, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	if len(in) != 1 {
+		return nil, fmt.Errorf("Dense: expected input of rank 1 (features), received %s (add a Flatten layer before it)", shapeString(in))
+	}
+	d.in = in[0]
+	d.kernel = newParam("kernel", d.in, d.units)
+	d.bias = nil
+	if d.useBias {
+		d.bias = newParam("bias", d.units)
+	}
+	d.fwd, d.bwd = d.forwardBlock, d.backwardBlock
+	return []int{d.units}, nil
+}
+
+// Params returns the kernel and, with use_bias, the bias.
+func (d *Dense) Params() []*Param {
+	if d.bias == nil {
+		return []*Param{d.kernel}
+	}
+	return []*Param{d.kernel, d.bias}
+}
+
+// Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
+func (d *Dense) Init(rng Rand) {
+	glorotUniform(d.kernel.Value, d.in, d.units, rng)
+	if d.bias != nil {
+		clear(d.bias.Value)
+	}
+}
+
+// Config returns the Keras config (units, activation, use_bias).
+func (d *Dense) Config() LayerConfig {
+	return LayerConfig{ClassName: "Dense", Name: d.name, Units: d.units, Activation: d.act.String(), NoBias: !d.useBias}
+}
+
+// blocks splits cols columns into about two blocks per worker, at least 16
+// wide, and returns the width and count.
+func blocks(cols int) (width, count int) {
+	count = max(1, min((cols+15)/16, 2*Workers))
+	width = (cols + count - 1) / count
+	return width, (cols + width - 1) / width
+}
+
+// Forward computes y = f(x·W + b).
+func (d *Dense) Forward(y, x *Tensor, training bool) {
+	n := x.Batch()
+	checkTensor("Dense", "input", x, n, []int{d.in})
+	checkTensor("Dense", "output", y, n, []int{d.units})
+	d.x, d.y = x, y
+	d.bw, d.nOut = blocks(d.units)
+	parallelFor(d.nOut, d.fwd)
+	if d.act == actSoftmax { // needs whole rows
+		biasAct(y.Data, nil, d.units, d.act)
+	}
+	d.x, d.y = nil, nil
+}
+
+func (d *Dense) forwardBlock(_, blk int) {
+	n := d.x.Batch()
+	j0 := blk * d.bw
+	j1 := min(j0+d.bw, d.units)
+	y := d.y.Data
+	gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
+	act := d.act
+	if act == actSoftmax {
+		act = actLinear
+	}
+	var b []float32
+	if d.bias != nil {
+		b = d.bias.Value[j0:j1]
+	}
+	for r := 0; r < n; r++ {
+		biasAct(y[r*d.units+j0:r*d.units+j1], b, j1-j0, act)
+	}
+}
+
+// Backward computes, with dz = dy ⊙ f'(y): dW = xᵀ·dz, db = Σ_n dz and
+// dx = dz·Wᵀ, as independent column blocks of dW and dx.
+func (d *Dense) Backward(dx, dy, x, y *Tensor) {
+	n := x.Batch()
+	checkTensor("Dense", "input", x, n, []int{d.in})
+	checkTensor("Dense", "output", y, n, []int{d.units})
+	checkTensor("Dense", "output gradient", dy, n, []int{d.units})
+	d.cur = dy.Data
+	if d.act != actLinear {
+		if len(d.dz) != len(dy.Data) {
+			d.dz = make([]float32, len(dy.Data))
+		}
+		d.act.grad(d.dz, dy.Data, y.Data, d.units)
+		d.cur = d.dz
+	}
+	d.nIn = 0
+	if dx != nil {
+		checkTensor("Dense", "input gradient", dx, n, []int{d.in})
+		d.bwIn, d.nIn = blocks(d.in)
+	}
+	d.bw, d.nOut = blocks(d.units)
+	d.x, d.dx = x, dx
+	parallelFor(d.nOut+d.nIn, d.bwd)
+	d.x, d.dx, d.cur = nil, nil, nil
+}
+
+func (d *Dense) backwardBlock(_, blk int) {
+	n := d.x.Batch()
+	dz := d.cur
+	if blk < d.nOut {
+		j0 := blk * d.bw
+		j1 := min(j0+d.bw, d.units)
+		gemm(true, false, d.in, j1-j0, n, 1, d.x.Data, d.in, dz[j0:], d.units, 0, d.kernel.Grad[j0:], d.units)
+		if d.bias != nil {
+			db := d.bias.Grad[j0:j1]
+			clear(db)
+			for r := 0; r < n; r++ {
+				addTo(db, dz[r*d.units+j0:r*d.units+j1])
+			}
+		}
+		return
+	}
+	i0 := (blk - d.nOut) * d.bwIn
+	i1 := min(i0+d.bwIn, d.in)
+	gemm(false, true, n, i1-i0, d.units, 1, dz, d.units, d.kernel.Value[i0*d.units:], d.units, 0, d.dx.Data[i0:], d.in)
+}

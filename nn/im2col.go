@@ -1,0 +1,140 @@
+package nn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// window is the geometry of a sliding 2-D window (a convolution kernel or a
+// pooling window) over an NHWC image, shared by Conv2D and the pooling layers.
+type window struct {
+	h, w, c        int // input height, width, channels
+	kh, kw, sh, sw int // window size and strides
+	oh, ow         int // output height and width
+	pt, pl         int // padding before (top, left)
+}
+
+// outSize returns the output length and the padding before it along one
+// axis of length in, for a window k and stride s (TensorFlow's rules, which
+// Keras uses):
+//
+//	valid: out = floor((in-k)/s) + 1, no padding (needs in >= k)
+//	same:  out = ceil(in/s), pad_total = max((out-1)·s + k - in, 0),
+//	       pad_before = floor(pad_total/2), the rest after.
+func outSize(in, k, s int, same bool) (out, before int) {
+	if !same {
+		return (in-k)/s + 1, 0
+	}
+	out = (in + s - 1) / s
+	total := max((out-1)*s+k-in, 0)
+	return out, total / 2
+}
+
+// setup fills the geometry for input (h, w, c), checking that a valid window
+// fits. what names the window in errors ("kernel", "pool").
+func (g *window) setup(kind, what string, in []int, size, strides [2]int, padding string) error {
+	if err := checkImage(kind, in); err != nil {
+		return err
+	}
+	g.h, g.w, g.c = in[0], in[1], in[2]
+	g.kh, g.kw, g.sh, g.sw = size[0], size[1], strides[0], strides[1]
+	same := padding == "same"
+	if !same && (g.kh > g.h || g.kw > g.w) {
+		return fmt.Errorf("%s: %s %d×%d larger than input %d×%d (use padding \"same\" or a larger input)", kind, what, g.kh, g.kw, g.h, g.w)
+	}
+	g.oh, g.pt = outSize(g.h, g.kh, g.sh, same)
+	g.ow, g.pl = outSize(g.w, g.kw, g.sw, same)
+	return nil
+}
+
+// span returns the first input row (or column) a window at output position o
+// covers and the range [lo, hi) of window offsets that fall inside the input.
+func span(o, s, pad, k, in int) (start, lo, hi int) {
+	start = o*s - pad
+	lo, hi = max(0, -start), min(k, in-start)
+	return start, lo, max(hi, lo)
+}
+
+// im2col writes the patches of output rows [r0, r1) of one NHWC sample x
+// into cols, one row of K = kh·kw·c values per output pixel in (kh, kw, c)
+// order, so cols·kernel, with the kernel in Keras' (kh, kw, cin, cout) layout
+// read as a K×cout matrix, is the convolution. Padding reads as zeros. For a
+// fixed kernel row the kw·c values are contiguous in NHWC, so each is one
+// copy.
+func (g *window) im2col(cols, x []float32, r0, r1 int) {
+	c, rowLen := g.c, g.kw*g.c
+	k := g.kh * rowLen
+	p := 0
+	for oy := r0; oy < r1; oy++ {
+		iy0, ilo, ihi := span(oy, g.sh, g.pt, g.kh, g.h)
+		for ox := 0; ox < g.ow; ox++ {
+			ix0, jlo, jhi := span(ox, g.sw, g.pl, g.kw, g.w)
+			dst := cols[p*k : (p+1)*k]
+			p++
+			if ilo > 0 {
+				clear(dst[:ilo*rowLen])
+			}
+			if ihi < g.kh {
+				clear(dst[ihi*rowLen:])
+			}
+			for i := ilo; i < ihi; i++ {
+				seg := dst[i*rowLen : (i+1)*rowLen]
+				if jlo > 0 {
+					clear(seg[:jlo*c])
+				}
+				if jhi < g.kw {
+					clear(seg[jhi*c:])
+				}
+				src := ((iy0+i)*g.w + ix0) * c
+				copy(seg[jlo*c:jhi*c], x[src+jlo*c:src+jhi*c])
+			}
+		}
+	}
+}
+
+// col2im is the adjoint of im2col: it adds every patch row of cols (output
+// rows [r0, r1)) back into the sample gradient dx at the pixels it was read
+// from. Padding positions are dropped.
+func (g *window) col2im(dx, cols []float32, r0, r1 int) {
+	c, rowLen := g.c, g.kw*g.c
+	k := g.kh * rowLen
+	p := 0
+	for oy := r0; oy < r1; oy++ {
+		iy0, ilo, ihi := span(oy, g.sh, g.pt, g.kh, g.h)
+		for ox := 0; ox < g.ow; ox++ {
+			ix0, jlo, jhi := span(ox, g.sw, g.pl, g.kw, g.w)
+			src := cols[p*k : (p+1)*k]
+			p++
+			for i := ilo; i < ihi; i++ {
+				s := src[i*rowLen+jlo*c : i*rowLen+jhi*c]
+				d0 := ((iy0+i)*g.w+ix0)*c + jlo*c
+				d := dx[d0 : d0+len(s)]
+				for j, v := range s {
+					d[j] += v
+				}
+			}
+		}
+	}
+}
+
+// gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices
+// through gonum's blas32, so a faster implementation installed with
+// blas32.Use serves every layer. op(A) is m×k, op(B) is k×n; lda, ldb, ldc
+// are row strides of the stored matrices (A is stored k×m when transA).
+func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	ar, ac, br, bc := m, k, k, n
+	if transA {
+		ta, ar, ac = blas.Trans, k, m
+	}
+	if transB {
+		tb, br, bc = blas.Trans, n, k
+	}
+	blas32.Gemm(ta, tb, alpha,
+		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
+		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b},
+		beta,
+		blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
+}

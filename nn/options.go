@@ -1,0 +1,136 @@
+package nn
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Option sets one of a layer's optional Keras arguments in the layer
+// constructors, e.g. NewConv2D(32, 3, 3, WithActivation("relu")).
+// An option a layer does not take (strides on a Dense, say) is reported by
+// the layer's Build, as are invalid values.
+type Option func(*options)
+
+// options are the optional arguments; given records which ones were passed.
+type options struct {
+	name       string
+	activation string
+	strides    [2]int
+	padding    string
+	useBias    bool
+	given      optionSet
+}
+
+type optionSet uint8
+
+const (
+	optName optionSet = 1 << iota
+	optActivation
+	optStrides
+	optPadding
+	optUseBias
+)
+
+var optionKeys = [...]string{"name", "activation", "strides", "padding", "use_bias"}
+
+// WithName sets the layer's name (Keras name=); by default Sequential names
+// layers conv2d_1, max_pooling2d_1, dense_1, ….
+func WithName(name string) Option {
+	return func(o *options) { o.name = name; o.given |= optName }
+}
+
+// WithActivation sets the activation applied to the layer's output (Keras
+// activation=): "linear" (the default), "relu", "sigmoid", "tanh" or
+// "softmax" (over the last axis).
+func WithActivation(name string) Option {
+	return func(o *options) { o.activation = name; o.given |= optActivation }
+}
+
+// WithStrides sets the vertical and horizontal step of a convolution or
+// pooling window (Keras strides=(sh, sw)). Convolutions default to (1, 1),
+// pooling to the pool size.
+func WithStrides(sh, sw int) Option {
+	return func(o *options) { o.strides = [2]int{sh, sw}; o.given |= optStrides }
+}
+
+// WithPadding sets Keras' padding= of a convolution or pooling layer: "valid"
+// (the default, no padding) or "same" (TensorFlow's rule: output size
+// ceil(in/stride), zeros or, for max pooling, -inf split evenly with the extra
+// one after).
+func WithPadding(padding string) Option {
+	return func(o *options) { o.padding = padding; o.given |= optPadding }
+}
+
+// WithUseBias sets Keras' use_bias= of Conv2D and Dense (default true).
+func WithUseBias(useBias bool) Option {
+	return func(o *options) { o.useBias = useBias; o.given |= optUseBias }
+}
+
+// applyOptions applies opts over defaults and reports options the layer kind
+// does not take (allowed lists those it does).
+func applyOptions(kind string, defaults options, allowed optionSet, opts []Option) (options, error) {
+	o := defaults
+	o.given = 0
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if extra := o.given &^ (allowed | optName); extra != 0 {
+		var bad, ok []string
+		for i, k := range optionKeys {
+			switch {
+			case extra&(1<<i) != 0:
+				bad = append(bad, k)
+			case (allowed|optName)&(1<<i) != 0:
+				ok = append(ok, k)
+			}
+		}
+		return o, fmt.Errorf("%s: unexpected option %s (%s takes %s)", kind, strings.Join(bad, ", "), kind, strings.Join(ok, ", "))
+	}
+	return o, nil
+}
+
+// checkPadding validates a Keras padding name.
+func checkPadding(kind, padding string) error {
+	if padding != "valid" && padding != "same" {
+		return fmt.Errorf("%s: expected padding \"valid\" or \"same\", received %q", kind, padding)
+	}
+	return nil
+}
+
+// checkPair validates a positive (height, width) pair such as a kernel size.
+func checkPair(kind, what string, p [2]int) error {
+	if p[0] <= 0 || p[1] <= 0 {
+		return fmt.Errorf("%s: expected positive %s, received (%d, %d)", kind, what, p[0], p[1])
+	}
+	return nil
+}
+
+// checkImage validates an image input shape (height, width, channels).
+func checkImage(kind string, in []int) error {
+	if len(in) != 3 {
+		return fmt.Errorf("%s: expected input of rank 3 (height, width, channels), received %s", kind, shapeString(in))
+	}
+	return nil
+}
+
+// named holds a layer's name (the Name/SetName half of Layer).
+type named struct{ name string }
+
+// Name returns the layer's name, e.g. "conv2d_1" (empty until named).
+func (n *named) Name() string { return n.name }
+
+// SetName sets the layer's name; Sequential calls it for unnamed layers.
+func (n *named) SetName(name string) { n.name = name }
+
+// checkTensor panics unless t has shape (batch, shape...).
+func checkTensor(kind, what string, t *Tensor, batch int, shape []int) {
+	if t == nil || len(t.Shape) != len(shape)+1 || t.Shape[0] != batch || !equalShapes(t.Shape[1:], shape) || len(t.Data) != batch*shapeSize(shape) {
+		got := "nil"
+		if t != nil {
+			got = shapeString(t.Shape)
+		}
+		panic(fmt.Sprintf("nn: %s: expected %s of shape (%d, %s), received %s", kind, what, batch, strings.Trim(shapeString(shape), "(),"), got))
+	}
+}
