@@ -1,0 +1,193 @@
+// Command asm generates the amd64 assembly of package sgemm with avo:
+// the CPU feature probe and the register-blocked AVX-512 micro-kernels.
+//
+// Run it through go generate in the parent directory:
+//
+//	go generate ./nn/sgemm
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// maxRows is the number of rows of C (mr) of the largest AVX-512 kernel:
+// maxRows×2 accumulators plus two B vectors and two broadcasts fill the
+// 32 zmm registers with room to spare.
+const maxRows = 12
+
+func main() {
+	ConstraintExpr("amd64,!purego")
+	cpuid()
+	xgetbv()
+	for nv := 1; nv <= 2; nv++ {
+		for mr := 1; mr <= maxRows; mr++ {
+			avx512Kernel(mr, nv)
+		}
+	}
+	Generate()
+}
+
+func cpuid() {
+	TEXT("cpuid", NOSPLIT, "func(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)")
+	Doc("cpuid executes the CPUID instruction with the given EAX and ECX inputs.")
+	Load(Param("eaxArg"), EAX)
+	Load(Param("ecxArg"), ECX)
+	CPUID()
+	Store(EAX, Return("eax"))
+	Store(EBX, Return("ebx"))
+	Store(ECX, Return("ecx"))
+	Store(EDX, Return("edx"))
+	RET()
+}
+
+func xgetbv() {
+	TEXT("xgetbv", NOSPLIT, "func() (eax, edx uint32)")
+	Doc("xgetbv reads extended control register 0 (XCR0), which says which",
+		"register states the operating system saves and restores.")
+	XORL(ECX, ECX)
+	XGETBV()
+	Store(EAX, Return("eax"))
+	Store(EDX, Return("edx"))
+	RET()
+}
+
+// avx512Kernel emits the micro-kernel for an mr×(16·nv) tile of C:
+//
+//	C[r, j] = alpha·Σ_p A[r, p]·B[p, j] + beta·C[r, j]   (r < mr, j < 16·nv)
+//
+// A element (r, p) is at a + r·rsa + p·csa and is broadcast from memory, so A
+// needs no packing whether it is transposed or not. Row p of B starts at
+// b + p·ldb. Column j of B and C takes part only when bit j of mask is set
+// (masked loads and stores do not touch memory outside the mask). When beta
+// is zero C is not read, so NaNs in C do not propagate.
+func avx512Kernel(mr, nv int) {
+	name := fmt.Sprintf("kernelAVX512x%dx%d", mr, 16*nv)
+	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)")
+	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512.", name, mr, 16*nv))
+
+	kn := Load(Param("k"), GP64())
+	rs := Load(Param("rsa"), GP64())
+	cs := Load(Param("csa"), GP64())
+	SHLQ(U8(2), rs)
+	SHLQ(U8(2), cs)
+
+	// Row r of A is read through pointer ap[r/3] at offset (r%3)·rs.
+	ngroups := (mr + 2) / 3
+	ap := make([]GPVirtual, ngroups)
+	ap[0] = GP64()
+	Load(Param("a"), ap[0])
+	if ngroups > 1 {
+		rs3 := GP64()
+		LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
+		for g := 1; g < ngroups; g++ {
+			ap[g] = GP64()
+			LEAQ(Mem{Base: ap[g-1], Index: rs3, Scale: 1}, ap[g])
+		}
+	}
+	arow := func(r int) Mem {
+		m := Mem{Base: ap[r/3]}
+		if r%3 > 0 {
+			m.Index = rs
+			m.Scale = uint8(r % 3)
+		}
+		return m
+	}
+
+	pb := Load(Param("b"), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	SHLQ(U8(2), ldb)
+
+	mask := Load(Param("mask"), GP32())
+	KMOVW(mask, K1)
+	if nv == 2 {
+		SHRL(U8(16), mask)
+		KMOVW(mask, K2)
+	}
+	masks := []Register{K1, K2}
+
+	acc := func(r, v int) VecPhysical { return zmm(r*nv + v) }
+	bv := []VecPhysical{Z24, Z25}
+	bc := []VecPhysical{Z26, Z27}
+
+	for r := 0; r < mr; r++ {
+		for v := 0; v < nv; v++ {
+			VPXORD(acc(r, v), acc(r, v), acc(r, v))
+		}
+	}
+
+	Comment("Rank-1 update per step of the k loop.")
+	TESTQ(kn, kn)
+	JZ(LabelRef("store"))
+	Label("loop")
+	for v := 0; v < nv; v++ {
+		VMOVUPS_Z(Mem{Base: pb, Disp: 64 * v}, masks[v], bv[v])
+	}
+	for r := 0; r < mr; r++ {
+		x := bc[r%2]
+		VBROADCASTSS(arow(r), x)
+		for v := 0; v < nv; v++ {
+			VFMADD231PS(bv[v], x, acc(r, v))
+		}
+	}
+	for g := 0; g < ngroups; g++ {
+		ADDQ(cs, ap[g])
+	}
+	ADDQ(ldb, pb)
+	DECQ(kn)
+	JNZ(LabelRef("loop"))
+
+	Label("store")
+	pc := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(U8(2), ldc)
+	alpha, _ := Param("alpha").Resolve()
+	beta, _ := Param("beta").Resolve()
+	VBROADCASTSS(alpha.Addr, Z26)
+	bits := GP32()
+	MOVL(beta.Addr, bits)
+	TESTL(U32(0x7fffffff), bits)
+	JZ(LabelRef("betazero"))
+
+	Comment("C = alpha·acc + beta·C")
+	VBROADCASTSS(beta.Addr, Z27)
+	for r := 0; r < mr; r++ {
+		for v := 0; v < nv; v++ {
+			m := Mem{Base: pc, Disp: 64 * v}
+			VMOVUPS_Z(m, masks[v], Z28)
+			VMULPS(Z27, Z28, Z28)
+			VFMADD231PS(Z26, acc(r, v), Z28)
+			VMOVUPS(Z28, masks[v], m)
+		}
+		if r+1 < mr {
+			ADDQ(ldc, pc)
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label("betazero")
+	Comment("C = alpha·acc, C is not read.")
+	for r := 0; r < mr; r++ {
+		for v := 0; v < nv; v++ {
+			VMULPS(Z26, acc(r, v), acc(r, v))
+			VMOVUPS(acc(r, v), masks[v], Mem{Base: pc, Disp: 64 * v})
+		}
+		if r+1 < mr {
+			ADDQ(ldc, pc)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// zmm returns physical register Zi.
+func zmm(i int) VecPhysical {
+	return []VecPhysical{
+		Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+		Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31,
+	}[i]
+}

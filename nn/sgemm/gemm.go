@@ -1,0 +1,129 @@
+package sgemm
+
+import "sync"
+
+// kernel is a register-blocked micro-kernel. run computes the mr×nr tile
+//
+//	C[i, j] = alpha·Σ_p A[i, p]·B[p, j] + beta·C[i, j]   (i < mr, j < nr, p < k)
+//
+// where A element (i, p) is a[i·rsa + p·csa], B element (p, j) is
+// b[p·ldb + j] and C element (i, j) is c[i·ldc + j]. mr ≤ kernel.mr and
+// nr ≤ kernel.nr; k ≥ 1. C is not read when beta is zero.
+type kernel struct {
+	name   string
+	mr, nr int
+	run    func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
+}
+
+// Blocking parameters. kcMax bounds the depth of one rank-kc update, so that
+// an mr×kc sliver of A stays in L1 while it meets every panel of B; ncMax
+// bounds the width of the kc×nc block of B, which stays in L2.
+var (
+	kcMax = 384
+	ncMax = 1024
+)
+
+// packPool holds packing buffers for B, so that Sgemm does not allocate in
+// steady state.
+var packPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// gemm computes C = alpha·op(A)·op(B) + beta·C with micro-kernel kern, for
+// valid arguments with m, n, k ≥ 1 and alpha ≠ 0.
+//
+// The loops are those of Goto's algorithm (and BLIS) with A left unpacked:
+// for each kc×nc block of B, packed into kernel.nr-wide row panels, each
+// mr-row sliver of A is multiplied with every panel. The micro-kernel reads
+// A in place through its row and column strides, which costs nothing on the
+// shapes that matter here (N ≤ 512, so every element of A meets only a few
+// panels). B is packed when it is transposed or when it will be reused by
+// enough slivers of A to repay the copy; otherwise the kernel reads it in
+// place.
+func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := kern.mr, kern.nr
+	rsa, csa := lda, 1
+	if aTrans {
+		rsa, csa = 1, lda
+	}
+	// Split k into blocks of nearly equal depth, and n likewise, rounded
+	// up to whole panels.
+	kb := ceilDiv(k, kcMax)
+	kc := ceilDiv(k, kb)
+	nb := ceilDiv(n, ncMax)
+	nc := ceilDiv(ceilDiv(n, nb), nr) * nr
+
+	pack := bTrans || m > 2*mr
+	var buf *[]float32
+	var pb []float32
+	if pack {
+		buf = packPool.Get().(*[]float32)
+		size := kc * min(nc, ceilDiv(n, nr)*nr)
+		if cap(*buf) < size {
+			*buf = make([]float32, size)
+		}
+		pb = (*buf)[:size]
+	}
+
+	for jc := 0; jc < n; jc += nc {
+		ncb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kcb := min(kc, k-pc)
+			betaBlock := beta
+			if pc > 0 {
+				betaBlock = 1
+			}
+			if pack {
+				packB(pb, bTrans, b, ldb, pc, jc, kcb, ncb, nr)
+			}
+			for ic := 0; ic < m; ic += mr {
+				mrb := min(mr, m-ic)
+				ablk := a[ic*rsa+pc*csa:]
+				cblk := c[ic*ldc:]
+				for jr := 0; jr < ncb; jr += nr {
+					nrb := min(nr, ncb-jr)
+					if pack {
+						kern.run(mrb, nrb, kcb, ablk, rsa, csa, pb[jr*kcb:], nr, cblk[jc+jr:], ldc, alpha, betaBlock)
+					} else {
+						kern.run(mrb, nrb, kcb, ablk, rsa, csa, b[pc*ldb+jc+jr:], ldb, cblk[jc+jr:], ldc, alpha, betaBlock)
+					}
+				}
+			}
+		}
+	}
+	if pack {
+		packPool.Put(buf)
+	}
+}
+
+// packB copies the kc×nc block of op(B) at row pc, column jc into dst as
+// consecutive kc×nr row-major panels (the last one zero-padded), the layout
+// the micro-kernel streams through.
+func packB(dst []float32, bTrans bool, b []float32, ldb, pc, jc, kc, nc, nr int) {
+	for jr := 0; jr < nc; jr += nr {
+		w := min(nr, nc-jr)
+		panel := dst[jr*kc : jr*kc+kc*nr]
+		if !bTrans {
+			for p := 0; p < kc; p++ {
+				row := panel[p*nr : p*nr+nr]
+				src := b[(pc+p)*ldb+jc+jr:]
+				copy(row[:w], src[:w])
+				clear(row[w:])
+			}
+			continue
+		}
+		// op(B)[p, j] = B[j, p]: read rows of B, write columns of the panel.
+		for j := 0; j < w; j++ {
+			src := b[(jc+jr+j)*ldb+pc:]
+			src = src[:kc]
+			for p, v := range src {
+				panel[p*nr+j] = v
+			}
+		}
+		if w < nr {
+			for p := 0; p < kc; p++ {
+				clear(panel[p*nr+w : p*nr+nr])
+			}
+		}
+	}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -1,0 +1,73 @@
+//go:build amd64 && !purego
+
+package sgemm
+
+//go:generate go run -C _asm . -out ../kernel_amd64.s -stubs ../stubs_amd64.go -pkg sgemm
+
+// best is the fastest micro-kernel this CPU supports.
+var best = selectKernel()
+
+// kernels lists every micro-kernel this CPU can run, fastest first.
+func kernels() []kernel {
+	if hasAVX512() {
+		return []kernel{avx512Kernel, goKernel}
+	}
+	return []kernel{goKernel}
+}
+
+func selectKernel() kernel { return kernels()[0] }
+
+// hasAVX512 reports whether the CPU implements AVX-512F and the operating
+// system saves the opmask and zmm registers (XCR0 bits 1, 2, 5, 6, 7).
+func hasAVX512() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const osxsave = 1 << 27
+	if ecx1&osxsave == 0 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx512f = 1 << 16
+	if ebx7&avx512f == 0 {
+		return false
+	}
+	xcr0, _ := xgetbv()
+	const zmmState = 1<<1 | 1<<2 | 1<<5 | 1<<6 | 1<<7
+	return xcr0&zmmState == zmmState
+}
+
+// avx512Kernel is the AVX-512 micro-kernel: up to 12 rows by 32 columns of
+// C held in 24 zmm registers, A broadcast from memory, masked loads and
+// stores at the right edge.
+var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512}
+
+var avx512Tiles = [2][12]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32){
+	{
+		kernelAVX512x1x16, kernelAVX512x2x16, kernelAVX512x3x16, kernelAVX512x4x16,
+		kernelAVX512x5x16, kernelAVX512x6x16, kernelAVX512x7x16, kernelAVX512x8x16,
+		kernelAVX512x9x16, kernelAVX512x10x16, kernelAVX512x11x16, kernelAVX512x12x16,
+	},
+	{
+		kernelAVX512x1x32, kernelAVX512x2x32, kernelAVX512x3x32, kernelAVX512x4x32,
+		kernelAVX512x5x32, kernelAVX512x6x32, kernelAVX512x7x32, kernelAVX512x8x32,
+		kernelAVX512x9x32, kernelAVX512x10x32, kernelAVX512x11x32, kernelAVX512x12x32,
+	},
+}
+
+// kernelAVX512 is kernel.run for avx512Kernel. It checks the bounds the
+// assembly relies on and picks the tile function for mr rows and nr columns.
+func kernelAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	if mr < 1 || mr > 12 || nr < 1 || nr > 32 || k < 1 ||
+		len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*ldb+nr || len(c) < (mr-1)*ldc+nr {
+		panic("sgemm: micro-kernel arguments out of range")
+	}
+	mask := uint32(1<<nr - 1)
+	nv := 0
+	if nr > 16 {
+		nv = 1
+	}
+	avx512Tiles[nv][mr-1](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
+}
