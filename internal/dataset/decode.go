@@ -57,6 +57,7 @@ func decodeBytes(data []byte, maxPixels int) (img image.Image, o orientation, er
 	if err != nil {
 		return nil, 1, fmt.Errorf("corrupt or truncated %s data: %w", format, err)
 	}
+	img = fixDecoded(img, format, data)
 	o = 1
 	if format == "jpeg" {
 		o = jpegOrientation(data)
