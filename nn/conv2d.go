@@ -42,6 +42,10 @@ type Conv2D struct {
 	fwd, bwd        func(worker, i int)
 }
 
+// convBlockPixels is the target number of output pixels per work item
+// (tests lower it to exercise many blocks per image).
+var convBlockPixels = 256
+
 // NewConv2D returns a Conv2D layer with the given number of filters and a
 // kh×kw kernel (Keras: Conv2D(filters, (kh, kw), ...)). Options:
 // WithStrides (default 1, 1), WithPadding (default "valid"), WithActivation
@@ -99,11 +103,11 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	if c.useBias {
 		c.bias = newParam("bias", c.filters)
 	}
-	// About 256 output pixels per work item: big enough for an efficient
+	// About convBlockPixels output pixels per work item: big enough for an efficient
 	// GEMM, small enough for the patches to stay in cache. At least
 	// ceil(kh/sh) rows, so that blocks two apart never touch the same input
 	// row (Backward relies on it).
-	c.rows = min(g.oh, max(1, 256/g.ow, (g.kh+g.sh-1)/g.sh))
+	c.rows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
 	c.blocks = (g.oh + c.rows - 1) / c.rows
 	c.fwd, c.bwd = c.forwardItem, c.backwardSlot
 	c.cols, c.dz, c.dcols, c.dk, c.db = nil, nil, nil, nil, nil

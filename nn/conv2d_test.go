@@ -1,0 +1,234 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestConv2DGradients(t *testing.T) {
+	conv := func(f, kh, kw int, opts ...Option) func() Layer {
+		return func() Layer { return NewConv2D(f, kh, kw, opts...) }
+	}
+	cases := []gradCase{
+		{name: "valid", layer: conv(3, 3, 3), in: []int{5, 6, 2}, batch: 2},
+		{name: "valid stride 2", layer: conv(2, 3, 3, WithStrides(2, 2)), in: []int{7, 6, 2}, batch: 2},
+		{name: "same", layer: conv(3, 3, 3, WithPadding("same")), in: []int{5, 4, 2}, batch: 2},
+		{name: "same stride 2", layer: conv(2, 3, 2, WithPadding("same"), WithStrides(2, 2)), in: []int{5, 6, 3}, batch: 2},
+		{name: "same even kernel", layer: conv(2, 2, 4, WithPadding("same"), WithStrides(1, 2)), in: []int{4, 5, 2}, batch: 1},
+		{name: "no bias", layer: conv(2, 2, 2, WithUseBias(false)), in: []int{4, 4, 1}, batch: 3},
+		{name: "relu", layer: conv(4, 3, 3, WithActivation("relu")), in: []int{5, 5, 2}, batch: 2, prep: splitBias},
+		{name: "sigmoid", layer: conv(2, 3, 3, WithActivation("sigmoid")), in: []int{4, 5, 2}, batch: 2},
+		{name: "tanh", layer: conv(2, 3, 3, WithActivation("tanh"), WithPadding("same")), in: []int{4, 5, 2}, batch: 2},
+		{name: "softmax", layer: conv(3, 2, 2, WithActivation("softmax")), in: []int{4, 4, 2}, batch: 2},
+		// Tall images: several row blocks per image (with pixels=1), so
+		// Backward's even/odd phases and block offsets are exercised.
+		{name: "tall valid", layer: conv(2, 3, 3), in: []int{11, 4, 2}, batch: 2},
+		{name: "tall same", layer: conv(2, 2, 2, WithPadding("same"), WithActivation("tanh")), in: []int{9, 3, 1}, batch: 3},
+		{name: "tall stride 2", layer: conv(2, 3, 1, WithStrides(2, 1), WithPadding("same")), in: []int{13, 2, 2}, batch: 1},
+	}
+	for _, w := range []int{1, 2, 3} {
+		for _, pixels := range []int{256, 1} { // one block per image, or one output row per block
+			for _, c := range cases {
+				t.Run(fmt.Sprintf("%s/workers=%d/pixels=%d", c.name, w, pixels), func(t *testing.T) {
+					defer func(old int) { convBlockPixels = old }(convBlockPixels)
+					convBlockPixels = pixels
+					withWorkers(w, func() { checkGradients(t, c) })
+				})
+			}
+		}
+	}
+}
+
+// x16 is the 4×4 image 1..16, one channel.
+func x16() *Tensor {
+	x := NewTensor(1, 4, 4, 1)
+	for i := range x.Data {
+		x.Data[i] = float32(i + 1)
+	}
+	return x
+}
+
+func TestConv2DHandComputed(t *testing.T) {
+	// Kernel [[1, 2], [3, 4]] over the image 1..16: inside the image every
+	// output is 1·x + 2·(x+1) + 3·(x+4) + 4·(x+5) = 10x + 34 for the
+	// top-left pixel x; "same" pads one zero row and column after.
+	cases := []struct {
+		name    string
+		opts    []Option
+		h, w    int
+		want    []float32
+		padding string
+	}{
+		{"valid", nil, 3, 3, []float32{44, 54, 64, 84, 94, 104, 124, 134, 144}, ""},
+		{"valid stride 2", []Option{WithStrides(2, 2)}, 2, 2, []float32{44, 64, 124, 144}, ""},
+		{"same", []Option{WithPadding("same")}, 4, 4, []float32{
+			44, 54, 64, 4 + 3*8,
+			84, 94, 104, 8 + 3*12,
+			124, 134, 144, 12 + 3*16,
+			13 + 2*14, 14 + 2*15, 15 + 2*16, 16}, ""},
+		{"same stride 2", []Option{WithPadding("same"), WithStrides(2, 2)}, 2, 2, []float32{44, 64, 124, 144}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l := NewConv2D(1, 2, 2, c.opts...)
+			out, err := l.Build([]int{4, 4, 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(out, []int{c.h, c.w, 1}) {
+				t.Fatalf("output shape %v, want (%d, %d, 1)", out, c.h, c.w)
+			}
+			copy(l.kernel.Value, []float32{1, 2, 3, 4})
+			l.bias.Value[0] = 0.5
+			y := NewTensor(1, c.h, c.w, 1)
+			l.Forward(y, x16(), false)
+			for i, want := range c.want {
+				if y.Data[i] != want+0.5 {
+					t.Errorf("y[%d] = %g, want %g", i, y.Data[i], want+0.5)
+				}
+			}
+		})
+	}
+}
+
+func TestConv2DKerasLayout(t *testing.T) {
+	// A 1×1 kernel (1, 1, cin=2, cout=3) is a per-pixel matrix product with
+	// the kernel read as (cin, cout): y[o] = Σ_c x[c]·K[c, o].
+	l := NewConv2D(3, 1, 1)
+	if _, err := l.Build([]int{1, 2, 2}); err != nil {
+		t.Fatal(err)
+	}
+	copy(l.kernel.Value, []float32{1, 2, 3, 10, 20, 30})
+	x := &Tensor{Shape: []int{1, 1, 2, 2}, Data: []float32{1, 2, 3, 4}}
+	y := NewTensor(1, 1, 2, 3)
+	l.Forward(y, x, false)
+	want := []float32{21, 42, 63, 43, 86, 129}
+	if !slices.Equal(y.Data, want) {
+		t.Errorf("y = %v, want %v", y.Data, want)
+	}
+}
+
+func TestConv2DWorkersAgree(t *testing.T) {
+	// Forward is exact whatever the split; Backward sums in a fixed order
+	// for a given Workers, so it repeats bit for bit.
+	rng := rand.New(rand.NewSource(3))
+	run := func(w int) (y, dx *Tensor, dk []float32) {
+		withWorkers(w, func() {
+			l := NewConv2D(8, 3, 3, WithActivation("tanh"), WithPadding("same"))
+			l.Build([]int{12, 11, 5})
+			l.Init(rand.New(rand.NewSource(1)))
+			x := NewTensor(3, 12, 11, 5)
+			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+			y = NewTensor(3, 12, 11, 8)
+			l.Forward(y, x, true)
+			dy := NewTensor(y.Shape...)
+			fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+			dx = NewTensor(x.Shape...)
+			l.Backward(dx, dy, x, y)
+			dk = slices.Clone(l.kernel.Grad)
+		})
+		return
+	}
+	_ = rng
+	defer func(old int) { convBlockPixels = old }(convBlockPixels)
+	convBlockPixels = 20
+	y1, dx1, dk1 := run(1)
+	for _, w := range []int{2, 5} {
+		y, dx, dk := run(w)
+		if !slices.Equal(y.Data, y1.Data) {
+			t.Errorf("workers=%d: forward differs from workers=1", w)
+		}
+		if d := maxRelDiff(dx.Data, dx1.Data); d > 1e-5 {
+			t.Errorf("workers=%d: dx differs by %g", w, d)
+		}
+		if d := maxRelDiff(dk, dk1); d > 1e-5 {
+			t.Errorf("workers=%d: dkernel differs by %g", w, d)
+		}
+		_, dx2, dk2 := run(w)
+		if !slices.Equal(dx2.Data, dx.Data) || !slices.Equal(dk2, dk) {
+			t.Errorf("workers=%d: Backward is not deterministic", w)
+		}
+	}
+}
+
+// maxRelDiff is max |a-b| / (1 + |b|).
+func maxRelDiff(a, b []float32) float64 {
+	var m float64
+	for i := range a {
+		m = math.Max(m, math.Abs(float64(a[i]-b[i]))/(1+math.Abs(float64(b[i]))))
+	}
+	return m
+}
+
+func TestConv2DBuildErrors(t *testing.T) {
+	cases := []struct {
+		layer *Conv2D
+		in    []int
+		want  string
+	}{
+		{NewConv2D(32, 3, 3), []int{6272}, "Conv2D: expected input of rank 3 (height, width, channels), received (6272,)"},
+		{NewConv2D(32, 3, 3), []int{2, 2, 1}, "Conv2D: kernel 3×3 larger than input 2×2"},
+		{NewConv2D(0, 3, 3), []int{8, 8, 1}, "Conv2D: expected filters > 0, received 0"},
+		{NewConv2D(4, 3, 0), []int{8, 8, 1}, "Conv2D: expected positive kernel_size, received (3, 0)"},
+		{NewConv2D(4, 3, 3, WithStrides(0, 1)), []int{8, 8, 1}, "Conv2D: expected positive strides, received (0, 1)"},
+		{NewConv2D(4, 3, 3, WithPadding("full")), []int{8, 8, 1}, `Conv2D: expected padding "valid" or "same", received "full"`},
+		{NewConv2D(4, 3, 3, WithActivation("rleu")), []int{8, 8, 1}, `Conv2D: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax)`},
+	}
+	for _, c := range cases {
+		_, err := c.layer.Build(c.in)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("Build(%v) = %v, want %q", c.in, err, c.want)
+		}
+	}
+	// A "same" convolution accepts a kernel larger than the input.
+	if _, err := NewConv2D(1, 3, 3, WithPadding("same")).Build([]int{2, 2, 1}); err != nil {
+		t.Errorf("same padding, small input: %v", err)
+	}
+}
+
+func TestConv2DShapePanics(t *testing.T) {
+	l := NewConv2D(2, 3, 3)
+	l.Build([]int{5, 5, 1})
+	defer func() {
+		r := recover()
+		if r == nil || !strings.Contains(fmt.Sprint(r), "expected input of shape (1, 5, 5, 1), received (1, 5, 4, 1)") {
+			t.Errorf("panic %v", r)
+		}
+	}()
+	l.Forward(NewTensor(1, 3, 3, 2), NewTensor(1, 5, 4, 1), false)
+}
+
+func TestConv2DGlorotInit(t *testing.T) {
+	l := NewConv2D(64, 3, 3)
+	l.Build([]int{10, 10, 32})
+	for i := range l.bias.Value {
+		l.bias.Value[i] = 1
+	}
+	l.Init(rand.New(rand.NewSource(1)))
+	limit := math.Sqrt(6 / float64(3*3*32+3*3*64))
+	var sum, sq float64
+	for _, v := range l.kernel.Value {
+		if math.Abs(float64(v)) > limit {
+			t.Fatalf("kernel value %g outside ±%g", v, limit)
+		}
+		sum += float64(v)
+		sq += float64(v) * float64(v)
+	}
+	n := float64(len(l.kernel.Value))
+	// U(-a, a) has variance a²/3.
+	if v := sq / n; math.Abs(v-limit*limit/3) > 0.05*limit*limit/3 {
+		t.Errorf("kernel variance %g, want %g", v, limit*limit/3)
+	}
+	if m := sum / n; math.Abs(m) > 0.02*limit {
+		t.Errorf("kernel mean %g, want ≈ 0", m)
+	}
+	for _, b := range l.bias.Value {
+		if b != 0 {
+			t.Fatalf("bias %g after Init, want 0", b)
+		}
+	}
+}
