@@ -13,7 +13,7 @@ trap cleanup EXIT
 sleep 1
 LANG=en_US.UTF-8 DISPLAY=$display "$bin" "$@" >/tmp/convscope-window.log 2>&1 &
 apid=$!
-if ! DISPLAY=$display timeout 60 xdotool search --sync --name '^Convscope' >/dev/null; then
+if ! wid=$(DISPLAY=$display timeout 60 xdotool search --sync --name '^Convscope' | head -n 1) || [[ -z "$wid" ]]; then
   echo "window check: no Convscope window appeared within 60 s; app log:"; cat /tmp/convscope-window.log; exit 1
 fi
 sleep "${SETTLE:-6}"
@@ -21,9 +21,12 @@ if ! kill -0 "$apid" 2>/dev/null; then
   echo "window check: the app exited; app log:"; cat /tmp/convscope-window.log; exit 1
 fi
 DISPLAY=$display import -window root "$shot"
-sd=$(convert "$shot" -colorspace gray -format '%[fx:standard_deviation]' info:)
-colors=$(convert "$shot" -format '%k' info:)
+window_shot=${shot%.png}-window.png
+DISPLAY=$display import -window "$wid" "$window_shot"
+# Judge the window alone: a blank window is one flat colour.
+sd=$(convert "$window_shot" -colorspace gray -format '%[fx:standard_deviation]' info:)
+colors=$(convert "$window_shot" -format '%k' info:)
 echo "window check: window found; screenshot $shot, grey std-dev $sd, $colors colours"
-if awk "BEGIN{exit !($sd < 0.02 || $colors < 16)}"; then
+if awk "BEGIN{exit !($sd < ${MIN_STDDEV:-0.01} || $colors < ${MIN_COLORS:-16})}"; then
   echo "window check: the screenshot looks blank"; exit 1
 fi
