@@ -110,7 +110,7 @@ func (f *Folder) findClasses() error {
 	var dirs, images []string
 	for _, e := range entries {
 		name := e.Name()
-		if hidden(name) {
+		if skipped(name) {
 			continue
 		}
 		if f.isDir(e) {
@@ -156,7 +156,7 @@ func (f *Folder) listClass(class int, name string) ([]File, error) {
 		if err != nil {
 			return fmt.Errorf("dataset: cannot read %s: %w", f.display(p), unwrapPath(err))
 		}
-		if p != top && (hidden(d.Name()) || d.Name() == "__MACOSX") {
+		if p != top && skipped(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -252,8 +252,9 @@ func (f *Folder) isDir(e fs.DirEntry) bool {
 	return err == nil && info.IsDir()
 }
 
-// hidden reports whether a file or folder name is hidden (starts with ".").
-func hidden(name string) bool { return strings.HasPrefix(name, ".") }
+// skipped reports whether a file or folder is left out without a word:
+// hidden (name starting with "."), or macOS' "__MACOSX" zip residue.
+func skipped(name string) bool { return strings.HasPrefix(name, ".") || name == "__MACOSX" }
 
 // imageExt reports whether name has one of Extensions.
 func imageExt(name string) bool {

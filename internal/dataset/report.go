@@ -79,5 +79,9 @@ func ignoredReport(ignored map[string]int) string {
 		}
 		parts[i] = fmt.Sprintf("%s ×%d", name, ignored[e])
 	}
-	return fmt.Sprintf("Ignored %d files without an image extension (%s); expected %s.", total, strings.Join(parts, ", "), strings.Join(Extensions, " "))
+	noun := "files"
+	if total == 1 {
+		noun = "file"
+	}
+	return fmt.Sprintf("Ignored %d %s without an image extension (%s); expected %s.", total, noun, strings.Join(parts, ", "), strings.Join(Extensions, " "))
 }
