@@ -129,9 +129,14 @@ func (e *env) exit(name string, err error) int {
 	return ExitError
 }
 
-// oneLine joins a multi-line message into one line.
+// oneLine joins a multi-line message into one line and drops a leading
+// package prefix ("nn: ", "dataset: "), which means nothing to a user.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	for _, p := range []string{"nn: ", "dataset: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
 }
 
 // mainUsage is the top-level help.

@@ -142,7 +142,7 @@ func TestListFlag(t *testing.T) {
 }
 
 func TestOneLine(t *testing.T) {
-	if got := oneLine("a\n  b\tc\n"); got != "a b c" {
+	if got := oneLine("nn: a\n  b\tc\n"); got != "a b c" {
 		t.Errorf("got %q", got)
 	}
 }

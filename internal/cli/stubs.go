@@ -4,7 +4,6 @@ import "errors"
 
 var errTODO = errors.New("not implemented yet")
 
-func runSummary(e *env, args []string) error     { return errTODO }
 func runTrain(e *env, args []string) error       { return errTODO }
 func runPredict(e *env, args []string) error     { return errTODO }
 func runActivations(e *env, args []string) error { return errTODO }

@@ -1,0 +1,28 @@
+package cli
+
+const summaryHelp = `Prints the model's layer table as Keras' model.summary() does: each
+layer's name, type, output shape and parameter count, then the totals.
+With neither flag, the embedded default model.
+`
+
+// runSummary prints the Keras summary table of a model.
+func runSummary(e *env, args []string) error {
+	fs := newFlagSet("summary", "convscope summary [--model FILE | --arch FILE]", summaryHelp)
+	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	arch := fs.String("arch", "", "an architecture `FILE` (JSON, Keras-style layer list)")
+	pos, err := fs.parse(e.stdout, args)
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(pos); err != nil {
+		return err
+	}
+	if *model != "" && *arch != "" {
+		return fs.bad("--model and --arch cannot be used together")
+	}
+	m, err := loadModel(*model, *arch, e.stderr)
+	if err != nil {
+		return err
+	}
+	return m.Net.Summary(e.stdout)
+}
