@@ -13,11 +13,18 @@ type kernel struct {
 	name   string
 	mr, nr int
 	run    func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
+
+	// transpose, if not nil, writes dst[p·ldd + j] = src[j·lds + p] for
+	// j, p < 16, for nblk blocks of 16×16 that are 16 columns apart in src
+	// and 16 rows apart in dst. It speeds up packing a transposed B.
+	transpose func(dst []float32, ldd int, src []float32, lds, nblk int)
 }
 
 // Blocking parameters. kcMax bounds the depth of one rank-kc update, so that
 // an mr×kc sliver of A stays in L1 while it meets every panel of B; ncMax
 // bounds the width of the kc×nc block of B, which stays in L2.
+var packPolicy = 1
+
 var (
 	kcMax = 384
 	ncMax = 1024
@@ -51,7 +58,7 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 	nb := ceilDiv(n, ncMax)
 	nc := ceilDiv(ceilDiv(n, nb), nr) * nr
 
-	pack := bTrans || m > 2*mr
+	pack := bTrans || (packPolicy == 1 && ldb > 4*nr) || packPolicy == 2
 	var buf *[]float32
 	var pb []float32
 	if pack {
@@ -72,10 +79,14 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 				betaBlock = 1
 			}
 			if pack {
-				packB(pb, bTrans, b, ldb, pc, jc, kcb, ncb, nr)
+				packB(pb, bTrans, b, ldb, pc, jc, kcb, ncb, nr, kern.transpose)
 			}
-			for ic := 0; ic < m; ic += mr {
-				mrb := min(mr, m-ic)
+			// Rows are split into ceil(m/mr) tiles of nearly equal height:
+			// a short last tile has too few accumulators to hide the
+			// latency of the FMAs.
+			tiles := ceilDiv(m, mr)
+			for ic := 0; ic < m; tiles-- {
+				mrb := ceilDiv(m-ic, tiles)
 				ablk := a[ic*rsa+pc*csa:]
 				cblk := c[ic*ldc:]
 				for jr := 0; jr < ncb; jr += nr {
@@ -86,6 +97,7 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 						kern.run(mrb, nrb, kcb, ablk, rsa, csa, b[pc*ldb+jc+jr:], ldb, cblk[jc+jr:], ldc, alpha, betaBlock)
 					}
 				}
+				ic += mrb
 			}
 		}
 	}
@@ -96,24 +108,44 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 
 // packB copies the kc×nc block of op(B) at row pc, column jc into dst as
 // consecutive kc×nr row-major panels (the last one zero-padded), the layout
-// the micro-kernel streams through.
-func packB(dst []float32, bTrans bool, b []float32, ldb, pc, jc, kc, nc, nr int) {
+// the micro-kernel streams through. transpose, if not nil, transposes
+// 16×16 blocks (see kernel.transpose).
+func packB(dst []float32, bTrans bool, b []float32, ldb, pc, jc, kc, nc, nr int, transpose func(dst []float32, ldd int, src []float32, lds, nblk int)) {
+	if !bTrans {
+		// Row by row, so that B is read sequentially.
+		for p := 0; p < kc; p++ {
+			src := b[(pc+p)*ldb+jc : (pc+p)*ldb+jc+nc]
+			for jr := 0; jr < nc; jr += nr {
+				w := min(nr, nc-jr)
+				row := dst[jr*kc+p*nr : jr*kc+p*nr+nr]
+				copy(row[:w], src[jr:jr+w])
+				clear(row[w:])
+			}
+		}
+		return
+	}
+	// op(B)[p, j] = B[j, p]: read rows of B, write columns of the panels.
 	for jr := 0; jr < nc; jr += nr {
 		w := min(nr, nc-jr)
 		panel := dst[jr*kc : jr*kc+kc*nr]
-		if !bTrans {
-			for p := 0; p < kc; p++ {
-				row := panel[p*nr : p*nr+nr]
-				src := b[(pc+p)*ldb+jc+jr:]
-				copy(row[:w], src[:w])
-				clear(row[w:])
+		j := 0
+		if transpose != nil {
+			for ; j+16 <= w; j += 16 {
+				src := b[(jc+jr+j)*ldb+pc:]
+				nblk := kc / 16
+				if nblk > 0 {
+					transpose(panel[j:], nr, src, ldb, nblk)
+				}
+				for jj := j; jj < j+16; jj++ {
+					src := b[(jc+jr+jj)*ldb+pc : (jc+jr+jj)*ldb+pc+kc]
+					for p := nblk * 16; p < kc; p++ {
+						panel[p*nr+jj] = src[p]
+					}
+				}
 			}
-			continue
 		}
-		// op(B)[p, j] = B[j, p]: read rows of B, write columns of the panel.
-		for j := 0; j < w; j++ {
-			src := b[(jc+jr+j)*ldb+pc:]
-			src = src[:kc]
+		for ; j < w; j++ {
+			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kc]
 			for p, v := range src {
 				panel[p*nr+j] = v
 			}

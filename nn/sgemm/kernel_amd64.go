@@ -42,7 +42,15 @@ func hasAVX512() bool {
 // avx512Kernel is the AVX-512 micro-kernel: up to 12 rows by 32 columns of
 // C held in 24 zmm registers, A broadcast from memory, masked loads and
 // stores at the right edge.
-var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512}
+var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, transpose: transposeAVX512}
+
+// transposeAVX512 is kernel.transpose for avx512Kernel.
+func transposeAVX512(dst []float32, ldd int, src []float32, lds, nblk int) {
+	if nblk < 1 || len(dst) < (16*nblk-1)*ldd+16 || len(src) < 15*lds+16*nblk {
+		panic("sgemm: transpose arguments out of range")
+	}
+	transpose16AVX512(&dst[0], ldd, &src[0], lds, nblk)
+}
 
 var avx512Tiles = [2][12]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32){
 	{

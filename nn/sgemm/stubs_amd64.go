@@ -11,6 +11,10 @@ func cpuid(eaxArg uint32, ecxArg uint32) (eax uint32, ebx uint32, ecx uint32, ed
 // register states the operating system saves and restores.
 func xgetbv() (eax uint32, edx uint32)
 
+// transpose16AVX512 writes dst[p·ldd + j] = src[j·lds + p] for j, p < 16, for
+// nblk blocks of 16×16 that are 16 columns apart in src and 16 rows apart in dst.
+func transpose16AVX512(dst *float32, ldd int, src *float32, lds int, nblk int)
+
 // kernelAVX512x1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX-512.
 func kernelAVX512x1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 

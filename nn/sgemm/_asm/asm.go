@@ -23,6 +23,7 @@ func main() {
 	ConstraintExpr("amd64,!purego")
 	cpuid()
 	xgetbv()
+	transpose16()
 	for nv := 1; nv <= 2; nv++ {
 		for mr := 1; mr <= maxRows; mr++ {
 			avx512Kernel(mr, nv)
@@ -190,4 +191,93 @@ func zmm(i int) VecPhysical {
 		Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
 		Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31,
 	}[i]
+}
+
+// transpose16 emits the transposing copy that packs a transposed B:
+// nblk consecutive 16×16 blocks, block b at src + 16·b (rows lds apart),
+// written transposed to dst + 16·b·ldd (rows ldd apart). It is a 4-stage
+// shuffle network: 64 shuffles per 256 elements.
+func transpose16() {
+	TEXT("transpose16AVX512", NOSPLIT, "func(dst *float32, ldd int, src *float32, lds int, nblk int)")
+	Doc("transpose16AVX512 writes dst[p·ldd + j] = src[j·lds + p] for j, p < 16, for",
+		"nblk blocks of 16×16 that are 16 columns apart in src and 16 rows apart in dst.")
+	dst := Load(Param("dst"), GP64())
+	ldd := Load(Param("ldd"), GP64())
+	src := Load(Param("src"), GP64())
+	lds := Load(Param("lds"), GP64())
+	n := Load(Param("nblk"), GP64())
+	SHLQ(U8(2), ldd)
+	SHLQ(U8(2), lds)
+	lds3 := GP64()
+	LEAQ(Mem{Base: lds, Index: lds, Scale: 2}, lds3)
+	ldd3 := GP64()
+	LEAQ(Mem{Base: ldd, Index: ldd, Scale: 2}, ldd3)
+	sp, dp := GP64(), GP64()
+
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("block")
+	// Load rows 0..15: row r at src + (r/4)·4·lds + (r%4)·lds.
+	MOVQ(src, sp)
+	for r := 0; r < 16; r++ {
+		VMOVUPS(rowAddr(sp, lds, lds3, r%4), zmm(r))
+		if r%4 == 3 && r < 15 {
+			LEAQ(Mem{Base: sp, Index: lds, Scale: 4}, sp)
+		}
+	}
+	// Stage 1: interleave rows pairwise (per 128-bit lane).
+	for i := 0; i < 16; i += 2 {
+		VUNPCKLPS(zmm(i+1), zmm(i), zmm(16+i))
+		VUNPCKHPS(zmm(i+1), zmm(i), zmm(16+i+1))
+	}
+	// Stage 2: interleave pairs of pairs; u[4g+c] holds rows 4g..4g+3 at
+	// columns c, c+4, c+8, c+12 in lanes 0..3.
+	for g := 0; g < 4; g++ {
+		t := 16 + 4*g
+		u := 4 * g
+		VUNPCKLPD(zmm(t+2), zmm(t), zmm(u))
+		VUNPCKHPD(zmm(t+2), zmm(t), zmm(u+1))
+		VUNPCKLPD(zmm(t+3), zmm(t+1), zmm(u+2))
+		VUNPCKHPD(zmm(t+3), zmm(t+1), zmm(u+3))
+	}
+	// Stages 3 and 4: gather lane L of the four row groups.
+	for c := 0; c < 4; c++ {
+		v44, vEE, w44, wEE := zmm(16+4*c), zmm(17+4*c), zmm(18+4*c), zmm(19+4*c)
+		VSHUFF32X4(U8(0x44), zmm(4+c), zmm(c), v44)
+		VSHUFF32X4(U8(0xEE), zmm(4+c), zmm(c), vEE)
+		VSHUFF32X4(U8(0x44), zmm(12+c), zmm(8+c), w44)
+		VSHUFF32X4(U8(0xEE), zmm(12+c), zmm(8+c), wEE)
+		VSHUFF32X4(U8(0x88), w44, v44, zmm(c))
+		VSHUFF32X4(U8(0xDD), w44, v44, zmm(c+4))
+		VSHUFF32X4(U8(0x88), wEE, vEE, zmm(c+8))
+		VSHUFF32X4(U8(0xDD), wEE, vEE, zmm(c+12))
+	}
+	// Store: output row p is in zmm(p).
+	MOVQ(dst, dp)
+	for p := 0; p < 16; p++ {
+		VMOVUPS(zmm(p), rowAddr(dp, ldd, ldd3, p%4))
+		if p%4 == 3 && p < 15 {
+			LEAQ(Mem{Base: dp, Index: ldd, Scale: 4}, dp)
+		}
+	}
+	ADDQ(U32(64), src)
+	LEAQ(Mem{Base: dp, Index: ldd, Scale: 4}, dst)
+	DECQ(n)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// rowAddr addresses row i (0..3) of a group of four at base, ld bytes apart.
+func rowAddr(base, ld, ld3 Register, i int) Mem {
+	switch i {
+	case 0:
+		return Mem{Base: base}
+	case 1:
+		return Mem{Base: base, Index: ld, Scale: 1}
+	case 2:
+		return Mem{Base: base, Index: ld, Scale: 2}
+	}
+	return Mem{Base: base, Index: ld3, Scale: 1}
 }
