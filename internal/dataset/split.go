@@ -51,9 +51,9 @@ func (f *Folder) split(fraction float64, order func(class int, files []File) []F
 		files := order(c, f.Files[start:end])
 		n := len(files)
 		k := int(fraction * float64(n))
-		if k == 0 || k == n {
-			return nil, nil, fmt.Errorf("dataset: validation split %v of class folder %s (%d images) leaves no %s images; expected a split that puts at least one image of every class on each side",
-				fraction, f.display(path.Join(f.root, f.Classes[c])), n, map[bool]string{true: "validation", false: "training"}[k == 0])
+		if k == 0 { // k < n always, as fraction < 1
+			return nil, nil, fmt.Errorf("dataset: validation split %v of class folder %s (%d images) leaves no validation images; expected a split that puts at least one image of every class on each side",
+				fraction, f.display(path.Join(f.root, f.Classes[c])), n)
 		}
 		val.Files = append(val.Files, sortedByPath(files[:k])...)
 		train.Files = append(train.Files, sortedByPath(files[k:])...)
