@@ -95,10 +95,7 @@ const allClassesJSON = `{"input_shape": [9, 8, 2], "layers": [
 ]}`
 
 func TestReferenceArch(t *testing.T) {
-	m, err := ReferenceModel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := sharedReference(t)
 	if !reflect.DeepEqual(m.Arch(), ReferenceArch()) {
 		t.Errorf("ReferenceModel().Arch() differs from ReferenceArch():\n%+v\n%+v", m.Arch(), ReferenceArch())
 	}

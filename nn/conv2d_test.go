@@ -115,7 +115,6 @@ func TestConv2DKerasLayout(t *testing.T) {
 func TestConv2DWorkersAgree(t *testing.T) {
 	// Forward is exact whatever the split; Backward sums in a fixed order
 	// for a given Workers, so it repeats bit for bit.
-	rng := rand.New(rand.NewSource(3))
 	run := func(w int) (y, dx *Tensor, dk []float32) {
 		withWorkers(w, func() {
 			l := NewConv2D(8, 3, 3, WithActivation("tanh"), WithPadding("same"))
@@ -133,7 +132,6 @@ func TestConv2DWorkersAgree(t *testing.T) {
 		})
 		return
 	}
-	_ = rng
 	defer func(old int) { convBlockPixels = old }(convBlockPixels)
 	convBlockPixels = 20
 	y1, dx1, dk1 := run(1)

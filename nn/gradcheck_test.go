@@ -137,3 +137,68 @@ func spreadInput(_ Layer, x *Tensor, rng *rand.Rand) {
 		x.Data[i] = float32(j)*0.1 - float32(len(x.Data))*0.05
 	}
 }
+
+func TestSequentialGradients(t *testing.T) {
+	// The layers chained by Sequential: every parameter's gradient of
+	// L = Σ output·r against central differences.
+	defer func(old int) { convBlockPixels = old }(convBlockPixels)
+	convBlockPixels = 8
+	m, err := NewSequential([]int{9, 8, 2},
+		NewConv2D(3, 3, 3, WithActivation("tanh"), WithPadding("same")),
+		NewMaxPooling2D(2, 2),
+		NewConv2D(4, 2, 2, WithActivation("sigmoid"), WithStrides(1, 2)),
+		NewAveragePooling2D(2, 1, WithPadding("same")),
+		NewFlatten(),
+		NewDropout(0.3),
+		NewDense(5, WithActivation("tanh")),
+		NewDense(3, WithActivation("softmax")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(5))
+	x := NewTensor(2, 9, 8, 2)
+	spreadInput(nil, x, rng) // no near ties in max pooling
+	for i := range x.Data {
+		x.Data[i] *= 0.03
+	}
+	r := NewTensor(2, 3)
+	fillUniform(r.Data, 1, rng)
+	for _, p := range m.Params() {
+		fillUniform(p.Value, 0.8, rng)
+	}
+	reseed := func() {
+		for i, l := range m.Layers() {
+			if s, ok := l.(Seeder); ok {
+				s.Seed(int64(i))
+			}
+		}
+	}
+	eval := func() float64 {
+		reseed() // the same dropout mask every time
+		y := m.Forward(x, true)
+		var s float64
+		for i, v := range y.Data {
+			s += float64(v) * float64(r.Data[i])
+		}
+		return s
+	}
+	eval()
+	m.Backward(r)
+	const eps = 1e-2
+	for _, p := range m.Params() {
+		g := append([]float32(nil), p.Grad...)
+		for i := range p.Value {
+			old := p.Value[i]
+			p.Value[i] = old + eps
+			lp := eval()
+			p.Value[i] = old - eps
+			lm := eval()
+			p.Value[i] = old
+			n := (lp - lm) / (2 * eps)
+			if a := float64(g[i]); math.Abs(a-n) > 1e-3+1e-2*math.Max(math.Abs(a), math.Abs(n)) {
+				t.Errorf("%s[%d]: backward %.6g, finite difference %.6g", p.Name, i, a, n)
+			}
+		}
+	}
+}

@@ -4,8 +4,25 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
+
+var reference struct {
+	once sync.Once
+	m    *Sequential
+	err  error
+}
+
+// sharedReference builds ReferenceModel once for the tests that only read it.
+func sharedReference(t *testing.T) *Sequential {
+	t.Helper()
+	reference.once.Do(func() { reference.m, reference.err = ReferenceModel() })
+	if reference.err != nil {
+		t.Fatal(reference.err)
+	}
+	return reference.m
+}
 
 func TestSummaryReferenceGolden(t *testing.T) {
 	// testdata/reference_summary.txt is the tutorial's model.summary()
@@ -15,10 +32,7 @@ func TestSummaryReferenceGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := ReferenceModel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := sharedReference(t)
 	var b strings.Builder
 	if err := m.Summary(&b); err != nil {
 		t.Fatal(err)
@@ -110,25 +124,43 @@ func ExampleReferenceModel() {
 }
 
 func ExampleNewSequential() {
-	// The tutorial's model, written the way the Keras code reads.
-	m, err := NewSequential([]int{150, 150, 3},
+	// A small 28×28 grayscale, 10-class network, written the way Keras
+	// code reads.
+	m, err := NewSequential([]int{28, 28, 1},
 		NewConv2D(32, 3, 3, WithActivation("relu")),
 		NewMaxPooling2D(2, 2),
-		NewConv2D(64, 3, 3, WithActivation("relu")),
-		NewMaxPooling2D(2, 2),
-		NewConv2D(128, 3, 3, WithActivation("relu")),
-		NewMaxPooling2D(2, 2),
-		NewConv2D(128, 3, 3, WithActivation("relu")),
-		NewMaxPooling2D(2, 2),
-		NewFlatten(),
-		NewDense(512, WithActivation("relu")),
-		NewDense(1, WithActivation("sigmoid")),
+		NewConv2D(64, 3, 3, WithActivation("relu"), WithPadding("same")),
+		NewGlobalAveragePooling2D(),
+		NewDropout(0.5),
+		NewDense(10, WithActivation("softmax")),
 	)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(m.CountParams(), m.OutputShape())
-	// Output: 3453121 [1]
+	var b strings.Builder
+	m.Summary(&b)
+	printTrimmed(b.String())
+	// Output:
+	// Model: "sequential_1"
+	// _________________________________________________________________
+	// Layer (type)                 Output Shape              Param #
+	// =================================================================
+	// conv2d_1 (Conv2D)            (None, 26, 26, 32)        320
+	// _________________________________________________________________
+	// max_pooling2d_1 (MaxPooling2 (None, 13, 13, 32)        0
+	// _________________________________________________________________
+	// conv2d_2 (Conv2D)            (None, 13, 13, 64)        18496
+	// _________________________________________________________________
+	// global_average_pooling2d_1 ( (None, 64)                0
+	// _________________________________________________________________
+	// dropout_1 (Dropout)          (None, 64)                0
+	// _________________________________________________________________
+	// dense_1 (Dense)              (None, 10)                650
+	// =================================================================
+	// Total params: 19,466
+	// Trainable params: 19,466
+	// Non-trainable params: 0
+	// _________________________________________________________________
 }
 
 func ExampleParseArch() {
