@@ -9,33 +9,54 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// benchShapes are the products of the reference model (per sample, batch 20
-// for the dense layers), M×K×N with C = op(A)·op(B), as the nn layers issue
-// them: conv forward as im2col (NN), the weight gradient colsᵀ·dy (TN), the
-// input gradient dy·Wᵀ (NT), and the forward pass split into two row blocks
-// as single-image inference does.
+// benchShapes are the products of the reference model, M×K×N with
+// C = op(A)·op(B) + beta·C. The "blk" shapes are those the nn layers issue
+// today: conv layers work on blocks of about 256 output pixels (whole output
+// rows, P×K im2col patches) with the forward product cols·W (NN), the weight
+// gradient colsᵀ·dz accumulated with beta 1 (TN) and the input gradient
+// dz·Wᵀ (NT); the dense layer at batch 20 splits its 512 units into four
+// column blocks of 128, so its leading dimensions exceed the widths. The
+// other shapes are whole samples (and, "half", the forward pass split into
+// two row blocks).
 var benchShapes = []struct {
-	name    string
-	tA, tB  blas.Transpose
-	m, k, n int
+	name          string
+	tA, tB        blas.Transpose
+	m, k, n       int
+	lda, ldb, ldc int // 0: as narrow as the matrix
+	beta          float32
 }{
-	{"conv1_fwd", blas.NoTrans, blas.NoTrans, 21904, 27, 32},
-	{"conv2_fwd", blas.NoTrans, blas.NoTrans, 5184, 288, 64},
-	{"conv3_fwd", blas.NoTrans, blas.NoTrans, 1156, 576, 128},
-	{"conv4_fwd", blas.NoTrans, blas.NoTrans, 225, 1152, 128},
-	{"conv2_fwd_half", blas.NoTrans, blas.NoTrans, 2592, 288, 64},
-	{"conv3_fwd_half", blas.NoTrans, blas.NoTrans, 578, 576, 128},
-	{"conv4_fwd_half", blas.NoTrans, blas.NoTrans, 113, 1152, 128},
-	{"conv1_dW", blas.Trans, blas.NoTrans, 27, 21904, 32},
-	{"conv2_dW", blas.Trans, blas.NoTrans, 288, 5184, 64},
-	{"conv3_dW", blas.Trans, blas.NoTrans, 576, 1156, 128},
-	{"conv4_dW", blas.Trans, blas.NoTrans, 1152, 225, 128},
-	{"conv2_dx", blas.NoTrans, blas.Trans, 5184, 64, 288},
-	{"conv3_dx", blas.NoTrans, blas.Trans, 1156, 128, 576},
-	{"conv4_dx", blas.NoTrans, blas.Trans, 225, 128, 1152},
-	{"dense1_fwd", blas.NoTrans, blas.NoTrans, 20, 6272, 512},
-	{"dense1_dW", blas.Trans, blas.NoTrans, 6272, 20, 512},
-	{"dense1_dx", blas.NoTrans, blas.Trans, 20, 512, 6272},
+	{name: "conv1_fwd_blk", m: 444, k: 27, n: 32},
+	{name: "conv2_fwd_blk", m: 216, k: 288, n: 64},
+	{name: "conv3_fwd_blk", m: 238, k: 576, n: 128},
+	{name: "conv4_fwd_blk", m: 225, k: 1152, n: 128},
+	{name: "conv1_dW_blk", tA: blas.Trans, m: 27, k: 444, n: 32, beta: 1},
+	{name: "conv2_dW_blk", tA: blas.Trans, m: 288, k: 216, n: 64, beta: 1},
+	{name: "conv3_dW_blk", tA: blas.Trans, m: 576, k: 238, n: 128, beta: 1},
+	{name: "conv4_dW_blk", tA: blas.Trans, m: 1152, k: 225, n: 128, beta: 1},
+	{name: "conv2_dx_blk", tB: blas.Trans, m: 216, k: 64, n: 288},
+	{name: "conv3_dx_blk", tB: blas.Trans, m: 238, k: 128, n: 576},
+	{name: "conv4_dx_blk", tB: blas.Trans, m: 225, k: 128, n: 1152},
+	{name: "dense1_fwd_blk", m: 20, k: 6272, n: 128, ldb: 512, ldc: 512},
+	{name: "dense1_dW_blk", tA: blas.Trans, m: 6272, k: 20, n: 128, ldb: 512, ldc: 512},
+	{name: "dense1_dx_blk", tB: blas.Trans, m: 20, k: 512, n: 1568, ldb: 512, ldc: 6272},
+
+	{name: "conv1_fwd", m: 21904, k: 27, n: 32},
+	{name: "conv2_fwd", m: 5184, k: 288, n: 64},
+	{name: "conv3_fwd", m: 1156, k: 576, n: 128},
+	{name: "conv4_fwd", m: 225, k: 1152, n: 128},
+	{name: "conv2_fwd_half", m: 2592, k: 288, n: 64},
+	{name: "conv3_fwd_half", m: 578, k: 576, n: 128},
+	{name: "conv4_fwd_half", m: 113, k: 1152, n: 128},
+	{name: "conv1_dW", tA: blas.Trans, m: 27, k: 21904, n: 32},
+	{name: "conv2_dW", tA: blas.Trans, m: 288, k: 5184, n: 64},
+	{name: "conv3_dW", tA: blas.Trans, m: 576, k: 1156, n: 128},
+	{name: "conv4_dW", tA: blas.Trans, m: 1152, k: 225, n: 128},
+	{name: "conv2_dx", tB: blas.Trans, m: 5184, k: 64, n: 288},
+	{name: "conv3_dx", tB: blas.Trans, m: 1156, k: 128, n: 576},
+	{name: "conv4_dx", tB: blas.Trans, m: 225, k: 128, n: 1152},
+	{name: "dense1_fwd", m: 20, k: 6272, n: 512},
+	{name: "dense1_dW", tA: blas.Trans, m: 6272, k: 20, n: 512},
+	{name: "dense1_dx", tB: blas.Trans, m: 20, k: 512, n: 6272},
 }
 
 // BenchmarkSgemm measures this package's Sgemm and gonum's native one on the
@@ -50,14 +71,22 @@ func BenchmarkSgemm(b *testing.B) {
 		impl blas.Float32
 	}{{"sgemm", Implementation{}}, {"gonum", gonum.Implementation{}}}
 	for _, s := range benchShapes {
-		lda, ldb := s.k, s.n
-		if s.tA != blas.NoTrans {
-			lda = s.m
+		tA, tB := s.tA, s.tB
+		if tA == 0 {
+			tA = blas.NoTrans
 		}
-		if s.tB != blas.NoTrans {
-			ldb = s.k
+		if tB == 0 {
+			tB = blas.NoTrans
 		}
-		a, bm, c := make([]float32, s.m*s.k), make([]float32, s.k*s.n), make([]float32, s.m*s.n)
+		ar, ac, br, bc := s.m, s.k, s.k, s.n
+		if tA != blas.NoTrans {
+			ar, ac = ac, ar
+		}
+		if tB != blas.NoTrans {
+			br, bc = bc, br
+		}
+		lda, ldb, ldc := max(s.lda, ac), max(s.ldb, bc), max(s.ldc, s.n)
+		a, bm, c := make([]float32, ar*lda), make([]float32, br*ldb), make([]float32, s.m*ldc)
 		for i := range a {
 			a[i] = float32(i%7) - 3
 		}
@@ -70,7 +99,7 @@ func BenchmarkSgemm(b *testing.B) {
 				defer runtime.UnlockOSThread()
 				cpu0 := threadCPUTime()
 				for b.Loop() {
-					im.impl.Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+					im.impl.Sgemm(tA, tB, s.m, s.n, s.k, 1, a, lda, bm, ldb, s.beta, c, ldc)
 				}
 				cpu := threadCPUTime() - cpu0
 				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)

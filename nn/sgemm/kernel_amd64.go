@@ -52,16 +52,32 @@ func transposeAVX512(dst []float32, ldd int, src []float32, lds, nblk int) {
 	transpose16AVX512(&dst[0], ldd, &src[0], lds, nblk)
 }
 
-var avx512Tiles = [2][12]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32){
+// avx512Tiles[layout][nv-1][mr-1] is the tile function for A row-major
+// (layout 0) or column-major (layout 1), nv vectors of 16 columns and mr rows.
+var avx512Tiles = [2][2][12]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32){
 	{
-		kernelAVX512x1x16, kernelAVX512x2x16, kernelAVX512x3x16, kernelAVX512x4x16,
-		kernelAVX512x5x16, kernelAVX512x6x16, kernelAVX512x7x16, kernelAVX512x8x16,
-		kernelAVX512x9x16, kernelAVX512x10x16, kernelAVX512x11x16, kernelAVX512x12x16,
+		{
+			kernelAVX512N1x16, kernelAVX512N2x16, kernelAVX512N3x16, kernelAVX512N4x16,
+			kernelAVX512N5x16, kernelAVX512N6x16, kernelAVX512N7x16, kernelAVX512N8x16,
+			kernelAVX512N9x16, kernelAVX512N10x16, kernelAVX512N11x16, kernelAVX512N12x16,
+		},
+		{
+			kernelAVX512N1x32, kernelAVX512N2x32, kernelAVX512N3x32, kernelAVX512N4x32,
+			kernelAVX512N5x32, kernelAVX512N6x32, kernelAVX512N7x32, kernelAVX512N8x32,
+			kernelAVX512N9x32, kernelAVX512N10x32, kernelAVX512N11x32, kernelAVX512N12x32,
+		},
 	},
 	{
-		kernelAVX512x1x32, kernelAVX512x2x32, kernelAVX512x3x32, kernelAVX512x4x32,
-		kernelAVX512x5x32, kernelAVX512x6x32, kernelAVX512x7x32, kernelAVX512x8x32,
-		kernelAVX512x9x32, kernelAVX512x10x32, kernelAVX512x11x32, kernelAVX512x12x32,
+		{
+			kernelAVX512T1x16, kernelAVX512T2x16, kernelAVX512T3x16, kernelAVX512T4x16,
+			kernelAVX512T5x16, kernelAVX512T6x16, kernelAVX512T7x16, kernelAVX512T8x16,
+			kernelAVX512T9x16, kernelAVX512T10x16, kernelAVX512T11x16, kernelAVX512T12x16,
+		},
+		{
+			kernelAVX512T1x32, kernelAVX512T2x32, kernelAVX512T3x32, kernelAVX512T4x32,
+			kernelAVX512T5x32, kernelAVX512T6x32, kernelAVX512T7x32, kernelAVX512T8x32,
+			kernelAVX512T9x32, kernelAVX512T10x32, kernelAVX512T11x32, kernelAVX512T12x32,
+		},
 	},
 }
 
@@ -77,5 +93,12 @@ func kernelAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int
 	if nr > 16 {
 		nv = 1
 	}
-	avx512Tiles[nv][mr-1](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
+	layout := 0
+	if csa != 1 {
+		layout = 1
+		if rsa != 1 {
+			panic("sgemm: A has neither unit row nor unit column stride")
+		}
+	}
+	avx512Tiles[layout][nv][mr-1](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
 }

@@ -15,74 +15,146 @@ func xgetbv() (eax uint32, edx uint32)
 // nblk blocks of 16×16 that are 16 columns apart in src and 16 rows apart in dst.
 func transpose16AVX512(dst *float32, ldd int, src *float32, lds int, nblk int)
 
-// kernelAVX512x1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x7x16 computes a 7×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x7x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N7x16 computes a 7×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N7x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x9x16 computes a 9×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N9x16 computes a 9×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x10x16 computes a 10×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N10x16 computes a 10×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x11x16 computes a 11×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N11x16 computes a 11×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x12x16 computes a 12×16 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N12x16 computes a 12×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x1x32 computes a 1×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x1x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N1x32 computes a 1×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N1x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x2x32 computes a 2×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x2x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N2x32 computes a 2×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N2x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x3x32 computes a 3×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x3x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N3x32 computes a 3×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N3x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x4x32 computes a 4×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x4x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N4x32 computes a 4×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N4x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x5x32 computes a 5×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x5x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N5x32 computes a 5×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N5x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x6x32 computes a 6×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x6x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N6x32 computes a 6×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N6x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x7x32 computes a 7×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x7x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N7x32 computes a 7×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N7x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x9x32 computes a 9×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N9x32 computes a 9×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x10x32 computes a 10×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N10x32 computes a 10×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x11x32 computes a 11×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N11x32 computes a 11×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
-// kernelAVX512x12x32 computes a 12×32 tile of C = alpha·A·B + beta·C with AVX-512.
-func kernelAVX512x12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// kernelAVX512N12x32 computes a 12×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+func kernelAVX512N12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T7x16 computes a 7×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T7x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T9x16 computes a 9×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T10x16 computes a 10×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T11x16 computes a 11×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T12x16 computes a 12×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T1x32 computes a 1×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T1x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T2x32 computes a 2×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T2x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T3x32 computes a 3×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T3x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T4x32 computes a 4×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T4x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T5x32 computes a 5×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T5x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T6x32 computes a 6×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T6x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T7x32 computes a 7×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T7x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T9x32 computes a 9×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T10x32 computes a 10×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T11x32 computes a 11×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX512T12x32 computes a 12×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+func kernelAVX512T12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)

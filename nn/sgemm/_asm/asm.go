@@ -15,8 +15,8 @@ import (
 )
 
 // maxRows is the number of rows of C (mr) of the largest AVX-512 kernel:
-// maxRows×2 accumulators plus two B vectors and two broadcasts fill the
-// 32 zmm registers with room to spare.
+// maxRows×2 accumulators, two pairs of B vectors and four broadcasts use
+// all 32 zmm registers.
 const maxRows = 12
 
 func main() {
@@ -24,9 +24,11 @@ func main() {
 	cpuid()
 	xgetbv()
 	transpose16()
-	for nv := 1; nv <= 2; nv++ {
-		for mr := 1; mr <= maxRows; mr++ {
-			avx512Kernel(mr, nv)
+	for layout := range 2 {
+		for nv := 1; nv <= 2; nv++ {
+			for mr := 1; mr <= maxRows; mr++ {
+				avx512Kernel(mr, nv, layout)
+			}
 		}
 	}
 	Generate()
@@ -56,51 +58,95 @@ func xgetbv() {
 	RET()
 }
 
+// Layouts of A that the kernels specialise on.
+const (
+	rowMajorA = iota // A[r, p] at a + r·rsa + p: k-contiguous rows (op(A) = A)
+	colMajorA        // A[r, p] at a + r + p·csa: row-contiguous columns (op(A) = Aᵀ)
+)
+
+// unroll is how many steps of the k loop one iteration of the kernels runs.
+const unroll = 4
+
 // avx512Kernel emits the micro-kernel for an mr×(16·nv) tile of C:
 //
 //	C[r, j] = alpha·Σ_p A[r, p]·B[p, j] + beta·C[r, j]   (r < mr, j < 16·nv)
 //
-// A element (r, p) is at a + r·rsa + p·csa and is broadcast from memory, so A
+// A element (r, p) is at a + r·rsa + p·csa, where layout says which of rsa
+// and csa is 1 (the other is ignored), and is broadcast from memory, so A
 // needs no packing whether it is transposed or not. Row p of B starts at
 // b + p·ldb. Column j of B and C takes part only when bit j of mask is set
 // (masked loads and stores do not touch memory outside the mask). When beta
 // is zero C is not read, so NaNs in C do not propagate.
-func avx512Kernel(mr, nv int) {
-	name := fmt.Sprintf("kernelAVX512x%dx%d", mr, 16*nv)
+func avx512Kernel(mr, nv, layout int) {
+	name := fmt.Sprintf("kernelAVX512%s%dx%d", []string{"N", "T"}[layout], mr, 16*nv)
 	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)")
-	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512.", name, mr, 16*nv))
+	what := []string{"A row-major (csa = 1)", "A column-major (rsa = 1)"}[layout]
+	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512, %s.", name, mr, 16*nv, what))
 
 	kn := Load(Param("k"), GP64())
-	rs := Load(Param("rsa"), GP64())
-	cs := Load(Param("csa"), GP64())
-	SHLQ(U8(2), rs)
-	SHLQ(U8(2), cs)
 
-	// Row r of A is read through pointer ap[r/3] at offset (r%3)·rs.
-	ngroups := (mr + 2) / 3
-	ap := make([]GPVirtual, ngroups)
-	ap[0] = GP64()
-	Load(Param("a"), ap[0])
-	if ngroups > 1 {
-		rs3 := GP64()
-		LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
-		for g := 1; g < ngroups; g++ {
-			ap[g] = GP64()
-			LEAQ(Mem{Base: ap[g-1], Index: rs3, Scale: 1}, ap[g])
+	// aAddr(r, u) addresses A[r, p+u] for the current step p.
+	var aAddr func(r, u int) Mem
+	var aAdvance func(steps int)
+	if layout == rowMajorA {
+		// Row r is read through pointer ap[r/3] at offset (r%3)·rs.
+		rs := Load(Param("rsa"), GP64())
+		SHLQ(U8(2), rs)
+		ngroups := (mr + 2) / 3
+		ap := make([]GPVirtual, ngroups)
+		ap[0] = GP64()
+		Load(Param("a"), ap[0])
+		if ngroups > 1 {
+			rs3 := GP64()
+			LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
+			for g := 1; g < ngroups; g++ {
+				ap[g] = GP64()
+				LEAQ(Mem{Base: ap[g-1], Index: rs3, Scale: 1}, ap[g])
+			}
 		}
-	}
-	arow := func(r int) Mem {
-		m := Mem{Base: ap[r/3]}
-		if r%3 > 0 {
-			m.Index = rs
-			m.Scale = uint8(r % 3)
+		aAddr = func(r, u int) Mem {
+			m := Mem{Base: ap[r/3], Disp: 4 * u}
+			if r%3 > 0 {
+				m.Index = rs
+				m.Scale = uint8(r % 3)
+			}
+			return m
 		}
-		return m
+		aAdvance = func(steps int) {
+			for _, p := range ap {
+				ADDQ(U8(4*steps), p)
+			}
+		}
+	} else {
+		// Step u of column p+u is at pa + u·cs.
+		cs := Load(Param("csa"), GP64())
+		SHLQ(U8(2), cs)
+		cs3 := GP64()
+		LEAQ(Mem{Base: cs, Index: cs, Scale: 2}, cs3)
+		pa := Load(Param("a"), GP64())
+		aAddr = func(r, u int) Mem { return stepAddr(pa, cs, cs3, u).Offset(4 * r) }
+		aAdvance = func(steps int) {
+			if steps == 1 {
+				ADDQ(cs, pa)
+			} else {
+				LEAQ(Mem{Base: pa, Index: cs, Scale: uint8(steps)}, pa)
+			}
+		}
 	}
 
 	pb := Load(Param("b"), GP64())
 	ldb := Load(Param("ldb"), GP64())
 	SHLQ(U8(2), ldb)
+	ldb3 := GP64()
+	LEAQ(Mem{Base: ldb, Index: ldb, Scale: 2}, ldb3)
+	bAddr := func(v, u int) Mem { return stepAddr(pb, ldb, ldb3, u).Offset(64 * v) }
+	bAdvance := func(steps int) {
+		if steps == 1 {
+			ADDQ(ldb, pb)
+		} else {
+			LEAQ(Mem{Base: pb, Index: ldb, Scale: uint8(steps)}, pb)
+		}
+	}
 
 	mask := Load(Param("mask"), GP32())
 	KMOVW(mask, K1)
@@ -111,35 +157,51 @@ func avx512Kernel(mr, nv int) {
 	masks := []Register{K1, K2}
 
 	acc := func(r, v int) VecPhysical { return zmm(r*nv + v) }
-	bv := []VecPhysical{Z24, Z25}
-	bc := []VecPhysical{Z26, Z27}
-
 	for r := 0; r < mr; r++ {
 		for v := 0; v < nv; v++ {
 			VPXORD(acc(r, v), acc(r, v), acc(r, v))
 		}
 	}
 
-	Comment("Rank-1 update per step of the k loop.")
-	TESTQ(kn, kn)
-	JZ(LabelRef("store"))
-	Label("loop")
-	for v := 0; v < nv; v++ {
-		VMOVUPS_Z(Mem{Base: pb, Disp: 64 * v}, masks[v], bv[v])
-	}
-	for r := 0; r < mr; r++ {
-		x := bc[r%2]
-		VBROADCASTSS(arow(r), x)
+	// step emits rank-1 update u of an unrolled iteration. B rows alternate
+	// between two register pairs so that loads run ahead of the FMAs.
+	step := func(u int) {
+		bv := []VecPhysical{zmm(24 + 2*(u%2)), zmm(25 + 2*(u%2))}
 		for v := 0; v < nv; v++ {
-			VFMADD231PS(bv[v], x, acc(r, v))
+			VMOVUPS_Z(bAddr(v, u), masks[v], bv[v])
+		}
+		for r := 0; r < mr; r++ {
+			x := zmm(28 + r%4)
+			VBROADCASTSS(aAddr(r, u), x)
+			for v := 0; v < nv; v++ {
+				VFMADD231PS(bv[v], x, acc(r, v))
+			}
 		}
 	}
-	for g := 0; g < ngroups; g++ {
-		ADDQ(cs, ap[g])
+
+	Comment(fmt.Sprintf("Rank-1 updates, %d per iteration.", unroll))
+	nu := GP64()
+	MOVQ(kn, nu)
+	SHRQ(U8(2), nu)
+	JZ(LabelRef("tail"))
+	Label("loop")
+	for u := 0; u < unroll; u++ {
+		step(u)
 	}
-	ADDQ(ldb, pb)
-	DECQ(kn)
+	aAdvance(unroll)
+	bAdvance(unroll)
+	DECQ(nu)
 	JNZ(LabelRef("loop"))
+
+	Label("tail")
+	ANDQ(U8(unroll-1), kn)
+	JZ(LabelRef("store"))
+	Label("tailloop")
+	step(0)
+	aAdvance(1)
+	bAdvance(1)
+	DECQ(kn)
+	JNZ(LabelRef("tailloop"))
 
 	Label("store")
 	pc := Load(Param("c"), GP64())
@@ -185,6 +247,21 @@ func avx512Kernel(mr, nv int) {
 	RET()
 }
 
+// stepAddr addresses base + u·ld for u < 4, with ld3 = 3·ld.
+func stepAddr(base, ld, ld3 Register, u int) Mem {
+	switch u {
+	case 0:
+		return Mem{Base: base}
+	case 1:
+		return Mem{Base: base, Index: ld, Scale: 1}
+	case 2:
+		return Mem{Base: base, Index: ld, Scale: 2}
+	case 3:
+		return Mem{Base: base, Index: ld3, Scale: 1}
+	}
+	panic("stepAddr: u out of range")
+}
+
 // zmm returns physical register Zi.
 func zmm(i int) VecPhysical {
 	return []VecPhysical{
@@ -220,7 +297,7 @@ func transpose16() {
 	// Load rows 0..15: row r at src + (r/4)·4·lds + (r%4)·lds.
 	MOVQ(src, sp)
 	for r := 0; r < 16; r++ {
-		VMOVUPS(rowAddr(sp, lds, lds3, r%4), zmm(r))
+		VMOVUPS(stepAddr(sp, lds, lds3, r%4), zmm(r))
 		if r%4 == 3 && r < 15 {
 			LEAQ(Mem{Base: sp, Index: lds, Scale: 4}, sp)
 		}
@@ -255,7 +332,7 @@ func transpose16() {
 	// Store: output row p is in zmm(p).
 	MOVQ(dst, dp)
 	for p := 0; p < 16; p++ {
-		VMOVUPS(zmm(p), rowAddr(dp, ldd, ldd3, p%4))
+		VMOVUPS(zmm(p), stepAddr(dp, ldd, ldd3, p%4))
 		if p%4 == 3 && p < 15 {
 			LEAQ(Mem{Base: dp, Index: ldd, Scale: 4}, dp)
 		}
@@ -267,17 +344,4 @@ func transpose16() {
 	Label("done")
 	VZEROUPPER()
 	RET()
-}
-
-// rowAddr addresses row i (0..3) of a group of four at base, ld bytes apart.
-func rowAddr(base, ld, ld3 Register, i int) Mem {
-	switch i {
-	case 0:
-		return Mem{Base: base}
-	case 1:
-		return Mem{Base: base, Index: ld, Scale: 1}
-	case 2:
-		return Mem{Base: base, Index: ld, Scale: 2}
-	}
-	return Mem{Base: base, Index: ld3, Scale: 1}
 }
