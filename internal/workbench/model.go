@@ -1,6 +1,7 @@
 package workbench
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 
@@ -22,6 +23,9 @@ type Model struct {
 	Path string
 	// Trained is false for freshly initialised weights.
 	Trained bool
+	// Meta is the file metadata: preprocessing and training history.
+	// Classes wins over Meta.ClassNames.
+	Meta nn.Metadata
 }
 
 // CloneNet returns a new network with m's architecture and weights, for a
@@ -42,11 +46,86 @@ func (m *Model) CloneNet() (*nn.Sequential, error) {
 // and channels, pixels rescaled by 1/255 (the tutorial's ImageDataGenerator).
 func (m *Model) Prep() dataset.Options {
 	in := m.Net.InputShape()
-	o := dataset.Options{Height: in[0], Width: in[1], ColorMode: dataset.RGB}
+	o := dataset.Options{Height: in[0], Width: in[1], ColorMode: dataset.RGB, Rescale: float32(m.Meta.Rescale)}
 	if len(in) == 3 && in[2] == 1 {
 		o.ColorMode = dataset.Grayscale
 	}
+	if m.Meta.Interpolation == string(dataset.Bilinear) {
+		o.Interpolation = dataset.Bilinear
+	}
 	return o
+}
+
+// Metadata returns what a saved file records for m: its class names and
+// preprocessing, with history if given.
+func (m *Model) Metadata(h *nn.History) nn.Metadata {
+	meta := m.Meta
+	meta.ClassNames = nil
+	if n := len(m.Classes); n > 0 {
+		want := 1
+		for _, d := range m.Net.OutputShape() {
+			want *= d
+		}
+		if want == 1 {
+			want = 2
+		}
+		if n == want {
+			meta.ClassNames = append([]string(nil), m.Classes...)
+		}
+	}
+	if h != nil {
+		meta.History = h
+	}
+	return meta
+}
+
+// LoadModelFile reads a model saved by Convscope (safetensors).
+func LoadModelFile(path string) (*Model, error) {
+	net, meta, err := nn.LoadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Net: net, Classes: meta.ClassNames, Label: baseName(path), Path: path, Trained: true, Meta: meta}, nil
+}
+
+// LoadModelBytes reads a model from memory (the embedded default model).
+func LoadModelBytes(data []byte, label string) (*Model, error) {
+	net, meta, err := nn.Load(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Net: net, Classes: meta.ClassNames, Label: label, Trained: true, Meta: meta}, nil
+}
+
+// DefaultModel returns the embedded trained model, or, when there is none
+// or it does not load, the reference architecture with fresh weights (err
+// then says why the embedded one was not used; the model is still usable).
+func DefaultModel(embedded []byte, classes []string) (*Model, error) {
+	var why error
+	if len(embedded) > 0 {
+		m, err := LoadModelBytes(embedded, "reference model (embedded weights)")
+		if err == nil {
+			return m, nil
+		}
+		why = fmt.Errorf("the embedded model does not load: %w", err)
+	}
+	net, err := nn.ReferenceModel()
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Net: net, Classes: classes, Label: "reference model (untrained)"}, why
+}
+
+// SaveModel writes the bench's model to path atomically (safetensors with
+// metadata), with history h if non-nil.
+func (b *Bench) SaveModel(path string, h *nn.History) error {
+	return b.WithNet(func(m *Model) error {
+		meta := m.Metadata(h)
+		if meta.History == nil {
+			meta.History = m.Meta.History
+		}
+		return nn.SaveFile(path, m.Net, meta)
+	})
 }
 
 // ClassName returns the name of class i.

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/convscope/convscope/internal/colormap"
+	"github.com/convscope/convscope/internal/render"
+)
+
+// Keyboard shortcuts of the main actions.
+var (
+	scOpen      = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	scOpenModel = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scSave      = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	scExport    = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	scQuit      = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	scZoomIn    = &desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: fyne.KeyModifierShortcutDefault}
+	scZoomIn2   = &desktop.CustomShortcut{KeyName: fyne.KeyPlus, Modifier: fyne.KeyModifierShortcutDefault}
+	scZoomOut   = &desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: fyne.KeyModifierShortcutDefault}
+	scZoomReset = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault}
+	scTrain     = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	scNextSamp  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+func (u *UI) mainMenu() *fyne.MainMenu {
+	item := func(label string, sc fyne.Shortcut, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		it.Shortcut = sc
+		return it
+	}
+	quit := item("Quit", scQuit, u.onClose)
+	quit.IsQuit = true
+	file := fyne.NewMenu("File",
+		item("Open Image…", scOpen, u.openImageDialog),
+		item("Next Sample", scNextSamp, u.nextSample),
+		fyne.NewMenuItemSeparator(),
+		item("Open Model…", scOpenModel, u.openModelDialog),
+		item("Save Model…", scSave, u.saveModelDialog),
+		fyne.NewMenuItemSeparator(),
+		item("Export Grid as PNG…", scExport, func() { u.exportGrid(false) }),
+		fyne.NewMenuItem("Export One PNG per Layer…", func() { u.exportGrid(true) }),
+		fyne.NewMenuItem("Export Activations (.npy)…", u.exportNPY),
+		fyne.NewMenuItem("Export History (CSV)…", u.training.exportCSV),
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)
+	cmaps := fyne.NewMenuItem("Colormap", nil)
+	for _, name := range colormap.Names() {
+		name := name
+		cmaps.ChildMenu = appendItem(cmaps.ChildMenu, name, func() { u.grid.setColormap(name) })
+	}
+	scales := fyne.NewMenuItem("Scale", nil)
+	for i, name := range scaleLabels {
+		mode := render.ScaleMode(i)
+		scales.ChildMenu = appendItem(scales.ChildMenu, name, func() { u.grid.setScale(mode) })
+	}
+	view := fyne.NewMenu("View",
+		cmaps, scales,
+		fyne.NewMenuItemSeparator(),
+		item("Zoom In", scZoomIn, func() { u.zoom(1.25) }),
+		item("Zoom Out", scZoomOut, func() { u.zoom(0.8) }),
+		item("Actual Size", scZoomReset, func() { u.zoom(1) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Activations", func() { u.tabs.SelectIndex(0) }),
+		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
+	)
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Convscope", u.about))
+	return fyne.NewMainMenu(file, view, help)
+}
+
+func appendItem(m *fyne.Menu, label string, fn func()) *fyne.Menu {
+	if m == nil {
+		m = fyne.NewMenu("")
+	}
+	m.Items = append(m.Items, fyne.NewMenuItem(label, fn))
+	return m
+}
+
+// scaleLabels name the scale modes in render.ScaleMode order.
+var scaleLabels = []string{"Standardise per channel (tutorial)", "Min–max per channel", "One scale per layer"}
+
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	add := func(sc fyne.Shortcut, fn func()) { c.AddShortcut(sc, func(fyne.Shortcut) { fn() }) }
+	add(scOpen, u.openImageDialog)
+	add(scOpenModel, u.openModelDialog)
+	add(scSave, u.saveModelDialog)
+	add(scExport, func() { u.exportGrid(false) })
+	add(scQuit, u.onClose)
+	add(scZoomIn, func() { u.zoom(1.25) })
+	add(scZoomIn2, func() { u.zoom(1.25) })
+	add(scZoomOut, func() { u.zoom(0.8) })
+	add(scZoomReset, func() { u.zoom(1) })
+	add(scTrain, func() { u.tabs.SelectIndex(1) })
+	add(scNextSamp, u.nextSample)
+}
+
+// nextSample shows the sample after the one on screen.
+func (u *UI) nextSample() {
+	if len(u.samples) == 0 {
+		return
+	}
+	next := 0
+	if f := u.frame; f != nil {
+		for i, s := range u.samples {
+			if s.Name == f.Input.Name {
+				next = (i + 1) % len(u.samples)
+			}
+		}
+	}
+	u.openSample(next)
+}
+
+func (u *UI) toolbar() fyne.CanvasObject {
+	tip := func(icon fyne.Resource, text string, fn func()) *widget.Button {
+		b := widget.NewButtonWithIcon(text, icon, fn)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	return container.NewHBox(
+		tip(theme.FolderOpenIcon(), "Open image", u.openImageDialog),
+		tip(theme.StorageIcon(), "Open model", u.openModelDialog),
+		tip(theme.DocumentSaveIcon(), "Save model", u.saveModelDialog),
+		tip(theme.DownloadIcon(), "Export PNG", func() { u.exportGrid(false) }),
+		widget.NewSeparator(),
+		u.gridControls(),
+	)
+}
+
+func (u *UI) about() {
+	dialog.ShowInformation("About Convscope",
+		"Convscope shows what a convolutional network sees.\n\n"+
+			"Open or drop an image to see every channel of every conv and pool layer;\n"+
+			"train the network on the Training tab and watch the maps change.\n\n"+
+			"Modelled on the Keras tutorial \"Visualizing intermediate activations\".", u.win)
+}

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/convscope/convscope/internal/colormap"
+	"github.com/convscope/convscope/internal/render"
+	"github.com/convscope/convscope/internal/workbench"
+)
+
+// sidePanel shows the image and what the model makes of it: original and
+// preprocessed input, prediction, samples, the layer list and the colour bar.
+type sidePanel struct {
+	u        *UI
+	original *canvas.Image
+	seen     *canvas.Image
+	name     *widget.Label
+	pred     *widget.Label
+	bars     *fyne.Container
+	layers   *widget.List
+	names    []string
+	cbar     *canvas.Image
+	cbarLo   *widget.Label
+	cbarMid  *widget.Label
+	cbarHi   *widget.Label
+	cbarNote *widget.Label
+	obj      fyne.CanvasObject
+}
+
+func newSidePanel(u *UI) *sidePanel {
+	p := &sidePanel{u: u}
+	p.original = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
+	p.original.SetMinSize(fyne.NewSize(110, 110))
+	p.seen = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
+	p.seen.SetMinSize(fyne.NewSize(110, 110))
+	p.name = widget.NewLabel("")
+	p.name.Truncation = fyne.TextTruncateEllipsis
+	p.pred = widget.NewLabel("")
+	p.pred.TextStyle.Bold = true
+	p.pred.Wrapping = fyne.TextWrapWord
+	p.bars = container.NewVBox()
+
+	p.layers = widget.NewList(func() int { return len(p.names) },
+		func() fyne.CanvasObject { return widget.NewLabel("max_pooling2d_1 (MaxPooling2D)") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.names[i]) })
+	p.layers.OnSelected = func(i widget.ListItemID) {
+		u.grid.scrollTo(i)
+		p.layers.UnselectAll()
+	}
+
+	p.cbar = &canvas.Image{ScaleMode: canvas.ImageScalePixels, FillMode: canvas.ImageFillStretch}
+	p.cbar.SetMinSize(fyne.NewSize(150, 14))
+	p.cbarLo, p.cbarMid, p.cbarHi = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	p.cbarMid.Alignment = fyne.TextAlignCenter
+	p.cbarHi.Alignment = fyne.TextAlignTrailing
+	p.cbarNote = widget.NewLabel("")
+	p.cbarNote.Wrapping = fyne.TextWrapWord
+	p.cbarNote.SizeName = theme.SizeNameCaptionText
+	p.updateColorBar()
+
+	heading := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.TextStyle.Bold = true
+		return l
+	}
+	images := container.NewGridWithColumns(2,
+		container.NewBorder(nil, caption("original"), nil, nil, p.original),
+		container.NewBorder(nil, caption("network input"), nil, nil, p.seen))
+	top := container.NewVBox(p.name, images, heading("Prediction"), p.pred, p.bars,
+		heading("Samples"), p.samplesStrip(),
+		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,
+		heading("Layers"))
+	p.obj = container.NewBorder(top, nil, nil, nil, p.layers)
+	return p
+}
+
+func caption(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Alignment = fyne.TextAlignCenter
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+func (p *sidePanel) object() fyne.CanvasObject { return container.NewVScroll(p.obj) }
+
+// samplesStrip is a row of sample thumbnails, one click each.
+func (p *sidePanel) samplesStrip() fyne.CanvasObject {
+	if len(p.u.samples) == 0 {
+		return widget.NewLabel("no samples")
+	}
+	grid := container.NewGridWrap(fyne.NewSize(44, 44))
+	for i, s := range p.u.samples {
+		i := i
+		grid.Add(newThumb(s, func() { p.u.openSample(i) }))
+	}
+	return grid
+}
+
+// thumb is a tappable sample thumbnail.
+type thumb struct {
+	widget.BaseWidget
+	img *canvas.Image
+	fn  func()
+}
+
+func newThumb(s workbench.Sample, fn func()) *thumb {
+	t := &thumb{fn: fn, img: canvas.NewImageFromImage(s.Thumb)}
+	t.img.FillMode = canvas.ImageFillContain
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *thumb) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.img) }
+func (t *thumb) Tapped(*fyne.PointEvent)             { t.fn() }
+
+// setFrame shows a frame's input and prediction and lists its layers.
+func (p *sidePanel) setFrame(f *workbench.Frame) {
+	p.name.SetText(f.Input.Name)
+	if p.original.Image != f.Input.Original {
+		p.original.Image = f.Input.Original
+		p.original.Refresh()
+	}
+	if p.seen.Image != f.Input.Seen {
+		p.seen.Image = f.Input.Seen
+		p.seen.Refresh()
+	}
+	pr := f.Prediction
+	if len(pr.Top) > 0 {
+		p.pred.SetText(fmt.Sprintf("%s  %.1f %%", pr.Top[0].Name, 100*pr.Top[0].Prob))
+	}
+	p.bars.RemoveAll()
+	for _, c := range pr.Top {
+		bar := widget.NewProgressBar()
+		bar.SetValue(c.Prob)
+		v := c.Prob
+		bar.TextFormatter = func() string { return fmt.Sprintf("%.1f %%", 100*v) }
+		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(70, bar.MinSize().Height), widget.NewLabel(c.Name)), nil, bar))
+	}
+	if !f.Model.Trained {
+		note := widget.NewLabel("untrained weights: train on the Training tab or open a model")
+		note.Wrapping = fyne.TextWrapWord
+		note.SizeName = theme.SizeNameCaptionText
+		p.bars.Add(note)
+	}
+	names := make([]string, len(f.Layers))
+	for i, l := range f.Layers {
+		names[i] = fmt.Sprintf("%s  (%d×%d×%d)", l.Name, l.Shape[0], l.Shape[1], l.Shape[2])
+	}
+	if !equalStrings(names, p.names) {
+		p.names = names
+		p.layers.Refresh()
+	}
+	p.updateColorBar()
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// updateColorBar draws the current colormap and says what its ends mean.
+func (p *sidePanel) updateColorBar() {
+	v := p.u.bench.View()
+	m, err := colormap.ByName(v.Colormap)
+	if err != nil {
+		m = colormap.MustByName(colormap.Default)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 256, 1))
+	for i := range 256 {
+		img.Set(i, 0, m.Index(uint8(i)))
+	}
+	p.cbar.Image = img
+	p.cbar.Refresh()
+	switch v.Scale {
+	case render.Standardize:
+		p.cbarLo.SetText("μ−2σ")
+		p.cbarMid.SetText("μ")
+		p.cbarHi.SetText("μ+2σ")
+		p.cbarNote.SetText("Each channel: (x − mean)/std·64 + 128, as in the tutorial. Hatched tiles are dead (all 0) or constant.")
+	case render.MinMax:
+		p.cbarLo.SetText("min")
+		p.cbarMid.SetText("")
+		p.cbarHi.SetText("max")
+		p.cbarNote.SetText("Each channel stretched from its own minimum to its maximum.")
+	default:
+		lo, hi := "min", "max"
+		if f := p.u.frame; f != nil && len(f.Layers) > 0 {
+			lo, hi = "layer min", "layer max"
+		}
+		p.cbarLo.SetText(lo)
+		p.cbarMid.SetText("")
+		p.cbarHi.SetText(hi)
+		p.cbarNote.SetText("One scale per layer (its header gives the range): channels of a layer are comparable.")
+	}
+}
+
+// colorOf converts a colormap entry for canvas use.
+func colorOf(c color.RGBA) color.Color { return c }

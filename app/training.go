@@ -1,0 +1,551 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/nn"
+)
+
+// Architecture choices.
+const (
+	archReference = "Reference convnet (tutorial)"
+	archCurrent   = "Current model's architecture"
+	archJSON      = "From JSON file…"
+)
+
+// Data source choices.
+const (
+	dataGenerated = "Built-in generated shapes"
+	dataFolder    = "Image folders"
+)
+
+// trainingPanel is the Training page: data, hyperparameters, model
+// summary, Start/Pause/Stop, progress and the live plot.
+type trainingPanel struct {
+	u    *UI
+	tips *tipper
+
+	source            *widget.RadioGroup
+	trainDir, valDir  *widget.Entry
+	valSplit          *widget.Entry
+	folderBox         *fyne.Container
+	classes           *widget.Label
+	report            *widget.Label
+	epochs, steps     *widget.Entry
+	batch, valSteps   *widget.Entry
+	lr, seed          *widget.Entry
+	optimizer         *widget.Select
+	arch              *widget.Select
+	archFile          string
+	archLoaded        *nn.Arch
+	cont              *widget.Check
+	live              *widget.Check
+	summary           *widget.Label
+	start, pause, stp *tipButton
+	bar               *widget.ProgressBar
+	progress          *widget.Label
+	lossPlot, accPlot *Plot
+	obj               fyne.CanvasObject
+
+	// Run state (UI goroutine).
+	run  *workbench.Training
+	data *workbench.Data
+	hist *nn.History
+	onStopped []func()
+
+	progMu      sync.Mutex
+	pendingProg *workbench.Progress
+}
+
+func newTrainingPanel(u *UI) *trainingPanel {
+	t := &trainingPanel{u: u, tips: newTipper(u.win)}
+	d := workbench.DefaultTrainConfig()
+	entry := func(v string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetText(v)
+		return e
+	}
+	t.trainDir, t.valDir = widget.NewEntry(), widget.NewEntry()
+	t.trainDir.SetPlaceHolder("folder with one subfolder per class")
+	t.valDir.SetPlaceHolder("optional: a validation folder with the same classes")
+	t.valSplit = entry("0.2")
+	browse := func(e *widget.Entry) fyne.CanvasObject {
+		return newTipButton("", theme.FolderOpenIcon(), "Choose a folder", t.tips, func() { u.chooseFolder(func(dir string) { e.SetText(dir) }) })
+	}
+	t.folderBox = container.NewVBox(
+		container.NewBorder(nil, nil, newTipLabel("Train", "flow_from_directory: classes are the sorted subfolder names", t.tips), browse(t.trainDir), t.trainDir),
+		container.NewBorder(nil, nil, newTipLabel("Validation", "Optional folder with the same class subfolders", t.tips), browse(t.valDir), t.valDir),
+		container.NewBorder(nil, nil, newTipLabel("Validation split", "Without a validation folder: the fraction of each class held out for validation (0 for none)", t.tips), nil, t.valSplit),
+	)
+	t.source = widget.NewRadioGroup([]string{dataGenerated, dataFolder}, func(s string) {
+		if s == dataFolder {
+			t.folderBox.Show()
+		} else {
+			t.folderBox.Hide()
+		}
+		t.showClasses()
+	})
+	t.source.Horizontal = true
+	t.source.SetSelected(dataGenerated)
+	t.classes = widget.NewLabel("")
+	t.classes.Wrapping = fyne.TextWrapWord
+	t.report = widget.NewLabel("")
+	t.report.Wrapping = fyne.TextWrapWord
+	t.report.SizeName = theme.SizeNameCaptionText
+
+	t.epochs, t.steps = entry(strconv.Itoa(d.Epochs)), entry(strconv.Itoa(d.StepsPerEpoch))
+	t.batch, t.valSteps = entry(strconv.Itoa(d.BatchSize)), entry(strconv.Itoa(d.ValidationSteps))
+	t.lr, t.seed = entry("1e-4"), entry("0")
+	t.optimizer = widget.NewSelect([]string{"rmsprop", "adam", "sgd"}, nil)
+	t.optimizer.SetSelected(d.Optimizer)
+	t.cont = widget.NewCheck("Continue from the current weights", nil)
+	t.live = widget.NewCheck("Live activations", nil)
+	t.live.SetChecked(true)
+
+	t.arch = widget.NewSelect([]string{archReference, archCurrent, archJSON}, t.archChanged)
+	t.summary = widget.NewLabel("")
+	t.summary.TextStyle.Monospace = true
+	t.arch.SetSelected(archReference)
+
+	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, t.startTraining)
+	t.start.Importance = widget.HighImportance
+	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, t.togglePause)
+	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, t.stopTraining)
+	t.bar = widget.NewProgressBar()
+	t.progress = widget.NewLabel("Not training.")
+	t.progress.Truncation = fyne.TextTruncateEllipsis
+	t.lossPlot, t.accPlot = NewPlot(), NewPlot()
+	t.lossPlot.SetChart(workbench.Chart{Title: "Loss", XLabel: "epoch"})
+	t.accPlot.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
+	t.setRunning(false)
+
+	form := widget.NewForm(
+		widget.NewFormItem("Epochs", t.epochs),
+		widget.NewFormItem("Steps per epoch", t.steps),
+		widget.NewFormItem("Batch size", t.batch),
+		widget.NewFormItem("Optimizer", t.optimizer),
+		widget.NewFormItem("Learning rate", t.lr),
+		widget.NewFormItem("Validation steps", t.valSteps),
+		widget.NewFormItem("Seed", t.seed),
+	)
+	form.Items[1].HintText = "batches per epoch"
+	form.Items[6].HintText = "weights and data order"
+	heading := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.TextStyle.Bold = true
+		return l
+	}
+	settings := container.NewVBox(
+		heading("Data"), t.source, t.folderBox, t.classes, t.report,
+		heading("Model"), t.arch, t.cont,
+		heading("Hyperparameters"), form, t.live,
+		widget.NewAccordion(widget.NewAccordionItem("Model summary", container.NewHScroll(t.summary))),
+	)
+	controls := container.NewHBox(t.start, t.pause, t.stp)
+	top := container.NewBorder(nil, nil, controls, nil, container.NewVBox(t.bar, t.progress))
+	plots := container.NewGridWithColumns(2, t.lossPlot, t.accPlot)
+	right := container.NewBorder(top, nil, nil, nil, plots)
+	split := container.NewHSplit(container.NewVScroll(settings), right)
+	split.Offset = 0.36
+	t.obj = split
+	t.showClasses()
+	return t
+}
+
+func (t *trainingPanel) object() fyne.CanvasObject { return t.obj }
+
+func (t *trainingPanel) running() bool { return t.run != nil && t.run.Running() }
+
+// history returns the last run's history (nil if none).
+func (t *trainingPanel) history() *nn.History { return t.hist }
+
+func (t *trainingPanel) showClasses() {
+	if t.classes == nil || t.source == nil {
+		return
+	}
+	if t.source.Selected == dataGenerated {
+		t.classes.SetText("Classes: circle (0), square (1) — drawn on the fly, endless.")
+	} else {
+		t.classes.SetText("Classes: the training folder's subfolders, sorted (shown when training starts).")
+	}
+}
+
+// archChanged shows the summary of the chosen architecture.
+func (t *trainingPanel) archChanged(s string) {
+	switch s {
+	case archJSON:
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				t.arch.SetSelected(archReference)
+				return
+			}
+			data, err := io.ReadAll(r)
+			r.Close()
+			if err == nil {
+				var a nn.Arch
+				if a, err = nn.ParseArch(data); err == nil {
+					t.archLoaded, t.archFile = &a, r.URI().Path()
+					t.showSummary(a)
+					return
+				}
+			}
+			t.u.showError("Cannot use architecture", fmt.Errorf("%s: %w", r.URI().Name(), err))
+			t.arch.SetSelected(archReference)
+		}, t.u.win)
+		d.Resize(fyne.NewSize(900, 600))
+		d.Show()
+	case archCurrent:
+		t.showSummary(t.u.bench.Model().Net.Arch())
+	default:
+		t.showSummary(nn.ReferenceArch())
+	}
+}
+
+// modelChanged is called when a model is loaded.
+func (t *trainingPanel) modelChanged(*workbench.Model) {
+	if t.arch.Selected == archCurrent {
+		t.archChanged(archCurrent)
+	}
+}
+
+func (t *trainingPanel) showSummary(a nn.Arch) {
+	net, err := a.Build()
+	if err != nil {
+		t.summary.SetText(err.Error())
+		return
+	}
+	var b strings.Builder
+	if err := net.Summary(&b); err != nil {
+		b.WriteString(err.Error())
+	}
+	t.summary.SetText(strings.TrimRight(b.String(), "\n"))
+}
+
+// chosenArch returns the architecture to train.
+func (t *trainingPanel) chosenArch() (nn.Arch, error) {
+	switch t.arch.Selected {
+	case archJSON:
+		if t.archLoaded == nil {
+			return nn.Arch{}, errors.New("choose an architecture JSON file")
+		}
+		return *t.archLoaded, nil
+	case archCurrent:
+		return t.u.bench.Model().Net.Arch(), nil
+	}
+	return nn.ReferenceArch(), nil
+}
+
+// config reads the form.
+func (t *trainingPanel) config() (workbench.TrainConfig, workbench.DataSpec, error) {
+	c := workbench.DefaultTrainConfig()
+	var spec workbench.DataSpec
+	ints := []struct {
+		name string
+		e    *widget.Entry
+		dst  *int
+	}{{"epochs", t.epochs, &c.Epochs}, {"steps per epoch", t.steps, &c.StepsPerEpoch}, {"batch size", t.batch, &c.BatchSize}, {"validation steps", t.valSteps, &c.ValidationSteps}}
+	for _, f := range ints {
+		v, err := strconv.Atoi(strings.TrimSpace(f.e.Text))
+		if err != nil || v <= 0 {
+			return c, spec, fmt.Errorf("%s must be a positive whole number, not %q", f.name, f.e.Text)
+		}
+		*f.dst = v
+	}
+	lr, err := strconv.ParseFloat(strings.TrimSpace(t.lr.Text), 64)
+	if err != nil || !(lr > 0) || lr > 10 {
+		return c, spec, fmt.Errorf("learning rate must be a number such as 1e-4, not %q", t.lr.Text)
+	}
+	c.LearningRate = lr
+	seed, err := strconv.ParseInt(strings.TrimSpace(t.seed.Text), 10, 64)
+	if err != nil {
+		return c, spec, fmt.Errorf("seed must be a whole number, not %q", t.seed.Text)
+	}
+	c.Seed, spec.Seed = seed, seed
+	c.Optimizer = t.optimizer.Selected
+	spec.Generated = t.source.Selected != dataFolder
+	if !spec.Generated {
+		spec.TrainDir = strings.TrimSpace(t.trainDir.Text)
+		spec.ValDir = strings.TrimSpace(t.valDir.Text)
+		if spec.ValDir == "" {
+			f, err := strconv.ParseFloat(strings.TrimSpace(t.valSplit.Text), 64)
+			if err != nil || f < 0 || f >= 1 {
+				return c, spec, fmt.Errorf("validation split must be a fraction from 0 to below 1, not %q", t.valSplit.Text)
+			}
+			spec.ValSplit = f
+		}
+	}
+	return c, spec, nil
+}
+
+// startTraining reads the form, opens the data (off the UI goroutine),
+// builds the networks and starts the run.
+func (t *trainingPanel) startTraining() {
+	if t.running() {
+		return
+	}
+	cfg, spec, err := t.config()
+	if err != nil {
+		t.u.showError("Cannot start training", err)
+		return
+	}
+	arch, err := t.chosenArch()
+	if err != nil {
+		t.u.showError("Cannot start training", err)
+		return
+	}
+	cont := t.cont.Checked
+	t.start.Disable()
+	t.progress.SetText("Preparing data…")
+	go func() {
+		display, train, data, err := t.prepare(arch, cfg, spec, cont)
+		fyne.Do(func() {
+			if err != nil {
+				t.start.Enable()
+				t.progress.SetText("Not training.")
+				t.u.showError("Cannot start training", err)
+				return
+			}
+			t.launch(display, train, data, cfg)
+		})
+	}()
+}
+
+// prepare builds the display and training networks (same weights) and
+// opens the data. It runs off the UI goroutine.
+func (t *trainingPanel) prepare(arch nn.Arch, cfg workbench.TrainConfig, spec workbench.DataSpec, cont bool) (display, train *nn.Sequential, data *workbench.Data, err error) {
+	if cont {
+		err = t.u.bench.WithNet(func(m *workbench.Model) error {
+			var err error
+			if display, err = m.CloneNet(); err != nil {
+				return err
+			}
+			train, err = m.CloneNet()
+			return err
+		})
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("the current model cannot be trained further: %w", err)
+		}
+	} else {
+		if display, err = arch.Build(); err != nil {
+			return nil, nil, nil, err
+		}
+		display.Init(cfg.Seed)
+		if train, err = arch.Build(); err != nil {
+			return nil, nil, nil, err
+		}
+		if err = train.CopyWeightsFrom(display); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	out := 1
+	for _, d := range train.OutputShape() {
+		out *= d
+	}
+	data, err = workbench.OpenData(spec, train.InputShape(), out, cfg.BatchSize)
+	return display, train, data, err
+}
+
+// launch starts the run (UI goroutine).
+func (t *trainingPanel) launch(display, train *nn.Sequential, data *workbench.Data, cfg workbench.TrainConfig) {
+	cfg.Train, cfg.Validation = data.Train, data.Validation
+	cfg.Init = false // prepare drew the weights
+	m := &workbench.Model{Net: display, Classes: data.Classes, Label: "training…"}
+	t.u.setModel(m)
+	t.classes.SetText("Classes: " + classList(data.Classes))
+	t.report.SetText(data.Report)
+	live := t.live.Checked
+	run, err := workbench.StartTraining(train, cfg, workbench.TrainCallbacks{
+		OnProgress: t.onProgress,
+		OnWeights: func(net *nn.Sequential) {
+			if live {
+				_ = t.u.bench.LiveWeights(net)
+			}
+		},
+		OnDone: func(r workbench.TrainResult) { fyne.Do(func() { t.finished(r, m) }) },
+	})
+	if err != nil {
+		data.Close()
+		t.start.Enable()
+		t.u.showError("Cannot start training", err)
+		return
+	}
+	t.run, t.data = run, data
+	t.lossPlot.SetChart(workbench.Chart{Title: "Loss", XLabel: "epoch"})
+	t.accPlot.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
+	t.bar.SetValue(0)
+	t.progress.SetText(fmt.Sprintf("Starting: %d epochs of %d steps of %d images…", cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize))
+	t.setRunning(true)
+}
+
+func classList(c []string) string {
+	parts := make([]string, len(c))
+	for i, n := range c {
+		parts[i] = fmt.Sprintf("%s (%d)", n, i)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// onProgress runs on the training goroutine: keep the newest progress and
+// schedule one UI update for it.
+func (t *trainingPanel) onProgress(p workbench.Progress) {
+	t.progMu.Lock()
+	scheduled := t.pendingProg != nil
+	t.pendingProg = &p
+	t.progMu.Unlock()
+	if scheduled {
+		return
+	}
+	fyne.Do(func() {
+		t.progMu.Lock()
+		p := t.pendingProg
+		t.pendingProg = nil
+		t.progMu.Unlock()
+		if p != nil {
+			t.showProgress(*p)
+		}
+	})
+}
+
+func (t *trainingPanel) showProgress(p workbench.Progress) {
+	t.bar.SetValue(p.Fraction)
+	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s · loss %.4f · accuracy %.4f",
+		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, workbench.FormatETA(p.ETA), p.Loss, p.Accuracy)
+	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
+		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
+	}
+	if p.Paused {
+		s = "Paused · " + s
+	}
+	t.progress.SetText(s)
+	t.lossPlot.SetChart(p.LossChart)
+	t.accPlot.SetChart(p.AccChart)
+}
+
+// finished ends a run (UI goroutine): the trained weights stay on screen.
+func (t *trainingPanel) finished(r workbench.TrainResult, m *workbench.Model) {
+	if t.data != nil {
+		t.data.Close()
+	}
+	t.hist = r.History
+	t.setRunning(false)
+	if t.run != nil {
+		t.showProgress(t.run.Progress())
+	}
+	trained := &workbench.Model{Net: m.Net, Classes: m.Classes, Label: "trained here (unsaved)", Trained: r.History != nil && r.History.Len() > 0, Meta: nn.Metadata{History: r.History}}
+	if !trained.Trained {
+		trained.Label = "untrained (stopped before the first epoch)"
+		trained.Trained = true // the weights did change
+	}
+	t.u.setModel(trained)
+	switch {
+	case r.Err != nil:
+		t.progress.SetText("Training failed: " + r.Err.Error())
+		t.u.showError("Training failed", r.Err)
+	case r.Stopped:
+		t.progress.SetText(fmt.Sprintf("Stopped after %d epochs. ", r.History.Len()) + t.progress.Text)
+	default:
+		t.progress.SetText("Done. " + t.progress.Text)
+	}
+	for _, fn := range t.onStopped {
+		fn()
+	}
+	t.onStopped = nil
+}
+
+func (t *trainingPanel) setRunning(on bool) {
+	if on {
+		t.start.Disable()
+		t.pause.Enable()
+		t.stp.Enable()
+		t.arch.Disable()
+		t.cont.Disable()
+	} else {
+		t.start.Enable()
+		t.pause.Disable()
+		t.stp.Disable()
+		t.arch.Enable()
+		t.cont.Enable()
+		t.pause.SetText("Pause")
+		t.pause.SetIcon(theme.MediaPauseIcon())
+	}
+}
+
+func (t *trainingPanel) togglePause() {
+	if !t.running() {
+		return
+	}
+	if t.run.Paused() {
+		t.run.Resume()
+		t.pause.SetText("Pause")
+		t.pause.SetIcon(theme.MediaPauseIcon())
+	} else {
+		t.run.Pause()
+		t.pause.SetText("Resume")
+		t.pause.SetIcon(theme.MediaPlayIcon())
+		t.progress.SetText("Paused · " + t.progress.Text)
+	}
+}
+
+func (t *trainingPanel) stopTraining() {
+	if t.running() {
+		t.stp.Disable()
+		t.progress.SetText("Stopping after the current batch…")
+		t.run.Stop()
+	}
+}
+
+// stopThen stops the run and calls fn once it has ended (UI goroutine).
+func (t *trainingPanel) stopThen(fn func()) {
+	if !t.running() {
+		fn()
+		return
+	}
+	t.onStopped = append(t.onStopped, fn)
+	t.stopTraining()
+}
+
+// exportCSV writes the last run's history as Keras' CSVLogger does.
+func (t *trainingPanel) exportCSV() {
+	h := t.hist
+	if h == nil {
+		h = t.u.bench.Model().Meta.History
+	}
+	if h == nil || h.Len() == 0 {
+		t.u.showError("No history", errors.New("train the model first (the history of a finished epoch is exported)"))
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if err := workbench.WriteFileAtomic(path, h.WriteCSV); err != nil {
+			os.Remove(path)
+			t.u.showError("Cannot export history", err)
+			return
+		}
+		t.u.rememberFolder(filepath.Dir(path))
+		t.u.setStatus("Exported history to " + path)
+	}, t.u.win)
+	d.SetFileName("history.csv")
+	if l := t.u.lastFolder(); l != nil {
+		d.SetLocation(l)
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}

@@ -1,0 +1,100 @@
+package workbench
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/nn"
+)
+
+// DataSpec says where training data comes from.
+type DataSpec struct {
+	// Generated selects the built-in generated shapes (circle, square).
+	Generated bool
+	// TrainDir is a folder of class subfolders (flow_from_directory).
+	TrainDir string
+	// ValDir is an optional validation folder with the same classes.
+	ValDir string
+	// ValSplit, used without ValDir, holds out this fraction of each
+	// class of TrainDir for validation (0: no validation).
+	ValSplit float64
+	Seed     int64
+}
+
+// Data is an opened data source.
+type Data struct {
+	Train, Validation nn.BatchSource
+	Classes           []string
+	// Report describes what was found and any bad files.
+	Report  string
+	closers []func() error
+}
+
+// Close stops the sources' background readers.
+func (d *Data) Close() {
+	for _, c := range d.closers {
+		c()
+	}
+	d.closers = nil
+}
+
+// OpenData opens the data for a model with the given per-sample input
+// shape and output size, in batches of batch.
+func OpenData(spec DataSpec, input []int, outputs, batch int) (*Data, error) {
+	if spec.Generated {
+		if outputs != 1 {
+			return nil, fmt.Errorf("the generated dataset has 2 classes (circle, square) for a model with 1 sigmoid output; this model has %d outputs", outputs)
+		}
+		return &Data{
+			Train:      NewGeneratedSource(spec.Seed + 1),
+			Validation: NewGeneratedSource(spec.Seed + 1_000_003),
+			Classes:    GeneratedClasses,
+			Report:     "Built-in generated dataset: endless 150×150 images of circles (class 0) and squares (class 1).",
+		}, nil
+	}
+	if spec.TrainDir == "" {
+		return nil, fmt.Errorf("choose a training folder (one subfolder per class) or the generated dataset")
+	}
+	if len(input) != 3 {
+		return nil, fmt.Errorf("the model's input %v is not an image (height, width, channels)", input)
+	}
+	opts := dataset.Options{Height: input[0], Width: input[1], ClassMode: dataset.Categorical}
+	if input[2] == 1 {
+		opts.ColorMode = dataset.Grayscale
+	}
+	if outputs == 1 {
+		opts.ClassMode = dataset.Binary
+	}
+	train, err := dataset.ScanDir(spec.TrainDir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if outputs > 1 && len(train.Classes) != outputs {
+		return nil, fmt.Errorf("%s has %d classes (%s) but the model has %d outputs", spec.TrainDir, len(train.Classes), strings.Join(train.Classes, ", "), outputs)
+	}
+	var val *dataset.Folder
+	switch {
+	case spec.ValDir != "":
+		o := opts
+		o.Classes = train.Classes
+		if val, err = dataset.ScanDir(spec.ValDir, o); err != nil {
+			return nil, err
+		}
+	case spec.ValSplit > 0:
+		if train, val, err = train.ShuffleSplit(spec.ValSplit, spec.Seed); err != nil {
+			return nil, err
+		}
+	}
+	d := &Data{Classes: train.Classes, Report: train.Report()}
+	it := train.Iterator(batch, true, spec.Seed)
+	d.Train = it
+	d.closers = append(d.closers, it.Close)
+	if val != nil {
+		vit := val.Iterator(batch, false, spec.Seed)
+		d.Validation = vit
+		d.closers = append(d.closers, vit.Close)
+		d.Report += "\nValidation: " + val.Report()
+	}
+	return d, nil
+}

@@ -1,0 +1,32 @@
+package workbench
+
+import (
+	"testing"
+	"time"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// BenchmarkReferenceFrame measures drop-to-grid on the reference model: a
+// 150×150 sample, forward pass and every sheet at the default view.
+func BenchmarkReferenceFrame(b *testing.B) {
+	net, err := nn.ReferenceModel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bench := NewBench(&Model{Net: net})
+	defer bench.Close()
+	v := DefaultView()
+	v.Width = 950
+	bench.SetView(v)
+	var fwd, rnd time.Duration
+	for i := 0; i < b.N; i++ {
+		bench.Open("x", "", loaderOf(generatedImage(i)))
+		bench.Wait()
+		f := bench.Frame()
+		fwd += f.Timing.Forward
+		rnd += f.Timing.Render
+	}
+	b.ReportMetric(float64(fwd.Milliseconds())/float64(b.N), "forward-ms")
+	b.ReportMetric(float64(rnd.Milliseconds())/float64(b.N), "render-ms")
+}
