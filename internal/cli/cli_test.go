@@ -65,7 +65,7 @@ func TestTopLevelHelpAndErrors(t *testing.T) {
 		{[]string{"--version"}, 0, "convscope 0.1.0 (", ""},
 		{[]string{"version", "--help"}, 0, "Usage: convscope version", ""},
 		{[]string{"version", "extra"}, 2, "", `convscope version: unexpected argument "extra"`},
-		{[]string{"version", "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"version", "--bogus"}, 2, "", "flag provided but not defined: --bogus"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -144,5 +144,20 @@ func TestListFlag(t *testing.T) {
 func TestOneLine(t *testing.T) {
 	if got := oneLine("nn: a\n  b\tc\n"); got != "a b c" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestDoubleDash(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`invalid value "x" for flag -n: parse error`, `invalid value "x" for flag --n: parse error`},
+		{`invalid boolean value "x" for -b: parse error`, `invalid boolean value "x" for --b: parse error`},
+		{"flag provided but not defined: -zz", "flag provided but not defined: --zz"},
+		{"flag needs an argument: -n", "flag needs an argument: --n"},
+		{"bad flag syntax: ---n", "bad flag syntax: ---n"},
+	}
+	for _, tt := range tests {
+		if got := doubleDash(tt.in); got != tt.want {
+			t.Errorf("doubleDash(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -107,7 +107,7 @@ func (fs *flagSet) parse(stdout io.Writer, args []string) ([]string, error) {
 			return nil, errHelp
 		}
 		if err != nil {
-			return nil, &usageError{msg: err.Error(), usage: fs.usage()}
+			return nil, &usageError{msg: doubleDash(err.Error()), usage: fs.usage()}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -119,6 +119,15 @@ func (fs *flagSet) parse(stdout io.Writer, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// doubleDash rewrites the flag package's "-name" in an error message as
+// "--name", the spelling the usage shows.
+func doubleDash(msg string) string {
+	for _, p := range []string{"flag -", "for -", "argument: -", "defined: -"} {
+		msg = strings.Replace(msg, p, p+"-", 1)
+	}
+	return msg
 }
 
 // noArgs returns a usageError unless pos is empty.

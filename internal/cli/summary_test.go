@@ -63,8 +63,8 @@ func TestSummaryErrors(t *testing.T) {
 		stderr string
 	}{
 		{"both sources", []string{"--model", "a", "--arch", "b"}, 2, "--model and --arch cannot be used together"},
-		{"unknown flag", []string{"--modle", "a"}, 2, "flag provided but not defined: -modle"},
-		{"missing value", []string{"--model"}, 2, "flag needs an argument: -model"},
+		{"unknown flag", []string{"--modle", "a"}, 2, "flag provided but not defined: --modle"},
+		{"missing value", []string{"--model"}, 2, "flag needs an argument: --model"},
 		{"extra argument", []string{"x.safetensors"}, 2, `unexpected argument "x.safetensors"`},
 		{"missing model", []string{"--model", filepath.Join(dir, "nope.safetensors")}, 1, "no such file or directory"},
 		{"not a model", []string{"--model", notModel}, 1, notModel},

@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/convscope/convscope/internal/colormap"
+	"github.com/convscope/convscope/internal/npy"
+	"github.com/convscope/convscope/internal/render"
+	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/nn"
+)
+
+const activationsHelp = `Runs IMAGE through the model and writes what every convolution and
+pooling layer outputs into DIR, as the app's grid shows it:
+
+  LAYER.png  every channel as a tile, 16 per row, each channel standardised
+             ((x - mean) / std * 64 + 128) and drawn with viridis by default
+  LAYER.npy  the layer's output as float32, shape (1, H, W, C) (NHWC),
+             for numpy.load
+
+DIR is created if needed; existing files of the same name are replaced.
+Without --model, the embedded default model.
+`
+
+// runActivations exports channel maps.
+func runActivations(e *env, args []string) error {
+	fs := newFlagSet("activations",
+		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE]",
+		activationsHelp)
+	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	image := fs.String("image", "", "the input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
+	out := fs.String("out", "", "the output folder `DIR`")
+	var layers listFlag
+	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer)")
+	format := fs.String("format", "both", "what to write: `png`, npy or both")
+	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
+	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
+	tile := fs.Int("tile", workbench.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors (0: each map at its own size)")
+	pos, err := fs.parse(e.stdout, args)
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(pos); err != nil {
+		return err
+	}
+	switch {
+	case *image == "":
+		return fs.bad("--image is required")
+	case *out == "":
+		return fs.bad("--out is required")
+	case *format != "png" && *format != "npy" && *format != "both":
+		return fs.bad("--format must be png, npy or both, received %q", *format)
+	case *tile < 0:
+		return fs.bad("--tile must be 0 or more, received %d", *tile)
+	}
+	view := workbench.DefaultView()
+	view.Tile = *tile
+	if _, err := colormap.ByName(*cmap); err != nil {
+		return fs.bad("--colormap: unknown colormap %q (valid: %s)", *cmap, strings.Join(colormap.Names(), ", "))
+	}
+	view.Colormap = *cmap
+	if view.Scale, err = render.ParseScaleMode(*scale); err != nil {
+		return fs.bad("--scale: unknown mode %q (valid: %s)", *scale, strings.Join(render.ScaleModeNames(), ", "))
+	}
+
+	m, err := loadModel(*model, "", e.stderr)
+	if err != nil {
+		return err
+	}
+	picked, err := pickLayers(m.Net, layers, *format != "npy")
+	if err != nil {
+		return err
+	}
+	x := nn.NewTensor(append([]int{1}, m.Net.InputShape()...)...)
+	if err := loadInput(x.Data, *image, m.Prep()); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	outs := m.Net.Activations(x)
+	for _, i := range picked {
+		name := m.Net.Layers()[i].Name()
+		act := outs[i]
+		base := filepath.Join(*out, fileName(name))
+		var written []string
+		if *format != "npy" {
+			p := base + ".png"
+			if err := render.WriteLayerPNG(p, workbench.RenderSheet(act, view)); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			written = append(written, p)
+		}
+		if *format != "png" {
+			p := base + ".npy"
+			if err := npy.WriteFile(p, act.Shape, act.Data); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			written = append(written, p)
+		}
+		fmt.Fprintf(e.stdout, "%-16s %-20s %s\n", name, shapeString(act.Shape), strings.Join(written, " "))
+	}
+	return nil
+}
+
+// pickLayers returns the indices of the named layers, in model order, or of
+// every channel-map layer when names is empty. maps requires each named
+// layer to have channel maps (a PNG needs them; a .npy does not).
+func pickLayers(net *nn.Sequential, names []string, maps bool) ([]int, error) {
+	var mapNames []string
+	isMap := make([]bool, len(net.Layers()))
+	index := map[string]int{}
+	for i, l := range net.Layers() {
+		index[l.Name()] = i
+		if workbench.IsMapLayer(l, net.LayerOutputShape(i)) {
+			isMap[i] = true
+			mapNames = append(mapNames, l.Name())
+		}
+	}
+	var picked []int
+	if len(names) == 0 {
+		for i, ok := range isMap {
+			if ok {
+				picked = append(picked, i)
+			}
+		}
+		if len(picked) == 0 {
+			return nil, fmt.Errorf("the model has no convolution or pooling layers to show")
+		}
+		return picked, nil
+	}
+	seen := map[int]bool{}
+	for _, n := range names {
+		i, ok := index[n]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("--layers: the model has no layer %q (conv and pooling layers: %s)", n, strings.Join(mapNames, ", "))
+		case maps && !isMap[i]:
+			return nil, fmt.Errorf("--layers: layer %s (%s) has no channel maps to draw, its output is %s (use --format npy, or one of: %s)",
+				n, net.Layers()[i].Kind(), shapeString(append([]int{1}, net.LayerOutputShape(i)...)), strings.Join(mapNames, ", "))
+		case !seen[i]:
+			seen[i] = true
+			picked = append(picked, i)
+		}
+	}
+	for a := 1; a < len(picked); a++ { // model order
+		for b := a; b > 0 && picked[b] < picked[b-1]; b-- {
+			picked[b], picked[b-1] = picked[b-1], picked[b]
+		}
+	}
+	return picked, nil
+}
+
+// fileName makes a layer name safe as a file name.
+func fileName(layer string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, layer)
+}
+
+// shapeString formats a shape as Python prints a tuple: (1, 148, 148, 32).
+func shapeString(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = fmt.Sprint(d)
+	}
+	if len(parts) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/nn"
+)
+
+const predictHelp = `Classifies each IMAGE with the model: prints the most likely class and
+its probability, one line per image. An image is preprocessed exactly as
+in training (resized to the model's input, pixels rescaled). Images that
+cannot be read are reported on stderr and the exit status is 1.
+Without --model, the embedded default model.
+`
+
+// predictBatch is the number of images run through the model at once.
+const predictBatch = 20
+
+// prediction is one image's result, as --json writes it.
+type prediction struct {
+	Image string `json:"image"`
+	// Class and Index are the most likely class; Probability is its
+	// probability.
+	Class       string  `json:"class"`
+	Index       int     `json:"index"`
+	Probability float32 `json:"probability"`
+	// Probabilities maps every class name to its probability.
+	Probabilities map[string]float32 `json:"probabilities"`
+	// Error says why the image could not be classified (see writeJSON).
+	Error string `json:"-"`
+}
+
+// runPredict classifies images.
+func runPredict(e *env, args []string) error {
+	fs := newFlagSet("predict", "convscope predict [--model FILE] [--json] IMAGE...", predictHelp)
+	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	asJSON := fs.Bool("json", false, "print a JSON array with every class's probability")
+	images, err := fs.parse(e.stdout, args)
+	if err != nil {
+		return err
+	}
+	if len(images) == 0 {
+		return fs.bad("no image given")
+	}
+	m, err := loadModel(*model, "", e.stderr)
+	if err != nil {
+		return err
+	}
+	results := make([]prediction, len(images))
+	for lo := 0; lo < len(images); lo += predictBatch {
+		if err := e.ctx.Err(); err != nil {
+			return &interruptedError{msg: "interrupted"}
+		}
+		classify(m, images[lo:min(lo+predictBatch, len(images))], results[lo:])
+	}
+	failed := 0
+	for _, r := range results {
+		if r.Error != "" {
+			failed++
+			fmt.Fprintf(e.stderr, "convscope predict: %s\n", r.Error)
+		}
+	}
+	if *asJSON {
+		if err := writeJSON(e.stdout, results); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range results {
+			if r.Error == "" {
+				fmt.Fprintf(e.stdout, "%s: %s %.4f\n", r.Image, r.Class, r.Probability)
+			}
+		}
+	}
+	if failed > 0 {
+		return &reportedError{fmt.Sprintf("%d of %d images could not be read", failed, len(images))}
+	}
+	return nil
+}
+
+// writeJSON writes the results as an indented JSON array: an image that
+// could not be read has only "image" and "error".
+func writeJSON(w io.Writer, results []prediction) error {
+	out := make([]any, len(results))
+	for i, r := range results {
+		if r.Error != "" {
+			out[i] = struct {
+				Image string `json:"image"`
+				Error string `json:"error"`
+			}{r.Image, r.Error}
+		} else {
+			out[i] = r
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// classify fills out[i] with the prediction for paths[i], running the
+// readable images through the model as one batch.
+func classify(m *workbench.Model, paths []string, out []prediction) {
+	in := m.Net.InputShape()
+	x := nn.NewTensor(append([]int{len(paths)}, in...)...)
+	opts := m.Prep()
+	var ok []int
+	for i, p := range paths {
+		out[i] = prediction{Image: p}
+		if err := loadInput(x.Sample(len(ok)), p, opts); err != nil {
+			out[i].Error = oneLine(err.Error())
+			continue
+		}
+		ok = append(ok, i)
+	}
+	if len(ok) == 0 {
+		return
+	}
+	x.Shape[0] = len(ok)
+	x.Data = x.Data[:len(ok)*x.SampleSize()]
+	y := m.Net.Predict(x)
+	for j, i := range ok {
+		interpret(&out[i], m, y.Sample(j))
+	}
+}
+
+// loadInput decodes the image at path and preprocesses it into dst.
+func loadInput(dst []float32, path string, opts dataset.Options) error {
+	img, err := dataset.LoadImageFile(path, dataset.DefaultMaxPixels)
+	if err != nil {
+		return err
+	}
+	_, err = dataset.Preprocess(dst, img, opts)
+	return err
+}
+
+// interpret turns one sample's outputs into class probabilities: a single
+// sigmoid output p is class 1 with probability p and class 0 with 1 − p;
+// several outputs are the classes' probabilities (normalised if they do
+// not sum to 1).
+func interpret(r *prediction, m *workbench.Model, out []float32) {
+	probs := make([]float64, len(out))
+	if len(out) == 1 {
+		p := float64(out[0])
+		probs = []float64{1 - p, p}
+	} else {
+		sum := 0.0
+		for _, v := range out {
+			sum += float64(v)
+		}
+		if !(sum > 0) {
+			sum = 1
+		}
+		for i, v := range out {
+			probs[i] = float64(v) / sum
+		}
+	}
+	best := 0
+	r.Probabilities = make(map[string]float32, len(probs))
+	for i, p := range probs {
+		if p > probs[best] {
+			best = i
+		}
+		r.Probabilities[m.ClassName(i)] = float32(p)
+	}
+	r.Index, r.Class, r.Probability = best, m.ClassName(best), float32(probs[best])
+}
+
+// reportedError is a failure whose details were already printed: Main
+// prints only its summary line and exits with status 1.
+type reportedError struct{ msg string }
+
+func (e *reportedError) Error() string { return e.msg }
