@@ -45,34 +45,57 @@ func (a activation) String() string { return activationNames[a] }
 // (or c when bias is nil) values and softmax normalises each row. One pass
 // over y, so the bias addition costs no extra memory traffic.
 func biasAct(y, bias []float32, c int, a activation) {
-	if bias != nil {
-		c = len(bias)
+	if bias == nil {
+		if a == actSoftmax {
+			for r := 0; r+c <= len(y); r += c {
+				softmax(y[r : r+c])
+			}
+		} else {
+			a.apply(y)
+		}
+		return
 	}
+	c = len(bias)
 	for r := 0; r+c <= len(y); r += c {
 		row := y[r : r+c : r+c]
-		if bias != nil {
-			b := bias[:len(row)]
+		b := bias[:len(row)]
+		switch a {
+		case actLinear:
 			for i := range row {
 				row[i] += b[i]
 			}
-		}
-		switch a {
 		case actReLU:
 			for i, v := range row {
-				if v < 0 { // NaN stays NaN, so a diverging model is noticed
-					row[i] = 0
-				}
-			}
-		case actSigmoid:
-			for i, v := range row {
-				row[i] = sigmoid(v)
-			}
-		case actTanh:
-			for i, v := range row {
-				row[i] = float32(math.Tanh(float64(v)))
+				row[i] = max(v+b[i], 0) // NaN stays NaN, so divergence is noticed
 			}
 		case actSoftmax:
+			for i := range row {
+				row[i] += b[i]
+			}
 			softmax(row)
+		default:
+			for i := range row {
+				row[i] += b[i]
+			}
+			a.apply(row)
+		}
+	}
+}
+
+// apply computes v = f(v) element-wise (not for softmax).
+func (a activation) apply(v []float32) {
+	switch a {
+	case actReLU:
+		for i, x := range v {
+			v[i] = max(x, 0)
+		}
+	case actSigmoid:
+		for i, x := range v {
+			v[i] = sigmoid(x)
+		}
+	case actTanh:
+		for i, x := range v {
+			v[i] = float32(math.Tanh(float64(x)))
 		}
 	}
 }

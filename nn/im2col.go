@@ -73,6 +73,14 @@ func (g *window) im2col(cols, x []float32, r0, r1 int) {
 			ix0, jlo, jhi := span(ox, g.sw, g.pl, g.kw, g.w)
 			dst := cols[p*k : (p+1)*k]
 			p++
+			if ilo == 0 && ihi == g.kh && jlo == 0 && jhi == g.kw {
+				// Inside the image: kh contiguous runs of kw·c values.
+				src := x[(iy0*g.w+ix0)*c:]
+				for i := 0; i < g.kh; i++ {
+					copy(dst[i*rowLen:(i+1)*rowLen], src[i*g.w*c:])
+				}
+				continue
+			}
 			if ilo > 0 {
 				clear(dst[:ilo*rowLen])
 			}
