@@ -56,32 +56,36 @@ type painter struct {
 func (p *painter) paint(c0, c1 int) {
 	tr := p.tr[c0:c1]
 	org := p.origins[c0:c1]
+	org = org[:len(tr)]
+	pix, lut, stride := p.pix, p.lut, p.stride
+	act, colmap, rowmap := p.act, p.colmap, p.rowmap
+	rowLen := p.w * p.c
 	tw4 := 4 * p.tw
 	for ty := 0; ty < p.th; ty++ {
-		off := ty * p.stride
-		if ty > 0 && p.rowmap[ty] == p.rowmap[ty-1] {
+		off := ty * stride
+		if ty > 0 && rowmap[ty] == rowmap[ty-1] {
 			for _, o := range org {
 				o += off
-				copy(p.pix[o:o+tw4], p.pix[o-p.stride:])
+				copy(pix[o:o+tw4], pix[o-stride:])
 			}
 			continue
 		}
-		src := p.act[int(p.rowmap[ty])*p.w*p.c:]
-		for tx, sx := range p.colmap {
+		src := act[int(rowmap[ty])*rowLen:]
+		for tx, sx := range colmap {
 			px := src[int(sx)+c0 : int(sx)+c1]
 			px = px[:len(tr)]
 			o0 := off + 4*tx
 			for j, x := range px {
-				t := &tr[j]
+				t := tr[j]
+				// Transfer.Index, inlined; no branch on the clamp: ReLU maps
+				// are half zeros, which sit right on it in MinMax mode.
 				v := (x-t.M)*t.A + t.B
-				var i uint8
-				if v >= 255 {
-					i = 255
-				} else if v > 0 {
-					i = uint8(v)
+				if v != v {
+					v = 0
 				}
+				i := max(int32(min(v, 255)), 0)
 				o := org[j] + o0
-				*(*[4]uint8)(p.pix[o : o+4]) = p.lut[i]
+				*(*[4]uint8)(pix[o : o+4]) = lut[uint8(i)]
 			}
 		}
 	}

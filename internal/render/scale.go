@@ -67,15 +67,17 @@ func ParseScaleMode(name string) (ScaleMode, error) {
 type Transfer struct{ M, A, B float32 }
 
 // Index maps x to a colormap index.
+//
+// Apart from the NaN test, which is predictable, it has no branches: the
+// float min leaves values below 255 alone, and max clamps the converted
+// value, including the MinInt32 that amd64 and arm64 give for values below
+// the int32 range, to 0.
 func (t Transfer) Index(x float32) uint8 {
 	v := (x-t.M)*t.A + t.B
-	if !(v > 0) {
+	if v != v {
 		return 0
 	}
-	if v >= 255 {
-		return 255
-	}
-	return uint8(v)
+	return uint8(max(int32(min(v, 255)), 0))
 }
 
 // NewTransfer returns the transfer that displays channel ch of a layer with
