@@ -39,7 +39,7 @@ type Conv2D struct {
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	slots, phase    int
 	x, y, dx, dy    *Tensor // arguments of the running call
-	fwd, bwd        func(worker, i int)
+	fwd, bwd, clr   func(worker, i int)
 }
 
 // convBlockPixels is the target number of output pixels per work item
@@ -109,7 +109,7 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	// row (Backward relies on it).
 	c.rows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
 	c.blocks = (g.oh + c.rows - 1) / c.rows
-	c.fwd, c.bwd = c.forwardItem, c.backwardSlot
+	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.cols, c.dz, c.dcols, c.dk, c.db = nil, nil, nil, nil, nil
 	return []int{g.oh, g.ow, c.filters}, nil
 }
@@ -192,24 +192,21 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
+	c.slots, c.x, c.y, c.dx, c.dy = max(1, Workers), x, y, dx, dy
+	s, p := c.slots, c.rows*c.g.ow
 	if dx != nil {
 		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})
-		clear(dx.Data)
-	}
-	s := max(1, Workers)
-	p := c.rows * c.g.ow
-	c.cols = scratch(c.cols, s, p*c.k)
-	c.dz = scratch(c.dz, s, p*c.filters)
-	if dx != nil {
+		parallelFor(n, c.clr) // col2im adds into dx
 		c.dcols = scratch(c.dcols, s, p*c.k)
 	}
-	c.dk = scratch(c.dk, s, len(c.kernel.Grad))
-	c.dk[0] = c.kernel.Grad
-	if c.bias != nil {
-		c.db = scratch(c.db, s, c.filters)
-		c.db[0] = c.bias.Grad
+	c.cols = scratch(c.cols, s, p*c.k)
+	if c.act != actLinear {
+		c.dz = scratch(c.dz, s, p*c.filters)
 	}
-	c.slots, c.x, c.y, c.dx, c.dy = s, x, y, dx, dy
+	c.dk = scratch(sumInto(c.dk, c.kernel.Grad), s, len(c.kernel.Grad))
+	if c.bias != nil {
+		c.db = scratch(sumInto(c.db, c.bias.Grad), s, c.filters)
+	}
 	c.phase = -1 // all blocks at once
 	if dx != nil && c.blocks > 1 {
 		c.phase = 0
@@ -272,6 +269,19 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 		}
 	}
 }
+
+// sumInto makes grad the first of the per-slot sums: slot 0 adds straight
+// into the parameter's gradient.
+func sumInto(sums [][]float32, grad []float32) [][]float32 {
+	if len(sums) == 0 {
+		sums = make([][]float32, 1)
+	}
+	sums[0] = grad
+	return sums
+}
+
+// clearSample zeroes sample n of the input gradient.
+func (c *Conv2D) clearSample(_, n int) { clear(c.dx.Sample(n)) }
 
 // addTo adds src into dst element-wise.
 func addTo(dst, src []float32) {
