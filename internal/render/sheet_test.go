@@ -43,6 +43,9 @@ func TestRenderChannelBlocks(t *testing.T) {
 	big := image.NewRGBA(image.Rect(0, 0, 20, 10))
 	dst := big.SubImage(image.Rect(4, 1, 16, 9)).(*image.RGBA)
 	RenderChannel(dst, act, 2, 3, 1, 0, MinMax, m, &s)
+	if n := testing.AllocsPerRun(5, func() { RenderChannel(dst, act, 2, 3, 1, 0, MinMax, m, &s) }); n != 0 {
+		t.Errorf("RenderChannel allocates %v times", n)
+	}
 	for y := range 10 {
 		for x := range 20 {
 			got := big.RGBAAt(x, y)
