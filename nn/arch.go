@@ -1,12 +1,10 @@
 package nn
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -246,115 +244,4 @@ func ParseArch(data []byte) (Arch, error) {
 		a.Layers = append(a.Layers, c)
 	}
 	return a, nil
-}
-
-// UnmarshalJSON parses data as ParseArch does.
-func (a *Arch) UnmarshalJSON(data []byte) error {
-	b, err := ParseArch(data)
-	if err != nil {
-		return err
-	}
-	*a = b
-	return nil
-}
-
-// MarshalJSON writes the architecture with every default explicit, keys in
-// a fixed order and one layer per line. (encoding/json compacts the output of
-// MarshalJSON methods when it marshals an enclosing value; call MarshalJSON
-// directly to keep the layout.)
-func (a Arch) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString("{\n  \"input_shape\": ")
-	writeInts(&b, a.InputShape)
-	b.WriteString(",\n  \"layers\": [")
-	for i, c := range a.Layers {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("\n    ")
-		lb, err := c.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		b.Write(lb)
-	}
-	b.WriteString("\n  ]\n}\n")
-	return b.Bytes(), nil
-}
-
-// MarshalJSON writes {"class_name": …, "config": {…}} with the class's keys
-// in Keras' order and defaults filled in.
-func (c LayerConfig) MarshalJSON() ([]byte, error) {
-	keys, ok := classKeys[c.ClassName]
-	if !ok {
-		return nil, fmt.Errorf("nn: unknown class_name %q", c.ClassName)
-	}
-	c = c.withDefaults()
-	var b bytes.Buffer
-	b.WriteString(`{"class_name": `)
-	writeString(&b, c.ClassName)
-	b.WriteString(`, "config": {`)
-	n := 0
-	for _, k := range keys {
-		k = strings.TrimSuffix(k, "!")
-		if k == "name" && c.Name == "" {
-			continue
-		}
-		if n > 0 {
-			b.WriteString(", ")
-		}
-		n++
-		writeString(&b, k)
-		b.WriteString(": ")
-		switch k {
-		case "name":
-			writeString(&b, c.Name)
-		case "filters":
-			b.WriteString(strconv.Itoa(c.Filters))
-		case "units":
-			b.WriteString(strconv.Itoa(c.Units))
-		case "kernel_size":
-			writeInts(&b, c.KernelSize[:])
-		case "pool_size":
-			writeInts(&b, c.PoolSize[:])
-		case "strides":
-			writeInts(&b, c.Strides[:])
-		case "padding":
-			writeString(&b, c.Padding)
-		case "activation":
-			writeString(&b, c.Activation)
-		case "use_bias":
-			b.WriteString(strconv.FormatBool(!c.NoBias))
-		case "rate":
-			b.WriteString(strconv.FormatFloat(c.Rate, 'g', -1, 64))
-		}
-	}
-	b.WriteString("}}")
-	return b.Bytes(), nil
-}
-
-// UnmarshalJSON parses one layer as ParseArch does.
-func (c *LayerConfig) UnmarshalJSON(data []byte) error {
-	l, err := parseLayer(data)
-	if err != nil {
-		return err
-	}
-	*c = l
-	return nil
-}
-
-func writeInts(b *bytes.Buffer, v []int) {
-	b.WriteByte('[')
-	for i, d := range v {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Itoa(d))
-	}
-	b.WriteByte(']')
-}
-
-func writeString(b *bytes.Buffer, s string) {
-	q, _ := json.Marshal(s)
-	b.Write(q)
 }

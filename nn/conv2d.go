@@ -138,19 +138,6 @@ func (c *Conv2D) Config() LayerConfig {
 		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias}
 }
 
-// scratch makes sure n per-worker buffers of size elements exist.
-func scratch(bufs [][]float32, n, size int) [][]float32 {
-	for len(bufs) < n {
-		bufs = append(bufs, nil)
-	}
-	for i := range bufs[:n] {
-		if len(bufs[i]) < size {
-			bufs[i] = make([]float32, size)
-		}
-	}
-	return bufs
-}
-
 // Forward computes y = f(conv(x, K) + b) for the batch.
 func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	n := x.Batch()
@@ -270,23 +257,5 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 	}
 }
 
-// sumInto makes grad the first of the per-slot sums: slot 0 adds straight
-// into the parameter's gradient.
-func sumInto(sums [][]float32, grad []float32) [][]float32 {
-	if len(sums) == 0 {
-		sums = make([][]float32, 1)
-	}
-	sums[0] = grad
-	return sums
-}
-
 // clearSample zeroes sample n of the input gradient.
 func (c *Conv2D) clearSample(_, n int) { clear(c.dx.Sample(n)) }
-
-// addTo adds src into dst element-wise.
-func addTo(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
-}

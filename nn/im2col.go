@@ -146,3 +146,34 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		beta,
 		blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
+
+// scratch makes sure n per-worker buffers of size elements exist.
+func scratch(bufs [][]float32, n, size int) [][]float32 {
+	for len(bufs) < n {
+		bufs = append(bufs, nil)
+	}
+	for i := range bufs[:n] {
+		if len(bufs[i]) < size {
+			bufs[i] = make([]float32, size)
+		}
+	}
+	return bufs
+}
+
+// sumInto makes grad the first of the per-slot sums: slot 0 adds straight
+// into the parameter's gradient.
+func sumInto(sums [][]float32, grad []float32) [][]float32 {
+	if len(sums) == 0 {
+		sums = make([][]float32, 1)
+	}
+	sums[0] = grad
+	return sums
+}
+
+// addTo adds src into dst element-wise.
+func addTo(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
