@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"image"
 	"sync"
 	"sync/atomic"
 
@@ -26,8 +27,9 @@ type loader interface {
 
 // workspace is one decoding goroutine's reusable scratch memory.
 type workspace struct {
-	r    resizer
-	file []byte
+	r      resizer
+	file   []byte
+	canvas *image.RGBA // generated images
 }
 
 // slot is one prefetched sample.
