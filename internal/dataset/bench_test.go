@@ -7,6 +7,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/convscope/convscope/nn"
+	"github.com/convscope/convscope/nn/sgemm"
 )
 
 // photoLike is a w×h picture with what makes a photo cost to decode:
@@ -113,4 +116,30 @@ func reportRates(b *testing.B, images int, cpu0 float64) {
 	if cpu := cpuSeconds() - cpu0; cpu > 0 && cpu0 > 0 {
 		b.ReportMetric(float64(images)/cpu, "images/cpu-s")
 	}
+}
+
+// BenchmarkTrainStep is the consumer the loader must keep up with: one
+// training step of the reference model (batch 20, RMSprop, binary
+// cross-entropy, the fast Sgemm) per op. Run it with -benchtime 5x.
+func BenchmarkTrainStep(b *testing.B) {
+	sgemm.Use()
+	m, err := nn.ReferenceModel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr := nn.NewTrainer(m, nn.BinaryCrossentropy{}, nn.NewRMSprop(1e-4))
+	g := mustGen(b, GenOptions{Seed: 1})
+	it := g.Iterator(0, 20, 20, false, 0)
+	defer it.Close()
+	x, y := it.NewBatch()
+	if err := it.Next(x, y); err != nil {
+		b.Fatal(err)
+	}
+	tr.TrainBatch(x, y) // allocate the buffers
+	b.ResetTimer()
+	cpu := cpuSeconds()
+	for b.Loop() {
+		tr.TrainBatch(x, y)
+	}
+	reportRates(b, 20*b.N, cpu)
 }
