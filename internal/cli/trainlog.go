@@ -20,8 +20,9 @@ type trainLog struct {
 	dynamic bool
 	steps   int
 	bar     *Progbar
-	last    nn.BatchLog // the latest batch of the current epoch
+	last    nn.BatchLog // the latest batch
 	seen    bool        // a batch of the current epoch was reported
+	batches int         // batches reported in the whole run
 	now     func() time.Time
 }
 
@@ -44,6 +45,7 @@ func (t *trainLog) batch(l nn.BatchLog) {
 		t.begin(l.Epoch, l.Epochs)
 	}
 	t.last, t.seen = l, true
+	t.batches++
 	t.bar.Update(l.Step+1, []Metric{{"loss", l.Loss}, {"acc", l.Accuracy}}, l.Elapsed)
 }
 
@@ -58,6 +60,7 @@ func (t *trainLog) epoch(l nn.EpochLog) {
 		t.begin(l.Epoch, l.Epochs)
 	}
 	t.bar.Finish(t.steps, m, l.Duration)
+	t.seen = false
 	t.bar = nil
 	if l.Epoch+1 < l.Epochs {
 		t.begin(l.Epoch+1, l.Epochs)

@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/nn"
+)
+
+const trainHelp = `Trains a model as the Keras tutorial does (model.fit with
+flow_from_directory) and saves it with its class names, preprocessing and
+history. DIR holds one subfolder per class (e.g. train/cats, train/dogs);
+"--train builtin" uses the built-in generated shapes instead. Without
+--arch, the tutorial's convnet (150x150x3 input, one sigmoid output):
+binary cross-entropy for one output, categorical for more.
+
+Progress is printed as Keras prints it, redrawn in place on a terminal and
+one line per epoch otherwise. Ctrl+C stops after the current batch and
+saves the model trained so far (exit status 130). Files that cannot be
+read are skipped and reported.
+`
+
+// trainFlags are the train command's settings.
+type trainFlags struct {
+	train, val, arch, out, history, optimizer string
+	valSplit, lr                              float64
+	epochs, steps, batch, valSteps            int
+	seed                                      int64
+}
+
+// builtinData is the --train value for the generated dataset.
+const builtinData = "builtin"
+
+// runTrain trains a model.
+func runTrain(e *env, args []string) error {
+	d := workbench.DefaultTrainConfig()
+	var f trainFlags
+	fs := newFlagSet("train",
+		"convscope train --train DIR|builtin [--val DIR | --validation-split F] [--arch FILE] --out MODEL.safetensors [flags]",
+		trainHelp)
+	fs.StringVar(&f.train, "train", "", "training images: a `DIR` of class subfolders, or \"builtin\"")
+	fs.StringVar(&f.val, "val", "", "validation images: a `DIR` with the same class subfolders")
+	fs.Float64Var(&f.valSplit, "validation-split", 0, "hold out a `FRACTION` of each class of --train for validation (drawn with --seed)")
+	fs.StringVar(&f.arch, "arch", "", "architecture `FILE` (JSON); default: the tutorial's convnet")
+	fs.IntVar(&f.epochs, "epochs", d.Epochs, "train for `N` epochs")
+	fs.IntVar(&f.steps, "steps-per-epoch", d.StepsPerEpoch, "`N` batches per epoch")
+	fs.IntVar(&f.batch, "batch", d.BatchSize, "`N` images per batch")
+	fs.StringVar(&f.optimizer, "optimizer", d.Optimizer, "optimizer `NAME`: rmsprop, adam or sgd")
+	fs.Float64Var(&f.lr, "lr", d.LearningRate, "learning rate `LR`")
+	fs.IntVar(&f.valSteps, "validation-steps", d.ValidationSteps, "`N` validation batches after each epoch")
+	fs.Int64Var(&f.seed, "seed", 0, "random seed `N` for the initial weights, the shuffling and the split")
+	fs.StringVar(&f.out, "out", "", "save the model to `FILE` (.safetensors)")
+	fs.StringVar(&f.history, "history", "", "also write the per-epoch metrics to `FILE` as CSV (as Keras' CSVLogger)")
+	pos, err := fs.parse(e.stdout, args)
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(pos); err != nil {
+		return err
+	}
+	if err := f.check(fs); err != nil {
+		return err
+	}
+	if err := checkOutPath(f.out); err != nil {
+		return err
+	}
+	if f.history != "" {
+		if err := checkOutPath(f.history); err != nil {
+			return err
+		}
+	}
+
+	net, err := buildNet(f.arch)
+	if err != nil {
+		return err
+	}
+	net.Init(f.seed)
+	outputs := 1
+	for _, v := range net.OutputShape() {
+		outputs *= v
+	}
+	loss, err := nn.LossByName(workbench.DefaultLoss(outputs))
+	if err != nil {
+		return err
+	}
+	opt, err := nn.OptimizerByName(f.optimizer, f.lr)
+	if err != nil {
+		return err
+	}
+	spec := workbench.DataSpec{Generated: f.train == builtinData, ValDir: f.val, ValSplit: f.valSplit, Seed: f.seed}
+	if !spec.Generated {
+		spec.TrainDir = f.train
+	}
+	data, err := workbench.OpenData(spec, net.InputShape(), outputs, f.batch)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	fmt.Fprintln(e.stdout, data.Report)
+
+	log := newTrainLog(e.stdout, isTerminal(e.stdout), f.steps)
+	cfg := nn.FitConfig{
+		Epochs: f.epochs, StepsPerEpoch: f.steps, BatchSize: f.batch,
+		Validation: data.Validation, ValidationSteps: f.valSteps,
+		OnBatch: log.batch, OnEpoch: log.epoch,
+	}
+	if data.Validation == nil {
+		cfg.ValidationSteps = 0
+	}
+	log.begin(0, f.epochs)
+	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.Train, cfg)
+	if fitErr != nil {
+		log.stop()
+	}
+	reportSkipped(e.stderr, data)
+	return finishTraining(e, &f, net, data.Classes, hist, log, fitErr)
+}
+
+// check validates the flag values (usage errors).
+func (f *trainFlags) check(fs *flagSet) error {
+	switch {
+	case f.train == "":
+		return fs.bad("--train is required (a folder of class subfolders, or builtin)")
+	case f.out == "":
+		return fs.bad("--out is required")
+	case f.val != "" && fs.given("validation-split"):
+		return fs.bad("--val and --validation-split cannot be used together")
+	case f.train == builtinData && (f.val != "" || fs.given("validation-split")):
+		return fs.bad("--train builtin draws its own validation images; drop --val and --validation-split")
+	case fs.given("validation-split") && !(f.valSplit > 0 && f.valSplit < 1):
+		return fs.bad("--validation-split must be between 0 and 1, received %v", f.valSplit)
+	case f.epochs < 1:
+		return fs.bad("--epochs must be at least 1, received %d", f.epochs)
+	case f.steps < 1:
+		return fs.bad("--steps-per-epoch must be at least 1, received %d", f.steps)
+	case f.batch < 1:
+		return fs.bad("--batch must be at least 1, received %d", f.batch)
+	case f.valSteps < 1:
+		return fs.bad("--validation-steps must be at least 1, received %d", f.valSteps)
+	case !(f.lr > 0):
+		return fs.bad("--lr must be positive, received %v", f.lr)
+	}
+	if _, err := nn.OptimizerByName(f.optimizer, f.lr); err != nil {
+		return fs.bad("--optimizer must be rmsprop, adam or sgd, received %q", f.optimizer)
+	}
+	return nil
+}
+
+// checkOutPath returns an error unless a file can be written at path: its
+// folder exists and path is not a folder.
+func checkOutPath(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder, expected a file name", path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: folder %s does not exist", path, dir)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("cannot write %s: %s is not a folder", path, dir)
+	}
+	return nil
+}
+
+// buildNet returns the architecture in the JSON file at path, or the
+// reference model when path is empty.
+func buildNet(path string) (*nn.Sequential, error) {
+	if path == "" {
+		return nn.ReferenceModel()
+	}
+	return buildArch(path)
+}
+
+// reportSkipped prints the files the data iterators skipped while
+// training because they failed to decode.
+func reportSkipped(w io.Writer, data *workbench.Data) {
+	for _, src := range []nn.BatchSource{data.Train, data.Validation} {
+		if it, ok := src.(*dataset.Iterator); ok {
+			if r := it.Report(); r != "" {
+				fmt.Fprintln(w, strings.Replace(r, "Skipped", "Skipped during training:", 1))
+			}
+		}
+	}
+}
+
+// finishTraining saves what training produced and explains how it ended:
+// after a complete run, an interruption (exit status 130) or an error
+// (status 1). A model is saved whenever at least one batch was trained.
+func finishTraining(e *env, f *trainFlags, net *nn.Sequential, classes []string, hist *nn.History, log *trainLog, fitErr error) error {
+	interrupted := fitErr != nil && (errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded))
+	if fitErr != nil && log.batches == 0 {
+		if interrupted {
+			return &interruptedError{msg: "interrupted before the first batch; nothing saved"}
+		}
+		return fitErr
+	}
+	meta := nn.Metadata{ClassNames: classes, History: hist}
+	if err := nn.SaveFile(f.out, net, meta); err != nil {
+		if fitErr != nil {
+			return fmt.Errorf("%v; and the model could not be saved: %v", fitErr, err)
+		}
+		return err
+	}
+	if f.history != "" {
+		if err := workbench.WriteFileAtomic(f.history, hist.WriteCSV); err != nil {
+			return fmt.Errorf("writing the history: %w", err)
+		}
+	}
+	where := f.out
+	if f.history != "" {
+		where += " (history: " + f.history + ")"
+	}
+	switch {
+	case interrupted:
+		at := fmt.Sprintf("after epoch %d/%d", log.last.Epoch+1, log.last.Epochs)
+		if log.last.Step+1 < log.last.Steps {
+			at = fmt.Sprintf("in epoch %d/%d after step %d/%d", log.last.Epoch+1, log.last.Epochs, log.last.Step+1, log.last.Steps)
+		}
+		return &interruptedError{msg: fmt.Sprintf("interrupted %s; saved the model to %s", at, where)}
+	case fitErr != nil:
+		return fmt.Errorf("%v; saved the model to %s", fitErr, where)
+	}
+	fmt.Fprintf(e.stdout, "Saved the model to %s\n", where)
+	return nil
+}
