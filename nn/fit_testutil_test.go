@@ -64,7 +64,7 @@ func (l *testDense) Forward(y, x *Tensor, training bool) {
 				ys[o] = float32(1 / (1 + math.Exp(-float64(v))))
 			}
 		case "softmax":
-			m := ys[argmax(ys)]
+			m := ys[firstArgmax(ys)]
 			var sum float32
 			for o, v := range ys {
 				ys[o] = float32(math.Exp(float64(v - m)))

@@ -73,7 +73,7 @@ func (CategoricalAccuracy) Sum(pred, target *Tensor) float64 {
 	checkMetricShapes("CategoricalAccuracy", pred, target, k)
 	hits := 0
 	for i := 0; i < pred.Shape[0]; i++ {
-		if argmax(pred.Data[i*k:(i+1)*k]) == argmax(target.Data[i*k:(i+1)*k]) {
+		if firstArgmax(pred.Data[i*k:(i+1)*k]) == firstArgmax(target.Data[i*k:(i+1)*k]) {
 			hits++
 		}
 	}
@@ -96,15 +96,15 @@ func (SparseCategoricalAccuracy) Sum(pred, target *Tensor) float64 {
 	checkMetricShapes("SparseCategoricalAccuracy", pred, target, 1)
 	hits := 0
 	for i := 0; i < pred.Shape[0]; i++ {
-		if float32(argmax(pred.Data[i*k:(i+1)*k])) == target.Data[i] {
+		if float32(firstArgmax(pred.Data[i*k:(i+1)*k])) == target.Data[i] {
 			hits++
 		}
 	}
 	return float64(hits)
 }
 
-// argmax returns the index of the first largest value.
-func argmax(x []float32) int {
+// firstArgmax returns the index of the first largest value.
+func firstArgmax(x []float32) int {
 	best := 0
 	for i, v := range x {
 		if v > x[best] {

@@ -11,6 +11,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"unsafe"
 )
 
 // This file reads and writes the safetensors container
@@ -241,8 +242,25 @@ func writeHeader(w io.Writer, meta map[string]string, names []string, shapes [][
 // stChunk is the size of the buffer float32 data is converted through.
 const stChunk = 64 << 10
 
-// writeF32 writes v as little-endian float32, through buf.
+// nativeLE reports whether float32s are stored little-endian in memory, so
+// that tensor data can be copied as bytes.
+var nativeLE = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// f32Bytes returns the memory of v as bytes.
+func f32Bytes(v []float32) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))
+}
+
+// writeF32 writes v as little-endian float32 (converting through buf on
+// big-endian machines).
 func writeF32(w io.Writer, v []float32, buf []byte) error {
+	if nativeLE {
+		_, err := w.Write(f32Bytes(v))
+		return err
+	}
 	for len(v) > 0 {
 		n := min(len(v), len(buf)/4)
 		for i, x := range v[:n] {
@@ -256,8 +274,13 @@ func writeF32(w io.Writer, v []float32, buf []byte) error {
 	return nil
 }
 
-// readF32 fills v from little-endian float32 data in r, through buf.
+// readF32 fills v from little-endian float32 data in r (converting through
+// buf on big-endian machines).
 func readF32(r io.Reader, v []float32, buf []byte) error {
+	if nativeLE {
+		_, err := io.ReadFull(r, f32Bytes(v))
+		return err
+	}
 	for len(v) > 0 {
 		n := min(len(v), len(buf)/4)
 		if _, err := io.ReadFull(r, buf[:4*n]); err != nil {

@@ -346,20 +346,9 @@ func load(r io.Reader, size int64) (*Sequential, Metadata, error) {
 		return nil, Metadata{}, err
 	}
 	if size < 0 {
-		// Unknown length: read the data before building anything, so a
-		// header that declares more than the stream holds allocates no more
-		// than the stream's actual size.
-		data, err := io.ReadAll(io.LimitReader(r, h.DataLen+1))
-		if err != nil {
-			return nil, Metadata{}, fmt.Errorf("nn: safetensors: reading the data: %w", err)
+		if r, err = bufferData(r, h); err != nil {
+			return nil, Metadata{}, err
 		}
-		if int64(len(data)) < h.DataLen {
-			return nil, Metadata{}, fmt.Errorf("nn: safetensors: truncated: the header declares %d data bytes, the file holds %d", h.DataLen, len(data))
-		}
-		if int64(len(data)) > h.DataLen {
-			return nil, Metadata{}, errors.New("nn: safetensors: unexpected data after the last tensor")
-		}
-		r = bytes.NewReader(data)
 	}
 	kv := h.Meta
 	if kv["format"] != "convscope" {
@@ -400,6 +389,24 @@ func load(r io.Reader, size int64) (*Sequential, Metadata, error) {
 		return nil, Metadata{}, err
 	}
 	return m, meta, nil
+}
+
+// bufferData reads the data section of h from r, a stream of unknown
+// length, into memory and returns a reader over it, so that nothing is
+// allocated for the model before the data is known to be complete (the
+// buffer grows with what the stream actually holds).
+func bufferData(r io.Reader, h *stHeader) (io.Reader, error) {
+	data, err := io.ReadAll(io.LimitReader(r, h.DataLen+1))
+	if err != nil {
+		return nil, fmt.Errorf("nn: safetensors: reading the data: %w", err)
+	}
+	if int64(len(data)) < h.DataLen {
+		return nil, fmt.Errorf("nn: safetensors: truncated: the header declares %d data bytes, the file holds %d", h.DataLen, len(data))
+	}
+	if int64(len(data)) > h.DataLen {
+		return nil, errors.New("nn: safetensors: unexpected data after the last tensor")
+	}
+	return bytes.NewReader(data), nil
 }
 
 // maxInputSize bounds the per-sample input size a model file may declare
@@ -473,59 +480,70 @@ func ReadWeights(r io.Reader, m *Sequential) error {
 	if err != nil {
 		return err
 	}
+	if size < 0 {
+		if _, err := checkWeights(h, m); err != nil {
+			return err
+		}
+		if r, err = bufferData(r, h); err != nil {
+			return err
+		}
+	}
 	return readWeights(r, h, m)
 }
 
-// readWeights checks h against m's parameters, then reads the data section
-// from r into them. On error m is unchanged, unless the data itself ends
-// early (then m is left partly updated and the error says so).
-func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
-	byName := map[string]*stTensor{}
-	for i := range h.Tensors {
-		byName[h.Tensors[i].Name] = &h.Tensors[i]
+// checkWeights returns an error listing every tensor of h that does not
+// match m's parameters (missing, unexpected, wrong dtype or shape), or the
+// parameter each tensor of h goes to.
+func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
+	index := map[string]int{}
+	for i, t := range h.Tensors {
+		index[t.Name] = i
 	}
 	var problems []string
 	dst := make([]*Param, len(h.Tensors)) // by position in h.Tensors
-	index := map[*stTensor]int{}
-	for i := range h.Tensors {
-		index[&h.Tensors[i]] = i
-	}
 	for _, p := range m.Params() {
-		t, ok := byName[p.Name]
-		switch {
-		case !ok:
+		i, ok := index[p.Name]
+		if !ok {
 			problems = append(problems, p.Name+": missing from the file")
+			continue
+		}
+		t := &h.Tensors[i]
+		switch {
 		case t.DType != "F32":
 			problems = append(problems, fmt.Sprintf("%s: expected dtype F32, received %s", p.Name, t.DType))
 		case !equalShapes(t.Shape, p.Shape):
 			problems = append(problems, fmt.Sprintf("%s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(t.Shape)))
-		default:
-			dst[index[t]] = p
 		}
-		delete(byName, p.Name)
+		dst[i] = p
 	}
-	for _, t := range h.Tensors {
-		if _, extra := byName[t.Name]; extra {
+	for i, t := range h.Tensors {
+		if dst[i] == nil {
 			problems = append(problems, t.Name+": not in the model")
 		}
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("nn: weights do not match the model: %s", strings.Join(problems, "; "))
+		return nil, fmt.Errorf("nn: weights do not match the model: %s", strings.Join(problems, "; "))
 	}
-	// Read into scratch first so m is unchanged if the data ends early.
-	vals := make([][]float32, len(h.Tensors))
+	return dst, nil
+}
+
+// readWeights checks h against m's parameters, then reads the data section
+// from r straight into them. r must hold the whole data section (its length
+// was checked, or it was buffered); if it still ends early (a file cut while
+// being read), m is left partly updated and the error says so.
+func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
+	dst, err := checkWeights(h, m)
+	if err != nil {
+		return err
+	}
 	buf := make([]byte, stChunk)
 	for i, t := range h.Tensors {
-		vals[i] = make([]float32, len(dst[i].Value))
-		if err := readF32(r, vals[i], buf); err != nil {
-			return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early", t.Name)
+		if err := readF32(r, dst[i].Value, buf); err != nil {
+			return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early; the model's weights are incomplete", t.Name)
 		}
 	}
 	if n, _ := io.ReadFull(r, buf[:1]); n > 0 {
 		return errors.New("nn: safetensors: unexpected data after the last tensor")
-	}
-	for i, p := range dst {
-		copy(p.Value, vals[i])
 	}
 	return nil
 }
