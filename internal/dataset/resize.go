@@ -14,6 +14,7 @@ type resizer struct {
 	xs  []int32 // source columns to read (nearest) or 0..w-1 (bilinear)
 	row []uint8 // one source row, RGB
 	mid []uint8 // bilinear: horizontally resized rows, HWC
+	acc []int32 // bilinear: one output row's sums
 	kx  coeffs
 	ky  coeffs
 }
@@ -106,21 +107,26 @@ func (r *resizer) bilinear(dst []uint8, h, w, c int) {
 		}
 		resample(r.mid[(sy-y0)*w*c:(sy-y0+1)*w*c], src, c, &r.kx)
 	}
-	// Vertical: each output row is a weighted sum of rows of mid, which
-	// resample reads with a stride of one row.
+	// Vertical: each output row is a weighted sum of rows of mid, summed
+	// row after row into acc.
+	stride := w * c
+	r.acc = grow(r.acc, stride)
 	for y := range h {
-		out := dst[y*w*c : (y+1)*w*c]
 		first := int(r.ky.first[y]) - y0
 		k := r.ky.k[y*r.ky.size : y*r.ky.size+int(r.ky.n[y])]
-		stride := w * c
-		for i := range out {
-			acc := int32(1 << (precisionBits - 1))
-			p := first*stride + i
-			for _, kk := range k {
-				acc += int32(r.mid[p]) * kk
-				p += stride
+		acc := r.acc
+		for i := range acc {
+			acc[i] = 1 << (precisionBits - 1)
+		}
+		for j, kk := range k {
+			row := r.mid[(first+j)*stride : (first+j+1)*stride]
+			for i, v := range row {
+				acc[i] += int32(v) * kk
 			}
-			out[i] = clip8(acc)
+		}
+		out := dst[y*stride : (y+1)*stride]
+		for i, a := range acc {
+			out[i] = clip8(a)
 		}
 	}
 }
@@ -129,18 +135,29 @@ func (r *resizer) bilinear(dst []uint8, h, w, c int) {
 // dst[x·c+ch] = Σ_j k[x][j]·src[(first[x]+j)·c+ch].
 func resample(dst, src []uint8, c int, k *coeffs) {
 	n := len(dst) / c
+	const half = 1 << (precisionBits - 1)
 	for x := range n {
 		first := int(k.first[x])
 		kk := k.k[x*k.size : x*k.size+int(k.n[x])]
-		for ch := range c {
-			acc := int32(1 << (precisionBits - 1))
-			p := first*c + ch
-			for _, w := range kk {
-				acc += int32(src[p]) * w
-				p += c
+		if c == 3 {
+			s := src[3*first : 3*(first+len(kk))]
+			r, g, b := int32(half), int32(half), int32(half)
+			for j, w := range kk {
+				p := s[3*j : 3*j+3 : 3*j+3]
+				r += int32(p[0]) * w
+				g += int32(p[1]) * w
+				b += int32(p[2]) * w
 			}
-			dst[x*c+ch] = clip8(acc)
+			d := dst[3*x : 3*x+3 : 3*x+3]
+			d[0], d[1], d[2] = clip8(r), clip8(g), clip8(b)
+			continue
 		}
+		s := src[first : first+len(kk)]
+		acc := int32(half)
+		for j, w := range kk {
+			acc += int32(s[j]) * w
+		}
+		dst[x] = clip8(acc)
 	}
 }
 
