@@ -139,7 +139,8 @@ func (it *Iterator) targetWidth() int {
 }
 
 // Skipped returns the files skipped so far because they failed to decode,
-// in the order they were met.
+// in the order they were met. (Files that Scan already left out, such as
+// empty ones, are in Folder.Bad.)
 func (it *Iterator) Skipped() []BadFile {
 	it.mu.Lock()
 	defer it.mu.Unlock()
