@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand"
@@ -170,14 +171,7 @@ func weights(m *Sequential) []float32 {
 	return w
 }
 
+// bitEqual reports whether a and b hold the same bits (NaNs included).
 func bitEqual(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-			return false
-		}
-	}
-	return true
+	return len(a) == len(b) && bytes.Equal(f32Bytes(a), f32Bytes(b))
 }
