@@ -165,10 +165,14 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 			if cfg.OnBatch != nil {
 				el := time.Since(start) - paused
 				n := float64(step + 1)
+				var ips float64
+				if el > 0 {
+					ips = n * float64(cfg.BatchSize) / el.Seconds()
+				}
 				cfg.OnBatch(BatchLog{
 					Epoch: epoch, Epochs: cfg.Epochs, Step: step, Steps: cfg.StepsPerEpoch,
 					Loss: lossSum / n, Accuracy: metricSum / (n * float64(cfg.BatchSize)),
-					ImagesPerSec: n * float64(cfg.BatchSize) / el.Seconds(), Elapsed: el,
+					ImagesPerSec: ips, Elapsed: el,
 				})
 			}
 		}

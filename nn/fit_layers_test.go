@@ -2,6 +2,7 @@ package nn
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"testing"
 )
@@ -75,4 +76,29 @@ func TestFitConvNetDeterministic(t *testing.T) {
 	if !bitEqual(run(), run()) {
 		t.Error("two runs with the same seeds gave different weights")
 	}
+}
+
+func ExampleTrainer_Fit() {
+	// A small convnet learns to tell horizontal from vertical bars.
+	model, _ := NewSequential([]int{8, 8, 1},
+		NewConv2D(4, 3, 3, WithActivation("relu")),
+		NewMaxPooling2D(2, 2),
+		NewFlatten(),
+		NewDense(1, WithActivation("sigmoid")))
+	model.Init(1)
+	trainer := NewTrainer(model, BinaryCrossentropy{}, NewRMSprop(0.01))
+	hist, err := trainer.Fit(context.Background(), &bars{rand.New(rand.NewSource(2))}, FitConfig{
+		Epochs: 6, StepsPerEpoch: 25, BatchSize: 16,
+		Validation: &bars{rand.New(rand.NewSource(3))}, ValidationSteps: 8,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	acc := hist.Values("val_accuracy")
+	fmt.Println(hist.Keys())
+	fmt.Println("epochs:", hist.Len(), "final val_accuracy > 0.9:", acc[len(acc)-1] > 0.9)
+	// Output:
+	// [loss accuracy val_loss val_accuracy]
+	// epochs: 6 final val_accuracy > 0.9: true
 }
