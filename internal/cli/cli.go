@@ -28,6 +28,7 @@ const (
 // env is what a command runs with: the context (cancelled on Ctrl+C) and the
 // three standard streams.
 type env struct {
+	name   string // the command's name in messages, e.g. "dataset generate"
 	ctx    context.Context
 	stdin  io.Reader
 	stdout io.Writer
@@ -100,12 +101,14 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "convscope: unknown command %q\n\n%s", args[0], mainUsage())
 		return ExitUsage
 	}
-	return e.exit(c.name, c.run(e, args[1:]))
+	e.name = c.name
+	return e.exit(c.run(e, args[1:]))
 }
 
 // exit turns a command's error into an exit code, printing what the user
 // needs on the right stream.
-func (e *env) exit(name string, err error) int {
+func (e *env) exit(err error) int {
+	name := e.name
 	var ue *usageError
 	var ie *interruptedError
 	switch {

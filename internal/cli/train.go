@@ -94,33 +94,29 @@ func runTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec := workbench.DataSpec{Generated: f.train == builtinData, ValDir: f.val, ValSplit: f.valSplit, Seed: f.seed}
-	if !spec.Generated {
-		spec.TrainDir = f.train
-	}
-	data, err := workbench.OpenData(spec, net.InputShape(), outputs, f.batch)
+	data, err := openTrainData(&f, net.InputShape(), outputs)
 	if err != nil {
 		return err
 	}
-	defer data.Close()
-	fmt.Fprintln(e.stdout, data.Report)
+	defer data.close()
+	fmt.Fprintln(e.stdout, data.report)
 
 	log := newTrainLog(e.stdout, isTerminal(e.stdout), f.steps)
 	cfg := nn.FitConfig{
 		Epochs: f.epochs, StepsPerEpoch: f.steps, BatchSize: f.batch,
-		Validation: data.Validation, ValidationSteps: f.valSteps,
+		Validation: data.val, ValidationSteps: f.valSteps,
 		OnBatch: log.batch, OnEpoch: log.epoch,
 	}
-	if data.Validation == nil {
+	if data.val == nil {
 		cfg.ValidationSteps = 0
 	}
 	log.begin(0, f.epochs)
-	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.Train, cfg)
+	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.train, cfg)
 	if fitErr != nil {
 		log.stop()
 	}
 	reportSkipped(e.stderr, data)
-	return finishTraining(e, &f, net, data.Classes, hist, log, fitErr)
+	return finishTraining(e, &f, net, data.classes, hist, log, fitErr)
 }
 
 // check validates the flag values (usage errors).
@@ -179,10 +175,67 @@ func buildNet(path string) (*nn.Sequential, error) {
 	return buildArch(path)
 }
 
+// trainData is the training and (optional) validation data.
+type trainData struct {
+	train, val nn.BatchSource
+	classes    []string
+	report     string // what was found, for the user
+	close      func()
+}
+
+// openTrainData opens --train (a folder, or the built-in generated
+// dataset) and the validation data for a model with the given input shape
+// and number of outputs.
+func openTrainData(f *trainFlags, input []int, outputs int) (*trainData, error) {
+	if f.train == builtinData {
+		return openBuiltin(f, input, outputs)
+	}
+	spec := workbench.DataSpec{TrainDir: f.train, ValDir: f.val, ValSplit: f.valSplit, Seed: f.seed}
+	d, err := workbench.OpenData(spec, input, outputs, f.batch)
+	if err != nil {
+		return nil, err
+	}
+	return &trainData{train: d.Train, val: d.Validation, classes: d.Classes, report: d.Report, close: d.Close}, nil
+}
+
+// builtinValidationStart is the index of the first generated validation
+// image: far beyond any training run's images, so the two never overlap.
+const builtinValidationStart = 1 << 40
+
+// openBuiltin opens the built-in generated dataset: a fresh image for
+// every training sample, and a fixed validation set of validation-steps
+// batches. The model must take square RGB images; one sigmoid output
+// trains on circles and squares, k outputs on k shapes.
+func openBuiltin(f *trainFlags, input []int, outputs int) (*trainData, error) {
+	if len(input) != 3 || input[0] != input[1] || input[2] != 3 || input[0] < 16 {
+		return nil, fmt.Errorf("--train builtin draws square RGB images of at least 16×16 pixels; the model's input is %s", shapeString(input))
+	}
+	opts := dataset.GenOptions{Classes: dataset.BinaryShapes, Seed: f.seed, Size: input[0], ClassMode: dataset.Binary}
+	if outputs > 1 {
+		if outputs > len(dataset.AllShapes) {
+			return nil, fmt.Errorf("--train builtin has %d classes (%s); the model has %d outputs", len(dataset.AllShapes), strings.Join(dataset.AllShapes, ", "), outputs)
+		}
+		opts.ClassMode = dataset.Categorical
+		if outputs > 2 {
+			opts.Classes = dataset.AllShapes[:outputs]
+		}
+	}
+	g, err := dataset.NewGenerated(opts)
+	if err != nil {
+		return nil, err
+	}
+	nval := f.valSteps * f.batch
+	train := g.Iterator(0, 0, f.batch, false, f.seed)
+	val := g.Iterator(builtinValidationStart, nval, f.batch, false, f.seed)
+	report := fmt.Sprintf("Built-in generated dataset: %s, %d×%d pixels; a fresh image for every training sample, %d validation images.",
+		strings.Join(g.Classes(), ", "), input[0], input[1], nval)
+	return &trainData{train: train, val: val, classes: g.Classes(), report: report, close: func() { train.Close(); val.Close() }}, nil
+}
+
 // reportSkipped prints the files the data iterators skipped while
 // training because they failed to decode.
-func reportSkipped(w io.Writer, data *workbench.Data) {
-	for _, src := range []nn.BatchSource{data.Train, data.Validation} {
+func reportSkipped(w io.Writer, data *trainData) {
+	for _, src := range []nn.BatchSource{data.train, data.val} {
 		if it, ok := src.(*dataset.Iterator); ok {
 			if r := it.Report(); r != "" {
 				fmt.Fprintln(w, strings.Replace(r, "Skipped", "Skipped during training:", 1))
