@@ -104,8 +104,8 @@ func TestOnlyTheShapeDependsOnTheClass(t *testing.T) {
 // TestColourDoesNotGiveTheClassAway checks that simple colour statistics
 // are the same for every class: the mean and spread of each channel.
 func TestColourDoesNotGiveTheClassAway(t *testing.T) {
-	g := mustGen(t, GenOptions{Seed: 5, Size: 48})
-	const n = 600
+	g := mustGen(t, GenOptions{Seed: 5, Size: 32})
+	const n = 400
 	var sum, sq [2][3]float64
 	var cnt [2]float64
 	for i := range n {
