@@ -141,12 +141,12 @@ func (a activation) grad(dz, dy, y []float32, c int) {
 	case actLinear:
 		copy(dz, dy)
 	case actReLU:
+		// Branch-free (the sign of an activation is a coin flip for the
+		// branch predictor): a float is > 0 exactly when its bits, read as
+		// an int32, are > 0, and the mask keeps or clears dy's bits.
 		for i, v := range y {
-			if v > 0 {
-				dz[i] = dy[i]
-			} else {
-				dz[i] = 0
-			}
+			m := uint32(-int64(int32(math.Float32bits(v))) >> 63) // all ones if y > 0
+			dz[i] = math.Float32frombits(math.Float32bits(dy[i]) & m)
 		}
 	case actSigmoid:
 		for i, v := range y {

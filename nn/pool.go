@@ -1,6 +1,9 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // MaxPooling2D takes the maximum of each window, as
 // keras.layers.MaxPooling2D with data_format="channels_last":
@@ -152,12 +155,7 @@ func (p *pool2D) forwardItem(_, item int) {
 							}
 						}
 					case args != nil:
-						for k, v := range src {
-							if v > out[k] {
-								out[k] = v
-								args[o+k] = int32(off + k)
-							}
-						}
+						argmax(out, args[o:o+c], src, int32(off))
 					default:
 						for k, v := range src {
 							out[k] = max(out[k], v)
@@ -222,3 +220,22 @@ func (p *pool2D) backwardSample(_, n int) {
 		}
 	}
 }
+
+// argmax keeps, per channel, the larger of out and src and in args the
+// offset of the winner (src's offset is off+k); ties keep the earlier one.
+// It compares order-preserving integer keys of the floats and selects with
+// masks: branch-free, since on real activations the branch would be
+// mispredicted about half the time. (-0 counts as less than +0, and NaN
+// inputs give an arbitrary winner.)
+func argmax(out []float32, args []int32, src []float32, off int32) {
+	args, src = args[:len(out)], src[:len(out)]
+	for k, v := range src {
+		vb, ob := math.Float32bits(v), math.Float32bits(out[k])
+		m := uint32((int64(floatKey(ob)) - int64(floatKey(vb))) >> 63) // all ones if v wins
+		out[k] = math.Float32frombits(vb&m | ob&^m)
+		args[k] = (off+int32(k))&int32(m) | args[k]&^int32(m)
+	}
+}
+
+// floatKey maps float32 bits to an unsigned key with the floats' order.
+func floatKey(b uint32) uint32 { return b ^ (uint32(int32(b)>>31) | 0x80000000) }

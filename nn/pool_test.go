@@ -85,6 +85,9 @@ func TestMaxPoolingTies(t *testing.T) {
 		{[]float32{1, 3, 3, 2}, []float32{0, 1, 0, 0}},
 		{[]float32{1, 2, 4, 4}, []float32{0, 0, 1, 0}},
 		{[]float32{0, 0, 0, 7}, []float32{0, 0, 0, 1}},
+		{[]float32{-3, -1, -2, -1}, []float32{0, 1, 0, 0}},
+		{[]float32{-5, 2, -7, 3}, []float32{0, 0, 0, 1}},
+		{[]float32{-1e30, -2e30, 1e-30, -1e-30}, []float32{0, 0, 1, 0}},
 	}
 	for _, c := range cases {
 		l := NewMaxPooling2D(2, 2)
