@@ -111,12 +111,41 @@ func runTrain(e *env, args []string) error {
 		cfg.ValidationSteps = 0
 	}
 	log.begin(0, f.epochs)
+	quiet := announceStop(e, log.dynamic)
 	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.train, cfg)
+	quiet()
 	if fitErr != nil {
 		log.stop()
 	}
 	reportSkipped(e.stderr, data)
 	return finishTraining(e, &f, net, data.classes, hist, log, fitErr)
+}
+
+// announceStop says on stderr, as soon as the context is cancelled (Ctrl+C),
+// that training stops after the current batch, which may take a while. It
+// returns a function that ends the watch and waits for any message to be
+// written. newline first ends a progress bar being redrawn on a terminal.
+func announceStop(e *env, newline bool) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-e.ctx.Done():
+		case <-done:
+			if e.ctx.Err() == nil {
+				return
+			}
+		}
+		if newline {
+			fmt.Fprintln(e.stderr)
+		}
+		fmt.Fprintln(e.stderr, "convscope train: stopping after the current batch…")
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 // check validates the flag values (usage errors).
