@@ -162,3 +162,9 @@ func TestLayerConfigZeroDefaults(t *testing.T) {
 		t.Errorf("Config() = %+v, want %+v", got, want)
 	}
 }
+
+func TestNewSequentialNeedsLayers(t *testing.T) {
+	if _, err := NewSequential([]int{4}); err == nil {
+		t.Error("a model without layers was accepted")
+	}
+}

@@ -34,6 +34,9 @@ func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
 	if len(input) == 0 {
 		return nil, fmt.Errorf("nn: input shape must not be empty")
 	}
+	if len(layers) == 0 {
+		return nil, fmt.Errorf("nn: a Sequential model needs at least one layer")
+	}
 	for _, d := range input {
 		if d <= 0 {
 			return nil, fmt.Errorf("nn: input shape %s has a non-positive dimension", shapeString(input))
