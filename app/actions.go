@@ -262,9 +262,11 @@ func (u *UI) loadModel(path string) {
 		return
 	}
 	u.setStatus("Loading model " + filepath.Base(path) + "…")
+	u.bg.Add(1)
 	go func() {
+		defer u.bg.Done()
 		m, err := workbench.LoadModelFile(path)
-		fyne.Do(func() {
+		u.post(func() {
 			if err != nil {
 				u.showError("Cannot open model", err)
 				return
@@ -318,9 +320,11 @@ func (u *UI) saveModelDialog() {
 // then runs after on the UI goroutine when it succeeded.
 func (u *UI) saveModel(path string, after func()) {
 	hist := u.training.history()
+	u.bg.Add(1)
 	go func() {
+		defer u.bg.Done()
 		err := u.bench.SaveModel(path, hist)
-		fyne.Do(func() {
+		u.post(func() {
 			if err != nil {
 				u.showError("Cannot save model", err)
 				return
@@ -407,7 +411,7 @@ func (u *UI) exportNPY() {
 }
 
 func (u *UI) reportExport(paths []string, err error) {
-	fyne.Do(func() {
+	u.post(func() {
 		if err != nil {
 			u.showError("Export failed", err)
 			return

@@ -61,6 +61,13 @@ type UI struct {
 	pendingFrame *workbench.Frame
 	frame        *workbench.Frame // on screen (UI goroutine only)
 
+	// post runs a function on the Fyne goroutine: fyne.Do, or a queue
+	// that tests drain from the test goroutine.
+	post func(func())
+
+	// bg counts background tasks (loading, saving) so tests can wait.
+	bg sync.WaitGroup
+
 	modelLabel string // UI goroutine only
 	quitting   bool
 }
@@ -72,7 +79,7 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title)}
+	u := &UI{app: a, win: a.NewWindow(Title), post: fyne.Do}
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 
 	model, why := u.initialModel(opts)
@@ -80,7 +87,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.modelLabel = model.Label
 	u.bench.SetView(u.loadView())
 	u.bench.OnFrame = u.onFrame
-	u.bench.OnError = func(err error) { fyne.Do(func() { u.showError("Cannot open image", err) }) }
+	u.bench.OnError = func(err error) { u.post(func() { u.showError("Cannot open image", err) }) }
 
 	u.samples = opts.Samples
 	if u.samples == nil {
@@ -97,7 +104,7 @@ func New(a fyne.App, opts Options) *UI {
 		container.NewTabItem("Training", u.training.object()),
 	)
 	split := container.NewHSplit(u.side.object(), u.tabs)
-	split.Offset = 0.2
+	split.Offset = 0.22
 	u.win.SetContent(container.NewBorder(u.toolbar(), u.status, nil, nil, split))
 	u.win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
@@ -136,7 +143,7 @@ func (u *UI) onFrame(f *workbench.Frame) {
 	if scheduled {
 		return
 	}
-	fyne.Do(func() {
+	u.post(func() {
 		u.frameMu.Lock()
 		f := u.pendingFrame
 		u.pendingFrame = nil

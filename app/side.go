@@ -38,9 +38,9 @@ type sidePanel struct {
 func newSidePanel(u *UI) *sidePanel {
 	p := &sidePanel{u: u}
 	p.original = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
-	p.original.SetMinSize(fyne.NewSize(110, 110))
+	p.original.SetMinSize(fyne.NewSize(96, 96))
 	p.seen = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
-	p.seen.SetMinSize(fyne.NewSize(110, 110))
+	p.seen.SetMinSize(fyne.NewSize(96, 96))
 	p.name = widget.NewLabel("")
 	p.name.Truncation = fyne.TextTruncateEllipsis
 	p.pred = widget.NewLabel("")
@@ -49,7 +49,11 @@ func newSidePanel(u *UI) *sidePanel {
 	p.bars = container.NewVBox()
 
 	p.layers = widget.NewList(func() int { return len(p.names) },
-		func() fyne.CanvasObject { return widget.NewLabel("max_pooling2d_1 (MaxPooling2D)") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("conv2d_1 (148×148×32)")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.names[i]) })
 	p.layers.OnSelected = func(i widget.ListItemID) {
 		u.grid.scrollTo(i)
@@ -57,7 +61,7 @@ func newSidePanel(u *UI) *sidePanel {
 	}
 
 	p.cbar = &canvas.Image{ScaleMode: canvas.ImageScalePixels, FillMode: canvas.ImageFillStretch}
-	p.cbar.SetMinSize(fyne.NewSize(150, 14))
+	p.cbar.SetMinSize(fyne.NewSize(120, 14))
 	p.cbarLo, p.cbarMid, p.cbarHi = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	p.cbarMid.Alignment = fyne.TextAlignCenter
 	p.cbarHi.Alignment = fyne.TextAlignTrailing
@@ -142,10 +146,14 @@ func (p *sidePanel) setFrame(f *workbench.Frame) {
 		bar.SetValue(c.Prob)
 		v := c.Prob
 		bar.TextFormatter = func() string { return fmt.Sprintf("%.1f %%", 100*v) }
-		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(70, bar.MinSize().Height), widget.NewLabel(c.Name)), nil, bar))
+		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(64, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
 	}
-	if !f.Model.Trained {
-		note := widget.NewLabel("untrained weights: train on the Training tab or open a model")
+	if f.Live || !f.Model.Trained {
+		msg := "untrained weights: train on the Training tab or open a model"
+		if f.Live {
+			msg = "live: weights of the training in progress"
+		}
+		note := widget.NewLabel(msg)
 		note.Wrapping = fyne.TextWrapWord
 		note.SizeName = theme.SizeNameCaptionText
 		p.bars.Add(note)
@@ -211,3 +219,9 @@ func (p *sidePanel) updateColorBar() {
 
 // colorOf converts a colormap entry for canvas use.
 func colorOf(c color.RGBA) color.Color { return c }
+
+func truncLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}

@@ -61,10 +61,11 @@ type trainingPanel struct {
 	lossPlot, accPlot *Plot
 	obj               fyne.CanvasObject
 
-	// Run state (UI goroutine).
-	run  *workbench.Training
-	data *workbench.Data
-	hist *nn.History
+	// Run state (UI goroutine; mu makes it readable from tests).
+	mu        sync.Mutex
+	run       *workbench.Training
+	data      *workbench.Data
+	hist      *nn.History
 	onStopped []func()
 
 	progMu      sync.Mutex
@@ -127,7 +128,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, t.stopTraining)
 	t.bar = widget.NewProgressBar()
 	t.progress = widget.NewLabel("Not training.")
-	t.progress.Truncation = fyne.TextTruncateEllipsis
+	t.progress.Wrapping = fyne.TextWrapWord
 	t.lossPlot, t.accPlot = NewPlot(), NewPlot()
 	t.lossPlot.SetChart(workbench.Chart{Title: "Loss", XLabel: "epoch"})
 	t.accPlot.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
@@ -168,10 +169,24 @@ func newTrainingPanel(u *UI) *trainingPanel {
 
 func (t *trainingPanel) object() fyne.CanvasObject { return t.obj }
 
-func (t *trainingPanel) running() bool { return t.run != nil && t.run.Running() }
+func (t *trainingPanel) running() bool {
+	r := t.current()
+	return r != nil && r.Running()
+}
+
+// current returns the latest run (nil before the first).
+func (t *trainingPanel) current() *workbench.Training {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.run
+}
 
 // history returns the last run's history (nil if none).
-func (t *trainingPanel) history() *nn.History { return t.hist }
+func (t *trainingPanel) history() *nn.History {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.hist
+}
 
 func (t *trainingPanel) showClasses() {
 	if t.classes == nil || t.source == nil {
@@ -310,9 +325,11 @@ func (t *trainingPanel) startTraining() {
 	cont := t.cont.Checked
 	t.start.Disable()
 	t.progress.SetText("Preparing data…")
+	t.u.bg.Add(1)
 	go func() {
+		defer t.u.bg.Done()
 		display, train, data, err := t.prepare(arch, cfg, spec, cont)
-		fyne.Do(func() {
+		t.u.post(func() {
 			if err != nil {
 				t.start.Enable()
 				t.progress.SetText("Not training.")
@@ -375,7 +392,7 @@ func (t *trainingPanel) launch(display, train *nn.Sequential, data *workbench.Da
 				_ = t.u.bench.LiveWeights(net)
 			}
 		},
-		OnDone: func(r workbench.TrainResult) { fyne.Do(func() { t.finished(r, m) }) },
+		OnDone: func(r workbench.TrainResult) { t.u.post(func() { t.finished(r, m) }) },
 	})
 	if err != nil {
 		data.Close()
@@ -383,7 +400,9 @@ func (t *trainingPanel) launch(display, train *nn.Sequential, data *workbench.Da
 		t.u.showError("Cannot start training", err)
 		return
 	}
+	t.mu.Lock()
 	t.run, t.data = run, data
+	t.mu.Unlock()
 	t.lossPlot.SetChart(workbench.Chart{Title: "Loss", XLabel: "epoch"})
 	t.accPlot.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
 	t.bar.SetValue(0)
@@ -409,7 +428,7 @@ func (t *trainingPanel) onProgress(p workbench.Progress) {
 	if scheduled {
 		return
 	}
-	fyne.Do(func() {
+	t.u.post(func() {
 		t.progMu.Lock()
 		p := t.pendingProg
 		t.pendingProg = nil
@@ -422,7 +441,7 @@ func (t *trainingPanel) onProgress(p workbench.Progress) {
 
 func (t *trainingPanel) showProgress(p workbench.Progress) {
 	t.bar.SetValue(p.Fraction)
-	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s · loss %.4f · accuracy %.4f",
+	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\nloss %.4f · accuracy %.4f",
 		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, workbench.FormatETA(p.ETA), p.Loss, p.Accuracy)
 	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
 		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
@@ -440,10 +459,13 @@ func (t *trainingPanel) finished(r workbench.TrainResult, m *workbench.Model) {
 	if t.data != nil {
 		t.data.Close()
 	}
+	t.mu.Lock()
 	t.hist = r.History
+	run := t.run
+	t.mu.Unlock()
 	t.setRunning(false)
-	if t.run != nil {
-		t.showProgress(t.run.Progress())
+	if run != nil {
+		t.showProgress(run.Progress())
 	}
 	trained := &workbench.Model{Net: m.Net, Classes: m.Classes, Label: "trained here (unsaved)", Trained: r.History != nil && r.History.Len() > 0, Meta: nn.Metadata{History: r.History}}
 	if !trained.Trained {
@@ -488,12 +510,13 @@ func (t *trainingPanel) togglePause() {
 	if !t.running() {
 		return
 	}
-	if t.run.Paused() {
-		t.run.Resume()
+	run := t.current()
+	if run.Paused() {
+		run.Resume()
 		t.pause.SetText("Pause")
 		t.pause.SetIcon(theme.MediaPauseIcon())
 	} else {
-		t.run.Pause()
+		run.Pause()
 		t.pause.SetText("Resume")
 		t.pause.SetIcon(theme.MediaPlayIcon())
 		t.progress.SetText("Paused · " + t.progress.Text)
@@ -504,7 +527,7 @@ func (t *trainingPanel) stopTraining() {
 	if t.running() {
 		t.stp.Disable()
 		t.progress.SetText("Stopping after the current batch…")
-		t.run.Stop()
+		t.current().Stop()
 	}
 }
 
@@ -520,7 +543,7 @@ func (t *trainingPanel) stopThen(fn func()) {
 
 // exportCSV writes the last run's history as Keras' CSVLogger does.
 func (t *trainingPanel) exportCSV() {
-	h := t.hist
+	h := t.history()
 	if h == nil {
 		h = t.u.bench.Model().Meta.History
 	}

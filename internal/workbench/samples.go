@@ -3,9 +3,9 @@ package workbench
 import (
 	"fmt"
 	"image"
+	"io/fs"
 	"math"
 	"math/rand"
-	"io/fs"
 	"path"
 	"sort"
 	"strings"

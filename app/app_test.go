@@ -1,0 +1,163 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+)
+
+func TestOpenSampleShowsGridAndPrediction(t *testing.T) {
+	u := newTestUI(t)
+	u.openSample(1)
+	settle(u)
+	f := u.Frame()
+	if f == nil {
+		t.Fatal("no frame on screen")
+	}
+	if f.Input.Name != u.samples[1].Name {
+		t.Errorf("showing %q, want %q", f.Input.Name, u.samples[1].Name)
+	}
+	if got := len(u.grid.sections); got != 3 {
+		t.Fatalf("%d layer sections, want 3 (conv, pool, conv)", got)
+	}
+	if h := u.grid.sections[0].header.Text; !strings.HasPrefix(h, "conv2d_1 · Conv2D · output (None, 22, 22, 8)") {
+		t.Errorf("first header %q", h)
+	}
+	if s := u.grid.sections[2].sheet; s.img.Image != f.Layers[2].Sheet.Image {
+		t.Error("the last section does not show the frame's sheet")
+	}
+	if p := u.side.pred.Text; !strings.Contains(p, "%") || !(strings.HasPrefix(p, "circle") || strings.HasPrefix(p, "square")) {
+		t.Errorf("prediction %q", p)
+	}
+	if got := len(u.side.names); got != 3 {
+		t.Errorf("layer list has %d entries", got)
+	}
+	if !strings.Contains(u.status.Text, "forward") {
+		t.Errorf("status %q", u.status.Text)
+	}
+}
+
+func TestDropHandler(t *testing.T) {
+	dir := t.TempDir()
+	good := writePNG(t, dir, "good.png", 40, 30)
+	broken := filepath.Join(dir, "broken.png")
+	os.WriteFile(broken, []byte("\x89PNG\r\n\x1a\nthis is not really a png"), 0o644)
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("hello"), 0o644)
+	badModel := filepath.Join(dir, "model.safetensors")
+	os.WriteFile(badModel, []byte("nope"), 0o644)
+
+	cases := []struct {
+		name    string
+		uri     fyne.URI
+		ok      bool
+		message string // in the status line (the dialog says the same)
+	}{
+		{"good image", storage.NewFileURI(good), true, ""},
+		{"broken image", storage.NewFileURI(broken), false, "broken.png"},
+		{"not an image", storage.NewFileURI(text), false, "not a supported image"},
+		{"folder", storage.NewFileURI(dir), false, "is a folder"},
+		{"missing file", storage.NewFileURI(filepath.Join(dir, "gone.png")), false, "gone.png"},
+		{"broken model", storage.NewFileURI(badModel), false, "Cannot open model"},
+	}
+	u := newTestUI(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dismissOverlays(u)
+			before := u.Frame()
+			u.HandleDrop([]fyne.URI{c.uri})
+			settle(u)
+			if c.ok {
+				if f := u.Frame(); f == nil || f.Input.Name != filepath.Base(c.uri.Path()) {
+					t.Fatalf("frame after dropping %s: %+v", c.uri, f)
+				}
+				if topOverlay(u) != nil {
+					t.Error("a dialog opened for a good image")
+				}
+				return
+			}
+			if topOverlay(u) == nil {
+				t.Error("no dialog")
+			}
+			if !strings.Contains(u.status.Text, c.message) {
+				t.Errorf("status %q does not say %q", u.status.Text, c.message)
+			}
+			if u.Frame() != before {
+				t.Error("the frame changed")
+			}
+		})
+	}
+	// Several URIs: the first is opened.
+	dismissOverlays(u)
+	u.HandleDrop([]fyne.URI{storage.NewFileURI(good), storage.NewFileURI(text)})
+	settle(u)
+	if topOverlay(u) != nil {
+		t.Error("dropping an image with another file opened a dialog")
+	}
+	u.HandleDrop(nil) // nothing happens
+}
+
+func TestViewControls(t *testing.T) {
+	u := newTestUI(t)
+	u.openSample(0)
+	settle(u)
+	u.grid.cmap.SetSelected("magma")
+	u.grid.scale.SetSelected(scaleLabels[1])
+	settle(u)
+	v := u.Frame().View
+	if v.Colormap != "magma" || v.Scale != 1 {
+		t.Errorf("view %+v after choosing magma and min–max", v)
+	}
+	if got := u.app.Preferences().String(prefColormap); got != "magma" {
+		t.Errorf("colormap preference %q", got)
+	}
+	tile := v.Tile
+	u.zoom(1.25)
+	settle(u)
+	if got := u.Frame().View.Tile; got <= tile {
+		t.Errorf("zoom in: tile %d → %d", tile, got)
+	}
+	if got := int(u.grid.zoom.Value); got != u.Frame().View.Tile {
+		t.Errorf("zoom slider shows %d, view has %d", got, u.Frame().View.Tile)
+	}
+	u.zoom(1)
+	settle(u)
+	if got := u.Frame().View.Tile; got != 56 {
+		t.Errorf("actual size: tile %d", got)
+	}
+}
+
+func TestInspectorOpensOnTap(t *testing.T) {
+	u := newTestUI(t)
+	u.openSample(0)
+	settle(u)
+	s := u.grid.sections[0].sheet
+	r := s.lv.Sheet.Layout.Tile(3)
+	scale := s.Size().Width / float32(s.lv.Sheet.Image.Bounds().Dx())
+	test.TapAt(s, fyne.NewPos(float32(r.Min.X+2)*scale, float32(r.Min.Y+2)*scale))
+	if topOverlay(u) == nil {
+		t.Fatal("tapping a tile opened no inspector")
+	}
+	in := u.buildInspector(s.lv, 3)
+	if !strings.Contains(in.stats.Text, "channel 3 of 8") || !strings.Contains(in.stats.Text, "zeros") {
+		t.Errorf("inspector stats %q", in.stats.Text)
+	}
+	if in.kern == nil {
+		t.Error("no kernel for a conv layer")
+	}
+	in.big.Resize(in.big.MinSize())
+	in.big.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(5, 5)}})
+	if !strings.Contains(in.value.Text, "row") {
+		t.Errorf("value readout %q", in.value.Text)
+	}
+	pool := u.buildInspector(u.grid.sections[1].sheet.lv, 0)
+	if pool.kern != nil {
+		t.Error("a pooling layer has a kernel")
+	}
+}

@@ -1,0 +1,148 @@
+package app
+
+import (
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/nn"
+)
+
+// tinyModel is a small binary convnet on 24×24 RGB input with fixed weights.
+func tinyModel(t testing.TB) *workbench.Model {
+	t.Helper()
+	a := nn.Arch{InputShape: []int{24, 24, 3}, Layers: []nn.LayerConfig{
+		{ClassName: "Conv2D", Filters: 8, KernelSize: [2]int{3, 3}, Activation: "relu"},
+		{ClassName: "MaxPooling2D", PoolSize: [2]int{2, 2}},
+		{ClassName: "Conv2D", Filters: 8, KernelSize: [2]int{3, 3}, Activation: "relu"},
+		{ClassName: "Flatten"},
+		{ClassName: "Dense", Units: 1, Activation: "sigmoid"},
+	}}
+	net, err := a.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Init(7)
+	return &workbench.Model{Net: net, Classes: []string{"circle", "square"}, Label: "tiny test model", Trained: true}
+}
+
+// uiQueue stands in for the Fyne goroutine: background work posts to it
+// and the test goroutine runs the posted functions (settle), so UI code
+// never runs on two goroutines at once, as in the real driver.
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) post(fn func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, fn)
+	q.mu.Unlock()
+}
+
+// drain runs the queued functions and reports whether there were any.
+func (q *uiQueue) drain() bool {
+	q.mu.Lock()
+	fns := q.fns
+	q.fns = nil
+	q.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+	return len(fns) > 0
+}
+
+var queues sync.Map // *UI → *uiQueue
+
+// settle waits for the bench and background tasks and runs what they
+// posted, until nothing is left.
+func settle(u *UI) {
+	q, _ := queues.Load(u)
+	for {
+		u.bench.Wait()
+		u.bg.Wait()
+		if !q.(*uiQueue).drain() {
+			return
+		}
+	}
+}
+
+// pump runs what was posted so far without waiting.
+func pump(u *UI) {
+	q, _ := queues.Load(u)
+	q.(*uiQueue).drain()
+}
+
+// newTestUI builds the window on a test app with the tiny model and three
+// generated samples.
+func newTestUI(t *testing.T) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := New(a, Options{Model: tinyModel(t), Samples: workbench.GeneratedSamples(3), NoSample: true})
+	q := &uiQueue{}
+	u.post = q.post
+	queues.Store(u, q)
+	u.win.Resize(fyne.NewSize(1000, 700))
+	settle(u)
+	t.Cleanup(func() {
+		if r := u.training.current(); r != nil {
+			r.Stop()
+			<-r.Done()
+		}
+		u.bench.Close()
+		queues.Delete(u)
+	})
+	return u
+}
+
+// writePNG writes a w×h gradient PNG and returns its path.
+func writePNG(t *testing.T, dir, name string, w, h int) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 128, 255})
+		}
+	}
+	p := filepath.Join(dir, name)
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// topOverlay returns the window's top overlay (a dialog), or nil.
+func topOverlay(u *UI) fyne.CanvasObject { return u.win.Canvas().Overlays().Top() }
+
+// dismissOverlays removes every overlay.
+func dismissOverlays(u *UI) {
+	for o := topOverlay(u); o != nil; o = topOverlay(u) {
+		u.win.Canvas().Overlays().Remove(o)
+	}
+}
+
+// eventually polls cond until it holds or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
