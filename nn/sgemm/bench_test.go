@@ -68,8 +68,17 @@ var benchShapes = []struct {
 func BenchmarkSgemm(b *testing.B) {
 	impls := []struct {
 		name string
-		impl blas.Float32
+		impl sgemmer
 	}{{"sgemm", Implementation{}}, {"gonum", gonum.Implementation{}}}
+	// The slower assembly kernels of this CPU, as on CPUs without the best.
+	for _, k := range kernels()[1:] {
+		if k.name != "go" {
+			impls = append(impls, struct {
+				name string
+				impl sgemmer
+			}{"sgemm-" + k.name, withKernelImpl{k}})
+		}
+	}
 	for _, s := range benchShapes {
 		tA, tB := s.tA, s.tB
 		if tA == 0 {
@@ -104,11 +113,26 @@ func BenchmarkSgemm(b *testing.B) {
 				cpu := threadCPUTime() - cpu0
 				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				if cpu > 0 && im.name == "sgemm" {
+				if cpu > 0 && im.name != "gonum" {
 					// Per core, excluding time the thread waited for the CPU.
 					b.ReportMetric(flops/cpu.Seconds()/1e9, "GFLOP/s-cpu")
 				}
 			})
 		}
 	}
+}
+
+// sgemmer is the part of blas.Float32 the benchmarks use.
+type sgemmer interface {
+	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+}
+
+// withKernelImpl is an Sgemm that runs the blocked driver with kern.
+type withKernelImpl struct {
+	kern kernel
+}
+
+func (w withKernelImpl) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	aT, bT := checkArgs(tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
+	gemm(w.kern, aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

@@ -14,6 +14,10 @@ type kernel struct {
 	mr, nr int
 	run    func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
 
+	// padB says that run reads all nr columns of B even when nr is smaller,
+	// so B must be packed (and zero-padded) unless n is a multiple of nr.
+	padB bool
+
 	// transpose, if not nil, writes dst[p·ldd + j] = src[j·lds + p] for
 	// j, p < 16, for nblk blocks of 16×16 that are 16 columns apart in src
 	// and 16 rows apart in dst. It speeds up packing a transposed B.
@@ -23,8 +27,6 @@ type kernel struct {
 // Blocking parameters. kcMax bounds the depth of one rank-kc update, so that
 // an mr×kc sliver of A stays in L1 while it meets every panel of B; ncMax
 // bounds the width of the kc×nc block of B, which stays in L2.
-var packPolicy = 1
-
 var (
 	kcMax = 384
 	ncMax = 1024
@@ -58,7 +60,7 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 	nb := ceilDiv(n, ncMax)
 	nc := ceilDiv(ceilDiv(n, nb), nr) * nr
 
-	pack := bTrans || (packPolicy == 1 && ldb > 4*nr) || packPolicy == 2
+	pack := bTrans || ldb > 4*nr || (kern.padB && n%nr != 0)
 	var buf *[]float32
 	var pb []float32
 	if pack {

@@ -9,17 +9,54 @@ var best = selectKernel()
 
 // kernels lists every micro-kernel this CPU can run, fastest first.
 func kernels() []kernel {
+	var ks []kernel
 	if hasAVX512() {
-		return []kernel{avx512Kernel, goKernel}
+		ks = append(ks, avx512Kernel)
 	}
-	return []kernel{goKernel}
+	if hasAVX2FMA() {
+		ks = append(ks, avx2Kernel)
+	}
+	return append(ks, goKernel)
 }
 
 func selectKernel() kernel { return kernels()[0] }
 
+// XCR0 bits: the operating system saves and restores these register states.
+const (
+	xcr0SSE    = 1 << 1
+	xcr0AVX    = 1 << 2
+	xcr0Opmask = 1 << 5
+	xcr0ZMMHi  = 1 << 6 // upper halves of zmm0-15
+	xcr0ZMM16  = 1 << 7 // zmm16-31
+)
+
+// hasAVX2FMA reports whether the CPU implements AVX2 and FMA and the
+// operating system saves the ymm registers.
+func hasAVX2FMA() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx2 = 1 << 5
+	if ebx7&avx2 == 0 {
+		return false
+	}
+	xcr0, _ := xgetbv()
+	return xcr0&(xcr0SSE|xcr0AVX) == xcr0SSE|xcr0AVX
+}
+
 // hasAVX512 reports whether the CPU implements AVX-512F and the operating
 // system saves the opmask and zmm registers (XCR0 bits 1, 2, 5, 6, 7).
 func hasAVX512() bool {
+	if !hasAVX2FMA() {
+		return false
+	}
 	maxID, _, _, _ := cpuid(0, 0)
 	if maxID < 7 {
 		return false
@@ -35,7 +72,7 @@ func hasAVX512() bool {
 		return false
 	}
 	xcr0, _ := xgetbv()
-	const zmmState = 1<<1 | 1<<2 | 1<<5 | 1<<6 | 1<<7
+	const zmmState = xcr0SSE | xcr0AVX | xcr0Opmask | xcr0ZMMHi | xcr0ZMM16
 	return xcr0&zmmState == zmmState
 }
 
@@ -101,4 +138,49 @@ func kernelAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int
 		}
 	}
 	avx512Tiles[layout][nv][mr-1](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
+}
+
+// avx2Kernel is the AVX2+FMA micro-kernel, for x86-64 CPUs without
+// AVX-512: up to 6 rows by 16 columns of C in 12 ymm registers. It has no
+// masked loads, so B is padded to whole panels, and partial tiles at the
+// right edge of C go through a scratch tile.
+var avx2Kernel = kernel{name: "avx2", mr: 6, nr: 16, padB: true, run: kernelAVX2}
+
+// avx2Tiles[layout][mr-1] is the AVX2 tile function for A row-major
+// (layout 0) or column-major (layout 1) and mr rows.
+var avx2Tiles = [2][6]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32){
+	{kernelAVX2N1x16, kernelAVX2N2x16, kernelAVX2N3x16, kernelAVX2N4x16, kernelAVX2N5x16, kernelAVX2N6x16},
+	{kernelAVX2T1x16, kernelAVX2T2x16, kernelAVX2T3x16, kernelAVX2T4x16, kernelAVX2T5x16, kernelAVX2T6x16},
+}
+
+// kernelAVX2 is kernel.run for avx2Kernel.
+func kernelAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	if mr < 1 || mr > 6 || nr < 1 || nr > 16 || k < 1 ||
+		len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*ldb+16 || len(c) < (mr-1)*ldc+nr {
+		panic("sgemm: micro-kernel arguments out of range")
+	}
+	layout := 0
+	if csa != 1 {
+		layout = 1
+		if rsa != 1 {
+			panic("sgemm: A has neither unit row nor unit column stride")
+		}
+	}
+	tile := avx2Tiles[layout][mr-1]
+	if nr == 16 && len(c) >= (mr-1)*ldc+16 {
+		tile(k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta)
+		return
+	}
+	var t [6 * 16]float32
+	tile(k, &a[0], rsa, csa, &b[0], ldb, &t[0], 16, alpha, 0)
+	for i := 0; i < mr; i++ {
+		row, tr := c[i*ldc:i*ldc+nr], t[i*16:i*16+nr]
+		if beta == 0 {
+			copy(row, tr)
+			continue
+		}
+		for j, v := range tr {
+			row[j] = v + beta*row[j]
+		}
+	}
 }

@@ -13,148 +13,306 @@ func xgetbv() (eax uint32, edx uint32)
 
 // transpose16AVX512 writes dst[p·ldd + j] = src[j·lds + p] for j, p < 16, for
 // nblk blocks of 16×16 that are 16 columns apart in src and 16 rows apart in dst.
+//
+//go:noescape
 func transpose16AVX512(dst *float32, ldd int, src *float32, lds int, nblk int)
 
 // kernelAVX512N1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N7x16 computes a 7×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N7x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N9x16 computes a 9×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N10x16 computes a 10×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N11x16 computes a 11×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N12x16 computes a 12×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N1x32 computes a 1×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N1x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N2x32 computes a 2×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N2x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N3x32 computes a 3×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N3x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N4x32 computes a 4×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N4x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N5x32 computes a 5×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N5x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N6x32 computes a 6×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N6x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N7x32 computes a 7×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N7x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N9x32 computes a 9×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N10x32 computes a 10×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N11x32 computes a 11×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512N12x32 computes a 12×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1).
+//
+//go:noescape
 func kernelAVX512N12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T7x16 computes a 7×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T7x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T9x16 computes a 9×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T10x16 computes a 10×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T11x16 computes a 11×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T12x16 computes a 12×16 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T1x32 computes a 1×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T1x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T2x32 computes a 2×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T2x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T3x32 computes a 3×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T3x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T4x32 computes a 4×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T4x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T5x32 computes a 5×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T5x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T6x32 computes a 6×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T6x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T7x32 computes a 7×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T7x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T9x32 computes a 9×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T10x32 computes a 10×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T11x32 computes a 11×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
 // kernelAVX512T12x32 computes a 12×32 tile of C = alpha·A·B + beta·C with AVX-512, A column-major (rsa = 1).
+//
+//go:noescape
 func kernelAVX512T12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+
+// kernelAVX2N1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
+//
+//go:noescape
+func kernelAVX2N1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2N2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
+//
+//go:noescape
+func kernelAVX2N2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2N3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
+//
+//go:noescape
+func kernelAVX2N3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2N4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
+//
+//go:noescape
+func kernelAVX2N4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2N5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
+//
+//go:noescape
+func kernelAVX2N5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2N6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
+//
+//go:noescape
+func kernelAVX2N6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2T1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A column-major (rsa = 1).
+//
+//go:noescape
+func kernelAVX2T1x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2T2x16 computes a 2×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A column-major (rsa = 1).
+//
+//go:noescape
+func kernelAVX2T2x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2T3x16 computes a 3×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A column-major (rsa = 1).
+//
+//go:noescape
+func kernelAVX2T3x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2T4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A column-major (rsa = 1).
+//
+//go:noescape
+func kernelAVX2T4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2T5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A column-major (rsa = 1).
+//
+//go:noescape
+func kernelAVX2T5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX2T6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A column-major (rsa = 1).
+//
+//go:noescape
+func kernelAVX2T6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)

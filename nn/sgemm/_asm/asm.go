@@ -31,6 +31,11 @@ func main() {
 			}
 		}
 	}
+	for layout := range 2 {
+		for mr := 1; mr <= maxRowsAVX2; mr++ {
+			avx2Kernel(mr, layout)
+		}
+	}
 	Generate()
 }
 
@@ -58,6 +63,10 @@ func xgetbv() {
 	RET()
 }
 
+// maxRowsAVX2 is mr of the largest AVX2 kernel: 6×2 accumulators, two B
+// vectors and two broadcasts use all 16 ymm registers.
+const maxRowsAVX2 = 6
+
 // Layouts of A that the kernels specialise on.
 const (
 	rowMajorA = iota // A[r, p] at a + r·rsa + p: k-contiguous rows (op(A) = A)
@@ -80,73 +89,15 @@ const unroll = 4
 func avx512Kernel(mr, nv, layout int) {
 	name := fmt.Sprintf("kernelAVX512%s%dx%d", []string{"N", "T"}[layout], mr, 16*nv)
 	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)")
+	Pragma("noescape")
 	what := []string{"A row-major (csa = 1)", "A column-major (rsa = 1)"}[layout]
 	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512, %s.", name, mr, 16*nv, what))
 
 	kn := Load(Param("k"), GP64())
 
-	// aAddr(r, u) addresses A[r, p+u] for the current step p.
-	var aAddr func(r, u int) Mem
-	var aAdvance func(steps int)
-	if layout == rowMajorA {
-		// Row r is read through pointer ap[r/3] at offset (r%3)·rs.
-		rs := Load(Param("rsa"), GP64())
-		SHLQ(U8(2), rs)
-		ngroups := (mr + 2) / 3
-		ap := make([]GPVirtual, ngroups)
-		ap[0] = GP64()
-		Load(Param("a"), ap[0])
-		if ngroups > 1 {
-			rs3 := GP64()
-			LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
-			for g := 1; g < ngroups; g++ {
-				ap[g] = GP64()
-				LEAQ(Mem{Base: ap[g-1], Index: rs3, Scale: 1}, ap[g])
-			}
-		}
-		aAddr = func(r, u int) Mem {
-			m := Mem{Base: ap[r/3], Disp: 4 * u}
-			if r%3 > 0 {
-				m.Index = rs
-				m.Scale = uint8(r % 3)
-			}
-			return m
-		}
-		aAdvance = func(steps int) {
-			for _, p := range ap {
-				ADDQ(U8(4*steps), p)
-			}
-		}
-	} else {
-		// Step u of column p+u is at pa + u·cs.
-		cs := Load(Param("csa"), GP64())
-		SHLQ(U8(2), cs)
-		cs3 := GP64()
-		LEAQ(Mem{Base: cs, Index: cs, Scale: 2}, cs3)
-		pa := Load(Param("a"), GP64())
-		aAddr = func(r, u int) Mem { return stepAddr(pa, cs, cs3, u).Offset(4 * r) }
-		aAdvance = func(steps int) {
-			if steps == 1 {
-				ADDQ(cs, pa)
-			} else {
-				LEAQ(Mem{Base: pa, Index: cs, Scale: uint8(steps)}, pa)
-			}
-		}
-	}
+	aAddr, aAdvance := loadA(mr, layout)
 
-	pb := Load(Param("b"), GP64())
-	ldb := Load(Param("ldb"), GP64())
-	SHLQ(U8(2), ldb)
-	ldb3 := GP64()
-	LEAQ(Mem{Base: ldb, Index: ldb, Scale: 2}, ldb3)
-	bAddr := func(v, u int) Mem { return stepAddr(pb, ldb, ldb3, u).Offset(64 * v) }
-	bAdvance := func(steps int) {
-		if steps == 1 {
-			ADDQ(ldb, pb)
-		} else {
-			LEAQ(Mem{Base: pb, Index: ldb, Scale: uint8(steps)}, pb)
-		}
-	}
+	bAddr, bAdvance := loadB(64)
 
 	mask := Load(Param("mask"), GP32())
 	KMOVW(mask, K1)
@@ -179,31 +130,11 @@ func avx512Kernel(mr, nv, layout int) {
 		}
 	}
 
-	Comment(fmt.Sprintf("Rank-1 updates, %d per iteration.", unroll))
-	nu := GP64()
-	MOVQ(kn, nu)
-	SHRQ(U8(2), nu)
-	JZ(LabelRef("tail"))
-	Label("loop")
-	for u := 0; u < unroll; u++ {
-		step(u)
-	}
-	aAdvance(unroll)
-	bAdvance(unroll)
-	DECQ(nu)
-	JNZ(LabelRef("loop"))
+	kLoop(kn, step, func(steps int) {
+		aAdvance(steps)
+		bAdvance(steps)
+	})
 
-	Label("tail")
-	ANDQ(U8(unroll-1), kn)
-	JZ(LabelRef("store"))
-	Label("tailloop")
-	step(0)
-	aAdvance(1)
-	bAdvance(1)
-	DECQ(kn)
-	JNZ(LabelRef("tailloop"))
-
-	Label("store")
 	pc := Load(Param("c"), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(U8(2), ldc)
@@ -276,6 +207,7 @@ func zmm(i int) VecPhysical {
 // shuffle network: 64 shuffles per 256 elements.
 func transpose16() {
 	TEXT("transpose16AVX512", NOSPLIT, "func(dst *float32, ldd int, src *float32, lds int, nblk int)")
+	Pragma("noescape")
 	Doc("transpose16AVX512 writes dst[p·ldd + j] = src[j·lds + p] for j, p < 16, for",
 		"nblk blocks of 16×16 that are 16 columns apart in src and 16 rows apart in dst.")
 	dst := Load(Param("dst"), GP64())
@@ -344,4 +276,186 @@ func transpose16() {
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// loadA loads the A arguments of a kernel with mr rows and returns aAddr,
+// which addresses A[r, p+u] for the current step p and u < unroll, and
+// aAdvance, which moves the current step on.
+func loadA(mr, layout int) (aAddr func(r, u int) Mem, aAdvance func(steps int)) {
+	if layout == rowMajorA {
+		// Row r is read through pointer ap[r/3] at offset (r%3)·rs.
+		rs := Load(Param("rsa"), GP64())
+		SHLQ(U8(2), rs)
+		ngroups := (mr + 2) / 3
+		ap := make([]GPVirtual, ngroups)
+		ap[0] = GP64()
+		Load(Param("a"), ap[0])
+		if ngroups > 1 {
+			rs3 := GP64()
+			LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
+			for g := 1; g < ngroups; g++ {
+				ap[g] = GP64()
+				LEAQ(Mem{Base: ap[g-1], Index: rs3, Scale: 1}, ap[g])
+			}
+		}
+		aAddr = func(r, u int) Mem {
+			m := Mem{Base: ap[r/3], Disp: 4 * u}
+			if r%3 > 0 {
+				m.Index = rs
+				m.Scale = uint8(r % 3)
+			}
+			return m
+		}
+		aAdvance = func(steps int) {
+			for _, p := range ap {
+				ADDQ(U8(4*steps), p)
+			}
+		}
+	} else {
+		// Step u of column p+u is at pa + u·cs.
+		cs := Load(Param("csa"), GP64())
+		SHLQ(U8(2), cs)
+		cs3 := GP64()
+		LEAQ(Mem{Base: cs, Index: cs, Scale: 2}, cs3)
+		pa := Load(Param("a"), GP64())
+		aAddr = func(r, u int) Mem { return stepAddr(pa, cs, cs3, u).Offset(4 * r) }
+		aAdvance = func(steps int) {
+			if steps == 1 {
+				ADDQ(cs, pa)
+			} else {
+				LEAQ(Mem{Base: pa, Index: cs, Scale: uint8(steps)}, pa)
+			}
+		}
+	}
+
+	return aAddr, aAdvance
+}
+
+// loadB loads the B arguments of a kernel and returns bAddr, which addresses
+// vector v (64-byte units of vbytes) of row p+u of B for the current step p,
+// and bAdvance.
+func loadB(vbytes int) (bAddr func(v, u int) Mem, bAdvance func(steps int)) {
+	pb := Load(Param("b"), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	SHLQ(U8(2), ldb)
+	ldb3 := GP64()
+	LEAQ(Mem{Base: ldb, Index: ldb, Scale: 2}, ldb3)
+	bAddr = func(v, u int) Mem { return stepAddr(pb, ldb, ldb3, u).Offset(vbytes * v) }
+	bAdvance = func(steps int) {
+		if steps == 1 {
+			ADDQ(ldb, pb)
+		} else {
+			LEAQ(Mem{Base: pb, Index: ldb, Scale: uint8(steps)}, pb)
+		}
+	}
+	return bAddr, bAdvance
+}
+
+// kLoop emits the k loop: step(u) for u < unroll per iteration, then the
+// remaining k mod unroll steps one at a time, then label "store".
+func kLoop(kn Register, step func(u int), advance func(steps int)) {
+	Comment(fmt.Sprintf("Rank-1 updates, %d per iteration.", unroll))
+	nu := GP64()
+	MOVQ(kn, nu)
+	SHRQ(U8(2), nu)
+	JZ(LabelRef("tail"))
+	Label("loop")
+	for u := 0; u < unroll; u++ {
+		step(u)
+	}
+	advance(unroll)
+	DECQ(nu)
+	JNZ(LabelRef("loop"))
+
+	Label("tail")
+	ANDQ(U8(unroll-1), kn)
+	JZ(LabelRef("store"))
+	Label("tailloop")
+	step(0)
+	advance(1)
+	DECQ(kn)
+	JNZ(LabelRef("tailloop"))
+	Label("store")
+}
+
+// avx2Kernel emits the AVX2+FMA micro-kernel for an mr×16 tile of C, with
+// the contract of avx512Kernel except that there is no mask: all 16 columns
+// of B are read and of C are written (callers pad B and go through a
+// scratch tile at the right edge).
+func avx2Kernel(mr, layout int) {
+	name := fmt.Sprintf("kernelAVX2%s%dx16", []string{"N", "T"}[layout], mr)
+	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)")
+	Pragma("noescape")
+	what := []string{"A row-major (csa = 1)", "A column-major (rsa = 1)"}[layout]
+	Doc(fmt.Sprintf("%s computes a %d×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, %s.", name, mr, what))
+
+	kn := Load(Param("k"), GP64())
+	aAddr, aAdvance := loadA(mr, layout)
+	bAddr, bAdvance := loadB(32)
+
+	acc := func(r, v int) VecPhysical { return ymm(2*r + v) }
+	for r := 0; r < mr; r++ {
+		for v := 0; v < 2; v++ {
+			VXORPS(acc(r, v), acc(r, v), acc(r, v))
+		}
+	}
+	kLoop(kn, func(u int) {
+		VMOVUPS(bAddr(0, u), Y12)
+		VMOVUPS(bAddr(1, u), Y13)
+		for r := 0; r < mr; r++ {
+			x := ymm(14 + r%2)
+			VBROADCASTSS(aAddr(r, u), x)
+			VFMADD231PS(Y12, x, acc(r, 0))
+			VFMADD231PS(Y13, x, acc(r, 1))
+		}
+	}, func(steps int) {
+		aAdvance(steps)
+		bAdvance(steps)
+	})
+
+	pc := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(U8(2), ldc)
+	alpha, _ := Param("alpha").Resolve()
+	beta, _ := Param("beta").Resolve()
+	VBROADCASTSS(alpha.Addr, Y12)
+	bits := GP32()
+	MOVL(beta.Addr, bits)
+	TESTL(U32(0x7fffffff), bits)
+	JZ(LabelRef("betazero"))
+
+	Comment("C = alpha·acc + beta·C")
+	VBROADCASTSS(beta.Addr, Y13)
+	for r := 0; r < mr; r++ {
+		for v := 0; v < 2; v++ {
+			m := Mem{Base: pc, Disp: 32 * v}
+			VMULPS(Y12, acc(r, v), acc(r, v))
+			VFMADD231PS(m, Y13, acc(r, v))
+			VMOVUPS(acc(r, v), m)
+		}
+		if r+1 < mr {
+			ADDQ(ldc, pc)
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label("betazero")
+	Comment("C = alpha·acc, C is not read.")
+	for r := 0; r < mr; r++ {
+		for v := 0; v < 2; v++ {
+			VMULPS(Y12, acc(r, v), acc(r, v))
+			VMOVUPS(acc(r, v), Mem{Base: pc, Disp: 32 * v})
+		}
+		if r+1 < mr {
+			ADDQ(ldc, pc)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// ymm returns physical register Yi.
+func ymm(i int) VecPhysical {
+	return []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}[i]
 }
