@@ -121,6 +121,8 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 		cfg.BatchSize = 32
 	}
 	switch {
+	case cfg.Epochs < 0:
+		return hist, fmt.Errorf("nn: fit: epochs must be positive, received %d", cfg.Epochs)
 	case cfg.StepsPerEpoch <= 0:
 		return hist, fmt.Errorf("nn: fit: steps_per_epoch must be positive, received %d", cfg.StepsPerEpoch)
 	case cfg.BatchSize < 0:

@@ -1,0 +1,107 @@
+package nn
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// LoadWeights reads the weights of a safetensors file into m, strictly: the
+// file must hold exactly m's tensors ("<layer>/kernel", "<layer>/bias"), as
+// F32 with m's shapes. Otherwise it returns an error listing every missing,
+// unexpected and mis-shaped tensor, and m is unchanged. The file need not
+// have been written by Convscope.
+func LoadWeights(path string, m *Sequential) error {
+	f, size, err := openSized(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, stChunk)
+	h, err := readHeader(r, size)
+	if err == nil {
+		err = readWeights(r, h, m)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadWeights is LoadWeights from a reader.
+func ReadWeights(r io.Reader, m *Sequential) error {
+	size := readerSize(r)
+	r = newBufReader(r)
+	h, err := readHeader(r, size)
+	if err != nil {
+		return err
+	}
+	if size < 0 {
+		if _, err := checkWeights(h, m); err != nil {
+			return err
+		}
+		if r, err = bufferData(r, h); err != nil {
+			return err
+		}
+	}
+	return readWeights(r, h, m)
+}
+
+// checkWeights returns an error listing every tensor of h that does not
+// match m's parameters (missing, unexpected, wrong dtype or shape), or the
+// parameter each tensor of h goes to.
+func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
+	index := map[string]int{}
+	for i, t := range h.Tensors {
+		index[t.Name] = i
+	}
+	var problems []string
+	dst := make([]*Param, len(h.Tensors)) // by position in h.Tensors
+	for _, p := range m.Params() {
+		i, ok := index[p.Name]
+		if !ok {
+			problems = append(problems, p.Name+": missing from the file")
+			continue
+		}
+		t := &h.Tensors[i]
+		switch {
+		case t.DType != "F32":
+			problems = append(problems, fmt.Sprintf("%s: expected dtype F32, received %s", p.Name, t.DType))
+		case !equalShapes(t.Shape, p.Shape):
+			problems = append(problems, fmt.Sprintf("%s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(t.Shape)))
+		}
+		dst[i] = p
+	}
+	for i, t := range h.Tensors {
+		if dst[i] == nil {
+			problems = append(problems, t.Name+": not in the model")
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("nn: weights do not match the model: %s", strings.Join(problems, "; "))
+	}
+	return dst, nil
+}
+
+// readWeights checks h against m's parameters, then reads the data section
+// from r straight into them. r must hold the whole data section (its length
+// was checked, or it was buffered); if it still ends early (a file cut while
+// being read), m is left partly updated and the error says so.
+func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
+	dst, err := checkWeights(h, m)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, stChunk)
+	for i, t := range h.Tensors {
+		if err := readF32(r, dst[i].Value, buf); err != nil {
+			return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early; the model's weights are incomplete", t.Name)
+		}
+	}
+	if n, _ := io.ReadFull(r, buf[:1]); n > 0 {
+		return errors.New("nn: safetensors: unexpected data after the last tensor")
+	}
+	return nil
+}
