@@ -230,3 +230,24 @@ func TestConv2DGlorotInit(t *testing.T) {
 		}
 	}
 }
+
+func ExampleNewConv2D() {
+	// One 2×2 filter with "same" padding over the 4×4 image 1..16. The
+	// kernel is in Keras' (kh, kw, cin, cout) layout; the bias is zero.
+	m, err := NewSequential([]int{4, 4, 1}, NewConv2D(1, 2, 2, WithPadding("same")))
+	if err != nil {
+		panic(err)
+	}
+	copy(m.Params()[0].Value, []float32{1, 2, 3, 4})
+	y := m.Predict(x16())
+	fmt.Println(m.OutputShape())
+	for i := 0; i < 4; i++ {
+		fmt.Println(y.Data[i*4 : i*4+4])
+	}
+	// Output:
+	// [4 4 1]
+	// [44 54 64 28]
+	// [84 94 104 44]
+	// [124 134 144 60]
+	// [41 44 47 16]
+}
