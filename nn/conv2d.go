@@ -5,13 +5,14 @@ import "fmt"
 // Conv2D is a 2-D convolution layer, as keras.layers.Conv2D with
 // data_format="channels_last" and dilation 1:
 //
-//	y[n, i, j, o] = f(b[o] + Σ_{a,b,c} x[n, i·sh + a - pt, j·sw + b - pl, c] · K[a, b, c, o])
+//	y[n, i, j, o] = f(b[o] + Σ_{u,v,c} x[n, i·sh + u - pt, j·sw + v - pl, c] · K[u, v, c, o])
 //
 // (a cross-correlation, like every deep-learning "convolution"), with the
-// kernel K in Keras' layout (kh, kw, cin, cout), the bias b (cout,), and the
-// activation f. Input (h, w, cin) gives output (oh, ow, filters) with, per
+// kernel K in Keras' layout (kh, kw, cin, cout), the bias b (cout,), the
+// activation f, and zero padding pt, pl (rows, columns) before the image. Input (h, w, cin) gives output (oh, ow, filters) with, per
 // axis, oh = floor((h - kh)/sh) + 1 for padding "valid" and oh = ceil(h/sh)
-// for "same" (TensorFlow's padding, see outSize).
+// for "same", where TensorFlow pads pad_total = max((oh-1)·sh + kh - h, 0)
+// rows, pt = floor(pad_total/2) of them before (likewise for columns).
 //
 // It runs as im2col + GEMM (blas32.Gemm): for a block of output rows, the
 // patches form a P×K matrix (K = kh·kw·cin, in (kh, kw, cin) order) which

@@ -8,20 +8,21 @@ import (
 // MaxPooling2D takes the maximum of each window, as
 // keras.layers.MaxPooling2D with data_format="channels_last":
 //
-//	y[n, i, j, c] = max_{a<ph, b<pw} x[n, i·sh + a - pt, j·sw + b - pl, c]
+//	y[n, i, j, c] = max_{u<ph, v<pw} x[n, i·sh + u - pt, j·sw + v - pl, c]
 //
 // where padding ("same" only) never wins (TensorFlow pads with -inf). Output
 // size per axis: floor((h - ph)/sh) + 1 for "valid", ceil(h/sh) for "same".
 //
 // Backward sends each output's gradient to the first maximum of its window
-// in row-major window order (PyTorch's choice; TensorFlow's CPU kernel does
-// the same). The positions are recorded by Forward with training=true.
+// in row-major window order (as PyTorch does), so ties never split or
+// duplicate a gradient. The positions are recorded by Forward with
+// training=true.
 type MaxPooling2D struct{ pool2D }
 
 // AveragePooling2D averages each window, as keras.layers.AveragePooling2D:
 //
-//	y[n, i, j, c] = mean of x[n, i·sh + a - pt, j·sw + b - pl, c] over the
-//	                window positions inside the image
+//	y[n, i, j, c] = mean of x[n, i·sh + u - pt, j·sw + v - pl, c] over the
+//	                window positions (u, v) inside the image
 //
 // so with padding "same" a border window divides by the number of real
 // pixels it covers, as TensorFlow does. Output size as MaxPooling2D.
