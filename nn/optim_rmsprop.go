@@ -7,11 +7,14 @@ import "math"
 // supported). With the moving average of squared gradients v (initially 0):
 //
 //	v = rho·v + (1-rho)·g²
-//	w = w - lr·g / sqrt(v + eps)
+//	w = w - lr·g / (sqrt(v) + eps)
 //
-// Epsilon is added inside the square root, as in Keras' source
-// (keras/src/optimizers/rmsprop.py: ops.sqrt(velocity + epsilon)) and
-// tf.raw_ops.ApplyRMSProp, not outside it as in Hinton's slides.
+// Epsilon is added outside the square root, as in the Keras 2 the tutorial
+// was written for (keras/optimizers.py, RMSprop.get_updates:
+// p - lr·g / (K.sqrt(new_a) + epsilon)) and in torch.optim.RMSprop, which our
+// parity test compares against. Keras 3 and tf.raw_ops.ApplyRMSProp put it
+// inside (sqrt(v + eps)); the two differ only where sqrt(v) is near eps,
+// i.e. for gradients below about 1e-6.
 type RMSprop struct {
 	LR      float64
 	Rho     float64
@@ -53,6 +56,6 @@ func (o *RMSprop) update(i, lo, hi int) {
 	for j, gj := range g {
 		vj := rho*v[j] + (1-rho)*gj*gj
 		v[j] = vj
-		w[j] -= lr * gj / float32(math.Sqrt(float64(vj+eps)))
+		w[j] -= lr * gj / (float32(math.Sqrt(float64(vj))) + eps)
 	}
 }

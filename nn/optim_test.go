@@ -29,7 +29,7 @@ func refSGD(lr, mom float64, nesterov bool) func(s *refState, g float64, t int) 
 func refRMSprop(lr, rho, eps float64) func(s *refState, g float64, t int) {
 	return func(s *refState, g float64, _ int) {
 		s.v = rho*s.v + (1-rho)*g*g
-		s.w -= lr * g / math.Sqrt(s.v+eps)
+		s.w -= lr * g / (math.Sqrt(s.v) + eps)
 	}
 }
 
@@ -138,17 +138,17 @@ func TestRMSpropKerasDoc(t *testing.T) {
 	}
 }
 
-// TestRMSpropEpsilonInsideSqrt tells Keras' sqrt(v + eps) from the
-// textbook sqrt(v) + eps: for a tiny gradient they differ by orders of
-// magnitude.
-func TestRMSpropEpsilonInsideSqrt(t *testing.T) {
+// TestRMSpropEpsilonOutsideSqrt tells Keras 2's sqrt(v) + eps (the
+// tutorial's Keras, and PyTorch) from Keras 3's sqrt(v + eps): for a tiny
+// gradient they differ by orders of magnitude.
+func TestRMSpropEpsilonOutsideSqrt(t *testing.T) {
 	p := newParam("w", 1)
 	p.Grad[0] = 1e-6
 	NewRMSprop(1).Step([]*Param{p})
 	v := 0.1 * 1e-12
-	want := -1e-6 / math.Sqrt(v+1e-7)
-	if got := float64(p.Value[0]); math.Abs(got-want) > 1e-6*math.Abs(want) {
-		t.Errorf("w = %.7g, want %.7g (textbook form would give %.7g)", got, want, -1e-6/(math.Sqrt(v)+1e-7))
+	want := -1e-6 / (math.Sqrt(v) + 1e-7)
+	if got := float64(p.Value[0]); math.Abs(got-want) > 1e-5*math.Abs(want) {
+		t.Errorf("w = %.7g, want %.7g (Keras 3's form would give %.7g)", got, want, -1e-6/math.Sqrt(v+1e-7))
 	}
 }
 
