@@ -166,22 +166,29 @@ func mainUsage() string {
 
 // runHelp prints the top-level help or a command's usage.
 func runHelp(e *env, args []string) error {
-	if len(args) == 0 {
+	fs := newFlagSet("help", "convscope help [COMMAND]", "Lists the commands, or shows COMMAND's usage and flags.\n")
+	pos, err := fs.parse(e.stdout, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 0:
 		fmt.Fprint(e.stdout, mainUsage())
 		return nil
-	}
-	if args[0] == "help" {
-		fmt.Fprint(e.stdout, "Usage: convscope help [COMMAND]\n\nShows the list of commands, or COMMAND's flags.\n")
+	case len(pos) > 1:
+		return fs.bad("expected one command, received %d", len(pos))
+	case pos[0] == "help":
+		fmt.Fprint(e.stdout, fs.usage())
 		return nil
 	}
-	c := lookup(args[0])
+	c := lookup(pos[0])
 	if c == nil {
-		names := make([]string, 0)
+		var names []string
 		for _, c := range commands() {
 			names = append(names, c.name)
 		}
 		sort.Strings(names)
-		return usagef("", "unknown command %q (commands: %s)", args[0], strings.Join(names, ", "))
+		return fs.bad("unknown command %q (commands: %s)", pos[0], strings.Join(names, ", "))
 	}
 	return c.run(e, []string{"--help"})
 }

@@ -161,3 +161,25 @@ func TestDoubleDash(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		for _, flag := range []string{"--help", "-h", "-help"} {
+			code, out, errOut := run(t, c.name, flag)
+			want := "Usage: convscope " + c.name
+			if c.name == "dataset" {
+				want = "Usage: convscope dataset generate"
+			}
+			if code != 0 || !strings.HasPrefix(out, want) || errOut != "" {
+				t.Errorf("%s %s: exit code %d, stdout %q, stderr %q; want 0 and %q…", c.name, flag, code, out, errOut, want)
+			}
+		}
+		if c.name == "help" {
+			continue
+		}
+		code, out, _ := run(t, "help", c.name)
+		if code != 0 || !strings.Contains(out, "Usage: convscope "+c.name) {
+			t.Errorf("help %s: exit code %d, stdout %q", c.name, code, out)
+		}
+	}
+}
