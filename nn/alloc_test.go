@@ -14,16 +14,19 @@ func TestLayersDoNotAllocate(t *testing.T) {
 		name  string
 		layer Layer
 		in    []int
+		batch int // 0: 3
 	}{
-		{"Conv2D", NewConv2D(4, 3, 3, WithActivation("relu"), WithPadding("same")), []int{9, 8, 3}},
-		{"Conv2D softmax stride 2", NewConv2D(3, 2, 2, WithActivation("softmax"), WithStrides(2, 2)), []int{8, 8, 2}},
-		{"MaxPooling2D", NewMaxPooling2D(2, 2), []int{8, 8, 3}},
-		{"AveragePooling2D", NewAveragePooling2D(3, 3, WithPadding("same"), WithStrides(2, 2)), []int{8, 8, 3}},
-		{"GlobalAveragePooling2D", NewGlobalAveragePooling2D(), []int{4, 4, 3}},
-		{"Flatten", NewFlatten(), []int{4, 4, 3}},
-		{"Dense", NewDense(8, WithActivation("sigmoid")), []int{16}},
-		{"Dropout", NewDropout(0.5), []int{16}},
-		{"Activation", NewActivation("tanh"), []int{4, 5}},
+		{"Conv2D", NewConv2D(4, 3, 3, WithActivation("relu"), WithPadding("same")), []int{9, 8, 3}, 0},
+		{"Conv2D softmax stride 2", NewConv2D(3, 2, 2, WithActivation("softmax"), WithStrides(2, 2)), []int{8, 8, 2}, 0},
+		{"MaxPooling2D", NewMaxPooling2D(2, 2), []int{8, 8, 3}, 0},
+		{"AveragePooling2D", NewAveragePooling2D(3, 3, WithPadding("same"), WithStrides(2, 2)), []int{8, 8, 3}, 0},
+		{"GlobalAveragePooling2D", NewGlobalAveragePooling2D(), []int{4, 4, 3}, 0},
+		{"Flatten", NewFlatten(), []int{4, 4, 3}, 0},
+		{"Dense", NewDense(8, WithActivation("sigmoid")), []int{16}, 0},
+		{"Dense one sample", NewDense(40, WithActivation("relu")), []int{50}, 1},
+		{"Conv2D one sample", NewConv2D(4, 3, 3, WithActivation("relu")), []int{9, 8, 3}, 1},
+		{"Dropout", NewDropout(0.5), []int{16}, 0},
+		{"Activation", NewActivation("tanh"), []int{4, 5}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -35,9 +38,13 @@ func TestLayersDoNotAllocate(t *testing.T) {
 			if in, ok := c.layer.(Initializer); ok {
 				in.Init(rng)
 			}
-			x := NewTensor(append([]int{3}, c.in...)...)
+			n := c.batch
+			if n == 0 {
+				n = 3
+			}
+			x := NewTensor(append([]int{n}, c.in...)...)
 			fillUniform(x.Data, 1, rng)
-			y := NewTensor(append([]int{3}, out...)...)
+			y := NewTensor(append([]int{n}, out...)...)
 			dy := NewTensor(y.Shape...)
 			fillUniform(dy.Data, 1, rng)
 			dx := NewTensor(x.Shape...)

@@ -34,7 +34,8 @@ type Conv2D struct {
 	g            window
 	k            int // kh·kw·cin
 	kernel, bias *Param
-	rows, blocks int // output rows per work item, items per sample
+	maxRows      int // output rows per work item for large batches
+	rows, blocks int // output rows per work item and items per sample, this call
 
 	cols, dz, dcols [][]float32 // per worker (forward) or slot (backward) scratch
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
@@ -108,8 +109,7 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	// GEMM, small enough for the patches to stay in cache. At least
 	// ceil(kh/sh) rows, so that blocks two apart never touch the same input
 	// row (Backward relies on it).
-	c.rows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
-	c.blocks = (g.oh + c.rows - 1) / c.rows
+	c.maxRows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.cols, c.dz, c.dcols, c.dk, c.db = nil, nil, nil, nil, nil
 	return []int{g.oh, g.ow, c.filters}, nil
@@ -144,10 +144,26 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	n := x.Batch()
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
-	c.cols = scratch(c.cols, max(1, Workers), c.rows*c.g.ow*c.k)
+	c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.ow*c.k)
+	c.split(n, 1)
 	c.x, c.y = x, y
 	parallelFor(n*c.blocks, c.fwd)
 	c.x, c.y = nil, nil
+}
+
+// split sets the output rows per work item for a batch of n: maxRows
+// (about convBlockPixels pixels), unless that gives fewer than four items per
+// worker that do not divide evenly among the workers; then images are cut
+// into more, equal blocks (of at least minRows rows) so that, for example,
+// one image keeps every core busy.
+func (c *Conv2D) split(n, minRows int) {
+	w, oh := max(1, Workers), c.g.oh
+	b := (oh + c.maxRows - 1) / c.maxRows
+	for n*b < 4*w && (n*b)%w != 0 && (oh+b)/(b+1) >= minRows && b < oh {
+		b++
+	}
+	c.rows = (oh + b - 1) / b
+	c.blocks = (oh + c.rows - 1) / c.rows
 }
 
 // forwardItem computes one block of output rows of one sample.
@@ -181,7 +197,8 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.slots, c.x, c.y, c.dx, c.dy = max(1, Workers), x, y, dx, dy
-	s, p := c.slots, c.rows*c.g.ow
+	c.split(n, (c.g.kh+c.g.sh-1)/c.g.sh)
+	s, p := c.slots, c.maxRows*c.g.ow
 	if dx != nil {
 		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})
 		parallelFor(n, c.clr) // col2im adds into dx

@@ -251,3 +251,31 @@ func ExampleNewConv2D() {
 	// [124 134 144 60]
 	// [41 44 47 16]
 }
+
+func TestConv2DSplit(t *testing.T) {
+	// Few images are cut into blocks that divide evenly among the workers.
+	cases := []struct {
+		size, batch, workers int
+		wantRows, wantBlocks int
+	}{
+		{17, 1, 2, 8, 2},   // conv2d_4 of one image: 15 rows in two blocks
+		{36, 1, 2, 6, 6},   // conv2d_3: 34 rows, 7 per block would give 5 blocks
+		{17, 3, 2, 8, 2},   // three images: six items
+		{17, 20, 2, 15, 1}, // a training batch keeps whole images
+		{74, 1, 1, 3, 24},  // one worker: no change
+		{5, 1, 4, 3, 1},    // 3 output rows cannot make 4 blocks of >= 3 rows (backward)
+	}
+	for _, c := range cases {
+		withWorkers(c.workers, func() {
+			l := NewConv2D(4, 3, 3)
+			if _, err := l.Build([]int{c.size, c.size, 2}); err != nil {
+				t.Fatal(err)
+			}
+			l.split(c.batch, 3)
+			if l.rows != c.wantRows || l.blocks != c.wantBlocks {
+				t.Errorf("%d×%d, batch %d, %d workers: %d rows × %d blocks, want %d × %d",
+					c.size, c.size, c.batch, c.workers, l.rows, l.blocks, c.wantRows, c.wantBlocks)
+			}
+		})
+	}
+}

@@ -11,7 +11,8 @@ import "fmt"
 // to the last axis of higher-rank inputs; here the input must be a vector
 // (put a Flatten or GlobalAveragePooling2D before it).
 //
-// The product is one GEMM, split into column blocks so every core works.
+// The product is one GEMM (a matrix-vector product for a single sample),
+// split into column blocks so every core works.
 type Dense struct {
 	named
 	units   int
@@ -125,7 +126,11 @@ func (d *Dense) forwardBlock(_, blk int) {
 	j0 := blk * d.bw
 	j1 := min(j0+d.bw, d.units)
 	y := d.y.Data
-	gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
+	if n == 1 { // y = Wᵀ·x, one pass over W
+		gemv(true, d.in, j1-j0, 1, d.kernel.Value[j0:], d.units, d.x.Data, 0, y[j0:j1])
+	} else {
+		gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
+	}
 	act := d.act
 	if act == actSoftmax {
 		act = actLinear
@@ -183,5 +188,9 @@ func (d *Dense) backwardBlock(_, blk int) {
 	}
 	i0 := (blk - d.nOut) * d.bwIn
 	i1 := min(i0+d.bwIn, d.in)
+	if n == 1 { // dx = W·dz
+		gemv(false, i1-i0, d.units, 1, d.kernel.Value[i0*d.units:], d.units, dz, 0, d.dx.Data[i0:i1])
+		return
+	}
 	gemm(false, true, n, i1-i0, d.units, 1, dz, d.units, d.kernel.Value[i0*d.units:], d.units, 0, d.dx.Data[i0:], d.in)
 }

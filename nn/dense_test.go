@@ -21,6 +21,7 @@ func TestDenseGradients(t *testing.T) {
 		{name: "softmax", layer: dense(5, WithActivation("softmax")), in: []int{4}, batch: 3},
 		{name: "no bias", layer: dense(3, WithUseBias(false)), in: []int{4}, batch: 2},
 		{name: "many blocks", layer: dense(40, WithActivation("tanh")), in: []int{37}, batch: 2},
+		{name: "one sample", layer: dense(33, WithActivation("tanh")), in: []int{35}, batch: 1},
 	}
 	for _, w := range []int{1, 3} {
 		for _, c := range cases {

@@ -147,6 +147,19 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
 
+// gemv computes y = alpha·op(A)·x + beta·y through blas32 for a row-major
+// A of r×c (stride lda); op(A) = Aᵀ when transA. For a single sample a
+// matrix-vector product streams the weights once, where a GEMM would first
+// copy (pack) them.
+func gemv(transA bool, r, c int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
+	t, nx, ny := blas.NoTrans, c, r
+	if transA {
+		t, nx, ny = blas.Trans, r, c
+	}
+	blas32.Gemv(t, alpha, blas32.General{Rows: r, Cols: c, Stride: lda, Data: a},
+		blas32.Vector{N: nx, Inc: 1, Data: x}, beta, blas32.Vector{N: ny, Inc: 1, Data: y})
+}
+
 // scratch makes sure n per-worker buffers of size elements exist.
 func scratch(bufs [][]float32, n, size int) [][]float32 {
 	for len(bufs) < n {
