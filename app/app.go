@@ -103,9 +103,8 @@ func New(a fyne.App, opts Options) *UI {
 		container.NewTabItem("Activations", u.grid.object()),
 		container.NewTabItem("Training", u.training.object()),
 	)
-	split := container.NewHSplit(u.side.object(), u.tabs)
-	split.Offset = 0.22
-	u.win.SetContent(container.NewBorder(u.toolbar(), u.status, nil, nil, split))
+	body := container.NewBorder(nil, nil, container.NewHBox(u.side.object(), widget.NewSeparator()), nil, u.tabs)
+	u.win.SetContent(container.NewBorder(u.toolbar(), u.status, nil, nil, body))
 	u.win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.HandleDrop(uris) })

@@ -106,7 +106,7 @@ func (u *UI) gridControls() fyne.CanvasObject {
 	}
 	g.syncControls(v)
 	zoomBox := container.NewBorder(nil, nil, widget.NewIcon(theme.ZoomInIcon()), g.zoomL, g.zoom)
-	return container.NewHBox(container.NewGridWrap(fyne.NewSize(130, g.cmap.MinSize().Height), g.cmap), container.NewGridWrap(fyne.NewSize(290, g.scale.MinSize().Height), g.scale), container.NewGridWrap(fyne.NewSize(220, g.zoom.MinSize().Height), zoomBox))
+	return container.NewHBox(container.NewGridWrap(fyne.NewSize(130, g.cmap.MinSize().Height), g.cmap), container.NewGridWrap(fyne.NewSize(230, g.scale.MinSize().Height), g.scale), container.NewGridWrap(fyne.NewSize(200, g.zoom.MinSize().Height), zoomBox))
 }
 
 // syncControls shows v in the controls without triggering them.

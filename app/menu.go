@@ -82,7 +82,7 @@ func appendItem(m *fyne.Menu, label string, fn func()) *fyne.Menu {
 }
 
 // scaleLabels name the scale modes in render.ScaleMode order.
-var scaleLabels = []string{"Standardise per channel (tutorial)", "Min–max per channel", "One scale per layer"}
+var scaleLabels = []string{"Standardise (tutorial)", "Min–max per channel", "One scale per layer"}
 
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
@@ -117,16 +117,17 @@ func (u *UI) nextSample() {
 }
 
 func (u *UI) toolbar() fyne.CanvasObject {
-	tip := func(icon fyne.Resource, text string, fn func()) *widget.Button {
-		b := widget.NewButtonWithIcon(text, icon, fn)
+	tips := newTipper(u.win)
+	tip := func(icon fyne.Resource, text string, fn func()) *tipButton {
+		b := newTipButton("", icon, text, tips, fn)
 		b.Importance = widget.LowImportance
 		return b
 	}
 	return container.NewHBox(
-		tip(theme.FolderOpenIcon(), "Open image", u.openImageDialog),
-		tip(theme.StorageIcon(), "Open model", u.openModelDialog),
-		tip(theme.DocumentSaveIcon(), "Save model", u.saveModelDialog),
-		tip(theme.DownloadIcon(), "Export PNG", func() { u.exportGrid(false) }),
+		tip(theme.FolderOpenIcon(), "Open an image (Ctrl+O) — or drop one anywhere on the window", u.openImageDialog),
+		tip(theme.StorageIcon(), "Open a model (.safetensors, Ctrl+Shift+O)", u.openModelDialog),
+		tip(theme.DocumentSaveIcon(), "Save the model (Ctrl+S)", u.saveModelDialog),
+		tip(theme.DownloadIcon(), "Export the grid as PNG (Ctrl+E); more exports in the File menu", func() { u.exportGrid(false) }),
 		widget.NewSeparator(),
 		u.gridControls(),
 	)

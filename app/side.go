@@ -93,7 +93,30 @@ func caption(s string) *widget.Label {
 	return l
 }
 
-func (p *sidePanel) object() fyne.CanvasObject { return container.NewVScroll(p.obj) }
+func (p *sidePanel) object() fyne.CanvasObject {
+	return container.New(minWidth(sideWidth), container.NewVScroll(p.obj))
+}
+
+// sideWidth is the side panel's least width.
+const sideWidth = 250
+
+// minWidth lays its children out full size and asks for at least w.
+type minWidth float32
+
+func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(float32(m), 0)
+	for _, o := range objs {
+		s = s.Max(fyne.NewSize(0, o.MinSize().Height))
+	}
+	return s
+}
 
 // samplesStrip is a row of sample thumbnails, one click each.
 func (p *sidePanel) samplesStrip() fyne.CanvasObject {
