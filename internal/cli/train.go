@@ -219,12 +219,58 @@ func openTrainData(f *trainFlags, input []int, outputs int) (*trainData, error) 
 	if f.train == builtinData {
 		return openBuiltin(f, input, outputs)
 	}
-	spec := workbench.DataSpec{TrainDir: f.train, ValDir: f.val, ValSplit: f.valSplit, Seed: f.seed}
-	d, err := workbench.OpenData(spec, input, outputs, f.batch)
+	return openFolders(f, input, outputs)
+}
+
+// openFolders scans --train (and --val) as Keras' flow_from_directory does,
+// sized, coloured and labelled for the model: binary targets for one
+// output, one-hot for more. As in Keras, both iterators shuffle (so that
+// validation-steps batches are a fair sample of a larger validation set).
+func openFolders(f *trainFlags, input []int, outputs int) (*trainData, error) {
+	if len(input) != 3 {
+		return nil, fmt.Errorf("the model's input %s is not an image (height, width, channels)", shapeString(input))
+	}
+	opts := dataset.Options{Height: input[0], Width: input[1], ClassMode: dataset.Binary}
+	switch input[2] {
+	case 1:
+		opts.ColorMode = dataset.Grayscale
+	case 3:
+	default:
+		return nil, fmt.Errorf("the model's input %s has %d channels; images give 1 (grayscale) or 3 (RGB)", shapeString(input), input[2])
+	}
+	if outputs > 1 {
+		opts.ClassMode = dataset.Categorical
+	}
+	train, err := dataset.ScanDir(f.train, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &trainData{train: d.Train, val: d.Validation, classes: d.Classes, report: d.Report, close: d.Close}, nil
+	if outputs > 1 && len(train.Classes) != outputs {
+		return nil, fmt.Errorf("%s has %d classes (%s) but the model has %d outputs", f.train, len(train.Classes), strings.Join(train.Classes, ", "), outputs)
+	}
+	var val *dataset.Folder
+	switch {
+	case f.val != "":
+		o := opts
+		o.Classes = train.Classes
+		if val, err = dataset.ScanDir(f.val, o); err != nil {
+			return nil, err
+		}
+	case f.valSplit > 0:
+		if train, val, err = train.ShuffleSplit(f.valSplit, f.seed); err != nil {
+			return nil, err
+		}
+	}
+	d := &trainData{classes: train.Classes, report: train.Report()}
+	it := train.Iterator(f.batch, true, f.seed)
+	d.train, d.close = it, func() { it.Close() }
+	if val != nil {
+		vit := val.Iterator(f.batch, true, f.seed+1)
+		d.val = vit
+		d.close = func() { it.Close(); vit.Close() }
+		d.report += "\nValidation: " + val.Report()
+	}
+	return d, nil
 }
 
 // builtinValidationStart is the index of the first generated validation

@@ -268,3 +268,26 @@ func TestTrainRuntimeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTrainCategorical(t *testing.T) {
+	dir := t.TempDir()
+	three := writeClasses(t, filepath.Join(dir, "three"), 3, "a", "b", "c")
+	two := writeClasses(t, filepath.Join(dir, "two"), 3, "a", "b")
+	out := filepath.Join(dir, "m.safetensors")
+	args := func(train string) []string {
+		return []string{"train", "--train", train, "--arch", "testdata/tiny3.json", "--epochs", "1",
+			"--steps-per-epoch", "2", "--batch", "3", "--validation-split", "0.34", "--validation-steps", "1", "--out", out}
+	}
+	code, stdout, stderr := run(t, args(three)...)
+	if code != 0 || !strings.Contains(stdout, "val_acc: ") {
+		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, meta, err := nn.LoadFile(out); err != nil || strings.Join(meta.ClassNames, ",") != "a,b,c" {
+		t.Errorf("saved model: %v, classes %q", err, meta.ClassNames)
+	}
+	os.Remove(out)
+	code, _, stderr = run(t, args(two)...)
+	if code != 1 || !strings.Contains(stderr, "has 2 classes (a, b) but the model has 3 outputs") {
+		t.Errorf("two classes for three outputs: exit code %d, stderr %q", code, stderr)
+	}
+}
