@@ -20,15 +20,16 @@ type Dense struct {
 	useBias bool
 	err     error
 
-	act          activation
-	in           int
-	kernel, bias *Param
-	dz           []float32 // backward scratch, batch×units
-	bw, nOut     int       // column block width and count of the current call
-	bwIn, nIn    int       // same over the input columns (backward)
-	x, y, dx     *Tensor
-	cur          []float32 // dz of the running Backward
-	fwd, bwd     func(worker, i int)
+	act           activation
+	in            int
+	kernel, bias  *Param
+	dz            []float32 // backward scratch, batch×units
+	part          []float32 // partial sums of a single sample's product
+	bw, nOut      int       // column block width and count of the current call
+	bwIn, nIn     int       // same over the input columns (backward)
+	x, y, dx      *Tensor
+	cur           []float32 // dz of the running Backward
+	fwd, bwd, one func(worker, i int)
 }
 
 // NewDense returns a Dense layer with the given number of units (Keras:
@@ -74,7 +75,7 @@ func (d *Dense) Build(in []int) ([]int, error) {
 	if d.useBias {
 		d.bias = newParam("bias", d.units)
 	}
-	d.fwd, d.bwd = d.forwardBlock, d.backwardBlock
+	d.fwd, d.bwd, d.one = d.forwardBlock, d.backwardBlock, d.oneChunk
 	return []int{d.units}, nil
 }
 
@@ -113,12 +114,52 @@ func (d *Dense) Forward(y, x *Tensor, training bool) {
 	checkTensor("Dense", "input", x, n, []int{d.in})
 	checkTensor("Dense", "output", y, n, []int{d.units})
 	d.x, d.y = x, y
-	d.bw, d.nOut = blocks(d.units)
-	parallelFor(d.nOut, d.fwd)
-	if d.act == actSoftmax { // needs whole rows
-		biasAct(y.Data, nil, d.units, d.act)
+	if n == 1 {
+		d.forwardOne()
+	} else {
+		d.bw, d.nOut = blocks(d.units)
+		parallelFor(d.nOut, d.fwd)
+		if d.act == actSoftmax { // needs whole rows
+			biasAct(y.Data, nil, d.units, d.act)
+		}
 	}
 	d.x, d.y = nil, nil
+}
+
+// denseChunks is the number of row ranges of W a single sample's product is
+// split into. It is fixed, not Workers, so the sums do not depend on the
+// number of cores.
+const denseChunks = 4
+
+// forwardOne computes one sample as y = f(b + Σ_chunks Wᵀ[chunk]·x[chunk]):
+// each chunk is a contiguous range of W's rows, streamed once (for one
+// sample the product is bound by reading W, and contiguous reads are the
+// fastest), and the partial sums are added in chunk order.
+func (d *Dense) forwardOne() {
+	if len(d.part) != denseChunks*d.units {
+		d.part = make([]float32, denseChunks*d.units)
+	}
+	parallelFor(denseChunks, d.one)
+	y := d.y.Data
+	copy(y, d.part[:d.units])
+	for c := 1; c < denseChunks; c++ {
+		addTo(y, d.part[c*d.units:(c+1)*d.units])
+	}
+	var b []float32
+	if d.bias != nil {
+		b = d.bias.Value
+	}
+	biasAct(y, b, d.units, d.act)
+}
+
+func (d *Dense) oneChunk(_, c int) {
+	i0, i1 := c*d.in/denseChunks, (c+1)*d.in/denseChunks
+	part := d.part[c*d.units : (c+1)*d.units]
+	if i0 == i1 {
+		clear(part)
+		return
+	}
+	gemv(true, i1-i0, d.units, 1, d.kernel.Value[i0*d.units:], d.units, d.x.Data[i0:i1], 0, part)
 }
 
 func (d *Dense) forwardBlock(_, blk int) {
@@ -126,11 +167,7 @@ func (d *Dense) forwardBlock(_, blk int) {
 	j0 := blk * d.bw
 	j1 := min(j0+d.bw, d.units)
 	y := d.y.Data
-	if n == 1 { // y = Wᵀ·x, one pass over W
-		gemv(true, d.in, j1-j0, 1, d.kernel.Value[j0:], d.units, d.x.Data, 0, y[j0:j1])
-	} else {
-		gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
-	}
+	gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
 	act := d.act
 	if act == actSoftmax {
 		act = actLinear

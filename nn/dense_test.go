@@ -91,3 +91,23 @@ func TestDenseBuildErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDenseOneSampleMatchesBatch(t *testing.T) {
+	// One sample takes the matrix-vector path; it must agree with the GEMM.
+	for _, act := range []string{"linear", "softmax"} {
+		l := NewDense(11, WithActivation(act))
+		l.Build([]int{37})
+		rng := rand.New(rand.NewSource(1))
+		fillUniform(l.kernel.Value, 1, rng)
+		fillUniform(l.bias.Value, 1, rng)
+		x := NewTensor(2, 37)
+		fillUniform(x.Data, 1, rng)
+		y := NewTensor(2, 11)
+		l.Forward(y, x, false)
+		y1 := NewTensor(1, 11)
+		l.Forward(y1, &Tensor{Shape: []int{1, 37}, Data: x.Data[37:]}, false)
+		if d := maxRelDiff(y1.Data, y.Data[11:]); d > 1e-6 {
+			t.Errorf("%s: one sample differs from the batch by %g:\n%v\n%v", act, d, y1.Data, y.Data[11:])
+		}
+	}
+}
