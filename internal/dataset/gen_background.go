@@ -33,9 +33,15 @@ func (b *background) plan(s *scene, light bool) {
 	b.kind = s.intn(bgKinds)
 	b.c1 = s.bandColor(light)
 	b.c2 = s.bandColor(light)
+	// The texture is fainter than the shape: its second colour only goes
+	// part of the way from the first towards the one drawn.
+	tc := s.uniform(0.15, 0.25+0.5*s.difficulty)
+	for i := range b.c2 {
+		b.c2[i] = b.c1[i] + (b.c2[i]-b.c1[i])*tc
+	}
 	a := s.uniform(0, 2*math.Pi)
 	b.cos, b.sin = math.Cos(a), math.Sin(a)
-	b.period = s.uniform(0.04, 0.2) * S
+	b.period = s.uniform(0.04, 0.12) * S
 	b.phase = s.uniform(0, 2*math.Pi)
 	b.sharp = s.uniform(1, 6)
 	b.dot = s.uniform(0.15, 0.35)

@@ -46,6 +46,8 @@ type scene struct {
 	over  element // occluder, over the shape
 	hasOv bool
 	noise float64 // Gaussian noise σ, 8-bit levels
+
+	difficulty float64
 }
 
 // uniform returns a float64 in [lo, hi).
@@ -58,7 +60,7 @@ func (s *scene) intn(n int) int { return int(s.rng.Uint64() % uint64(n)) }
 
 // plan draws the scene of image index with shape kind.
 func (s *scene) plan(seed int64, index int, kind shapeKind, size int, d float64) {
-	s.size = size
+	s.size, s.difficulty = size, d
 	s.rng.Seed(uint64(seed), uint64(index))
 	S := float64(size)
 	light := s.intn(2) == 0 // background polarity
@@ -66,7 +68,7 @@ func (s *scene) plan(seed int64, index int, kind shapeKind, size int, d float64)
 	s.bg.plan(s, light)
 
 	// The class shape.
-	r := s.uniform(S*(0.17-0.06*d), S*0.30)
+	r := s.uniform(S*(0.2-0.06*d), S*0.30)
 	e := &s.shape
 	e.kind = kind
 	s.place(e, r, 0.7)
@@ -88,7 +90,7 @@ func (s *scene) plan(seed int64, index int, kind shapeKind, size int, d float64)
 	e.bound()
 
 	// Distractors: dots and short strokes, below the shape, any colour.
-	s.nu = s.intn(int(math.Round(1+5*d)) + 1)
+	s.nu = s.intn(int(math.Round(4*d)) + 1)
 	for k := range s.nu {
 		u := &s.under[k]
 		if s.intn(2) == 0 {
@@ -108,7 +110,7 @@ func (s *scene) plan(seed int64, index int, kind shapeKind, size int, d float64)
 	}
 
 	// An occluding blob over part of the shape's outline.
-	s.hasOv = s.uniform(0, 1) < 0.15+0.5*d
+	s.hasOv = s.uniform(0, 1) < 0.1+0.3*d
 	if s.hasOv {
 		o := &s.over
 		o.kind = kindCircle
