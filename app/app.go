@@ -136,10 +136,11 @@ func (u *UI) Bench() *workbench.Bench { return u.bench }
 // schedule one UI update for it.
 func (u *UI) onFrame(f *workbench.Frame) {
 	u.frameMu.Lock()
-	scheduled := u.pendingFrame != nil
+	replaced := u.pendingFrame
 	u.pendingFrame = f
 	u.frameMu.Unlock()
-	if scheduled {
+	if replaced != nil {
+		u.bench.Release(replaced) // never shown
 		return
 	}
 	u.post(func() {
@@ -155,6 +156,7 @@ func (u *UI) onFrame(f *workbench.Frame) {
 
 // showFrame puts a frame on screen (UI goroutine).
 func (u *UI) showFrame(f *workbench.Frame) {
+	old := u.frame
 	u.frame = f
 	u.grid.setFrame(f)
 	u.side.setFrame(f)
@@ -165,6 +167,9 @@ func (u *UI) showFrame(f *workbench.Frame) {
 	}
 	u.setStatus(fmt.Sprintf("%s · %s · forward %d ms, render %d ms, total %d ms%s",
 		f.Input.Name, u.modelLabel, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
+	if old != nil && old != f {
+		u.bench.Release(old) // its images are off screen now
+	}
 }
 
 // Frame returns the frame on screen (nil before the first).

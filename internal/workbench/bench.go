@@ -97,6 +97,7 @@ type Bench struct {
 	live    bool
 	frame   *Frame
 	cache   *actCache
+	free    map[string][]*Sheet // released sheets by layer name, for reuse
 
 	netMu sync.Mutex // guards model.Net's weights and buffers
 
@@ -271,6 +272,44 @@ func (b *Bench) pendingLocked() bool {
 	return c == nil || c.dataGen != b.dataGen || c.wGen != b.wGen || f == nil || f.View != b.view
 }
 
+// Release gives the sheets of a frame that is no longer on screen back to
+// the bench, which renders later frames into them (saving the allocation
+// and background fill of fresh images). Call it only once nothing reads
+// f's sheet images any more; f's activations stay valid.
+func (b *Bench) Release(f *Frame) {
+	if f == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.frame == f {
+		return // never recycle the bench's current frame
+	}
+	if b.free == nil {
+		b.free = map[string][]*Sheet{}
+	}
+	for _, l := range f.Layers {
+		if l.Sheet == nil || len(b.free[l.Name]) >= 2 {
+			continue
+		}
+		b.free[l.Name] = append(b.free[l.Name], l.Sheet)
+		l.Sheet = nil
+	}
+}
+
+// takeSheet returns a released sheet for the layer, or nil.
+func (b *Bench) takeSheet(name string) *Sheet {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	fl := b.free[name]
+	if len(fl) == 0 {
+		return nil
+	}
+	s := fl[len(fl)-1]
+	b.free[name] = fl[:len(fl)-1]
+	return s
+}
+
 // errStale aborts work that a newer request made pointless.
 var errStale = errors.New("stale")
 
@@ -385,7 +424,7 @@ func (b *Bench) step() {
 			return
 		}
 		lv := *l
-		lv.Sheet = RenderSheet(l.Act, view)
+		lv.Sheet = renderInto(b.takeSheet(l.Name), l.Act, view)
 		layers[i] = &lv
 	}
 	f := &Frame{Model: m, Input: in, Prediction: cache.pred, Layers: layers, View: view, Live: live}

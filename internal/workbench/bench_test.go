@@ -267,3 +267,35 @@ func TestBenchWaitTimesOutNever(t *testing.T) {
 	}
 	b.Close()
 }
+
+func TestBenchReleaseRecyclesSheets(t *testing.T) {
+	b, r := newRecordedBench(tinyModel(t, 12))
+	defer b.Close()
+	b.Open("a", "", loaderOf(testImage(16, 16, 1)))
+	b.Wait()
+	f1 := r.last()
+	img1 := f1.Layers[0].Sheet.Image
+	b.Release(f1) // the current frame: ignored
+	if f1.Layers[0].Sheet == nil {
+		t.Fatal("Release recycled the frame on screen")
+	}
+	b.Open("b", "", loaderOf(testImage(16, 16, 2)))
+	b.Wait()
+	f2 := r.last()
+	if f2.Layers[0].Sheet.Image == img1 {
+		t.Fatal("a frame reused the buffers of a frame that was not released")
+	}
+	b.Release(f1)
+	if f1.Layers[0].Sheet != nil {
+		t.Error("a released frame keeps its sheets")
+	}
+	b.Open("c", "", loaderOf(testImage(16, 16, 3)))
+	b.Wait()
+	f3 := r.last()
+	if f3.Layers[0].Sheet.Image != img1 {
+		t.Error("the released buffers were not reused")
+	}
+	if f2.Layers[0].Sheet.Image == f3.Layers[0].Sheet.Image {
+		t.Error("the frame on screen shares buffers with the new one")
+	}
+}

@@ -59,12 +59,15 @@ func GridImage(f *Frame) *image.RGBA {
 }
 
 // ExportSheets writes one PNG per layer into dir, named after the layer
-// (conv2d_1.png, …), and returns the paths.
+// (conv2d_1.png, …), in the frame's view with its full number of tiles per
+// row, and returns the paths.
 func ExportSheets(dir string, f *Frame) ([]string, error) {
 	var paths []string
+	v := f.View
+	v.Width = 0
 	for _, l := range f.Layers {
 		p := filepath.Join(dir, l.Name+".png")
-		if err := SavePNG(p, l.Sheet.Image); err != nil {
+		if err := SavePNG(p, RenderSheet(l.Act, v).Image); err != nil {
 			return paths, err
 		}
 		paths = append(paths, p)

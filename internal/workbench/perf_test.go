@@ -20,10 +20,13 @@ func BenchmarkReferenceFrame(b *testing.B) {
 	v.Width = 950
 	bench.SetView(v)
 	var fwd, rnd time.Duration
+	var prev *Frame
 	for i := 0; i < b.N; i++ {
 		bench.Open("x", "", loaderOf(generatedImage(i)))
 		bench.Wait()
 		f := bench.Frame()
+		bench.Release(prev) // as the UI does once f is on screen
+		prev = f
 		fwd += f.Timing.Forward
 		rnd += f.Timing.Render
 	}

@@ -57,7 +57,10 @@ func (v View) sheetOptions(h, w, c int) render.SheetOptions {
 
 // RenderSheet composes a layer activation of shape (1, H, W, C) into a
 // new sheet for view v.
-func RenderSheet(act *nn.Tensor, v View) *Sheet {
+func RenderSheet(act *nn.Tensor, v View) *Sheet { return renderInto(nil, act, v) }
+
+// renderInto is RenderSheet reusing dst's buffers when it is non-nil.
+func renderInto(dst *Sheet, act *nn.Tensor, v View) *Sheet {
 	h, w, c := act.Shape[1], act.Shape[2], act.Shape[3]
-	return render.LayerSheet(nil, act.Data, h, w, c, v.sheetOptions(h, w, c))
+	return render.LayerSheet(dst, act.Data, h, w, c, v.sheetOptions(h, w, c))
 }
