@@ -15,7 +15,7 @@ import (
 // image, inference), with Convscope's Sgemm (what the app installs) and
 // with gonum's.
 func BenchmarkActivations(b *testing.B) {
-	defer blas32.Use(gonum.Implementation{})
+	defer blas32.Use(blas32.Implementation())
 	for _, impl := range []struct {
 		name string
 		use  func()

@@ -4,20 +4,13 @@ import (
 	"fmt"
 	"math/rand"
 	"testing"
-
-	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/gonum"
-
-	"github.com/convscope/convscope/nn/sgemm"
 )
 
 // benchLayer times Forward (inference) and a training Backward of one layer
 // built for the per-sample shape in, at the given batch size, and reports
-// GFLOP/s when flops (per sample, forward) is known. GEMMs run on
-// Convscope's Sgemm (nn/sgemm), as in the app.
+// GFLOP/s when flops (per sample, forward) is known. GEMMs run on the
+// package's default (GEMMBackend).
 func benchLayer(b *testing.B, l Layer, in []int, batch int, flops float64) {
-	sgemm.Use()
-	defer blas32.Use(gonum.Implementation{})
 	out, err := l.Build(in)
 	if err != nil {
 		b.Fatal(err)
