@@ -100,6 +100,7 @@ func TestFormats(t *testing.T) {
 		{"png gray", encodePNG(t, gray), grayWant, 0},
 		{"png 16-bit gray keeps the high byte", encodePNG(t, gray16), grayWant, 0},
 		{"png alpha dropped, colour kept", encodePNG(t, alpha), want, 0},
+		{"png gray+alpha", fixture("quad.gray-alpha.png"), grayWant, 0},
 		{"jpeg baseline", encodeJPEG(t, quad, 95), want, 12},
 		{"jpeg gray", encodeJPEG(t, gray, 95), grayWant, 6},
 		{"jpeg progressive", fixture("quad.progressive.jpg"), want, 12},
