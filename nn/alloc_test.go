@@ -4,12 +4,18 @@ import (
 	"math/rand"
 	"sync/atomic"
 	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 func TestLayersDoNotAllocate(t *testing.T) {
-	// Sizes are small enough that gonum's reference Sgemm runs serially
-	// (its parallel path starts goroutines); the layers' own worker pool
-	// runs with the default Workers.
+	// This checks the layers, so the GEMM is gonum's (nn/sgemm keeps its
+	// packing buffers in a sync.Pool, which drops items under -race), at
+	// sizes small enough that it runs serially (its parallel path starts
+	// goroutines); the layers' own worker pool runs with the default Workers.
+	defer blas32.Use(blas32.Implementation())
+	blas32.Use(gonum.Implementation{})
 	cases := []struct {
 		name  string
 		layer Layer
