@@ -5,6 +5,9 @@
 // library and never draws.
 //
 // Tensors are float32, batch first, channels last (NHWC), as Keras' default.
-// Matrix products go through gonum's blas32, so a faster float32 GEMM can be
-// installed with blas32.Use.
+// Matrix products go through gonum's blas32. At initialisation the package
+// installs its own subpackage nn/sgemm (a packed, register-blocked Sgemm in
+// Go and generated amd64 assembly, itself depending only on gonum and the
+// standard library) with blas32.Use; CONVSCOPE_GEMM=gonum keeps gonum's
+// Sgemm, and any other float32 BLAS can be installed with blas32.Use.
 package nn
