@@ -4,6 +4,6 @@ package sgemm
 
 import "time"
 
-// threadCPUTime is not available on this platform; benchmarks then report
+// cpuTime is not available on this platform; benchmarks then report
 // wall-clock GFLOP/s only.
-func threadCPUTime() time.Duration { return 0 }
+func cpuTime() time.Duration { return 0 }

@@ -32,9 +32,45 @@ var (
 	ncMax = 1024
 )
 
-// packPool holds packing buffers for B, so that Sgemm does not allocate in
-// steady state.
-var packPool = sync.Pool{New: func() any { return new([]float32) }}
+// bufs recycles packing buffers for B, so that Sgemm does not allocate in
+// steady state. It is a plain free list rather than a sync.Pool, which
+// drops items on purpose under the race detector: callers' allocation tests
+// hold with -race too. It keeps at most maxFree buffers (one per concurrent
+// call is enough).
+var bufs struct {
+	sync.Mutex
+	free []*[]float32
+}
+
+const maxFree = 64
+
+// getBuf returns a buffer of length n.
+func getBuf(n int) *[]float32 {
+	bufs.Lock()
+	var b *[]float32
+	if k := len(bufs.free); k > 0 {
+		b = bufs.free[k-1]
+		bufs.free = bufs.free[:k-1]
+	}
+	bufs.Unlock()
+	if b == nil {
+		b = new([]float32)
+	}
+	if cap(*b) < n {
+		*b = make([]float32, n)
+	}
+	*b = (*b)[:n]
+	return b
+}
+
+// putBuf gives b back to getBuf.
+func putBuf(b *[]float32) {
+	bufs.Lock()
+	if len(bufs.free) < maxFree {
+		bufs.free = append(bufs.free, b)
+	}
+	bufs.Unlock()
+}
 
 // gemm computes C = alpha·op(A)·op(B) + beta·C with micro-kernel kern, for
 // valid arguments with m, n, k ≥ 1 and alpha ≠ 0.
@@ -64,12 +100,8 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 	var buf *[]float32
 	var pb []float32
 	if pack {
-		buf = packPool.Get().(*[]float32)
-		size := kc * min(nc, ceilDiv(n, nr)*nr)
-		if cap(*buf) < size {
-			*buf = make([]float32, size)
-		}
-		pb = (*buf)[:size]
+		buf = getBuf(kc * min(nc, ceilDiv(n, nr)*nr))
+		pb = *buf
 	}
 
 	for jc := 0; jc < n; jc += nc {
@@ -104,7 +136,7 @@ func gemm(kern kernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []floa
 		}
 	}
 	if pack {
-		packPool.Put(buf)
+		putBuf(buf)
 	}
 }
 
