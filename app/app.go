@@ -103,6 +103,11 @@ func New(a fyne.App, opts Options) *UI {
 		container.NewTabItem("Activations", u.grid.object()),
 		container.NewTabItem("Training", u.training.object()),
 	)
+	u.tabs.OnSelected = func(ti *container.TabItem) {
+		if ti.Text == "Training" {
+			u.training.shown()
+		}
+	}
 	body := container.NewBorder(nil, nil, container.NewHBox(u.side.object(), widget.NewSeparator()), nil, u.tabs)
 	u.win.SetContent(container.NewBorder(u.toolbar(), u.status, nil, nil, body))
 	u.win.SetMainMenu(u.mainMenu())

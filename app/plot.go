@@ -133,6 +133,29 @@ const (
 	plotLegH   = 20
 )
 
+// legendItem is one legend entry's place.
+type legendItem struct {
+	x, y float32 // start of the colour swatch, line centre
+}
+
+// layoutLegend places the legend entries from left, wrapping to a new row
+// when the next one would pass right; it returns the places and the
+// legend's height.
+func layoutLegend(c workbench.Chart, left, right float32) ([]legendItem, float32) {
+	ts := theme.CaptionTextSize()
+	items := make([]legendItem, len(c.Series))
+	x, row := left, 0
+	for i, s := range c.Series {
+		w := 20 + fyne.MeasureText(s.Name, ts, fyne.TextStyle{}).Width
+		if x > left && x+w > right {
+			x, row = left, row+1
+		}
+		items[i] = legendItem{x, plotTitleH + float32(row)*plotLegH + plotLegH/2}
+		x += w + 12
+	}
+	return items, float32(row+1) * plotLegH
+}
+
 func newPlotGeom(c workbench.Chart, size fyne.Size) plotGeom {
 	var g plotGeom
 	xmin, xmax, ymin, ymax, ok := c.Bounds()
@@ -149,7 +172,8 @@ func newPlotGeom(c workbench.Chart, size fyne.Size) plotGeom {
 	g.ymin, g.ymax = g.yt[0], g.yt[len(g.yt)-1]
 	g.left = 56
 	g.right = size.Width - 12
-	g.top = plotTitleH + plotLegH
+	_, legH := layoutLegend(c, g.left, g.right)
+	g.top = plotTitleH + legH + 4
 	g.bottom = size.Height - 34
 	if g.right <= g.left+10 || g.bottom <= g.top+10 {
 		g.ok = false
@@ -289,16 +313,15 @@ func (r *plotRenderer) build(size fyne.Size) {
 		}
 	}
 	// Legend.
-	x := g.left
-	ly := float32(plotTitleH + plotLegH/2)
-	for _, s := range c.Series {
+	items, _ := layoutLegend(c, g.left, g.right)
+	for i, s := range c.Series {
 		col := plotPalette[s.Color%len(plotPalette)]
 		if !s.Markers {
 			col.A = 0x90
 		}
-		line(x, ly, x+16, ly, col, 2)
-		t := text(s.Name, x+20, ly, fyne.TextAlignLeading, fg, false)
-		x += 20 + t.MinSize().Width + 12
+		it := items[i]
+		line(it.x, it.y, it.x+16, it.y, col, 2)
+		text(s.Name, it.x+20, it.y, fyne.TextAlignLeading, fg, false)
 	}
 	// Readout.
 	if hover >= g.left && hover <= g.right {

@@ -68,6 +68,9 @@ type trainingPanel struct {
 	hist      *nn.History
 	onStopped []func()
 
+	pendingArch *nn.Arch // summary to show once visible
+	visible     bool     // the page has been shown
+
 	progMu      sync.Mutex
 	pendingProg *workbench.Progress
 }
@@ -237,7 +240,27 @@ func (t *trainingPanel) modelChanged(*workbench.Model) {
 	}
 }
 
+// showSummary shows the Keras summary of a — once the Training page has
+// been opened (building the reference model takes a moment).
 func (t *trainingPanel) showSummary(a nn.Arch) {
+	t.pendingArch = &a
+	if t.visible {
+		t.refreshSummary()
+	}
+}
+
+// shown is called when the Training page is selected.
+func (t *trainingPanel) shown() {
+	t.visible = true
+	t.refreshSummary()
+}
+
+func (t *trainingPanel) refreshSummary() {
+	if t.pendingArch == nil {
+		return
+	}
+	a := *t.pendingArch
+	t.pendingArch = nil
 	net, err := a.Build()
 	if err != nil {
 		t.summary.SetText(err.Error())

@@ -12,6 +12,7 @@ import (
 // architecture with the generated dataset, without live activations.
 func setupTinyTraining(u *UI, epochs string) {
 	tp := u.training
+	u.tabs.SelectIndex(1)
 	tp.arch.SetSelected(archCurrent)
 	tp.epochs.SetText(epochs)
 	tp.steps.SetText("4")
@@ -132,6 +133,14 @@ func TestCloseDuringTrainingStopsAndOffersSave(t *testing.T) {
 func TestTrainingFormErrors(t *testing.T) {
 	u := newTestUI(t)
 	tp := u.training
+	tp.arch.SetSelected(archCurrent) // the tiny model: quick to build
+	reset := func() {
+		tp.epochs.SetText("2")
+		tp.lr.SetText("1e-4")
+		tp.seed.SetText("0")
+		tp.valSplit.SetText("0.2")
+		tp.source.SetSelected(dataGenerated)
+	}
 	cases := []struct {
 		set  func()
 		want string
@@ -140,19 +149,26 @@ func TestTrainingFormErrors(t *testing.T) {
 		{func() { tp.lr.SetText("-1") }, "learning rate"},
 		{func() { tp.seed.SetText("x") }, "seed"},
 		{func() { tp.source.SetSelected(dataFolder); tp.valSplit.SetText("2") }, "validation split"},
+		{func() { tp.source.SetSelected(dataFolder) }, "training folder"},
+		{func() { tp.source.SetSelected(dataFolder); tp.trainDir.SetText(t.TempDir()) }, "class"},
 	}
 	for _, c := range cases {
-		u2 := newTestUI(t)
-		tp = u2.training
+		reset()
+		dismissOverlays(u)
 		c.set()
 		test.Tap(tp.start)
-		settle(u2)
+		settle(u)
 		if tp.current() != nil {
-			t.Errorf("%s: training started", c.want)
+			t.Fatalf("%s: training started", c.want)
 		}
-		if !strings.Contains(u2.status.Text, c.want) {
-			t.Errorf("status %q does not mention %q", u2.status.Text, c.want)
+		if topOverlay(u) == nil {
+			t.Errorf("%s: no dialog", c.want)
+		}
+		if !strings.Contains(u.status.Text, c.want) {
+			t.Errorf("status %q does not mention %q", u.status.Text, c.want)
+		}
+		if tp.start.Disabled() {
+			t.Errorf("%s: Start stays disabled", c.want)
 		}
 	}
-	_ = u
 }
