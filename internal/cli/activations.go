@@ -28,17 +28,17 @@ Without --model, the embedded default model.
 // runActivations exports channel maps.
 func runActivations(e *env, args []string) error {
 	fs := newFlagSet("activations",
-		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE]",
+		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE] [--tile PIXELS]",
 		activationsHelp)
 	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
-	image := fs.String("image", "", "the input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
-	out := fs.String("out", "", "the output folder `DIR`")
+	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
+	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	var layers listFlag
 	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer)")
-	format := fs.String("format", "both", "what to write: `png`, npy or both")
+	format := fs.String("format", "both", "`FORMAT` to write: png, npy or both")
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
-	tile := fs.Int("tile", workbench.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors (0: each map at its own size)")
+	tile := fs.Int("tile", workbench.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
 	pos, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err

@@ -44,8 +44,8 @@ const generateChunk = 256
 // runGenerate writes the generated dataset as class folders.
 func runGenerate(e *env, args []string, synopsis string) error {
 	fs := newFlagSet("dataset generate", synopsis, generateHelp)
-	out := fs.String("out", "", "the output folder `DIR` (created if needed)")
-	n := fs.Int("n", 0, "the number of images `N`, over all classes")
+	out := fs.String("out", "", "output folder `DIR` (created if needed)")
+	n := fs.Int("n", 0, "number of images `N`, over all classes")
 	var classes listFlag
 	fs.Var(&classes, "classes", "comma-separated shape `NAMES` (default "+strings.Join(dataset.BinaryShapes, ",")+"; all: "+strings.Join(dataset.AllShapes, ",")+")")
 	seed := fs.Int64("seed", 0, "random seed `N`")
