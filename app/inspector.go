@@ -88,35 +88,34 @@ func (u *UI) buildInspector(lv *workbench.LayerView, ch int) *inspector {
 		container.NewBorder(nil, nil, caption(fmtVal(st.Min)), caption(fmtVal(st.Max))))
 
 	right := container.NewVBox(in.stats, histBox)
-	if k := u.kernelImage(lv, ch); k != nil {
+	if k, rgb := u.kernelImage(lv, ch); k != nil {
 		in.kern = canvas.NewImageFromImage(k)
 		in.kern.ScaleMode = canvas.ImageScalePixels
-		in.kern.FillMode = canvas.ImageFillContain
-		b := k.Bounds()
-		scale := max(1, min(4, 288/max(1, b.Dx())))
-		in.kern.SetMinSize(fyne.NewSize(float32(b.Dx()*scale), float32(b.Dy()*scale)))
-		in.kernL = widget.NewLabel(kernelCaption(lv, ch))
+		in.kern.FillMode = canvas.ImageFillOriginal
+		in.kernL = widget.NewLabel(kernelCaption(ch, rgb))
 		in.kernL.Wrapping = fyne.TextWrapWord
 		right.Add(in.kernL)
-		right.Add(container.NewHScroll(in.kern))
+		right.Add(container.NewHBox(in.kern))
 	}
 	left := container.NewVBox(container.NewCenter(in.big), in.value)
 	in.obj = container.NewHBox(left, right)
 	return in
 }
 
-func kernelCaption(lv *workbench.LayerView, ch int) string {
+func kernelCaption(ch int, rgb bool) string {
+	if rgb {
+		return fmt.Sprintf("First-layer kernels as RGB pictures, one per filter (this channel is filter %d)", ch)
+	}
 	return fmt.Sprintf("Kernel of filter %d: one tile per input channel (blue negative, red positive, white 0)", ch)
 }
 
 // kernelImage draws the kernel of filter ch of a Conv2D layer: for a first
 // layer on RGB input, every filter as a small RGB picture (the inspected
 // one is the tile labelled ch); otherwise filter ch's slices.
-func (u *UI) kernelImage(lv *workbench.LayerView, ch int) *image.RGBA {
+func (u *UI) kernelImage(lv *workbench.LayerView, ch int) (out *image.RGBA, rgb bool) {
 	if lv.Kind != "Conv2D" {
-		return nil
+		return nil, false
 	}
-	var out *image.RGBA
 	_ = u.bench.WithNet(func(m *workbench.Model) error {
 		layers := m.Net.Layers()
 		if lv.Index >= len(layers) {
@@ -133,16 +132,16 @@ func (u *UI) kernelImage(lv *workbench.LayerView, ch int) *image.RGBA {
 		}
 		o := render.DefaultSheetOptions()
 		o.Map = nil
-		o.TileSize = 24
-		o.Cols = 16
+		o.TileSize, o.Cols = 15, 16
 		filter := ch
 		if cin == 3 {
-			filter = -1
+			filter, rgb = -1, true
+			o.TileSize, o.Cols = 30, 8
 		}
 		out = render.KernelSheet(nil, ps[0].Value, kh, kw, cin, cout, filter, o).Image
 		return nil
 	})
-	return out
+	return out, rgb
 }
 
 // channelView shows a channel image pixel for pixel and reports the map
