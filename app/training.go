@@ -481,6 +481,9 @@ func (t *trainingPanel) showProgress(p workbench.Progress) {
 func (t *trainingPanel) finished(r workbench.TrainResult, m *workbench.Model) {
 	if t.data != nil {
 		t.data.Close()
+		if r := t.data.SkippedReport(); r != "" {
+			t.report.SetText(t.report.Text + "\n" + r)
+		}
 	}
 	t.mu.Lock()
 	t.hist = r.History

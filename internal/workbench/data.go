@@ -29,6 +29,19 @@ type Data struct {
 	// Report describes what was found and any bad files.
 	Report  string
 	closers []func() error
+	iters   []*dataset.Iterator
+}
+
+// SkippedReport lists the files the iterators skipped while reading
+// (corrupt data found only when decoding); empty if none.
+func (d *Data) SkippedReport() string {
+	var parts []string
+	for _, it := range d.iters {
+		if r := it.Report(); r != "" {
+			parts = append(parts, r)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // Close stops the sources' background readers.
@@ -90,10 +103,12 @@ func OpenData(spec DataSpec, input []int, outputs, batch int) (*Data, error) {
 	it := train.Iterator(batch, true, spec.Seed)
 	d.Train = it
 	d.closers = append(d.closers, it.Close)
+	d.iters = append(d.iters, it)
 	if val != nil {
 		vit := val.Iterator(batch, false, spec.Seed)
 		d.Validation = vit
 		d.closers = append(d.closers, vit.Close)
+		d.iters = append(d.iters, vit)
 		d.Report += "\nValidation: " + val.Report()
 	}
 	return d, nil

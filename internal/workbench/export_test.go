@@ -1,0 +1,188 @@
+package workbench
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/convscope/convscope/internal/npy"
+	"github.com/convscope/convscope/nn"
+)
+
+func frameFor(t *testing.T) (*Bench, *Frame) {
+	t.Helper()
+	b, r := newRecordedBench(tinyModel(t, 12))
+	t.Cleanup(b.Close)
+	b.Open("a", "", loaderOf(testImage(12, 12, 1)))
+	b.Wait()
+	return b, r.last()
+}
+
+func TestExports(t *testing.T) {
+	_, f := frameFor(t)
+	dir := t.TempDir()
+	pngs, err := ExportSheets(dir, f)
+	if err != nil || len(pngs) != 3 {
+		t.Fatalf("ExportSheets: %v, %v", pngs, err)
+	}
+	if filepath.Base(pngs[0]) != "conv2d_1.png" {
+		t.Errorf("first sheet file %s", pngs[0])
+	}
+	npys, err := ExportActivations(dir, f)
+	if err != nil || len(npys) != 3 {
+		t.Fatalf("ExportActivations: %v, %v", npys, err)
+	}
+	shape, data, err := npy.ReadFile(npys[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shape) != 4 || shape[0] != 1 || shape[1] != 5 || shape[2] != 5 || shape[3] != 4 {
+		t.Errorf("pool activation shape %v, want (1, 5, 5, 4)", shape)
+	}
+	for i, v := range data {
+		if v != f.Layers[1].Act.Data[i] {
+			t.Fatalf("value %d: %v, want %v", i, v, f.Layers[1].Act.Data[i])
+		}
+	}
+	grid := GridImage(f)
+	if grid.Bounds().Dy() <= f.Layers[0].Sheet.Image.Bounds().Dy() {
+		t.Errorf("grid image %v is no taller than one sheet", grid.Bounds())
+	}
+	p := filepath.Join(dir, "grid.png")
+	if err := SavePNG(p, grid); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+	if _, err := ExportActivations(filepath.Join(dir, "missing"), f); err == nil {
+		t.Error("exporting into a missing folder succeeded")
+	}
+}
+
+func TestSaveAndLoadModel(t *testing.T) {
+	b, f := frameFor(t)
+	h := &nn.History{}
+	h.Append(0, []string{"loss", "accuracy"}, []float64{0.5, 0.75})
+	p := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := b.SaveModel(p, h); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadModelFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Classes, ",") != "dark,light" || m.Label != "m.safetensors" || !m.Trained {
+		t.Errorf("loaded %+v", m)
+	}
+	if m.Meta.History == nil || m.Meta.History.Len() != 1 {
+		t.Errorf("history not saved: %v", m.Meta.History)
+	}
+	b2, r2 := newRecordedBench(m)
+	defer b2.Close()
+	b2.Open("a", "", loaderOf(testImage(12, 12, 1)))
+	b2.Wait()
+	got := r2.last().Layers[2].Act.Data
+	for i, v := range f.Layers[2].Act.Data {
+		if got[i] != v {
+			t.Fatalf("activation %d after reload: %v, want %v", i, got[i], v)
+		}
+	}
+	if _, err := LoadModelFile(filepath.Join(t.TempDir(), "nope.safetensors")); err == nil {
+		t.Error("loading a missing file succeeded")
+	}
+}
+
+func TestDefaultModelFallback(t *testing.T) {
+	m, why := DefaultModel([]byte("not a model"), []string{"a", "b"})
+	if m == nil || why == nil || m.Trained {
+		t.Fatalf("broken embedded model: %v, %v", m, why)
+	}
+	if got := m.Net.CountParams(); got != 3453121 {
+		t.Errorf("fallback has %d parameters, want the reference model's 3,453,121", got)
+	}
+}
+
+func TestPredictMultiClass(t *testing.T) {
+	m := &Model{Classes: []string{"a", "b", "c", "d", "e", "f", "g"}}
+	p := predict(m, []float32{0.05, 0.5, 0.1, 0.05, 0.1, 0.1, 0.1})
+	if p.Binary || len(p.Top) != TopK || p.Top[0].Name != "b" || math.Abs(p.Top[0].Prob-0.5) > 1e-6 {
+		t.Errorf("prediction %+v", p)
+	}
+	for i := 1; i < len(p.Top); i++ {
+		if p.Top[i].Prob > p.Top[i-1].Prob {
+			t.Errorf("not sorted: %+v", p.Top)
+		}
+	}
+	if got := (&Model{}).ClassName(3); got != "class 3" {
+		t.Errorf("unnamed class %q", got)
+	}
+}
+
+func TestOpenDataErrors(t *testing.T) {
+	cases := []struct {
+		spec    DataSpec
+		outputs int
+		want    string
+	}{
+		{DataSpec{Generated: true}, 3, "generated dataset"},
+		{DataSpec{}, 1, "training folder"},
+		{DataSpec{TrainDir: t.TempDir()}, 1, ""},
+	}
+	for _, c := range cases {
+		_, err := OpenData(c.spec, []int{12, 12, 3}, c.outputs, 4)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want one mentioning %q", c.spec, err, c.want)
+		}
+	}
+	d, err := OpenData(DataSpec{Generated: true}, []int{12, 12, 3}, 1, 4)
+	if err != nil || d.Train == nil || d.Validation == nil || len(d.Classes) != 2 {
+		t.Fatalf("generated: %+v, %v", d, err)
+	}
+	x, y := nn.NewTensor(4, 12, 12, 3), nn.NewTensor(4, 1)
+	if err := d.Train.Next(x, y); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range y.Data {
+		if v != 0 && v != 1 {
+			t.Errorf("label %v", v)
+		}
+	}
+	d.Close()
+}
+
+func TestOpenDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, class := range []string{"cats", "dogs"} {
+		os.MkdirAll(filepath.Join(dir, class), 0o755)
+		for i := range 5 {
+			if err := SavePNG(filepath.Join(dir, class, string(rune('a'+i))+".png"), testImage(20, 20, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "dogs", "broken.png"), []byte("nope"), 0o644)
+	d, err := OpenData(DataSpec{TrainDir: dir, ValSplit: 0.2}, []int{12, 12, 3}, 1, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if strings.Join(d.Classes, ",") != "cats,dogs" {
+		t.Errorf("classes %v", d.Classes)
+	}
+	if d.Validation == nil {
+		t.Error("no validation split")
+	}
+	if !strings.Contains(d.Report, "broken.png") {
+		t.Errorf("report does not name the bad file: %q", d.Report)
+	}
+	x, y := nn.NewTensor(4, 12, 12, 3), nn.NewTensor(4, 1)
+	if err := d.Train.Next(x, y); err != nil {
+		t.Fatal(err)
+	}
+}
