@@ -379,3 +379,48 @@ func TestSgemmNoAlloc(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmConcurrent runs products on several goroutines at once, as the nn
+// layers do, and checks each against the reference: calls share nothing but
+// the packing buffers' free list.
+func TestSgemmConcurrent(t *testing.T) {
+	const goroutines, calls = 4, 5
+	type job struct {
+		p         problem
+		o         operands
+		want, tol []float64
+	}
+	rnd := rand.New(rand.NewPCG(7, 8))
+	jobs := make([]job, goroutines)
+	for g := range jobs {
+		tr := transposes[g%4]
+		p := problem{tr[0], tr[1], 40 + g, 70 + g, 30 + g, g % 2, 1, 0}
+		o := newOperands(p, rnd)
+		want, tol := reference(p, o)
+		jobs[g] = job{p, o, want, tol}
+	}
+	errs := make(chan string, goroutines)
+	for _, j := range jobs {
+		go func() {
+			c := make([]float32, len(j.o.c))
+			for range calls {
+				Implementation{}.Sgemm(j.p.tA, j.p.tB, j.p.m, j.p.n, j.p.k, j.p.alpha, j.o.a, j.o.lda, j.o.b, j.o.ldb, j.p.beta, c, j.o.ldc)
+				for i := 0; i < j.p.m; i++ {
+					for l := 0; l < j.p.n; l++ {
+						got, w := float64(c[i*j.o.ldc+l]), j.want[i*j.p.n+l]
+						if math.IsNaN(got) || math.Abs(got-w) > j.tol[i*j.p.n+l] {
+							errs <- fmt.Sprintf("%v: C[%d,%d] = %v, want %v", j.p, i, l, got, w)
+							return
+						}
+					}
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range jobs {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
