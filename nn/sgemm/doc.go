@@ -40,6 +40,8 @@
 //     ~90% of the FMA peak.
 //   - avx2: up to 6×16, 12 ymm accumulators, for x86-64 CPUs with AVX2 and
 //     FMA but not AVX-512 (most laptops); about half the AVX-512 speed.
+//     Intel Macs with AVX-512 use it too: macOS enables the zmm state
+//     lazily, so XCR0 does not show it.
 //   - go: portable 2×4 kernel in plain Go, for every other platform (arm64,
 //     …), old x86-64 CPUs and builds with the purego tag. The tests check
 //     every kernel the machine can run against a float64 reference.
