@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/convscope/convscope/internal/workbench"
 )
 
 func TestOpenSampleShowsGridAndPrediction(t *testing.T) {
@@ -159,5 +161,72 @@ func TestInspectorOpensOnTap(t *testing.T) {
 	pool := u.buildInspector(u.grid.sections[1].sheet.lv, 0)
 	if pool.kern != nil {
 		t.Error("a pooling layer has a kernel")
+	}
+}
+
+func TestOpenPathFromCommandLine(t *testing.T) {
+	p := writePNG(t, t.TempDir(), "cli.png", 64, 48)
+	a := test.NewTempApp(t)
+	u := New(a, Options{Model: tinyModel(t), Samples: nil, OpenPath: p})
+	defer u.bench.Close()
+	u.bench.Wait()
+	f := u.bench.Frame()
+	if f == nil || f.Input.Name != "cli.png" || f.Input.Path != p {
+		t.Fatalf("frame for a command-line path: %+v", f)
+	}
+	if got := a.Preferences().String(prefLastFolder); got != filepath.Dir(p) {
+		t.Errorf("last folder %q, want %q", got, filepath.Dir(p))
+	}
+}
+
+func TestDropModelFile(t *testing.T) {
+	u := newTestUI(t)
+	u.openSample(0)
+	settle(u)
+	p := filepath.Join(t.TempDir(), "tiny.safetensors")
+	if err := u.bench.SaveModel(p, nil); err != nil {
+		t.Fatal(err)
+	}
+	u.HandleDrop([]fyne.URI{storage.NewFileURI(p)})
+	settle(u)
+	if topOverlay(u) != nil {
+		t.Fatal("a dialog opened for a good model")
+	}
+	if m := u.bench.Model(); m.Label != "tiny.safetensors" || m.Path != p {
+		t.Errorf("model after the drop: %q at %q", m.Label, m.Path)
+	}
+	if got := u.app.Preferences().String(prefLastModel); got != p {
+		t.Errorf("last model preference %q", got)
+	}
+	if !strings.Contains(u.win.Title(), "tiny.safetensors") {
+		t.Errorf("title %q", u.win.Title())
+	}
+	if f := u.Frame(); f == nil || f.Model.Path != p {
+		t.Error("the grid was not recomputed with the dropped model")
+	}
+}
+
+func TestLastModelRemembered(t *testing.T) {
+	u := newTestUI(t)
+	p := filepath.Join(t.TempDir(), "last.safetensors")
+	if err := u.bench.SaveModel(p, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLastModel, p)
+	a.Preferences().SetFloat(prefWidth, 900)
+	a.Preferences().SetFloat(prefHeight, 650)
+	u2 := New(a, Options{NoSample: true, Samples: workbench.GeneratedSamples(1)})
+	defer u2.bench.Close()
+	if m := u2.bench.Model(); m.Path != p {
+		t.Errorf("started with %q, want the last model %q", m.Label, p)
+	}
+	if s := u2.win.Canvas().Size(); s.Width != 900 || s.Height != 650 {
+		t.Errorf("window size %v, want the remembered 900×650", s)
+	}
+	u2.win.Resize(fyne.NewSize(1000, 720))
+	u2.closeNow()
+	if w, h := a.Preferences().Float(prefWidth), a.Preferences().Float(prefHeight); w != 1000 || h != 720 {
+		t.Errorf("remembered size %v×%v after closing, want 1000×720", w, h)
 	}
 }
