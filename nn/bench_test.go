@@ -3,6 +3,7 @@ package nn
 import (
 	"math/rand"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -10,34 +11,85 @@ import (
 	"github.com/convscope/convscope/nn/sgemm"
 )
 
+// benchImpls are the GEMMs the model benchmarks compare: Convscope's Sgemm
+// (what the app installs) and gonum's.
+var benchImpls = []struct {
+	name string
+	use  func()
+}{
+	{"blas=sgemm", sgemm.Use},
+	{"blas=gonum", func() { blas32.Use(gonum.Implementation{}) }},
+}
+
+// cpuMeter reports, next to the wall time, the process CPU time per op and
+// the images per second: on a machine shared with other work the CPU time
+// is the steadier figure.
+type cpuMeter struct{ start time.Duration }
+
+// startCPU starts measuring; call it right before the timed loop.
+func startCPU() cpuMeter { return cpuMeter{cpuTime()} }
+
+// report adds the metrics cpu-ms/op and images/s for images per op.
+func (m cpuMeter) report(b *testing.B, images int) {
+	if c := cpuTime() - m.start; c > 0 {
+		b.ReportMetric(float64(c.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	}
+	b.ReportMetric(float64(images*b.N)/b.Elapsed().Seconds(), "images/s")
+}
+
+// referenceInput returns a batch of n random 150×150×3 images with pixels in
+// [0, 1] (rescaled by 1/255, as the tutorial feeds them).
+func referenceInput(n int) *Tensor {
+	x := NewTensor(n, 150, 150, 3)
+	fillUniform(x.Data, 0.5, rand.New(rand.NewSource(1)))
+	for i := range x.Data {
+		x.Data[i] += 0.5
+	}
+	return x
+}
+
 // BenchmarkActivations times the tutorial's "activation model": every
 // layer's output of ReferenceModel for one 150×150×3 image (one op = one
-// image, inference), with Convscope's Sgemm (what the app installs) and
-// with gonum's.
+// image, inference).
 func BenchmarkActivations(b *testing.B) {
 	defer blas32.Use(blas32.Implementation())
-	for _, impl := range []struct {
-		name string
-		use  func()
-	}{
-		{"blas=sgemm", sgemm.Use},
-		{"blas=gonum", func() { blas32.Use(gonum.Implementation{}) }},
-	} {
+	for _, impl := range benchImpls {
 		b.Run(impl.name, func(b *testing.B) {
 			impl.use()
 			m, err := ReferenceModel()
 			if err != nil {
 				b.Fatal(err)
 			}
-			x := NewTensor(1, 150, 150, 3)
-			fillUniform(x.Data, 0.5, rand.New(rand.NewSource(1)))
-			for i := range x.Data {
-				x.Data[i] += 0.5 // pixels rescaled to [0, 1]
-			}
+			x := referenceInput(1)
 			m.Activations(x)
+			c := startCPU()
 			for b.Loop() {
 				m.Activations(x)
 			}
+			c.report(b, 1)
+		})
+	}
+}
+
+// BenchmarkInference times ReferenceModel's prediction for a batch of 20
+// images (one op = one batch, inference), as model.predict at batch 20.
+func BenchmarkInference(b *testing.B) {
+	defer blas32.Use(blas32.Implementation())
+	for _, impl := range benchImpls {
+		b.Run(impl.name, func(b *testing.B) {
+			impl.use()
+			m, err := ReferenceModel()
+			if err != nil {
+				b.Fatal(err)
+			}
+			const batch = 20
+			x := referenceInput(batch)
+			m.Predict(x)
+			c := startCPU()
+			for b.Loop() {
+				m.Predict(x)
+			}
+			c.report(b, batch)
 		})
 	}
 }

@@ -1,29 +1,20 @@
 package nn
 
 import (
-	"math/rand"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/gonum"
-
-	"github.com/convscope/convscope/nn/sgemm"
 )
 
 // BenchmarkTrainStep measures one training step of the reference model
 // (the Keras tutorial's cats-vs-dogs convnet) on a batch of 20 150×150×3
 // images, as the tutorial trains it: forward pass, binary cross-entropy and
-// its gradient, backward pass, RMSprop(1e-4) update. It reports images/s,
-// with gonum's Sgemm and with Convscope's (nn/sgemm, what the app installs).
+// its gradient, backward pass, RMSprop(1e-4) update. It reports images/s and
+// CPU time per step, with Convscope's Sgemm (nn/sgemm, what the app
+// installs) and with gonum's.
 func BenchmarkTrainStep(b *testing.B) {
-	defer blas32.Use(gonum.Implementation{})
-	for _, impl := range []struct {
-		name string
-		use  func()
-	}{
-		{"blas=sgemm", sgemm.Use},
-		{"blas=gonum", func() { blas32.Use(gonum.Implementation{}) }},
-	} {
+	defer blas32.Use(blas32.Implementation())
+	for _, impl := range benchImpls {
 		b.Run(impl.name, func(b *testing.B) {
 			impl.use()
 			benchTrainStep(b)
@@ -37,19 +28,16 @@ func benchTrainStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	const batch = 20
-	x := NewTensor(batch, 150, 150, 3)
+	x := referenceInput(batch)
 	y := NewTensor(batch, 1)
-	rng := rand.New(rand.NewSource(1))
-	for i := range x.Data {
-		x.Data[i] = rng.Float32()
-	}
 	for i := range y.Data {
 		y.Data[i] = float32(i % 2)
 	}
 	tr := NewTrainer(m, BinaryCrossentropy{}, NewRMSprop(1e-4))
 	tr.TrainBatch(x, y) // size the buffers and the optimizer state
+	c := startCPU()
 	for b.Loop() {
 		tr.TrainBatch(x, y)
 	}
-	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "images/s")
+	c.report(b, batch)
 }
