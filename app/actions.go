@@ -31,7 +31,7 @@ func (u *UI) initialModel(opts Options) (*workbench.Model, error) {
 		}
 		u.app.Preferences().RemoveValue(prefLastModel)
 	}
-	m, err := workbench.DefaultModel(embeddedModel(), []string{"circle", "square"})
+	m, err := workbench.DefaultModel(embeddedModel(), dataset.BinaryShapes)
 	if m == nil {
 		panic(fmt.Sprintf("convscope: the reference model does not build: %v", err))
 	}

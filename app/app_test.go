@@ -34,7 +34,7 @@ func TestOpenSampleShowsGridAndPrediction(t *testing.T) {
 	if s := u.grid.sections[2].sheet; s.img.Image != f.Layers[2].Sheet.Image {
 		t.Error("the last section does not show the frame's sheet")
 	}
-	if p := u.side.pred.Text; !strings.Contains(p, "%") || !(strings.HasPrefix(p, "circle") || strings.HasPrefix(p, "square")) {
+	if p := u.side.pred.Text; !strings.Contains(p, "%") || !(strings.HasPrefix(p, "circles") || strings.HasPrefix(p, "crosses")) {
 		t.Errorf("prediction %q", p)
 	}
 	if got := len(u.side.names); got != 3 {

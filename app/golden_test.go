@@ -56,7 +56,7 @@ func TestGridGolden(t *testing.T) {
 	settle(u)
 	u.win.Resize(fyne.NewSize(900, 640))
 	settle(u)
-	u.status.SetText("sample 1 (circle) · tiny test model") // timings vary
+	u.status.SetText("sample 1 (circles) · tiny test model") // timings vary
 	test.AssertRendersToImage(t, "window_grid.png", u.win.Canvas())
 	test.AssertObjectRendersToImage(t, "grid_first_layer.png", u.grid.sections[0].box)
 }

@@ -34,7 +34,7 @@ func tinyModel(t testing.TB) *workbench.Model {
 		t.Fatal(err)
 	}
 	net.Init(7)
-	return &workbench.Model{Net: net, Classes: []string{"circle", "square"}, Label: "tiny test model", Trained: true}
+	return &workbench.Model{Net: net, Classes: []string{"circles", "crosses"}, Label: "tiny test model", Trained: true}
 }
 
 // uiQueue stands in for the Fyne goroutine: background work posts to it
@@ -89,7 +89,7 @@ func pump(u *UI) {
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := New(a, Options{Model: tinyModel(t), Samples: workbench.GeneratedSamples(3), NoSample: true})
+	u := New(a, Options{Model: tinyModel(t), Samples: testSamples(), NoSample: true})
 	q := &uiQueue{}
 	u.post = q.post
 	queues.Store(u, q)
@@ -105,6 +105,38 @@ func newTestUI(t *testing.T) *UI {
 	})
 	return u
 }
+
+// testSamples are three fixed pictures (a disc, a cross, a ring), drawn
+// here so that goldens do not depend on the dataset generator.
+func testSamples() []workbench.Sample {
+	names := []string{"sample 1 (circles)", "sample 2 (crosses)", "sample 3 (circles)"}
+	out := make([]workbench.Sample, len(names))
+	for k, name := range names {
+		img := image.NewRGBA(image.Rect(0, 0, 60, 60))
+		for y := range 60 {
+			for x := range 60 {
+				dx, dy := x-30+5*k, y-28
+				r2 := dx*dx + dy*dy
+				in := r2 < 18*18
+				switch k {
+				case 1:
+					in = (abs(dx) < 5 && abs(dy) < 20) || (abs(dy) < 5 && abs(dx) < 20)
+				case 2:
+					in = r2 < 20*20 && r2 > 13*13
+				}
+				c := color.RGBA{uint8(20 + x), uint8(30 + y/2), 60, 255}
+				if in {
+					c = color.RGBA{230, 200, uint8(40 * k), 255}
+				}
+				img.SetRGBA(x, y, c)
+			}
+		}
+		out[k] = workbench.Sample{Name: name, Thumb: img, Load: func() (image.Image, error) { return img, nil }}
+	}
+	return out
+}
+
+func abs(v int) int { return max(v, -v) }
 
 // writePNG writes a w×h gradient PNG and returns its path.
 func writePNG(t *testing.T, dir, name string, w, h int) string {

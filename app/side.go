@@ -169,7 +169,7 @@ func (p *sidePanel) setFrame(f *workbench.Frame) {
 		bar.SetValue(c.Prob)
 		v := c.Prob
 		bar.TextFormatter = func() string { return fmt.Sprintf("%.1f %%", 100*v) }
-		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(64, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
+		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(84, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
 	}
 	if f.Live || !f.Model.Trained {
 		msg := "untrained weights: train on the Training tab or open a model"

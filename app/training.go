@@ -196,7 +196,7 @@ func (t *trainingPanel) showClasses() {
 		return
 	}
 	if t.source.Selected == dataGenerated {
-		t.classes.SetText("Classes: circle (0), square (1) — drawn on the fly, endless.")
+		t.classes.SetText("Classes: circles (0), crosses (1) — drawn on the fly, a fresh image for every sample (k shapes for a model with k outputs).")
 	} else {
 		t.classes.SetText("Classes: the training folder's subfolders, sorted (shown when training starts).")
 	}
@@ -395,7 +395,7 @@ func (t *trainingPanel) prepare(arch nn.Arch, cfg workbench.TrainConfig, spec wo
 	for _, d := range train.OutputShape() {
 		out *= d
 	}
-	data, err = workbench.OpenData(spec, train.InputShape(), out, cfg.BatchSize)
+	data, err = workbench.OpenData(spec, train.InputShape(), out, cfg.BatchSize, cfg.ValidationSteps)
 	return display, train, data, err
 }
 

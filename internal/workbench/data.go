@@ -54,17 +54,9 @@ func (d *Data) Close() {
 
 // OpenData opens the data for a model with the given per-sample input
 // shape and output size, in batches of batch.
-func OpenData(spec DataSpec, input []int, outputs, batch int) (*Data, error) {
+func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, error) {
 	if spec.Generated {
-		if outputs != 1 {
-			return nil, fmt.Errorf("the generated dataset has 2 classes (circle, square) for a model with 1 sigmoid output; this model has %d outputs", outputs)
-		}
-		return &Data{
-			Train:      NewGeneratedSource(spec.Seed + 1),
-			Validation: NewGeneratedSource(spec.Seed + 1_000_003),
-			Classes:    GeneratedClasses,
-			Report:     "Built-in generated dataset: endless 150×150 images of circles (class 0) and squares (class 1).",
-		}, nil
+		return openGenerated(spec, input, outputs, batch, valSteps)
 	}
 	if spec.TrainDir == "" {
 		return nil, fmt.Errorf("choose a training folder (one subfolder per class) or the generated dataset")
@@ -111,5 +103,43 @@ func OpenData(spec DataSpec, input []int, outputs, batch int) (*Data, error) {
 		d.iters = append(d.iters, vit)
 		d.Report += "\nValidation: " + val.Report()
 	}
+	return d, nil
+}
+
+// ValidationStart is the index of the first generated validation image:
+// far beyond any training run's images, so the two never overlap (the
+// command line uses the same split).
+const ValidationStart = 1 << 40
+
+// openGenerated opens the built-in generated dataset as the command line's
+// "--train builtin" does: a fresh image for every training sample and a
+// fixed validation set of valSteps batches. One sigmoid output trains on
+// circles and crosses; k outputs on k shapes.
+func openGenerated(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, error) {
+	if len(input) != 3 || input[0] != input[1] || input[2] != 3 || input[0] < 16 {
+		return nil, fmt.Errorf("the generated dataset draws square RGB images of at least 16×16 pixels; the model's input is %v", input)
+	}
+	opts := dataset.GenOptions{Classes: dataset.BinaryShapes, Seed: spec.Seed, Size: input[0], ClassMode: dataset.Binary}
+	if outputs > 1 {
+		if outputs > len(dataset.AllShapes) {
+			return nil, fmt.Errorf("the generated dataset has %d classes (%s); the model has %d outputs", len(dataset.AllShapes), strings.Join(dataset.AllShapes, ", "), outputs)
+		}
+		opts.ClassMode = dataset.Categorical
+		if outputs > 2 {
+			opts.Classes = dataset.AllShapes[:outputs]
+		}
+	}
+	g, err := dataset.NewGenerated(opts)
+	if err != nil {
+		return nil, err
+	}
+	nval := max(1, valSteps) * batch
+	train := g.Iterator(0, 0, batch, false, spec.Seed)
+	val := g.Iterator(ValidationStart, nval, batch, false, spec.Seed)
+	d := &Data{Train: train, Validation: val, Classes: g.Classes(),
+		Report: fmt.Sprintf("Built-in generated dataset: %s, %d×%d pixels; a fresh image for every training sample, %d validation images.",
+			strings.Join(g.Classes(), ", "), input[0], input[1], nval)}
+	d.closers = []func() error{train.Close, val.Close}
+	d.iters = []*dataset.Iterator{train, val}
 	return d, nil
 }

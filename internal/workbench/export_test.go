@@ -130,21 +130,24 @@ func TestOpenDataErrors(t *testing.T) {
 		outputs int
 		want    string
 	}{
-		{DataSpec{Generated: true}, 3, "generated dataset"},
+		{DataSpec{Generated: true}, 9, "generated dataset"},
 		{DataSpec{}, 1, "training folder"},
 		{DataSpec{TrainDir: t.TempDir()}, 1, ""},
 	}
 	for _, c := range cases {
-		_, err := OpenData(c.spec, []int{12, 12, 3}, c.outputs, 4)
+		_, err := OpenData(c.spec, []int{20, 20, 3}, c.outputs, 4, 2)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want one mentioning %q", c.spec, err, c.want)
 		}
 	}
-	d, err := OpenData(DataSpec{Generated: true}, []int{12, 12, 3}, 1, 4)
-	if err != nil || d.Train == nil || d.Validation == nil || len(d.Classes) != 2 {
+	if _, err := OpenData(DataSpec{Generated: true}, []int{12, 12, 3}, 1, 4, 2); err == nil {
+		t.Error("generated images smaller than 16 pixels were accepted")
+	}
+	d, err := OpenData(DataSpec{Generated: true}, []int{20, 20, 3}, 1, 4, 2)
+	if err != nil || d.Train == nil || d.Validation == nil || strings.Join(d.Classes, ",") != "circles,crosses" {
 		t.Fatalf("generated: %+v, %v", d, err)
 	}
-	x, y := nn.NewTensor(4, 12, 12, 3), nn.NewTensor(4, 1)
+	x, y := nn.NewTensor(4, 20, 20, 3), nn.NewTensor(4, 1)
 	if err := d.Train.Next(x, y); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +170,7 @@ func TestOpenDataFolder(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "dogs", "broken.png"), []byte("nope"), 0o644)
-	d, err := OpenData(DataSpec{TrainDir: dir, ValSplit: 0.2}, []int{12, 12, 3}, 1, 4)
+	d, err := OpenData(DataSpec{TrainDir: dir, ValSplit: 0.2}, []int{12, 12, 3}, 1, 4, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,9 @@ func BenchmarkReferenceFrame(b *testing.B) {
 	bench.SetView(v)
 	var fwd, rnd time.Duration
 	var prev *Frame
+	samples := GeneratedSamples(8)
 	for i := 0; i < b.N; i++ {
-		bench.Open("x", "", loaderOf(generatedImage(i)))
+		bench.Open("x", "", samples[i%len(samples)].Load)
 		bench.Wait()
 		f := bench.Frame()
 		bench.Release(prev) // as the UI does once f is on screen

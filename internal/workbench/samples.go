@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"image"
 	"io/fs"
-	"math"
-	"math/rand"
 	"path"
 	"sort"
 	"strings"
@@ -59,46 +57,19 @@ func isImageName(name string) bool {
 	return false
 }
 
-// GeneratedSamples returns n images drawn on the fly: the built-in
-// dataset's shapes (used when no sample images are embedded).
+// GeneratedSamples returns n images of the built-in generated dataset
+// (dataset.BinaryShapes, seed 0), taken from the validation range that
+// training on the built-in data never uses.
 func GeneratedSamples(n int) []Sample {
+	g, err := dataset.NewGenerated(dataset.GenOptions{Classes: dataset.BinaryShapes})
+	if err != nil {
+		return nil
+	}
+	classes := g.Classes()
 	out := make([]Sample, n)
 	for i := range out {
-		img := generatedImage(i)
-		kind := []string{"circle", "square"}[i%2]
-		out[i] = Sample{Name: fmt.Sprintf("sample %d (%s)", i+1, kind), Thumb: img, Load: func() (image.Image, error) { return img, nil }}
+		img, c := g.Sample(ValidationStart + i)
+		out[i] = Sample{Name: fmt.Sprintf("sample %d (%s)", i+1, classes[c]), Thumb: img, Load: func() (image.Image, error) { return img, nil }}
 	}
 	return out
-}
-
-// generatedImage draws a bright circle (even i) or square (odd i) of
-// varying size, place and colour on a dark noisy background, 150×150.
-func generatedImage(i int) *image.RGBA {
-	const s = 150
-	rng := rand.New(rand.NewSource(int64(i) + 1))
-	m := image.NewRGBA(image.Rect(0, 0, s, s))
-	bg := [3]float64{20 + 40*rng.Float64(), 20 + 40*rng.Float64(), 30 + 50*rng.Float64()}
-	fg := [3]float64{150 + 100*rng.Float64(), 120 + 130*rng.Float64(), 80 + 170*rng.Float64()}
-	r := 25 + 25*rng.Float64()
-	cx, cy := r+rng.Float64()*(s-2*r), r+rng.Float64()*(s-2*r)
-	for y := range s {
-		for x := range s {
-			dx, dy := float64(x)+0.5-cx, float64(y)+0.5-cy
-			in := dx*dx+dy*dy <= r*r
-			if i%2 == 1 {
-				in = math.Abs(dx) <= r*0.9 && math.Abs(dy) <= r*0.9
-			}
-			c := bg
-			if in {
-				c = fg
-			}
-			o := m.PixOffset(x, y)
-			for k := range 3 {
-				v := c[k] + 18*rng.NormFloat64()
-				m.Pix[o+k] = uint8(max(0, min(255, v)))
-			}
-			m.Pix[o+3] = 255
-		}
-	}
-	return m
 }
