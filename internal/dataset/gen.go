@@ -20,11 +20,12 @@ const (
 )
 
 // BinaryShapes is the default, two-class generated dataset (it fits the
-// tutorial's one-unit sigmoid head): circles and squares. Telling them
-// apart needs corners and straight edges, not colour or texture, which
-// makes the conv layers' maps worth looking at: edge detectors in the
-// first layer, corner and curve detectors further in.
-var BinaryShapes = []string{Circles, Squares}
+// tutorial's one-unit sigmoid head): circles (discs and rings) and crosses.
+// Telling them apart needs the outline's shape, not colour or texture,
+// which makes the conv layers' maps worth looking at: oriented edge
+// detectors in the first layer, then the crosses' right-angle corners and
+// the circles' curves further in.
+var BinaryShapes = []string{Circles, Crosses}
 
 // AllShapes is the multi-class variant: all five shapes.
 var AllShapes = []string{Circles, Crosses, Squares, Stars, Triangles}

@@ -75,7 +75,7 @@ func (s *scene) plan(seed int64, index int, kind shapeKind, size int, d float64)
 	jit := 0.12 * d
 	e.ax, e.ay = s.uniform(1-jit, 1+jit), s.uniform(1-jit, 1+jit)
 	e.stroke = 0
-	if s.uniform(0, 1) < 0.4 {
+	if s.uniform(0, 1) < 0.25 {
 		e.stroke = max(2, s.uniform(0.12, 0.3)*r)
 	}
 	switch kind {

@@ -339,6 +339,6 @@ func ExampleGenerated() {
 	}
 	fmt.Println()
 	// Output:
-	// [circles squares] (150,150) squares
+	// [circles crosses] (150,150) crosses
 	// 1 0 0 1 0 1
 }
