@@ -82,6 +82,24 @@ func biasAct(y, bias []float32, c int, a activation) {
 	}
 }
 
+// biasActTo computes dst = f(src + bias) for len(dst) values of src, in rows
+// of c values (bias is nil or has c values): biasAct, reading its input from
+// another buffer.
+func biasActTo(dst, src, bias []float32, c int, a activation) {
+	src = src[:len(dst)]
+	if a != actReLU || bias == nil {
+		copy(dst, src)
+		biasAct(dst, bias, c, a)
+		return
+	}
+	for r := 0; r+c <= len(dst); r += c {
+		d, s, b := dst[r:r+c:r+c], src[r:r+c:r+c], bias[:c:c]
+		for i, v := range s {
+			d[i] = max(v+b[i], 0)
+		}
+	}
+}
+
 // apply computes v = f(v) element-wise (not for softmax).
 func (a activation) apply(v []float32) {
 	switch a {

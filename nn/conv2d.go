@@ -39,9 +39,13 @@ type Conv2D struct {
 
 	cols, dz, dcols [][]float32 // per worker (forward) or slot (backward) scratch
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
+	dzbuf           [][]float32 // per slot padded dZ of the direct path
+	kflip           []float32   // flipped kernel of the direct path's input gradient
 	slots, phase    int
+	parts           int     // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor // arguments of the running call
-	fwd, bwd, clr   func(worker, i int)
+
+	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
 
 // convBlockPixels is the target number of output pixels per work item
@@ -111,7 +115,8 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	// row (Backward relies on it).
 	c.maxRows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
-	c.cols, c.dz, c.dcols, c.dk, c.db = nil, nil, nil, nil, nil
+	c.fwdDirect, c.bwdDirect = c.forwardDirect, c.backwardDirect
+	c.cols, c.dz, c.dcols, c.dk, c.db, c.dzbuf, c.kflip = nil, nil, nil, nil, nil, nil, nil
 	return []int{g.oh, g.ow, c.filters}, nil
 }
 
@@ -144,10 +149,15 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	n := x.Batch()
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
-	c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.ow*c.k)
 	c.split(n, 1)
 	c.x, c.y = x, y
-	parallelFor(n*c.blocks, c.fwd)
+	if c.direct() {
+		c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.w*c.filters)
+		parallelFor(n*c.blocks, c.fwdDirect)
+	} else {
+		c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.ow*c.k)
+		parallelFor(n*c.blocks, c.fwd)
+	}
 	c.x, c.y = nil, nil
 }
 
@@ -197,6 +207,10 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.slots, c.x, c.y, c.dx, c.dy = max(1, Workers), x, y, dx, dy
+	if c.direct() {
+		c.backwardDirectAll(n)
+		return
+	}
 	c.split(n, (c.g.kh+c.g.sh-1)/c.g.sh)
 	s, p := c.slots, c.maxRows*c.g.ow
 	if dx != nil {
@@ -219,7 +233,13 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 		c.phase = 1
 	}
 	parallelFor(s, c.bwd)
-	for i := 1; i < s; i++ {
+	c.sumSlots()
+}
+
+// sumSlots adds the per-slot gradient sums into slot 0 (the parameters'
+// gradients), in slot order, and drops the call's arguments.
+func (c *Conv2D) sumSlots() {
+	for i := 1; i < c.slots; i++ {
 		addTo(c.kernel.Grad, c.dk[i])
 		if c.bias != nil {
 			addTo(c.bias.Grad, c.db[i])

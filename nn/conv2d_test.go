@@ -30,17 +30,27 @@ func TestConv2DGradients(t *testing.T) {
 		{name: "tall same", layer: conv(2, 2, 2, WithPadding("same"), WithActivation("tanh")), in: []int{9, 3, 1}, batch: 3},
 		{name: "tall stride 2", layer: conv(2, 3, 1, WithStrides(2, 1), WithPadding("same")), in: []int{13, 2, 2}, batch: 1},
 	}
-	for _, w := range []int{1, 2, 3} {
-		for _, pixels := range []int{256, 1} { // one block per image, or one output row per block
-			for _, c := range cases {
-				t.Run(fmt.Sprintf("%s/workers=%d/pixels=%d", c.name, w, pixels), func(t *testing.T) {
-					defer func(old int) { convBlockPixels = old }(convBlockPixels)
-					convBlockPixels = pixels
-					withWorkers(w, func() { checkGradients(t, c) })
-				})
+	for _, path := range []string{"direct", "im2col"} { // valid stride-1 cases take either path
+		for _, w := range []int{1, 2, 3} {
+			for _, pixels := range []int{256, 1} { // one block per image, or one output row per block
+				for _, c := range cases {
+					t.Run(fmt.Sprintf("%s/%s/workers=%d/pixels=%d", c.name, path, w, pixels), func(t *testing.T) {
+						defer func(old int) { convBlockPixels = old }(convBlockPixels)
+						convBlockPixels = pixels
+						withConvPath(path, func() { withWorkers(w, func() { checkGradients(t, c) }) })
+					})
+				}
 			}
 		}
 	}
+}
+
+// withConvPath runs f with Conv2D's direct path enabled ("direct") or not
+// ("im2col").
+func withConvPath(path string, f func()) {
+	defer func(old bool) { convDirectOff = old }(convDirectOff)
+	convDirectOff = path != "direct"
+	f()
 }
 
 // x16 is the 4×4 image 1..16, one channel.
@@ -277,5 +287,67 @@ func TestConv2DSplit(t *testing.T) {
 					c.size, c.size, c.batch, c.workers, l.rows, l.blocks, c.wantRows, c.wantBlocks)
 			}
 		})
+	}
+}
+
+func TestConv2DDirectMatchesIm2col(t *testing.T) {
+	// The direct path (stride 1, valid) and im2col compute the same
+	// outputs and gradients, for whole images and for images split into
+	// row ranges (batch 1), with and without dx, on any number of workers.
+	run := func(path string, w, batch int, act string, kh, kw int, withDx bool) (y, dx *Tensor, dk, db []float32) {
+		withConvPath(path, func() {
+			withWorkers(w, func() {
+				l := NewConv2D(7, kh, kw, WithActivation(act))
+				if _, err := l.Build([]int{13, 11, 5}); err != nil {
+					t.Fatal(err)
+				}
+				if path == "direct" && !l.direct() {
+					t.Fatal("the direct path is not taken")
+				}
+				l.Init(rand.New(rand.NewSource(1)))
+				fillUniform(l.bias.Value, 0.3, rand.New(rand.NewSource(3)))
+				x := NewTensor(batch, 13, 11, 5)
+				fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+				y = NewTensor(batch, 13-kh+1, 11-kw+1, 7)
+				l.Forward(y, x, true)
+				dy := NewTensor(y.Shape...)
+				fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+				if withDx {
+					dx = NewTensor(x.Shape...)
+					fillUniform(dx.Data, 9, rand.New(rand.NewSource(5))) // must be overwritten
+				}
+				l.Backward(dx, dy, x, y)
+				dk, db = slices.Clone(l.kernel.Grad), slices.Clone(l.bias.Grad)
+			})
+		})
+		return
+	}
+	for _, c := range []struct {
+		act    string
+		kh, kw int
+	}{{"relu", 3, 3}, {"tanh", 2, 4}, {"linear", 1, 1}} {
+		for _, batch := range []int{1, 3} {
+			for _, w := range []int{1, 2, 4} {
+				for _, withDx := range []bool{true, false} {
+					name := fmt.Sprintf("%s/%dx%d/batch=%d/workers=%d/dx=%v", c.act, c.kh, c.kw, batch, w, withDx)
+					y1, dx1, dk1, db1 := run("im2col", w, batch, c.act, c.kh, c.kw, withDx)
+					y2, dx2, dk2, db2 := run("direct", w, batch, c.act, c.kh, c.kw, withDx)
+					if d := maxRelDiff(y2.Data, y1.Data); d > 1e-6 {
+						t.Errorf("%s: y differs by %g", name, d)
+					}
+					if withDx {
+						if d := maxRelDiff(dx2.Data, dx1.Data); d > 1e-6 {
+							t.Errorf("%s: dx differs by %g", name, d)
+						}
+					}
+					if d := maxRelDiff(dk2, dk1); d > 1e-5 {
+						t.Errorf("%s: dkernel differs by %g", name, d)
+					}
+					if d := maxRelDiff(db2, db1); d > 1e-5 {
+						t.Errorf("%s: dbias differs by %g", name, d)
+					}
+				}
+			}
+		}
 	}
 }

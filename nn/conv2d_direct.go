@@ -1,0 +1,204 @@
+package nn
+
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/convscope/convscope/nn/sgemm"
+)
+
+// The direct path of Conv2D: stride 1, no padding (every "valid" 3×3
+// convolution of the reference model). It needs no im2col copy, because in
+// an NHWC image the kw·cin values under kernel row u at output pixel (i, j)
+// are contiguous and start at ((i+u)·w + j)·cin: the patch matrix of kernel
+// row u is the image itself read with row stride cin (overlapping rows,
+// sgemm.GemmOverlap). Reading every input pixel p = i·w + j, j < w, as an
+// output position (the j ≥ ow ones are junk, wrapped around the right edge)
+// makes one block of output rows a single product per kernel row:
+//
+//	Y[p] = Σ_u X[p + u·w, kw·cin window] · K[u]      (kw·cin × cout)
+//
+// Backward uses the same windows: dK[u] += X[p + u·w, window]ᵀ · dZ[p] over
+// a dZ whose junk positions are zero, and the input gradient is the full
+// correlation of dZ with the flipped kernel, again a product per kernel row
+// over windows of a zero-padded dZ:
+//
+//	dX[q] = Σ_u dZ[q - u·w - (kw-1), kw·cout window] · Kf[u]   (kw·cout × cin)
+//
+// with Kf[u][(kw-1-v)·cout + o, c] = K[u, v, c, o]. Every row block of dX is
+// written (not added to) by its own work item, so dX needs no clearing and
+// blocks of one image can run in parallel.
+
+// convDirectOff disables the direct path (tests compare the two paths).
+var convDirectOff = false
+
+// direct reports whether this call can take the direct path: stride 1, no
+// padding, and nn/sgemm behind blas32 (GemmOverlap is nn/sgemm's; with
+// another BLAS installed, everything goes through blas32.Gemm).
+func (c *Conv2D) direct() bool {
+	g := &c.g
+	if convDirectOff || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 ||
+		g.oh != g.h-g.kh+1 || g.ow != g.w-g.kw+1 {
+		return false
+	}
+	_, ok := blas32.Implementation().(sgemm.Implementation)
+	return ok
+}
+
+// forwardDirect computes one block of output rows of one sample: kh
+// products into the worker's scratch (w pixels per row, junk included), then
+// y = f(scratch + b) for the ow real pixels of each row.
+func (c *Conv2D) forwardDirect(worker, item int) {
+	g := &c.g
+	f, cin := c.filters, g.c
+	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	r1 := min(r0+c.rows, g.oh)
+	m := (r1-r0-1)*g.w + g.ow
+	kr := g.kw * cin
+	x := c.x.Sample(n)
+	out := c.cols[worker][:m*f]
+	for u := 0; u < g.kh; u++ {
+		sgemm.GemmOverlap(false, false, m, f, kr, 1, x[(r0+u)*g.w*cin:], cin,
+			c.kernel.Value[u*kr*f:(u+1)*kr*f], f, float32(min(u, 1)), out, f)
+	}
+	var b []float32
+	if c.bias != nil {
+		b = c.bias.Value
+	}
+	y := c.y.Sample(n)
+	rowLen := g.ow * f
+	for r := r0; r < r1; r++ {
+		biasActTo(y[r*rowLen:(r+1)*rowLen], out[(r-r0)*g.w*f:], b, f, c.act)
+	}
+}
+
+// directParts returns how many row ranges each sample's backward pass is
+// split into: one when the batch alone keeps the slots busy, more for small
+// batches (so that one image keeps every core busy).
+func (c *Conv2D) directParts(n int) int {
+	s, h := c.slots, c.g.h
+	p := 1
+	for n*p < 4*s && (n*p)%s != 0 && h/(p+1) >= 2*c.g.kh {
+		p++
+	}
+	return p
+}
+
+// flipKernel fills c.kflip with Kf (see the direct path's description).
+func (c *Conv2D) flipKernel() {
+	g := &c.g
+	f, cin := c.filters, g.c
+	size := g.kh * g.kw * cin * f
+	if len(c.kflip) != size {
+		c.kflip = make([]float32, size)
+	}
+	k := c.kernel.Value
+	for u := 0; u < g.kh; u++ {
+		for v := 0; v < g.kw; v++ {
+			dst := c.kflip[(u*g.kw+g.kw-1-v)*f*cin:]
+			src := k[(u*g.kw+v)*cin*f:]
+			for ci := 0; ci < cin; ci++ {
+				row := src[ci*f : (ci+1)*f]
+				for o, val := range row {
+					dst[o*cin+ci] = val
+				}
+			}
+		}
+	}
+}
+
+// backwardDirect processes slot's static share of the (sample, row range)
+// items of a direct Backward.
+func (c *Conv2D) backwardDirect(_, slot int) {
+	g := &c.g
+	dk := c.dk[slot]
+	clear(dk)
+	var db []float32
+	if c.bias != nil {
+		db = c.db[slot]
+		clear(db)
+	}
+	total := c.x.Batch() * c.parts
+	for t := slot * total / c.slots; t < (slot+1)*total/c.slots; t++ {
+		n, part := t/c.parts, t%c.parts
+		c.backwardRange(slot, n, part*g.h/c.parts, (part+1)*g.h/c.parts, dk, db)
+	}
+}
+
+// backwardRange computes, for sample n, the input gradient of rows [i0, i1)
+// and adds the kernel and bias gradients of output rows [i0, min(i1, oh))
+// to dk and db. dZ lives in the slot's buffer, pixel (i, j) at index pad +
+// (i-z0)·w + j, with pad = (kh-1)·w + kw-1 zero pixels before the first row
+// z0 it holds; it is filled row by row just ahead of the products that read
+// it, in blocks of about convBlockPixels pixels.
+func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
+	g := &c.g
+	f, cin, w := c.filters, g.c, g.w
+	kr, kf := g.kw*cin, g.kw*f
+	x, y, dy := c.x.Sample(n), c.y.Sample(n), c.dy.Sample(n)
+	var dx []float32
+	z0 := i0
+	if c.dx != nil {
+		dx = c.dx.Sample(n)
+		z0 = max(0, i0-g.kh+1)
+	}
+	pad := (g.kh-1)*w + g.kw - 1
+	buf := c.dzbuf[slot]
+	clear(buf[:pad*f])
+	filled := z0 // rows [z0, filled) of dZ are in buf
+	step := max(1, convBlockPixels/w)
+	for b0 := i0; b0 < i1; b0 += step {
+		b1 := min(b0+step, i1)
+		for ; filled < b1; filled++ {
+			row := buf[(pad+(filled-z0)*w)*f : (pad+(filled-z0+1)*w)*f]
+			if filled >= g.oh {
+				clear(row)
+				continue
+			}
+			o := filled * g.ow * f
+			real := row[:g.ow*f]
+			c.act.grad(real, dy[o:o+len(real)], y[o:o+len(real)], f)
+			clear(row[len(real):])
+			if db != nil && filled >= i0 { // rows below i0 belong to another item
+				for p := 0; p < len(real); p += f {
+					addTo(db, real[p:p+f])
+				}
+			}
+		}
+		if r1 := min(b1, g.oh); b0 < r1 {
+			m := (r1-b0-1)*w + g.ow
+			dz := buf[(pad+(b0-z0)*w)*f:]
+			for u := 0; u < g.kh; u++ {
+				sgemm.GemmOverlap(true, false, kr, f, m, 1, x[(b0+u)*w*cin:], cin, dz, f, 1, dk[u*kr*f:(u+1)*kr*f], f)
+			}
+		}
+		if dx == nil {
+			continue
+		}
+		m := (b1 - b0) * w
+		for u := 0; u < g.kh; u++ {
+			a := buf[(pad+(b0-u-z0)*w-(g.kw-1))*f:]
+			sgemm.GemmOverlap(false, false, m, cin, kf, 1, a, f, c.kflip[u*kf*cin:(u+1)*kf*cin], cin,
+				float32(min(u, 1)), dx[b0*w*cin:b1*w*cin], cin)
+		}
+	}
+}
+
+// backwardDirectAll runs a direct Backward for a batch of n: dx (if not
+// nil) is checked, the slots' buffers sized, and the items split statically
+// over the slots, whose sums are added in slot order.
+func (c *Conv2D) backwardDirectAll(n int) {
+	g := &c.g
+	s := c.slots
+	if c.dx != nil {
+		checkTensor("Conv2D", "input gradient", c.dx, n, []int{g.h, g.w, g.c})
+		c.flipKernel()
+	}
+	c.parts = c.directParts(n)
+	c.dzbuf = scratch(c.dzbuf, s, ((g.kh-1)*g.w+g.kw-1+g.h*g.w)*c.filters)
+	c.dk = scratch(sumInto(c.dk, c.kernel.Grad), s, len(c.kernel.Grad))
+	if c.bias != nil {
+		c.db = scratch(sumInto(c.db, c.bias.Grad), s, c.filters)
+	}
+	parallelFor(s, c.bwdDirect)
+	c.sumSlots()
+}

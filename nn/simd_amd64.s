@@ -1,0 +1,259 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The loops of simd.go with AVX2, 8 floats per instruction. Row lengths c
+// are multiples of 8 floats (32 bytes); pointers need no alignment.
+
+// func biasReLUAVX2(dst, src, bias *float32, n, c int)
+TEXT ·biasReLUAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ bias+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ c+32(FP), BX
+	SHLQ $2, BX
+	SHLQ $2, CX
+	ADDQ SI, CX // end of src
+	VXORPS Y15, Y15, Y15
+
+brRow:
+	CMPQ SI, CX
+	JAE  brDone
+	XORQ AX, AX
+
+brCol:
+	VMOVUPS (SI)(AX*1), Y0
+	VADDPS  (DX)(AX*1), Y0, Y0
+	VMAXPS  Y0, Y15, Y0        // 0 > v ? 0 : v (NaN stays)
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JB      brCol
+	ADDQ    BX, SI
+	ADDQ    BX, DI
+	JMP     brRow
+
+brDone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(dz, dy, y *float32, n int)
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ dz+0(FP), DI
+	MOVQ dy+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHLQ $2, CX
+	XORQ AX, AX
+	VPXOR Y15, Y15, Y15
+
+rgLoop:
+	CMPQ     AX, CX
+	JAE      rgDone
+	VMOVDQU  (DX)(AX*1), Y0
+	VPCMPGTD Y15, Y0, Y0         // all ones where y's bits, as int32, are > 0
+	VANDPS   (SI)(AX*1), Y0, Y0
+	VMOVUPS  Y0, (DI)(AX*1)
+	ADDQ     $32, AX
+	JMP      rgLoop
+
+rgDone:
+	VZEROUPPER
+	RET
+
+// func addRowsAVX2(dst, src *float32, n, c int)
+// Columns in chunks of 32 (four independent sums), then of 8; within a
+// column the rows are added in order, as addTo does.
+TEXT ·addRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ c+24(FP), BX
+	SHLQ $2, BX
+	SHLQ $2, CX
+	ADDQ SI, CX // end of src
+	XORQ AX, AX // column offset in bytes
+
+arChunk32:
+	LEAQ    128(AX), R8
+	CMPQ    R8, BX
+	JA      arChunk8
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 64(DI)(AX*1), Y2
+	VMOVUPS 96(DI)(AX*1), Y3
+	LEAQ    (SI)(AX*1), R9
+	LEAQ    (CX)(AX*1), R10
+
+arRows32:
+	CMPQ   R9, R10
+	JAE    arStore32
+	VADDPS (R9), Y0, Y0
+	VADDPS 32(R9), Y1, Y1
+	VADDPS 64(R9), Y2, Y2
+	VADDPS 96(R9), Y3, Y3
+	ADDQ   BX, R9
+	JMP    arRows32
+
+arStore32:
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS Y1, 32(DI)(AX*1)
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS Y3, 96(DI)(AX*1)
+	MOVQ    R8, AX
+	JMP     arChunk32
+
+arChunk8:
+	CMPQ    AX, BX
+	JAE     arDone
+	VMOVUPS (DI)(AX*1), Y0
+	LEAQ    (SI)(AX*1), R9
+	LEAQ    (CX)(AX*1), R10
+
+arRows8:
+	CMPQ   R9, R10
+	JAE    arStore8
+	VADDPS (R9), Y0, Y0
+	ADDQ   BX, R9
+	JMP    arRows8
+
+arStore8:
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     arChunk8
+
+arDone:
+	VZEROUPPER
+	RET
+
+// func maxPool2AVX2(y, x0, x1 *float32, ow, c int)
+TEXT ·maxPool2AVX2(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ x0+8(FP), SI
+	MOVQ x1+16(FP), DX
+	MOVQ ow+24(FP), CX
+	MOVQ c+32(FP), BX
+	SHLQ $2, BX
+
+mpPix:
+	TESTQ CX, CX
+	JZ    mpDone
+	LEAQ  (SI)(BX*1), R8 // right pixel of the top row
+	LEAQ  (DX)(BX*1), R9 // right pixel of the bottom row
+	XORQ  AX, AX
+
+mpCh:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS (R8)(AX*1), Y1
+	VMAXPS  Y0, Y1, Y0     // b > m ? b : m
+	VMOVUPS (DX)(AX*1), Y2
+	VMAXPS  Y0, Y2, Y0
+	VMOVUPS (R9)(AX*1), Y3
+	VMAXPS  Y0, Y3, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JB      mpCh
+	LEAQ    (SI)(BX*2), SI
+	LEAQ    (DX)(BX*2), DX
+	ADDQ    BX, DI
+	DECQ    CX
+	JMP     mpPix
+
+mpDone:
+	VZEROUPPER
+	RET
+
+// func maxPool2BackAVX2(dx0, dx1, x0, x1, y, dy *float32, ow, c int)
+TEXT ·maxPool2BackAVX2(SB), NOSPLIT, $0-64
+	MOVQ dx0+0(FP), DI
+	MOVQ dx1+8(FP), R11
+	MOVQ x0+16(FP), SI
+	MOVQ x1+24(FP), DX
+	MOVQ y+32(FP), R12
+	MOVQ dy+40(FP), R13
+	MOVQ ow+48(FP), CX
+	MOVQ c+56(FP), BX
+	SHLQ $2, BX
+
+mbPix:
+	TESTQ CX, CX
+	JZ    mbDone
+	LEAQ  (SI)(BX*1), R8  // x0, right pixel
+	LEAQ  (DX)(BX*1), R9  // x1, right pixel
+	LEAQ  (DI)(BX*1), R14 // dx0, right pixel
+	LEAQ  (R11)(BX*1), R10 // dx1, right pixel
+	XORQ  AX, AX
+
+mbCh:
+	VMOVUPS (R12)(AX*1), Y0        // the maximum
+	VMOVUPS (R13)(AX*1), Y1        // its gradient
+	VCMPPS  $0, (SI)(AX*1), Y0, Y2 // taken: top left is the maximum
+	VANDPS  Y1, Y2, Y3
+	VMOVUPS Y3, (DI)(AX*1)
+	VCMPPS  $0, (R8)(AX*1), Y0, Y4
+	VANDNPS Y4, Y2, Y4             // top right, unless taken
+	VORPS   Y4, Y2, Y2
+	VANDPS  Y1, Y4, Y3
+	VMOVUPS Y3, (R14)(AX*1)
+	VCMPPS  $0, (DX)(AX*1), Y0, Y4
+	VANDNPS Y4, Y2, Y4             // bottom left, unless taken
+	VORPS   Y4, Y2, Y2
+	VANDPS  Y1, Y4, Y3
+	VMOVUPS Y3, (R11)(AX*1)
+	VCMPPS  $0, (R9)(AX*1), Y0, Y4
+	VANDNPS Y4, Y2, Y4             // bottom right, unless taken
+	VANDPS  Y1, Y4, Y3
+	VMOVUPS Y3, (R10)(AX*1)
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JB      mbCh
+	LEAQ    (SI)(BX*2), SI
+	LEAQ    (DX)(BX*2), DX
+	LEAQ    (DI)(BX*2), DI
+	LEAQ    (R11)(BX*2), R11
+	ADDQ    BX, R12
+	ADDQ    BX, R13
+	DECQ    CX
+	JMP     mbPix
+
+mbDone:
+	VZEROUPPER
+	RET
+
+// func rmspropAVX2(w, grad, v *float32, n int, lr, rho, rho1, eps float32)
+TEXT ·rmspropAVX2(SB), NOSPLIT, $0-48
+	MOVQ         w+0(FP), DI
+	MOVQ         grad+8(FP), SI
+	MOVQ         v+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS lr+32(FP), Y12
+	VBROADCASTSS rho+36(FP), Y13
+	VBROADCASTSS rho1+40(FP), Y14
+	VBROADCASTSS eps+44(FP), Y15
+	SHLQ         $2, CX
+	XORQ         AX, AX
+
+rmLoop:
+	CMPQ    AX, CX
+	JAE     rmDone
+	VMOVUPS (SI)(AX*1), Y0 // g
+	VMULPS  (DX)(AX*1), Y13, Y1 // rho·v
+	VMULPS  Y0, Y0, Y2
+	VMULPS  Y14, Y2, Y2    // (1-rho)·g²
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (DX)(AX*1)
+	VSQRTPS Y1, Y1
+	VADDPS  Y15, Y1, Y1    // sqrt(v) + eps
+	VMULPS  Y0, Y12, Y0    // lr·g
+	VDIVPS  Y1, Y0, Y0
+	VMOVUPS (DI)(AX*1), Y3
+	VSUBPS  Y0, Y3, Y3
+	VMOVUPS Y3, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     rmLoop
+
+rmDone:
+	VZEROUPPER
+	RET

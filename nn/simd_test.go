@@ -1,0 +1,119 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// simdValues returns n random values with exact zeros of both signs,
+// repeats (ties for max pooling) and, with nan, a few NaNs.
+func simdValues(n int, rng *rand.Rand, nan bool) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		switch r := rng.Intn(20); {
+		case r == 0:
+			v[i] = 0
+		case r == 1:
+			v[i] = float32(math.Copysign(0, -1))
+		case r == 2 && i > 0:
+			v[i] = v[i-1]
+		case r == 3 && nan:
+			v[i] = float32(math.NaN())
+		default:
+			v[i] = float32(rng.NormFloat64())
+		}
+	}
+	return v
+}
+
+// sameBits reports whether a and b hold the same float32 bit patterns.
+func sameBits(a, b []float32) bool {
+	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
+}
+
+// TestSIMDMatchesGo checks that every vector loop (assembly where the CPU
+// has it) gives bit for bit the result of its plain Go version, on row
+// lengths the assembly takes (multiples of 8) and ones it leaves to Go.
+func TestSIMDMatchesGo(t *testing.T) {
+	t.Logf("assembly loops: %v", useSIMD)
+	rng := rand.New(rand.NewSource(1))
+	for _, c := range []int{8, 24, 32, 64, 128, 5, 12} {
+		for _, rows := range []int{1, 3, 17} {
+			name := fmt.Sprintf("c=%d/rows=%d", c, rows)
+			n := rows * c
+			src, bias := simdValues(n, rng, true), simdValues(c, rng, false)
+			got, want := make([]float32, n), make([]float32, n)
+			biasReLU(got, src, bias)
+			biasReLUGo(want, src, bias)
+			if !sameBits(got, want) {
+				t.Errorf("%s: biasReLU differs from Go", name)
+			}
+			for i, v := range want {
+				if s := src[i] + bias[i%c]; !(v == max(s, 0) || math.IsNaN(float64(s)) && math.IsNaN(float64(v))) {
+					t.Fatalf("%s: biasReLU[%d] = %g for %g", name, i, v, s)
+				}
+			}
+
+			dy, y := simdValues(n+3, rng, false), simdValues(n+3, rng, true)
+			got, want = make([]float32, n+3), make([]float32, n+3)
+			reluGrad(got, dy, y)
+			reluGradGo(want, dy, y)
+			if !sameBits(got, want) {
+				t.Errorf("%s: reluGrad differs from Go", name)
+			}
+
+			acc, ref := simdValues(c, rng, false), []float32(nil)
+			ref = slices.Clone(acc)
+			addRows(acc, src[:n])
+			for i, v := range src[:n] {
+				ref[i%c] += v
+			}
+			if !sameBits(acc, ref) {
+				t.Errorf("%s: addRows differs from row-by-row sums", name)
+			}
+
+			x0, x1 := simdValues(2*n+c, rng, true), simdValues(2*n+c, rng, true)
+			got, want = make([]float32, n), make([]float32, n)
+			maxPool2(got, x0, x1, c)
+			maxPool2Go(want, x0, x1, c)
+			if !sameBits(got, want) {
+				t.Errorf("%s: maxPool2 differs from Go", name)
+			}
+			g := simdValues(n, rng, false)
+			d0, d1 := simdValues(2*n, rng, false), simdValues(2*n, rng, false)
+			e0, e1 := make([]float32, 2*n), make([]float32, 2*n)
+			maxPool2Back(d0, d1, x0, x1, want, g, c)
+			maxPool2BackGo(e0, e1, x0, x1, want, g, c)
+			if !sameBits(d0, e0) || !sameBits(d1, e1) {
+				t.Errorf("%s: maxPool2Back differs from Go", name)
+			}
+			// Each window passes its gradient to exactly one input, unless
+			// its maximum is NaN.
+			for o := 0; o < n; o++ {
+				p, k := 2*(o/c)*c+o%c, 0
+				for _, v := range []float32{e0[p], e0[p+c], e1[p], e1[p+c]} {
+					if v != 0 {
+						k++
+					}
+				}
+				if g[o] != 0 && !math.IsNaN(float64(want[o])) && k != 1 {
+					t.Fatalf("%s: window %d routes its gradient to %d inputs", name, o, k)
+				}
+			}
+
+			w, gr, v := simdValues(n+5, rng, false), simdValues(n+5, rng, false), simdValues(n+5, rng, false)
+			for i := range v {
+				v[i] = float32(math.Abs(float64(v[i])))
+			}
+			w2, v2 := slices.Clone(w), slices.Clone(v)
+			rmsprop(w, gr, v, 1e-3, 0.9, 1e-7)
+			rmspropGo(w2, gr, v2, 1e-3, 0.9, 1e-7)
+			if !sameBits(w, w2) || !sameBits(v, v2) {
+				t.Errorf("%s: rmsprop differs from Go", name)
+			}
+		}
+	}
+}
