@@ -196,7 +196,7 @@ func (t *trainingPanel) showClasses() {
 		return
 	}
 	if t.source.Selected == dataGenerated {
-		t.classes.SetText("Classes: circles (0), crosses (1) — drawn on the fly, a fresh image for every sample (k shapes for a model with k outputs).")
+		t.classes.SetText("Classes: circles (0), crosses (1), drawn on the fly.")
 	} else {
 		t.classes.SetText("Classes: the training folder's subfolders, sorted (shown when training starts).")
 	}
