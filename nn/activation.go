@@ -56,6 +56,10 @@ func biasAct(y, bias []float32, c int, a activation) {
 		return
 	}
 	c = len(bias)
+	if a == actReLU {
+		biasReLU(y[:len(y)/c*c], y, bias)
+		return
+	}
 	for r := 0; r+c <= len(y); r += c {
 		row := y[r : r+c : r+c]
 		b := bias[:len(row)]
@@ -92,12 +96,7 @@ func biasActTo(dst, src, bias []float32, c int, a activation) {
 		biasAct(dst, bias, c, a)
 		return
 	}
-	for r := 0; r+c <= len(dst); r += c {
-		d, s, b := dst[r:r+c:r+c], src[r:r+c:r+c], bias[:c:c]
-		for i, v := range s {
-			d[i] = max(v+b[i], 0)
-		}
-	}
+	biasReLU(dst, src, bias)
 }
 
 // apply computes v = f(v) element-wise (not for softmax).
@@ -159,13 +158,7 @@ func (a activation) grad(dz, dy, y []float32, c int) {
 	case actLinear:
 		copy(dz, dy)
 	case actReLU:
-		// Branch-free (the sign of an activation is a coin flip for the
-		// branch predictor): a float is > 0 exactly when its bits, read as
-		// an int32, are > 0, and the mask keeps or clears dy's bits.
-		for i, v := range y {
-			m := uint32(-int64(int32(math.Float32bits(v))) >> 63) // all ones if y > 0
-			dz[i] = math.Float32frombits(math.Float32bits(dy[i]) & m)
-		}
+		reluGrad(dz, dy, y)
 	case actSigmoid:
 		for i, v := range y {
 			dz[i] = dy[i] * v * (1 - v)

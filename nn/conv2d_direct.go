@@ -159,9 +159,7 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 			c.act.grad(real, dy[o:o+len(real)], y[o:o+len(real)], f)
 			clear(row[len(real):])
 			if db != nil && filled >= i0 { // rows below i0 belong to another item
-				for p := 0; p < len(real); p += f {
-					addTo(db, real[p:p+f])
-				}
+				addRows(db, real)
 			}
 		}
 		if r1 := min(b1, g.oh); b0 < r1 {

@@ -1,7 +1,5 @@
 package nn
 
-import "math"
-
 // RMSprop is Keras' RMSprop (keras.optimizers.RMSprop; defaults
 // learning_rate 0.001, rho 0.9, epsilon 1e-7; momentum and centered are not
 // supported). With the moving average of squared gradients v (initially 0):
@@ -52,10 +50,5 @@ func (o *RMSprop) Step(params []*Param) {
 func (o *RMSprop) update(i, lo, hi int) {
 	p := o.s.params[i]
 	w, g, v := p.Value[lo:hi], p.Grad[lo:hi], o.s.buf[0][i][lo:hi]
-	lr, rho, eps := float32(o.LR), float32(o.Rho), float32(o.Epsilon)
-	for j, gj := range g {
-		vj := rho*v[j] + (1-rho)*gj*gj
-		v[j] = vj
-		w[j] -= lr * gj / (float32(math.Sqrt(float64(vj))) + eps)
-	}
+	rmsprop(w, g, v, float32(o.LR), float32(o.Rho), float32(o.Epsilon))
 }

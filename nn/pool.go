@@ -1,10 +1,5 @@
 package nn
 
-import (
-	"fmt"
-	"math"
-)
-
 // MaxPooling2D takes the maximum of each window, as
 // keras.layers.MaxPooling2D with data_format="channels_last":
 //
@@ -15,8 +10,15 @@ import (
 //
 // Backward sends each output's gradient to the first maximum of its window
 // in row-major window order (as PyTorch does), so ties never split or
-// duplicate a gradient. The positions are recorded by Forward with
-// training=true.
+// duplicate a gradient. It finds that input again from x and y (the first
+// input equal to the output, as TensorFlow's MaxPoolGrad does), so Forward
+// records nothing and training needs no extra memory. A later value
+// replaces the running maximum only if it is greater, so a NaN never wins
+// (unless it comes first).
+//
+// The 2×2, stride 2, "valid" pooling of most convnets has a fast path:
+// one vector pass per output row forward, and backward one pass that writes
+// every input gradient (the routed value or zero) without clearing first.
 type MaxPooling2D struct{ pool2D }
 
 // AveragePooling2D averages each window, as keras.layers.AveragePooling2D:
@@ -52,11 +54,11 @@ type pool2D struct {
 	err      error
 
 	g            window
-	rows, blocks int     // output rows per forward work item, items per sample
-	arg          []int32 // max: per output value, the offset in its sample of the winning input
+	fast         bool // 2×2 max pooling, stride 2, no padding
+	rows, blocks int  // output rows per work item, items per sample
 	x, y, dx, dy *Tensor
-	train        bool
-	fwd, bwd     func(worker, i int)
+
+	fwd, bwd, bwdFast func(worker, i int)
 }
 
 func newPool2D(kind string, isMax bool, ph, pw int, opts []Option) pool2D {
@@ -91,9 +93,10 @@ func (p *pool2D) Build(in []int) ([]int, error) {
 		return nil, err
 	}
 	g := &p.g
+	p.fast = p.isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.oh == g.h/2 && g.ow == g.w/2
 	p.rows = min(g.oh, max(1, 4096/(g.ow*g.c)))
 	p.blocks = (g.oh + p.rows - 1) / p.rows
-	p.fwd, p.bwd = p.forwardItem, p.backwardSample
+	p.fwd, p.bwd, p.bwdFast = p.forwardItem, p.backwardSample, p.backwardFast
 	return []int{g.oh, g.ow, g.c}, nil
 }
 
@@ -105,62 +108,53 @@ func (p *pool2D) Config() LayerConfig {
 	return LayerConfig{ClassName: p.kind, Name: p.name, PoolSize: p.poolSize, Strides: p.strides, Padding: p.padding}
 }
 
-// Forward pools the batch; with training (max pooling) it also records
-// where each maximum came from, for Backward.
+// Forward pools the batch (training makes no difference).
 func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	g := &p.g
 	n := x.Batch()
 	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
-	p.train = training && p.isMax
-	if p.train && len(p.arg) != len(y.Data) {
-		p.arg = make([]int32, len(y.Data))
-	}
 	p.x, p.y = x, y
 	parallelFor(n*p.blocks, p.fwd)
 	p.x, p.y = nil, nil
 }
 
+// forwardItem pools one block of output rows of one sample.
 func (p *pool2D) forwardItem(_, item int) {
 	g := &p.g
 	n, r0 := item/p.blocks, item%p.blocks*p.rows
 	r1 := min(r0+p.rows, g.oh)
 	x, y := p.x.Sample(n), p.y.Sample(n)
-	var args []int32
-	if p.train {
-		args = p.arg[n*len(y) : (n+1)*len(y)]
-	}
 	c := g.c
+	if p.fast {
+		row, in := g.ow*c, g.w*c
+		for oy := r0; oy < r1; oy++ {
+			maxPool2(y[oy*row:(oy+1)*row], x[2*oy*in:], x[(2*oy+1)*in:], c)
+		}
+		return
+	}
 	for oy := r0; oy < r1; oy++ {
 		iy0, ilo, ihi := span(oy, g.sh, g.pt, g.kh, g.h)
 		for ox := 0; ox < g.ow; ox++ {
 			ix0, jlo, jhi := span(ox, g.sw, g.pl, g.kw, g.w)
 			o := (oy*g.ow + ox) * c
 			out := y[o : o+c]
-			if !p.isMax {
-				clear(out)
-			}
 			first := true
 			for i := ilo; i < ihi; i++ {
 				for j := jlo; j < jhi; j++ {
 					off := ((iy0+i)*g.w + ix0 + j) * c
 					src := x[off : off+c]
 					switch {
-					case !p.isMax:
-						addTo(out, src)
 					case first:
 						copy(out, src)
-						if args != nil {
-							for k := range out {
-								args[o+k] = int32(off + k)
+					case p.isMax:
+						for k, v := range src {
+							if v > out[k] {
+								out[k] = v
 							}
 						}
-					case args != nil:
-						argmax(out, args[o:o+c], src, int32(off))
 					default:
-						for k, v := range src {
-							out[k] = max(out[k], v)
-						}
+						addTo(out, src)
 					}
 					first = false
 				}
@@ -175,7 +169,7 @@ func (p *pool2D) forwardItem(_, item int) {
 	}
 }
 
-// Backward routes dy back to the inputs: to each window's recorded maximum,
+// Backward routes dy back to the inputs: to each window's first maximum,
 // or spread evenly over the window's real pixels for average pooling.
 func (p *pool2D) Backward(dx, dy, x, y *Tensor) {
 	if dx == nil {
@@ -183,32 +177,58 @@ func (p *pool2D) Backward(dx, dy, x, y *Tensor) {
 	}
 	g := &p.g
 	n := x.Batch()
+	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
+	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	checkTensor(p.kind, "output gradient", dy, n, []int{g.oh, g.ow, g.c})
 	checkTensor(p.kind, "input gradient", dx, n, []int{g.h, g.w, g.c})
-	if p.isMax && len(p.arg) != len(dy.Data) {
-		panic(fmt.Sprintf("nn: %s: Backward needs a Forward with training=true on the same batch", p.kind))
+	p.x, p.y, p.dx, p.dy = x, y, dx, dy
+	if p.fast {
+		parallelFor(n*p.blocks, p.bwdFast)
+	} else {
+		parallelFor(n, p.bwd)
 	}
-	p.dx, p.dy = dx, dy
-	parallelFor(n, p.bwd)
-	p.dx, p.dy = nil, nil
+	p.x, p.y, p.dx, p.dy = nil, nil, nil, nil
 }
 
+// backwardFast writes the input gradient rows under one block of output
+// rows of one sample, for the 2×2 fast path: every pixel of rows 2·oy and
+// 2·oy+1, the column left over by an odd width included, and the row left
+// over by an odd height with the last block.
+func (p *pool2D) backwardFast(_, item int) {
+	g := &p.g
+	n, r0 := item/p.blocks, item%p.blocks*p.rows
+	r1 := min(r0+p.rows, g.oh)
+	x, y, dx, dy := p.x.Sample(n), p.y.Sample(n), p.dx.Sample(n), p.dy.Sample(n)
+	c, row, in := g.c, g.ow*g.c, g.w*g.c
+	for oy := r0; oy < r1; oy++ {
+		d0, d1 := dx[2*oy*in:(2*oy+1)*in], dx[(2*oy+1)*in:(2*oy+2)*in]
+		maxPool2Back(d0, d1, x[2*oy*in:], x[(2*oy+1)*in:], y[oy*row:(oy+1)*row], dy[oy*row:(oy+1)*row], c)
+		clear(d0[2*row:])
+		clear(d1[2*row:])
+	}
+	if r1 == g.oh {
+		clear(dx[2*g.oh*in:])
+	}
+}
+
+// backwardSample computes the input gradient of sample n (general windows,
+// which may overlap: the gradient is cleared, then added to).
 func (p *pool2D) backwardSample(_, n int) {
 	g := &p.g
-	dx, dy := p.dx.Sample(n), p.dy.Sample(n)
+	x, y, dx, dy := p.x.Sample(n), p.y.Sample(n), p.dx.Sample(n), p.dy.Sample(n)
 	clear(dx)
-	if p.isMax {
-		for k, i := range p.arg[n*len(dy) : (n+1)*len(dy)] {
-			dx[i] += dy[k]
-		}
-		return
-	}
 	c := g.c
 	for oy := 0; oy < g.oh; oy++ {
 		iy0, ilo, ihi := span(oy, g.sh, g.pt, g.kh, g.h)
 		for ox := 0; ox < g.ow; ox++ {
 			ix0, jlo, jhi := span(ox, g.sw, g.pl, g.kw, g.w)
 			o := (oy*g.ow + ox) * c
+			if p.isMax {
+				for k := 0; k < c; k++ {
+					p.routeMax(dx, x, iy0, ix0, ilo, ihi, jlo, jhi, k, y[o+k], dy[o+k])
+				}
+				continue
+			}
 			inv := 1 / float32((ihi-ilo)*(jhi-jlo))
 			for i := ilo; i < ihi; i++ {
 				for j := jlo; j < jhi; j++ {
@@ -222,21 +242,17 @@ func (p *pool2D) backwardSample(_, n int) {
 	}
 }
 
-// argmax keeps, per channel, the larger of out and src and in args the
-// offset of the winner (src's offset is off+k); ties keep the earlier one.
-// It compares order-preserving integer keys of the floats and selects with
-// masks: branch-free, since on real activations the branch would be
-// mispredicted about half the time. (-0 counts as less than +0, and NaN
-// inputs give an arbitrary winner.)
-func argmax(out []float32, args []int32, src []float32, off int32) {
-	args, src = args[:len(out)], src[:len(out)]
-	for k, v := range src {
-		vb, ob := math.Float32bits(v), math.Float32bits(out[k])
-		m := uint32((int64(floatKey(ob)) - int64(floatKey(vb))) >> 63) // all ones if v wins
-		out[k] = math.Float32frombits(vb&m | ob&^m)
-		args[k] = (off+int32(k))&int32(m) | args[k]&^int32(m)
+// routeMax adds grad to the input gradient of channel k at the first input
+// of the window (rows ilo..ihi, columns jlo..jhi from iy0, ix0) equal to
+// its maximum m.
+func (p *pool2D) routeMax(dx, x []float32, iy0, ix0, ilo, ihi, jlo, jhi, k int, m, grad float32) {
+	g := &p.g
+	for i := ilo; i < ihi; i++ {
+		for j := jlo; j < jhi; j++ {
+			if off := ((iy0+i)*g.w+ix0+j)*g.c + k; x[off] == m {
+				dx[off] += grad
+				return
+			}
+		}
 	}
 }
-
-// floatKey maps float32 bits to an unsigned key with the floats' order.
-func floatKey(b uint32) uint32 { return b ^ (uint32(int32(b)>>31) | 0x80000000) }

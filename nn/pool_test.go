@@ -123,15 +123,50 @@ func TestPoolingBuildErrors(t *testing.T) {
 	}
 }
 
-func TestMaxPoolingBackwardNeedsTraining(t *testing.T) {
-	l := NewMaxPooling2D(2, 2)
-	l.Build([]int{2, 2, 1})
-	x, y := NewTensor(1, 2, 2, 1), NewTensor(1, 1, 1, 1)
-	l.Forward(y, x, false)
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "training=true") {
-			t.Errorf("panic %v", r)
+func TestMaxPoolingBackwardAfterInference(t *testing.T) {
+	// Backward finds the maxima from x and y, so a Forward in inference
+	// mode is enough, and the fast 2×2 path writes every input gradient
+	// (the odd last row and column too) over whatever dx held.
+	for _, shape := range [][]int{{5, 7, 8}, {4, 4, 8}, {5, 7, 3}} {
+		l := NewMaxPooling2D(2, 2)
+		out, _ := l.Build(shape)
+		x := NewTensor(append([]int{2}, shape...)...)
+		for i := range x.Data {
+			x.Data[i] = float32((i*7919)%1009) - 500 // distinct enough: no ties in a window
 		}
-	}()
-	l.Backward(NewTensor(1, 2, 2, 1), y, x, y)
+		y := NewTensor(append([]int{2}, out...)...)
+		l.Forward(y, x, false)
+		dy := NewTensor(y.Shape...)
+		for i := range dy.Data {
+			dy.Data[i] = float32(i + 1)
+		}
+		dx := NewTensor(x.Shape...)
+		for i := range dx.Data {
+			dx.Data[i] = 99
+		}
+		l.Backward(dx, dy, x, y)
+		// Expected: each dy at the first maximum of its window, zero elsewhere.
+		h, w, c := shape[0], shape[1], shape[2]
+		want := make([]float32, len(dx.Data))
+		for n := 0; n < 2; n++ {
+			for oy := 0; oy < out[0]; oy++ {
+				for ox := 0; ox < out[1]; ox++ {
+					for k := 0; k < c; k++ {
+						o := ((n*out[0]+oy)*out[1]+ox)*c + k
+						best := -1
+						for _, d := range [][2]int{{0, 0}, {0, 1}, {1, 0}, {1, 1}} {
+							i := ((n*h+2*oy+d[0])*w+2*ox+d[1])*c + k
+							if best < 0 || x.Data[i] > x.Data[best] {
+								best = i
+							}
+						}
+						want[best] = dy.Data[o]
+					}
+				}
+			}
+		}
+		if !slices.Equal(dx.Data, want) {
+			t.Errorf("%v: dx = %v, want %v", shape, dx.Data, want)
+		}
+	}
 }
