@@ -48,9 +48,6 @@ func TestTrainingRunFeedsPlot(t *testing.T) {
 	if run == nil {
 		t.Fatalf("training did not start: %q", tp.progress.Text)
 	}
-	if !tp.start.Disabled() || tp.stp.Disabled() {
-		t.Error("Start/Stop not switched while running")
-	}
 	waitRun(t, u, "the run to end", func() bool { return !run.Running() })
 	settle(u)
 	if n := tp.lossPlot.Points(); n < 3*4 {
@@ -94,6 +91,9 @@ func TestTrainingStopAndPause(t *testing.T) {
 		t.Fatal("training did not start")
 	}
 	waitRun(t, u, "plot points", func() bool { return tp.lossPlot.Points() > 0 })
+	if !tp.start.Disabled() || tp.stp.Disabled() || tp.pause.Disabled() {
+		t.Error("Start/Pause/Stop not switched while running")
+	}
 	test.Tap(tp.pause)
 	if !run.Paused() || tp.pause.Text != "Resume" {
 		t.Errorf("pause: paused=%v, button %q", run.Paused(), tp.pause.Text)
