@@ -170,8 +170,12 @@ func (u *UI) showFrame(f *workbench.Frame) {
 	if f.Live {
 		live = " · live weights from training"
 	}
-	u.setStatus(fmt.Sprintf("%s · %s · forward %d ms, render %d ms, total %d ms%s",
-		f.Input.Name, u.modelLabel, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
+	load := ""
+	if t.Load > 0 {
+		load = fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
+	}
+	u.setStatus(fmt.Sprintf("%s · %s · %sforward %d ms, render %d ms, total %d ms%s",
+		f.Input.Name, u.modelLabel, load, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
 	if old != nil && old != f {
 		u.bench.Release(old) // its images are off screen now
 	}
