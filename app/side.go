@@ -151,8 +151,8 @@ func (t *thumb) Tapped(*fyne.PointEvent)             { t.fn() }
 // setFrame shows a frame's input and prediction and lists its layers.
 func (p *sidePanel) setFrame(f *workbench.Frame) {
 	p.name.SetText(f.Input.Name)
-	if p.original.Image != f.Input.Original {
-		p.original.Image = f.Input.Original
+	if p.original.Image != f.Input.Preview {
+		p.original.Image = f.Input.Preview
 		p.original.Refresh()
 	}
 	if p.seen.Image != f.Input.Seen {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	xdraw "golang.org/x/image/draw"
+
 	"github.com/convscope/convscope/internal/dataset"
 	"github.com/convscope/convscope/nn"
 )
@@ -19,6 +21,10 @@ type Input struct {
 	Path string
 	// Original is the decoded, upright image.
 	Original image.Image
+	// Preview is Original scaled to fit PreviewSize (Original itself when
+	// it is small enough): for display, so a large photo is not uploaded
+	// to the GPU at full size.
+	Preview image.Image
 	// Seen is the preprocessed image the network sees, before rescaling.
 	Seen *image.RGBA
 	// Tensor is the preprocessed batch of one, shape (1, H, W, C).
@@ -508,7 +514,28 @@ func prepareInput(m *Model, name, path string, load Loader) (*Input, error) {
 	if _, err := dataset.Preprocess(t.Data, img, opts); err != nil {
 		return nil, err
 	}
-	return &Input{Name: name, Path: path, Original: img, Seen: seen, Tensor: t}, nil
+	return &Input{Name: name, Path: path, Original: img, Preview: preview(img), Seen: seen, Tensor: t}, nil
+}
+
+// PreviewSize is the largest edge of Input.Preview in pixels.
+const PreviewSize = 512
+
+// preview scales img down to fit PreviewSize×PreviewSize, keeping its
+// aspect ratio (bilinear, sampling only the output pixels).
+func preview(img image.Image) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= PreviewSize && h <= PreviewSize {
+		return img
+	}
+	if w >= h {
+		w, h = PreviewSize, max(1, h*PreviewSize/w)
+	} else {
+		w, h = max(1, w*PreviewSize/h), PreviewSize
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	return dst
 }
 
 // valueRange returns the minimum and maximum finite values of x.

@@ -53,6 +53,15 @@ func TestBenchOpenComputesFrame(t *testing.T) {
 	if f.Input.Name != "grad.png" {
 		t.Errorf("input name %q", f.Input.Name)
 	}
+	if got := f.Input.Preview.Bounds(); got != image.Rect(0, 0, 40, 30) {
+		t.Errorf("preview of a small image is %v, want the image itself", got)
+	}
+	if got := preview(testImage(1200, 600, 1)).Bounds(); got != image.Rect(0, 0, PreviewSize, PreviewSize/2) {
+		t.Errorf("preview of 1200×600 is %v", got)
+	}
+	if got := preview(testImage(300, 900, 1)).Bounds(); got != image.Rect(0, 0, PreviewSize/3, PreviewSize) {
+		t.Errorf("preview of 300×900 is %v", got)
+	}
 	if got := f.Input.Seen.Bounds(); got != image.Rect(0, 0, 12, 12) {
 		t.Errorf("preprocessed bounds %v, want 12×12", got)
 	}
