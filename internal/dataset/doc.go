@@ -61,7 +61,7 @@
 // # Generated data
 //
 // Generated draws an unlimited, deterministic dataset of 150×150 RGB shape
-// images (circles and squares by default; five shapes for the multi-class
+// images (circles and crosses by default; five shapes for the multi-class
 // variant) over random textures, with distractors, occlusion and noise.
 // Only the shape depends on the class. WriteTree writes it out as a
 // class-folder tree.

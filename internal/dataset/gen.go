@@ -30,7 +30,15 @@ var BinaryShapes = []string{Circles, Crosses}
 // AllShapes is the multi-class variant: all five shapes.
 var AllShapes = []string{Circles, Crosses, Squares, Stars, Triangles}
 
-// DefaultDifficulty is the generator's default Difficulty.
+// DefaultDifficulty is the generator's default Difficulty. At it, the
+// reference model trained on the default binary dataset with the
+// tutorial's schedule (RMSprop 1e-4, batch 20, 100 steps per epoch; 400
+// validation images) reached validation accuracy 0.63, 0.64, 0.79, 0.84,
+// 0.93, 0.83, 0.975 in epochs 1–7 on a fixed set of 2,000 images (the
+// tutorial's layout), and 0.55, 0.58, 0.85, 0.88 in epochs 1–4 on fresh
+// images: several epochs to pass 90 %, each under a minute on an idle
+// 2-core machine. Circles against squares, at the same settings, stayed at
+// chance for five epochs.
 const DefaultDifficulty = 0.5
 
 // GenOptions configure a generated dataset.
