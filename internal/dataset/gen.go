@@ -36,9 +36,11 @@ var AllShapes = []string{Circles, Crosses, Squares, Stars, Triangles}
 // validation images) reached validation accuracy 0.63, 0.64, 0.79, 0.84,
 // 0.93, 0.83, 0.975 in epochs 1–7 on a fixed set of 2,000 images (the
 // tutorial's layout), and 0.55, 0.58, 0.85, 0.88 in epochs 1–4 on fresh
-// images: several epochs to pass 90 %, each under a minute on an idle
-// 2-core machine. Circles against squares, at the same settings, stayed at
-// chance for five epochs.
+// images: several epochs to pass 90 %. An epoch took 1.5–2 minutes on a
+// 2-core machine busy with other work (load average 12); the train-step
+// benchmark (50 images per CPU-second) puts it near 25 s on an idle one.
+// Circles against squares, at the same settings, stayed at chance for five
+// epochs.
 const DefaultDifficulty = 0.5
 
 // GenOptions configure a generated dataset.
