@@ -230,3 +230,23 @@ func TestLastModelRemembered(t *testing.T) {
 		t.Errorf("remembered size %v×%v after closing, want 1000×720", w, h)
 	}
 }
+
+func TestLayerListJumpsToSection(t *testing.T) {
+	u := newTestUI(t)
+	u.win.Resize(fyne.NewSize(900, 400))
+	u.zoom(4) // big tiles: the page is taller than the window
+	u.openSample(2)
+	settle(u)
+	if u.side.layers.Length() != 3 {
+		t.Fatalf("layer list has %d rows", u.side.layers.Length())
+	}
+	u.side.layers.Select(2)
+	want := u.grid.sections[2].box.Position().Y
+	if want <= 0 || u.grid.scroll.Offset.Y <= 0 {
+		t.Fatalf("section 2 at %v, scroll offset %v", want, u.grid.scroll.Offset.Y)
+	}
+	u.side.layers.Select(0)
+	if u.grid.scroll.Offset.Y != 0 {
+		t.Errorf("jumping to the first layer left the offset at %v", u.grid.scroll.Offset.Y)
+	}
+}

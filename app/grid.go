@@ -166,6 +166,7 @@ func (g *grid) setFrame(f *workbench.Frame) {
 		s.sheet.set(i, l)
 	}
 	g.box.Refresh()
+	g.scroll.Refresh() // the page's height changes with the tiles
 }
 
 // layerHeader is a section's title: name, type, output shape, value range,
