@@ -81,7 +81,8 @@ func BenchmarkResize(b *testing.B) {
 }
 
 // BenchmarkIterator measures the whole loader, batches of 20 float32
-// samples from 64 distinct 500×375 JPEGs, cache off, as training sees it.
+// samples from 64 distinct 500×375 JPEGs, as training sees it: streaming
+// (cache off, every sample decoded) and cached (after the first pass).
 func BenchmarkIterator(b *testing.B) {
 	files := map[string][]byte{}
 	for i := range 64 {
@@ -89,24 +90,33 @@ func BenchmarkIterator(b *testing.B) {
 		img.Pix[0] = uint8(i) // distinct files
 		files[fmt.Sprintf("d/%c/%02d.jpg", 'a'+i%2, i)] = encodeJPEG(b, img, 75)
 	}
-	f, err := Scan(mapFS(files), "d", Options{ClassMode: Binary, CacheBytes: -1})
-	if err != nil {
-		b.Fatal(err)
+	for _, tc := range []struct {
+		name  string
+		cache int64
+	}{{"streaming", -1}, {"cached", 0}} {
+		b.Run(tc.name, func(b *testing.B) {
+			f, err := Scan(mapFS(files), "d", Options{ClassMode: Binary, CacheBytes: tc.cache})
+			if err != nil {
+				b.Fatal(err)
+			}
+			it := f.Iterator(20, true, 1)
+			defer it.Close()
+			x, y := it.NewBatch()
+			for range 4 { // start the workers; fill the cache
+				if err := it.Next(x, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			cpu := cpuSeconds()
+			for b.Loop() {
+				if err := it.Next(x, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRates(b, 20*b.N, cpu)
+		})
 	}
-	it := f.Iterator(20, true, 1)
-	defer it.Close()
-	x, y := it.NewBatch()
-	if err := it.Next(x, y); err != nil { // start the workers
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	cpu := cpuSeconds()
-	for b.Loop() {
-		if err := it.Next(x, y); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportRates(b, 20*b.N, cpu)
 }
 
 // reportRates reports images per wall-clock second and per CPU-second used

@@ -53,7 +53,7 @@ type slot struct {
 // at 150×150×3), each worker holds one encoded file and one decoded image
 // (at most MaxPixels pixels; a 12-megapixel JPEG is 18 MB decoded) and, for
 // bilinear resizing, a source-height × W × C byte buffer. A dataset whose
-// samples all fit in CacheBytes (128 MiB by default: ~1,990 samples of
+// samples all fit in CacheBytes (256 MiB by default: ~3,970 samples of
 // 150×150×3) is decoded once and then served from memory.
 //
 // Files that fail to decode are skipped (the batch takes the next sample),

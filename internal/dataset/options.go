@@ -72,9 +72,10 @@ const (
 	// decompression bomb cannot exhaust memory.
 	DefaultMaxPixels = 50_000_000
 	// DefaultCacheBytes is the budget for keeping a whole small dataset's
-	// preprocessed samples in memory (8 bits per value): 128 MiB holds
-	// about 1,990 samples of 150×150×3.
-	DefaultCacheBytes = 128 << 20
+	// preprocessed samples in memory (8 bits per value): 256 MiB holds
+	// about 3,970 samples of 150×150×3, so the tutorial's 2,000 training
+	// and 1,000 validation images (203 MB together) are decoded only once.
+	DefaultCacheBytes = 256 << 20
 )
 
 // Options configure Scan and the samples a Folder produces. The zero value
