@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +173,49 @@ func TestTrainingFormErrors(t *testing.T) {
 		if tp.start.Disabled() {
 			t.Errorf("%s: Start stays disabled", c.want)
 		}
+	}
+}
+
+func TestTrainingOnFolders(t *testing.T) {
+	dir := t.TempDir()
+	for _, class := range []string{"cats", "dogs"} {
+		os.MkdirAll(filepath.Join(dir, class), 0o755)
+		for i := range 6 {
+			writePNG(t, filepath.Join(dir, class), fmt.Sprintf("%s%d.png", class, i), 30+i+len(class), 28)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "dogs", "empty.png"), nil, 0o644)
+	u := newTestUI(t)
+	setupTinyTraining(u, "2")
+	tp := u.training
+	tp.source.SetSelected(dataFolder)
+	tp.trainDir.SetText(dir)
+	tp.valSplit.SetText("0.3")
+	test.Tap(tp.start)
+	settle(u)
+	run := tp.current()
+	if run == nil {
+		t.Fatalf("training did not start: %q", u.status.Text)
+	}
+	waitRun(t, u, "the run to end", func() bool { return !run.Running() })
+	settle(u)
+	if res := run.Wait(); res.Err != nil || res.History.Len() != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	if got := tp.classes.Text; got != "Classes: cats (0), dogs (1)" {
+		t.Errorf("classes %q", got)
+	}
+	if !strings.Contains(tp.report.Text, "empty.png") {
+		t.Errorf("report does not name the bad file: %q", tp.report.Text)
+	}
+	if m := u.bench.Model(); strings.Join(m.Classes, ",") != "cats,dogs" {
+		t.Errorf("model classes %v", m.Classes)
+	}
+	names := []string{}
+	for _, s := range tp.lossPlot.Chart().Series {
+		names = append(names, s.Name)
+	}
+	if !strings.Contains(strings.Join(names, ","), "val_loss") {
+		t.Errorf("no validation curve: %v", names)
 	}
 }
