@@ -1,11 +1,14 @@
 package workbench
 
 import (
+	"bytes"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/nn"
@@ -187,5 +190,29 @@ func TestOpenDataFolder(t *testing.T) {
 	x, y := nn.NewTensor(4, 12, 12, 3), nn.NewTensor(4, 1)
 	if err := d.Train.Next(x, y); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSamplesFromFS(t *testing.T) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, testImage(30, 20, 1)); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"samples/b.png":     {Data: buf.Bytes()},
+		"samples/a.PNG":     {Data: buf.Bytes()},
+		"samples/notes.txt": {Data: []byte("hi")},
+		"samples/bad.png":   {Data: []byte("nope")},
+	}
+	s := SamplesFromFS(fsys)
+	if len(s) != 2 || s[0].Name != "a.PNG" || s[1].Name != "b.png" {
+		t.Fatalf("samples %+v", s)
+	}
+	img, err := s[1].Load()
+	if err != nil || img.Bounds().Dx() != 30 || s[1].Thumb == nil {
+		t.Errorf("sample load: %v, %v", img, err)
+	}
+	if g := GeneratedSamples(4); len(g) != 4 || g[0].Thumb.Bounds().Dx() != 150 || !strings.HasPrefix(g[0].Name, "sample 1 (") {
+		t.Errorf("generated samples %+v", g)
 	}
 }
