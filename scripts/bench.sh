@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Engine vs PyTorch, side by side on this machine (BENCHMARKS.md, "Engine vs
+# PyTorch"): the reference model (GUIDE §2) trained at batch 20, inference at
+# batch 20, and every conv/pool map of one 150×150 image, on 2 cores and on 1,
+# then the peak RSS of a training run. Go and PyTorch runs alternate, round
+# after round, so both see the same machine state; the table gives medians.
+#
+# Usage: scripts/bench.sh [--install] [--rounds N] [--plain-jemalloc]
+#
+#   --install          apt-get install -y python3-torch libjemalloc2 first
+#   --rounds N         rounds of alternating runs (default 5)
+#   --plain-jemalloc   PyTorch with jemalloc's default settings instead of
+#                      MALLOC_CONF that keeps freed memory mapped (see below)
+#
+# Go: the nn benchmarks BenchmarkTrainStep, BenchmarkInference and
+# BenchmarkActivations (blas=sgemm, what the app uses), GOMAXPROCS=2 or 1;
+# RSS from internal/tools/benchtrain. PyTorch: scripts/bench_torch.py with
+# /usr/bin/python3 (Debian's python3-torch 1.13), torch.set_num_threads(2 or
+# 1), OMP_NUM_THREADS and OPENBLAS_NUM_THREADS likewise, LD_PRELOAD of
+# libjemalloc.so.2. By default MALLOC_CONF=oversize_threshold:0,
+# dirty_decay_ms:-1,muzzy_decay_ms:-1: jemalloc then reuses PyTorch's large
+# freed buffers instead of returning them to the kernel, which on this VM
+# (where every page fault on fresh memory is slow) makes PyTorch several
+# times faster. It is the strongest PyTorch we know how to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=5 install=0 plain=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--install) install=1 ;;
+	--rounds) rounds="$2"; shift ;;
+	--plain-jemalloc) plain=1 ;;
+	-h | --help) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 0 ;;
+	*) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+if [ "$install" = 1 ]; then
+	apt-get install -y python3-torch libjemalloc2
+fi
+py=/usr/bin/python3
+jemalloc=$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n1 || true)
+if ! "$py" -c 'import torch' 2>/dev/null || [ -z "$jemalloc" ]; then
+	echo "bench.sh: needs Debian's python3-torch and libjemalloc2 (run with --install)" >&2
+	exit 1
+fi
+mconf="oversize_threshold:0,dirty_decay_ms:-1,muzzy_decay_ms:-1"
+[ "$plain" = 1 ] && mconf=""
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+CGO_ENABLED=0 go test -c -o "$tmp/nn.test" ./nn
+CGO_ENABLED=0 go build -o "$tmp/benchtrain" ./internal/tools/benchtrain
+results="$tmp/results"
+
+# go_bench figure cores benchname benchtime metric: one Go benchmark run.
+go_bench() {
+	local out
+	out=$(GOMAXPROCS="$2" "$tmp/nn.test" -test.run '^$' -test.bench "^Benchmark$3\$/^blas=sgemm\$" \
+		-test.benchtime "$4" -test.count 1 | grep "^Benchmark$3/")
+	echo "$out" | awk -v f="$1" -v c="$2" -v m="$5" '{
+		for (i = 1; i <= NF; i++) {
+			if ($i == "ns/op") ms = $(i-1) / 1e6
+			if ($i == "cpu-ms/op") cpu = $(i-1)
+			if ($i == "images/s") ips = $(i-1)
+		}
+		v = (m == "ms") ? ms : ips
+		print "go", f, c, v, cpu
+	}' >>"$results"
+}
+
+# torch_bench figure cores mode iters metric: one PyTorch run.
+torch_bench() {
+	local line
+	line=$(OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$2" MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
+		"$py" scripts/bench_torch.py "$3" --threads "$2" --iters "$4")
+	echo "$line" | awk -v f="$1" -v c="$2" -v m="$5" '{ v = (m == "ms") ? $2 : $4; print "torch", f, c, v, $3 }' >>"$results"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "load average before: $load_before; $rounds rounds" >&2
+for r in $(seq "$rounds"); do
+	for cores in 2 1; do
+		go_bench train "$cores" TrainStep 10x images
+		torch_bench train "$cores" train 10 images
+		go_bench inference "$cores" Inference 20x images
+		torch_bench inference "$cores" inference 20 images
+		go_bench activations "$cores" Activations 200x ms
+		torch_bench activations "$cores" activations 200 ms
+	done
+	echo "round $r of $rounds done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+done
+
+# Peak RSS of 20 training steps at batch 20, 2 cores.
+rss_go=$(GOMAXPROCS=2 "$tmp/benchtrain" -steps 20 | awk '{print $5}')
+rss_torch=$(OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
+	"$py" scripts/bench_torch.py rss --threads 2 --steps 20 | awk '{print $5}')
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+"$py" - "$results" "$rss_go" "$rss_torch" "$load_before" "$load_after" "${mconf:-default}" <<'EOF'
+import statistics, sys
+path, rss_go, rss_torch, before, after, mconf = sys.argv[1:]
+vals, cpus = {}, {}
+for line in open(path):
+    impl, fig, cores, v, cpu = line.split()
+    vals.setdefault((impl, fig, cores), []).append(float(v))
+    cpus.setdefault((impl, fig, cores), []).append(float(cpu))
+# Physical limits (GUIDE §6): 471 GFLOP/s on 2 cores, half on one.
+limit = {"train": 332, "inference": 997}
+unit = {"train": "img/s", "inference": "img/s", "activations": "ms/image"}
+print(f"load average: before {before}, after {after}; PyTorch MALLOC_CONF={mconf}")
+print(f"{'figure':<12} {'cores':>5} {'Go':>9} {'PyTorch':>9} {'unit':<9} {'Go/PyTorch':>10} {'limit':>6} {'Go % limit':>10} {'Go cpu-ms':>9} {'PT cpu-ms':>9}")
+for fig in ("train", "inference", "activations"):
+    for cores in ("2", "1"):
+        g, t = vals.get(("go", fig, cores)), vals.get(("torch", fig, cores))
+        if not g or not t:
+            continue
+        g, t = statistics.median(g), statistics.median(t)
+        gc = statistics.median(cpus[("go", fig, cores)])
+        tc = statistics.median(cpus[("torch", fig, cores)])
+        ratio = t / g if fig == "activations" else g / t  # > 1: Go is faster
+        lim = limit.get(fig)
+        if lim is not None and cores == "1":
+            lim //= 2
+        lims = f"{lim:>6}" if lim else f"{'':>6}"
+        frac = f"{100 * g / lim:>9.0f}%" if lim else f"{'':>10}"
+        print(f"{fig:<12} {cores:>5} {g:>9.2f} {t:>9.2f} {unit[fig]:<9} {ratio:>9.2f}x {lims} {frac} {gc:>9.1f} {tc:>9.1f}")
+print(f"peak RSS, 20 training steps at batch 20 (2 cores): Go {float(rss_go):.0f} MiB, PyTorch {float(rss_torch):.0f} MiB")
+EOF

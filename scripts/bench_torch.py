@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""PyTorch side of scripts/bench.sh: the reference model (GUIDE §2, the Keras
+tutorial's cats-vs-dogs convnet) timed the way nn's Go benchmarks time it.
+
+Modes (one per run, so that the Go and PyTorch runs can alternate):
+  train        one training step at batch 20 (forward, binary cross-entropy,
+               backward, RMSprop(1e-4, rho 0.9, eps 1e-7)), as BenchmarkTrainStep
+  inference    a forward pass at batch 20 without gradients, as BenchmarkInference
+  activations  every conv/pool layer's output for one image, as BenchmarkActivations
+  rss          --steps training steps, then the process's peak RSS (VmHWM)
+
+Prints one line: "<mode> <wall ms per op> <CPU ms per op> <images/s> <peak
+RSS in MiB>" (CPU time of the whole process, all threads).
+Run with /usr/bin/python3 (Debian's python3-torch) and, as the GUIDE says,
+LD_PRELOAD=libjemalloc.so.2; bench.sh does both.
+"""
+import argparse
+import resource
+import time
+
+import torch
+import torch.nn as nn
+
+
+def reference_model():
+    """The tutorial's model; PyTorch's default init (it does not change the timing)."""
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(64, 128, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(128, 128, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(6272, 512), nn.ReLU(),
+        nn.Linear(512, 1), nn.Sigmoid(),
+    )
+
+
+def cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["train", "inference", "activations", "rss"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--iters", type=int, default=10, help="timed operations")
+    ap.add_argument("--steps", type=int, default=20, help="training steps for rss")
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    model = reference_model()
+    batch = 1 if a.mode == "activations" else 20
+    x = torch.rand(batch, 3, 150, 150)
+    y = (torch.arange(batch) % 2).float().unsqueeze(1)
+
+    if a.mode in ("train", "rss"):
+        loss_fn = nn.BCELoss()
+        opt = torch.optim.RMSprop(model.parameters(), lr=1e-4, alpha=0.9, eps=1e-7)
+
+        def op():
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+    elif a.mode == "inference":
+        model.eval()
+
+        def op():
+            with torch.no_grad():
+                model(x)
+    else:
+        model.eval()
+        convpool = [m for m in model if isinstance(m, (nn.ReLU, nn.MaxPool2d))][:8]
+
+        def op():
+            # The tutorial's activation model: the output of every conv
+            # (after its relu) and pool layer, in one pass.
+            outs = []
+            with torch.no_grad():
+                h = x
+                for m in model:
+                    h = m(h)
+                    if any(m is c for c in convpool):
+                        outs.append(h)
+            return outs
+
+    n = a.steps if a.mode == "rss" else a.iters
+    op()  # warm up: allocations, kernels chosen
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    for _ in range(n):
+        op()
+    dt, dc = (time.perf_counter() - t0) / n, (cpu_seconds() - c0) / n
+    print(f"{a.mode} {dt * 1e3:.3f} {dc * 1e3:.3f} {batch / dt:.2f} {peak_rss_mib():.1f}")
+
+
+if __name__ == "__main__":
+    main()
