@@ -97,7 +97,10 @@ func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, 
 	d.closers = append(d.closers, it.Close)
 	d.iters = append(d.iters, it)
 	if val != nil {
-		vit := val.Iterator(batch, false, spec.Seed)
+		// Shuffled, as Keras' flow_from_directory (shuffle=True) does for the
+		// validation generator too: validation_steps batches may cover only part
+		// of the folder, and sorted files would then be one class only.
+		vit := val.Iterator(batch, true, spec.Seed+1)
 		d.Validation = vit
 		d.closers = append(d.closers, vit.Close)
 		d.iters = append(d.iters, vit)

@@ -216,3 +216,36 @@ func TestSamplesFromFS(t *testing.T) {
 		t.Errorf("generated samples %+v", g)
 	}
 }
+
+// TestOpenDataValidationFolderShuffled checks that a validation folder is
+// read in shuffled order, as Keras' generators do: the first batch of a
+// sorted folder would hold one class only.
+func TestOpenDataValidationFolderShuffled(t *testing.T) {
+	root := t.TempDir()
+	for _, part := range []string{"train", "val"} {
+		for _, class := range []string{"cats", "dogs"} {
+			os.MkdirAll(filepath.Join(root, part, class), 0o755)
+			for i := range 8 {
+				if err := SavePNG(filepath.Join(root, part, class, string(rune('a'+i))+".png"), testImage(12, 12, i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	d, err := OpenData(DataSpec{TrainDir: filepath.Join(root, "train"), ValDir: filepath.Join(root, "val"), Seed: 3}, []int{12, 12, 3}, 1, 8, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	x, y := nn.NewTensor(8, 12, 12, 3), nn.NewTensor(8, 1)
+	if err := d.Validation.Next(x, y); err != nil {
+		t.Fatal(err)
+	}
+	dogs := 0
+	for _, v := range y.Data {
+		dogs += int(v)
+	}
+	if dogs == 0 || dogs == 8 {
+		t.Errorf("first validation batch has %d dogs of 8: validation is not shuffled", dogs)
+	}
+}
