@@ -44,6 +44,7 @@ type Conv2D struct {
 	slots, phase    int
 	parts           int     // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor // arguments of the running call
+	yp              *Tensor // output of a fused pooling layer (conv2d_pool.go), or nil
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -245,7 +246,7 @@ func (c *Conv2D) sumSlots() {
 			addTo(c.bias.Grad, c.db[i])
 		}
 	}
-	c.x, c.y, c.dx, c.dy = nil, nil, nil, nil
+	c.x, c.y, c.dx, c.dy, c.yp = nil, nil, nil, nil, nil
 }
 
 // backwardSlot processes slot's static share of the current phase's blocks.

@@ -69,6 +69,9 @@ func (c *Conv2D) forwardDirect(worker, item int) {
 	for r := r0; r < r1; r++ {
 		biasActTo(y[r*rowLen:(r+1)*rowLen], out[(r-r0)*g.w*f:], b, f, c.act)
 	}
+	if c.yp != nil {
+		c.poolRows(n, r0, r1)
+	}
 }
 
 // directParts returns how many row ranges each sample's backward pass is
@@ -134,12 +137,16 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 	g := &c.g
 	f, cin, w := c.filters, g.c, g.w
 	kr, kf := g.kw*cin, g.kw*f
-	x, y, dy := c.x.Sample(n), c.y.Sample(n), c.dy.Sample(n)
+	x := c.x.Sample(n)
 	var dx []float32
 	z0 := i0
 	if c.dx != nil {
 		dx = c.dx.Sample(n)
 		z0 = max(0, i0-g.kh+1)
+	}
+	k := 1 // rows filled at a time
+	if c.yp != nil {
+		z0, k = z0&^1, 2 // whole pooling windows
 	}
 	pad := (g.kh-1)*w + g.kw - 1
 	buf := c.dzbuf[slot]
@@ -148,18 +155,17 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 	step := max(1, convBlockPixels/w)
 	for b0 := i0; b0 < i1; b0 += step {
 		b1 := min(b0+step, i1)
-		for ; filled < b1; filled++ {
-			row := buf[(pad+(filled-z0)*w)*f : (pad+(filled-z0+1)*w)*f]
-			if filled >= g.oh {
-				clear(row)
-				continue
+		for ; filled < b1; filled += k {
+			row := buf[(pad+(filled-z0)*w)*f:]
+			if c.yp != nil {
+				c.fillPooled(row, n, filled)
+			} else {
+				c.fillRow(row[:w*f], n, filled)
 			}
-			o := filled * g.ow * f
-			real := row[:g.ow*f]
-			c.act.grad(real, dy[o:o+len(real)], y[o:o+len(real)], f)
-			clear(row[len(real):])
-			if db != nil && filled >= i0 { // rows below i0 belong to another item
-				addRows(db, real)
+			for r := filled; r < filled+k; r++ {
+				if db != nil && r >= i0 && r < min(i1, g.oh) { // other rows belong to other items
+					addRows(db, buf[(pad+(r-z0)*w)*f:][:g.ow*f])
+				}
 			}
 		}
 		if r1 := min(b1, g.oh); b0 < r1 {
@@ -192,11 +198,26 @@ func (c *Conv2D) backwardDirectAll(n int) {
 		c.flipKernel()
 	}
 	c.parts = c.directParts(n)
-	c.dzbuf = scratch(c.dzbuf, s, ((g.kh-1)*g.w+g.kw-1+g.h*g.w)*c.filters)
+	c.dzbuf = scratch(c.dzbuf, s, ((g.kh-1)*g.w+g.kw-1+(g.h+2)*g.w)*c.filters)
 	c.dk = scratch(sumInto(c.dk, c.kernel.Grad), s, len(c.kernel.Grad))
 	if c.bias != nil {
 		c.db = scratch(sumInto(c.db, c.bias.Grad), s, c.filters)
 	}
 	parallelFor(s, c.bwdDirect)
 	c.sumSlots()
+}
+
+// fillRow writes row r of dZ = dy ⊙ f'(y) into dst (w pixels, junk
+// columns zero; all zero for rows below the output).
+func (c *Conv2D) fillRow(dst []float32, n, r int) {
+	g := &c.g
+	if r >= g.oh {
+		clear(dst)
+		return
+	}
+	f := c.filters
+	o := r * g.ow * f
+	real := dst[:g.ow*f]
+	c.act.grad(real, c.dy.Sample(n)[o:o+len(real)], c.y.Sample(n)[o:o+len(real)], f)
+	clear(dst[len(real):])
 }

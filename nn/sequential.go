@@ -181,11 +181,44 @@ func (m *Sequential) Forward(x *Tensor, training bool) *Tensor {
 	m.ensureBatch(x.Shape[0])
 	m.x = x
 	in := x
-	for i, l := range m.layers {
-		l.Forward(m.outs[i], in, training)
+	for i := 0; i < len(m.layers); i++ {
+		if f, p := m.fused(i); f != nil {
+			f.forwardPooled(m.outs[i], m.outs[i+1], in, p)
+			i++
+		} else {
+			m.layers[i].Forward(m.outs[i], in, training)
+		}
 		in = m.outs[i]
 	}
 	return in
+}
+
+// poolFuser is a layer that can run the MaxPooling2D after it in the same
+// pass (Conv2D on its direct path before a 2×2 pooling, conv2d_pool.go):
+// forwardPooled computes both outputs; backwardPooled starts from the
+// pooling layer's output gradient, so the gradient of the layer's own output
+// is never materialised.
+type poolFuser interface {
+	fusesWith(p *MaxPooling2D) bool
+	forwardPooled(y, yp, x *Tensor, p *MaxPooling2D)
+	backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D)
+}
+
+// fuseOff disables fusion (tests compare fused and separate passes).
+var fuseOff = false
+
+// fused returns layer i as a poolFuser, and the pooling layer i+1, when the
+// two run fused for this call; nil otherwise.
+func (m *Sequential) fused(i int) (poolFuser, *MaxPooling2D) {
+	if fuseOff || i+1 >= len(m.layers) {
+		return nil, nil
+	}
+	f, ok := m.layers[i].(poolFuser)
+	p, okp := m.layers[i+1].(*MaxPooling2D)
+	if !ok || !okp || !f.fusesWith(p) {
+		return nil, nil
+	}
+	return f, p
 }
 
 // Outputs returns every layer's output from the last Forward, in layer order
@@ -212,19 +245,36 @@ func (m *Sequential) Backward(dy *Tensor) {
 	}
 	if m.grads == nil {
 		m.grads = make([]*Tensor, len(m.layers))
-		for i := 0; i < last; i++ {
-			m.grads[i] = NewTensor(m.outs[i].Shape...)
-		}
 	}
 	g := dy
 	for i := last; i >= 0; i-- {
+		f, p := (poolFuser)(nil), (*MaxPooling2D)(nil)
+		if i > 0 {
+			f, p = m.fused(i - 1)
+		}
+		if f != nil {
+			i-- // the pair (i, i+1): no gradient for layer i's output
+		}
 		in := m.x
 		var dx *Tensor
 		if i > 0 {
 			in = m.outs[i-1]
-			dx = m.grads[i-1]
+			dx = m.grad(i - 1)
 		}
-		m.layers[i].Backward(dx, g, in, m.outs[i])
+		if f != nil {
+			f.backwardPooled(dx, g, in, m.outs[i], m.outs[i+1], p)
+		} else {
+			m.layers[i].Backward(dx, g, in, m.outs[i])
+		}
 		g = dx
 	}
+}
+
+// grad returns the buffer for dLoss/d(outs[i]), allocated on first use:
+// layers that run fused with the pooling after them never need theirs.
+func (m *Sequential) grad(i int) *Tensor {
+	if m.grads[i] == nil {
+		m.grads[i] = NewTensor(m.outs[i].Shape...)
+	}
+	return m.grads[i]
 }

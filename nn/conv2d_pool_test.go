@@ -1,0 +1,100 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+func TestConvPoolFusedMatchesSeparate(t *testing.T) {
+	// Sequential fuses each direct Conv2D with the 2×2 MaxPooling2D after
+	// it. Outputs must be identical and gradients agree with the separate
+	// passes, for odd and even sizes, whole images and images split into
+	// row ranges (batch 1), one to three workers, and small row blocks.
+	build := func() *Sequential {
+		m, err := NewSequential([]int{19, 14, 3},
+			NewConv2D(8, 3, 3, WithActivation("relu")),  // 17×12: odd height, last row not pooled
+			NewMaxPooling2D(2, 2),                       // 8×6
+			NewConv2D(16, 2, 2, WithActivation("tanh")), // 7×5: odd both ways
+			NewMaxPooling2D(2, 2),                       // 3×2
+			NewFlatten(),
+			NewDense(3, WithActivation("softmax")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Init(3)
+		for _, p := range m.Params() {
+			if len(p.Shape) == 1 {
+				fillUniform(p.Value, 0.2, rand.New(rand.NewSource(int64(len(p.Value)))))
+			}
+		}
+		return m
+	}
+	run := func(fuse bool, w, batch, pixels int) (outs []*Tensor, grads [][]float32) {
+		defer func(old bool, oldPix int) { fuseOff, convBlockPixels = old, oldPix }(fuseOff, convBlockPixels)
+		fuseOff, convBlockPixels = !fuse, pixels
+		withWorkers(w, func() {
+			m := build()
+			if f, _ := m.fused(0); (f != nil) != fuse {
+				t.Fatalf("fused(0) = %v, want fusion %v", f, fuse)
+			}
+			x := NewTensor(batch, 19, 14, 3)
+			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+			y := m.Forward(x, true)
+			dy := NewTensor(y.Shape...)
+			fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+			m.Backward(dy)
+			for _, o := range m.Outputs() {
+				outs = append(outs, o.Clone())
+			}
+			for _, p := range m.Params() {
+				grads = append(grads, slices.Clone(p.Grad))
+			}
+		})
+		return
+	}
+	for _, batch := range []int{1, 3} {
+		for _, w := range []int{1, 2, 3} {
+			for _, pixels := range []int{256, 13} {
+				name := fmt.Sprintf("batch=%d/workers=%d/pixels=%d", batch, w, pixels)
+				o1, g1 := run(false, w, batch, pixels)
+				o2, g2 := run(true, w, batch, pixels)
+				for i := range o1 {
+					if !slices.Equal(o1[i].Data, o2[i].Data) {
+						t.Errorf("%s: output of layer %d differs", name, i)
+					}
+				}
+				for i := range g1 {
+					if d := maxRelDiff(g2[i], g1[i]); d > 1e-5 {
+						t.Errorf("%s: gradient %d differs by %g", name, i, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestConvPoolFusedSkipsGradient(t *testing.T) {
+	// The reference model fuses all four conv/pool pairs: Backward never
+	// allocates a gradient for the convolutions' outputs.
+	m, err := ReferenceModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := NewTensor(1, 150, 150, 3)
+	fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
+	y := m.Forward(x, true)
+	m.Backward(NewTensor(y.Shape...))
+	for i, l := range m.Layers() {
+		if _, conv := l.(*Conv2D); conv && m.grads[i] != nil {
+			t.Errorf("layer %d (%s): output gradient allocated", i, l.Name())
+		}
+		if f, _ := m.fused(i); conv(l) && f == nil {
+			t.Errorf("layer %d (%s): not fused", i, l.Name())
+		}
+	}
+}
+
+func conv(l Layer) bool { _, ok := l.(*Conv2D); return ok }
