@@ -1,10 +1,37 @@
 // Package assets embeds what Convscope ships with: the app icon, the default
-// model's weights and sample images.
+// model and sample images. Everything here is our own: the icon is drawn by
+// internal/tools/mkicon, the model was trained by Convscope on its built-in
+// generated dataset and the samples come from that generator (see README.md
+// for the exact commands).
 package assets
 
-import _ "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
-// Icon is the 512×512 application icon (drawn by internal/tools/mkicon).
+// Icon is the 512×512 application icon.
 //
 //go:embed icon.png
 var Icon []byte
+
+// DefaultModel is the tutorial's network trained on the built-in generated
+// dataset (circles vs crosses), as a Convscope safetensors file.
+//
+//go:embed default.safetensors
+var DefaultModel []byte
+
+//go:embed samples
+var samples embed.FS
+
+// Samples holds the sample images, one folder per class
+// (circles/…, crosses/…).
+var Samples fs.FS = mustSub(samples, "samples")
+
+func mustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

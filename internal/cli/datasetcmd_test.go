@@ -49,7 +49,7 @@ func TestDatasetGenerateThenTrain(t *testing.T) {
 	}
 	out := filepath.Join(dir, "m.safetensors")
 	code, stdout, stderr := run(t, tinyTrainArgs(data, out, "--validation-split", "0.25")...)
-	if code != 0 || !strings.Contains(stdout, "Found 10 images belonging to 2 classes (circles: 5, squares: 5)") {
+	if code != 0 || !strings.Contains(stdout, "Found 10 images belonging to 2 classes (circles: 5, crosses: 5)") {
 		t.Errorf("train: exit code %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }

@@ -5,13 +5,14 @@ import (
 	"io"
 	"os"
 
+	"github.com/convscope/convscope/assets"
 	"github.com/convscope/convscope/internal/workbench"
 	"github.com/convscope/convscope/nn"
 )
 
-// embeddedModel returns the default model's safetensors bytes, or nil while
-// the program embeds none.
-var embeddedModel = func() []byte { return nil }
+// embeddedModel returns the default model's safetensors bytes (tests may
+// replace it).
+var embeddedModel = func() []byte { return assets.DefaultModel }
 
 // defaultClasses names the reference model's two outputs (the tutorial's
 // cats-vs-dogs folders) when it runs with untrained weights.

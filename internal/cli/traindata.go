@@ -85,7 +85,7 @@ const builtinValidationStart = 1 << 40
 // openBuiltin opens the built-in generated dataset: a fresh image for
 // every training sample, and a fixed validation set of validation-steps
 // batches. The model must take square RGB images; one sigmoid output
-// trains on circles and squares, k outputs on k shapes.
+// trains on circles and crosses, k outputs on k shapes.
 func openBuiltin(f *trainFlags, input []int, outputs int) (*trainData, error) {
 	if len(input) != 3 || input[0] != input[1] || input[2] != 3 || input[0] < 16 {
 		return nil, fmt.Errorf("--train builtin draws square RGB images of at least 16×16 pixels; the model's input is %s", shapeString(input))
