@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Workers is the number of goroutines layers use for their parallel loops. It
@@ -16,12 +17,19 @@ var Workers = runtime.GOMAXPROCS(0)
 // so fn may use per-worker scratch buffers indexed by it. Items are handed out
 // dynamically, so uneven items balance.
 //
-// The goroutines are a persistent pool started on first use, so a call does
-// not allocate (as long as fn itself is not a freshly allocated closure: hot
-// paths pass a method value stored once). The caller always works as worker
-// 0; helpers that are busy with another parallelFor (for example a second
-// model on another goroutine, or a nested call) are not waited for, so
-// nested and concurrent calls cannot deadlock, they just get fewer workers.
+// The goroutines are a persistent pool of helpers started on first use, so
+// a call does not allocate (as long as fn itself is not a freshly allocated
+// closure: hot paths pass a method value stored once). The caller always
+// works as worker 0 and enlists only helpers that are idle; a helper busy
+// with another parallelFor (a second model on another goroutine, or a
+// nested call) is not waited for, so nested and concurrent calls cannot
+// deadlock, they just get fewer workers.
+//
+// A helper counts as idle from the moment it has finished its previous item
+// (before the caller of that job is released), and its mailbox holds one
+// job, so back-to-back calls always find it. After a job it spins briefly
+// for the next one before it blocks: a layer's parallel loops come in quick
+// succession, and waking a parked goroutine costs tens of microseconds.
 func parallelFor(n int, fn func(worker, i int)) {
 	w := Workers
 	if w > n {
@@ -33,17 +41,18 @@ func parallelFor(n int, fn func(worker, i int)) {
 		}
 		return
 	}
-	startHelpers(w - 1)
+	hs := startHelpers(w - 1)
 	j := getJob()
 	j.fn, j.n = fn, int64(n)
-	for k := 1; k < w; k++ {
-		j.wg.Add(1)
-		select {
-		case jobs <- j:
-		default:
-			// Every helper is busy: do without the rest.
-			j.wg.Done()
-			k = w
+	sent := 0
+	for _, h := range hs {
+		if sent == w-1 {
+			break
+		}
+		if h.idle.CompareAndSwap(true, false) {
+			j.wg.Add(1)
+			h.mail <- j
+			sent++
 		}
 	}
 	j.run(0)
@@ -70,33 +79,70 @@ func (j *job) run(worker int) {
 	}
 }
 
-var (
-	// jobs is unbuffered: a send succeeds only when a helper is idle.
-	jobs = make(chan *job)
-
-	poolMu  sync.Mutex
-	helpers atomic.Int32 // helper goroutines started
-	free    []*job       // recycled jobs (sync.Pool drops items under -race)
-)
-
-// startHelpers makes sure at least k helper goroutines exist.
-func startHelpers(k int) {
-	if int(helpers.Load()) >= k {
-		return
-	}
-	poolMu.Lock()
-	for int(helpers.Load()) < k {
-		helpers.Add(1)
-		go helper()
-	}
-	poolMu.Unlock()
+// helper is one pooled goroutine.
+type helper struct {
+	idle atomic.Bool // no job in hand or in the mailbox
+	mail chan *job   // capacity 1
 }
 
-func helper() {
-	for j := range jobs {
+// helperSpin is how long a helper polls its mailbox after a job before it
+// blocks.
+const helperSpin = 50 * time.Microsecond
+
+func (h *helper) loop() {
+	for {
+		var j *job
+		select {
+		case j = <-h.mail:
+		default:
+			deadline := time.Now().Add(helperSpin)
+			for j == nil && time.Now().Before(deadline) {
+				select {
+				case j = <-h.mail:
+				default:
+					runtime.Gosched()
+				}
+			}
+			if j == nil {
+				j = <-h.mail
+			}
+		}
 		j.run(int(j.ids.Add(1)))
+		h.idle.Store(true)
 		j.wg.Done()
 	}
+}
+
+var (
+	poolMu  sync.Mutex
+	helpers atomic.Pointer[[]*helper] // started helpers; grows only
+	free    []*job                    // recycled jobs (sync.Pool drops items under -race)
+)
+
+// startHelpers makes sure at least k helper goroutines exist and returns
+// them.
+func startHelpers(k int) []*helper {
+	if p := helpers.Load(); p != nil && len(*p) >= k {
+		return *p
+	}
+	poolMu.Lock()
+	defer poolMu.Unlock()
+	var hs []*helper
+	if p := helpers.Load(); p != nil {
+		hs = *p
+	}
+	if len(hs) >= k {
+		return hs
+	}
+	grown := append([]*helper(nil), hs...)
+	for len(grown) < k {
+		h := &helper{mail: make(chan *job, 1)}
+		h.idle.Store(true)
+		grown = append(grown, h)
+		go h.loop()
+	}
+	helpers.Store(&grown)
+	return grown
 }
 
 func getJob() *job {
