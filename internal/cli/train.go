@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/convscope/convscope/internal/workbench"
 	"github.com/convscope/convscope/nn"
@@ -91,31 +92,33 @@ func runTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := openTrainData(&f, net.InputShape(), outputs)
+	data, err := workbench.OpenData(f.dataSpec(), net.InputShape(), outputs, f.batch, f.valSteps)
 	if err != nil {
 		return err
 	}
-	defer data.close()
-	fmt.Fprintln(e.stdout, data.report)
+	defer data.Close()
+	fmt.Fprintln(e.stdout, data.Report)
 
 	log := newTrainLog(e.stdout, isTerminal(e.stdout), f.steps)
 	cfg := nn.FitConfig{
 		Epochs: f.epochs, StepsPerEpoch: f.steps, BatchSize: f.batch,
-		Validation: data.val, ValidationSteps: f.valSteps,
+		Validation: data.Validation, ValidationSteps: f.valSteps,
 		OnBatch: log.batch, OnEpoch: log.epoch,
 	}
-	if data.val == nil {
+	if data.Validation == nil {
 		cfg.ValidationSteps = 0
 	}
 	log.begin(0, f.epochs)
 	quiet := announceStop(e, log.dynamic)
-	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.train, cfg)
+	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.Train, cfg)
 	quiet()
 	if fitErr != nil {
 		log.stop()
 	}
-	reportSkipped(e.stderr, data)
-	return finishTraining(e, &f, net, data.classes, hist, log, fitErr)
+	if r := data.SkippedReport(); r != "" {
+		fmt.Fprintln(e.stderr, strings.Replace(r, "Skipped", "Skipped during training:", 1))
+	}
+	return finishTraining(e, &f, net, data.Classes, hist, log, fitErr)
 }
 
 // announceStop says on stderr, as soon as the context is cancelled (Ctrl+C),

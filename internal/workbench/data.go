@@ -65,8 +65,12 @@ func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, 
 		return nil, fmt.Errorf("the model's input %v is not an image (height, width, channels)", input)
 	}
 	opts := dataset.Options{Height: input[0], Width: input[1], ClassMode: dataset.Categorical}
-	if input[2] == 1 {
+	switch input[2] {
+	case 1:
 		opts.ColorMode = dataset.Grayscale
+	case 3:
+	default:
+		return nil, fmt.Errorf("the model's input %v has %d channels; images give 1 (grayscale) or 3 (RGB)", input, input[2])
 	}
 	if outputs == 1 {
 		opts.ClassMode = dataset.Binary

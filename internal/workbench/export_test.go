@@ -143,6 +143,9 @@ func TestOpenDataErrors(t *testing.T) {
 			t.Errorf("%+v: error %v, want one mentioning %q", c.spec, err, c.want)
 		}
 	}
+	if _, err := OpenData(DataSpec{TrainDir: t.TempDir()}, []int{20, 20, 4}, 1, 4, 2); err == nil || !strings.Contains(err.Error(), "4 channels") {
+		t.Errorf("a 4-channel input gave error %v, want one about its channels", err)
+	}
 	if _, err := OpenData(DataSpec{Generated: true}, []int{12, 12, 3}, 1, 4, 2); err == nil {
 		t.Error("generated images smaller than 16 pixels were accepted")
 	}
