@@ -14,12 +14,15 @@ import "fmt"
 // for "same", where TensorFlow pads pad_total = max((oh-1)·sh + kh - h, 0)
 // rows, pt = floor(pad_total/2) of them before (likewise for columns).
 //
-// It runs as im2col + GEMM (blas32.Gemm): for a block of output rows, the
-// patches form a P×K matrix (K = kh·kw·cin, in (kh, kw, cin) order) which
-// times the kernel, read as K×cout, gives the P×cout block of y in NHWC; the
-// bias and activation are applied in the same pass while the block is in
-// cache. Work items are blocks of output rows of one sample, so one image
-// keeps every core busy.
+// Stride-1 "valid" convolutions (the reference model's) take a direct path
+// with nn/sgemm that reads the input in place, without im2col, and, inside a
+// Sequential, run fused with a 2×2 max pooling after them (conv2d_direct.go,
+// conv2d_pool.go). Everything else runs as im2col + GEMM (blas32.Gemm): for
+// a block of output rows, the patches form a P×K matrix (K = kh·kw·cin, in
+// (kh, kw, cin) order) which times the kernel, read as K×cout, gives the
+// P×cout block of y in NHWC. Either way the bias and activation are applied
+// while the block is in cache, and work items are blocks of output rows of
+// one sample, so one image keeps every core busy.
 type Conv2D struct {
 	named
 	filters    int
