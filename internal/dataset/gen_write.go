@@ -1,16 +1,18 @@
 package dataset
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/convscope/convscope/internal/atomicfile"
 )
 
 // WriteTree writes generated images first … first+n-1 as PNG files in a
@@ -85,23 +87,7 @@ func (g *Generated) WriteTutorialTree(dir string, train, validation, test int) e
 // writeAtomic encodes img as PNG into a hidden temporary file beside name
 // and renames it to name.
 func writeAtomic(name string, img image.Image, enc *png.Encoder) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*.png")
-	if err != nil {
-		return fmt.Errorf("dataset: cannot write %s: %w", name, err)
-	}
-	w := bufio.NewWriter(f)
-	err = enc.Encode(w, img)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.Write(name, func(w io.Writer) error { return enc.Encode(w, img) }); err != nil {
 		return fmt.Errorf("dataset: cannot write %s: %w", name, err)
 	}
 	return nil

@@ -25,9 +25,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/convscope/convscope/internal/atomicfile"
 )
 
 // Magic is the 6-byte prefix of every .npy file.
@@ -104,7 +105,7 @@ func Encode(w io.Writer, shape []int, data []float32) error {
 // temporary file in the same directory and renames it over path, so a reader
 // never sees a half-written file.
 func WriteFile(path string, shape []int, data []float32) error {
-	return writeAtomic(path, func(w io.Writer) error { return Encode(w, shape, data) })
+	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, shape, data) })
 }
 
 // Decode reads a .npy v1.0/2.0 file holding a C-order '<f4' array.
@@ -223,36 +224,4 @@ func size(shape []int) int {
 		n *= d
 	}
 	return n
-}
-
-// writeAtomic writes via fn into a temporary file beside path, syncs it and
-// renames it over path.
-func writeAtomic(path string, fn func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = fn(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

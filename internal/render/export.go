@@ -1,43 +1,20 @@
 package render
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/png"
-	"os"
-	"path/filepath"
+	"io"
 	"strings"
+
+	"github.com/convscope/convscope/internal/atomicfile"
 )
 
 // WritePNG encodes img as PNG to path atomically: it writes a temporary file
 // in the same directory and renames it over path, so a viewer never sees a
 // half-written file.
-func WritePNG(path string, img image.Image) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = png.Encode(bw, img); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+func WritePNG(path string, img image.Image) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 // WriteLayerPNG writes a layer's sheet to path as PNG (atomically).

@@ -1,13 +1,12 @@
 package workbench
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"io"
-	"os"
 	"path/filepath"
 
+	"github.com/convscope/convscope/internal/atomicfile"
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/render"
 )
@@ -15,32 +14,8 @@ import (
 // WriteFileAtomic writes a file through fn into a temporary file in the
 // same folder, syncs it and renames it over path, so path is either
 // untouched or complete.
-func WriteFileAtomic(path string, fn func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = fn(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+func WriteFileAtomic(path string, fn func(io.Writer) error) error {
+	return atomicfile.Write(path, fn)
 }
 
 // SavePNG writes img to path atomically.

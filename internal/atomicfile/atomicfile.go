@@ -1,0 +1,46 @@
+// Package atomicfile writes files so that a reader never sees a half-written
+// one and a failed write never destroys the previous version: the content
+// goes to a hidden temporary file in the same directory, is flushed to disk,
+// and is then renamed over the destination (rename is atomic within a
+// directory on POSIX systems and on NTFS).
+package atomicfile
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Write creates or replaces path with what fn writes (through a buffered
+// writer). The file gets mode 0644. If fn or any step fails, the temporary
+// file is removed, path is left as it was and the error is returned.
+func Write(path string, fn func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err = fn(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
