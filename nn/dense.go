@@ -155,11 +155,8 @@ func (d *Dense) forwardOne() {
 func (d *Dense) oneChunk(_, c int) {
 	i0, i1 := c*d.in/denseChunks, (c+1)*d.in/denseChunks
 	part := d.part[c*d.units : (c+1)*d.units]
-	if i0 == i1 {
-		clear(part)
-		return
-	}
-	gemv(true, i1-i0, d.units, 1, d.kernel.Value[i0*d.units:], d.units, d.x.Data[i0:i1], 0, part)
+	clear(part)
+	axpyRows(part, d.kernel.Value[i0*d.units:], d.x.Data[i0:i1], d.units)
 }
 
 func (d *Dense) forwardBlock(_, blk int) {

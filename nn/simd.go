@@ -10,7 +10,7 @@ import "math"
 // step two or three times. The assembly versions need a row length c that
 // is a multiple of 8 (every layer of the reference model has 32, 64 or 128
 // channels); other shapes use the Go versions. Both give bit-identical
-// results, except rmsprop, whose order of rounding may differ by an ulp.
+// results, except axpyRows, whose assembly fuses multiply and add.
 
 // biasReLU computes dst = max(src + bias, 0) for len(dst) values in rows of
 // len(bias); NaN stays NaN. src may be dst.
@@ -182,5 +182,29 @@ func rmspropGo(w, g, v []float32, lr, rho, eps float32) {
 		vj := rho*v[j] + (1-rho)*(gj*gj)
 		v[j] = vj
 		w[j] -= lr * gj / (float32(math.Sqrt(float64(vj))) + eps)
+	}
+}
+
+// axpyRows adds x·W to y: y[j] += Σ_r x[r]·w[r·ldw + j] for j < len(y),
+// r < len(x), streaming each row of W once. It is a vector-matrix product
+// for a single sample (Dense); the assembly version (cols % 8 == 0) rounds
+// each multiply-add once (FMA).
+func axpyRows(y, w, x []float32, ldw int) {
+	rows, cols := len(x), len(y)
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if ldw < cols || len(w) < (rows-1)*ldw+cols {
+		panic("nn: axpyRows: bad lengths")
+	}
+	if useSIMD && cols%8 == 0 {
+		axpyRowsAVX2(&y[0], &w[0], &x[0], rows, cols, ldw)
+		return
+	}
+	for r, xr := range x {
+		row := w[r*ldw : r*ldw+cols]
+		for j, v := range row {
+			y[j] += xr * v
+		}
 	}
 }

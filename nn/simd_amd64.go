@@ -38,3 +38,9 @@ func maxPool2BackAVX2(dx0, dx1, x0, x1, y, dy *float32, ow, c int)
 //
 //go:noescape
 func rmspropAVX2(w, grad, v *float32, n int, lr, rho, rho1, eps float32)
+
+// axpyRowsAVX2 is axpyRows for cols % 8 == 0 (with FMA, which every CPU
+// with nn/sgemm's assembly kernels has).
+//
+//go:noescape
+func axpyRowsAVX2(y, w, x *float32, rows, cols, ldw int)

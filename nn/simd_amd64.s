@@ -257,3 +257,89 @@ rmLoop:
 rmDone:
 	VZEROUPPER
 	RET
+
+// func axpyRowsAVX2(y, w, x *float32, rows, cols, ldw int)
+// y[j] += Σ_r x[r]·w[r·ldw + j] for j < cols, with FMA: columns in blocks of
+// 64 (eight accumulators) and then 8, every row streamed once per block.
+TEXT ·axpyRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DX
+	MOVQ rows+24(FP), CX
+	MOVQ cols+32(FP), BX
+	MOVQ ldw+40(FP), R8
+	SHLQ $2, BX
+	SHLQ $2, R8
+	XORQ AX, AX
+
+axBlk64:
+	LEAQ    256(AX), R9
+	CMPQ    R9, BX
+	JA      axBlk8
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 64(DI)(AX*1), Y2
+	VMOVUPS 96(DI)(AX*1), Y3
+	VMOVUPS 128(DI)(AX*1), Y4
+	VMOVUPS 160(DI)(AX*1), Y5
+	VMOVUPS 192(DI)(AX*1), Y6
+	VMOVUPS 224(DI)(AX*1), Y7
+	LEAQ    (SI)(AX*1), R10
+	MOVQ    DX, R11
+	MOVQ    CX, R12
+
+axRow64:
+	TESTQ        R12, R12
+	JZ           axStore64
+	VBROADCASTSS (R11), Y8
+	VFMADD231PS  (R10), Y8, Y0
+	VFMADD231PS  32(R10), Y8, Y1
+	VFMADD231PS  64(R10), Y8, Y2
+	VFMADD231PS  96(R10), Y8, Y3
+	VFMADD231PS  128(R10), Y8, Y4
+	VFMADD231PS  160(R10), Y8, Y5
+	VFMADD231PS  192(R10), Y8, Y6
+	VFMADD231PS  224(R10), Y8, Y7
+	ADDQ         R8, R10
+	ADDQ         $4, R11
+	DECQ         R12
+	JMP          axRow64
+
+axStore64:
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS Y1, 32(DI)(AX*1)
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS Y3, 96(DI)(AX*1)
+	VMOVUPS Y4, 128(DI)(AX*1)
+	VMOVUPS Y5, 160(DI)(AX*1)
+	VMOVUPS Y6, 192(DI)(AX*1)
+	VMOVUPS Y7, 224(DI)(AX*1)
+	MOVQ    R9, AX
+	JMP     axBlk64
+
+axBlk8:
+	CMPQ    AX, BX
+	JAE     axDone
+	VMOVUPS (DI)(AX*1), Y0
+	LEAQ    (SI)(AX*1), R10
+	MOVQ    DX, R11
+	MOVQ    CX, R12
+
+axRow8:
+	TESTQ        R12, R12
+	JZ           axStore8
+	VBROADCASTSS (R11), Y8
+	VFMADD231PS  (R10), Y8, Y0
+	ADDQ         R8, R10
+	ADDQ         $4, R11
+	DECQ         R12
+	JMP          axRow8
+
+axStore8:
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     axBlk8
+
+axDone:
+	VZEROUPPER
+	RET

@@ -117,3 +117,30 @@ func TestSIMDMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+func TestAxpyRows(t *testing.T) {
+	// Against a float64 sum, for widths the assembly takes (multiples of
+	// 8, with and without a 64-wide block) and others, and a row stride
+	// wider than the row.
+	rng := rand.New(rand.NewSource(2))
+	for _, cols := range []int{8, 64, 72, 136, 5, 13} {
+		for _, rows := range []int{1, 7, 100} {
+			ldw := cols + 3
+			w, x := simdValues(rows*ldw, rng, false), simdValues(rows, rng, false)
+			y := simdValues(cols, rng, false)
+			want := make([]float64, cols)
+			for j := range want {
+				want[j] = float64(y[j])
+				for r := range x {
+					want[j] += float64(x[r]) * float64(w[r*ldw+j])
+				}
+			}
+			axpyRows(y, w, x, ldw)
+			for j, v := range y {
+				if d := math.Abs(float64(v) - want[j]); d > 1e-5*float64(rows+1)*(1+math.Abs(want[j])) {
+					t.Fatalf("cols=%d rows=%d: y[%d] = %g, want %g", cols, rows, j, v, want[j])
+				}
+			}
+		}
+	}
+}
