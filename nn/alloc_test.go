@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math/rand"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -114,6 +115,32 @@ func TestParallelForNestedAndConcurrent(t *testing.T) {
 		if total.Load() != 4*6*5 {
 			t.Errorf("ran %d items, want %d", total.Load(), 4*6*5)
 		}
+	})
+}
+
+func TestParallelForManyShortCalls(t *testing.T) {
+	// Back-to-back calls too short for a helper to join: helpers are
+	// revoked before they start, and a late helper must neither run an
+	// item of a finished call nor be lost to the next one.
+	withWorkers(4, func() {
+		var wg sync.WaitGroup
+		for g := 0; g < 3; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := 0; c < 2000; c++ {
+					var hits [3]atomic.Int32
+					parallelFor(3, func(_, i int) { hits[i].Add(1) })
+					for i := range hits {
+						if n := hits[i].Load(); n != 1 {
+							t.Errorf("call %d: item %d ran %d times", c, i, n)
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
 	})
 }
 

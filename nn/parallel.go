@@ -27,9 +27,12 @@ var Workers = runtime.GOMAXPROCS(0)
 //
 // A helper counts as idle from the moment it has finished its previous item
 // (before the caller of that job is released), and its mailbox holds one
-// job, so back-to-back calls always find it. After a job it spins briefly
-// for the next one before it blocks: a layer's parallel loops come in quick
-// succession, and waking a parked goroutine costs tens of microseconds.
+// job, so back-to-back calls always find it. When the items run out, the
+// caller does not wait for a helper that has not started (on a loaded
+// machine its thread may wait milliseconds for a time slice): it revokes
+// the job instead. After a job a helper spins briefly for the next one
+// before it blocks: a layer's parallel loops come in quick succession, and
+// waking a parked goroutine costs tens of microseconds.
 func parallelFor(n int, fn func(worker, i int)) {
 	w := Workers
 	if w > n {
@@ -44,21 +47,38 @@ func parallelFor(n int, fn func(worker, i int)) {
 	hs := startHelpers(w - 1)
 	j := getJob()
 	j.fn, j.n = fn, int64(n)
-	sent := 0
+	var sent [maxEnlist]*helper
+	var tickets [maxEnlist]int64
+	k := 0
 	for _, h := range hs {
-		if sent == w-1 {
+		if k == min(w-1, maxEnlist) {
 			break
 		}
 		if h.idle.CompareAndSwap(true, false) {
+			t := h.ticket.Add(1)
+			h.claim.Store(t << 2) // pending
 			j.wg.Add(1)
 			h.mail <- j
-			sent++
+			sent[k], tickets[k] = h, t
+			k++
 		}
 	}
 	j.run(0)
+	// Every item is taken. A helper that has not started yet (on a busy
+	// machine its thread may wait for a time slice) is told to skip the
+	// job rather than waited for.
+	for i, h := range sent[:k] {
+		if h.claim.CompareAndSwap(tickets[i]<<2, tickets[i]<<2|claimRevoked) {
+			j.wg.Done()
+		}
+	}
 	j.wg.Wait()
 	putJob(j)
 }
+
+// maxEnlist bounds the helpers one call enlists (a fixed array, so that
+// parallelFor does not allocate).
+const maxEnlist = 64
 
 // job is one parallelFor call shared between the caller and its helpers.
 type job struct {
@@ -82,8 +102,19 @@ func (j *job) run(worker int) {
 // helper is one pooled goroutine.
 type helper struct {
 	idle atomic.Bool // no job in hand or in the mailbox
-	mail chan *job   // capacity 1
+	// claim decides, for the job in the mailbox, between the helper
+	// starting it and its caller revoking it: ticket<<2 | state, where the
+	// ticket numbers the helper's jobs (so a late revocation cannot hit the
+	// next job) and the state is pending (0), claimStarted or claimRevoked.
+	claim  atomic.Int64
+	ticket atomic.Int64 // last ticket issued, by whoever enlisted the helper
+	mail   chan *job    // capacity 1
 }
+
+const (
+	claimStarted = 1
+	claimRevoked = 2
+)
 
 // helperSpin is how long a helper polls its mailbox after a job before it
 // blocks.
@@ -106,6 +137,12 @@ func (h *helper) loop() {
 			if j == nil {
 				j = <-h.mail
 			}
+		}
+		if c := h.claim.Load(); c&3 != 0 || !h.claim.CompareAndSwap(c, c|claimStarted) {
+			// Revoked: the caller has finished without us and may
+			// already reuse j, which must not be touched.
+			h.idle.Store(true)
+			continue
 		}
 		j.run(int(j.ids.Add(1)))
 		h.idle.Store(true)
