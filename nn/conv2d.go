@@ -45,9 +45,13 @@ type Conv2D struct {
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
 	slots, phase    int
-	parts           int     // row ranges per sample in a direct Backward
-	x, y, dx, dy    *Tensor // arguments of the running call
-	yp              *Tensor // output of a fused pooling layer (conv2d_pool.go), or nil
+	parts           int         // row ranges per sample in a direct Backward
+	x, y, dx, dy    *Tensor     // arguments of the running call
+	yp              *Tensor     // output of a fused pooling layer (conv2d_pool.go), or nil
+	codes           []uint8     // fused pooling: each window's winner, recorded in training
+	codesValid      bool        // codes belong to the last Forward
+	recording       bool        // this call writes (forward) or reads (backward) codes
+	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }

@@ -158,7 +158,7 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 		for ; filled < b1; filled += k {
 			row := buf[(pad+(filled-z0)*w)*f:]
 			if c.yp != nil {
-				c.fillPooled(row, n, filled)
+				c.fillPooled(row, slot, n, filled)
 			} else {
 				c.fillRow(row[:w*f], n, filled)
 			}

@@ -32,7 +32,7 @@ func TestConvPoolFusedMatchesSeparate(t *testing.T) {
 		}
 		return m
 	}
-	run := func(fuse bool, w, batch, pixels int) (outs []*Tensor, grads [][]float32) {
+	run := func(fuse bool, w, batch, pixels int, training bool) (outs []*Tensor, grads [][]float32) {
 		defer func(old bool, oldPix int) { fuseOff, convBlockPixels = old, oldPix }(fuseOff, convBlockPixels)
 		fuseOff, convBlockPixels = !fuse, pixels
 		withWorkers(w, func() {
@@ -42,7 +42,7 @@ func TestConvPoolFusedMatchesSeparate(t *testing.T) {
 			}
 			x := NewTensor(batch, 19, 14, 3)
 			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
-			y := m.Forward(x, true)
+			y := m.Forward(x, training) // without training, no window codes: Backward compares y with yp
 			dy := NewTensor(y.Shape...)
 			fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
 			m.Backward(dy)
@@ -59,16 +59,18 @@ func TestConvPoolFusedMatchesSeparate(t *testing.T) {
 		for _, w := range []int{1, 2, 3} {
 			for _, pixels := range []int{256, 13} {
 				name := fmt.Sprintf("batch=%d/workers=%d/pixels=%d", batch, w, pixels)
-				o1, g1 := run(false, w, batch, pixels)
-				o2, g2 := run(true, w, batch, pixels)
-				for i := range o1 {
-					if !slices.Equal(o1[i].Data, o2[i].Data) {
-						t.Errorf("%s: output of layer %d differs", name, i)
+				o1, g1 := run(false, w, batch, pixels, true)
+				for _, training := range []bool{true, false} {
+					o2, g2 := run(true, w, batch, pixels, training)
+					for i := range o1 {
+						if !slices.Equal(o1[i].Data, o2[i].Data) {
+							t.Errorf("%s/training=%v: output of layer %d differs", name, training, i)
+						}
 					}
-				}
-				for i := range g1 {
-					if d := maxRelDiff(g2[i], g1[i]); d > 1e-5 {
-						t.Errorf("%s: gradient %d differs by %g", name, i, d)
+					for i := range g1 {
+						if d := maxRelDiff(g2[i], g1[i]); d > 1e-5 {
+							t.Errorf("%s/training=%v: gradient %d differs by %g", name, training, i, d)
+						}
 					}
 				}
 			}

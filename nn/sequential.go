@@ -183,7 +183,7 @@ func (m *Sequential) Forward(x *Tensor, training bool) *Tensor {
 	in := x
 	for i := 0; i < len(m.layers); i++ {
 		if f, p := m.fused(i); f != nil {
-			f.forwardPooled(m.outs[i], m.outs[i+1], in, p)
+			f.forwardPooled(m.outs[i], m.outs[i+1], in, p, training)
 			i++
 		} else {
 			m.layers[i].Forward(m.outs[i], in, training)
@@ -200,7 +200,7 @@ func (m *Sequential) Forward(x *Tensor, training bool) *Tensor {
 // is never materialised.
 type poolFuser interface {
 	fusesWith(p *MaxPooling2D) bool
-	forwardPooled(y, yp, x *Tensor, p *MaxPooling2D)
+	forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 	backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D)
 }
 

@@ -208,3 +208,76 @@ func axpyRows(y, w, x []float32, ldw int) {
 		}
 	}
 }
+
+// codeBytes is the size of the window codes of one pooled pixel with c
+// channels: two bit planes (bit 0, bit 1 of each channel's code), one byte
+// pair per 8 channels.
+func codeBytes(c int) int { return (c + 7) / 8 * 2 }
+
+// maxPool2Codes is maxPool2 that also records, per output value, which
+// input of its window is the first maximum: 0 top left, 1 top right, 2
+// bottom left, 3 bottom right (a NaN maximum, which maxPool2Back routes
+// nowhere, gets code 3). codes holds codeBytes(c) bytes per output pixel.
+func maxPool2Codes(y []float32, codes []uint8, x0, x1 []float32, c int) {
+	ow := len(y) / c
+	if len(y)%c != 0 || len(x0) < 2*len(y) || len(x1) < 2*len(y) || len(codes) < ow*codeBytes(c) {
+		panic("nn: maxPool2Codes: bad lengths")
+	}
+	if useSIMD && c%8 == 0 && ow > 0 {
+		maxPool2CodesAVX2(&y[0], &codes[0], &x0[0], &x1[0], ow, c)
+		return
+	}
+	maxPool2CodesGo(y, codes, x0, x1, c)
+}
+
+func maxPool2CodesGo(y []float32, codes []uint8, x0, x1 []float32, c int) {
+	maxPool2Go(y, x0, x1, c)
+	cb := codeBytes(c)
+	for p := 0; p < len(y)/c; p++ {
+		o, i := p*c, 2*p*c
+		pc := codes[p*cb : (p+1)*cb]
+		clear(pc)
+		for k := 0; k < c; k++ {
+			m := y[o+k]
+			a, b, d := x0[i+k] == m, x0[i+c+k] == m, x1[i+k] == m
+			bit := uint8(1) << (k % 8)
+			if !a && (b || !d) {
+				pc[k/8*2] |= bit
+			}
+			if !a && !b {
+				pc[k/8*2+1] |= bit
+			}
+		}
+	}
+}
+
+// maxPool2BackCodes writes each gradient g (one pooled row, c channels per
+// pixel) to the input its window code names, and 0 to the window's other
+// three inputs: dx0 and dx1, the two input rows of 2·ow pixels, are written
+// in full.
+func maxPool2BackCodes(dx0, dx1, g []float32, codes []uint8, c int) {
+	ow := len(g) / c
+	if len(g)%c != 0 || len(dx0) < 2*len(g) || len(dx1) < 2*len(g) || len(codes) < ow*codeBytes(c) {
+		panic("nn: maxPool2BackCodes: bad lengths")
+	}
+	if useSIMD && c%8 == 0 && ow > 0 {
+		maxPool2BackCodesAVX2(&dx0[0], &dx1[0], &g[0], &codes[0], ow, c)
+		return
+	}
+	maxPool2BackCodesGo(dx0, dx1, g, codes, c)
+}
+
+func maxPool2BackCodesGo(dx0, dx1, g []float32, codes []uint8, c int) {
+	ow := len(g) / c
+	cb := codeBytes(c)
+	for p := 0; p < ow; p++ {
+		o, i := p*c, 2*p*c
+		pc := codes[p*cb : (p+1)*cb]
+		for k := 0; k < c; k++ {
+			code := pc[k/8*2]>>(k%8)&1 | pc[k/8*2+1]>>(k%8)&1<<1
+			var v [4]float32
+			v[code] = g[o+k]
+			dx0[i+k], dx0[i+c+k], dx1[i+k], dx1[i+c+k] = v[0], v[1], v[2], v[3]
+		}
+	}
+}

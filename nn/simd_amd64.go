@@ -44,3 +44,13 @@ func rmspropAVX2(w, grad, v *float32, n int, lr, rho, rho1, eps float32)
 //
 //go:noescape
 func axpyRowsAVX2(y, w, x *float32, rows, cols, ldw int)
+
+// maxPool2CodesAVX2 is maxPool2Codes for c % 8 == 0.
+//
+//go:noescape
+func maxPool2CodesAVX2(y *float32, codes *uint8, x0, x1 *float32, ow, c int)
+
+// maxPool2BackCodesAVX2 is maxPool2BackCodes for c % 8 == 0.
+//
+//go:noescape
+func maxPool2BackCodesAVX2(dx0, dx1, grad *float32, codes *uint8, ow, c int)

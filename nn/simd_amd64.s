@@ -343,3 +343,130 @@ axStore8:
 axDone:
 	VZEROUPPER
 	RET
+
+// laneBits holds 1 << i in 32-bit lane i: ANDed with a broadcast byte and
+// compared, it turns the byte's bits into lane masks.
+DATA laneBits<>+0(SB)/4, $1
+DATA laneBits<>+4(SB)/4, $2
+DATA laneBits<>+8(SB)/4, $4
+DATA laneBits<>+12(SB)/4, $8
+DATA laneBits<>+16(SB)/4, $16
+DATA laneBits<>+20(SB)/4, $32
+DATA laneBits<>+24(SB)/4, $64
+DATA laneBits<>+28(SB)/4, $128
+GLOBL laneBits<>(SB), RODATA|NOPTR, $32
+
+// func maxPool2CodesAVX2(y *float32, codes *uint8, x0, x1 *float32, ow, c int)
+// maxPool2AVX2, plus each window's first maximum as a 2-bit code (0 top
+// left, 1 top right, 2 bottom left, 3 bottom right) in two bit planes, one
+// byte pair per 8 channels.
+TEXT ·maxPool2CodesAVX2(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ codes+8(FP), R10
+	MOVQ x0+16(FP), SI
+	MOVQ x1+24(FP), DX
+	MOVQ ow+32(FP), CX
+	MOVQ c+40(FP), BX
+	SHLQ $2, BX
+
+mcPix:
+	TESTQ CX, CX
+	JZ    mcDone
+	LEAQ  (SI)(BX*1), R8
+	LEAQ  (DX)(BX*1), R9
+	XORQ  AX, AX
+
+mcCh:
+	VMOVUPS   (SI)(AX*1), Y0   // a
+	VMOVUPS   (R8)(AX*1), Y1   // b
+	VMAXPS    Y0, Y1, Y4       // m = b > a ? b : a
+	VMOVUPS   (DX)(AX*1), Y2   // d
+	VMAXPS    Y4, Y2, Y4
+	VMOVUPS   (R9)(AX*1), Y3   // e
+	VMAXPS    Y4, Y3, Y4
+	VMOVUPS   Y4, (DI)(AX*1)
+	VCMPPS    $0, Y4, Y0, Y0   // a == m
+	VCMPPS    $0, Y4, Y1, Y1   // b == m
+	VCMPPS    $0, Y4, Y2, Y2   // d == m
+	VMOVMSKPS Y0, R11
+	VMOVMSKPS Y1, R12
+	VMOVMSKPS Y2, R13
+	MOVL      R11, R14
+	ORL       R12, R14
+	NOTL      R14              // bit 1: neither a nor b
+	NOTL      R13
+	ORL       R12, R13
+	NOTL      R11
+	ANDL      R11, R13         // bit 0: not a, and b or not d
+	MOVB      R13, (R10)
+	MOVB      R14, 1(R10)
+	ADDQ      $2, R10
+	ADDQ      $32, AX
+	CMPQ      AX, BX
+	JB        mcCh
+	LEAQ      (SI)(BX*2), SI
+	LEAQ      (DX)(BX*2), DX
+	ADDQ      BX, DI
+	DECQ      CX
+	JMP       mcPix
+
+mcDone:
+	VZEROUPPER
+	RET
+
+// func maxPool2BackCodesAVX2(dx0, dx1, grad *float32, codes *uint8, ow, c int)
+// Writes g to the window position its code names and 0 to the other three.
+TEXT ·maxPool2BackCodesAVX2(SB), NOSPLIT, $0-48
+	MOVQ    dx0+0(FP), DI
+	MOVQ    dx1+8(FP), R11
+	MOVQ    grad+16(FP), SI
+	MOVQ    codes+24(FP), R10
+	MOVQ    ow+32(FP), CX
+	MOVQ    c+40(FP), BX
+	SHLQ    $2, BX
+	VMOVDQU laneBits<>(SB), Y15
+
+bcPix:
+	TESTQ CX, CX
+	JZ    bcDone
+	LEAQ  (DI)(BX*1), R8
+	LEAQ  (R11)(BX*1), R9
+	XORQ  AX, AX
+
+bcCh:
+	VMOVUPS      (SI)(AX*1), Y0 // gradient
+	MOVBLZX      (R10), R12
+	VMOVD        R12, X1
+	VPBROADCASTD X1, Y1
+	VPAND        Y15, Y1, Y1
+	VPCMPEQD     Y15, Y1, Y1    // bit 0 of the code
+	MOVBLZX      1(R10), R12
+	VMOVD        R12, X2
+	VPBROADCASTD X2, Y2
+	VPAND        Y15, Y2, Y2
+	VPCMPEQD     Y15, Y2, Y2    // bit 1
+	VORPS        Y1, Y2, Y3
+	VANDNPS      Y0, Y3, Y4     // code 0: top left
+	VMOVUPS      Y4, (DI)(AX*1)
+	VANDNPS      Y1, Y2, Y4     // code 1: top right
+	VANDPS       Y0, Y4, Y4
+	VMOVUPS      Y4, (R8)(AX*1)
+	VANDNPS      Y2, Y1, Y4     // code 2: bottom left
+	VANDPS       Y0, Y4, Y4
+	VMOVUPS      Y4, (R11)(AX*1)
+	VANDPS       Y1, Y2, Y4     // code 3: bottom right
+	VANDPS       Y0, Y4, Y4
+	VMOVUPS      Y4, (R9)(AX*1)
+	ADDQ         $2, R10
+	ADDQ         $32, AX
+	CMPQ         AX, BX
+	JB           bcCh
+	ADDQ         BX, SI
+	LEAQ         (DI)(BX*2), DI
+	LEAQ         (R11)(BX*2), R11
+	DECQ         CX
+	JMP          bcPix
+
+bcDone:
+	VZEROUPPER
+	RET

@@ -104,6 +104,28 @@ func TestSIMDMatchesGo(t *testing.T) {
 				}
 			}
 
+			codes, codesGo := make([]uint8, n/c*codeBytes(c)), make([]uint8, n/c*codeBytes(c))
+			yc, ycGo := make([]float32, n), make([]float32, n)
+			maxPool2Codes(yc, codes, x0, x1, c)
+			maxPool2CodesGo(ycGo, codesGo, x0, x1, c)
+			if !sameBits(yc, want) || !sameBits(ycGo, want) || !slices.Equal(codes, codesGo) {
+				t.Errorf("%s: maxPool2Codes differs from Go or from maxPool2", name)
+			}
+			// Routing by the codes is routing by comparison with y (but
+			// for a NaN maximum, which only the comparison routes nowhere).
+			x0, x1 = simdValues(2*n+c, rng, false), simdValues(2*n+c, rng, false)
+			maxPool2Codes(yc, codes, x0, x1, c)
+			maxPool2Back(e0, e1, x0, x1, yc, g, c)
+			c0, c1 := simdValues(2*n, rng, false), simdValues(2*n, rng, false)
+			maxPool2BackCodes(c0, c1, g, codes, c)
+			if !sameBits(c0, e0) || !sameBits(c1, e1) {
+				t.Errorf("%s: maxPool2BackCodes differs from maxPool2Back", name)
+			}
+			maxPool2BackCodesGo(c0, c1, g, codes, c)
+			if !sameBits(c0, e0) || !sameBits(c1, e1) {
+				t.Errorf("%s: maxPool2BackCodesGo differs from maxPool2Back", name)
+			}
+
 			w, gr, v := simdValues(n+5, rng, false), simdValues(n+5, rng, false), simdValues(n+5, rng, false)
 			for i := range v {
 				v[i] = float32(math.Abs(float64(v[i])))
