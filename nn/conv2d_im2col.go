@@ -1,0 +1,72 @@
+package nn
+
+// Conv2D's im2col path, for every convolution the direct path
+// (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
+// other than nn/sgemm behind blas32.
+
+// forwardItem computes one block of output rows of one sample.
+func (c *Conv2D) forwardItem(worker, item int) {
+	g := &c.g
+	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	r1 := min(r0+c.rows, g.oh)
+	p := (r1 - r0) * g.ow
+	cols := c.cols[worker][:p*c.k]
+	g.im2col(cols, c.x.Sample(n), r0, r1)
+	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
+	gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+	var b []float32
+	if c.bias != nil {
+		b = c.bias.Value
+	}
+	biasAct(y, b, c.filters, c.act)
+}
+
+// backwardSlot processes slot's static share of the current phase's blocks.
+func (c *Conv2D) backwardSlot(_, slot int) {
+	g := &c.g
+	per, first := c.blocks, 0 // blocks per sample in this phase, first block
+	if c.phase >= 0 {
+		per, first = (c.blocks-c.phase+1)/2, c.phase
+	}
+	dk, db := c.dk[slot], []float32(nil)
+	if c.bias != nil {
+		db = c.db[slot]
+	}
+	if c.phase <= 0 { // first visit of this slot: start the sums
+		clear(dk)
+		clear(db)
+	}
+	total := c.x.Batch() * per
+	for t := slot * total / c.slots; t < (slot+1)*total/c.slots; t++ {
+		n, b := t/per, first+t%per
+		if c.phase >= 0 {
+			b = first + 2*(t%per)
+		}
+		r0 := b * c.rows
+		r1 := min(r0+c.rows, g.oh)
+		p := (r1 - r0) * g.ow
+		off := r0 * g.ow * c.filters
+		dy := c.dy.Sample(n)[off : off+p*c.filters]
+		dz := dy
+		if c.act != actLinear {
+			dz = c.dz[slot][:len(dy)]
+			c.act.grad(dz, dy, c.y.Sample(n)[off:off+len(dy)], c.filters)
+		}
+		if db != nil {
+			for i := 0; i < len(dz); i += c.filters {
+				addTo(db, dz[i:i+c.filters])
+			}
+		}
+		cols := c.cols[slot][:p*c.k]
+		g.im2col(cols, c.x.Sample(n), r0, r1)
+		gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		if c.dx != nil {
+			dcols := c.dcols[slot][:p*c.k]
+			gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
+			g.col2im(c.dx.Sample(n), dcols, r0, r1)
+		}
+	}
+}
+
+// clearSample zeroes sample n of the input gradient.
+func (c *Conv2D) clearSample(_, n int) { clear(c.dx.Sample(n)) }
