@@ -11,7 +11,7 @@ if [[ -f dist/Convscope.tar.xz ]]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   tar -xJf dist/Convscope.tar.xz -C "$tmp"
-  make -s -C "$tmp" install DESTDIR="$tmp/root" PREFIX=/usr >/dev/null
+  make -s -C "$tmp/convscope" install DESTDIR="$tmp/root" PREFIX=/usr >/dev/null
   bin="$tmp/root/usr/bin/convscope"
   desktop=$(ls "$tmp"/root/usr/share/applications/*.desktop)
   [[ -x "$bin" ]] || fail "installed binary missing"

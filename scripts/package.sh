@@ -32,7 +32,15 @@ for t in "${targets[@]}"; do
     bash scripts/deps.sh
     echo "package: Linux $version ($build)" >&2
     "$fyne" package --os linux "${common[@]}"
-    mv -f Convscope.tar.xz dist/
+    # fyne v1.7.4 puts the desktop entry's " %F" (added for [CanOpen]) into
+    # the tarball Makefile's Exec too, so `make install` looks for a file
+    # called "convscope %F". Repack with the Makefile fixed.
+    fix=$(mktemp -d)
+    tar -xJf Convscope.tar.xz -C "$fix"
+    sed -i 's/^Exec := "\(.*\) %F"$/Exec := "\1"/' "$fix"/convscope/Makefile
+    grep -q '^Exec := "convscope"$' "$fix"/convscope/Makefile
+    tar -cJf dist/Convscope.tar.xz -C "$fix" convscope
+    rm -rf "$fix" Convscope.tar.xz
     ;;
   windows)
     if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
