@@ -61,10 +61,13 @@ func (o *Adam) update(i, lo, hi int) {
 	p := o.s.params[i]
 	w, g := p.Value[lo:hi], p.Grad[lo:hi]
 	m, v := o.s.buf[0][i][lo:hi], o.s.buf[1][i][lo:hi]
+	// 1-b1 and 1-b2 are formed in float64 before rounding, as Keras does:
+	// 1 - float32(0.999) is 1.3e-5 off 0.001.
 	b1, b2, eps, lrt := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon), o.lrt
+	c1, c2 := float32(1-o.Beta1), float32(1-o.Beta2)
 	for j, gj := range g {
-		mj := b1*m[j] + (1-b1)*gj
-		vj := b2*v[j] + (1-b2)*gj*gj
+		mj := b1*m[j] + c1*gj
+		vj := b2*v[j] + c2*gj*gj
 		m[j], v[j] = mj, vj
 		w[j] -= lrt * mj / (float32(math.Sqrt(float64(vj))) + eps)
 	}

@@ -11,8 +11,8 @@ package nn
 // was written for (keras/optimizers.py, RMSprop.get_updates:
 // p - lr·g / (K.sqrt(new_a) + epsilon)) and in torch.optim.RMSprop, which our
 // parity test compares against. Keras 3 and tf.raw_ops.ApplyRMSProp put it
-// inside (sqrt(v + eps)); the two differ only where sqrt(v) is near eps,
-// i.e. for gradients below about 1e-6.
+// inside (sqrt(v + eps)); the two differ wherever v is not large next to
+// eps, e.g. by about 5 % for a first step with |g| ≈ 1e-3, which is common.
 type RMSprop struct {
 	LR      float64
 	Rho     float64
