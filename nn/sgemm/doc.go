@@ -11,7 +11,10 @@
 // Sgemm follows reference BLAS: all four transpose combinations, leading
 // dimensions wider than the matrices, C not read when beta is zero (NaNs in
 // C do not propagate), A and B not read when alpha is zero, and gonum's
-// panics and messages for invalid arguments.
+// panics and messages for invalid arguments. GemmOverlap is the same product
+// outside BLAS's rules, for an A whose stored rows overlap (lda smaller than
+// a row): it lets a convolution use its input as the im2col matrix without
+// copying it.
 //
 // # Design
 //
