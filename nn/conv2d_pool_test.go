@@ -100,3 +100,36 @@ func TestConvPoolFusedSkipsGradient(t *testing.T) {
 }
 
 func conv(l Layer) bool { _, ok := l.(*Conv2D); return ok }
+
+func TestFusedTrainingDoesNotAllocate(t *testing.T) {
+	// The direct and fused paths (nn/sgemm behind blas32, as by default):
+	// after the first step, training steps and inference allocate nothing.
+	m, err := NewSequential([]int{20, 18, 3},
+		NewConv2D(8, 3, 3, WithActivation("relu")),
+		NewMaxPooling2D(2, 2),
+		NewConv2D(16, 3, 3, WithActivation("relu")),
+		NewMaxPooling2D(2, 2),
+		NewFlatten(),
+		NewDense(8, WithActivation("relu")),
+		NewDense(1, WithActivation("sigmoid")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := m.fused(0); f == nil {
+		t.Fatal("conv2d_1 and max_pooling2d_1 are not fused")
+	}
+	x, y := NewTensor(4, 20, 18, 3), NewTensor(4, 1)
+	fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
+	y.Data[1], y.Data[3] = 1, 1
+	tr := NewTrainer(m, BinaryCrossentropy{}, NewRMSprop(1e-3))
+	tr.TrainBatch(x, y)
+	if n := testing.AllocsPerRun(10, func() { tr.TrainBatch(x, y) }); n != 0 {
+		t.Errorf("training step: %v allocations, want 0", n)
+	}
+	one := NewTensor(1, 20, 18, 3)
+	m.Activations(one)
+	if n := testing.AllocsPerRun(10, func() { m.Activations(one) }); n != 0 {
+		t.Errorf("activations of one image: %v allocations, want 0", n)
+	}
+}
