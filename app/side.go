@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -185,23 +186,11 @@ func (p *sidePanel) setFrame(f *workbench.Frame) {
 	for i, l := range f.Layers {
 		names[i] = fmt.Sprintf("%s  (%d×%d×%d)", l.Name, l.Shape[0], l.Shape[1], l.Shape[2])
 	}
-	if !equalStrings(names, p.names) {
+	if !slices.Equal(names, p.names) {
 		p.names = names
 		p.layers.Refresh()
 	}
 	p.updateColorBar()
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // updateColorBar draws the current colormap and says what its ends mean.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -210,7 +211,7 @@ func (t *Trainer) TrainBatch(x, y *Tensor) (loss, metricSum float64) {
 		return loss, 0
 	}
 	metricSum = t.Metric.Sum(pred, y)
-	if t.dy == nil || !equalShapes(t.dy.Shape, pred.Shape) {
+	if t.dy == nil || !slices.Equal(t.dy.Shape, pred.Shape) {
 		t.dy = NewTensor(pred.Shape...)
 	}
 	t.Loss.Grad(t.dy, pred, y)

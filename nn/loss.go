@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -75,7 +76,7 @@ func checkLossShapes(name string, dpred, pred, target *Tensor, want int) {
 	if len(target.Shape) == 0 || target.Shape[0] != n || len(target.Data) != n*want {
 		panic(fmt.Sprintf("nn: %s: expected target shape (%d, %d), received %s", name, n, want, shapeString(target.Shape)))
 	}
-	if dpred != nil && !equalShapes(dpred.Shape, pred.Shape) {
+	if dpred != nil && !slices.Equal(dpred.Shape, pred.Shape) {
 		panic(fmt.Sprintf("nn: %s: expected gradient shape %s, received %s", name, shapeString(pred.Shape), shapeString(dpred.Shape)))
 	}
 }

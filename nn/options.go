@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -126,7 +127,7 @@ func (n *named) SetName(name string) { n.name = name }
 
 // checkTensor panics unless t has shape (batch, shape...).
 func checkTensor(kind, what string, t *Tensor, batch int, shape []int) {
-	if t == nil || len(t.Shape) != len(shape)+1 || t.Shape[0] != batch || !equalShapes(t.Shape[1:], shape) || len(t.Data) != batch*shapeSize(shape) {
+	if t == nil || len(t.Shape) != len(shape)+1 || t.Shape[0] != batch || !slices.Equal(t.Shape[1:], shape) || len(t.Data) != batch*shapeSize(shape) {
 		got := "nil"
 		if t != nil {
 			got = shapeString(t.Shape)

@@ -20,6 +20,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -215,7 +216,7 @@ func (c *parityChecker) check(name, what string, want, got, scale float64) {
 
 func (c *parityChecker) shape(name string, want, got []int) bool {
 	c.t.Helper()
-	if !equalShapes(want, got) {
+	if !slices.Equal(want, got) {
 		c.t.Errorf("%s: expected shape %v, received %v", name, want, got)
 		return false
 	}

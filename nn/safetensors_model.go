@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 )
 
@@ -98,7 +99,7 @@ func load(r io.Reader, size int64) (*Sequential, Metadata, error) {
 		return nil, Metadata{}, fmt.Errorf("nn: model file: %w", err)
 	}
 	var in []int
-	if err := json.Unmarshal([]byte(kv["input_shape"]), &in); err != nil || !equalShapes(in, arch.InputShape) {
+	if err := json.Unmarshal([]byte(kv["input_shape"]), &in); err != nil || !slices.Equal(in, arch.InputShape) {
 		return nil, Metadata{}, fmt.Errorf("nn: model file: input_shape %q does not match the architecture's %s", stExcerpt((kv["input_shape"])), shapeString(arch.InputShape))
 	}
 	var total int64

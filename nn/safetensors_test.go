@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -127,7 +128,7 @@ func TestFileLayout(t *testing.T) {
 		if err := json.Unmarshal(header[p.Name], &e); err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
-		if e.DType != "F32" || !equalShapes(e.Shape, p.Shape) || e.Offsets[0] != end {
+		if e.DType != "F32" || !slices.Equal(e.Shape, p.Shape) || e.Offsets[0] != end {
 			t.Errorf("%s: entry %+v", p.Name, e)
 		}
 		for i, v := range p.Value {

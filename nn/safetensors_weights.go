@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -69,7 +70,7 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 		switch {
 		case t.DType != "F32":
 			problems = append(problems, fmt.Sprintf("%s: expected dtype F32, received %s", p.Name, t.DType))
-		case !equalShapes(t.Shape, p.Shape):
+		case !slices.Equal(t.Shape, p.Shape):
 			problems = append(problems, fmt.Sprintf("%s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(t.Shape)))
 		}
 		dst[i] = p

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -149,7 +150,7 @@ func (m *Sequential) CopyWeightsFrom(src *Sequential) error {
 	}
 	for i, p := range m.params {
 		q := src.params[i]
-		if !equalShapes(p.Shape, q.Shape) {
+		if !slices.Equal(p.Shape, q.Shape) {
 			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
 		}
 		copy(p.Value, q.Value)
@@ -175,7 +176,7 @@ func (m *Sequential) ensureBatch(n int) {
 // output (see Outputs), belongs to the model and is overwritten by the next
 // call. training enables Dropout. It panics if x has the wrong shape.
 func (m *Sequential) Forward(x *Tensor, training bool) *Tensor {
-	if len(x.Shape) != len(m.input)+1 || !equalShapes(x.Shape[1:], m.input) {
+	if len(x.Shape) != len(m.input)+1 || !slices.Equal(x.Shape[1:], m.input) {
 		panic(fmt.Sprintf("nn: Forward: expected input shape (n, %s), received %s", strings.Trim(shapeString(m.input), "(),"), shapeString(x.Shape)))
 	}
 	m.ensureBatch(x.Shape[0])
@@ -240,7 +241,7 @@ func (m *Sequential) Predict(x *Tensor) *Tensor { return m.Forward(x, false) }
 // Forward(x, true) and leaves dLoss/dParam in every Param.Grad.
 func (m *Sequential) Backward(dy *Tensor) {
 	last := len(m.layers) - 1
-	if !equalShapes(dy.Shape, m.outs[last].Shape) {
+	if !slices.Equal(dy.Shape, m.outs[last].Shape) {
 		panic(fmt.Sprintf("nn: Backward: expected gradient shape %s, received %s", shapeString(m.outs[last].Shape), shapeString(dy.Shape)))
 	}
 	if m.grads == nil {

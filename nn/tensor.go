@@ -60,15 +60,3 @@ func shapeString(shape []int) string {
 	}
 	return s + ")"
 }
-
-func equalShapes(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

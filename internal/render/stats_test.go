@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -117,19 +118,7 @@ func TestChannelHistogram(t *testing.T) {
 	act := []float32{0, 1, 2, 3, 4, 5, 6, 7, -5, 100, float32(math.NaN()), 4}
 	counts := make([]int, 4)
 	ChannelHistogram(counts, act, 1, 12, 1, 0, 0, 8)
-	if want := []int{3, 2, 3, 3}; !equalInts(counts, want) {
+	if want := []int{3, 2, 3, 3}; !slices.Equal(counts, want) {
 		t.Errorf("histogram %v, want %v (out-of-range values in the end bins, NaN skipped)", counts, want)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
