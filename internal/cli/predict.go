@@ -136,36 +136,15 @@ func loadInput(dst []float32, path string, opts dataset.Options) error {
 	return err
 }
 
-// interpret turns one sample's outputs into class probabilities: a single
-// sigmoid output p is class 1 with probability p and class 0 with 1 − p;
-// several outputs are the classes' probabilities (normalised if they do
-// not sum to 1).
+// interpret fills r with one sample's class probabilities
+// (workbench.ClassProbabilities, as the app shows them).
 func interpret(r *prediction, m *workbench.Model, out []float32) {
-	probs := make([]float64, len(out))
-	if len(out) == 1 {
-		p := float64(out[0])
-		probs = []float64{1 - p, p}
-	} else {
-		sum := 0.0
-		for _, v := range out {
-			sum += float64(v)
-		}
-		if !(sum > 0) {
-			sum = 1
-		}
-		for i, v := range out {
-			probs[i] = float64(v) / sum
-		}
+	all := workbench.ClassProbabilities(m, out)
+	r.Probabilities = make(map[string]float32, len(all))
+	for _, c := range all {
+		r.Probabilities[c.Name] = float32(c.Prob)
 	}
-	best := 0
-	r.Probabilities = make(map[string]float32, len(probs))
-	for i, p := range probs {
-		if p > probs[best] {
-			best = i
-		}
-		r.Probabilities[m.ClassName(i)] = float32(p)
-	}
-	r.Index, r.Class, r.Probability = best, m.ClassName(best), float32(probs[best])
+	r.Index, r.Class, r.Probability = all[0].Index, all[0].Name, float32(all[0].Prob)
 }
 
 // reportedError is a failure whose details were already printed: Main

@@ -155,33 +155,42 @@ type Prediction struct {
 // TopK is the number of classes a multi-class prediction lists.
 const TopK = 5
 
-// predict interprets one sample's output values.
-func predict(m *Model, out []float32) Prediction {
+// ClassProbabilities interprets one sample's outputs as the probability of
+// every class, sorted by decreasing probability (ties keep class order): a
+// single sigmoid output p is class 1 with probability p and class 0 with
+// 1 − p (so p = 0.5 is class 0, as Keras' p > 0.5 threshold); several
+// outputs are the classes' probabilities, normalised if they do not sum to
+// 1 (a softmax's do).
+func ClassProbabilities(m *Model, out []float32) []ClassProb {
+	var all []ClassProb
 	if len(out) == 1 {
 		p := float64(out[0])
-		top := []ClassProb{{1, m.ClassName(1), p}, {0, m.ClassName(0), 1 - p}}
-		if p < 0.5 {
-			top[0], top[1] = top[1], top[0]
+		all = []ClassProb{{0, m.ClassName(0), 1 - p}, {1, m.ClassName(1), p}}
+	} else {
+		var sum float64
+		for _, v := range out {
+			sum += float64(v)
 		}
-		return Prediction{Top: top, Binary: true}
+		if !(sum > 0) {
+			sum = 1
+		}
+		all = make([]ClassProb, len(out))
+		for i, v := range out {
+			all[i] = ClassProb{i, m.ClassName(i), float64(v) / sum}
+		}
 	}
-	// Outputs of a softmax sum to 1; anything else is shown normalised.
-	var sum float64
-	for _, v := range out {
-		sum += float64(v)
-	}
-	if !(sum > 0) {
-		sum = 1
-	}
-	top := make([]ClassProb, len(out))
-	for i, v := range out {
-		top[i] = ClassProb{i, m.ClassName(i), float64(v) / sum}
-	}
-	sort.SliceStable(top, func(a, b int) bool { return top[a].Prob > top[b].Prob })
+	sort.SliceStable(all, func(a, b int) bool { return all[a].Prob > all[b].Prob })
+	return all
+}
+
+// predict interprets one sample's output values for display: both classes
+// of a binary model, the TopK most likely of a multi-class one.
+func predict(m *Model, out []float32) Prediction {
+	top := ClassProbabilities(m, out)
 	if len(top) > TopK {
 		top = top[:TopK]
 	}
-	return Prediction{Top: top}
+	return Prediction{Top: top, Binary: len(out) == 1}
 }
 
 // IsMapLayer reports whether layer kind k produces channel maps the grid
