@@ -2,46 +2,14 @@ package workbench
 
 import (
 	"errors"
-	"fmt"
 	"image"
 	"sync"
 	"time"
 
-	xdraw "golang.org/x/image/draw"
-
 	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
-
-// Input is an image ready for the model.
-type Input struct {
-	// Name is what the UI calls it: a file name or "sample 3 (circle)".
-	Name string
-	// Path is the file it came from, if any.
-	Path string
-	// Original is the decoded, upright image.
-	Original image.Image
-	// Preview is Original scaled to fit PreviewSize (Original itself when
-	// it is small enough): for display, so a large photo is not uploaded
-	// to the GPU at full size.
-	Preview image.Image
-	// Seen is the preprocessed image the network sees, before rescaling.
-	Seen *image.RGBA
-	// Tensor is the preprocessed batch of one, shape (1, H, W, C).
-	Tensor *nn.Tensor
-}
-
-// Loader produces an image: decoding a file, a dropped URI or a sample.
-type Loader func() (image.Image, error)
-
-// OpenError is reported when an image cannot be opened.
-type OpenError struct {
-	Name string
-	Err  error
-}
-
-func (e *OpenError) Error() string { return fmt.Sprintf("cannot open %s: %v", e.Name, e.Err) }
-func (e *OpenError) Unwrap() error { return e.Err }
 
 // Timing says where a frame's time went.
 type Timing struct {
@@ -464,7 +432,7 @@ func (b *Bench) forward(m *Model, in *Input, dataGen, wGen uint64) (*actCache, e
 	c := &actCache{dataGen: dataGen, wGen: wGen}
 	for i, l := range m.Net.Layers() {
 		shape := m.Net.LayerOutputShape(i)
-		if !IsMapLayer(l, shape) {
+		if !model.IsMapLayer(l, shape) {
 			continue
 		}
 		act := outs[i].Clone()
@@ -504,38 +472,7 @@ func prepareInput(m *Model, name, path string, load Loader) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := m.Prep()
-	seen, err := dataset.PreprocessedImage(img, opts)
-	if err != nil {
-		return nil, err
-	}
-	in := m.Net.InputShape()
-	t := nn.NewTensor(append([]int{1}, in...)...)
-	if _, err := dataset.Preprocess(t.Data, img, opts); err != nil {
-		return nil, err
-	}
-	return &Input{Name: name, Path: path, Original: img, Preview: preview(img), Seen: seen, Tensor: t}, nil
-}
-
-// PreviewSize is the largest edge of Input.Preview in pixels.
-const PreviewSize = 512
-
-// preview scales img down to fit PreviewSize×PreviewSize, keeping its
-// aspect ratio (bilinear, sampling only the output pixels).
-func preview(img image.Image) image.Image {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= PreviewSize && h <= PreviewSize {
-		return img
-	}
-	if w >= h {
-		w, h = PreviewSize, max(1, h*PreviewSize/w)
-	} else {
-		w, h = max(1, w*PreviewSize/h), PreviewSize
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
-	return dst
+	return m.Prepare(name, path, img)
 }
 
 // valueRange returns the minimum and maximum finite values of x.

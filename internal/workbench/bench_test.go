@@ -56,12 +56,6 @@ func TestBenchOpenComputesFrame(t *testing.T) {
 	if got := f.Input.Preview.Bounds(); got != image.Rect(0, 0, 40, 30) {
 		t.Errorf("preview of a small image is %v, want the image itself", got)
 	}
-	if got := preview(testImage(1200, 600, 1)).Bounds(); got != image.Rect(0, 0, PreviewSize, PreviewSize/2) {
-		t.Errorf("preview of 1200×600 is %v", got)
-	}
-	if got := preview(testImage(300, 900, 1)).Bounds(); got != image.Rect(0, 0, PreviewSize/3, PreviewSize) {
-		t.Errorf("preview of 300×900 is %v", got)
-	}
 	if got := f.Input.Seen.Bounds(); got != image.Rect(0, 0, 12, 12) {
 		t.Errorf("preprocessed bounds %v, want 12×12", got)
 	}
@@ -185,7 +179,7 @@ func TestViewWidthLimitsColumns(t *testing.T) {
 	}{{0, 16, 4}, {1000, 16, 4}, {3 * 33, 16, 3}, {90, 16, 2}, {10, 16, 1}, {1000, 3, 3}}
 	for _, c := range cases {
 		v := View{Colormap: "viridis", Cols: c.cols, Tile: 30, Width: c.width}
-		o := v.sheetOptions(10, 10, 4)
+		o := v.SheetOptions(10, 10, 4)
 		l := render.NewSheetLayout(10, 10, 4, o)
 		if l.Cols != c.want {
 			t.Errorf("width %d, cols %d: %d columns, want %d", c.width, c.cols, l.Cols, c.want)

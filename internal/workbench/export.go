@@ -30,7 +30,7 @@ func GridImage(f *Frame) *image.RGBA {
 	}
 	v := f.View
 	v.Width = 0
-	return render.AllLayersSheet(layers, v.sheetOptions(0, 0, 0))
+	return render.AllLayersSheet(layers, v.SheetOptions(0, 0, 0))
 }
 
 // ExportSheets writes one PNG per layer into dir, named after the layer

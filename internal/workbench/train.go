@@ -39,16 +39,8 @@ type TrainConfig struct {
 // DefaultTrainConfig returns the tutorial's settings: 30 epochs of 100
 // steps of 20 images, RMSprop at 1e-4, 50 validation steps.
 func DefaultTrainConfig() TrainConfig {
-	return TrainConfig{Epochs: 30, StepsPerEpoch: 100, BatchSize: 20, ValidationSteps: 50, Optimizer: "rmsprop", LearningRate: 1e-4, Init: true}
-}
-
-// DefaultLoss returns the loss Keras users pair with an output of k
-// values: binary cross-entropy for one sigmoid, categorical otherwise.
-func DefaultLoss(outputs int) string {
-	if outputs == 1 {
-		return "binary_crossentropy"
-	}
-	return "categorical_crossentropy"
+	r := nn.TutorialRecipe()
+	return TrainConfig{Epochs: r.Epochs, StepsPerEpoch: r.StepsPerEpoch, BatchSize: r.BatchSize, ValidationSteps: r.ValidationSteps, Optimizer: r.Optimizer, LearningRate: r.LearningRate, Init: true}
 }
 
 // Progress is a training run's state, as the progress bar and plot show it.
