@@ -1,6 +1,8 @@
 package session
 
 import (
+	"image"
+	"io"
 	"strings"
 
 	"github.com/convscope/convscope/assets"
@@ -86,3 +88,6 @@ func summary(a Arch) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// DecodeImage decodes an image (upright, EXIF applied) for a Loader.
+func DecodeImage(r io.Reader) (image.Image, error) { return dataset.LoadImage(r, 0) }

@@ -15,9 +15,10 @@ func TestTrainShowsLiveWeightsAndTrainedModel(t *testing.T) {
 	h.Open("a", "", loaderOf(testImage(16, 16, 1)))
 	h.settle()
 	cfg := DefaultTrainConfig()
-	cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, cfg.ValidationSteps = 2, 4, 4, 1
+	cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, cfg.ValidationSteps = 2, 25, 4, 1
 	cfg.UpdateEvery, cfg.SnapshotEvery, cfg.SnapshotInterval = time.Millisecond, 1, time.Millisecond
 	var run *Training
+	var labelWhileTraining string
 	var progress []Progress
 	var result *TrainResult
 	h.Train(TrainRequest{Arch: tinyArch(16), Config: cfg, Data: DataSpec{Generated: true}, Live: true}, RunCallbacks{
@@ -25,7 +26,7 @@ func TestTrainShowsLiveWeightsAndTrainedModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			run = r
+			run, labelWhileTraining = r, h.Model().Label
 			if strings.Join(d.Classes, ",") != "circles,crosses" {
 				t.Errorf("classes %v", d.Classes)
 			}
@@ -37,8 +38,8 @@ func TestTrainShowsLiveWeightsAndTrainedModel(t *testing.T) {
 	if run == nil {
 		t.Fatal("the run did not start")
 	}
-	if h.Model().Label != "training…" {
-		t.Errorf("model on screen while training: %q", h.Model().Label)
+	if labelWhileTraining != "training…" {
+		t.Errorf("model on screen while training: %q", labelWhileTraining)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for result == nil && time.Now().Before(deadline) {

@@ -58,7 +58,8 @@ type Session struct {
 	frame *Frame // the frame last delivered to OnFrame
 }
 
-// New starts a session and its worker.
+// New starts a session and its worker, which waits for the first request
+// (the first frame comes with the first image or view change).
 func New(o Options) *Session {
 	if o.View == (View{}) {
 		o.View = DefaultView()
@@ -67,7 +68,7 @@ func New(o Options) *Session {
 		o.OnWork = func(string) {}
 	}
 	s := &Session{opts: o, slot: newSlot(), done: make(chan struct{}), model: o.Model, view: o.View}
-	w := &worker{s: s, model: o.Model}
+	w := &worker{s: s, model: o.Model, view: o.View, dirty: true}
 	go func() {
 		defer close(s.done)
 		for {
@@ -79,8 +80,6 @@ func New(o Options) *Session {
 			s.slot.done()
 		}
 	}()
-	v := o.View
-	s.slot.put(request{view: &v, at: time.Now()})
 	return s
 }
 
