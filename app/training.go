@@ -108,7 +108,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 
 	t.epochs, t.steps = entry(strconv.Itoa(d.Epochs)), entry(strconv.Itoa(d.StepsPerEpoch))
 	t.batch, t.valSteps = entry(strconv.Itoa(d.BatchSize)), entry(strconv.Itoa(d.ValidationSteps))
-	t.lr, t.seed = entry(strconv.FormatFloat(d.LearningRate, 'g', -1, 64)), entry("0")
+	t.lr, t.seed = entry(fmtRate(d.LearningRate)), entry("0")
 	t.optimizer = widget.NewSelect([]string{"rmsprop", "adam", "sgd"}, nil)
 	t.optimizer.SetSelected(d.Optimizer)
 	t.cont = widget.NewCheck("Continue from the current weights", nil)
@@ -361,6 +361,15 @@ func (t *trainingPanel) started(run *session.Training, data *session.Data, cfg s
 	t.bar.SetValue(0)
 	t.progress.SetText(fmt.Sprintf("Starting: %d epochs of %d steps of %d images…", cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize))
 	t.setRunning(true)
+}
+
+// fmtRate writes a learning rate as Keras users do: 1e-4, 0.01 for 1e-2.
+func fmtRate(v float64) string {
+	if v >= 1e-3 {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	m, e, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, 64), "e")
+	return m + "e" + strings.Replace(strings.Replace(e, "-0", "-", 1), "+", "", 1)
 }
 
 func classList(c []string) string {

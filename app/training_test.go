@@ -220,3 +220,11 @@ func TestTrainingOnFolders(t *testing.T) {
 		t.Errorf("no validation curve: %v", names)
 	}
 }
+
+func TestFmtRate(t *testing.T) {
+	for v, want := range map[float64]string{1e-4: "1e-4", 1e-3: "0.001", 0.01: "0.01", 2.5e-5: "2.5e-5", 1e-10: "1e-10"} {
+		if got := fmtRate(v); got != want {
+			t.Errorf("fmtRate(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
