@@ -124,13 +124,15 @@ func (m *Model) Save(path string, h *nn.History) error {
 	return nn.SaveFile(path, m.Net, meta)
 }
 
-// CloneNet returns a new network with m's architecture and weights, for a
-// second goroutine (training) to own. Call it while no one else uses m.Net.
+// CloneNet returns a new network with m's architecture, weights and
+// engine, for a second goroutine (training) to own. Call it while no one
+// else uses m.Net.
 func (m *Model) CloneNet() (*nn.Sequential, error) {
 	net, err := m.Net.Arch().Build()
 	if err != nil {
 		return nil, err
 	}
+	net.SetEngine(m.Net.Engine())
 	if err := net.CopyWeightsFrom(m.Net); err != nil {
 		return nil, err
 	}
