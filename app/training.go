@@ -222,7 +222,7 @@ func (t *trainingPanel) archChanged(s string) {
 		d.Resize(fyne.NewSize(900, 600))
 		d.Show()
 	case archCurrent:
-		t.showSummary(t.u.ses.Model().Net.Arch())
+		t.showSummary(t.u.ses.ModelArch())
 	default:
 		t.showSummary(session.ReferenceArch())
 	}
@@ -269,7 +269,7 @@ func (t *trainingPanel) chosenArch() (session.Arch, error) {
 		}
 		return *t.archLoaded, nil
 	case archCurrent:
-		return t.u.ses.Model().Net.Arch(), nil
+		return t.u.ses.ModelArch(), nil
 	}
 	return session.ReferenceArch(), nil
 }

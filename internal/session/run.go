@@ -86,7 +86,8 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	cfg.Train, cfg.Validation = data.Train, data.Validation
 	cfg.Init = false // prepare drew the weights
 	m := &Model{Net: display, Classes: data.Classes, Label: "training…"}
-	s.SetModel(m)
+	prev := s.model
+	s.SetModel(m) // before the run starts: live weights are for m
 	var progress Latest[Progress]
 	var done Latest[TrainResult]
 	run, err := StartTraining(train, cfg, TrainCallbacks{
@@ -107,6 +108,7 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	})
 	if err != nil {
 		data.Close()
+		s.SetModel(prev)
 		cb.OnStart(nil, nil, err)
 		return
 	}
