@@ -103,13 +103,13 @@ func (w *worker) forward() {
 // render draws every layer into new sheets and publishes the frame; it
 // gives up as soon as a newer request changes what to draw.
 func (w *worker) render() {
-	w.s.opts.OnWork("render")
 	t0 := time.Now()
 	if w.bar == nil || w.barOf != w.view.Colormap {
 		w.bar, w.barOf = colorBar(w.view), w.view.Colormap
 	}
 	f := &Frame{Model: w.model, Input: w.input, Prediction: w.pred, View: w.view, ColorBar: w.bar, Live: w.live}
 	if w.input != nil {
+		w.s.opts.OnWork("render")
 		f.Layers = make([]*LayerView, len(w.maps))
 		for i, l := range w.maps {
 			if w.s.slot.stale() {
