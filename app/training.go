@@ -493,13 +493,15 @@ func (t *trainingPanel) exportCSV() {
 		}
 		path := w.URI().Path()
 		w.Close()
-		if err := session.WriteCSV(path, h); err != nil {
-			os.Remove(path)
-			t.u.showError("Cannot export history", err)
-			return
-		}
-		t.u.rememberFolder(filepath.Dir(path))
-		t.u.setStatus("Exported history to " + path)
+		t.u.ses.ExportHistory(path, h, func(_ []string, err error) {
+			if err != nil {
+				os.Remove(path) // the dialog created it empty
+				t.u.showError("Cannot export history", err)
+				return
+			}
+			t.u.rememberFolder(filepath.Dir(path))
+			t.u.setStatus("Exported history to " + path)
+		})
 	}, t.u.win)
 	d.SetFileName("history.csv")
 	if l := t.u.lastFolder(); l != nil {
