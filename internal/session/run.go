@@ -89,7 +89,6 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	prev := s.model
 	s.SetModel(m) // before the run starts: live weights are for m
 	var progress Latest[Progress]
-	var done Latest[TrainResult]
 	run, err := StartTraining(train, cfg, TrainCallbacks{
 		OnProgress: func(p Progress) { deliver(&progress, s.post, p, cb.OnProgress) },
 		OnWeights: func(net *nn.Sequential) {
@@ -97,8 +96,8 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 				_ = s.LiveWeights(net)
 			}
 		},
-		OnDone: func(r TrainResult) {
-			deliver(&done, s.post, r, func(r TrainResult) {
+		OnDone: func(r TrainResult) { // once, last
+			s.post(func() {
 				data.Close()
 				r.Skipped = data.SkippedReport()
 				s.finished(r, m)
