@@ -233,3 +233,57 @@ func TestLoadGraphRefusesHugeWeights(t *testing.T) {
 		t.Errorf("LoadGraph: %v", err)
 	}
 }
+
+func TestGraphSummary(t *testing.T) {
+	g := NewGraph([]int{32, 32, 3})
+	g.Add(NewConv2D(16, 3, 3, WithPadding("same")), GraphInput)
+	g.Add(NewConv2D(16, 3, 3, WithPadding("same")), "conv2d_1")
+	g.Add(NewBatchNormalization(), "conv2d_2")
+	g.Add(NewAdd(), "conv2d_1", "batch_normalization_1")
+	g.Add(NewGlobalAveragePooling2D(), "add_1")
+	g.Add(NewDense(10), "global_average_pooling2d_1")
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := g.Summary(&b); err != nil {
+		t.Fatal(err)
+	}
+	// Keras 2.x prints this model's summary this way (trailing spaces trimmed).
+	want := `Model: "model"
+__________________________________________________________________________________________________
+Layer (type)                    Output Shape         Param #     Connected to
+==================================================================================================
+input (InputLayer)              [(None, 32, 32, 3)]  0
+__________________________________________________________________________________________________
+conv2d_1 (Conv2D)               (None, 32, 32, 16)   448         input[0][0]
+__________________________________________________________________________________________________
+conv2d_2 (Conv2D)               (None, 32, 32, 16)   2320        conv2d_1[0][0]
+__________________________________________________________________________________________________
+batch_normalization_1 (BatchNor (None, 32, 32, 16)   64          conv2d_2[0][0]
+__________________________________________________________________________________________________
+add_1 (Add)                     (None, 32, 32, 16)   0           conv2d_1[0][0]
+                                                                 batch_normalization_1[0][0]
+__________________________________________________________________________________________________
+global_average_pooling2d_1 (Glo (None, 16)           0           add_1[0][0]
+__________________________________________________________________________________________________
+dense_1 (Dense)                 (None, 10)           170         global_average_pooling2d_1[0][0]
+==================================================================================================
+Total params: 3,002
+Trainable params: 2,970
+Non-trainable params: 32
+__________________________________________________________________________________________________
+`
+	var got []string
+	for _, line := range strings.Split(b.String(), "\n") {
+		got = append(got, strings.TrimRight(line, " "))
+	}
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("Summary:\n%s\nexpected:\n%s", g, want)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")[2:] {
+		if len(line) != 98 && !strings.HasPrefix(line, "Total") && !strings.HasPrefix(line, "Trainable") && !strings.HasPrefix(line, "Non-trainable") {
+			t.Errorf("line of %d characters: %q", len(line), line)
+		}
+	}
+}
