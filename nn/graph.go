@@ -54,6 +54,7 @@ type Graph struct {
 	skipping bool
 	batch    int
 
+	eng    Engine  // how the layers compute (SetEngine)
 	budget int64   // weights a model file holds (Build refuses more), or 0
 	spent  float64 // weights counted against budget so far
 }
@@ -247,6 +248,7 @@ func (g *Graph) Build() error {
 			g.weights = append(g.weights, p)
 		}
 	}
+	g.SetEngine(g.eng)
 	g.planFusion()
 	g.batch, g.swapped, g.skipBuf = 0, nil, nil
 	g.built = true
@@ -328,13 +330,16 @@ func topoSort(nodes []*node) ([]*node, error) {
 // planFusion pairs each Conv2D whose only reader is a 2×2 MaxPooling2D it
 // can run fused with (see poolFuser), as Sequential does.
 func (g *Graph) planFusion() {
+	for _, n := range g.order {
+		n.fusedPool, n.fusedInto, n.fuser = nil, nil, nil
+	}
 	for _, m := range g.order {
 		p, ok := m.layer.(*MaxPooling2D)
 		if !ok || len(m.in) != 1 {
 			continue
 		}
 		n := m.in[0]
-		if n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
+		if g.eng.opts.fuseOff || n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
 			continue
 		}
 		if f, ok := n.layer.(poolFuser); ok && f.fusesWith(p) {
@@ -342,6 +347,24 @@ func (g *Graph) planFusion() {
 		}
 	}
 }
+
+// SetEngine makes every layer of g compute with e (see Engine); the zero
+// Engine is the default. Call it between passes, not during one (after
+// Build it also applies to layers added later, at the next Build).
+func (g *Graph) SetEngine(e Engine) {
+	g.eng = e
+	for _, n := range g.nodes {
+		if u, ok := n.base().(engineUser); ok {
+			u.setEngine(e)
+		}
+	}
+	if g.built {
+		g.planFusion() // the direct path, hence fusion, depends on the BLAS
+	}
+}
+
+// Engine returns the Engine g computes with.
+func (g *Graph) Engine() Engine { return g.eng }
 
 // Init draws fresh weights with the given seed (Glorot-uniform kernels,
 // zero biases, BatchNormalization's ones and zeros: Keras' defaults).
