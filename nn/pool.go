@@ -299,8 +299,7 @@ func (p *pool2D) routeMax(dx, x []float32, iy0, ix0, ilo, ihi, jlo, jhi, k int, 
 }
 
 // maxInto sets dst[i] = max(dst[i], src[i]) (a separate function keeps the
-// loop tight). A NaN in
-// dst stays; a NaN in src never wins.
+// loop tight). A NaN in dst stays; a NaN in src never wins.
 func maxInto(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, v := range src {
