@@ -19,9 +19,9 @@ func Write(w io.Writer, m *Sequential, meta Metadata) error {
 	return writeModel(w, m, kv)
 }
 
-func writeModel(w io.Writer, m *Sequential, kv map[string]string) error {
+func writeModel(w io.Writer, m model, kv map[string]string) error {
 	bw := bufio.NewWriterSize(w, stChunk)
-	params := m.Params()
+	params := m.Weights()
 	names := make([]string, len(params))
 	shapes := make([][]int, len(params))
 	for i, p := range params {
@@ -47,9 +47,10 @@ func SaveFile(path string, m *Sequential, meta Metadata) error {
 	return saveFile(path, m, meta, nil)
 }
 
-// saveFile is SaveFile; wrap, when non-nil, wraps the temporary file it
-// writes to (tests use it to simulate a full disk).
-func saveFile(path string, m *Sequential, meta Metadata, wrap func(io.Writer) io.Writer) (err error) {
+// saveFile is SaveFile for a Sequential or a Graph; wrap, when non-nil,
+// wraps the temporary file it writes to (tests use it to simulate a full
+// disk).
+func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Writer) (err error) {
 	kv, err := encodeMeta(m, meta)
 	if err != nil {
 		return err
