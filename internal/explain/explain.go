@@ -67,17 +67,48 @@ func (m Method) usesLayer() bool {
 	return m == GradCAM || m == GradCAMPlusPlus || m == GuidedGradCAM
 }
 
-// Rule is the quadrature rule of Integrated Gradients' path integral.
+// Rule is the quadrature rule of Integrated Gradients' path integral
+// ∫₀¹ ∂s/∂x(x′ + α(x − x′)) dα, approximated by Σ_k w_k ∂s/∂x(x′ + α_k(x − x′))
+// with m = Options.Steps gradient evaluations.
 type Rule int
 
 const (
-	// Midpoint is the Riemann sum at interval midpoints, α_k = (k+½)/m for
-	// k = 0..m-1, weights 1/m (Captum's "riemann_middle").
-	Midpoint Rule = iota
-	// Trapezoid is the trapezoidal rule over m points α_k = k/(m-1), weights
-	// 1/(m-1) with half weights at both ends (Captum's "riemann_trapezoid").
+	// Graded (the default) is a Riemann sum over a partition graded
+	// towards the baseline: the intervals [(k/m)², ((k+1)/m)²], each
+	// evaluated at α_k = ((k+½)/m)² and weighted by its width
+	// w_k = (2k+1)/m². (The midpoint rule after the substitution α = u².)
+	// Near a black baseline a ReLU network is dominated by its biases and
+	// the gradient swings widely for α below ~0.15, then varies slowly
+	// (measured on the tutorial model); grading puts a quarter of the
+	// points there. On the embedded model and its eight sample images, 32
+	// steps give completeness gaps of 0.04–0.3 % against 0.01–6 % for the
+	// uniform midpoint rule and 0.01–1.5 % for Gauss–Legendre.
+	Graded Rule = iota
+	// Midpoint is the uniform Riemann sum at interval midpoints,
+	// α_k = (k+½)/m, w_k = 1/m (Captum's "riemann_middle").
+	Midpoint
+	// Trapezoid is the trapezoidal rule over α_k = k/(m−1), weights
+	// 1/(m−1) with half weights at both ends (Captum's "riemann_trapezoid").
 	Trapezoid
+	// GaussLegendre is m-point Gauss–Legendre quadrature on [0, 1]
+	// (Captum's default "gausslegendre").
+	GaussLegendre
 )
+
+// ParseRule returns the rule called name: graded, midpoint, trapezoid or
+// gausslegendre.
+func ParseRule(name string) (Rule, error) {
+	for i, n := range ruleNames {
+		if n == strings.ToLower(name) {
+			return Rule(i), nil
+		}
+	}
+	return 0, fmt.Errorf("explain: expected an integration rule (%s), received %q", strings.Join(ruleNames[:], ", "), name)
+}
+
+var ruleNames = [...]string{"graded", "midpoint", "trapezoid", "gausslegendre"}
+
+func (r Rule) String() string { return ruleNames[r] }
 
 // Predicted selects the predicted class (Options.Class).
 const Predicted = -1
@@ -99,7 +130,7 @@ type Options struct {
 	// Seed seeds SmoothGrad's noise (the same seed gives the same map).
 	Seed int64
 	// Steps is Integrated Gradients' number of gradient evaluations
-	// (default 32) and Rule its quadrature (default Midpoint).
+	// (default 32) and Rule its quadrature (default Graded).
 	Steps int
 	Rule  Rule
 	// Baseline is IG's baseline x′, one sample; nil for black (all zeros

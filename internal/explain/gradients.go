@@ -111,6 +111,14 @@ func (e *Explainer) smoothGrad(ctx context.Context, r *Result, x []float32, o Op
 func pathWeights(m int, rule Rule) (alpha, w []float64) {
 	alpha, w = make([]float64, m), make([]float64, m)
 	for k := range alpha {
+		if rule == GaussLegendre {
+			break
+		}
+		if rule == Graded {
+			u := (float64(k) + 0.5) / float64(m)
+			alpha[k], w[k] = u*u, 2*u/float64(m)
+			continue
+		}
 		if rule == Trapezoid {
 			alpha[k], w[k] = float64(k)/float64(m-1), 1/float64(m-1)
 			if k == 0 || k == m-1 {
@@ -120,7 +128,38 @@ func pathWeights(m int, rule Rule) (alpha, w []float64) {
 			alpha[k], w[k] = (float64(k)+0.5)/float64(m), 1/float64(m)
 		}
 	}
+	if rule == GaussLegendre {
+		gaussLegendre(alpha, w)
+	}
 	return alpha, w
+}
+
+// gaussLegendre fills the m-point Gauss–Legendre nodes and weights on
+// [0, 1]: the roots x_i of the Legendre polynomial P_m (Newton's method
+// from cos(π(i+¾)/(m+½))) mapped by (1+x)/2, weights 1/((1−x²)·P_m'(x)²).
+func gaussLegendre(alpha, w []float64) {
+	m := len(alpha)
+	for i := 0; i < m; i++ {
+		x := math.Cos(math.Pi * (float64(i) + 0.75) / (float64(m) + 0.5))
+		var dp float64
+		for it := 0; it < 100; it++ {
+			p0, p1 := 1.0, x
+			for k := 2; k <= m; k++ {
+				p0, p1 = p1, ((2*float64(k)-1)*x*p1-(float64(k)-1)*p0)/float64(k)
+			}
+			if m == 1 {
+				p0, p1 = 1, x
+			}
+			dp = float64(m) * (x*p1 - p0) / (x*x - 1)
+			dx := p1 / dp
+			x -= dx
+			if math.Abs(dx) < 1e-15 {
+				break
+			}
+		}
+		alpha[m-1-i] = (1 + x) / 2
+		w[m-1-i] = 1 / ((1 - x*x) * dp * dp)
+	}
 }
 
 // integratedGradients is Integrated Gradients (Sundararajan et al. 2017,
@@ -132,7 +171,7 @@ func pathWeights(m int, rule Rule) (alpha, w []float64) {
 //
 // with the black baseline x′ = 0 (Baseline overrides it), m = Steps
 // (default 32) gradient evaluations and the quadrature Rule (default
-// Midpoint: α_k = (k+½)/m, w_k = 1/m). Raw is the attributions, (H, W, C),
+// Graded: α_k = ((k+½)/m)², w_k = (2k+1)/m²). Raw is the attributions, (H, W, C),
 // shown as Σ_c |IG| (Captum's visualisation); Completeness compares Σ IG
 // with s(x) − s(x′).
 func (e *Explainer) integratedGradients(ctx context.Context, r *Result, x []float32, o Options) error {

@@ -230,7 +230,7 @@ func TestReferenceIntegratedGradients(t *testing.T) {
 	ref := loadRef(t)
 	m, x := tutorialModel(t)
 	e := New(FromSequential(m))
-	r, err := e.Explain(context.Background(), x, Options{Method: IntegratedGradients, Class: Predicted})
+	r, err := e.Explain(context.Background(), x, Options{Method: IntegratedGradients, Class: Predicted, Rule: Midpoint})
 	if err != nil {
 		t.Fatal(err)
 	}
