@@ -6,7 +6,21 @@ import (
 )
 
 // Benchmarks on the tutorial's model (150×150×3, formula weights). The
-// machine these run on is shared: treat the numbers as noisy.
+// machine these run on is shared: treat the numbers as noisy. Besides
+// ns/op each reports cpu-ms/op, the process's CPU time per operation:
+// on a machine where other jobs take the cores, wall time grows but CPU
+// time stays close to the work done (divide by the cores used, 2 here, for
+// the wall time on a quiet machine).
+
+// reportCPU starts CPU accounting; call the returned function after the loop.
+func reportCPU(b *testing.B) func() {
+	b.ResetTimer()
+	start := cpuTime()
+	return func() {
+		b.StopTimer()
+		b.ReportMetric((cpuTime()-start)*1e3/float64(b.N), "cpu-ms/op")
+	}
+}
 
 func benchExplain(b *testing.B, o Options) {
 	m, x := tutorialModel(b)
@@ -14,7 +28,7 @@ func benchExplain(b *testing.B, o Options) {
 	if _, err := e.Explain(context.Background(), x, o); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := 0; i < b.N; i++ {
 		if _, err := e.Explain(context.Background(), x, o); err != nil {
 			b.Fatal(err)
@@ -26,6 +40,7 @@ func benchExplain(b *testing.B, o Options) {
 func BenchmarkForward(b *testing.B) {
 	m, x := tutorialModel(b)
 	e := New(FromSequential(m))
+	defer reportCPU(b)()
 	for i := 0; i < b.N; i++ {
 		if _, err := e.forward(x); err != nil {
 			b.Fatal(err)
@@ -41,7 +56,7 @@ func BenchmarkGradCAMAfterForward(b *testing.B) {
 	if _, err := e.forward(x); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := 0; i < b.N; i++ {
 		if _, err := e.ExplainForwarded(Options{Method: GradCAM, Class: Predicted}); err != nil {
 			b.Fatal(err)

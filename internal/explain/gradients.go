@@ -17,13 +17,14 @@ import (
 
 // batchGradients computes Σ_k w_k ∂s/∂x at the points fill(k, dst) for
 // k = 0..n-1, in passes of o.Batch samples, and adds it into acc (float64,
-// one input's size). The class is c. Passes share the network's buffers;
-// the last pass is padded to a full batch (repeating the last point, weight
-// 0) so the network never reallocates for a smaller batch.
+// one input's size). The class is c. The n points are split into
+// ceil(n/Batch) passes of equal size (25 points: 4 passes of 7); the last
+// pass is padded (repeating the last point, not counted) so the network
+// never reallocates its buffers for a smaller batch.
 func (e *Explainer) batchGradients(ctx context.Context, n int, w func(k int) float64, fill func(k int, dst []float32),
 	c int, o Options, acc []float64) error {
 	in := e.m.InputShape()
-	b := min(o.Batch, n)
+	b := (n + (n+o.Batch-1)/o.Batch - 1) / ((n + o.Batch - 1) / o.Batch)
 	x := sized(e.xb, b, in)
 	e.xb = x
 	var dy *nn.Tensor
