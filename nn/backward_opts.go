@@ -6,46 +6,30 @@ import (
 )
 
 // InputName names the model's input where a layer name is expected
-// (BackwardOptions.StopAt, Sequential.Gradient, Sequential.Output), as
-// Keras' functional models call their first node "input".
-const InputName = "input"
+// (Sequential.Grad, Sequential.Output), as GraphInput does for graphs.
+const InputName = GraphInput
 
-// BackwardOptions selects what a backward pass computes. The zero value is
-// a full training backward pass (Sequential.Backward) that also leaves the
-// gradient of the model's input.
-//
-// Explanation methods (Grad-CAM, saliency, Integrated Gradients, guided
-// backprop) need gradients of a score with respect to the input or to one
-// layer's output, not weight gradients; they set NoParamGrads, FromLogits
-// and, for Grad-CAM, StopAt.
-type BackwardOptions struct {
-	// FromLogits: dy is the gradient with respect to the last layer's
-	// pre-activation z (its logits), not its output f(z). The last layer's
-	// activation is skipped; a last Activation layer is skipped entirely.
-	// Use it with Sequential.Logits: a sigmoid's slope f'(z) vanishes for
-	// confident predictions and would flatten every map.
-	FromLogits bool
-	// NoParamGrads skips the weight gradients (Param.Grad is left as it
-	// was): the input gradient alone costs about half a training backward
-	// pass. Conv2D's im2col path (strided or padded convolutions) still
-	// computes them.
-	NoParamGrads bool
-	// StopAt is the name of the layer whose output gradient is the last one
-	// needed: the pass stops there, so the layers before it cost nothing.
-	// "" or InputName goes all the way to the input.
-	StopAt string
-	// Keep names layers whose output gradient must be kept for Gradient
-	// (StopAt's always is). A Conv2D that runs fused with the 2×2 pooling
-	// after it has no output gradient of its own; naming it here (or in
-	// StopAt) runs that pair unfused for this pass.
-	Keep []string
-	// Guided applies the guided-backprop rule at every ReLU (Springenberg
-	// et al. 2015, "Striving for simplicity", eq. 6): only positive
-	// gradients pass back through a ReLU, dz = max(dy, 0) ⊙ [y > 0]. The
-	// output gradients of ReLU layers are clamped in place, so Gradient
-	// returns the clamped values.
-	Guided bool
-}
+// Sequential.BackwardWith takes the options Graph.BackwardWith takes
+// (BackwardOptions, graph_exec.go), so one explanation package serves both:
+//   - From: at most one layer, whose output gradient dy is (default: the
+//     last layer);
+//   - StopAt: the pass ends once that layer's output gradient is complete
+//     (Grad-CAM reads it there); the layers below it cost nothing, and a
+//     Conv2D that runs fused with its pooling runs unfused so that its own
+//     output gradient exists;
+//   - SkipWeights: Param.Grad is left as it was and Conv2D and Dense skip
+//     their weight-gradient products (about half of a training backward
+//     pass; Conv2D's im2col path computes them and puts them back);
+//   - InputGrad: also the gradient of the input, Grad(InputName);
+//   - FromLogits: dy is the gradient of the From layer's pre-activation z
+//     (its logits), not of its output f(z): that layer's activation is
+//     skipped, an Activation or Softmax layer entirely (dy is then its
+//     input's gradient). Use it with Sequential.Logits: a sigmoid's slope
+//     vanishes for confident predictions and would flatten every map;
+//   - Guided: the guided-backprop rule at every ReLU (Springenberg et al.
+//     2015, "Striving for simplicity", eq. 6): only positive gradients
+//     pass back, dz = max(dy, 0) ⊙ [y > 0]. The output gradients of ReLU
+//     layers are clamped in place, so Grad returns the clamped values.
 
 // backwardState is Sequential's bookkeeping for BackwardWith.
 type backwardState struct {
@@ -111,37 +95,49 @@ func (m *Sequential) setNoParamGrads(on bool) {
 	}
 }
 
-// BackwardWith back-propagates dy after a Forward (training or not) as the
-// options say. dy has the model's output shape; with FromLogits it is the
-// gradient with respect to the last layer's pre-activation. Afterwards
-// Gradient returns the gradient of the input (when StopAt is "" or
-// InputName) and of every layer's output the pass computed. It returns an
-// error for an unknown layer name or an output activation FromLogits cannot
-// skip; wrong shapes panic (programmer errors).
-func (m *Sequential) BackwardWith(dy *Tensor, o BackwardOptions) error {
-	last := len(m.layers) - 1
+// BackwardWith back-propagates dys (one gradient, of the From layer's
+// output or, with FromLogits, of its pre-activation) after a Forward,
+// training or not, as the options say (see above). Afterwards Grad returns
+// every layer output gradient the pass computed (and the input's, with
+// InputGrad). Errors report unknown layer names, a number of gradients
+// other than one, a wrong gradient shape, or a From layer FromLogits cannot
+// see through.
+func (m *Sequential) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 	if m.outs == nil || m.x == nil {
-		panic("nn: BackwardWith: no Forward pass to go back from")
+		return fmt.Errorf("nn: Sequential.BackwardWith: call Forward first")
 	}
-	if !slices.Equal(dy.Shape, m.outs[last].Shape) {
-		panic(fmt.Sprintf("nn: BackwardWith: expected gradient shape %s, received %s", shapeString(m.outs[last].Shape), shapeString(dy.Shape)))
+	if len(dys) != 1 || len(o.From) > 1 {
+		return fmt.Errorf("nn: Sequential.BackwardWith: expected one gradient and at most one From layer, received %d and %d", len(dys), len(o.From))
 	}
-	stop, err := m.layerIndex(o.StopAt)
-	if err != nil {
-		return err
-	}
-	keep := make([]bool, len(m.layers))
-	for _, name := range o.Keep {
-		i, err := m.layerIndex(name)
-		if err != nil {
-			return err
+	top := len(m.layers) - 1
+	if len(o.From) == 1 {
+		i, err := m.layerIndex(o.From[0])
+		if err != nil || i < 0 {
+			return fmt.Errorf("nn: Sequential.BackwardWith: From: %q is not a layer of the model", o.From[0])
 		}
-		if i >= 0 {
-			keep[i] = true
-		}
+		top = i
 	}
-	if stop >= 0 {
-		keep[stop] = true
+	dy := dys[0]
+	if dy == nil || !slices.Equal(dy.Shape, m.outs[top].Shape) {
+		got := "nil"
+		if dy != nil {
+			got = shapeString(dy.Shape)
+		}
+		return fmt.Errorf("nn: Sequential.BackwardWith: %s: expected gradient shape %s, received %s", m.layers[top].Name(), shapeString(m.outs[top].Shape), got)
+	}
+	stop := -1
+	if o.StopAt != "" {
+		i, err := m.layerIndex(o.StopAt)
+		if err != nil || i < 0 {
+			return fmt.Errorf("nn: Sequential.BackwardWith: StopAt: %q is not a layer of the model", o.StopAt)
+		}
+		if o.InputGrad {
+			return fmt.Errorf("nn: Sequential.BackwardWith: InputGrad and StopAt exclude each other (the pass ends at %q)", o.StopAt)
+		}
+		if i > top {
+			return fmt.Errorf("nn: Sequential.BackwardWith: StopAt: no gradient reaches %q from %s", o.StopAt, m.layers[top].Name())
+		}
+		stop = i
 	}
 	if m.grads == nil {
 		m.grads = make([]*Tensor, len(m.layers))
@@ -150,67 +146,57 @@ func (m *Sequential) BackwardWith(dy *Tensor, o BackwardOptions) error {
 	bo.valid = slices.Grow(bo.valid[:0], len(m.layers))[:len(m.layers)]
 	clear(bo.valid)
 	bo.dxOK = false
-	if o.NoParamGrads {
+	if o.SkipWeights {
 		m.setNoParamGrads(true)
 		defer m.setNoParamGrads(false)
 	}
 
-	g, top := dy, last
-	var saved *activation
-	var savedAct activation
+	// The gradient of top's output (copied, so the caller's tensor is
+	// never clamped), or, with FromLogits, of its pre-activation.
+	g := m.grad(top)
+	copy(g.Data, dy.Data)
+	bo.valid[top] = true
+	skipAct := false // top's activation is skipped
 	if o.FromLogits {
-		act := layerAct(m.layers[last])
+		kind := m.layers[top].Kind()
+		act := layerAct(m.layers[top])
 		switch {
-		case m.layers[last].Kind() == "Activation":
-			if last == 0 {
-				return fmt.Errorf("nn: FromLogits: the model is a single Activation layer")
+		case kind == "Activation" || kind == "Softmax":
+			if top == 0 || stop == top {
+				return fmt.Errorf("nn: Sequential.BackwardWith: FromLogits: the logits of %s are its input; expected a layer below it", m.layers[top].Name())
 			}
-			top-- // dy is the gradient of the Activation's input
-			if stop == last {
-				return fmt.Errorf("nn: FromLogits: expected StopAt below the output Activation %s", m.layers[last].Name())
-			}
-			dst := m.grad(top)
-			copy(dst.Data, dy.Data)
-			g = dst
+			bo.valid[top] = false
+			top--
+			copy(m.grad(top).Data, dy.Data)
+			g = m.grad(top)
 			bo.valid[top] = true
-		case act != nil && *act == actSoftmax:
-			if _, ok := m.layers[last].(*Dense); !ok {
-				return fmt.Errorf("nn: FromLogits: expected a Dense or Activation output layer with softmax, received %s", m.layers[last].Kind())
-			}
-			fallthrough
-		case act != nil:
-			saved, savedAct = act, *act
+		case act == nil:
+			return fmt.Errorf("nn: Sequential.BackwardWith: FromLogits: %s (%s) has no activation to skip", m.layers[top].Name(), kind)
+		default:
+			saved := *act
 			*act = actLinear
-			defer func() { *saved = savedAct }()
+			defer func() { *act = saved }()
+			skipAct = true
 		}
 	}
 	for i := top; i > stop; i-- {
 		f, p := (poolFuser)(nil), (*MaxPooling2D)(nil)
-		if i-1 > stop && !keep[i-1] {
+		if i-1 > stop {
 			f, p = m.fused(i - 1)
 		}
 		layer := i
 		if f != nil {
 			layer = i - 1 // the pair (i-1, i): no gradient for layer i-1's output
 		}
-		if o.Guided {
-			if a := layerAct(m.layers[layer]); a != nil && *a == actReLU && !(layer == last && saved != nil) {
-				if g == dy { // never clamp the caller's tensor
-					if bo.dy == nil || !slices.Equal(bo.dy.Shape, dy.Shape) {
-						bo.dy = NewTensor(dy.Shape...)
-					}
-					copy(bo.dy.Data, dy.Data)
-					g = bo.dy
-				}
-				for k, v := range g.Data {
-					g.Data[k] = max(v, 0)
-				}
+		if o.Guided && !(layer == top && skipAct) && isReLU(m.layers[layer]) {
+			for k, v := range g.Data {
+				g.Data[k] = max(v, 0)
 			}
 		}
 		in, dx := m.x, (*Tensor)(nil)
 		if layer > 0 {
 			in, dx = m.outs[layer-1], m.grad(layer-1)
-		} else {
+		} else if o.InputGrad {
 			dx = m.inputGrad()
 		}
 		if f != nil {
@@ -227,6 +213,17 @@ func (m *Sequential) BackwardWith(dy *Tensor, o BackwardOptions) error {
 	return nil
 }
 
+// isReLU reports whether a layer ends in a ReLU (a Conv2D, Dense or
+// Activation with activation "relu", or a ReLU layer without negative
+// slope), where the guided rule applies.
+func isReLU(l Layer) bool {
+	if a := layerAct(l); a != nil {
+		return *a == actReLU
+	}
+	r, ok := l.(*ReLU)
+	return ok && r.op == pwReLU && r.b == 0
+}
+
 // inputGrad returns the buffer for the gradient of the input, sized for the
 // last Forward's batch.
 func (m *Sequential) inputGrad() *Tensor {
@@ -237,10 +234,11 @@ func (m *Sequential) inputGrad() *Tensor {
 	return m.bo.dx
 }
 
-// Gradient returns the gradient of the named layer's output (or of the
-// input, for InputName) computed by the last BackwardWith, or nil if that
-// pass did not compute it. The tensor belongs to the model.
-func (m *Sequential) Gradient(name string) *Tensor {
+// Grad returns the gradient of the named layer's output (or of the input,
+// for InputName) computed by the last BackwardWith, or nil if that pass did
+// not compute it (layers below StopAt, a Conv2D that ran fused with its
+// pooling, the input without InputGrad). The tensor belongs to the model.
+func (m *Sequential) Grad(name string) *Tensor {
 	i, err := m.layerIndex(name)
 	if err != nil || name == "" {
 		return nil

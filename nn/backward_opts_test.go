@@ -45,7 +45,7 @@ func logitOf(t *testing.T, m *Sequential, x *Tensor, n, k int) float64 {
 
 // TestBackwardWithInputGradient checks ∂logit/∂x against central
 // differences for a sigmoid, a softmax Dense and a softmax Activation head,
-// with and without weight gradients, and that NoParamGrads leaves
+// with and without weight gradients, and that SkipWeights leaves
 // Param.Grad alone.
 func TestBackwardWithInputGradient(t *testing.T) {
 	heads := []struct {
@@ -56,6 +56,7 @@ func TestBackwardWithInputGradient(t *testing.T) {
 		{"sigmoid", []Layer{NewDense(1, WithActivation("sigmoid"))}, 0},
 		{"softmax dense", []Layer{NewDense(3, WithActivation("softmax"))}, 2},
 		{"softmax activation", []Layer{NewDense(3), NewActivation("softmax")}, 1},
+		{"softmax layer", []Layer{NewDense(3), NewSoftmax()}, 0},
 	}
 	for _, h := range heads {
 		for _, noParams := range []bool{false, true} {
@@ -69,13 +70,13 @@ func TestBackwardWithInputGradient(t *testing.T) {
 			m.Forward(x, false)
 			dy := NewTensor(append([]int{2}, m.OutputShape()...)...)
 			dy.Data[1*m.OutputShape()[0]+h.k] = 1 // sample 1 only
-			if err := m.BackwardWith(dy, BackwardOptions{FromLogits: true, NoParamGrads: noParams}); err != nil {
+			if err := m.BackwardWith(BackwardOptions{FromLogits: true, SkipWeights: noParams, InputGrad: true}, dy); err != nil {
 				t.Fatal(err)
 			}
-			g := m.Gradient(InputName).Clone()
+			g := m.Grad(InputName).Clone()
 			for _, p := range m.Params() {
 				if changed := p.Grad[0] != 42; changed == noParams {
-					t.Errorf("%s: NoParamGrads %v: %s gradient changed: %v", h.name, noParams, p.Name, changed)
+					t.Errorf("%s: SkipWeights %v: %s gradient changed: %v", h.name, noParams, p.Name, changed)
 				}
 			}
 			for i, v := range g.Sample(0) {
@@ -118,17 +119,17 @@ func TestBackwardWithStopAtFusedConv(t *testing.T) {
 			m.Forward(x, false)
 			dy := NewTensor(1, 1)
 			dy.Data[0] = -1
-			if err := m.BackwardWith(dy, BackwardOptions{FromLogits: true, NoParamGrads: true, StopAt: "conv2d_2"}); err != nil {
+			if err := m.BackwardWith(BackwardOptions{FromLogits: true, SkipWeights: true, StopAt: "conv2d_2"}, dy); err != nil {
 				t.Fatal(err)
 			}
-			g := m.Gradient("conv2d_2")
+			g := m.Grad("conv2d_2")
 			if g == nil {
 				t.Fatal("no gradient for conv2d_2")
 			}
-			if m.Gradient(InputName) != nil || m.Gradient("max_pooling2d_1") != nil {
+			if m.Grad(InputName) != nil || m.Grad("max_pooling2d_1") != nil {
 				t.Error("the pass went below conv2d_2")
 			}
-			if m.Gradient("max_pooling2d_2") == nil {
+			if m.Grad("max_pooling2d_2") == nil {
 				t.Error("no gradient for max_pooling2d_2")
 			}
 			grads[fuse] = append([]float32(nil), g.Data...)
@@ -163,7 +164,7 @@ func TestBackwardWithGuided(t *testing.T) {
 	m.Forward(x, false)
 	dy := NewTensor(1, 2)
 	dy.Data[1] = 1
-	if err := m.BackwardWith(dy, BackwardOptions{FromLogits: true, NoParamGrads: true, Guided: true}); err != nil {
+	if err := m.BackwardWith(BackwardOptions{FromLogits: true, SkipWeights: true, Guided: true, InputGrad: true}, dy); err != nil {
 		t.Fatal(err)
 	}
 	if dy.Data[0] != 0 || dy.Data[1] != 1 {
@@ -186,7 +187,7 @@ func TestBackwardWithGuided(t *testing.T) {
 	if pos == 0 || neg == 0 {
 		t.Fatalf("test weights do not exercise the rule (%d positive, %d negative live units)", pos, neg)
 	}
-	got := m.Gradient(InputName).Data
+	got := m.Grad(InputName).Data
 	for i := 0; i < 5; i++ {
 		var want float64
 		for j := range dz {
@@ -202,13 +203,22 @@ func TestBackwardWithErrors(t *testing.T) {
 	m := smallExplainModel(t, NewDense(1, WithActivation("sigmoid")))
 	m.Forward(randomInput([]int{1, 14, 14, 2}, 1), false)
 	dy := NewTensor(1, 1)
-	if err := m.BackwardWith(dy, BackwardOptions{StopAt: "conv9"}); err == nil {
+	if err := m.BackwardWith(BackwardOptions{StopAt: "conv9"}, dy); err == nil {
 		t.Error("unknown StopAt: no error")
 	}
-	if err := m.BackwardWith(dy, BackwardOptions{Keep: []string{"nope"}}); err == nil {
-		t.Error("unknown Keep: no error")
+	for _, o := range []BackwardOptions{{From: []string{"nope"}}, {StopAt: "conv2d_1", InputGrad: true},
+		{From: []string{"conv2d_1"}, StopAt: "dense_1"}, {From: []string{"flatten_1"}, FromLogits: true}} {
+		if err := m.BackwardWith(o, dy); err == nil {
+			t.Errorf("%+v: no error", o)
+		}
 	}
-	if m.Gradient("nope") != nil || m.Output("nope") != nil {
+	if err := m.BackwardWith(BackwardOptions{}, dy, dy); err == nil {
+		t.Error("two gradients: no error")
+	}
+	if err := m.BackwardWith(BackwardOptions{}, NewTensor(1, 2)); err == nil {
+		t.Error("wrong shape: no error")
+	}
+	if m.Grad("nope") != nil || m.Output("nope") != nil {
 		t.Error("unknown names give tensors")
 	}
 	if m.Output(InputName) == nil || m.Output("dense_2") == nil {

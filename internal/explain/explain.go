@@ -400,10 +400,10 @@ func (e *Explainer) explain(ctx context.Context, x, z []float32, o Options) (*Re
 // inputGradient back-propagates e.dy from the last one-sample Forward to
 // the input and returns a copy of ∂s/∂x.
 func (e *Explainer) inputGradient(guided bool) ([]float32, error) {
-	if err := e.m.BackwardWith(e.dy, nn.BackwardOptions{FromLogits: true, NoParamGrads: true, Guided: guided}); err != nil {
+	if err := e.m.BackwardWith(nn.BackwardOptions{FromLogits: true, SkipWeights: true, InputGrad: true, Guided: guided}, e.dy); err != nil {
 		return nil, err
 	}
-	g := e.m.Gradient(nn.InputName)
+	g := e.m.Grad(nn.InputName)
 	if g == nil {
 		return nil, fmt.Errorf("explain: the model returned no input gradient")
 	}

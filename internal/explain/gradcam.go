@@ -96,10 +96,10 @@ func (e *Explainer) layerGradient(r *Result, o Options) (a, g []float32, node No
 		return nil, nil, node, fmt.Errorf("explain: %s needs a layer with a (height, width, channels) output; %s has %v (layers: %s)",
 			o.Method, layer, node.Shape, joinComma(SpatialLayers(e.nodes)))
 	}
-	if err := e.m.BackwardWith(e.dy, nn.BackwardOptions{FromLogits: true, NoParamGrads: true, StopAt: layer}); err != nil {
+	if err := e.m.BackwardWith(nn.BackwardOptions{FromLogits: true, SkipWeights: true, StopAt: layer}, e.dy); err != nil {
 		return nil, nil, node, err
 	}
-	out, grad := e.m.Output(layer), e.m.Gradient(layer)
+	out, grad := e.m.Output(layer), e.m.Grad(layer)
 	if out == nil || grad == nil {
 		return nil, nil, node, fmt.Errorf("explain: the model returned no gradient for %s", layer)
 	}

@@ -46,10 +46,10 @@ func (e *Explainer) batchGradients(ctx context.Context, n int, w func(k int) flo
 		for j := 0; j < b; j++ {
 			scoreOf(z.Sample(j), c, dy.Sample(j))
 		}
-		if err := e.m.BackwardWith(dy, nn.BackwardOptions{FromLogits: true, NoParamGrads: true}); err != nil {
+		if err := e.m.BackwardWith(nn.BackwardOptions{FromLogits: true, SkipWeights: true, InputGrad: true}, dy); err != nil {
 			return err
 		}
-		g := e.m.Gradient(nn.InputName)
+		g := e.m.Grad(nn.InputName)
 		if g == nil {
 			return fmt.Errorf("explain: the model returned no input gradient")
 		}

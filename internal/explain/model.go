@@ -22,12 +22,13 @@ type Model interface {
 	Logits() (*nn.Tensor, error)
 	// Output returns a node's output of the last Forward (nn.InputName: the input).
 	Output(name string) *nn.Tensor
-	// BackwardWith back-propagates a gradient (of the logits, with
-	// FromLogits) after Forward; see nn.BackwardOptions.
-	BackwardWith(dy *nn.Tensor, o nn.BackwardOptions) error
-	// Gradient returns the gradient of a node's output (nn.InputName: the
+	// BackwardWith back-propagates gradients (of the logits, with
+	// FromLogits) after Forward: nn.Sequential.BackwardWith and
+	// nn.Graph.BackwardWith.
+	BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error
+	// Grad returns the gradient of a node's output (nn.InputName: the
 	// input) from the last BackwardWith, nil if it was not computed.
-	Gradient(name string) *nn.Tensor
+	Grad(name string) *nn.Tensor
 }
 
 // Randomizable models can be copied and have a layer's weights redrawn,
@@ -125,9 +126,9 @@ func (s *seqModel) Nodes() []Node                   { return s.nodes }
 func (s *seqModel) Forward(x *nn.Tensor) *nn.Tensor { return s.m.Forward(x, false) }
 func (s *seqModel) Logits() (*nn.Tensor, error)     { return s.m.Logits() }
 func (s *seqModel) Output(name string) *nn.Tensor   { return s.m.Output(name) }
-func (s *seqModel) Gradient(name string) *nn.Tensor { return s.m.Gradient(name) }
-func (s *seqModel) BackwardWith(dy *nn.Tensor, o nn.BackwardOptions) error {
-	return s.m.BackwardWith(dy, o)
+func (s *seqModel) Grad(name string) *nn.Tensor     { return s.m.Grad(name) }
+func (s *seqModel) BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error {
+	return s.m.BackwardWith(o, dys...)
 }
 
 // Clone copies the architecture and weights.
