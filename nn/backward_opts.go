@@ -78,6 +78,8 @@ func layerAct(l Layer) *activation {
 		return &v.act
 	case *Activation:
 		return &v.act
+	case *Softmax:
+		return &v.act
 	}
 	return nil
 }
@@ -289,7 +291,7 @@ func (m *Sequential) Logits() (*Tensor, error) {
 	if last > 0 {
 		in = m.outs[last-1]
 	}
-	if l.Kind() == "Activation" {
+	if k := l.Kind(); k == "Activation" || k == "Softmax" {
 		return in.Clone(), nil
 	}
 	act := layerAct(l)
