@@ -31,12 +31,12 @@ type Model interface {
 	Grad(name string) *nn.Tensor
 }
 
-// Randomizable models can be copied and have a layer's weights redrawn,
-// for the sanity check (Adebayo et al. 2018).
+// Randomizable models can have a layer's weights redrawn and put back, for
+// the sanity check (Adebayo et al. 2018).
 type Randomizable interface {
 	Model
-	// Clone returns an independent copy with the same weights.
-	Clone() (Randomizable, error)
+	// SaveWeights copies every weight; restore puts them back.
+	SaveWeights() (restore func())
 	// Randomize redraws the named layer's weights from the model's
 	// initialiser (Keras: Glorot-uniform kernels, zero biases) with seed.
 	Randomize(layer string, seed int64) error
@@ -92,30 +92,42 @@ func FromSequential(m *nn.Sequential) Randomizable {
 	return s
 }
 
-// nextGeometry composes g with one layer (see Geometry).
+// nextGeometry composes g with one layer (see Geometry): convolutions
+// (with dilation d, the window is d·(k−1)+1), pooling, and zero padding
+// (explicit Pads, "same" as TensorFlow pads, ZeroPadding2D) shift Start by
+// the leading pad.
 func nextGeometry(g Geometry, c nn.LayerConfig, in, out []int) Geometry {
 	if !g.Known || len(out) != 3 || len(in) != 3 {
 		return Geometry{}
 	}
-	var k [2]int
+	var k, d [2]int
+	d = [2]int{1, 1}
 	switch c.ClassName {
-	case "Conv2D":
+	case "Conv2D", "DepthwiseConv2D":
 		k = c.KernelSize
+		for a := range d {
+			d[a] = max(1, c.DilationRate[a])
+		}
 	case "MaxPooling2D", "AveragePooling2D":
 		k = c.PoolSize
-	default: // element-wise layers (Activation, Dropout, ...) keep the grid
+	case "ZeroPadding2D":
+		g.Start[0] -= g.Jump[0] * float64(c.Pads[0])
+		g.Start[1] -= g.Jump[1] * float64(c.Pads[1])
+		return g
+	default: // element-wise layers (Activation, Add, BatchNormalization, ...) keep the grid
 		if in[0] == out[0] && in[1] == out[1] {
 			return g
 		}
 		return Geometry{}
 	}
 	for a := 0; a < 2; a++ {
-		s := c.Strides[a]
-		pad := 0
+		s := max(1, c.Strides[a])
+		span := d[a]*(k[a]-1) + 1
+		pad := c.Pads[a]         // explicit pads: (top, left, bottom, right)
 		if c.Padding == "same" { // TensorFlow: floor(total/2) before
-			pad = max((out[a]-1)*s+k[a]-in[a], 0) / 2
+			pad = max((out[a]-1)*s+span-in[a], 0) / 2
 		}
-		g.Start[a] += g.Jump[a] * (float64(k[a]-1)/2 - float64(pad))
+		g.Start[a] += g.Jump[a] * (float64(span-1)/2 - float64(pad))
 		g.Jump[a] *= float64(s)
 	}
 	return g
@@ -131,16 +143,21 @@ func (s *seqModel) BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error {
 	return s.m.BackwardWith(o, dys...)
 }
 
-// Clone copies the architecture and weights.
-func (s *seqModel) Clone() (Randomizable, error) {
-	c, err := s.m.Arch().Build()
-	if err != nil {
-		return nil, err
+// SaveWeights copies every parameter.
+func (s *seqModel) SaveWeights() (restore func()) { return saveParams(s.m.Params()) }
+
+// saveParams copies the values of ps and returns the function that puts
+// them back.
+func saveParams(ps []*nn.Param) func() {
+	saved := make([][]float32, len(ps))
+	for i, p := range ps {
+		saved[i] = append([]float32(nil), p.Value...)
 	}
-	if err := c.CopyWeightsFrom(s.m); err != nil {
-		return nil, err
+	return func() {
+		for i, p := range ps {
+			copy(p.Value, saved[i])
+		}
 	}
-	return FromSequential(c), nil
 }
 
 // Randomize redraws one layer's weights with its initialiser.

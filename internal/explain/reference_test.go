@@ -51,6 +51,7 @@ type refFile struct {
 	Guided         refSamples   `json:"guided"`
 	IG             refSamples   `json:"ig"`
 	IGCompleteness Completeness `json:"ig_completeness"`
+	Graph          refGraph     `json:"graph"`
 }
 
 // hash01 is nn/testdata/torch/make_reference.py's hash of (index, salt)
@@ -65,10 +66,11 @@ func hash01(i, salt uint32) float64 {
 	return float64(h) / 4294967296
 }
 
-// formulaWeights sets the parity script's weights: kernels
-// sqrt(6/(fan_in+fan_out))·(2·hash01(i, t) − 1), biases 0.01·cos(0.5·i + t).
-func formulaWeights(t testing.TB, m *nn.Sequential) {
-	for ti, p := range m.Params() {
+// setFormulaWeights sets the parity script's weights: kernels
+// sqrt(6/(fan_in+fan_out))·(2·hash01(i, t) − 1), biases 0.01·cos(0.5·i + t),
+// t the parameter's position.
+func setFormulaWeights(t testing.TB, params []*nn.Param) {
+	for ti, p := range params {
 		var fanIn, fanOut int
 		switch len(p.Shape) {
 		case 1:
@@ -119,7 +121,7 @@ func tutorialModel(t testing.TB) (*nn.Sequential, []float32) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	formulaWeights(t, m)
+	setFormulaWeights(t, m.Params())
 	x := make([]float32, 150*150*3)
 	for i := range x {
 		x[i] = float32(hash01(uint32(i), ref.InputSalt))

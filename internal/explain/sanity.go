@@ -21,18 +21,16 @@ type SanityStep struct {
 
 // SanityCheck is the model-parameter randomisation test of Adebayo et al.
 // 2018 ("Sanity checks for saliency maps", section 3, cascading
-// randomisation): on a copy of m, the weights of the layers with weights
-// are redrawn one layer at a time from the top (output) layer down, and
-// after each the same method explains the same input and class. Step 0 is
-// the trained model. Each step's Spearman rank correlation with step 0
+// randomisation): the weights of the layers with weights are redrawn one
+// layer at a time from the top (output) layer down, and after each the same
+// method explains the same input and class. Step 0 is the trained model.
+// The model's weights are put back before SanityCheck returns. Each step's Spearman rank correlation with step 0
 // (the paper's similarity metric, on the display maps) says how much the
 // map still looks the same. Layer k is redrawn with seed + k. The class is
 // fixed to the trained model's (o.Class, or its prediction).
 func SanityCheck(ctx context.Context, m Randomizable, x []float32, o Options, seed int64) ([]SanityStep, error) {
-	c, err := m.Clone()
-	if err != nil {
-		return nil, err
-	}
+	c := m
+	defer m.SaveWeights()()
 	e := New(c)
 	r, err := e.Explain(ctx, x, o)
 	if err != nil {

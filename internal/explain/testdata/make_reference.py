@@ -27,7 +27,14 @@ same as internal/explain's doc comments):
   IG         black baseline, 32 midpoint-Riemann steps alpha_k = (k + 1/2)/32:
              IG = x * mean_k ds/dx(alpha_k x); completeness sum(IG) vs s(x) - s(0)
 
-Maps at the input's size are stored as statistics plus samples (index,
+A small graph model (graph_forward: a residual Add, max pooling, a valid
+convolution, global average pooling, a softmax Dense; 12x12x3 input; the
+same weight formulas; its own input salt, the first one whose forward pass
+keeps every ReLU input and pooling gap 1e-4 of the layer's max away from its
+kink) gets Grad-CAM, Grad-CAM++, the input gradient and IG (8 midpoint
+steps) of its predicted class's logit, stored in full under "graph".
+
+Maps of the tutorial model at the input's size are stored as statistics plus samples (index,
 value) to keep the file small: every 150th flat index and the 40 largest
 |values|.
 """
@@ -177,9 +184,90 @@ def main():
     out["ig"] = samples("ig", ig)
     out["ig_completeness"] = {"sum": float(ig.sum()), "delta": sign * z0 - sb, "baseline_score": sb}
     print("class %d, score %.6g, IG sum %.6g vs delta %.6g" % (cls, sign * z0, ig.sum(), sign * z0 - sb))
+    out["graph"] = graph_reference()
     with open(os.path.join(HERE, "reference.json"), "w") as f:
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
+
+
+def graph_params():
+    """The small graph model's weights, Keras layouts, in parameter order."""
+    shapes = [((3, 3, 3, 6), 27, 54), (6,), ((3, 3, 6, 6), 54, 54), (6,), ((3, 3, 6, 8), 54, 72), (8,), ((8, 3), 8, 3), (3,)]
+    out = []
+    for t, s in enumerate(shapes):
+        v = mr.bias_values(t, s[0]) if len(s) == 1 else mr.kernel_values(t, *s)
+        out.append(torch.tensor(v))
+    return out
+
+
+def graph_forward(ps, x, cap=None):
+    """The small graph model (internal/explain/graph_test.go's smallGraph):
+    conv2d_1 (6, 3x3, same, relu) -> conv2d_2 (same) -> add_1 = conv2d_1 +
+    conv2d_2 -> max_pooling2d_1 2x2 -> conv2d_3 (8, 3x3, valid, relu) ->
+    global average pooling -> dense_1 (3) logits. Returns the logits and the
+    node outputs (NCHW)."""
+    k1, b1, k2, b2, k3, b3, kd, bd = ps
+    conv = lambda h, k, b, pad: torch.nn.functional.conv2d(h, k.permute(3, 2, 0, 1), b, padding=pad)
+    h = x.permute(0, 3, 1, 2)
+    z1 = conv(h, k1, b1, 1)
+    a = mr.act(z1, "relu")
+    z2 = conv(a, k2, b2, 1)
+    b = mr.act(z2, "relu")
+    s = a + b
+    p = torch.nn.functional.max_pool2d(s, 2)
+    z3 = conv(p, k3, b3, 0)
+    c = mr.act(z3, "relu")
+    g = c.mean(dim=(2, 3))
+    if cap is not None:
+        cap += [z1, z2, z3, g @ kd + bd]
+        cap.append(torch.nn.functional.unfold(s.reshape(-1, 1, 12, 12), 2, stride=2).sort(dim=1).values)
+    return g @ kd + bd, {"conv2d_1": a, "conv2d_2": b, "add_1": s, "max_pooling2d_1": p, "conv2d_3": c}
+
+
+def graph_reference():
+    ps = graph_params()
+    # The first input salt whose ReLU inputs and pooling gaps all stay 1e-4
+    # of their layer's max away from a kink (float32 then takes torch's branches;
+    # pooling windows whose maximum is 0 tie exactly on both sides).
+    for salt in range(3000, 3200):
+        x_np = mr.input_values((1, 12, 12, 3), salt)
+        cap = []
+        with torch.no_grad():
+            graph_forward(ps, torch.tensor(x_np), cap)
+        z1, z2, z3, _, win = cap
+        ok = all(float(z.abs().min()) > 1e-4 * float(z.abs().max()) for z in (z1, z2, z3))
+        live = win[:, 3, :] > 0  # windows whose maximum is 0 tie in float32 and float64 alike
+        gaps = (win[:, 3, :] - win[:, 2, :])[live]
+        ok = ok and float(gaps.min()) > 1e-4 * float(win.abs().max())
+        if ok:
+            break
+    else:
+        raise SystemExit("no clean salt for the graph model")
+    x = torch.tensor(x_np, requires_grad=True)
+    z, outs = graph_forward(ps, x)
+    for o in outs.values():
+        o.retain_grad()
+    cls = int(z[0].argmax())
+    z[0, cls].backward()
+    out = {"input_salt": salt, "class": cls, "score": float(z[0, cls]), "logits": z[0].tolist(),
+           "gradient": x.grad.numpy()[0].reshape(-1).tolist(), "cams": []}
+    for layer in ("conv2d_3", "add_1"):
+        A = outs[layer]
+        for plus in (False, True):
+            L, alpha = cam(A.detach(), A.grad, plus)
+            out["cams"].append({"method": "gradcam++" if plus else "gradcam", "layer": layer, "class": cls,
+                                "shape": list(L.shape), "map": L.reshape(-1).tolist(), "weights": alpha.tolist()})
+    total = np.zeros_like(x_np)
+    steps = 8
+    for k in range(steps):
+        xa = torch.tensor(mr.f32((k + 0.5) / steps * x_np), requires_grad=True)
+        za, _ = graph_forward(ps, xa)
+        za[0, cls].backward()
+        total += xa.grad.numpy() / steps
+    out["ig_steps"] = steps
+    out["ig"] = (x_np * total)[0].reshape(-1).tolist()
+    print("graph: salt %d, class %d, logits %s" % (salt, cls, z[0].tolist()))
+    return out
 
 
 if __name__ == "__main__":
