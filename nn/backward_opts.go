@@ -279,7 +279,7 @@ func (m *Sequential) Output(name string) *Tensor {
 // (shape (n, units)): for a Dense or Conv2D output layer with a linear
 // activation its output; for a Dense layer with another activation
 // z = x·W + b, recomputed in float64 from its input; for an Activation
-// output layer, its input. Explanations score a class by its logit, not by
+// or Softmax output layer, its input. Explanations score a class by its logit, not by
 // its probability (see BackwardOptions.FromLogits).
 func (m *Sequential) Logits() (*Tensor, error) {
 	if m.outs == nil {

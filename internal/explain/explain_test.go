@@ -181,6 +181,12 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("%s: NaN in the display map", c.name)
 			}
 		}
+		if n, u, ok := h.At(1, 1); !ok || n != c.want[3] || !(u == float64(c.in[3]) || math.IsNaN(u)) {
+			t.Errorf("%s: At(1, 1) = %g, %g, %v", c.name, n, u, ok)
+		}
+		if _, _, ok := h.At(2, 0); ok {
+			t.Errorf("%s: At outside the map is ok", c.name)
+		}
 	}
 }
 

@@ -10,6 +10,9 @@ import (
 type Heat struct {
 	H, W   int
 	Values []float32
+	// Unscaled is the display map before normalisation (same layout), for
+	// the value under the cursor.
+	Unscaled []float32
 	// Min and Max are the display map's range before normalisation.
 	Min, Max float64
 	// Flat is true when the map carries no information (all zero,
@@ -94,7 +97,7 @@ const flatRel = 1e-6
 // are all zero, or all equal (max − min ≤ 1e-6·max), is Flat: every value
 // 0 and a Note in words, never NaN (0/0) or an all-hot map.
 func Normalize(v []float32, h, w int) *Heat {
-	out := &Heat{H: h, W: w, Values: make([]float32, len(v))}
+	out := &Heat{H: h, W: w, Values: make([]float32, len(v)), Unscaled: v}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, x := range v {
 		f := float64(x)
@@ -177,4 +180,16 @@ func axis(out, n int, start, jump float64) []tap {
 		t[u] = tap{i0, i1, p - float64(i0)}
 	}
 	return t
+}
+
+// At returns the map at input pixel (x, y): the normalised value in [0, 1]
+// and the unscaled one (for saliency the gradient magnitude, for IG the
+// attribution, for Grad-CAM the map's value between the layer's cells);
+// ok is false outside the map.
+func (h *Heat) At(x, y int) (norm float32, unscaled float64, ok bool) {
+	if x < 0 || y < 0 || x >= h.W || y >= h.H {
+		return 0, 0, false
+	}
+	i := y*h.W + x
+	return h.Values[i], float64(h.Unscaled[i]), true
 }
