@@ -109,9 +109,10 @@ func TestBackwardWithStopAtFusedConv(t *testing.T) {
 	grads := map[bool][]float32{}
 	for _, fuse := range []bool{true, false} {
 		func() {
-			defer func(old bool) { fuseOff = old }(fuseOff)
-			fuseOff = !fuse
 			m := smallExplainModel(t, NewDense(1, WithActivation("sigmoid")))
+			e := m.Engine()
+			e.opts.fuseOff = !fuse
+			m.SetEngine(e)
 			if f, _ := m.fused(2); (f != nil) != fuse {
 				t.Fatalf("fused(conv2d_2) = %v, expected %v", f != nil, fuse)
 			}
