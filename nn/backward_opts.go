@@ -17,9 +17,9 @@ const InputName = GraphInput
 //     (Grad-CAM reads it there); the layers below it cost nothing, and a
 //     Conv2D that runs fused with its pooling runs unfused so that its own
 //     output gradient exists;
-//   - SkipWeights: Param.Grad is left as it was and Conv2D and Dense skip
-//     their weight-gradient products (about half of a training backward
-//     pass; Conv2D's im2col path computes them and puts them back);
+//   - SkipWeights: Param.Grad is left as it was; Dense and Conv2D's direct
+//     path skip their weight-gradient products (about half of a training
+//     backward pass), other layers write theirs into spare buffers;
 //   - InputGrad: also the gradient of the input, Grad(InputName);
 //   - FromLogits: dy is the gradient of the From layer's pre-activation z
 //     (its logits), not of its output f(z): that layer's activation is
@@ -36,7 +36,8 @@ type backwardState struct {
 	dx    *Tensor // gradient of the input, when the pass reached it
 	dxOK  bool    // dx belongs to the last pass
 	valid []bool  // valid[i]: grads[i] holds layer i's output gradient of the last pass
-	dy    *Tensor // copy of a caller's dy that the guided rule clamps
+	spare [][]float32 // SkipWeights: where Param.Grad points for layers that cannot skip
+	grads [][]float32 // the parameters' own Grad slices, while swapped
 }
 
 // layerIndex returns the index of the layer called name, -1 for "" or
@@ -84,15 +85,37 @@ func layerAct(l Layer) *activation {
 	return nil
 }
 
-// setNoParamGrads switches weight gradients off (or back on) in every layer
-// that can skip them.
+// setNoParamGrads switches weight gradients off (or back on): Dense and
+// Conv2D's direct path skip their products; the other layers with weights
+// write theirs into spare buffers, so Param.Grad is never touched.
 func (m *Sequential) setNoParamGrads(on bool) {
+	bo := &m.bo
+	k := 0
 	for _, l := range m.layers {
 		switch v := l.(type) {
-		case *Conv2D:
-			v.noParamGrads = on
 		case *Dense:
 			v.noParamGrads = on
+			continue
+		case *Conv2D:
+			v.noParamGrads = on
+			if v.direct() {
+				continue
+			}
+		}
+		for _, p := range l.Params() {
+			if on {
+				if k == len(bo.spare) {
+					bo.spare = append(bo.spare, nil)
+					bo.grads = append(bo.grads, nil)
+				}
+				if len(bo.spare[k]) != len(p.Grad) {
+					bo.spare[k] = make([]float32, len(p.Grad))
+				}
+				bo.grads[k], p.Grad = p.Grad, bo.spare[k]
+			} else {
+				p.Grad, bo.grads[k] = bo.grads[k], nil
+			}
+			k++
 		}
 	}
 }

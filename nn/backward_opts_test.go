@@ -58,9 +58,12 @@ func TestBackwardWithInputGradient(t *testing.T) {
 		{"softmax activation", []Layer{NewDense(3), NewActivation("softmax")}, 1},
 		{"softmax layer", []Layer{NewDense(3), NewSoftmax()}, 0},
 	}
-	for _, h := range heads {
+	for k, h := range heads {
 		for _, noParams := range []bool{false, true} {
 			m := smallExplainModel(t, h.out...)
+			if k%2 == 1 { // Conv2D's im2col path: weight gradients into spare buffers
+				m.SetEngine(testEngine(2, 64, "im2col"))
+			}
 			x := randomInput([]int{2, 14, 14, 2}, 5)
 			for _, p := range m.Params() {
 				for i := range p.Grad {
