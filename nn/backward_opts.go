@@ -33,9 +33,9 @@ const InputName = GraphInput
 
 // backwardState is Sequential's bookkeeping for BackwardWith.
 type backwardState struct {
-	dx    *Tensor // gradient of the input, when the pass reached it
-	dxOK  bool    // dx belongs to the last pass
-	valid []bool  // valid[i]: grads[i] holds layer i's output gradient of the last pass
+	dx    *Tensor     // gradient of the input, when the pass reached it
+	dxOK  bool        // dx belongs to the last pass
+	valid []bool      // valid[i]: grads[i] holds layer i's output gradient of the last pass
 	spare [][]float32 // SkipWeights: where Param.Grad points for layers that cannot skip
 	grads [][]float32 // the parameters' own Grad slices, while swapped
 }
