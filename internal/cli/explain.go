@@ -12,7 +12,7 @@ import (
 	"github.com/convscope/convscope/internal/explain"
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 )
 
 const explainHelp = `Explains the model's prediction for IMAGE: which pixels (or which places
@@ -179,7 +179,7 @@ func runExplain(e *env, args []string) error {
 
 // parseClass turns --class (a class name or an index) into an index;
 // "" is the predicted class.
-func parseClass(m *workbench.Model, s string) (int, error) {
+func parseClass(m *model.Model, s string) (int, error) {
 	if s == "" {
 		return explain.Predicted, nil
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/convscope/convscope/assets"
 	"github.com/convscope/convscope/internal/colormap"
 	"github.com/convscope/convscope/internal/dataset"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -57,7 +57,7 @@ func TestBlindStrip(t *testing.T) {
 // largest gaps under the uniform midpoint rule (4 % and 6 %) and two
 // crosses; all eight measured 0.04–0.3 %.
 func TestCompleteness(t *testing.T) {
-	wm, err := workbench.DefaultModel(assets.DefaultModel, []string{"circles", "crosses"})
+	wm, err := model.Default(assets.DefaultModel, []string{"circles", "crosses"})
 	if err != nil || !wm.Trained {
 		t.Fatalf("embedded model: %v (trained %v)", err, wm != nil && wm.Trained)
 	}
