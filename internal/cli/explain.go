@@ -10,9 +10,9 @@ import (
 
 	"github.com/convscope/convscope/internal/colormap"
 	"github.com/convscope/convscope/internal/explain"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/model"
 )
 
 const explainHelp = `Explains the model's prediction for IMAGE: which pixels (or which places

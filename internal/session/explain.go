@@ -32,8 +32,8 @@ type Explanation struct {
 	// Class and Predicted are class names, Score the class's logit score,
 	// Layer the target layer (or "input").
 	Class, Predicted, Layer string
-	ClassIndex          int
-	Score               float64
+	ClassIndex              int
+	Score                   float64
 	// Overlay is the heat map over the network input, pixel for pixel
 	// (the input's size); HeatImage the map alone; ColorBar the colormap,
 	// 256×1.
