@@ -44,8 +44,8 @@ type explainPanel struct {
 }
 
 const (
-	predictedLabel = "predicted class"
-	defaultLayer   = "default (last convolution)"
+	predictedLabel = "predicted"
+	defaultLayer   = "default"
 	explainScale   = 3 // screen pixels per input pixel
 )
 
@@ -60,6 +60,7 @@ func newExplainPanel(u *UI) *explainPanel {
 	p.class = widget.NewSelect([]string{predictedLabel}, func(string) { p.refresh() })
 	p.class.SetSelectedIndex(0)
 	p.layer = widget.NewSelect([]string{defaultLayer}, func(string) { p.refresh() })
+	p.layer.PlaceHolder = "default: the last convolution"
 	p.layer.SetSelectedIndex(0)
 	p.cmap = widget.NewSelect(session.Colormaps(), func(string) { p.refresh() })
 	p.cmap.SetSelected("turbo")
@@ -97,7 +98,8 @@ func (p *explainPanel) object() fyne.CanvasObject {
 		widget.NewFormItem("Opacity", p.opacity),
 	)
 	controls := container.NewVBox(form, container.NewHBox(p.run, p.stop), p.progress, widget.NewSeparator(), p.png, p.npy)
-	right := container.NewVBox(p.holder, p.bar, container.NewHBox(widget.NewLabel("low"), widget.NewLabel("…"), widget.NewLabel("high")), p.value, p.info)
+	scale := container.NewBorder(nil, nil, widget.NewLabel("0"), widget.NewLabel("maximum"))
+	right := container.NewVBox(p.holder, p.bar, scale, p.value, p.info)
 	return container.NewHScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))
 }
 
