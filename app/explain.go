@@ -34,6 +34,7 @@ type explainPanel struct {
 	holder                     *fyne.Container
 	bar                        *canvas.Image
 	info, value                *widget.Label
+	original                   *widget.Check // show the original's aspect
 
 	cur     *session.Explanation // on screen
 	cancel  func()               // the running explanation's, or nil
@@ -74,6 +75,7 @@ func newExplainPanel(u *UI) *explainPanel {
 	p.stop.Disable()
 	p.png = widget.NewButton("Export overlay PNG…", func() { p.export(false) })
 	p.npy = widget.NewButton("Export raw map (.npy)…", func() { p.export(true) })
+	p.original = widget.NewCheck("Original image and aspect", func(bool) { p.showImage() })
 	p.progress = widget.NewProgressBar()
 	p.progress.Hide()
 	p.info = widget.NewLabel("Open an image: the heat map shows which pixels made the model say what it said.")
@@ -97,7 +99,7 @@ func (p *explainPanel) object() fyne.CanvasObject {
 		widget.NewFormItem("Colormap", p.cmap),
 		widget.NewFormItem("Opacity", p.opacity),
 	)
-	controls := container.NewVBox(form, container.NewHBox(p.run, p.stop), p.progress, widget.NewSeparator(), p.png, p.npy)
+	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, widget.NewSeparator(), p.png, p.npy)
 	scale := container.NewBorder(nil, nil, widget.NewLabel("0"), widget.NewLabel("maximum"))
 	right := container.NewVBox(p.holder, p.bar, scale, p.value, p.info)
 	return container.NewHScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))
@@ -199,12 +201,7 @@ func (p *explainPanel) show(e *session.Explanation) {
 		return
 	}
 	p.cur = e
-	b := e.Overlay.Bounds()
-	p.view.img.Image = e.Overlay
-	p.view.h, p.view.w = b.Dy(), b.Dx()
-	p.holder.Layout = layout.NewGridWrapLayout(fyne.NewSize(float32(b.Dx()*explainScale), float32(b.Dy()*explainScale)))
-	p.holder.Refresh()
-	p.view.Refresh()
+	p.showImage()
 	p.bar.Image = e.ColorBar
 	p.bar.Refresh()
 	lines := []string{fmt.Sprintf("%s of class %s (predicted: %s), score (logit) %.4g, at %s · %d ms",
@@ -221,11 +218,39 @@ func (p *explainPanel) show(e *session.Explanation) {
 	p.info.SetText(strings.Join(lines, "\n"))
 }
 
-// hover shows the map's value under the mouse.
+// showImage shows the overlay at 3× the network input, pixel for pixel,
+// or over the original image (at most 450 pixels on a side) with its true
+// aspect.
+func (p *explainPanel) showImage() {
+	e := p.cur
+	if e == nil {
+		return
+	}
+	img := e.Overlay
+	size := fyne.NewSize(float32(img.Bounds().Dx()*explainScale), float32(img.Bounds().Dy()*explainScale))
+	if p.original.Checked && e.Original != nil {
+		img = e.Original
+		b := img.Bounds()
+		f := 150 * explainScale / float32(max(b.Dx(), b.Dy()))
+		size = fyne.NewSize(float32(b.Dx())*f, float32(b.Dy())*f)
+	}
+	b := img.Bounds()
+	p.view.img.Image = img
+	p.view.h, p.view.w = b.Dy(), b.Dx()
+	p.holder.Layout = layout.NewGridWrapLayout(size)
+	p.holder.Refresh()
+	p.view.Refresh()
+}
+
+// hover shows the map's value under the mouse (row and column of the
+// image on screen, mapped back to the network input).
 func (p *explainPanel) hover(row, col int, ok bool) {
 	if p.cur == nil || !ok {
 		p.value.SetText(" ")
 		return
+	}
+	if h := p.cur.Heat; p.view.h != h.H || p.view.w != h.W {
+		row, col = (2*row+1)*h.H/(2*p.view.h), (2*col+1)*h.W/(2*p.view.w)
 	}
 	n, v, in := p.cur.Heat.At(col, row)
 	if !in {

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"context"
+	"image"
 	"math"
 	"path/filepath"
 	"slices"
@@ -376,5 +377,36 @@ func TestGuidedGradCAM(t *testing.T) {
 				t.Fatalf("value %d: %g, expected %g", p*3+c, gg.Raw[p*3+c], want)
 			}
 		}
+	}
+}
+
+// TestOverlayOriginal: on a 2:1 original, the heat of input pixel (i, j)
+// lands at the matching place of the original, and a flat map leaves the
+// original unchanged.
+func TestOverlayOriginal(t *testing.T) {
+	orig := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	for i := range orig.Pix {
+		orig.Pix[i] = 100
+		if i%4 == 3 {
+			orig.Pix[i] = 255
+		}
+	}
+	heat := Normalize([]float32{0, 0, 0, 1}, 2, 2) // bottom-right hot
+	cm := mustMap(t, "gray")
+	img := OverlayOriginal(nil, orig, heat, cm, 1)
+	if img.Bounds() != orig.Bounds() {
+		t.Fatalf("bounds %v", img.Bounds())
+	}
+	tl, br := img.RGBAAt(0, 0), img.RGBAAt(39, 19)
+	if tl.R != 0 || br.R != 255 {
+		t.Errorf("corners %v and %v, expected black and white", tl, br)
+	}
+	// (20, 10) reads input (0.525, 0.55): bilinear weight 0.525·0.55 of the hot pixel.
+	if mid := img.RGBAAt(20, 10); mid.R < 72 || mid.R > 75 {
+		t.Errorf("centre %v, expected 0.289·255 ≈ 73.6", mid)
+	}
+	flat := OverlayOriginal(nil, orig, Normalize([]float32{1, 1, 1, 1}, 2, 2), cm, 0.7)
+	if !slices.Equal(flat.Pix, orig.Pix) {
+		t.Error("a flat map changed the original")
 	}
 }

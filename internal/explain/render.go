@@ -98,3 +98,44 @@ func HeatImage(dst *image.RGBA, heat *Heat, cmap *colormap.Map) *image.RGBA {
 	}
 	return dst
 }
+
+// OverlayOriginal blends the heat map over the original image at its own
+// size and aspect. The network saw the original stretched to H×W (Keras'
+// target_size, no crop), so original pixel (x, y) of a Wo×Ho image reads
+// the map at input coordinates ((x+½)·W/Wo − ½, (y+½)·H/Ho − ½),
+// interpolated bilinearly (the inverse of that stretch with half-pixel
+// centres). A flat map leaves the image as it is.
+func OverlayOriginal(dst *image.RGBA, orig image.Image, heat *Heat, cmap *colormap.Map, alpha float64) *image.RGBA {
+	b := orig.Bounds()
+	wo, ho := b.Dx(), b.Dy()
+	r := image.Rect(0, 0, wo, ho)
+	if dst == nil || dst.Rect != r {
+		dst = image.NewRGBA(r)
+	}
+	alpha = min(1, max(0, alpha))
+	if heat.Flat {
+		alpha = 0
+	}
+	a := uint32(math.Round(alpha * 256))
+	sy, sx := float64(heat.H)/float64(ho), float64(heat.W)/float64(wo)
+	ys := axis(ho, heat.H, (1/sy-1)/2, 1/sy)
+	xs := axis(wo, heat.W, (1/sx-1)/2, 1/sx)
+	lut := cmap.LUT()
+	v := heat.Values
+	for y, ay := range ys {
+		out := dst.Pix[y*dst.Stride:]
+		r0, r1 := v[ay.i0*heat.W:(ay.i0+1)*heat.W], v[ay.i1*heat.W:(ay.i1+1)*heat.W]
+		for x, ax := range xs {
+			top := float64(r0[ax.i0]) + ax.f*float64(r0[ax.i1]-r0[ax.i0])
+			bot := float64(r1[ax.i0]) + ax.f*float64(r1[ax.i1]-r1[ax.i0])
+			c := &lut[colormap.ToIndex(top+ay.f*(bot-top))]
+			cr, cg, cb, _ := orig.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			src := [3]uint32{cr >> 8, cg >> 8, cb >> 8}
+			for k := 0; k < 3; k++ {
+				out[4*x+k] = uint8(((256-a)*src[k] + a*uint32(c[k]) + 128) >> 8)
+			}
+			out[4*x+3] = 255
+		}
+	}
+	return dst
+}

@@ -38,6 +38,9 @@ type Explanation struct {
 	// (the input's size); HeatImage the map alone; ColorBar the colormap,
 	// 256×1.
 	Overlay, HeatImage, ColorBar *image.RGBA
+	// Original is the heat map over the original image (its preview, at
+	// most model.PreviewSize on a side) with its true aspect.
+	Original *image.RGBA
 	// Heat holds the normalised and unscaled values (Heat.At for hover);
 	// Heat.Note says when the map is flat.
 	Heat *explain.Heat
@@ -141,6 +144,9 @@ func (w *worker) explain(ctx context.Context, o ExplainOptions, progress func(do
 		return e
 	}
 	e.HeatImage = explain.HeatImage(nil, e.Heat, cm)
+	if w.input.Preview != nil {
+		e.Original = explain.OverlayOriginal(nil, w.input.Preview, e.Heat, cm, o.Opacity)
+	}
 	e.ColorBar = colorBar(View{Colormap: cm.Name})
 	e.Class, e.Predicted, e.ClassIndex = w.model.ClassName(r.Class), w.model.ClassName(r.Predicted), r.Class
 	e.Score, e.Layer, e.Raw, e.RawShape = r.Score, r.Layer, r.Raw, r.RawShape

@@ -32,7 +32,8 @@ func TestExplain(t *testing.T) {
 		if got == nil || got.Err != nil {
 			t.Fatalf("%s: %+v", m, got)
 		}
-		if got.Overlay.Bounds() != image.Rect(0, 0, 12, 12) || got.Class != "light" || got.ColorBar == nil {
+		if got.Overlay.Bounds() != image.Rect(0, 0, 12, 12) || got.Class != "light" || got.ColorBar == nil ||
+			got.Original.Bounds() != image.Rect(0, 0, 40, 30) {
 			t.Errorf("%s: overlay %v, class %q", m, got.Overlay.Bounds(), got.Class)
 		}
 	}
