@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -264,5 +265,36 @@ func saveModel(t *testing.T, u *UI, path string) {
 	settle(u)
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStartupDrawsFirstImageOnce checks that the window's first image is
+// loaded and run once, when the grid knows its width, and that the frame on
+// screen is drawn for that width.
+func TestStartupDrawsFirstImageOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	q := &uiQueue{}
+	var mu sync.Mutex
+	work := map[string]int{}
+	u := New(a, Options{Model: tinyModel(t), Samples: testSamples(), post: q.post, onWork: func(w string) {
+		mu.Lock()
+		work[w]++
+		mu.Unlock()
+	}})
+	defer u.ses.Close()
+	queues.Store(u, q)
+	defer queues.Delete(u)
+	settle(u)
+	f := u.Frame()
+	if f == nil || f.Input.Name != u.samples[0].Name {
+		t.Fatalf("frame at startup: %+v", f)
+	}
+	if f.View.Width <= 0 || f.View.Width != u.grid.width {
+		t.Errorf("first frame drawn %d pixels wide, the grid has %d", f.View.Width, u.grid.width)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if work["load"] != 1 || work["forward"] != 1 || work["render"] != 1 {
+		t.Errorf("startup work %v: want one load, one forward pass and one render", work)
 	}
 }

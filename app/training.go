@@ -222,7 +222,7 @@ func (t *trainingPanel) archChanged(s string) {
 		d.Resize(fyne.NewSize(900, 600))
 		d.Show()
 	case archCurrent:
-		t.showSummary(t.u.ses.Model().Net.Arch())
+		t.showSummary(t.u.ses.ModelArch())
 	default:
 		t.showSummary(session.ReferenceArch())
 	}
@@ -269,7 +269,7 @@ func (t *trainingPanel) chosenArch() (session.Arch, error) {
 		}
 		return *t.archLoaded, nil
 	case archCurrent:
-		return t.u.ses.Model().Net.Arch(), nil
+		return t.u.ses.ModelArch(), nil
 	}
 	return session.ReferenceArch(), nil
 }
@@ -493,13 +493,15 @@ func (t *trainingPanel) exportCSV() {
 		}
 		path := w.URI().Path()
 		w.Close()
-		if err := session.WriteCSV(path, h); err != nil {
-			os.Remove(path)
-			t.u.showError("Cannot export history", err)
-			return
-		}
-		t.u.rememberFolder(filepath.Dir(path))
-		t.u.setStatus("Exported history to " + path)
+		t.u.ses.ExportHistory(path, h, func(_ []string, err error) {
+			if err != nil {
+				os.Remove(path) // the dialog created it empty
+				t.u.showError("Cannot export history", err)
+				return
+			}
+			t.u.rememberFolder(filepath.Dir(path))
+			t.u.setStatus("Exported history to " + path)
+		})
 	}, t.u.win)
 	d.SetFileName("history.csv")
 	if l := t.u.lastFolder(); l != nil {

@@ -20,7 +20,10 @@ import (
 	"github.com/convscope/convscope/nn"
 )
 
-// Model is a network together with what is known about it.
+// Model is a network together with what is known about it. What shows a
+// model (the app's session, the CLI's predict) uses its methods — Prepare,
+// Forward, MapLayers, Kernel, Predict, Outputs — rather than Net, so that
+// another kind of network (nn.Graph) needs only those methods taught.
 type Model struct {
 	// Net is the network. Whoever runs it owns it: the app's session hands
 	// it to one goroutine, the command line uses it directly.

@@ -85,3 +85,11 @@ func (s *Session) ExportActivations(dir string, f *Frame, done func([]string, er
 		s.post(func() { done(paths, err) })
 	})
 }
+
+// ExportHistory writes h as CSV (WriteCSV) off the UI goroutine.
+func (s *Session) ExportHistory(path string, h *History, done func([]string, error)) {
+	s.call(func() {
+		err := WriteCSV(path, h)
+		s.post(func() { done([]string{path}, err) })
+	})
+}

@@ -36,8 +36,10 @@ func (s *Session) Inspect(lv *LayerView, ch int, done func(*Inspection)) {
 	s.slot.put(request{calls: []func(*worker){func(w *worker) {
 		s.opts.OnWork("inspect")
 		in := inspect(lv, ch, v)
-		if w.model != nil && lv.Index < len(w.model.Net.Layers()) && w.model.Net.Layers()[lv.Index].Name() == lv.Name {
-			in.Kernel, in.KernelRGB = kernelImage(w.model, lv.Index, ch)
+		for _, l := range w.model.MapLayers() { // the layer may belong to a model no longer on screen
+			if l.Index == lv.Index && l.Name == lv.Name {
+				in.Kernel, in.KernelRGB = kernelImage(w.model, lv.Index, ch)
+			}
 		}
 		s.post(func() { done(in) })
 	}}})

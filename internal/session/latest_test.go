@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -56,4 +57,20 @@ func TestDeliverPostsOncePerBurst(t *testing.T) {
 	if got[len(got)-1] != 7 {
 		t.Errorf("reader saw %v after a second burst", got)
 	}
+}
+
+// A producer puts values faster than the reader takes them; the reader
+// sees only the newest, and the producer schedules one read per burst.
+func ExampleLatest() {
+	var progress Latest[int]
+	var scheduled []func()
+	post := func(fn func()) { scheduled = append(scheduled, fn) } // fyne.Do in the app
+	for step := 1; step <= 5; step++ {
+		deliver(&progress, post, step, func(v int) { fmt.Println("showing step", v) })
+	}
+	fmt.Println(len(scheduled), "update scheduled")
+	scheduled[0]()
+	// Output:
+	// 1 update scheduled
+	// showing step 5
 }

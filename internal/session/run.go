@@ -86,9 +86,9 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	cfg.Train, cfg.Validation = data.Train, data.Validation
 	cfg.Init = false // prepare drew the weights
 	m := &Model{Net: display, Classes: data.Classes, Label: "training…"}
-	s.SetModel(m)
+	prev := s.model
+	s.SetModel(m) // before the run starts: live weights are for m
 	var progress Latest[Progress]
-	var done Latest[TrainResult]
 	run, err := StartTraining(train, cfg, TrainCallbacks{
 		OnProgress: func(p Progress) { deliver(&progress, s.post, p, cb.OnProgress) },
 		OnWeights: func(net *nn.Sequential) {
@@ -96,8 +96,8 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 				_ = s.LiveWeights(net)
 			}
 		},
-		OnDone: func(r TrainResult) {
-			deliver(&done, s.post, r, func(r TrainResult) {
+		OnDone: func(r TrainResult) { // once, last
+			s.post(func() {
 				data.Close()
 				r.Skipped = data.SkippedReport()
 				s.finished(r, m)
@@ -107,6 +107,7 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	})
 	if err != nil {
 		data.Close()
+		s.SetModel(prev)
 		cb.OnStart(nil, nil, err)
 		return
 	}

@@ -94,11 +94,17 @@ func TestExports(t *testing.T) {
 	h.ExportSheets(dir, f, func(p []string, err error) { pngs = p; errs = append(errs, err) })
 	h.ExportActivations(dir, f, func(p []string, err error) { npys = p; errs = append(errs, err) })
 	h.ExportGrid(filepath.Join(dir, "grid.png"), f, func(_ []string, err error) { errs = append(errs, err) })
+	hist := &History{}
+	hist.Append(0, []string{"loss", "accuracy"}, []float64{0.5, 0.75})
+	h.ExportHistory(filepath.Join(dir, "history.csv"), hist, func(_ []string, err error) { errs = append(errs, err) })
 	h.settle()
 	for _, err := range errs {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if csv, err := os.ReadFile(filepath.Join(dir, "history.csv")); err != nil || !strings.HasPrefix(string(csv), "epoch,") {
+		t.Errorf("history CSV %q, %v", csv, err)
 	}
 	if len(pngs) != 3 || filepath.Base(pngs[0]) != "conv2d_1.png" || len(npys) != 3 {
 		t.Fatalf("exported %v and %v", pngs, npys)

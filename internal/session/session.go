@@ -100,6 +100,10 @@ func (s *Session) Wait() {
 // Model returns the model on screen (the last one set).
 func (s *Session) Model() *Model { return s.model }
 
+// ModelArch returns the architecture of the model on screen (its layer
+// configuration, which the worker never changes).
+func (s *Session) ModelArch() Arch { return s.model.Net.Arch() }
+
 // View returns the view last set.
 func (s *Session) View() View { return s.view }
 

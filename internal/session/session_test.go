@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 	"testing"
 
 	"github.com/convscope/convscope/internal/render"
@@ -198,6 +199,15 @@ func TestSetModelReprocessesInput(t *testing.T) {
 	}
 	if h.work["load"] != 1 {
 		t.Errorf("%d loads: a new model must not load the image again", h.work["load"])
+	}
+	// A model of the same input shape that scales pixels differently
+	// preprocesses the image again too.
+	m2 := tinyModel(t, 16)
+	m2.Meta.Rescale = 1
+	h.SetModel(m2)
+	h.settle()
+	if got := h.last().Input.Tensor.Data; slices.Max(got) <= 1 {
+		t.Errorf("input values up to %v after a model with rescale 1, want 0..255", slices.Max(got))
 	}
 }
 

@@ -27,11 +27,18 @@ type worker struct {
 // handle applies one (merged) request and publishes a frame if anything
 // on screen changed.
 func (w *worker) handle(r request) {
-	if w.since.IsZero() || (!r.at.IsZero() && r.at.Before(w.since)) {
+	if (r.changesFrame() || r.weights != nil) && w.since.IsZero() {
 		w.since = r.at
 	}
 	if r.model != nil {
 		w.model, w.maps, w.live = r.model, nil, false
+		if w.input != nil && r.open == nil { // the new model may size or scale its input differently
+			in, err := w.model.Prepare(w.input.Name, w.input.Path, w.input.Original)
+			if err != nil {
+				w.s.post(func() { w.s.reportError(err) })
+			}
+			w.input = in // nil on error: nothing to show
+		}
 	}
 	if r.weights != nil {
 		if w.model.Net.CopyWeightsFrom(r.weights) == nil {
@@ -48,19 +55,15 @@ func (w *worker) handle(r request) {
 	if r.open != nil {
 		w.openImage(r.open)
 	}
-	if w.input != nil && !w.model.Fits(w.input) { // a new model: preprocess the image again
-		in, err := w.model.Prepare(w.input.Name, w.input.Path, w.input.Original)
-		if err != nil {
-			w.s.post(func() { w.s.reportError(err) })
-		}
-		w.input, w.maps = in, nil // nil on error: nothing to show
-	}
 	if w.input != nil && w.maps == nil {
 		w.forward()
 		w.dirty = true
 	}
 	if w.dirty && !w.s.slot.stale() {
 		w.render()
+	}
+	if !w.dirty {
+		w.since = time.Time{} // nothing left to answer
 	}
 }
 
@@ -103,13 +106,13 @@ func (w *worker) forward() {
 // render draws every layer into new sheets and publishes the frame; it
 // gives up as soon as a newer request changes what to draw.
 func (w *worker) render() {
-	w.s.opts.OnWork("render")
 	t0 := time.Now()
 	if w.bar == nil || w.barOf != w.view.Colormap {
 		w.bar, w.barOf = colorBar(w.view), w.view.Colormap
 	}
 	f := &Frame{Model: w.model, Input: w.input, Prediction: w.pred, View: w.view, ColorBar: w.bar, Live: w.live}
 	if w.input != nil {
+		w.s.opts.OnWork("render")
 		f.Layers = make([]*LayerView, len(w.maps))
 		for i, l := range w.maps {
 			if w.s.slot.stale() {
