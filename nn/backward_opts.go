@@ -239,11 +239,11 @@ func (m *Sequential) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 }
 
 // isReLU reports whether a layer ends in a ReLU (a Conv2D, Dense or
-// Activation with activation "relu", or a ReLU layer without negative
-// slope), where the guided rule applies.
+// Activation with activation "relu" or "relu6", or a ReLU layer without
+// negative slope), where the guided rule applies.
 func isReLU(l Layer) bool {
 	if a := layerAct(l); a != nil {
-		return *a == actReLU
+		return *a == actReLU || *a == actReLU6
 	}
 	r, ok := l.(*ReLU)
 	return ok && r.op == pwReLU && r.b == 0
