@@ -61,6 +61,7 @@ type Conv2D struct {
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
+	noParamGrads    bool        // Backward skips dK and db (backward_opts.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -295,7 +296,7 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 // sumSlots adds the per-slot gradient sums into slot 0 (the parameters'
 // gradients), in slot order, and drops the call's arguments.
 func (c *Conv2D) sumSlots() {
-	for i := 1; i < c.slots; i++ {
+	for i := 1; i < c.slots && !c.noParamGrads; i++ {
 		addTo(c.kernel.Grad, c.dk[i])
 		if c.bias != nil {
 			addTo(c.bias.Grad, c.db[i])

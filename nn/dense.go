@@ -30,6 +30,7 @@ type Dense struct {
 	bwIn, nIn     int       // same over the input columns (backward)
 	x, y, dx      *Tensor
 	cur           []float32 // dz of the running Backward
+	noParamGrads  bool      // Backward skips dW and db (backward_opts.go)
 	fwd, bwd, one func(worker, i int)
 }
 
@@ -203,6 +204,9 @@ func (d *Dense) Backward(dx, dy, x, y *Tensor) {
 		d.bwIn, d.nIn = d.blocks(d.in)
 	}
 	d.bw, d.nOut = d.blocks(d.units)
+	if d.noParamGrads {
+		d.nOut = 0
+	}
 	d.x, d.dx = x, dx
 	d.eng.parallelFor(d.nOut+d.nIn, d.bwd)
 	d.x, d.dx, d.cur = nil, nil, nil

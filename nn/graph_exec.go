@@ -120,6 +120,12 @@ type BackwardOptions struct {
 	SkipWeights bool
 	// InputGrad also computes dLoss/dinput, read with Grad(GraphInput).
 	InputGrad bool
+	// FromLogits and Guided are the explanations' options, implemented by
+	// Sequential.BackwardWith (backward_opts.go); Graph.BackwardWith
+	// refuses them for now. FromLogits: dys are gradients of the From
+	// nodes' pre-activation (their logits), not of their outputs. Guided:
+	// the guided-backprop rule at every ReLU.
+	FromLogits, Guided bool
 }
 
 // Backward back-propagates dy = dLoss/d(output) from the graph's single
@@ -153,6 +159,9 @@ func (g *Graph) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	if g.batch == 0 {
 		return fmt.Errorf("nn: Graph.Backward: call Forward first")
+	}
+	if o.FromLogits || o.Guided {
+		return fmt.Errorf("nn: Graph.Backward: FromLogits and Guided are not implemented for graphs yet")
 	}
 	from := g.outs
 	if len(o.From) > 0 {

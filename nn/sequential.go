@@ -27,6 +27,8 @@ type Sequential struct {
 	outs  []*Tensor // outs[i] is layers[i]'s output
 	grads []*Tensor // grads[i] is dLoss/d(outs[i]), allocated on first Backward
 	x     *Tensor   // last input passed to Forward
+
+	bo backwardState // BackwardWith's buffers and bookkeeping (backward_opts.go)
 }
 
 // NewSequential builds a model for per-sample inputs of shape input. Layers
