@@ -235,6 +235,7 @@ func (ds *Dataset) readChunked(btree uint64, chunk []uint64, nbytes uint64) ([]b
 	var chunks []chunkRef
 	if nbytes > 0 {
 		keyLen := 8 + 8*(rank+1)
+		seenOffs := map[string]bool{}
 		err := f.walkBTree(btree, 1, keyLen, map[uint64]bool{}, func(key []byte, child uint64) error {
 			c := chunkRef{size: binary.LittleEndian.Uint32(key), mask: binary.LittleEndian.Uint32(key[4:]), addr: child}
 			for i := 0; i < rank; i++ {
@@ -244,6 +245,11 @@ func (ds *Dataset) readChunked(btree uint64, chunk []uint64, nbytes uint64) ([]b
 				}
 				c.offs = append(c.offs, o)
 			}
+			k := string(key[8 : 8+8*rank])
+			if seenOffs[k] {
+				return errorf("%s: two chunks at offsets %v", ds.path, c.offs)
+			}
+			seenOffs[k] = true
 			chunks = append(chunks, c)
 			return nil
 		})

@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 )
 
 // signature is the 8-byte format signature that starts a superblock.
 var signature = []byte{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}
 
-// File is an open HDF5 file. It reads lazily through an io.ReaderAt; it is
-// safe for concurrent reads if the ReaderAt is.
+// File is an open HDF5 file. It reads lazily through an io.ReaderAt and
+// caches parsed object headers and group listings, so each is decoded once.
+// It is safe for concurrent use if the ReaderAt is.
 type File struct {
+	mu      sync.Mutex
+	headers map[uint64]*objHeader
+	links   map[uint64][]link
+
 	r       io.ReaderAt
 	size    int64
 	closer  io.Closer
@@ -44,7 +50,7 @@ func OpenFile(path string) (*File, error) {
 
 // Open reads the superblock of the HDF5 data in r, which holds size bytes.
 func Open(r io.ReaderAt, size int64) (*File, error) {
-	f := &File{r: r, size: size}
+	f := &File{r: r, size: size, headers: map[uint64]*objHeader{}, links: map[uint64][]link{}}
 	// The superblock is at 0 or after a user block of 512, 1024, 2048, … bytes.
 	var at int64 = -1
 	for off := int64(0); off+8 <= size; off = max(512, 2*off) {

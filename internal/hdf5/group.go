@@ -51,6 +51,24 @@ type link struct {
 // symbol-table groups, creation order for compact link storage).
 func (g *Group) links() ([]link, error) {
 	f := g.f
+	f.mu.Lock()
+	ls, ok := f.links[g.hdr.addr]
+	f.mu.Unlock()
+	if ok {
+		return ls, nil
+	}
+	ls, err := g.readLinks()
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.links[g.hdr.addr] = ls
+	f.mu.Unlock()
+	return ls, nil
+}
+
+func (g *Group) readLinks() ([]link, error) {
+	f := g.f
 	if m := g.hdr.find(msgSymbolTable); m != nil {
 		d := f.dec(m.data, "symbol table message")
 		btree, heap := d.addr(), d.addr()
@@ -62,7 +80,12 @@ func (g *Group) links() ([]link, error) {
 			return nil, err
 		}
 		var out []link
-		err = f.walkBTree(btree, 0, 0, map[uint64]bool{}, func(_ []byte, child uint64) error {
+		seen := map[uint64]bool{}
+		err = f.walkBTree(btree, 0, 0, seen, func(_ []byte, child uint64) error {
+			if seen[child] {
+				return errorf("group %s: two B-tree entries point to the symbol table node at %d", g.path, child)
+			}
+			seen[child] = true
 			return f.symbolNode(child, names, &out)
 		})
 		return out, err

@@ -45,6 +45,23 @@ func (h *objHeader) find(typ uint16) *message {
 // header reads the object header at file address addr (version 1, spec
 // §IV.A.1.a, or version 2, §IV.A.1.b), following continuation messages.
 func (f *File) header(addr uint64) (*objHeader, error) {
+	f.mu.Lock()
+	h := f.headers[addr]
+	f.mu.Unlock()
+	if h != nil {
+		return h, nil
+	}
+	h, err := f.readHeader(addr)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.headers[addr] = h
+	f.mu.Unlock()
+	return h, nil
+}
+
+func (f *File) readHeader(addr uint64) (*objHeader, error) {
 	at := f.abs(addr)
 	if at == undefAddr {
 		return nil, errorf("object header address %d lies outside the file of %d bytes", addr, f.size)
