@@ -68,6 +68,23 @@ type LayerConfig struct {
 	Activation string  // Conv2D, Dense, Activation
 	NoBias     bool    // Conv2D, Dense: Keras use_bias=False
 	Rate       float64 // Dropout
+
+	// Graph layers (see Graph); zero means the default.
+	Groups          int     // Conv2D: groups (default 1)
+	DilationRate    [2]int  // Conv2D: (default 1, 1)
+	Pads            [4]int  // Conv2D, pooling, ZeroPadding2D: explicit zero padding (top, left, bottom, right)
+	CeilMode        bool    // pooling
+	CountIncludePad bool    // AveragePooling2D
+	Epsilon         float64 // BatchNormalization (default 1e-3)
+	Momentum        float64 // BatchNormalization (default 0.99)
+	MaxValue        float64 // ReLU: max_value (0: none, Keras None)
+	NegativeSlope   float64 // ReLU: negative_slope
+	Threshold       float64 // ReLU: threshold
+	Alpha           float64 // LeakyReLU: alpha; HardSigmoid: alpha (default 0.2)
+	Beta            float64 // HardSigmoid: beta (default 0.5)
+	Min, Max        float64 // Clip
+	Scale, Offset   float64 // Rescaling: y = x·scale + offset
+	TargetShape     [4]int  // Reshape: per-sample shape (rank ≤ 4, unused entries 0), one entry may be -1
 }
 
 // classKeys lists each class's config keys in output order; required keys
@@ -106,6 +123,19 @@ func (c LayerConfig) withDefaults() LayerConfig {
 	return c
 }
 
+// zeroExtensions sets the graph-era fields that hold their default to zero
+// (groups 1, dilation (1, 1)), so that a Sequential layer's configuration
+// is what it was before they existed.
+func (c LayerConfig) zeroExtensions() LayerConfig {
+	if c.Groups == 1 {
+		c.Groups = 0
+	}
+	if c.DilationRate == [2]int{1, 1} {
+		c.DilationRate = [2]int{}
+	}
+	return c
+}
+
 func pairOr(p, def [2]int) [2]int {
 	if p == ([2]int{}) {
 		return def
@@ -125,7 +155,9 @@ func (c LayerConfig) Layer() (Layer, error) {
 	switch c.ClassName {
 	case "Conv2D":
 		l = NewConv2D(c.Filters, c.KernelSize[0], c.KernelSize[1], name, WithStrides(c.Strides[0], c.Strides[1]),
-			WithPadding(c.Padding), WithActivation(c.Activation), WithUseBias(!c.NoBias))
+			WithPadding(c.Padding), WithActivation(c.Activation), WithUseBias(!c.NoBias), WithGroups(max(c.Groups, 1)),
+			WithDilation(pairOr(c.DilationRate, [2]int{1, 1})[0], pairOr(c.DilationRate, [2]int{1, 1})[1]),
+			WithPads(c.Pads[0], c.Pads[1], c.Pads[2], c.Pads[3]))
 	case "MaxPooling2D":
 		l = NewMaxPooling2D(c.PoolSize[0], c.PoolSize[1], name, WithStrides(c.Strides[0], c.Strides[1]), WithPadding(c.Padding))
 	case "AveragePooling2D":
