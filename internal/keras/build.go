@@ -1,0 +1,305 @@
+package keras
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// Model is what the loaders return: *nn.Sequential for a Sequential Keras
+// model made only of the classic layers (nn.ClassNames), *nn.Graph for
+// anything else (functional models, and Sequential models using
+// BatchNormalization, ZeroPadding2D, … built as a chain).
+type Model interface {
+	Name() string
+	InputShape() []int
+	OutputShape() []int
+	Params() []*nn.Param
+}
+
+// entry is a Keras layer and the nn layer built for it (nil when the layer
+// was folded into the input or the preprocessing).
+type entry struct {
+	k      kLayer
+	l      nn.LayerBase
+	k3Path string // Keras 3 weights path, "layers/conv2d_1"
+}
+
+// built is a model with the Keras layers it came from, in model.layers order.
+type built struct {
+	model   Model
+	meta    nn.Metadata
+	entries []entry
+}
+
+// snake is keras.src.utils.naming.to_snake_case (keras/src/utils/naming.py
+// lines 27-31): "MaxPooling2D" → "max_pooling2d", "ReLU" → "re_lu".
+func snake(name string) string {
+	name = reNonWord.ReplaceAllString(name, "")
+	name = reCap.ReplaceAllString(name, "${1}_${2}")
+	return toLower(reLowUp.ReplaceAllString(name, "${1}_${2}"))
+}
+
+var (
+	reNonWord = regexp.MustCompile(`\W+`)
+	reCap     = regexp.MustCompile(`(.)([A-Z][a-z]+)`)
+	reLowUp   = regexp.MustCompile(`([a-z])([A-Z])`)
+)
+
+func toLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// build turns a parsed configuration into an nn model with Keras' default
+// weights still in place (the caller loads the saved ones).
+func build(km *kModel) (*built, error) {
+	if km.Input == nil {
+		return nil, fmt.Errorf("keras: the model config does not give the input shape (expected an InputLayer or batch_input_shape)")
+	}
+	b := &built{meta: nn.Metadata{Rescale: nn.DefaultRescale}}
+	// Keras 3 weight paths: class in snake case, numbered by position among
+	// model.layers of the same class (saving_lib.py _get_unique_name).
+	used := map[string]int{}
+	for _, l := range km.Layers {
+		s := snake(l.Class)
+		p := s
+		if n, ok := used[s]; ok {
+			used[s] = n + 1
+			p = fmt.Sprintf("%s_%d", s, n+1)
+		} else {
+			used[s] = 0
+		}
+		b.entries = append(b.entries, entry{k: l, k3Path: "layers/" + p})
+	}
+	input := slices.Clone(km.Input)
+	// inputName is what layers call the model's input; alias maps folded
+	// layers to what replaced them.
+	alias := map[string]string{}
+	var inputName string
+	if km.Functional {
+		if len(km.Inputs) != 1 {
+			return nil, fmt.Errorf("keras: the model has %d inputs; expected one image input", len(km.Inputs))
+		}
+		inputName = km.Inputs[0]
+	}
+	alias[inputName] = nn.GraphInput
+	// Fold what the input goes through first: a Reshape (the input takes its
+	// shape) and a Rescaling without offset (the preprocessing).
+	for i := range b.entries {
+		e := &b.entries[i]
+		if e.k.Class == "InputLayer" {
+			alias[e.k.Name] = nn.GraphInput
+			continue
+		}
+		reads := func() bool {
+			if !km.Functional {
+				return true
+			}
+			return len(e.k.Inputs) == 1 && alias[e.k.Inputs[0]] == nn.GraphInput && readersOf(km, e.k.Inputs[0]) == 1
+		}
+		if !reads() {
+			break
+		}
+		c := &cfg{l: e.k}
+		switch e.k.Class {
+		case "Reshape":
+			t := c.ints("target_shape")
+			if c.err != nil {
+				return nil, c.err
+			}
+			t, err := resolveShape(t, input)
+			if err != nil {
+				return nil, fmt.Errorf("keras: layer %q (Reshape): %v", e.k.Name, err)
+			}
+			input = t
+		case "Rescaling":
+			scale, offset := c.float("scale", 1), c.float("offset", 0)
+			if c.err != nil {
+				return nil, c.err
+			}
+			if offset != 0 {
+				b.meta.Rescale = 1 // the layer stays and sees raw 0..255 pixels
+				goto done
+			}
+			b.meta.Rescale = scale
+		default:
+			goto done
+		}
+		alias[e.k.Name] = nn.GraphInput
+		e.k.Class = "folded:" + e.k.Class
+	}
+done:
+	if len(input) == 3 {
+		switch input[2] {
+		case 1:
+			b.meta.ColorMode = "grayscale"
+		case 3:
+			b.meta.ColorMode = "rgb"
+		case 4:
+			b.meta.ColorMode = "rgba"
+		}
+	}
+	cins := map[string]int{}
+	for pass := 0; pass < 2; pass++ {
+		probes, err := b.assemble(km, input, alias, cins)
+		if err != nil {
+			return nil, err
+		}
+		if len(probes) == 0 {
+			return b, nil
+		}
+		for _, p := range probes {
+			cins[p.name] = p.cin
+		}
+	}
+	return nil, fmt.Errorf("keras: could not resolve DepthwiseConv2D input channels")
+}
+
+// readersOf counts the layers that read the named layer.
+func readersOf(km *kModel, name string) int {
+	n := 0
+	for _, l := range km.Layers {
+		for _, in := range l.Inputs {
+			if in == name {
+				n++
+			}
+		}
+	}
+	for _, o := range km.Outputs {
+		if o == name {
+			n++
+		}
+	}
+	return n
+}
+
+// resolveShape applies a Reshape target (which may hold one -1) to in.
+func resolveShape(t, in []int) ([]int, error) {
+	size := 1
+	for _, d := range in {
+		size *= d
+	}
+	out := slices.Clone(t)
+	known, free := 1, -1
+	for i, d := range out {
+		switch {
+		case d == -1 && free < 0:
+			free = i
+		case d <= 0:
+			return nil, fmt.Errorf("target_shape %v: expected positive sizes and at most one -1", t)
+		default:
+			known *= d
+		}
+	}
+	if free >= 0 && known > 0 && size%known == 0 {
+		out[free] = size / known
+		known = size
+	}
+	if known != size {
+		return nil, fmt.Errorf("cannot reshape an input of shape %v (%d values) to %v", in, size, t)
+	}
+	return out, nil
+}
+
+// assemble converts every layer and builds the model. It returns the
+// DepthwiseConv2D probes whose channels it learnt, if any.
+func (b *built) assemble(km *kModel, input []int, alias map[string]string, cins map[string]int) ([]*channelProbe, error) {
+	var probes []*channelProbe
+	classic := !km.Functional
+	for i := range b.entries {
+		e := &b.entries[i]
+		e.l = nil
+		if e.k.Class == "InputLayer" || len(e.k.Class) > 7 && e.k.Class[:7] == "folded:" {
+			continue
+		}
+		l, err := convert(e.k, cins[e.k.Name])
+		if err != nil {
+			return nil, err
+		}
+		if p, ok := l.(*channelProbe); ok {
+			probes = append(probes, p)
+		}
+		if !slices.Contains(nn.ClassNames(), l.Kind()) {
+			classic = false
+		}
+		e.l = l
+	}
+	if classic && len(probes) == 0 {
+		var layers []nn.Layer
+		for _, e := range b.entries {
+			if e.l == nil {
+				continue
+			}
+			l, ok := e.l.(nn.Layer)
+			if !ok {
+				return nil, fmt.Errorf("keras: layer %q (%s) takes several inputs, which a Sequential model cannot give it", e.k.Name, e.k.Class)
+			}
+			layers = append(layers, l)
+		}
+		if len(layers) == 0 {
+			return nil, fmt.Errorf("keras: the model has no layers besides its input")
+		}
+		m, err := nn.NewSequential(input, layers...)
+		if err != nil {
+			return nil, fmt.Errorf("keras: %v", trimNN(err))
+		}
+		b.model = m
+		return nil, nil
+	}
+	g := nn.NewGraph(input)
+	if km.Name != "" {
+		g.SetName(km.Name)
+	}
+	prev := nn.GraphInput
+	for _, e := range b.entries {
+		if e.l == nil {
+			continue
+		}
+		inputs := []string{prev}
+		if km.Functional {
+			inputs = inputs[:0]
+			for _, in := range e.k.Inputs {
+				if a, ok := alias[in]; ok {
+					in = a
+				}
+				inputs = append(inputs, in)
+			}
+		}
+		if _, err := g.Add(e.l, inputs...); err != nil {
+			return nil, fmt.Errorf("keras: layer %q (%s): %v", e.k.Name, e.k.Class, trimNN(err))
+		}
+		prev = e.l.Name()
+	}
+	if km.Functional {
+		outs := make([]string, len(km.Outputs))
+		for i, o := range km.Outputs {
+			if a, ok := alias[o]; ok {
+				o = a
+			}
+			outs[i] = o
+		}
+		g.SetOutputs(outs...)
+	}
+	if err := g.Build(); err != nil {
+		return probes, fmt.Errorf("keras: %v", trimNN(err))
+	}
+	b.model = g
+	return probes, nil
+}
+
+// trimNN drops nn's "nn: " prefix under ours.
+func trimNN(err error) string {
+	s := err.Error()
+	if len(s) > 4 && s[:4] == "nn: " {
+		return s[4:]
+	}
+	return s
+}

@@ -1,0 +1,332 @@
+package keras
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// supported lists the Keras classes this package builds, for error messages.
+var supported = []string{"InputLayer", "Conv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D",
+	"GlobalAveragePooling2D", "Dense", "Flatten", "Dropout", "Activation", "ReLU", "LeakyReLU", "Softmax",
+	"BatchNormalization", "Add", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
+
+// unsupportedError names the layer, its class and what is supported.
+func unsupportedError(l kLayer, why string) error {
+	if why == "" {
+		why = "is not supported"
+	}
+	return fmt.Errorf("keras: layer %q of class %s %s (supported classes: %s)", l.Name, l.Class, why, strings.Join(supported, ", "))
+}
+
+// cfg reads a layer's config values with Keras' defaults.
+type cfg struct {
+	l   kLayer
+	err error
+}
+
+func (c *cfg) fail(key string, want string, raw json.RawMessage) {
+	if c.err == nil {
+		c.err = fmt.Errorf("keras: layer %q (%s): %s: expected %s, received %s", c.l.Name, c.l.Class, key, want, excerpt(raw))
+	}
+}
+
+func (c *cfg) raw(key string) (json.RawMessage, bool) {
+	r, ok := c.l.Config[key]
+	if !ok || string(r) == "null" {
+		return nil, false
+	}
+	return r, true
+}
+
+func (c *cfg) int(key string, def int) int {
+	r, ok := c.raw(key)
+	if !ok {
+		return def
+	}
+	var v int
+	if json.Unmarshal(r, &v) != nil {
+		c.fail(key, "an integer", r)
+	}
+	return v
+}
+
+func (c *cfg) float(key string, def float64) float64 {
+	r, ok := c.raw(key)
+	if !ok {
+		return def
+	}
+	var v float64
+	if json.Unmarshal(r, &v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		c.fail(key, "a number", r)
+	}
+	return v
+}
+
+func (c *cfg) bool(key string, def bool) bool {
+	r, ok := c.raw(key)
+	if !ok {
+		return def
+	}
+	var v bool
+	if json.Unmarshal(r, &v) != nil {
+		c.fail(key, "true or false", r)
+	}
+	return v
+}
+
+func (c *cfg) str(key, def string) string {
+	r, ok := c.raw(key)
+	if !ok {
+		return def
+	}
+	var v string
+	if json.Unmarshal(r, &v) != nil {
+		// Keras 3 may serialise a built-in activation as an object.
+		var obj struct {
+			ClassName string `json:"class_name"`
+			Config    struct {
+				Name string `json:"name"`
+			} `json:"config"`
+		}
+		if json.Unmarshal(r, &obj) == nil && obj.Config.Name != "" {
+			return obj.Config.Name
+		}
+		c.fail(key, "a string", r)
+	}
+	return v
+}
+
+// pair reads an integer or a pair of integers (kernel_size, strides, …).
+func (c *cfg) pair(key string, def [2]int) [2]int {
+	r, ok := c.raw(key)
+	if !ok {
+		return def
+	}
+	var v int
+	if json.Unmarshal(r, &v) == nil {
+		return [2]int{v, v}
+	}
+	var p []int
+	if json.Unmarshal(r, &p) != nil || len(p) != 2 {
+		c.fail(key, "an integer or a pair of integers", r)
+		return def
+	}
+	return [2]int{p[0], p[1]}
+}
+
+func (c *cfg) ints(key string) []int {
+	r, ok := c.raw(key)
+	if !ok {
+		c.fail(key, "a list of integers", []byte("nothing"))
+		return nil
+	}
+	var v []int
+	if json.Unmarshal(r, &v) != nil {
+		c.fail(key, "a list of integers", r)
+	}
+	return v
+}
+
+// channelsLast refuses data_format "channels_first".
+func (c *cfg) channelsLast() {
+	if f := c.str("data_format", "channels_last"); f != "channels_last" && c.err == nil {
+		c.err = unsupportedError(c.l, `uses data_format "`+f+`" (only "channels_last" is supported)`)
+	}
+}
+
+// axisLast accepts axis -1 or the last axis of an image (3).
+func (c *cfg) axisLast(def int) {
+	r, ok := c.raw("axis")
+	if !ok {
+		return
+	}
+	var a int
+	if json.Unmarshal(r, &a) != nil {
+		var list []int
+		if json.Unmarshal(r, &list) == nil && len(list) == 1 {
+			a = list[0]
+		} else {
+			c.fail("axis", "-1", r)
+			return
+		}
+	}
+	if a != -1 && a != 3 && a != def && c.err == nil {
+		c.err = unsupportedError(c.l, fmt.Sprintf("works on axis %d (only the channel axis, -1, is supported)", a))
+	}
+}
+
+// activation maps a Keras activation name to one nn accepts in Conv2D and
+// Dense, or reports it.
+func (c *cfg) activation(key string) string {
+	a := c.str(key, "linear")
+	if a == "" {
+		a = "linear"
+	}
+	for _, n := range nn.ActivationNames() {
+		if n == a {
+			return a
+		}
+	}
+	if c.err == nil {
+		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
+	}
+	return a
+}
+
+// activationLayer builds a standalone activation (Activation layer).
+func activationLayer(name, a string, l kLayer) (nn.Layer, error) {
+	opt := nn.WithName(name)
+	switch a {
+	case "relu6":
+		return nn.NewReLU(6, 0, 0, opt), nil
+	case "leaky_relu":
+		return nn.NewLeakyReLU(0.2, opt), nil
+	case "hard_sigmoid":
+		// Keras 2: clip(0.2x + 0.5, 0, 1); Keras 3: relu6(x + 3)/6.
+		return nn.NewHardSigmoid(0.2, 0.5, opt), nil
+	case "hard_swish", "hard_silu":
+		return nn.NewHardSwish(opt), nil
+	}
+	for _, n := range nn.ActivationNames() {
+		if n == a {
+			return nn.NewActivation(a, opt), nil
+		}
+	}
+	return nil, fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish)", l.Name, l.Class, a, strings.Join(nn.ActivationNames(), ", "))
+}
+
+// convert builds the nn layer for a Keras layer; nil for an InputLayer. cin
+// is the layer's input channel count if known (DepthwiseConv2D needs it).
+func convert(l kLayer, cin int) (nn.LayerBase, error) {
+	c := &cfg{l: l}
+	name := nn.WithName(l.Name)
+	var out nn.LayerBase
+	switch l.Class {
+	case "InputLayer":
+		return nil, nil
+	case "Conv2D":
+		c.channelsLast()
+		k := c.pair("kernel_size", [2]int{0, 0})
+		s := c.pair("strides", [2]int{1, 1})
+		d := c.pair("dilation_rate", [2]int{1, 1})
+		out = nn.NewConv2D(c.int("filters", 0), k[0], k[1], name, nn.WithStrides(s[0], s[1]),
+			nn.WithPadding(c.str("padding", "valid")), nn.WithDilation(d[0], d[1]),
+			nn.WithGroups(c.int("groups", 1)), nn.WithActivation(c.activation("activation")),
+			nn.WithUseBias(c.bool("use_bias", true)))
+	case "DepthwiseConv2D":
+		// Keras' depthwise kernel (kh, kw, cin, mult) is, value for value, a
+		// grouped Conv2D's (kh, kw, 1, cin·mult) with groups = cin (output
+		// channel c·mult + m). cin comes from the input's shape: the first
+		// build uses a probe that learns it (see build.go).
+		c.channelsLast()
+		k := c.pair("kernel_size", [2]int{0, 0})
+		s := c.pair("strides", [2]int{1, 1})
+		d := c.pair("dilation_rate", [2]int{1, 1})
+		mult := c.int("depth_multiplier", 1)
+		act, pad, bias := c.activation("activation"), c.str("padding", "valid"), c.bool("use_bias", true)
+		if c.err != nil {
+			return nil, c.err
+		}
+		if cin <= 0 {
+			return &channelProbe{name: l.Name, make: func(cin int) (nn.LayerBase, error) { return convert(l, cin) }}, nil
+		}
+		out = nn.NewConv2D(cin*mult, k[0], k[1], name, nn.WithStrides(s[0], s[1]), nn.WithPadding(pad),
+			nn.WithDilation(d[0], d[1]), nn.WithGroups(cin), nn.WithActivation(act), nn.WithUseBias(bias))
+	case "MaxPooling2D", "AveragePooling2D":
+		c.channelsLast()
+		p := c.pair("pool_size", [2]int{2, 2})
+		s := c.pair("strides", p)
+		opts := []nn.Option{name, nn.WithStrides(s[0], s[1]), nn.WithPadding(c.str("padding", "valid"))}
+		if l.Class == "MaxPooling2D" {
+			out = nn.NewMaxPooling2D(p[0], p[1], opts...)
+		} else {
+			out = nn.NewAveragePooling2D(p[0], p[1], opts...)
+		}
+	case "GlobalAveragePooling2D":
+		c.channelsLast()
+		if c.bool("keepdims", false) && c.err == nil {
+			return nil, unsupportedError(l, "has keepdims=True")
+		}
+		out = nn.NewGlobalAveragePooling2D(name)
+	case "Dense":
+		out = nn.NewDense(c.int("units", 0), name, nn.WithActivation(c.activation("activation")),
+			nn.WithUseBias(c.bool("use_bias", true)))
+	case "Flatten":
+		c.channelsLast()
+		out = nn.NewFlatten(name)
+	case "Dropout":
+		out = nn.NewDropout(c.float("rate", 0), name)
+	case "Activation":
+		a := c.str("activation", "linear")
+		if c.err != nil {
+			return nil, c.err
+		}
+		return activationLayer(l.Name, a, l)
+	case "ReLU":
+		out = nn.NewReLU(c.float("max_value", 0), c.float("negative_slope", 0), c.float("threshold", 0), name)
+	case "LeakyReLU":
+		// Keras 2 calls the slope alpha (default 0.3), Keras 3 negative_slope.
+		a := c.float("alpha", 0.3)
+		if _, ok := c.raw("negative_slope"); ok {
+			a = c.float("negative_slope", 0.3)
+		}
+		out = nn.NewLeakyReLU(a, name)
+	case "Softmax":
+		c.axisLast(-1)
+		out = nn.NewSoftmax(name)
+	case "BatchNormalization":
+		c.axisLast(-1)
+		out = nn.NewBatchNormalization(name, nn.WithEpsilon(c.float("epsilon", 1e-3)), nn.WithMomentum(c.float("momentum", 0.99)))
+	case "Add":
+		out = nn.NewAdd(name)
+	case "Concatenate":
+		c.axisLast(-1)
+		out = nn.NewConcatenate(name)
+	case "ZeroPadding2D":
+		c.channelsLast()
+		t, b, le, r, err := zeroPadding(c)
+		if err != nil {
+			return nil, err
+		}
+		out = nn.NewZeroPadding2D(t, b, le, r, name)
+	case "Reshape":
+		out = nn.NewReshape(c.ints("target_shape"), name)
+	case "Rescaling":
+		out = nn.NewRescaling(c.float("scale", 1), c.float("offset", 0), name)
+	case "Sequential", "Model", "Functional":
+		return nil, unsupportedError(l, "is a nested model")
+	default:
+		return nil, unsupportedError(l, "")
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	return out, nil
+}
+
+// zeroPadding reads ZeroPadding2D's padding: n, (rows, cols) or
+// ((top, bottom), (left, right)).
+func zeroPadding(c *cfg) (t, b, l, r int, err error) {
+	raw, ok := c.raw("padding")
+	if !ok {
+		return 1, 1, 1, 1, nil
+	}
+	var n int
+	if json.Unmarshal(raw, &n) == nil {
+		return n, n, n, n, nil
+	}
+	var p []int
+	if json.Unmarshal(raw, &p) == nil && len(p) == 2 {
+		return p[0], p[0], p[1], p[1], nil
+	}
+	var pp [][]int
+	if json.Unmarshal(raw, &pp) == nil && len(pp) == 2 && len(pp[0]) == 2 && len(pp[1]) == 2 {
+		return pp[0][0], pp[0][1], pp[1][0], pp[1][1], nil
+	}
+	c.fail("padding", "an integer, (rows, cols) or ((top, bottom), (left, right))", raw)
+	return 0, 0, 0, 0, c.err
+}
