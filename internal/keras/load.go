@@ -202,9 +202,9 @@ func FromJSON(config []byte) (Model, nn.Metadata, error) {
 }
 
 // LoadWeights builds the model described by config (see FromJSON) and loads
-// the weights-only file at path into it: Keras 2's model.save_weights
-// ("x.h5": layer_names at the root) or Keras 3's ("x.weights.h5":
-// layers/<class>/vars), recognised by content.
+// the weights file at path into it: Keras 2's model.save_weights ("x.h5":
+// layer_names at the root; a model.save file's model_weights also do) or
+// Keras 3's ("x.weights.h5": layers/<class>/vars), recognised by content.
 func LoadWeights(path string, config []byte) (Model, nn.Metadata, error) {
 	km, err := parseModelConfig(config)
 	if err != nil {
@@ -231,8 +231,12 @@ func LoadWeights(path string, config []byte) (Model, nn.Metadata, error) {
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	if a, _ := root.Attr("layer_names"); a != nil || func() bool { a, _ := root.Attr("layer_names0"); return a != nil }() {
-		saved, err := readH5Weights(root)
+	wg := root
+	if g, err := root.Group("model_weights"); err == nil {
+		wg = g // a model.save file: use its weights, not its architecture
+	}
+	if a, _ := wg.Attr("layer_names"); a != nil || func() bool { a, _ := wg.Attr("layer_names0"); return a != nil }() {
+		saved, err := readH5Weights(wg)
 		if err != nil {
 			return nil, nn.Metadata{}, err
 		}

@@ -35,6 +35,7 @@ float32 weights) concatenated, and <name>.ref.json lists [layer, shape] in
 that order.
 """
 import io
+import struct
 import json
 import sys
 import zipfile
@@ -354,10 +355,14 @@ def k3_weights_bytes(spec):
 
 
 def write_keras(spec, path, shapes):
+    # Keras' zf.writestr stamps the current time; a fixed one keeps the
+    # fixtures reproducible.
+    def entry(name):
+        return zipfile.ZipInfo(name, date_time=(2026, 11, 29, 10, 0, 0))
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("metadata.json", json.dumps({"keras_version": "3.3.3", "date_saved": "2026-11-29@10:00:00"}))
-        zf.writestr("config.json", json.dumps(keras3_config(spec, shapes)))
-        zf.writestr("model.weights.h5", k3_weights_bytes(spec))
+        zf.writestr(entry("metadata.json"), json.dumps({"keras_version": "3.3.3", "date_saved": "2026-11-29@10:00:00"}))
+        zf.writestr(entry("config.json"), json.dumps(keras3_config(spec, shapes)))
+        zf.writestr(entry("model.weights.h5"), k3_weights_bytes(spec))
 
 
 def shapes_of(spec):
@@ -486,6 +491,21 @@ def main():
         f.attrs["backend"] = "tensorflow"
         f.attrs["model_config"] = json.dumps(keras2_config(u)).encode("utf8")
         write_k2_weights(f.create_group("model_weights"), u)
+
+    # A Keras file whose Dense kernel (13, 1) is patched to declare
+    # (2**29, 1) float32 values — 2 GiB — in a file of a few KB.
+    h = Spec("sequential", [13], False, 5)
+    h.add("InputLayer", "input_layer")
+    h.add("Dense", "dense", {"units": 1}, w=[h.rand(13, 1), h.rand(1)])
+    write_h5(h, "huge.h5")
+    raw = bytearray(open("huge.h5", "rb").read())
+    dims = struct.pack("<QQ", 13, 1)
+    assert raw.count(dims) == 2  # dims and maxdims
+    raw = raw.replace(dims, struct.pack("<QQ", 1 << 29, 1))
+    layouts = [k for k in range(len(raw) - 18) if raw[k:k + 2] == b"\x03\x01" and raw[k + 10:k + 18] == struct.pack("<Q", 52)]
+    assert len(layouts) == 1, layouts
+    raw[layouts[0] + 10:layouts[0] + 18] = struct.pack("<Q", 4 << 29)
+    open("huge.h5", "wb").write(bytes(raw))
 
 
 main()

@@ -1,0 +1,121 @@
+package keras
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("testdata/tutorial_small.h5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goodK3, err := os.ReadFile("testdata/tutorial_small.keras")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(dir, "nope.h5"), "no such file"},
+		{"empty", write("empty.h5", nil), "not an HDF5 file"},
+		{"wrong signature", write("sig.h5", append([]byte("\x89HDX\r\n\x1a\n"), good[8:]...)), "not an HDF5 file"},
+		{"text", write("text.h5", []byte("this is not a model")), "not an HDF5 file"},
+		{"truncated h5", write("trunc.h5", good[:len(good)/2]), "outside the file"},
+		{"truncated keras", write("trunc.keras", goodK3[:len(goodK3)/2]), ".keras archive"},
+		{"2 GiB declared in a small file", "testdata/huge.h5", "declares more elements than the file can hold"},
+		{"unsupported layer", "testdata/lambda.h5", `layer "my_lambda" of class Lambda is not supported (supported classes: InputLayer, Conv2D,`},
+		{"weights only", "testdata/tutorial_small.weights_k2.h5", "holds only weights (model.save_weights)"},
+		{"not keras", "../hdf5/testdata/earliest.h5", "no model_config attribute"},
+		{"cycle in the HDF5 file", "../hdf5/testdata/bad_cycle.h5", "no model_config attribute"},
+	}
+	for _, tc := range cases {
+		_, _, err := Load(tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err = %v, want one line containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestBadConfigs(t *testing.T) {
+	input := `{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 8, 8, 3], "name": "in"}, "name": "in", "inbound_nodes": []}`
+	fn := func(layers ...string) string {
+		return `{"class_name": "Functional", "config": {"name": "m", "layers": [` + input + `,` + strings.Join(layers, ",") +
+			`], "input_layers": [["in", 0, 0]], "output_layers": [["b", 0, 0]]}}`
+	}
+	layer := func(class, name, cfg string, inputs ...string) string {
+		var nodes []string
+		for _, in := range inputs {
+			nodes = append(nodes, `["`+in+`", 0, 0, {}]`)
+		}
+		return `{"class_name": "` + class + `", "name": "` + name + `", "config": {"name": "` + name + `"` + cfg + `}, "inbound_nodes": [[` + strings.Join(nodes, ",") + `]]}`
+	}
+	conv := `, "filters": 4, "kernel_size": [3, 3], "padding": "same"`
+	cases := []struct {
+		name, config, want string
+	}{
+		{"not JSON", `{`, "not valid JSON"},
+		{"subclassed", `{"class_name": "MyModel", "config": {}}`, `model class "MyModel" is not supported`},
+		{"cycle", fn(layer("Conv2D", "a", conv, "b"), layer("Conv2D", "b", conv, "a")), "cycle"},
+		{"unknown input", fn(layer("Conv2D", "b", conv, "nowhere")), "nowhere"},
+		{"channels first", fn(layer("Conv2D", "b", conv+`, "data_format": "channels_first"`, "in")), `uses data_format "channels_first"`},
+		{"custom layer", fn(layer("MyBlock", "b", "", "in")), `layer "b" of class MyBlock is not supported (supported classes:`},
+		{"recurrent", fn(layer("LSTM", "b", `, "units": 4`, "in")), `layer "b" of class LSTM is not supported`},
+		{"nested model", fn(layer("Sequential", "b", "", "in")), "is a nested model"},
+		{"bad activation", fn(layer("Conv2D", "b", conv+`, "activation": "gelu"`, "in")), `activation "gelu" is not supported`},
+		{"bad kernel", fn(layer("Conv2D", "b", `, "filters": 4, "kernel_size": "big"`, "in")), "kernel_size: expected an integer or a pair of integers"},
+		{"no input shape", `{"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"name": "d", "units": 1}}]}`, "does not give the input shape"},
+	}
+	for _, tc := range cases {
+		_, _, err := FromJSON([]byte(tc.config))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err = %v, want one line containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestWrongWeights(t *testing.T) {
+	cfg, err := os.ReadFile("testdata/bn_seq.keras") // not JSON: a zip
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadWeights("testdata/tutorial_small.weights_k2.h5", cfg); err == nil {
+		t.Error("LoadWeights accepted a zip as its config")
+	}
+	arch, err := os.ReadFile("testdata/tutorial_small.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bn_seq's weights do not fit the tutorial model.
+	if _, _, err := LoadWeights("testdata/bn_seq.h5", arch); err == nil || !strings.Contains(err.Error(), "layers with weights") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// FuzzRead feeds arbitrary bytes to Read: never a panic, one-line errors.
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"bn_seq.h5", "bn_seq.keras", "lambda.h5"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, err := Read(bytes.NewReader(data), int64(len(data)))
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("multi-line error: %q", err)
+		}
+	})
+}
