@@ -59,8 +59,9 @@ func toLower(s string) string {
 }
 
 // build turns a parsed configuration into an nn model with Keras' default
-// weights still in place (the caller loads the saved ones).
-func build(km *kModel) (*built, error) {
+// weights still in place (the caller loads the saved ones). maxParams bounds
+// the weight values the config may declare (what the file's weights justify).
+func build(km *kModel, maxParams int64) (*built, error) {
 	if km.Input == nil {
 		return nil, fmt.Errorf("keras: the model config does not give the input shape (expected an InputLayer or batch_input_shape)")
 	}
@@ -146,6 +147,13 @@ done:
 		case 4:
 			b.meta.ColorMode = "rgba"
 		}
+	}
+	params, err := sizeCheck(km, b.entries, input)
+	if err != nil {
+		return nil, err
+	}
+	if params > maxParams {
+		return nil, fmt.Errorf("keras: the config declares %d weight values; expected at most %d", params, maxParams)
 	}
 	cins := map[string]int{}
 	for pass := 0; pass < 2; pass++ {

@@ -75,6 +75,8 @@ func TestBadConfigs(t *testing.T) {
 		{"nested model", fn(layer("Sequential", "b", "", "in")), "is a nested model"},
 		{"bad activation", fn(layer("Conv2D", "b", conv+`, "activation": "gelu"`, "in")), `activation "gelu" is not supported`},
 		{"bad kernel", fn(layer("Conv2D", "b", `, "filters": 4, "kernel_size": "big"`, "in")), "kernel_size: expected an integer or a pair of integers"},
+		{"huge weights", fn(layer("Flatten", "f", "", "in"), layer("Dense", "b", `, "units": 100000000`, "f")), "declares 19300000000 weight values; expected at most 268435456"},
+		{"huge activations", `{"class_name": "Sequential", "config": [{"class_name": "Conv2D", "config": {"name": "c", "batch_input_shape": [null, 100000, 100000, 1], "filters": 1, "kernel_size": 1}}]}`, "past 268435456 values (1 GiB)"},
 		{"no input shape", `{"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"name": "d", "units": 1}}]}`, "does not give the input shape"},
 	}
 	for _, tc := range cases {

@@ -14,6 +14,15 @@ import (
 // maxConfigBytes bounds config.json and model_config.
 const maxConfigBytes = 64 << 20
 
+// maxConfigParams bounds the weights of a model built from a config alone
+// (FromJSON): 2^28 values, 1 GiB.
+const maxConfigParams = 1 << 28
+
+// justified is how many weight values a file of size bytes can hold: 4
+// bytes per float32, or deflated up to 1032:1 (hdf5's bound), plus slack
+// for layers whose weights a file may omit (BatchNormalization center=False).
+func justified(size int64) int64 { return size*1032/4 + 1<<20 }
+
 // Load opens a Keras model file: a legacy HDF5 file written by Keras 2's
 // model.save (".h5") or a Keras 3 ".keras" archive, recognised by content.
 // It returns *nn.Sequential or *nn.Graph (see Model) and the preprocessing
@@ -74,7 +83,7 @@ func readH5(r io.ReaderAt, size int64) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := build(km)
+	b, err := build(km, justified(size))
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +130,7 @@ func readKeras3(r io.ReaderAt, size int64) (Model, nn.Metadata, error) {
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	b, err := build(km)
+	b, err := build(km, justified(size))
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
@@ -194,7 +203,7 @@ func FromJSON(config []byte) (Model, nn.Metadata, error) {
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	b, err := build(km)
+	b, err := build(km, maxConfigParams)
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
@@ -210,16 +219,16 @@ func LoadWeights(path string, config []byte) (Model, nn.Metadata, error) {
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	b, err := build(km)
-	if err != nil {
-		return nil, nn.Metadata{}, err
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
+	if err != nil {
+		return nil, nn.Metadata{}, err
+	}
+	b, err := build(km, justified(st.Size()))
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
