@@ -74,8 +74,8 @@ func parseDtype(d *dec, depth int) *dtype {
 			d.err = errorf("VAX-order floating point is not supported")
 		}
 		d.skip(12) // bit offset, precision, exponent/mantissa layout, bias
-		if t.size != 4 && t.size != 8 {
-			d.err = errorf("floating-point datatype of %d bytes is not supported (expected 4 or 8)", t.size)
+		if t.size != 2 && t.size != 4 && t.size != 8 {
+			d.err = errorf("floating-point datatype of %d bytes is not supported (expected 2, 4 or 8)", t.size)
 		}
 	case classString:
 		if t.size <= 0 {
@@ -153,6 +153,10 @@ func (t *dtype) floats(dst []float32, raw []byte) error {
 		return errorf("data is shorter than its datatype and shape declare")
 	}
 	switch {
+	case t.class == classFloat && t.size == 2:
+		for i := range dst {
+			dst[i] = half(bo.Uint16(raw[2*i:]))
+		}
 	case t.class == classFloat && t.size == 4:
 		for i := range dst {
 			dst[i] = math.Float32frombits(bo.Uint32(raw[4*i:]))
@@ -186,4 +190,25 @@ func (t *dtype) floats(dst []float32, raw []byte) error {
 		return errorf("cannot read %s data as numbers", t)
 	}
 	return nil
+}
+
+// half converts an IEEE 754 binary16 value (Keras' mixed_float16 weights)
+// to float32.
+func half(h uint16) float32 {
+	sign := uint32(h>>15) << 31
+	exp := int(h>>10) & 0x1f
+	frac := uint32(h & 0x3ff)
+	switch {
+	case exp == 0x1f: // Inf, NaN
+		return math.Float32frombits(sign | 0xff<<23 | frac<<13)
+	case exp == 0 && frac == 0:
+		return math.Float32frombits(sign)
+	case exp == 0: // subnormal: frac · 2^-24
+		v := float32(frac) / (1 << 24)
+		if sign != 0 {
+			v = -v
+		}
+		return v
+	}
+	return math.Float32frombits(sign | uint32(exp-15+127)<<23 | frac<<13)
 }

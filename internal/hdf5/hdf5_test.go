@@ -33,6 +33,7 @@ func TestDatasets(t *testing.T) {
 		dtype string
 		add   float32 // added to value(i)
 	}
+	f16 := want{"g/f16", []int{5, 2}, "float16", 0}
 	common := []want{
 		{"g/f32", []int{3, 4}, "float32", 0},
 		{"g/f32be", []int{3, 4}, "float32", 0},
@@ -55,7 +56,7 @@ func TestDatasets(t *testing.T) {
 		sb   int
 		ds   []want
 	}{
-		{"earliest.h5", 0, append(common, chunked...)},
+		{"earliest.h5", 0, append(append(common, f16), chunked...)},
 		{"latest.h5", 3, common},
 		{"userblock.h5", 0, []want{{"x", []int{4}, "float32", 0}}},
 	} {
@@ -203,6 +204,7 @@ func TestErrors(t *testing.T) {
 		{"a group", good, "g", "/g is not a dataset"},
 		{"huge", file("bad_huge.h5"), "huge", "/huge: dataspace [536870912] declares more elements than the file can hold"},
 		{"strings", good, "g", "not a dataset"},
+		{"dense links", file("dense_links.h5"), "d0", "uses dense link storage (a fractal heap)"},
 	}
 	for _, tc := range cases {
 		err := read(tc.data, tc.path)

@@ -11,10 +11,13 @@ check them without a second copy of the data.
                symbol-table groups (one with 40 members: several B-tree leaves),
                contiguous, compact and chunked datasets (deflate+shuffle,
                fletcher32, partial edge chunks, a two-level chunk B-tree),
-               big-endian floats and integers, string and number attributes.
+               big-endian floats and integers, float16, string and number
+               attributes.
   latest.h5    libver="latest": superblock 3, version 2 object headers,
                compact link-message groups, contiguous and compact datasets.
   userblock.h5 a 512-byte user block before the superblock.
+  dense_links.h5 libver="latest" with 9 links in a group: dense link storage,
+               which the reader refuses with a clear error.
   bad_cycle.h5 a group holding a hard link to its own parent.
   bad_huge.h5  a 1 KB-ish file whose dataset declares 2 GiB (patched bytes).
 """
@@ -55,6 +58,7 @@ def common(f, chunked=True):
     compact(g, "compact", values((5,), "<f4"))
     g["deep/er/leaf"] = values((2,), "<f4")
     if chunked:
+        g.create_dataset("f16", data=values((5, 2), "<f2"))
         c = f.create_group("chunked")
         c.create_dataset("gzip_shuffle", data=values((10, 7), "<f4"), chunks=(4, 3),
                          compression="gzip", shuffle=True)
@@ -71,6 +75,12 @@ with h5py.File("earliest.h5", "w") as f:
 
 with h5py.File("latest.h5", "w", libver="latest") as f:
     common(f, chunked=False)
+
+# libver="latest" keeps at most 8 links in the header (compact storage);
+# a ninth moves the group to dense storage (a fractal heap), not supported.
+with h5py.File("dense_links.h5", "w", libver="latest") as f:
+    for i in range(9):
+        f.create_dataset("d%d" % i, data=values((1,), "<f4"))
 
 with h5py.File("userblock.h5", "w", userblock_size=512) as f:
     f.create_dataset("x", data=values((4,), "<f4"))
