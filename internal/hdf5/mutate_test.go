@@ -11,7 +11,7 @@ func TestMutationsAreQuick(t *testing.T) {
 	for _, name := range []string{"latest.h5", "userblock.h5", "bad_cycle.h5", "earliest.h5"} {
 		good, _ := os.ReadFile("testdata/" + name)
 		rng := rand.New(rand.NewSource(1))
-		for i := 0; i < 400; i++ {
+		for i := 0; i < 200; i++ {
 			b := append([]byte(nil), good...)
 			for k := 0; k < 1+rng.Intn(4); k++ {
 				b[rng.Intn(len(b))] = byte(rng.Intn(256))

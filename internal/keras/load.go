@@ -75,6 +75,11 @@ func readH5(r io.ReaderAt, size int64) (*built, error) {
 		}
 		return nil, fmt.Errorf("keras: the HDF5 file has no model_config attribute: not a Keras model file")
 	}
+	if v, _ := root.Attr("keras_version"); v != nil {
+		if s, err := v.String(); err == nil && len(s) > 1 && s[:2] == "1." {
+			return nil, fmt.Errorf("keras: the file was saved by Keras %s; Keras 1 layouts are not supported (re-save it with Keras 2 or 3)", s)
+		}
+	}
 	cfgJSON, err := cfgAttr.String()
 	if err != nil {
 		return nil, err
