@@ -53,6 +53,9 @@ type Graph struct {
 	skipBuf  []float32   // where Param.Grad points during SkipWeights
 	skipping bool
 	batch    int
+
+	budget int64   // weights a model file holds (Build refuses more), or 0
+	spent  float64 // weights counted against budget so far
 }
 
 // node is one layer application in a Graph.
@@ -202,11 +205,17 @@ func (g *Graph) Build() error {
 		return err
 	}
 	g.order = order
+	g.spent = 0
 	for _, n := range order {
 		shapes := make([][]int, len(n.in))
 		for i, src := range n.in {
 			shapes[i] = src.shape
 			src.consumers++
+		}
+		if g.budget > 0 {
+			if err := g.checkBudget(n, shapes); err != nil {
+				return fmt.Errorf("nn: graph: %w", err)
+			}
 		}
 		var out []int
 		if n.merge != nil {
@@ -216,6 +225,9 @@ func (g *Graph) Build() error {
 		}
 		if err != nil {
 			return fmt.Errorf("nn: graph: node %q (%s): %w", n.name, n.base().Kind(), err)
+		}
+		if g.budget > 0 && int64(shapeSize(out)) > maxInputSize*64 {
+			return fmt.Errorf("nn: graph: node %q (%s): output %s is too large", n.name, n.base().Kind(), shapeString(out))
 		}
 		n.shape = out
 	}

@@ -19,9 +19,9 @@ func Write(w io.Writer, m *Sequential, meta Metadata) error {
 	return writeModel(w, m, kv)
 }
 
-func writeModel(w io.Writer, m *Sequential, kv map[string]string) error {
+func writeModel(w io.Writer, m model, kv map[string]string) error {
 	bw := bufio.NewWriterSize(w, stChunk)
-	params := m.Params()
+	params := m.Weights()
 	names := make([]string, len(params))
 	shapes := make([][]int, len(params))
 	for i, p := range params {
@@ -47,7 +47,9 @@ var saveWrapper func(io.Writer) io.Writer
 // temporary file in the same directory, syncs it to disk and renames it over
 // path, so a crash or an error never leaves a half-written file, and an
 // existing file at path is replaced only by a complete one.
-func SaveFile(path string, m *Sequential, meta Metadata) (err error) {
+func SaveFile(path string, m *Sequential, meta Metadata) error { return saveFile(path, m, meta) }
+
+func saveFile(path string, m model, meta Metadata) (err error) {
 	kv, err := encodeMeta(m, meta)
 	if err != nil {
 		return err
