@@ -8,6 +8,7 @@ import (
 
 // kLayer is one layer of a Keras model configuration.
 type kLayer struct {
+	Keras3 bool // the config was written by Keras 3 (it has "module" keys)
 	Class  string
 	Name   string
 	Config map[string]json.RawMessage
@@ -39,6 +40,7 @@ func parseModelConfig(data []byte) (*kModel, error) {
 	var top struct {
 		ClassName string          `json:"class_name"`
 		Config    json.RawMessage `json:"config"`
+		Module    *string         `json:"module"`
 	}
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("keras: model config is not valid JSON: %v", err)
@@ -94,7 +96,7 @@ func parseModelConfig(data []byte) (*kModel, error) {
 		return nil, fmt.Errorf("keras: the model has no layers")
 	}
 	for i, r := range raws {
-		l := kLayer{Class: r.ClassName, Name: r.Name, Config: r.Config}
+		l := kLayer{Keras3: top.Module != nil, Class: r.ClassName, Name: r.Name, Config: r.Config}
 		if l.Name == "" {
 			var n string
 			if raw, ok := r.Config["name"]; ok {

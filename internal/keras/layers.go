@@ -30,7 +30,11 @@ func activationLayer(name, a string, l kLayer) (nn.Layer, error) {
 	case "leaky_relu":
 		return nn.NewLeakyReLU(0.2, opt), nil
 	case "hard_sigmoid":
-		// Keras 2: clip(0.2x + 0.5, 0, 1); Keras 3: relu6(x + 3)/6.
+		// Keras 2: clip(0.2x + 0.5, 0, 1); Keras 3: relu6(x + 3)/6
+		// (keras/src/activations/activations.py 518-537).
+		if l.Keras3 {
+			return nn.NewHardSigmoid(1.0/6, 0.5, opt), nil
+		}
 		return nn.NewHardSigmoid(0.2, 0.5, opt), nil
 	case "hard_swish", "hard_silu":
 		return nn.NewHardSwish(opt), nil

@@ -1,0 +1,44 @@
+package keras
+
+import (
+	"math"
+	"testing"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// TestActivationLayers checks the Activation classes Keras 2 and 3 define
+// differently, and the ones nn has as separate layers.
+func TestActivationLayers(t *testing.T) {
+	cases := []struct {
+		activation string
+		keras3     bool
+		x, want    float64
+	}{
+		{"hard_sigmoid", false, 1, 0.7},        // clip(0.2x + 0.5, 0, 1)
+		{"hard_sigmoid", true, 1, 1.0/6 + 0.5}, // relu6(x + 3) / 6
+		{"relu6", false, 7, 6},
+		{"leaky_relu", true, -1, -0.2},
+		{"hard_swish", true, 1, 1 * (1.0/6 + 0.5)},
+		{"tanh", false, 0.5, math.Tanh(0.5)},
+	}
+	for _, tc := range cases {
+		module := ""
+		if tc.keras3 {
+			module = `"module": "keras", `
+		}
+		cfg := `{` + module + `"class_name": "Sequential", "config": {"name": "s", "layers": [
+			{"class_name": "InputLayer", "config": {"batch_shape": [null, 1], "name": "in"}},
+			{"class_name": "Activation", "config": {"name": "a", "activation": "` + tc.activation + `"}}]}}`
+		m, _, err := FromJSON([]byte(cfg))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.activation, err)
+		}
+		x := nn.NewTensor(1, 1)
+		x.Data[0] = float32(tc.x)
+		y := m.(*nn.Sequential).Predict(x)
+		if math.Abs(float64(y.Data[0])-tc.want) > 1e-6 {
+			t.Errorf("%s (Keras 3: %v) at %v = %v, want %v", tc.activation, tc.keras3, tc.x, y.Data[0], tc.want)
+		}
+	}
+}
