@@ -59,6 +59,7 @@ func TestDatasets(t *testing.T) {
 		{"earliest.h5", 0, append(append(common, f16), chunked...)},
 		{"latest.h5", 3, common},
 		{"userblock.h5", 0, []want{{"x", []int{4}, "float32", 0}}},
+		{"v108.h5", 2, []want{{"x", []int{4}, "float32", 0}}},
 	} {
 		root := open(t, tc.file)
 		if v := root.f.SuperblockVersion(); v != tc.sb {

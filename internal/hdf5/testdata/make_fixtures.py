@@ -15,6 +15,7 @@ check them without a second copy of the data.
                attributes.
   latest.h5    libver="latest": superblock 3, version 2 object headers,
                compact link-message groups, contiguous and compact datasets.
+  v108.h5      libver="v108" (HDF5 1.8 format): superblock 2.
   userblock.h5 a 512-byte user block before the superblock.
   dense_links.h5 libver="latest" with 9 links in a group: dense link storage,
                which the reader refuses with a clear error.
@@ -75,6 +76,10 @@ with h5py.File("earliest.h5", "w") as f:
 
 with h5py.File("latest.h5", "w", libver="latest") as f:
     common(f, chunked=False)
+
+with h5py.File("v108.h5", "w", libver=("v108", "v108")) as f:
+    f.create_dataset("x", data=values((4,), "<f4"))
+    f.attrs["vlen"] = "a variable-length string"
 
 # libver="latest" keeps at most 8 links in the header (compact storage);
 # a ninth moves the group to dense storage (a fractal heap), not supported.
