@@ -1,7 +1,10 @@
 package keras
 
 import (
+	"archive/zip"
+	"bytes"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/convscope/convscope/nn"
@@ -39,6 +42,43 @@ func TestActivationLayers(t *testing.T) {
 		y := m.(*nn.Sequential).Predict(x)
 		if math.Abs(float64(y.Data[0])-tc.want) > 1e-6 {
 			t.Errorf("%s (Keras 3: %v) at %v = %v, want %v", tc.activation, tc.keras3, tc.x, y.Data[0], tc.want)
+		}
+	}
+}
+
+// TestKerasVersionFromMetadata: a .keras archive written by tf-keras 2.x
+// (metadata.json keras_version "2.15.0") uses Keras 2's hard_sigmoid.
+func TestKerasVersionFromMetadata(t *testing.T) {
+	weights, err := os.ReadFile("../hdf5/testdata/userblock.h5") // any HDF5: no layer has weights
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := `{"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+		{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 1], "name": "in"}},
+		{"module": "keras.layers", "class_name": "Activation", "config": {"name": "a", "activation": "hard_sigmoid"}}]}}`
+	for _, tc := range []struct {
+		version string
+		want    float64
+	}{{"2.15.0", 0.7}, {"3.3.3", 1.0/6 + 0.5}} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, data := range map[string][]byte{
+			"metadata.json":    []byte(`{"keras_version": "` + tc.version + `"}`),
+			"config.json":      []byte(cfg),
+			"model.weights.h5": weights,
+		} {
+			w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			w.Write(data)
+		}
+		zw.Close()
+		m, _, err := Read(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := nn.NewTensor(1, 1)
+		x.Data[0] = 1
+		if y := m.(*nn.Sequential).Predict(x).Data[0]; math.Abs(float64(y)-tc.want) > 1e-6 {
+			t.Errorf("Keras %s: hard_sigmoid(1) = %v, want %v", tc.version, y, tc.want)
 		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // kLayer is one layer of a Keras model configuration.
 type kLayer struct {
-	Keras3 bool // the config was written by Keras 3 (it has "module" keys)
+	Keras3 bool // written by Keras 3 (activations such as hard_sigmoid differ)
 	Class  string
 	Name   string
 	Config map[string]json.RawMessage
@@ -35,8 +35,10 @@ type rawLayer struct {
 
 // parseModelConfig reads a model_config / config.json document: Keras 2's
 // Sequential as a list of layers (≤ 2.2.2) or a dict with "layers", Keras 3's
-// Sequential, and functional models ("Model", "Functional").
-func parseModelConfig(data []byte) (*kModel, error) {
+// Sequential, and functional models ("Model", "Functional"). version is the
+// keras_version that wrote it, "" if unknown (then a top-level "module" key,
+// which Keras 3's serialize_keras_object writes, means Keras 3).
+func parseModelConfig(data []byte, version string) (*kModel, error) {
 	var top struct {
 		ClassName string          `json:"class_name"`
 		Config    json.RawMessage `json:"config"`
@@ -46,6 +48,7 @@ func parseModelConfig(data []byte) (*kModel, error) {
 		return nil, fmt.Errorf("keras: model config is not valid JSON: %v", err)
 	}
 	m := &kModel{}
+	keras3 := strings.HasPrefix(version, "3.") || version == "" && top.Module != nil
 	var raws []rawLayer
 	switch top.ClassName {
 	case "Sequential":
@@ -96,7 +99,7 @@ func parseModelConfig(data []byte) (*kModel, error) {
 		return nil, fmt.Errorf("keras: the model has no layers")
 	}
 	for i, r := range raws {
-		l := kLayer{Keras3: top.Module != nil, Class: r.ClassName, Name: r.Name, Config: r.Config}
+		l := kLayer{Keras3: keras3, Class: r.ClassName, Name: r.Name, Config: r.Config}
 		if l.Name == "" {
 			var n string
 			if raw, ok := r.Config["name"]; ok {

@@ -3,9 +3,11 @@ package keras
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/convscope/convscope/internal/hdf5"
 	"github.com/convscope/convscope/nn"
@@ -75,16 +77,18 @@ func readH5(r io.ReaderAt, size int64) (*built, error) {
 		}
 		return nil, fmt.Errorf("keras: the HDF5 file has no model_config attribute: not a Keras model file")
 	}
+	version := ""
 	if v, _ := root.Attr("keras_version"); v != nil {
-		if s, err := v.String(); err == nil && len(s) > 1 && s[:2] == "1." {
-			return nil, fmt.Errorf("keras: the file was saved by Keras %s; Keras 1 layouts are not supported (re-save it with Keras 2 or 3)", s)
+		version, _ = v.String()
+		if strings.HasPrefix(version, "1.") {
+			return nil, fmt.Errorf("keras: the file was saved by Keras %s; Keras 1 layouts are not supported (re-save it with Keras 2 or 3)", version)
 		}
 	}
 	cfgJSON, err := cfgAttr.String()
 	if err != nil {
 		return nil, err
 	}
-	km, err := parseModelConfig([]byte(cfgJSON))
+	km, err := parseModelConfig([]byte(cfgJSON), version)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +135,22 @@ func readKeras3(r io.ReaderAt, size int64) (Model, nn.Metadata, error) {
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	km, err := parseModelConfig(cfgJSON)
+	// metadata.json names the Keras version (saving_lib.py
+	// _serialize_model_as_json, 148-158); tf-keras 2.13+ writes .keras too.
+	version := "3."
+	for _, f := range zr.File {
+		if f.Name == "metadata.json" {
+			if data, err := readZipFile(f, 1<<20); err == nil {
+				var md struct {
+					KerasVersion string `json:"keras_version"`
+				}
+				if json.Unmarshal(data, &md) == nil && md.KerasVersion != "" {
+					version = md.KerasVersion
+				}
+			}
+		}
+	}
+	km, err := parseModelConfig(cfgJSON, version)
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
@@ -204,7 +223,7 @@ func readZipFile(f *zip.File, limit int64) ([]byte, error) {
 // a .keras archive's config.json or an .h5 file's model_config), with
 // Keras' initial weights; LoadWeights then fills them.
 func FromJSON(config []byte) (Model, nn.Metadata, error) {
-	km, err := parseModelConfig(config)
+	km, err := parseModelConfig(config, "")
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
@@ -220,7 +239,7 @@ func FromJSON(config []byte) (Model, nn.Metadata, error) {
 // layer_names at the root; a model.save file's model_weights also do) or
 // Keras 3's ("x.weights.h5": layers/<class>/vars), recognised by content.
 func LoadWeights(path string, config []byte) (Model, nn.Metadata, error) {
-	km, err := parseModelConfig(config)
+	km, err := parseModelConfig(config, "")
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
