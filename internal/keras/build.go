@@ -22,8 +22,18 @@ type Model interface {
 // was folded into the input or the preprocessing).
 type entry struct {
 	k      kLayer
-	l      nn.LayerBase
-	k3Path string // Keras 3 weights path, "layers/conv2d_1"
+	ls     []nn.LayerBase // usually one layer; the last has the Keras name
+	k3Path string         // Keras 3 weights path, "layers/conv2d_1"
+}
+
+// weights lists the entry's weights in Keras' order: each layer's trainable
+// weights then its non-trainable ones, layer after layer.
+func (e *entry) weights() []*nn.Param {
+	var ps []*nn.Param
+	for _, l := range e.ls {
+		ps = append(ps, weightParams(l)...)
+	}
+	return ps
 }
 
 // built is a model with the Keras layers it came from, in model.layers order.
@@ -153,33 +163,34 @@ func (b *built) assemble(km *kModel, input []int, alias map[string]string, cins 
 	classic := !km.Functional
 	for i := range b.entries {
 		e := &b.entries[i]
-		e.l = nil
+		e.ls = nil
 		if e.k.Class == "InputLayer" || len(e.k.Class) > 7 && e.k.Class[:7] == "folded:" {
 			continue
 		}
-		l, err := convert(e.k, cins[e.k.Name])
+		ls, err := convert(e.k, cins[e.k.Name])
 		if err != nil {
 			return nil, err
 		}
-		if p, ok := l.(*channelProbe); ok {
-			probes = append(probes, p)
+		for _, l := range ls {
+			if p, ok := l.(*channelProbe); ok {
+				probes = append(probes, p)
+			}
+			if !slices.Contains(nn.ClassNames(), l.Kind()) {
+				classic = false
+			}
 		}
-		if !slices.Contains(nn.ClassNames(), l.Kind()) {
-			classic = false
-		}
-		e.l = l
+		e.ls = ls
 	}
 	if classic && len(probes) == 0 {
 		var layers []nn.Layer
 		for _, e := range b.entries {
-			if e.l == nil {
-				continue
+			for _, l := range e.ls {
+				l, ok := l.(nn.Layer)
+				if !ok {
+					return nil, fmt.Errorf("keras: layer %q (%s) takes several inputs, which a Sequential model cannot give it", e.k.Name, e.k.Class)
+				}
+				layers = append(layers, l)
 			}
-			l, ok := e.l.(nn.Layer)
-			if !ok {
-				return nil, fmt.Errorf("keras: layer %q (%s) takes several inputs, which a Sequential model cannot give it", e.k.Name, e.k.Class)
-			}
-			layers = append(layers, l)
 		}
 		if len(layers) == 0 {
 			return nil, fmt.Errorf("keras: the model has no layers besides its input")
@@ -197,7 +208,7 @@ func (b *built) assemble(km *kModel, input []int, alias map[string]string, cins 
 	}
 	prev := nn.GraphInput
 	for _, e := range b.entries {
-		if e.l == nil {
+		if len(e.ls) == 0 {
 			continue
 		}
 		inputs := []string{prev}
@@ -210,10 +221,13 @@ func (b *built) assemble(km *kModel, input []int, alias map[string]string, cins 
 				inputs = append(inputs, in)
 			}
 		}
-		if _, err := g.Add(e.l, inputs...); err != nil {
-			return nil, fmt.Errorf("keras: layer %q (%s): %v", e.k.Name, e.k.Class, trimNN(err))
+		for _, l := range e.ls {
+			if _, err := g.Add(l, inputs...); err != nil {
+				return nil, fmt.Errorf("keras: layer %q (%s): %v", e.k.Name, e.k.Class, trimNN(err))
+			}
+			prev = l.Name()
+			inputs = []string{prev}
 		}
-		prev = e.l.Name()
 	}
 	if km.Functional {
 		outs := make([]string, len(km.Outputs))

@@ -11,8 +11,9 @@ import (
 
 // cfg reads a layer's config values with Keras' defaults.
 type cfg struct {
-	l   kLayer
-	err error
+	l     kLayer
+	err   error
+	extra string // an activation to apply as a separate layer
 }
 
 func (c *cfg) fail(key string, want string, raw json.RawMessage) {
@@ -147,7 +148,9 @@ func (c *cfg) axisLast(def int) {
 }
 
 // activation maps a Keras activation name to one nn accepts in Conv2D and
-// Dense, or reports it.
+// Dense. relu6, leaky_relu, hard_sigmoid and hard_swish, which nn has as
+// layers, become "linear" and are recorded in c.extra: the layer is then
+// followed by that activation layer (see convert). Others are reported.
 func (c *cfg) activation(key string) string {
 	a := c.str(key, "linear")
 	if a == "" {
@@ -158,8 +161,15 @@ func (c *cfg) activation(key string) string {
 			return a
 		}
 	}
+	if standalone[a] {
+		c.extra = a
+		return "linear"
+	}
 	if c.err == nil {
-		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
+		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
 	}
 	return a
 }
+
+// standalone are the activations nn has as layers only.
+var standalone = map[string]bool{"relu6": true, "leaky_relu": true, "hard_sigmoid": true, "hard_swish": true, "hard_silu": true}

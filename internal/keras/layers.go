@@ -9,7 +9,7 @@ import (
 )
 
 // supported lists the Keras classes this package builds, for error messages.
-var supported = []string{"InputLayer", "Conv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D",
+var supported = []string{"InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D",
 	"GlobalAveragePooling2D", "Dense", "Flatten", "Dropout", "Activation", "ReLU", "LeakyReLU", "Softmax",
 	"BatchNormalization", "Add", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
 
@@ -47,9 +47,12 @@ func activationLayer(name, a string, l kLayer) (nn.Layer, error) {
 	return nil, fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish)", l.Name, l.Class, a, strings.Join(nn.ActivationNames(), ", "))
 }
 
-// convert builds the nn layer for a Keras layer; nil for an InputLayer. cin
-// is the layer's input channel count if known (DepthwiseConv2D needs it).
-func convert(l kLayer, cin int) (nn.LayerBase, error) {
+// convert builds the nn layers for a Keras layer: usually one, a chain when
+// nn needs several (SeparableConv2D; a Conv2D or Dense whose activation nn
+// has as a layer), the last named as the Keras layer; nil for an
+// InputLayer. cin is the input channel count if known (DepthwiseConv2D and
+// SeparableConv2D need it).
+func convert(l kLayer, cin int) ([]nn.LayerBase, error) {
 	c := &cfg{l: l}
 	name := nn.WithName(l.Name)
 	var out nn.LayerBase
@@ -65,25 +68,34 @@ func convert(l kLayer, cin int) (nn.LayerBase, error) {
 			nn.WithPadding(c.str("padding", "valid")), nn.WithDilation(d[0], d[1]),
 			nn.WithGroups(c.int("groups", 1)), nn.WithActivation(c.activation("activation")),
 			nn.WithUseBias(c.bool("use_bias", true)))
-	case "DepthwiseConv2D":
+	case "DepthwiseConv2D", "SeparableConv2D":
 		// Keras' depthwise kernel (kh, kw, cin, mult) is, value for value, a
 		// grouped Conv2D's (kh, kw, 1, cin·mult) with groups = cin (output
-		// channel c·mult + m). cin comes from the input's shape: the first
-		// build uses a probe that learns it (see build.go).
+		// channel c·mult + m). SeparableConv2D follows it with a 1×1
+		// Conv2D (pointwise_kernel, bias). cin comes from the input's shape:
+		// the first build uses a probe that learns it (see probe.go).
 		c.channelsLast()
 		k := c.pair("kernel_size", [2]int{0, 0})
 		s := c.pair("strides", [2]int{1, 1})
 		d := c.pair("dilation_rate", [2]int{1, 1})
 		mult := c.int("depth_multiplier", 1)
 		act, pad, bias := c.activation("activation"), c.str("padding", "valid"), c.bool("use_bias", true)
+		filters := c.int("filters", 0)
 		if c.err != nil {
 			return nil, c.err
 		}
 		if cin <= 0 {
-			return &channelProbe{name: l.Name, make: func(cin int) (nn.LayerBase, error) { return convert(l, cin) }}, nil
+			return []nn.LayerBase{&channelProbe{name: l.Name, make: func(cin int) ([]nn.LayerBase, error) { return convert(l, cin) }}}, nil
 		}
-		out = nn.NewConv2D(cin*mult, k[0], k[1], name, nn.WithStrides(s[0], s[1]), nn.WithPadding(pad),
-			nn.WithDilation(d[0], d[1]), nn.WithGroups(cin), nn.WithActivation(act), nn.WithUseBias(bias))
+		if l.Class == "DepthwiseConv2D" {
+			out = nn.NewConv2D(cin*mult, k[0], k[1], name, nn.WithStrides(s[0], s[1]), nn.WithPadding(pad),
+				nn.WithDilation(d[0], d[1]), nn.WithGroups(cin), nn.WithActivation(act), nn.WithUseBias(bias))
+			break
+		}
+		dw := nn.NewConv2D(cin*mult, k[0], k[1], nn.WithName(l.Name+"_depthwise"), nn.WithStrides(s[0], s[1]),
+			nn.WithPadding(pad), nn.WithDilation(d[0], d[1]), nn.WithGroups(cin), nn.WithUseBias(false))
+		pw := nn.NewConv2D(filters, 1, 1, name, nn.WithActivation(act), nn.WithUseBias(bias))
+		return c.chain(dw, pw)
 	case "MaxPooling2D", "AveragePooling2D":
 		c.channelsLast()
 		p := c.pair("pool_size", [2]int{2, 2})
@@ -113,7 +125,11 @@ func convert(l kLayer, cin int) (nn.LayerBase, error) {
 		if c.err != nil {
 			return nil, c.err
 		}
-		return activationLayer(l.Name, a, l)
+		al, err := activationLayer(l.Name, a, l)
+		if err != nil {
+			return nil, err
+		}
+		return []nn.LayerBase{al}, nil
 	case "ReLU":
 		out = nn.NewReLU(c.float("max_value", 0), c.float("negative_slope", 0), c.float("threshold", 0), name)
 	case "LeakyReLU":
@@ -150,10 +166,24 @@ func convert(l kLayer, cin int) (nn.LayerBase, error) {
 	default:
 		return nil, unsupportedError(l, "")
 	}
+	return c.chain(out)
+}
+
+// chain returns ls, followed by the activation layer c.extra asks for (the
+// last layer then takes the name "<name>_preactivation"), or c's error.
+func (c *cfg) chain(ls ...nn.LayerBase) ([]nn.LayerBase, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	return out, nil
+	if c.extra == "" {
+		return ls, nil
+	}
+	ls[len(ls)-1].SetName(c.l.Name + "_preactivation")
+	a, err := activationLayer(c.l.Name, c.extra, c.l)
+	if err != nil {
+		return nil, err
+	}
+	return append(ls, a), nil
 }
 
 // zeroPadding reads ZeroPadding2D's padding: n, (rows, cols) or

@@ -12,7 +12,7 @@ import (
 type channelProbe struct {
 	name string
 	cin  int
-	make func(cin int) (nn.LayerBase, error)
+	make func(cin int) ([]nn.LayerBase, error)
 }
 
 func (p *channelProbe) Name() string        { return p.name }
@@ -27,11 +27,17 @@ func (p *channelProbe) Build(in []int) ([]int, error) {
 		return nil, fmt.Errorf("DepthwiseConv2D: expected an input of shape (height, width, channels), received %v", in)
 	}
 	p.cin = in[2]
-	l, err := p.make(p.cin)
+	ls, err := p.make(p.cin)
 	if err != nil {
 		return nil, err
 	}
-	return l.(nn.Layer).Build(in)
+	shape := in
+	for _, l := range ls {
+		if shape, err = l.(nn.Layer).Build(shape); err != nil {
+			return nil, err
+		}
+	}
+	return shape, nil
 }
 func (p *channelProbe) Forward(y, x *nn.Tensor, training bool) { panic("keras: channelProbe.Forward") }
 func (p *channelProbe) Backward(dx, dy, x, y *nn.Tensor)       { panic("keras: channelProbe.Backward") }

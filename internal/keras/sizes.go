@@ -111,6 +111,14 @@ func layerSize(l kLayer, ins [][]int) (out []int, params int64, ok bool) {
 		}
 		out = conv(k, c.pair("strides", [2]int{1, 1}), c.pair("dilation_rate", [2]int{1, 1}), c.str("padding", "valid"), filters)
 		params = int64(k[0])*int64(k[1])*int64(cin)*int64(filters) + bias(filters)
+	case "SeparableConv2D":
+		if !img {
+			return nil, 0, false
+		}
+		k := c.pair("kernel_size", [2]int{0, 0})
+		mid, filters := int64(in[2])*int64(c.int("depth_multiplier", 1)), c.int("filters", 0)
+		out = conv(k, c.pair("strides", [2]int{1, 1}), c.pair("dilation_rate", [2]int{1, 1}), c.str("padding", "valid"), filters)
+		params = int64(k[0])*int64(k[1])*mid + mid*int64(filters) + bias(filters)
 	case "MaxPooling2D", "AveragePooling2D":
 		if !img {
 			return nil, 0, false

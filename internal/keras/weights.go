@@ -108,7 +108,7 @@ func readH5Weights(g *hdf5.Group) ([]savedLayer, error) {
 func readK3Weights(root *hdf5.Group, entries []entry) (map[string][]array, error) {
 	out := map[string][]array{}
 	for _, e := range entries {
-		if e.l == nil {
+		if len(e.ls) == 0 {
 			continue
 		}
 		g, err := root.Group(e.k3Path + "/vars")
@@ -119,7 +119,7 @@ func readK3Weights(root *hdf5.Group, entries []entry) (map[string][]array, error
 			}
 		}
 		if err != nil {
-			if len(weightParams(e.l)) == 0 {
+			if len(e.weights()) == 0 {
 				continue
 			}
 			return nil, fmt.Errorf("keras: layer %q (%s): its weights %s/vars are missing", e.k.Name, e.k.Class, e.k3Path)
@@ -163,10 +163,11 @@ func weightParams(l nn.LayerBase) []*nn.Param {
 
 // setWeights copies a Keras layer's saved arrays into its nn layer, checking
 // every shape. BatchNormalization without scale or center lacks gamma or
-// beta; DepthwiseConv2D's kernel (kh, kw, cin, mult) fills the grouped
-// Conv2D's (kh, kw, 1, cin·mult) unchanged.
+// beta; the depthwise kernel (kh, kw, cin, mult) of DepthwiseConv2D and
+// SeparableConv2D fills the grouped Conv2D's (kh, kw, 1, cin·mult)
+// unchanged.
 func setWeights(e entry, arrays []array) error {
-	ps := weightParams(e.l)
+	ps := e.weights()
 	where := func() string { return fmt.Sprintf("keras: layer %q (%s)", e.k.Name, e.k.Class) }
 	if e.k.Class == "BatchNormalization" && len(ps) == 4 {
 		c := &cfg{l: e.k}
@@ -193,7 +194,7 @@ func setWeights(e entry, arrays []array) error {
 	for i, p := range ps {
 		a := arrays[i]
 		ok := slices.Equal(a.shape, p.Shape)
-		if !ok && e.k.Class == "DepthwiseConv2D" && len(a.shape) == 4 && len(p.Shape) == 4 {
+		if !ok && i == 0 && (e.k.Class == "DepthwiseConv2D" || e.k.Class == "SeparableConv2D") && len(a.shape) == 4 && len(p.Shape) == 4 {
 			ok = a.shape[0] == p.Shape[0] && a.shape[1] == p.Shape[1] && p.Shape[2] == 1 && a.shape[2]*a.shape[3] == p.Shape[3]
 		}
 		if !ok || len(a.data) != len(p.Value) {
@@ -211,7 +212,7 @@ func assignByOrder(entries []entry, saved []savedLayer) error {
 	var weighted []entry
 	byName := map[string]entry{}
 	for _, e := range entries {
-		if e.l != nil && len(weightParams(e.l)) > 0 {
+		if len(e.weights()) > 0 {
 			weighted = append(weighted, e)
 			byName[e.k.Name] = e
 		}

@@ -97,7 +97,7 @@ def same_pads(size, k, s, d=1):
 
 def act(x, name):
     return {"linear": lambda v: v, "relu": F.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-            "softmax": lambda v: torch.softmax(v, dim=1)}[name](x)
+            "softmax": lambda v: torch.softmax(v, dim=1), "relu6": lambda v: torch.clamp(v, 0, 6)}[name](x)
 
 
 def forward(spec, x):
@@ -114,7 +114,7 @@ def forward(spec, x):
         ins = [outs[n] for n in l["inputs"]] if spec.functional else [outs[prev] if prev else x]
         h = ins[0]
         cls = l["cls"]
-        if cls in ("Conv2D", "DepthwiseConv2D"):
+        if cls in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D"):
             t = h.permute(0, 3, 1, 2)
             k = c["kernel_size"]
             s = c.get("strides", [1, 1])
@@ -129,8 +129,12 @@ def forward(spec, x):
                 kh, kw, cin, mult = w[0].shape
                 wt = w[0].reshape(kh, kw, cin * mult).permute(2, 0, 1).unsqueeze(1)
                 groups = cin
-            b = w[1] if len(w) > 1 else None
-            t = F.conv2d(t, wt, b, stride=s, groups=groups)
+            if cls == "SeparableConv2D":  # depthwise, then 1x1 pointwise with the bias
+                t = F.conv2d(t, wt, None, stride=s, groups=groups)
+                t = F.conv2d(t, w[1].permute(3, 2, 0, 1), w[2] if len(w) > 2 else None)
+            else:
+                b = w[1] if len(w) > 1 else None
+                t = F.conv2d(t, wt, b, stride=s, groups=groups)
             h = act(t, c.get("activation", "linear")).permute(0, 2, 3, 1)
         elif cls in ("MaxPooling2D", "AveragePooling2D"):
             t = h.permute(0, 3, 1, 2)
@@ -211,7 +215,8 @@ def write_reference(spec, x, prefix):
 
 def weight_names_k2(l):
     names = {"Conv2D": ["kernel", "bias"], "Dense": ["kernel", "bias"],
-             "DepthwiseConv2D": ["depthwise_kernel", "bias"]}.get(l["cls"])
+             "DepthwiseConv2D": ["depthwise_kernel", "bias"],
+             "SeparableConv2D": ["depthwise_kernel", "pointwise_kernel", "bias"]}.get(l["cls"])
     if l["cls"] == "BatchNormalization":
         names = (["gamma"] if l["cfg"].get("scale", True) else []) + \
                 (["beta"] if l["cfg"].get("center", True) else []) + ["moving_mean", "moving_variance"]
@@ -224,12 +229,12 @@ def layer_cfg(l, keras3):
         c["dtype"] = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
                       "registered_name": None}
     c.update(l["cfg"])
-    if l["cls"] in ("Conv2D", "DepthwiseConv2D", "Dense"):
+    if l["cls"] in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense"):
         c.setdefault("activation", "linear")
         c.setdefault("use_bias", True)
         c["kernel_initializer"] = {"class_name": "GlorotUniform", "config": {"seed": None}}
         c["bias_initializer"] = {"class_name": "Zeros", "config": {}}
-    if l["cls"] in ("Conv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D", "Flatten",
+    if l["cls"] in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D", "Flatten",
                     "GlobalAveragePooling2D", "ZeroPadding2D"):
         c["data_format"] = "channels_last"
     return c
@@ -398,7 +403,7 @@ def tutorial(size, filters, dense, k3_names, seed=1):
 
 
 def branch():
-    """A functional model with a branch, a merge, depthwise and batch norm."""
+    """A functional model with a branch, a merge, depthwise, separable (relu6) and batch norm."""
     s = Spec("functional_1", [16, 16, 3], True, 2)
     i = s.add("InputLayer", "input_1")
     r = s.add("Rescaling", "rescaling", {"scale": 1 / 255, "offset": 0.0}, [i])
@@ -418,6 +423,9 @@ def branch():
     m = s.add("Conv2D", "conv_s2", {"filters": 12, "kernel_size": [3, 3], "strides": [2, 2], "activation": "relu"}, [m],
               conv_w(s, 3, 3, 24, 12))
     m = s.add("MaxPooling2D", "pool", {"pool_size": [2, 2], "strides": [2, 2], "padding": "valid"}, [m])
+    m = s.add("SeparableConv2D", "sep", {"filters": 12, "kernel_size": [3, 3], "padding": "same",
+                                        "depth_multiplier": 2, "activation": "relu6"}, [m],
+              [s.rand(3, 3, 12, 2, scale=0.3), s.rand(1, 1, 24, 12), s.rand(12, scale=0.1)])
     m = s.add("AveragePooling2D", "avg", {"pool_size": [2, 2], "strides": [1, 1], "padding": "same"}, [m])
     m = s.add("GlobalAveragePooling2D", "gap", {}, [m])
     m = s.add("Dense", "fc", {"units": 10}, [m], [s.rand(12, 10), s.rand(10, scale=0.1)])
