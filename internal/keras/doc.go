@@ -29,10 +29,16 @@
 //
 // Layers: InputLayer, Conv2D, DepthwiseConv2D (a grouped Conv2D whose
 // kernel (kh, kw, cin, mult) is reshaped to (kh, kw, 1, cin·mult), the same
-// values in memory), MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
-// Dense, Flatten, Dropout, Activation, ReLU, LeakyReLU, Softmax,
-// BatchNormalization, Add, Concatenate, ZeroPadding2D, Reshape and
-// Rescaling. A Rescaling applied to the input becomes the model's
+// values in memory), SeparableConv2D (that grouped Conv2D, named
+// "<name>_depthwise", then a 1×1 Conv2D), MaxPooling2D, AveragePooling2D,
+// GlobalAveragePooling2D, Dense, Flatten, Dropout, Activation, ReLU,
+// LeakyReLU, Softmax, BatchNormalization, Add, Concatenate, ZeroPadding2D,
+// Reshape and Rescaling. A Conv2D or Dense whose activation nn only has as
+// a layer (relu6, leaky_relu, hard_sigmoid, hard_swish) becomes the layer,
+// renamed "<name>_preactivation", followed by that activation named as the
+// Keras layer. hard_sigmoid follows the Keras version that wrote the file
+// (keras_version, metadata.json): 0.2x + 0.5 before Keras 3, x/6 + 0.5
+// since. A Rescaling applied to the input becomes the model's
 // preprocessing (nn.Metadata.Rescale); without one, pixels are scaled by
 // 1/255 as in the Keras tutorial. A Reshape applied to the input folds into
 // the input shape, so a model fed (28, 28) and reshaped to (28, 28, 1) is a
