@@ -47,6 +47,9 @@ type built struct {
 // weights still in place (the caller loads the saved ones). maxParams bounds
 // the weight values the config may declare (what the file's weights justify).
 func build(km *kModel, maxParams int64) (*built, error) {
+	if km.Input == nil && km.Unsized != "" {
+		return nil, fmt.Errorf("keras: the model's input shape %s has unknown (None) dimensions; Convscope needs a fixed image size", km.Unsized)
+	}
 	if km.Input == nil {
 		return nil, fmt.Errorf("keras: the model config does not give the input shape (expected an InputLayer or batch_input_shape)")
 	}

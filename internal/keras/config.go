@@ -21,6 +21,7 @@ type kModel struct {
 	Name       string
 	Layers     []kLayer // in model.layers order (InputLayer included if present)
 	Input      []int    // per-sample input shape, if known from the config
+	Unsized    string   // a batch shape with unknown (None) dimensions, if any
 	Inputs     []string // functional: input layer names
 	Outputs    []string // functional: output layer names
 }
@@ -127,6 +128,8 @@ func parseModelConfig(data []byte, version string) (*kModel, error) {
 				if s, ok := batchShape(r.Config[key]); ok {
 					m.Input = s
 					break
+				} else if raw := r.Config[key]; len(raw) > 0 && string(raw) != "null" && m.Unsized == "" {
+					m.Unsized = excerpt(raw)
 				}
 			}
 		}

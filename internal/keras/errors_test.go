@@ -77,6 +77,7 @@ func TestBadConfigs(t *testing.T) {
 		{"bad kernel", fn(layer("Conv2D", "b", `, "filters": 4, "kernel_size": "big"`, "in")), "kernel_size: expected an integer or a pair of integers"},
 		{"huge weights", fn(layer("Flatten", "f", "", "in"), layer("Dense", "b", `, "units": 100000000`, "f")), "declares 19300000000 weight values; expected at most 268435456"},
 		{"huge activations", `{"class_name": "Sequential", "config": [{"class_name": "Conv2D", "config": {"name": "c", "batch_input_shape": [null, 100000, 100000, 1], "filters": 1, "kernel_size": 1}}]}`, "past 268435456 values (1 GiB)"},
+		{"unsized input", `{"class_name": "Sequential", "config": [{"class_name": "Conv2D", "config": {"name": "c", "batch_input_shape": [null, null, null, 3], "filters": 1, "kernel_size": 1}}]}`, "input shape [null, null, null, 3] has unknown (None) dimensions"},
 		{"no input shape", `{"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"name": "d", "units": 1}}]}`, "does not give the input shape"},
 	}
 	for _, tc := range cases {
