@@ -110,15 +110,15 @@ func layerSize(l kLayer, ins [][]int) (out []int, params int64, ok bool) {
 			filters, cin = in[2]*c.int("depth_multiplier", 1), 1
 		}
 		out = conv(k, c.pair("strides", [2]int{1, 1}), c.pair("dilation_rate", [2]int{1, 1}), c.str("padding", "valid"), filters)
-		params = int64(k[0])*int64(k[1])*int64(cin)*int64(filters) + bias(filters)
+		params = mul(k[0], k[1], cin, filters) + bias(filters)
 	case "SeparableConv2D":
 		if !img {
 			return nil, 0, false
 		}
 		k := c.pair("kernel_size", [2]int{0, 0})
-		mid, filters := int64(in[2])*int64(c.int("depth_multiplier", 1)), c.int("filters", 0)
+		mid, filters := mul(in[2], c.int("depth_multiplier", 1)), c.int("filters", 0)
 		out = conv(k, c.pair("strides", [2]int{1, 1}), c.pair("dilation_rate", [2]int{1, 1}), c.str("padding", "valid"), filters)
-		params = int64(k[0])*int64(k[1])*mid + mid*int64(filters) + bias(filters)
+		params = mul(k[0], k[1], int(mid)) + mul(int(mid), filters) + bias(filters)
 	case "MaxPooling2D", "AveragePooling2D":
 		if !img {
 			return nil, 0, false
@@ -136,7 +136,7 @@ func layerSize(l kLayer, ins [][]int) (out []int, params int64, ok bool) {
 	case "Dense":
 		u := c.int("units", 0)
 		out = append(append([]int(nil), in[:len(in)-1]...), u)
-		params = int64(in[len(in)-1])*int64(u) + bias(u)
+		params = mul(in[len(in)-1], u) + bias(u)
 	case "BatchNormalization":
 		out, params = in, 4*int64(in[len(in)-1])
 	case "Concatenate":
@@ -166,4 +166,21 @@ func layerSize(l kLayer, ins [][]int) (out []int, params int64, ok bool) {
 		return nil, 0, false
 	}
 	return out, params, true
+}
+
+// mul multiplies sizes, saturating at 2^50 (far above any limit checked) so
+// that hostile configs cannot overflow; a negative factor gives 0.
+func mul(xs ...int) int64 {
+	const limit = 1 << 50
+	p := int64(1)
+	for _, x := range xs {
+		if x <= 0 {
+			return 0
+		}
+		if p > limit/int64(x) {
+			return limit
+		}
+		p *= int64(x)
+	}
+	return p
 }
