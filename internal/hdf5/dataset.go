@@ -122,18 +122,19 @@ func (ds *Dataset) Shape() []int {
 func (ds *Dataset) DType() string { return ds.dt.String() }
 
 // ReadFloat32 reads the whole dataset as float32 values in row-major order
-// (float64 and integers are converted).
+// (float16, float64 and integers are converted).
 func (ds *Dataset) ReadFloat32() ([]float32, error) {
-	if ds.dt.class != classFloat && ds.dt.class != classFixed {
-		return nil, errorf("%s holds %s values, expected numbers", ds.path, ds.dt)
-	}
-	es := uint64(ds.dt.size)
-	limit := uint64(ds.f.size) * maxDeflateRatio / es
-	n, err := (&dataspace{dims: ds.dims}).count(limit)
+	n, err := ds.count()
 	if err != nil {
-		return nil, errorf("%s: %s", ds.path, trimPrefix(err))
+		return nil, err
 	}
-	raw, err := ds.readRaw(n * es)
+	if at, ok, err := ds.contiguous(n); err != nil {
+		return nil, err
+	} else if ok {
+		out := make([]float32, n) // justified: the data lies inside the file
+		return out, ds.stream(out, at)
+	}
+	raw, err := ds.readRaw(n * uint64(ds.dt.size))
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +143,89 @@ func (ds *Dataset) ReadFloat32() ([]float32, error) {
 		return nil, errorf("%s: %s", ds.path, trimPrefix(err))
 	}
 	return out, nil
+}
+
+// ReadFloat32Into reads the whole dataset into dst, which must hold exactly
+// its number of elements: contiguous data streams from the file without an
+// intermediate copy of the whole dataset.
+func (ds *Dataset) ReadFloat32Into(dst []float32) error {
+	n, err := ds.count()
+	if err != nil {
+		return err
+	}
+	if uint64(len(dst)) != n {
+		return errorf("%s holds %d values, expected %d", ds.path, n, len(dst))
+	}
+	if at, ok, err := ds.contiguous(n); err != nil {
+		return err
+	} else if ok {
+		return ds.stream(dst, at)
+	}
+	raw, err := ds.readRaw(n * uint64(ds.dt.size))
+	if err != nil {
+		return err
+	}
+	if err := ds.dt.floats(dst, raw); err != nil {
+		return errorf("%s: %s", ds.path, trimPrefix(err))
+	}
+	return nil
+}
+
+// count returns the number of elements, refusing more than the file can
+// hold even compressed.
+func (ds *Dataset) count() (uint64, error) {
+	if ds.dt.class != classFloat && ds.dt.class != classFixed {
+		return 0, errorf("%s holds %s values, expected numbers", ds.path, ds.dt)
+	}
+	limit := uint64(ds.f.size) * maxDeflateRatio / uint64(ds.dt.size)
+	n, err := (&dataspace{dims: ds.dims}).count(limit)
+	if err != nil {
+		return 0, errorf("%s: %s", ds.path, trimPrefix(err))
+	}
+	return n, nil
+}
+
+// contiguous reports whether the dataset's n elements are stored
+// contiguously, and where, after checking that they lie inside the file.
+func (ds *Dataset) contiguous(n uint64) (at uint64, ok bool, err error) {
+	d := ds.f.dec(ds.layout, "data layout message")
+	v, class := d.u8(), d.u8()
+	if (v != 3 && v != 4) || class != 1 || n == 0 {
+		return 0, false, nil
+	}
+	addr, size := d.addr(), d.length()
+	nbytes := n * uint64(ds.dt.size)
+	switch {
+	case d.err != nil:
+		return 0, false, errorf("%s: %s", ds.path, trimPrefix(d.err))
+	case addr == undefAddr:
+		return 0, false, errorf("%s has no data written", ds.path)
+	case size < nbytes:
+		return 0, false, errorf("%s: contiguous storage of %d bytes, expected %d", ds.path, size, nbytes)
+	}
+	at = ds.f.abs(addr)
+	if at == undefAddr || at > uint64(ds.f.size) || nbytes > uint64(ds.f.size)-at {
+		return 0, false, errorf("%s data at offset %d (%d bytes) lies outside the file of %d bytes", ds.path, at, nbytes, ds.f.size)
+	}
+	return at, true, nil
+}
+
+// stream reads contiguous data at the absolute offset at into dst, a
+// megabyte at a time.
+func (ds *Dataset) stream(dst []float32, at uint64) error {
+	es := ds.dt.size
+	per := max(1, (1<<20)/es)
+	for i := 0; i < len(dst); i += per {
+		part := dst[i:min(i+per, len(dst))]
+		raw, err := ds.f.bytesAt(at+uint64(i*es), uint64(len(part)*es), ds.path+" data")
+		if err != nil {
+			return err
+		}
+		if err := ds.dt.floats(part, raw); err != nil {
+			return errorf("%s: %s", ds.path, trimPrefix(err))
+		}
+	}
+	return nil
 }
 
 // readRaw returns the dataset's nbytes bytes of raw data.

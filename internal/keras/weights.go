@@ -10,24 +10,20 @@ import (
 	"github.com/convscope/convscope/nn"
 )
 
-// array is one saved weight tensor.
+// array is one saved weight tensor, read when its destination is known.
 type array struct {
 	name  string
 	shape []int
-	data  []float32
+	ds    *hdf5.Dataset
 }
 
-// readArray reads the dataset at path under g.
+// readArray opens the dataset at path under g.
 func readArray(g *hdf5.Group, path string) (array, error) {
 	ds, err := g.Dataset(path)
 	if err != nil {
 		return array{}, err
 	}
-	v, err := ds.ReadFloat32()
-	if err != nil {
-		return array{}, err
-	}
-	return array{name: path, shape: ds.Shape(), data: v}, nil
+	return array{name: path, shape: ds.Shape(), ds: ds}, nil
 }
 
 // stringsAttr reads a list-of-strings attribute as Keras'
@@ -197,10 +193,12 @@ func setWeights(e entry, arrays []array) error {
 		if !ok && i == 0 && (e.k.Class == "DepthwiseConv2D" || e.k.Class == "SeparableConv2D") && len(a.shape) == 4 && len(p.Shape) == 4 {
 			ok = a.shape[0] == p.Shape[0] && a.shape[1] == p.Shape[1] && p.Shape[2] == 1 && a.shape[2]*a.shape[3] == p.Shape[3]
 		}
-		if !ok || len(a.data) != len(p.Value) {
+		if !ok {
 			return fmt.Errorf("%s: weight %s: expected shape %v, received %v", where(), a.name, p.Shape, a.shape)
 		}
-		copy(p.Value, a.data)
+		if err := a.ds.ReadFloat32Into(p.Value); err != nil {
+			return fmt.Errorf("%s: %v", where(), err)
+		}
 	}
 	return nil
 }
