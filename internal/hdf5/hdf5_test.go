@@ -79,6 +79,13 @@ func TestDatasets(t *testing.T) {
 				t.Errorf("%s: %v", tc.file, err)
 				continue
 			}
+			into := make([]float32, len(v))
+			if err := ds.ReadFloat32Into(into); err != nil || !slices.Equal(into, v) {
+				t.Errorf("%s %s: ReadFloat32Into = %v, %v; ReadFloat32 = %v", tc.file, w.path, into, err, v)
+			}
+			if err := ds.ReadFloat32Into(make([]float32, len(v)+1)); err == nil || !strings.Contains(err.Error(), "values, expected") {
+				t.Errorf("%s %s: ReadFloat32Into a wrong-sized slice: err = %v", tc.file, w.path, err)
+			}
 			for i, x := range v {
 				if x != value(i)+w.add {
 					t.Errorf("%s %s[%d] = %v, want %v", tc.file, w.path, i, x, value(i)+w.add)
