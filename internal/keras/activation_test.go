@@ -82,3 +82,29 @@ func TestKerasVersionFromMetadata(t *testing.T) {
 		}
 	}
 }
+
+// TestInferenceNoOps: layers that only act while training load as the
+// identity (or Dropout) and pass values through.
+func TestInferenceNoOps(t *testing.T) {
+	for _, class := range []string{"SpatialDropout2D", "GaussianNoise", "GaussianDropout", "ActivityRegularization", "Identity"} {
+		cfg := `{"class_name": "Sequential", "config": {"name": "s", "layers": [
+			{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 2, 2, 1], "name": "in"}},
+			{"class_name": "` + class + `", "config": {"name": "x", "rate": 0.5, "stddev": 1.0}}]}}`
+		m, _, err := FromJSON([]byte(cfg))
+		if err != nil {
+			t.Fatalf("%s: %v", class, err)
+		}
+		x := nn.NewTensor(1, 2, 2, 1)
+		copy(x.Data, []float32{1, -2, 3, 0.5})
+		var y *nn.Tensor
+		switch m := m.(type) {
+		case *nn.Sequential:
+			y = m.Predict(x)
+		case *nn.Graph:
+			y = m.Forward(x, false)
+		}
+		if y.Data[0] != 1 || y.Data[1] != -2 || y.Data[2] != 3 || y.Data[3] != 0.5 {
+			t.Errorf("%s: %v", class, y.Data)
+		}
+	}
+}

@@ -31,7 +31,9 @@
 // kernel (kh, kw, cin, mult) is reshaped to (kh, kw, 1, cin·mult), the same
 // values in memory), SeparableConv2D (that grouped Conv2D, named
 // "<name>_depthwise", then a 1×1 Conv2D), MaxPooling2D, AveragePooling2D,
-// GlobalAveragePooling2D, Dense, Flatten, Dropout, Activation, ReLU,
+// GlobalAveragePooling2D, Dense, Flatten, Dropout (and SpatialDropout2D as
+// a Dropout), Identity (and the training-only GaussianNoise,
+// GaussianDropout and ActivityRegularization as one), Activation, ReLU,
 // LeakyReLU, Softmax, BatchNormalization, Add, Concatenate, ZeroPadding2D,
 // Reshape and Rescaling. A Conv2D or Dense whose activation nn only has as
 // a layer (relu6, leaky_relu, hard_sigmoid, hard_swish) becomes the layer,

@@ -10,7 +10,8 @@ import (
 
 // supported lists the Keras classes this package builds, for error messages.
 var supported = []string{"InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D",
-	"GlobalAveragePooling2D", "Dense", "Flatten", "Dropout", "Activation", "ReLU", "LeakyReLU", "Softmax",
+	"GlobalAveragePooling2D", "Dense", "Flatten", "Dropout", "SpatialDropout2D", "Identity", "GaussianNoise",
+	"GaussianDropout", "ActivityRegularization", "Activation", "ReLU", "LeakyReLU", "Softmax",
 	"BatchNormalization", "Add", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
 
 // unsupportedError names the layer, its class and what is supported.
@@ -118,8 +119,13 @@ func convert(l kLayer, cin int) ([]nn.LayerBase, error) {
 	case "Flatten":
 		c.channelsLast()
 		out = nn.NewFlatten(name)
-	case "Dropout":
+	case "Dropout", "SpatialDropout2D":
+		// SpatialDropout2D drops whole channels while training; at
+		// inference both are the identity.
 		out = nn.NewDropout(c.float("rate", 0), name)
+	case "Identity", "GaussianNoise", "GaussianDropout", "ActivityRegularization":
+		// The identity at inference (the noise layers only act in training).
+		out = nn.NewIdentity(name)
 	case "Activation":
 		a := c.str("activation", "linear")
 		if c.err != nil {
