@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/convscope/convscope/nn"
@@ -106,5 +107,27 @@ func TestInferenceNoOps(t *testing.T) {
 		if y.Data[0] != 1 || y.Data[1] != -2 || y.Data[2] != 3 || y.Data[3] != 0.5 {
 			t.Errorf("%s: %v", class, y.Data)
 		}
+	}
+}
+
+// TestNormalizationFromConfig: Normalization(mean=…, variance=…) keeps its
+// statistics in the config: (x - mean) / sqrt(variance) per channel.
+func TestNormalizationFromConfig(t *testing.T) {
+	cfg := `{"class_name": "Sequential", "config": {"name": "s", "layers": [
+		{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 1, 1, 2], "name": "in"}},
+		{"class_name": "Normalization", "config": {"name": "n", "axis": -1, "mean": [1, 2], "variance": [4, 0.25]}}]}}`
+	m, _, err := FromJSON([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := nn.NewTensor(1, 1, 1, 2)
+	copy(x.Data, []float32{3, 3})
+	y := m.(*nn.Sequential).Predict(x)
+	if math.Abs(float64(y.Data[0])-1) > 1e-6 || math.Abs(float64(y.Data[1])-2) > 1e-6 {
+		t.Errorf("normalized %v, want [1 2]", y.Data)
+	}
+	bad := strings.Replace(cfg, `"mean": [1, 2]`, `"mean": [1, 2, 3]`, 1)
+	if _, _, err := FromJSON([]byte(bad)); err == nil || !strings.Contains(err.Error(), "expected 1 or 2 values, received 3") {
+		t.Errorf("err = %v", err)
 	}
 }

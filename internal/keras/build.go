@@ -21,10 +21,14 @@ type Model interface {
 // entry is a Keras layer and the nn layer built for it (nil when the layer
 // was folded into the input or the preprocessing).
 type entry struct {
-	k      kLayer
-	ls     []nn.LayerBase // usually one layer; the last has the Keras name
-	k3Path string         // Keras 3 weights path, "layers/conv2d_1"
+	k          kLayer
+	ls         []nn.LayerBase // usually one layer; the last has the Keras name
+	k3Path     string         // Keras 3 weights path, "layers/conv2d_1"
+	fromConfig bool           // its weights came from the config (Normalization(mean=…))
 }
+
+// wantsWeights reports whether the file must hold weights for the entry.
+func (e *entry) wantsWeights() bool { return !e.fromConfig && len(e.weights()) > 0 }
 
 // weights lists the entry's weights in Keras' order: each layer's trainable
 // weights then its non-trainable ones, layer after layer.
@@ -150,6 +154,11 @@ done:
 			return nil, err
 		}
 		if len(probes) == 0 {
+			for i := range b.entries {
+				if err := b.entries[i].configWeights(); err != nil {
+					return nil, err
+				}
+			}
 			return b, nil
 		}
 		for _, p := range probes {

@@ -34,7 +34,9 @@
 // GlobalAveragePooling2D, Dense, Flatten, Dropout (and SpatialDropout2D as
 // a Dropout), Identity (and the training-only GaussianNoise,
 // GaussianDropout and ActivityRegularization as one), Activation, ReLU,
-// LeakyReLU, Softmax, BatchNormalization, Add, Concatenate, ZeroPadding2D,
+// LeakyReLU, Softmax, BatchNormalization, Normalization (as a
+// BatchNormalization with gamma 1, beta 0; its mean and variance from the
+// weights or the config), Add, Concatenate, ZeroPadding2D,
 // Reshape and Rescaling. A Conv2D or Dense whose activation nn only has as
 // a layer (relu6, leaky_relu, hard_sigmoid, hard_swish) becomes the layer,
 // renamed "<name>_preactivation", followed by that activation named as the

@@ -12,7 +12,7 @@ import (
 var supported = []string{"InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D",
 	"GlobalAveragePooling2D", "Dense", "Flatten", "Dropout", "SpatialDropout2D", "Identity", "GaussianNoise",
 	"GaussianDropout", "ActivityRegularization", "Activation", "ReLU", "LeakyReLU", "Softmax",
-	"BatchNormalization", "Add", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
+	"BatchNormalization", "Normalization", "Add", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
 
 // unsupportedError names the layer, its class and what is supported.
 func unsupportedError(l kLayer, why string) error {
@@ -148,6 +148,15 @@ func convert(l kLayer, cin int) ([]nn.LayerBase, error) {
 	case "Softmax":
 		c.axisLast(-1)
 		out = nn.NewSoftmax(name)
+	case "Normalization":
+		// keras.layers.Normalization: (x - mean) / max(sqrt(variance),
+		// 1e-7), a BatchNormalization with gamma 1, beta 0 and a negligible
+		// epsilon (nn needs one > 0).
+		c.axisLast(-1)
+		if c.bool("invert", false) && c.err == nil {
+			return nil, unsupportedError(l, "has invert=True")
+		}
+		out = nn.NewBatchNormalization(name, nn.WithEpsilon(1e-14))
 	case "BatchNormalization":
 		c.axisLast(-1)
 		out = nn.NewBatchNormalization(name, nn.WithEpsilon(c.float("epsilon", 1e-3)), nn.WithMomentum(c.float("momentum", 0.99)))

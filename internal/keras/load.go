@@ -193,7 +193,7 @@ func loadK3Weights(r io.ReaderAt, size int64, entries []entry) error {
 		return err
 	}
 	for _, e := range entries {
-		if len(e.weights()) == 0 {
+		if !e.wantsWeights() {
 			continue
 		}
 		if err := setWeights(e, ws[e.k.Name]); err != nil {

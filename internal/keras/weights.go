@@ -1,6 +1,7 @@
 package keras
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -115,7 +116,7 @@ func readK3Weights(root *hdf5.Group, entries []entry) (map[string][]array, error
 			}
 		}
 		if err != nil {
-			if len(e.weights()) == 0 {
+			if !e.wantsWeights() {
 				continue
 			}
 			return nil, fmt.Errorf("keras: layer %q (%s): its weights %s/vars are missing", e.k.Name, e.k.Class, e.k3Path)
@@ -184,6 +185,21 @@ func setWeights(e entry, arrays []array) error {
 		}
 		ps = full
 	}
+	if e.k.Class == "Normalization" && len(ps) == 4 {
+		// Saved: mean, variance and count (ignored); nn's BatchNormalization
+		// holds gamma = 1, beta = 0, moving mean and variance.
+		fill(ps[0].Value, 1)
+		fill(ps[1].Value, 0)
+		if len(arrays) == 3 {
+			arrays = arrays[:2]
+		}
+		ps = ps[2:]
+		for i := range arrays {
+			if i < len(ps) && shapeSize(arrays[i].shape) == len(ps[i].Value) {
+				arrays[i].shape = ps[i].Shape // (C,) or broadcastable (1, 1, 1, C)
+			}
+		}
+	}
 	if len(arrays) != len(ps) {
 		return fmt.Errorf("%s: expected %d weight tensors, received %d", where(), len(ps), len(arrays))
 	}
@@ -210,7 +226,7 @@ func assignByOrder(entries []entry, saved []savedLayer) error {
 	var weighted []entry
 	byName := map[string]entry{}
 	for _, e := range entries {
-		if len(e.weights()) > 0 {
+		if e.wantsWeights() {
 			weighted = append(weighted, e)
 			byName[e.k.Name] = e
 		}
@@ -233,5 +249,58 @@ func assignByOrder(entries []entry, saved []savedLayer) error {
 			return err
 		}
 	}
+	return nil
+}
+
+func fill(v []float32, x float32) {
+	for i := range v {
+		v[i] = x
+	}
+}
+
+func shapeSize(s []int) int {
+	n := 1
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+// configWeights sets the weights a config gives itself: a Normalization
+// built with mean= and variance= (numbers or one per channel) keeps them in
+// its config, not in the weights file.
+func (e *entry) configWeights() error {
+	if e.k.Class != "Normalization" || len(e.ls) != 1 {
+		return nil
+	}
+	c := &cfg{l: e.k}
+	mr, ok1 := c.raw("mean")
+	vr, ok2 := c.raw("variance")
+	if !ok1 || !ok2 {
+		return nil
+	}
+	ps := e.weights()
+	if len(ps) != 4 {
+		return nil
+	}
+	for i, raw := range []json.RawMessage{mr, vr} {
+		var vals []float64
+		var one float64
+		if json.Unmarshal(raw, &one) == nil {
+			vals = []float64{one}
+		} else if err := json.Unmarshal(raw, &vals); err != nil {
+			return fmt.Errorf("keras: layer %q (Normalization): expected mean and variance as numbers, received %s", e.k.Name, excerpt(raw))
+		}
+		dst := ps[2+i].Value
+		if len(vals) != 1 && len(vals) != len(dst) {
+			return fmt.Errorf("keras: layer %q (Normalization): expected 1 or %d values, received %d", e.k.Name, len(dst), len(vals))
+		}
+		for j := range dst {
+			dst[j] = float32(vals[min(j, len(vals)-1)])
+		}
+	}
+	fill(ps[0].Value, 1)
+	fill(ps[1].Value, 0)
+	e.fromConfig = true
 	return nil
 }

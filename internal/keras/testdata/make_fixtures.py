@@ -189,6 +189,8 @@ def forward(spec, x):
             h = F.pad(h, (0, 0, l_, r_, t_, b_))
         elif cls == "GlobalAveragePooling2D":
             h = h.mean(dim=(1, 2))
+        elif cls == "Normalization":
+            h = (h - w[0]) / torch.clamp(torch.sqrt(w[1]), min=1e-7)
         elif cls == "Rescaling":
             h = h * c["scale"] + c.get("offset", 0.0)
         else:
@@ -216,7 +218,8 @@ def write_reference(spec, x, prefix):
 def weight_names_k2(l):
     names = {"Conv2D": ["kernel", "bias"], "Dense": ["kernel", "bias"],
              "DepthwiseConv2D": ["depthwise_kernel", "bias"],
-             "SeparableConv2D": ["depthwise_kernel", "pointwise_kernel", "bias"]}.get(l["cls"])
+             "SeparableConv2D": ["depthwise_kernel", "pointwise_kernel", "bias"],
+             "Normalization": ["mean", "variance", "count"]}.get(l["cls"])
     if l["cls"] == "BatchNormalization":
         names = (["gamma"] if l["cfg"].get("scale", True) else []) + \
                 (["beta"] if l["cfg"].get("center", True) else []) + ["moving_mean", "moving_variance"]
@@ -436,10 +439,13 @@ def branch():
 
 
 def bn_seq():
-    """A grayscale Sequential model with BatchNormalization (center=False) and a Reshape."""
+    """A grayscale Sequential model with a Reshape, Normalization and BatchNormalization (center=False)."""
     s = Spec("sequential", [100], False, 3)
     s.add("InputLayer", "input_layer")
     s.add("Reshape", "reshape", {"target_shape": [10, 10, 1]})
+    # Normalization after adapt(): variables mean, variance and an int64 count.
+    s.add("Normalization", "normalization", {"axis": -1, "invert": False},
+          w=[np.array([0.4], np.float32), np.array([0.09], np.float32), np.array(100, np.int64)])
     s.add("Conv2D", "conv2d", {"filters": 4, "kernel_size": [3, 3], "use_bias": False}, w=conv_w(s, 3, 3, 1, 4, bias=False))
     s.add("BatchNormalization", "batch_normalization", {"axis": -1, "epsilon": 0.001, "center": False, "scale": True},
           w=[s.rand(4, scale=0.5, positive=True), s.rand(4, scale=0.1), s.rand(4, scale=0.2, positive=True)])
