@@ -58,19 +58,8 @@ func build(km *kModel, maxParams int64) (*built, error) {
 		return nil, fmt.Errorf("keras: the model config does not give the input shape (expected an InputLayer or batch_input_shape)")
 	}
 	b := &built{meta: nn.Metadata{Rescale: nn.DefaultRescale}}
-	// Keras 3 weight paths: class in snake case, numbered by position among
-	// model.layers of the same class (saving_lib.py _get_unique_name).
-	used := map[string]int{}
 	for _, l := range km.Layers {
-		s := snake(l.Class)
-		p := s
-		if n, ok := used[s]; ok {
-			used[s] = n + 1
-			p = fmt.Sprintf("%s_%d", s, n+1)
-		} else {
-			used[s] = 0
-		}
-		b.entries = append(b.entries, entry{k: l, k3Path: "layers/" + p})
+		b.entries = append(b.entries, entry{k: l, k3Path: l.K3Path})
 	}
 	input := slices.Clone(km.Input)
 	// inputName is what layers call the model's input; alias maps folded

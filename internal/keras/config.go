@@ -8,11 +8,13 @@ import (
 
 // kLayer is one layer of a Keras model configuration.
 type kLayer struct {
-	Keras3 bool // written by Keras 3 (activations such as hard_sigmoid differ)
+	Keras3 bool   // written by Keras 3 (activations such as hard_sigmoid differ)
+	K3Path string // Keras 3 weights path: "layers/conv2d_1", nested "layers/functional/layers/conv2d"
 	Class  string
 	Name   string
 	Config map[string]json.RawMessage
 	Inputs []string // names of the layers it reads (functional models)
+	Parent string   // the nested model it came from, if any (see flatten)
 }
 
 // kModel is a parsed model configuration.
@@ -40,6 +42,10 @@ type rawLayer struct {
 // keras_version that wrote it, "" if unknown (then a top-level "module" key,
 // which Keras 3's serialize_keras_object writes, means Keras 3).
 func parseModelConfig(data []byte, version string) (*kModel, error) {
+	return parseModel(data, version, 0)
+}
+
+func parseModel(data []byte, version string, depth int) (*kModel, error) {
 	var top struct {
 		ClassName string          `json:"class_name"`
 		Config    json.RawMessage `json:"config"`
@@ -134,6 +140,23 @@ func parseModelConfig(data []byte, version string) (*kModel, error) {
 			}
 		}
 		m.Layers = append(m.Layers, l)
+	}
+	// Keras 3 weight paths: class in snake case, numbered by position among
+	// model.layers of the same class (saving_lib.py _get_unique_name).
+	used := map[string]int{}
+	for i := range m.Layers {
+		s := snake(m.Layers[i].Class)
+		p := s
+		if n, ok := used[s]; ok {
+			used[s] = n + 1
+			p = fmt.Sprintf("%s_%d", s, n+1)
+		} else {
+			used[s] = 0
+		}
+		m.Layers[i].K3Path = "layers/" + p
+	}
+	if err := m.flatten(version, depth); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

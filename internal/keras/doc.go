@@ -46,7 +46,11 @@
 // preprocessing (nn.Metadata.Rescale); without one, pixels are scaled by
 // 1/255 as in the Keras tutorial. A Reshape applied to the input folds into
 // the input shape, so a model fed (28, 28) and reshaped to (28, 28, 1) is a
-// grayscale image model. Anything else — Lambda, custom classes, recurrent
-// layers, nested models — is refused with one line naming the layer, its
-// class and the supported classes.
+// grayscale image model. A model used as a layer (Keras' transfer-learning
+// recipe, Sequential([conv_base, Flatten(), Dense(…)])) is flattened into
+// the graph: its layers keep their names, their weights come from the
+// model's group (Keras 2, split by the layer part of each weight name) or
+// from "layers/functional/layers/…" (Keras 3). Anything else — Lambda,
+// custom classes, recurrent layers — is refused with one line naming the
+// layer, its class and the supported classes.
 package keras

@@ -72,7 +72,7 @@ func TestBadConfigs(t *testing.T) {
 		{"channels first", fn(layer("Conv2D", "b", conv+`, "data_format": "channels_first"`, "in")), `uses data_format "channels_first"`},
 		{"custom layer", fn(layer("MyBlock", "b", "", "in")), `layer "b" of class MyBlock is not supported (supported classes:`},
 		{"recurrent", fn(layer("LSTM", "b", `, "units": 4`, "in")), `layer "b" of class LSTM is not supported`},
-		{"nested model", fn(layer("Sequential", "b", "", "in")), "is a nested model"},
+		{"empty nested model", fn(layer("Sequential", "b", "", "in")), `nested model "b": the model has no layers`},
 		{"bad activation", fn(layer("Conv2D", "b", conv+`, "activation": "gelu"`, "in")), `activation "gelu" is not supported`},
 		{"bad kernel", fn(layer("Conv2D", "b", `, "filters": 4, "kernel_size": "big"`, "in")), "kernel_size: expected an integer or a pair of integers"},
 		{"huge weights", fn(layer("Flatten", "f", "", "in"), layer("Dense", "b", `, "units": 100000000`, "f")), "declares 19300000000 weight values; expected at most 268435456"},

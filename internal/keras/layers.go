@@ -176,8 +176,6 @@ func convert(l kLayer, cin int) ([]nn.LayerBase, error) {
 		out = nn.NewReshape(c.ints("target_shape"), name)
 	case "Rescaling":
 		out = nn.NewRescaling(c.float("scale", 1), c.float("offset", 0), name)
-	case "Sequential", "Model", "Functional":
-		return nil, unsupportedError(l, "is a nested model")
 	default:
 		return nil, unsupportedError(l, "")
 	}

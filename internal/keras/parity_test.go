@@ -98,6 +98,9 @@ func TestParity(t *testing.T) {
 		{"branch.h5", "branch", []string{"rescaling"}, true, nil},
 		{"branch_be_gzip.h5", "branch", []string{"rescaling"}, true, nil},
 		{"branch.keras", "branch", []string{"rescaling"}, true, nil},
+		// Sequential([conv_base, …]) with conv_base a functional model.
+		{"transfer.h5", "transfer", nil, true, nil},
+		{"transfer.keras", "transfer", nil, true, nil},
 		{"bn_seq.h5", "bn_seq", []string{"reshape"}, false, nil},
 		{"bn_seq.keras", "bn_seq", []string{"reshape"}, false, nil},
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/convscope/convscope/internal/hdf5"
 	"github.com/convscope/convscope/nn"
@@ -219,10 +220,54 @@ func setWeights(e entry, arrays []array) error {
 	return nil
 }
 
+// splitNested splits the saved weights of a nested model (one group, e.g.
+// "vgg16", whose weight_names are "block1_conv1/kernel:0", …) into one
+// saved layer per inner layer, by the layer part of each weight name.
+// Keras 2 lists a model's weights trainable first (Layer.weights), so an
+// inner BatchNormalization's moving statistics come last; grouping by name
+// restores each layer's own order.
+func splitNested(entries []entry, saved []savedLayer) []savedLayer {
+	parents := map[string]bool{}
+	names := map[string]bool{}
+	for _, e := range entries {
+		if e.k.Parent != "" {
+			parents[e.k.Parent] = true
+		}
+		names[e.k.Name] = true
+	}
+	if len(parents) == 0 {
+		return saved
+	}
+	var out []savedLayer
+	for _, s := range saved {
+		if !parents[s.name] {
+			out = append(out, s)
+			continue
+		}
+		index := map[string]int{}
+		for _, a := range s.arrays {
+			parts := strings.Split(a.name, "/")
+			layer := s.name
+			if len(parts) >= 2 && names[parts[len(parts)-2]] {
+				layer = parts[len(parts)-2]
+			}
+			i, ok := index[layer]
+			if !ok {
+				i = len(out)
+				index[layer] = i
+				out = append(out, savedLayer{name: layer})
+			}
+			out[i].arrays = append(out[i].arrays, a)
+		}
+	}
+	return out
+}
+
 // assignByOrder loads Keras 2 weights into the entries that have weights,
 // by name when every saved layer names one, else by position as Keras'
 // load_weights_from_hdf5_group does.
 func assignByOrder(entries []entry, saved []savedLayer) error {
+	saved = splitNested(entries, saved)
 	var weighted []entry
 	byName := map[string]entry{}
 	for _, e := range entries {

@@ -114,6 +114,12 @@ def forward(spec, x):
         ins = [outs[n] for n in l["inputs"]] if spec.functional else [outs[prev] if prev else x]
         h = ins[0]
         cls = l["cls"]
+        if cls == "Functional":  # a nested model: its layers' outputs, not its own
+            inner = forward(l["sub"], h)
+            results.extend(inner)
+            outs[l["name"]] = inner[-1][1]
+            prev = l["name"]
+            continue
         if cls in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D"):
             t = h.permute(0, 3, 1, 2)
             k = c["kernel_size"]
@@ -215,6 +221,16 @@ def write_reference(spec, x, prefix):
 
 # ----------------------------------------------------------- Keras configs
 
+def nested_weights_k2(l):
+    """A nested model's (name, value) pairs in Keras 2's Model.weights order:
+    every trainable weight, then every non-trainable one (moving statistics)."""
+    trainable, frozen = [], []
+    for inner in l["sub"].layers:
+        for n, v in zip(weight_names_k2(inner), inner["w"]):
+            (frozen if "moving_" in n else trainable).append((n, v))
+    return trainable + frozen
+
+
 def weight_names_k2(l):
     names = {"Conv2D": ["kernel", "bias"], "Dense": ["kernel", "bias"],
              "DepthwiseConv2D": ["depthwise_kernel", "bias"],
@@ -250,6 +266,8 @@ def keras2_config(spec):
         if l["cls"] == "InputLayer":
             cfg = {"batch_input_shape": batch, "dtype": "float32", "sparse": False, "ragged": False,
                    "name": l["name"]}
+        elif l["cls"] == "Functional":
+            cfg = keras2_config(l["sub"])["config"]
         else:
             cfg = layer_cfg(l, False)
         d = {"class_name": l["cls"], "config": cfg}
@@ -272,6 +290,10 @@ def keras3_config(spec, shapes):
         d = {"module": "keras.layers", "class_name": l["cls"], "registered_name": None}
         if l["cls"] == "InputLayer":
             d["config"] = {"batch_shape": batch, "dtype": "float32", "sparse": False, "name": l["name"]}
+        elif l["cls"] == "Functional":
+            d.update({"module": "keras.src.models.functional", "registered_name": "Functional",
+                      "config": keras3_config(l["sub"], shapes_of(l["sub"]))["config"],
+                      "build_config": {"input_shape": batch}})
         else:
             d["config"] = layer_cfg(l, True)
             ins = l["inputs"] if spec.functional else []
@@ -317,9 +339,10 @@ def write_k2_weights(group, spec, big_endian=False, gzip=False):
     group.attrs["keras_version"] = b"2.15.0"
     for l in sorted(layers, key=lambda l: l["name"]):
         g = group.create_group(l["name"])
-        names = [n.encode("utf8") for n in weight_names_k2(l)]
+        pairs = nested_weights_k2(l) if l["cls"] == "Functional" else list(zip(weight_names_k2(l), l["w"]))
+        names = [n.encode("utf8") for n, _ in pairs]
         g.attrs["weight_names"] = np.asarray(names) if names else np.asarray([])
-        for n, v in zip(names, l["w"]):
+        for n, v in zip(names, [v for _, v in pairs]):
             if big_endian:
                 v = v.astype(">f4")
             if gzip:
@@ -343,22 +366,29 @@ def write_h5(spec, path, **kw):
         write_k2_weights(f.create_group("model_weights"), spec, **kw)
 
 
+def k3_layers(f, prefix, spec):
+    used = {}
+    for l in model_layers(spec, True):
+        s = snake(l["cls"])
+        if s in used:
+            used[s] += 1
+            s = "%s_%d" % (s, used[s])
+        else:
+            used[s] = 0
+        g = f.create_group(prefix + "layers/" + s)
+        v = g.create_group("vars")
+        v.attrs["name"] = l["name"]
+        for i, w in enumerate(l["w"]):
+            v[str(i)] = w
+        if l["cls"] == "Functional":  # a nested model's own layers
+            k3_layers(f, prefix + "layers/" + s + "/", l["sub"])
+
+
 def k3_weights_bytes(spec):
     bio = io.BytesIO()
     with h5py.File(bio, "w") as f:
         f.create_group("vars").attrs["name"] = spec.name
-        used = {}
-        for l in model_layers(spec, True):
-            s = snake(l["cls"])
-            if s in used:
-                used[s] += 1
-                s = "%s_%d" % (s, used[s])
-            else:
-                used[s] = 0
-            g = f.create_group("layers/" + s).create_group("vars")
-            g.attrs["name"] = l["name"]
-            for i, v in enumerate(l["w"]):
-                g[str(i)] = v
+        k3_layers(f, "", spec)
     return bio.getvalue()
 
 
@@ -456,6 +486,27 @@ def bn_seq():
     return s
 
 
+def transfer():
+    """Keras' transfer-learning recipe, small: Sequential([conv_base, Flatten, Dense, Dense])
+    where conv_base is a functional model (with BatchNormalization)."""
+    base = Spec("conv_base", [20, 20, 3], True, 6)
+    i = base.add("InputLayer", "input_base")
+    x = base.add("Conv2D", "block1_conv1", {"filters": 8, "kernel_size": [3, 3], "padding": "same", "activation": "relu"}, [i],
+                 conv_w(base, 3, 3, 3, 8))
+    x = base.add("BatchNormalization", "block1_bn", {"axis": -1, "epsilon": 0.001}, [x],
+                 [base.rand(8, scale=0.5, positive=True), base.rand(8, scale=0.1), base.rand(8, scale=0.1),
+                  base.rand(8, scale=0.2, positive=True)])
+    x = base.add("MaxPooling2D", "block1_pool", {"pool_size": [2, 2], "strides": [2, 2], "padding": "valid"}, [x])
+    base.add("Conv2D", "block2_conv1", {"filters": 8, "kernel_size": [3, 3], "activation": "relu"}, [x],
+             conv_w(base, 3, 3, 8, 8))
+    s = Spec("sequential_2", [20, 20, 3], False, 7)
+    s.layers.append(dict(cls="Functional", name="conv_base", cfg={}, inputs=[], w=[], sub=base))
+    s.add("Flatten", "flatten_2")
+    s.add("Dense", "dense_3", {"units": 16, "activation": "relu"}, w=[s.rand(8 * 8 * 8, 16), s.rand(16, scale=0.1)])
+    s.add("Dense", "dense_4", {"units": 1, "activation": "sigmoid"}, w=[s.rand(16, 1), s.rand(1, scale=0.1)])
+    return s
+
+
 def unsupported():
     s = Spec("model", [4, 4, 1], True, 4)
     i = s.add("InputLayer", "input_1")
@@ -498,6 +549,11 @@ def main():
     write_h5(s, "bn_seq.h5")
     write_keras(s, "bn_seq.keras", shapes_of(s))
     write_reference(s, image(s, 12, 1.0), "bn_seq")
+
+    tr = transfer()
+    write_h5(tr, "transfer.h5")
+    write_keras(tr, "transfer.keras", shapes_of(tr))
+    write_reference(tr, image(tr, 13, 1.0), "transfer")
 
     u = unsupported()
     with h5py.File("lambda.h5", "w") as f:
