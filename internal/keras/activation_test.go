@@ -131,3 +131,49 @@ func TestNormalizationFromConfig(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRescalingFolds: the first Rescaling on the input becomes the
+// preprocessing; one with an offset, or a second one, stays a layer.
+func TestRescalingFolds(t *testing.T) {
+	layer := func(name, scale, offset string) string {
+		return `{"class_name": "Rescaling", "config": {"name": "` + name + `", "scale": ` + scale + `, "offset": ` + offset + `}}`
+	}
+	cfg := func(layers ...string) []byte {
+		return []byte(`{"class_name": "Sequential", "config": {"name": "s", "layers": [
+			{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 1, 1, 3], "name": "in"}},` + strings.Join(layers, ",") + `,
+			{"class_name": "Flatten", "config": {"name": "f"}}]}}`)
+	}
+	for _, tc := range []struct {
+		name    string
+		config  []byte
+		rescale float64
+		out     float32 // for a pixel of 255
+	}{
+		{"folded", cfg(layer("r", "0.00392156862745098", "0")), 1.0 / 255, 1},
+		{"with offset", cfg(layer("r", "0.00784313725490196", "-1")), 1, 1},
+		{"two", cfg(layer("r1", "0.00392156862745098", "0"), layer("r2", "2", "-1")), 1.0 / 255, 1},
+		{"none", cfg(`{"class_name": "Activation", "config": {"name": "a", "activation": "linear"}}`), nn.DefaultRescale, 1},
+	} {
+		m, meta, err := FromJSON(tc.config)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if math.Abs(meta.Rescale-tc.rescale) > 1e-12 {
+			t.Errorf("%s: rescale %v, want %v", tc.name, meta.Rescale, tc.rescale)
+		}
+		x := nn.NewTensor(1, 1, 1, 3)
+		for i := range x.Data {
+			x.Data[i] = float32(255 * meta.Rescale)
+		}
+		var y *nn.Tensor
+		switch m := m.(type) {
+		case *nn.Sequential:
+			y = m.Predict(x)
+		case *nn.Graph:
+			y = m.Forward(x, false)
+		}
+		if math.Abs(float64(y.Data[0]-tc.out)) > 1e-6 {
+			t.Errorf("%s: white pixel → %v, want %v", tc.name, y.Data[0], tc.out)
+		}
+	}
+}

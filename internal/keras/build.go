@@ -75,6 +75,7 @@ func build(km *kModel, maxParams int64) (*built, error) {
 	alias[inputName] = nn.GraphInput
 	// Fold what the input goes through first: a Reshape (the input takes its
 	// shape) and a Rescaling without offset (the preprocessing).
+	rescaled := false
 	for i := range b.entries {
 		e := &b.entries[i]
 		if e.k.Class == "InputLayer" {
@@ -107,6 +108,10 @@ func build(km *kModel, maxParams int64) (*built, error) {
 			if c.err != nil {
 				return nil, c.err
 			}
+			if rescaled {
+				goto done // a second Rescaling stays a layer
+			}
+			rescaled = true
 			if offset != 0 {
 				b.meta.Rescale = 1 // the layer stays and sees raw 0..255 pixels
 				goto done
