@@ -60,6 +60,7 @@ func TestDatasets(t *testing.T) {
 		{"latest.h5", 3, common},
 		{"userblock.h5", 0, []want{{"x", []int{4}, "float32", 0}}},
 		{"v108.h5", 2, []want{{"x", []int{4}, "float32", 0}}},
+		{"small_chunked.h5", 0, []want{{"z", []int{6, 5}, "float32", 0}, {"c", []int{7}, "float64", 0}}},
 	} {
 		root := open(t, tc.file)
 		if v := root.f.SuperblockVersion(); v != tc.sb {
@@ -238,7 +239,7 @@ func TestCycle(t *testing.T) {
 // panic, and never allocate more than the data justifies (the fuzzer's
 // memory limit catches that).
 func FuzzOpen(f *testing.F) {
-	for _, name := range []string{"latest.h5", "userblock.h5", "bad_cycle.h5", "bad_huge.h5"} {
+	for _, name := range []string{"latest.h5", "userblock.h5", "bad_cycle.h5", "bad_huge.h5", "small_chunked.h5"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -19,6 +19,8 @@ check them without a second copy of the data.
   userblock.h5 a 512-byte user block before the superblock.
   dense_links.h5 libver="latest" with 9 links in a group: dense link storage,
                which the reader refuses with a clear error.
+  small_chunked.h5  two small chunked datasets (gzip+shuffle, fletcher32):
+               the fuzz target's seed for the chunk code.
   bad_cycle.h5 a group holding a hard link to its own parent.
   bad_huge.h5  a 1 KB-ish file whose dataset declares 2 GiB (patched bytes).
 """
@@ -89,6 +91,11 @@ with h5py.File("dense_links.h5", "w", libver="latest") as f:
 
 with h5py.File("userblock.h5", "w", userblock_size=512) as f:
     f.create_dataset("x", data=values((4,), "<f4"))
+
+# A small file of chunked data, the fuzz target's seed for the chunk paths.
+with h5py.File("small_chunked.h5", "w") as f:
+    f.create_dataset("z", data=values((6, 5), "<f4"), chunks=(4, 2), compression="gzip", shuffle=True)
+    f.create_dataset("c", data=values((7,), ">f8"), chunks=(3,), fletcher32=True)
 
 with h5py.File("bad_cycle.h5", "w") as f:
     f.create_group("a/b")
