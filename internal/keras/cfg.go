@@ -142,7 +142,12 @@ func (c *cfg) axisLast(def int) {
 			return
 		}
 	}
-	if a != -1 && a != 3 && a != def && c.err == nil {
+	// The last axis counts the batch axis: 3 for images, 1 for features.
+	last := 3
+	if c.l.InRank > 0 {
+		last = c.l.InRank
+	}
+	if a != -1 && a != last && a != def && c.err == nil {
 		c.err = unsupportedError(c.l, fmt.Sprintf("works on axis %d (only the channel axis, -1, is supported)", a))
 	}
 }

@@ -15,6 +15,7 @@ type kLayer struct {
 	Config map[string]json.RawMessage
 	Inputs []string // names of the layers it reads (functional models)
 	Parent string   // the nested model it came from, if any (see flatten)
+	InRank int      // rank of its (first) input, batch axis excluded; 0 if unknown
 }
 
 // kModel is a parsed model configuration.

@@ -88,6 +88,28 @@ func TestBadConfigs(t *testing.T) {
 	}
 }
 
+// TestFeatureAxis: on features (Dense outputs), axis 1 is the last axis.
+func TestFeatureAxis(t *testing.T) {
+	cfg := `{"class_name": "Functional", "config": {"name": "m", "layers": [
+		{"class_name": "InputLayer", "name": "in", "config": {"batch_input_shape": [null, 4], "name": "in"}, "inbound_nodes": []},
+		{"class_name": "Dense", "name": "a", "config": {"name": "a", "units": 3}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+		{"class_name": "Dense", "name": "b", "config": {"name": "b", "units": 2}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+		{"class_name": "Concatenate", "name": "c", "config": {"name": "c", "axis": 1}, "inbound_nodes": [[["a", 0, 0, {}], ["b", 0, 0, {}]]]},
+		{"class_name": "BatchNormalization", "name": "bn", "config": {"name": "bn", "axis": [1]}, "inbound_nodes": [[["c", 0, 0, {}]]]}],
+		"input_layers": [["in", 0, 0]], "output_layers": [["bn", 0, 0]]}}`
+	m, _, err := FromJSON([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.OutputShape(); len(s) != 1 || s[0] != 5 {
+		t.Errorf("output shape %v, want [5]", s)
+	}
+	bad := strings.Replace(cfg, `"axis": 1}`, `"axis": 2}`, 1)
+	if _, _, err := FromJSON([]byte(bad)); err == nil || !strings.Contains(err.Error(), "works on axis 2") {
+		t.Errorf("axis 2 of features: err = %v", err)
+	}
+}
+
 func TestWrongWeights(t *testing.T) {
 	cfg, err := os.ReadFile("testdata/bn_seq.keras") // not JSON: a zip
 	if err != nil {
@@ -121,4 +143,13 @@ func FuzzRead(f *testing.F) {
 			t.Errorf("multi-line error: %q", err)
 		}
 	})
+}
+
+func TestIsKerasName(t *testing.T) {
+	for name, want := range map[string]bool{"a.h5": true, "B.H5": true, "m.keras": true, "x.hdf5": true,
+		"m.safetensors": false, "h5": false, "m.onnx": false, "m.weights.h5": true} {
+		if got := IsKerasName(name); got != want {
+			t.Errorf("IsKerasName(%q) = %v", name, got)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/convscope/convscope/internal/hdf5"
@@ -24,6 +25,21 @@ const maxConfigParams = 1 << 28
 // bytes per float32, or deflated up to 1032:1 (hdf5's bound), plus slack
 // for layers whose weights a file may omit (BatchNormalization center=False).
 func justified(size int64) int64 { return size*1032/4 + 1<<20 }
+
+// Extensions are the file name extensions of Keras model files: Keras 2's
+// HDF5 (".h5", also spelled ".hdf5") and Keras 3's ".keras".
+var Extensions = []string{".h5", ".hdf5", ".keras"}
+
+// IsKerasName reports whether a file name has a Keras model extension.
+func IsKerasName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range Extensions {
+		if e == ext {
+			return true
+		}
+	}
+	return false
+}
 
 // Load opens a Keras model file: a legacy HDF5 file written by Keras 2's
 // model.save (".h5") or a Keras 3 ".keras" archive, recognised by content.

@@ -14,12 +14,14 @@ const maxActivations = 1 << 28
 // will hold. It refuses models whose activations exceed maxActivations.
 // Shapes it cannot infer (invalid models) are left to nn's Build, which
 // reports them.
+//
+// It also records each entry's input rank, for the axis checks.
 func sizeCheck(km *kModel, entries []entry, input []int) (int64, error) {
 	shapes := map[string][]int{}
 	var params, acts int64
 	prev := []int(input)
-	for _, e := range entries {
-		l := e.k
+	for i := range entries {
+		l := entries[i].k
 		var ins [][]int
 		if km.Functional {
 			for _, n := range l.Inputs {
@@ -42,6 +44,7 @@ func sizeCheck(km *kModel, entries []entry, input []int) (int64, error) {
 		case len(ins) == 0:
 			return params, nil
 		default:
+			entries[i].k.InRank = len(ins[0])
 			var ok bool
 			out, p, ok = layerSize(l, ins)
 			if !ok {
