@@ -37,6 +37,7 @@ func TestBadFiles(t *testing.T) {
 		{"2 GiB declared in a small file", "testdata/huge.h5", "weight dense/kernel:0: expected shape [13 1], received [536870912 1]"},
 		{"unsupported layer", "testdata/lambda.h5", `layer "my_lambda" of class Lambda is not supported (supported classes: InputLayer, Conv2D,`},
 		{"weights only", "testdata/tutorial_small.weights_k2.h5", "holds only weights (model.save_weights)"},
+		{"weights only, Keras 3", "testdata/tutorial_small.weights.h5", "holds only weights (model.save_weights)"},
 		{"not keras", "../hdf5/testdata/earliest.h5", "no model_config attribute"},
 		{"cycle in the HDF5 file", "../hdf5/testdata/bad_cycle.h5", "no model_config attribute"},
 	}

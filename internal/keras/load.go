@@ -88,7 +88,8 @@ func readH5(r io.ReaderAt, size int64) (*built, error) {
 		return nil, err
 	}
 	if cfgAttr == nil {
-		if a, _ := root.Attr("layer_names"); a != nil {
+		_, k3err := root.Group("layers")
+		if a, _ := root.Attr("layer_names"); a != nil || k3err == nil {
 			return nil, fmt.Errorf("keras: the file holds only weights (model.save_weights); load them with the model's architecture (keras.LoadWeights)")
 		}
 		return nil, fmt.Errorf("keras: the HDF5 file has no model_config attribute: not a Keras model file")
