@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"gonum.org/v1/gonum/blas/blas32"
-
-	"github.com/convscope/convscope/nn/sgemm"
-)
+import "github.com/convscope/convscope/nn/sgemm"
 
 // The direct path of Conv2D: stride 1, no padding (every "valid" 3×3
 // convolution of the reference model). It needs no im2col copy, because in
@@ -28,20 +24,17 @@ import (
 // written (not added to) by its own work item, so dX needs no clearing and
 // blocks of one image can run in parallel.
 
-// convDirectOff disables the direct path (tests compare the two paths).
-var convDirectOff = false
-
 // direct reports whether this call can take the direct path: stride 1, no
-// padding, and nn/sgemm behind blas32 (GemmOverlap is nn/sgemm's; with
-// another BLAS installed, everything goes through blas32.Gemm).
+// padding, and nn/sgemm as the engine's BLAS (GemmOverlap is nn/sgemm's;
+// with another BLAS, everything goes through its Sgemm). The engine's
+// convDirectOff knob disables it (tests compare the two paths).
 func (c *Conv2D) direct() bool {
 	g := &c.g
-	if convDirectOff || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 || c.groups != 1 || g.dh != 1 || g.dw != 1 ||
+	if c.eng.opts.convDirectOff || !c.eng.sgemm() || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 || c.groups != 1 || g.dh != 1 || g.dw != 1 ||
 		g.oh != g.h-g.kh+1 || g.ow != g.w-g.kw+1 {
 		return false
 	}
-	_, ok := blas32.Implementation().(sgemm.Implementation)
-	return ok
+	return true
 }
 
 // forwardDirect computes one block of output rows of one sample: kh
@@ -50,15 +43,17 @@ func (c *Conv2D) direct() bool {
 func (c *Conv2D) forwardDirect(worker, item int) {
 	g := &c.g
 	f, cin := c.filters, g.c
-	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	blk, j0 := item/c.cb, item%c.cb*c.cw
+	j1 := min(j0+c.cw, f)
+	n, r0 := blk/c.blocks, blk%c.blocks*c.rows
 	r1 := min(r0+c.rows, g.oh)
 	m := (r1-r0-1)*g.w + g.ow
 	kr := g.kw * cin
 	x := c.x.Sample(n)
 	out := c.cols[worker][:m*f]
 	for u := 0; u < g.kh; u++ {
-		sgemm.GemmOverlap(false, false, m, f, kr, 1, x[(r0+u)*g.w*cin:], cin,
-			c.kernel.Value[u*kr*f:(u+1)*kr*f], f, float32(min(u, 1)), out, f)
+		sgemm.GemmOverlap(false, false, m, j1-j0, kr, 1, x[(r0+u)*g.w*cin:], cin,
+			c.kernel.Value[u*kr*f+j0:(u+1)*kr*f], f, float32(min(u, 1)), out[j0:], f)
 	}
 	var b []float32
 	if c.bias != nil {
@@ -66,11 +61,32 @@ func (c *Conv2D) forwardDirect(worker, item int) {
 	}
 	y := c.y.Sample(n)
 	rowLen := g.ow * f
+	if c.cb > 1 {
+		c.biasActColumns(y, out, b, r0, r1, g.w, j0, j1)
+		return
+	}
 	for r := r0; r < r1; r++ {
 		biasActTo(y[r*rowLen:(r+1)*rowLen], out[(r-r0)*g.w*f:], b, f, c.act)
 	}
 	if c.yp != nil {
 		c.poolRows(n, r0, r1)
+	}
+}
+
+// biasActColumns writes y = f(out + b) for channels [j0, j1) of output
+// rows [r0, r1) (splitColumns' items); out holds the rows at a stride of
+// w pixels.
+func (c *Conv2D) biasActColumns(y, out, b []float32, r0, r1, w, j0, j1 int) {
+	f, ow := c.filters, c.g.ow
+	if b != nil {
+		b = b[j0:j1]
+	}
+	for r := r0; r < r1; r++ {
+		for px := 0; px < ow; px++ {
+			o := (r*ow + px) * f
+			s := ((r-r0)*w + px) * f
+			biasActTo(y[o+j0:o+j1], out[s+j0:s+j1], b, j1-j0, c.act)
+		}
 	}
 }
 
@@ -132,7 +148,7 @@ func (c *Conv2D) backwardDirect(_, slot int) {
 // to dk and db. dZ lives in the slot's buffer, pixel (i, j) at index pad +
 // (i-z0)·w + j, with pad = (kh-1)·w + kw-1 zero pixels before the first row
 // z0 it holds; it is filled row by row just ahead of the products that read
-// it, in blocks of about convBlockPixels pixels.
+// it, in blocks of about the engine's block pixels.
 func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 	g := &c.g
 	f, cin, w := c.filters, g.c, g.w
@@ -152,7 +168,7 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 	buf := c.dzbuf[slot]
 	clear(buf[:pad*f])
 	filled := z0 // rows [z0, filled) of dZ are in buf
-	step := max(1, convBlockPixels/w)
+	step := max(1, c.eng.blockPixels()/w)
 	for b0 := i0; b0 < i1; b0 += step {
 		b1 := min(b0+step, i1)
 		for ; filled < b1; filled += k {
@@ -203,7 +219,7 @@ func (c *Conv2D) backwardDirectAll(n int) {
 	if c.bias != nil {
 		c.db = scratch(sumInto(c.db, c.bias.Grad), s, c.filters)
 	}
-	parallelFor(s, c.bwdDirect)
+	c.eng.parallelFor(s, c.bwdDirect)
 	c.sumSlots()
 }
 

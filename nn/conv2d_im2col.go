@@ -2,12 +2,14 @@ package nn
 
 // Conv2D's im2col path, for every convolution the direct path
 // (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
-// other than nn/sgemm behind blas32.
+// other than nn/sgemm in the Engine.
 
 // forwardItem computes one block of output rows of one sample.
 func (c *Conv2D) forwardItem(worker, item int) {
 	g := &c.g
-	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	blk, j0 := item/c.cb, item%c.cb*c.cw
+	j1 := min(j0+c.cw, c.filters)
+	n, r0 := blk/c.blocks, blk%c.blocks*c.rows
 	r1 := min(r0+c.rows, g.oh)
 	p := (r1 - r0) * g.ow
 	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
@@ -18,12 +20,24 @@ func (c *Conv2D) forwardItem(worker, item int) {
 		cols := c.cols[worker][:p*c.k]
 		for gi := 0; gi < c.groups; gi++ {
 			g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
-			gemm(false, false, p, c.og, c.k, 1, cols, c.k, c.kernel.Value[gi*c.og:], c.filters, 0, y[gi*c.og:], c.filters)
+			c.eng.gemm(false, false, p, c.og, c.k, 1, cols, c.k, c.kernel.Value[gi*c.og:], c.filters, 0, y[gi*c.og:], c.filters)
 		}
+	case c.cb > 1: // splitColumns: channels [j0, j1) of the whole image
+		cols := c.cols[worker][:p*c.k]
+		g.im2col(cols, c.x.Sample(n), r0, r1)
+		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
+		var b []float32
+		if c.bias != nil {
+			b = c.bias.Value[j0:j1]
+		}
+		for o := 0; o < len(y); o += c.filters {
+			biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
+		}
+		return
 	default:
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+		c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
 	}
 	var b []float32
 	if c.bias != nil {
@@ -80,20 +94,20 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 		if c.grouped {
 			for gi := 0; gi < c.groups; gi++ {
 				g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
-				gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
+				c.eng.gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
 				if dx != nil {
 					dcols := c.dcols[slot][:p*c.k]
-					gemm(false, true, p, c.k, c.og, 1, dz[gi*c.og:], c.filters, c.kernel.Value[gi*c.og:], c.filters, 0, dcols, c.k)
+					c.eng.gemm(false, true, p, c.k, c.og, 1, dz[gi*c.og:], c.filters, c.kernel.Value[gi*c.og:], c.filters, 0, dcols, c.k)
 					g.col2imG(dx, dcols, r0, r1, gi*c.cg, c.cg)
 				}
 			}
 			continue
 		}
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		c.eng.gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
 		if dx != nil {
 			dcols := c.dcols[slot][:p*c.k]
-			gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
+			c.eng.gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
 			g.col2im(dx, dcols, r0, r1)
 		}
 	}

@@ -54,8 +54,11 @@ type Graph struct {
 	skipping bool
 	batch    int
 
-	budget int64   // weights a model file holds (Build refuses more), or 0
-	spent  float64 // weights counted against budget so far
+	eng    Engine     // how the layers compute (SetEngine)
+	dy1    [1]*Tensor // Backward's argument as a slice, without allocating
+	from   []*node    // BackwardWith's From nodes, reused
+	budget int64      // weights a model file holds (Build refuses more), or 0
+	spent  float64    // weights counted against budget so far
 }
 
 // node is one layer application in a Graph.
@@ -67,9 +70,10 @@ type node struct {
 	addIdx int
 
 	// Set by Build.
-	in        []*node // Graph.inNode stands for the graph input
-	shape     []int   // per-sample output shape
-	consumers int     // number of (node, input) pairs that read this node
+	in        []*node  // Graph.inNode stands for the graph input
+	shape     []int    // per-sample output shape
+	params    []*Param // the layer's Params (trainable weights)
+	consumers int      // number of (node, input) pairs that read this node
 	isOutput  bool
 	fusedPool *node     // a MaxPooling2D run fused with this Conv2D
 	fusedInto *node     // the Conv2D this pooling node is fused with
@@ -237,9 +241,8 @@ func (g *Graph) Build() error {
 	g.params, g.weights = nil, nil
 	for _, n := range order {
 		l := n.base()
-		for _, p := range l.Params() {
-			g.params = append(g.params, p)
-		}
+		n.params = l.Params()
+		g.params = append(g.params, n.params...)
 		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = n.name + "/" + p.Name
@@ -247,6 +250,7 @@ func (g *Graph) Build() error {
 			g.weights = append(g.weights, p)
 		}
 	}
+	g.SetEngine(g.eng)
 	g.planFusion()
 	g.batch, g.swapped, g.skipBuf = 0, nil, nil
 	g.built = true
@@ -328,13 +332,16 @@ func topoSort(nodes []*node) ([]*node, error) {
 // planFusion pairs each Conv2D whose only reader is a 2×2 MaxPooling2D it
 // can run fused with (see poolFuser), as Sequential does.
 func (g *Graph) planFusion() {
+	for _, n := range g.order {
+		n.fusedPool, n.fusedInto, n.fuser = nil, nil, nil
+	}
 	for _, m := range g.order {
 		p, ok := m.layer.(*MaxPooling2D)
 		if !ok || len(m.in) != 1 {
 			continue
 		}
 		n := m.in[0]
-		if n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
+		if g.eng.opts.fuseOff || n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
 			continue
 		}
 		if f, ok := n.layer.(poolFuser); ok && f.fusesWith(p) {
@@ -342,6 +349,24 @@ func (g *Graph) planFusion() {
 		}
 	}
 }
+
+// SetEngine makes every layer of g compute with e (see Engine); the zero
+// Engine is the default. Call it between passes, not during one (after
+// Build it also applies to layers added later, at the next Build).
+func (g *Graph) SetEngine(e Engine) {
+	g.eng = e
+	for _, n := range g.nodes {
+		if u, ok := n.base().(engineUser); ok {
+			u.setEngine(e)
+		}
+	}
+	if g.built {
+		g.planFusion() // the direct path, hence fusion, depends on the BLAS
+	}
+}
+
+// Engine returns the Engine g computes with.
+func (g *Graph) Engine() Engine { return g.eng }
 
 // Init draws fresh weights with the given seed (Glorot-uniform kernels,
 // zero biases, BatchNormalization's ones and zeros: Keras' defaults).

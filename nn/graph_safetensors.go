@@ -36,7 +36,7 @@ func WriteGraph(w io.Writer, g *Graph, meta Metadata) error {
 // SaveFile).
 func SaveGraphFile(path string, g *Graph, meta Metadata) error {
 	g.mustBeBuilt("SaveGraphFile")
-	return saveFile(path, g, meta)
+	return saveFile(path, g, meta, nil)
 }
 
 // LoadGraph reads a model written by WriteGraph, or by Write (a Sequential

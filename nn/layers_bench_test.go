@@ -10,7 +10,7 @@ import (
 // benchLayer times Forward (inference) and a training Backward of one layer
 // built for the per-sample shape in, at the given batch size, and reports
 // GFLOP/s when flops (per sample, forward) is known. GEMMs run on the
-// package's default (GEMMBackend).
+// default Engine (nn/sgemm).
 func benchLayer(b *testing.B, l Layer, in []int, batch int, flops float64) {
 	out, err := l.Build(in)
 	if err != nil {

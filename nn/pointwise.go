@@ -31,6 +31,7 @@ type pointwise struct {
 	a, b, t float32    // the function's parameters (see the constructors)
 	conf    [3]float64 // the constructor's arguments, for Config
 	err     error
+	eng     Engine
 	in      []int
 	size    int // values per sample
 	x, y    *Tensor
@@ -135,6 +136,9 @@ func NewIdentity(opts ...Option) *Identity {
 	return &Identity{newPointwise("Identity", pwIdentity, 0, 0, 0, opts)}
 }
 
+// setEngine makes the layer compute with e (Graph.SetEngine).
+func (p *pointwise) setEngine(e Engine) { p.eng = e }
+
 // Kind returns the layer's class name.
 func (p *pointwise) Kind() string { return p.kind }
 
@@ -183,7 +187,7 @@ func (p *pointwise) Forward(y, x *Tensor, training bool) {
 		return
 	}
 	p.x, p.y = x, y
-	parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.fwd)
+	p.eng.parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.fwd)
 	p.x, p.y = nil, nil
 }
 
@@ -201,7 +205,7 @@ func (p *pointwise) Backward(dx, dy, x, y *Tensor) {
 		return
 	}
 	p.x, p.dx, p.dy = x, dx, dy
-	parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.bwd)
+	p.eng.parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.bwd)
 	p.x, p.dx, p.dy = nil, nil, nil
 }
 
