@@ -59,7 +59,9 @@ func (b Box) union(c Box) Box {
 	return Box{min(b.Y0, c.Y0), min(b.X0, c.X0), max(b.Y1, c.Y1), max(b.X1, c.X1)}
 }
 
-func (b Box) String() string { return fmt.Sprintf("rows %d–%d, columns %d–%d", b.Y0, b.Y1-1, b.X0, b.X1-1) }
+func (b Box) String() string {
+	return fmt.Sprintf("rows %d–%d, columns %d–%d", b.Y0, b.Y1-1, b.X0, b.X1-1)
+}
 
 // axis is one layer's window along one axis.
 type axis struct {
