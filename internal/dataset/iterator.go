@@ -79,7 +79,8 @@ type Iterator struct {
 	jobs      chan *slot
 	stop      chan struct{}
 	wg        sync.WaitGroup
-	next      int // sequence number of the next slot to consume
+	next      int   // sequence number of the next slot to consume
+	last      []int // source indexes of the last batch's samples
 
 	bad    []atomic.Bool
 	nbad   int
