@@ -68,6 +68,23 @@ type LayerConfig struct {
 	Activation string  // Conv2D, Dense, Activation
 	NoBias     bool    // Conv2D, Dense: Keras use_bias=False
 	Rate       float64 // Dropout
+
+	// Graph layers (see Graph); zero means the default.
+	Groups          int     // Conv2D: groups (default 1)
+	DilationRate    [2]int  // Conv2D: (default 1, 1)
+	Pads            [4]int  // Conv2D, pooling, ZeroPadding2D: explicit zero padding (top, left, bottom, right)
+	CeilMode        bool    // pooling
+	CountIncludePad bool    // AveragePooling2D
+	Epsilon         float64 // BatchNormalization (default 1e-3)
+	Momentum        float64 // BatchNormalization (default 0.99)
+	MaxValue        float64 // ReLU: max_value (0: none, Keras None)
+	NegativeSlope   float64 // ReLU: negative_slope
+	Threshold       float64 // ReLU: threshold
+	Alpha           float64 // LeakyReLU: alpha; HardSigmoid: alpha (default 0.2)
+	Beta            float64 // HardSigmoid: beta (default 0.5)
+	Min, Max        float64 // Clip
+	Scale, Offset   float64 // Rescaling: y = x·scale + offset
+	TargetShape     [4]int  // Reshape: per-sample shape (rank ≤ 4, unused entries 0), one entry may be -1
 }
 
 // classKeys lists each class's config keys in output order; required keys
