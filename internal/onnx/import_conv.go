@@ -1,0 +1,312 @@
+package onnx
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// image returns input i of n as an NCHW image value and its engine node.
+func (im *importer) image(n *Node, i int) (*value, string, error) {
+	x, err := im.act(n, i)
+	if err != nil {
+		return nil, "", err
+	}
+	if x.lay != nchw || len(x.shape) != 4 {
+		what := fmt.Sprintf("shape %v", x.shape)
+		if x.lay == nhwc {
+			what = fmt.Sprintf("an NHWC tensor %v (a Transpose to NCHW is missing)", x.shape)
+		}
+		return nil, "", im.errf(n, "expected an NCHW image tensor (N, C, H, W), received %s", what)
+	}
+	node, err := im.spatial(n, x)
+	return x, node, err
+}
+
+// window reads the kernel/stride/dilation/padding attributes of a Conv or
+// pooling node over an h×w input and returns the output size.
+type window struct {
+	k, s, d [2]int
+	pads    [4]int // top, left, bottom, right
+	ceil    bool
+}
+
+func (im *importer) window(n *Node, h, w int, k [2]int) (window, int, int, error) {
+	win := window{k: k, s: [2]int{1, 1}, d: [2]int{1, 1}} // ONNX: strides default to 1
+	get := func(name string, dst *[2]int) error {
+		v := attrInts(n, name)
+		if v == nil {
+			return nil
+		}
+		if len(v) != 2 || v[0] < 1 || v[1] < 1 || v[0] > 1<<16 || v[1] > 1<<16 {
+			return im.errf(n, "%s: expected 2 positive values (2-D), received %v", name, v)
+		}
+		*dst = [2]int{int(v[0]), int(v[1])}
+		return nil
+	}
+	if err := get("strides", &win.s); err != nil {
+		return win, 0, 0, err
+	}
+	if err := get("dilations", &win.d); err != nil {
+		return win, 0, 0, err
+	}
+	win.ceil = attrInt(n, "ceil_mode", 0) != 0
+	in := [2]int{h, w}
+	span := func(a int) int { return (win.k[a]-1)*win.d[a] + 1 }
+	switch ap := string(attrBytes(n, "auto_pad")); ap {
+	case "", "NOTSET":
+		if p := attrInts(n, "pads"); p != nil {
+			if len(p) != 4 {
+				return win, 0, 0, im.errf(n, "pads: expected 4 values (2-D), received %v", p)
+			}
+			for i, v := range p {
+				if v < 0 || v > 1<<16 {
+					return win, 0, 0, im.errf(n, "pads: expected values from 0 to 65536, received %v", p)
+				}
+				win.pads[i] = int(v)
+			}
+		}
+	case "VALID":
+	case "SAME_UPPER", "SAME_LOWER":
+		for a := range 2 {
+			out := (in[a] + win.s[a] - 1) / win.s[a]
+			total := max(0, (out-1)*win.s[a]+span(a)-in[a])
+			small := total / 2
+			if ap == "SAME_UPPER" {
+				win.pads[a], win.pads[a+2] = small, total-small
+			} else {
+				win.pads[a], win.pads[a+2] = total-small, small
+			}
+		}
+	default:
+		return win, 0, 0, im.errf(n, "auto_pad: expected NOTSET, VALID, SAME_UPPER or SAME_LOWER, received %q", ap)
+	}
+	var out [2]int
+	for a := range 2 {
+		room := in[a] + win.pads[a] + win.pads[a+2] - span(a)
+		if room < 0 {
+			return win, 0, 0, im.errf(n, "expected an input of at least %d×%d pixels (with padding), received %d×%d", span(0), span(1), h, w)
+		}
+		if win.ceil {
+			out[a] = (room+win.s[a]-1)/win.s[a] + 1
+			if (out[a]-1)*win.s[a] >= in[a]+win.pads[a] { // the last window starts in the padding
+				out[a]--
+			}
+		} else {
+			out[a] = room/win.s[a] + 1
+		}
+	}
+	return win, out[0], out[1], nil
+}
+
+// options returns the engine options for the window's strides and pads
+// (pads only when there are some).
+func (win window) options() []nn.Option {
+	opts := []nn.Option{nn.WithStrides(win.s[0], win.s[1])}
+	if win.pads != [4]int{} {
+		opts = append(opts, nn.WithPads(win.pads[0], win.pads[1], win.pads[2], win.pads[3]))
+	}
+	return opts
+}
+
+func attrBytes(n *Node, name string) []byte {
+	if a := n.Attr(name); a != nil {
+		return a.S
+	}
+	return nil
+}
+
+func (im *importer) conv(n *Node) error {
+	x, xn, err := im.image(n, 0)
+	if err != nil {
+		return err
+	}
+	w, err := im.konst(n, 1, false)
+	if err != nil {
+		return err
+	}
+	b, err := im.konst(n, 2, true)
+	if err != nil {
+		return err
+	}
+	if len(w.Dims) != 4 {
+		return im.errf(n, "only 2-D convolutions are supported: expected a weight of rank 4, received %v", w.Dims)
+	}
+	m, cg, kh, kw := int(w.Dims[0]), int(w.Dims[1]), int(w.Dims[2]), int(w.Dims[3])
+	c, h, wd := spatialDims(x)
+	group := int(attrInt(n, "group", 1))
+	if group < 1 || c%group != 0 || m%group != 0 || c/group != cg {
+		return im.errf(n, "weight %v with group %d: expected %d input channels, received %d", w.Dims, group, cg*max(group, 1), c)
+	}
+	if ks := attrInts(n, "kernel_shape"); ks != nil && !slices.Equal(ks, w.Dims[2:]) {
+		return im.errf(n, "kernel_shape %v: expected the weight's %v", ks, w.Dims[2:])
+	}
+	win, oh, ow, err := im.window(n, h, wd, [2]int{kh, kw})
+	if err != nil {
+		return err
+	}
+	if b != nil && (b.Len() != m) {
+		return im.errf(n, "bias: expected %d values, received %d", m, b.Len())
+	}
+	opts := append(win.options(), nn.WithUseBias(b != nil))
+	if group > 1 {
+		opts = append(opts, nn.WithGroups(group))
+	}
+	if win.d != [2]int{1, 1} {
+		opts = append(opts, nn.WithDilation(win.d[0], win.d[1]))
+	}
+	l := nn.NewConv2D(m, kh, kw, opts...)
+	name, err := im.add(n, l, xn)
+	if err != nil {
+		return err
+	}
+	// ONNX weight (M, C/g, kh, kw) → Keras kernel (kh, kw, C/g, M).
+	wf := floats(w)
+	kernel := make([]float32, len(wf))
+	for o := range m {
+		for ci := range cg {
+			for i := range kh {
+				for j := range kw {
+					kernel[((i*kw+j)*cg+ci)*m+o] = wf[((o*cg+ci)*kh+i)*kw+j]
+				}
+			}
+		}
+	}
+	im.setWeights(n, l, kernel, b)
+	im.vals[n.Outputs[0]] = imageValue(name, nchw, m, oh, ow)
+	return nil
+}
+
+// setWeights copies a kernel and an optional bias into l's parameters
+// after Build.
+func (im *importer) setWeights(n *Node, l nn.LayerBase, kernel []float32, bias *Tensor) {
+	im.fixups = append(im.fixups, func() error {
+		ps := l.Params()
+		vals := [][]float32{kernel}
+		if bias != nil {
+			vals = append(vals, floats(bias))
+		}
+		if len(ps) != len(vals) {
+			return im.errf(n, "expected %d weight tensors in the engine layer, received %d", len(vals), len(ps))
+		}
+		for i, p := range ps {
+			if len(p.Value) != len(vals[i]) {
+				return im.errf(n, "%s: expected %d values, received %d", p.Name, len(p.Value), len(vals[i]))
+			}
+			copy(p.Value, vals[i])
+		}
+		return nil
+	})
+}
+
+func (im *importer) pool(n *Node) error {
+	x, xn, err := im.image(n, 0)
+	if err != nil {
+		return err
+	}
+	ks := attrInts(n, "kernel_shape")
+	if len(ks) != 2 || ks[0] < 1 || ks[1] < 1 || ks[0] > 1<<16 || ks[1] > 1<<16 {
+		return im.errf(n, "kernel_shape: expected 2 positive values (2-D pooling), received %v", ks)
+	}
+	c, h, w := spatialDims(x)
+	win, oh, ow, err := im.window(n, h, w, [2]int{int(ks[0]), int(ks[1])})
+	if err != nil {
+		return err
+	}
+	if win.d != [2]int{1, 1} {
+		return im.errf(n, "dilations %v: expected 1, 1 for pooling", win.d)
+	}
+	opts := win.options()
+	if win.ceil {
+		opts = append(opts, nn.WithCeilMode(true))
+	}
+	var l nn.LayerBase
+	if n.OpType == "MaxPool" {
+		if attrInt(n, "storage_order", 0) != 0 && len(n.Outputs) > 1 {
+			return im.errf(n, "storage_order 1 is not supported")
+		}
+		l = nn.NewMaxPooling2D(win.k[0], win.k[1], opts...)
+	} else {
+		if attrInt(n, "count_include_pad", 0) != 0 && win.pads != [4]int{} {
+			opts = append(opts, nn.WithCountIncludePad(true))
+		}
+		l = nn.NewAveragePooling2D(win.k[0], win.k[1], opts...)
+	}
+	name, err := im.add(n, l, xn)
+	if err != nil {
+		return err
+	}
+	im.vals[n.Outputs[0]] = imageValue(name, nchw, c, oh, ow)
+	return nil
+}
+
+func (im *importer) globalPool(n *Node) error {
+	x, xn, err := im.image(n, 0)
+	if err != nil {
+		return err
+	}
+	name, err := im.add(n, nn.NewGlobalAveragePooling2D(), xn)
+	if err != nil {
+		return err
+	}
+	c := x.shape[1]
+	im.vals[n.Outputs[0]] = &value{node: name, lay: nchw, shape: []int{1, c, 1, 1}, nnShape: []int{c}}
+	return nil
+}
+
+func (im *importer) pad(n *Node) error {
+	x, err := im.act(n, 0)
+	if err != nil {
+		return err
+	}
+	if mode := string(attrBytes(n, "mode")); mode != "" && mode != "constant" {
+		return im.errf(n, "mode %q: only constant (zero) padding is supported", mode)
+	}
+	var pads []int64
+	fill := float32(0)
+	if im.opset < 11 {
+		pads, fill = attrInts(n, "pads"), attrFloat(n, "value", 0)
+	} else {
+		t, err := im.konst(n, 1, false)
+		if err != nil {
+			return err
+		}
+		pads = ints(t)
+		if v, err := im.konst(n, 2, true); err != nil {
+			return err
+		} else if v != nil && len(floats(v)) > 0 {
+			fill = floats(v)[0]
+		}
+		if len(n.Inputs) > 3 && n.Inputs[3] != "" {
+			return im.errf(n, "the axes input is not supported: expected pads for all 4 axes")
+		}
+	}
+	if fill != 0 {
+		return im.errf(n, "constant value %g: only zero padding is supported", fill)
+	}
+	if len(pads) != 8 || len(x.shape) != 4 {
+		return im.errf(n, "expected 8 pads for a 4-D tensor, received %d pads for shape %v", len(pads), x.shape)
+	}
+	hAxis, wAxis := 2, 3
+	if x.lay == nhwc {
+		hAxis, wAxis = 1, 2
+	}
+	for i, p := range pads {
+		if p < 0 || p > 1<<16 || (p != 0 && i%4 != hAxis && i%4 != wAxis) {
+			return im.errf(n, "pads %v: only non-negative padding of height and width is supported", pads)
+		}
+	}
+	xn, err := im.spatial(n, x)
+	if err != nil {
+		return err
+	}
+	t, l, b, r := int(pads[hAxis]), int(pads[wAxis]), int(pads[hAxis+4]), int(pads[wAxis+4])
+	name, err := im.add(n, nn.NewZeroPadding2D(t, b, l, r), xn)
+	if err != nil {
+		return err
+	}
+	c, h, w := spatialDims(x)
+	im.vals[n.Outputs[0]] = imageValue(name, x.lay, c, h+t+b, w+l+r)
+	return nil
+}

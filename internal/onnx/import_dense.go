@@ -1,0 +1,315 @@
+package onnx
+
+import (
+	"slices"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// reshape converts Flatten and Reshape: an image flattened to (N,
+// features), a (N, C) vector reshaped to (N, C, 1, 1), a shape-preserving
+// reshape, or a reshape of a constant.
+func (im *importer) reshape(n *Node) error {
+	x, err := im.in(n, 0)
+	if err != nil {
+		return err
+	}
+	var target []int
+	if n.OpType == "Flatten" {
+		shape := x.shape
+		if x.k != nil {
+			shape = dimsInt(x.k.Dims)
+		}
+		axis := int(attrInt(n, "axis", 1))
+		if axis < 0 {
+			axis += len(shape)
+		}
+		if axis < 0 || axis > len(shape) {
+			return im.errf(n, "axis %d: expected -%d to %d", axis, len(shape), len(shape))
+		}
+		target = []int{prod(shape[:axis]), prod(shape[axis:])}
+	} else {
+		t, err := im.konst(n, 1, false)
+		if err != nil {
+			return err
+		}
+		shape := x.shape
+		if x.k != nil {
+			shape = dimsInt(x.k.Dims)
+		}
+		if target, err = reshapeTarget(shape, ints(t), attrInt(n, "allowzero", 0) != 0); err != nil {
+			return im.errf(n, "%v", err)
+		}
+	}
+	if x.k != nil {
+		k := *x.k
+		k.Dims = make([]int64, len(target))
+		for i, d := range target {
+			k.Dims[i] = int64(d)
+		}
+		im.vals[n.Outputs[0]] = &value{k: &k}
+		return nil
+	}
+	out := n.Outputs[0]
+	switch {
+	case slices.Equal(target, x.shape):
+		im.vals[out] = x
+		return nil
+	case len(x.shape) == 4 && len(target) == 2 && target[0] == 1:
+		if len(x.nnShape) == 1 { // GlobalAveragePool's (C,): already flat
+			im.vals[out] = &value{node: x.node, lay: flat, shape: target, nnShape: x.nnShape}
+			return nil
+		}
+		name, err := im.add(n, nn.NewFlatten(), x.node)
+		if err != nil {
+			return err
+		}
+		v := &value{node: name, lay: flat, shape: target, nnShape: []int{target[1]}}
+		if x.lay == nchw && x.shape[2]*x.shape[3] > 1 {
+			v.perm = chwToHWC(x.shape[1], x.shape[2], x.shape[3])
+		}
+		im.vals[out] = v
+		return nil
+	case x.lay == flat && len(target) == 4 && target[0] == 1 && target[1] == x.shape[1] && target[2] == 1 && target[3] == 1:
+		if x.perm != nil && !identity(x.perm) {
+			break
+		}
+		name, err := im.add(n, nn.NewReshape([]int{1, 1, target[1]}), x.node)
+		if err != nil {
+			return err
+		}
+		im.vals[out] = imageValue(name, nchw, target[1], 1, 1)
+		return nil
+	}
+	return im.errf(n, "reshape from %v to %v is not supported (only flattening an image to (N, features), and (N, C) to (N, C, 1, 1))", x.shape, target)
+}
+
+// reshapeTarget resolves ONNX Reshape's shape input (0 copies the input's
+// dimension unless allowzero, -1 is inferred).
+func reshapeTarget(in []int, shape []int64, allowZero bool) ([]int, error) {
+	out := make([]int, len(shape))
+	infer, known := -1, 1
+	for i, d := range shape {
+		switch {
+		case d == 0 && !allowZero:
+			if i >= len(in) {
+				return nil, errorf("shape %v: 0 at axis %d copies a dimension the input %v does not have", shape, i, in)
+			}
+			out[i] = in[i]
+		case d == -1:
+			if infer >= 0 {
+				return nil, errorf("shape %v: expected at most one -1", shape)
+			}
+			infer = i
+			continue
+		case d < 0 || d > 1<<40:
+			return nil, errorf("shape %v: expected dimensions ≥ -1", shape)
+		default:
+			out[i] = int(d)
+		}
+		known *= out[i]
+	}
+	total := prod(in)
+	if infer >= 0 {
+		if known == 0 || total%known != 0 {
+			return nil, errorf("cannot reshape %v (%d values) to %v", in, total, shape)
+		}
+		out[infer] = total / known
+	} else if known != total {
+		return nil, errorf("cannot reshape %v (%d values) to %v (%d values)", in, total, shape, known)
+	}
+	return out, nil
+}
+
+// chwToHWC returns, for each feature of a (c, h, w)-ordered flattening, its
+// index in the engine's (h, w, c) flattening.
+func chwToHWC(c, h, w int) []int {
+	perm := make([]int, c*h*w)
+	for ci := range c {
+		for y := range h {
+			for x := range w {
+				perm[(ci*h+y)*w+x] = (y*w+x)*c + ci
+			}
+		}
+	}
+	return perm
+}
+
+func prod(s []int) int {
+	p := 1
+	for _, d := range s {
+		p *= d
+	}
+	return p
+}
+
+func dimsInt(d []int64) []int {
+	out := make([]int, len(d))
+	for i, v := range d {
+		out[i] = int(v)
+	}
+	return out
+}
+
+func (im *importer) transpose(n *Node) error {
+	x, err := im.in(n, 0)
+	if err != nil {
+		return err
+	}
+	rank := len(x.shape)
+	if x.k != nil {
+		rank = len(x.k.Dims)
+	}
+	perm := attrInts(n, "perm")
+	if perm == nil {
+		for i := rank - 1; i >= 0; i-- {
+			perm = append(perm, int64(i))
+		}
+	}
+	isPerm := func(p ...int64) bool { return slices.Equal(perm, p) }
+	switch {
+	case x.k != nil && len(x.k.Dims) == 2 && isPerm(1, 0):
+		r, c := int(x.k.Dims[0]), int(x.k.Dims[1])
+		f := floats(x.k)
+		t := make([]float32, len(f))
+		for i := range r {
+			for j := range c {
+				t[j*r+i] = f[i*c+j]
+			}
+		}
+		im.vals[n.Outputs[0]] = &value{k: &Tensor{Name: x.k.Name, DataType: TypeFloat, Dims: []int64{int64(c), int64(r)}, Float: t}}
+		return nil
+	case x.k != nil:
+	case len(perm) == rank && identity(dimsInt(perm)):
+		im.vals[n.Outputs[0]] = x
+		return nil
+	case x.lay == nhwc && isPerm(0, 3, 1, 2), x.lay == nchw && rank == 4 && isPerm(0, 2, 3, 1):
+		v := *x
+		v.shape = []int{x.shape[perm[0]], x.shape[perm[1]], x.shape[perm[2]], x.shape[perm[3]]}
+		v.lay = nchw + nhwc - x.lay
+		im.vals[n.Outputs[0]] = &v
+		return nil
+	}
+	return im.errf(n, "perm %v of %v: only the NHWC↔NCHW transposes around convolutions are supported", perm, x.shape)
+}
+
+// dense converts Gemm and MatMul with constant weights into a Dense layer.
+func (im *importer) dense(n *Node) error {
+	x, err := im.act(n, 0)
+	if err != nil {
+		return err
+	}
+	w, err := im.konst(n, 1, false)
+	if err != nil {
+		return err
+	}
+	if x.lay != flat {
+		return im.errf(n, "expected a 2-D input (N, features), received %v (add a Flatten)", x.shape)
+	}
+	if len(w.Dims) != 2 {
+		return im.errf(n, "expected a 2-D weight, received %v", w.Dims)
+	}
+	alpha, beta := float32(1), float32(1)
+	transB := false
+	var c *Tensor
+	if n.OpType == "Gemm" {
+		if attrInt(n, "transA", 0) != 0 {
+			return im.errf(n, "transA 1 is not supported: expected the batch in the first dimension")
+		}
+		transB = attrInt(n, "transB", 0) != 0
+		alpha, beta = attrFloat(n, "alpha", 1), attrFloat(n, "beta", 1)
+		if c, err = im.konst(n, 2, true); err != nil {
+			return err
+		}
+	}
+	in, units := int(w.Dims[0]), int(w.Dims[1])
+	if transB {
+		in, units = units, in
+	}
+	if in != x.shape[1] {
+		return im.errf(n, "weight %v (transB %v): expected %d input features, received %d", w.Dims, transB, in, x.shape[1])
+	}
+	wf := floats(w)
+	kernel := make([]float32, len(wf))
+	for i := range in {
+		row := i
+		if x.perm != nil {
+			row = x.perm[i]
+		}
+		for o := range units {
+			v := wf[i*units+o]
+			if transB {
+				v = wf[o*in+i]
+			}
+			kernel[row*units+o] = alpha * v
+		}
+	}
+	bias := make([]float32, units)
+	if c != nil {
+		cf := floats(c)
+		switch {
+		case len(cf) == 1:
+			for i := range bias {
+				bias[i] = beta * cf[0]
+			}
+		case len(cf) == units && (len(c.Dims) == 1 || (len(c.Dims) == 2 && c.Dims[0] == 1)):
+			for i := range bias {
+				bias[i] = beta * cf[i]
+			}
+		default:
+			return im.errf(n, "C of shape %v: expected a scalar or %d values", c.Dims, units)
+		}
+	}
+	l := nn.NewDense(units)
+	name, err := im.add(n, l, x.node)
+	if err != nil {
+		return err
+	}
+	pd := &pendingDense{layer: l, bias: bias}
+	im.fixups = append(im.fixups, func() error {
+		ps := l.Params()
+		if len(ps) != 2 || len(ps[0].Value) != len(kernel) {
+			return im.errf(n, "expected a (%d, %d) kernel", in, units)
+		}
+		copy(ps[0].Value, kernel)
+		copy(ps[1].Value, pd.bias)
+		return nil
+	})
+	im.vals[n.Outputs[0]] = &value{node: name, lay: flat, shape: []int{1, units}, nnShape: []int{units}, dense: pd}
+	return nil
+}
+
+func (im *importer) softmax(n *Node) error {
+	x, err := im.act(n, 0)
+	if err != nil {
+		return err
+	}
+	def := int64(-1)
+	if im.opset < 13 {
+		def = 1
+	}
+	axis := attrInt(n, "axis", def)
+	if axis < 0 {
+		axis += int64(len(x.shape))
+	}
+	ok := false
+	switch {
+	case x.lay == flat:
+		ok = axis == 1
+	case im.opset >= 13:
+		ok = channelAxis(x, axis)
+	case x.lay == nhwc:
+		ok = axis == 3
+	default: // before opset 13, Softmax flattens the axes from axis on
+		ok = axis == 1 && x.shape[2]*x.shape[3] == 1
+	}
+	if !ok {
+		return im.errf(n, "axis %d of %v at opset %d: only a softmax over channels (features) is supported", axis, x.shape, im.opset)
+	}
+	name, err := im.add(n, nn.NewSoftmax(), x.node)
+	if err != nil {
+		return err
+	}
+	im.vals[n.Outputs[0]] = like(x, name)
+	return nil
+}
