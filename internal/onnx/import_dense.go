@@ -27,6 +27,9 @@ func (im *importer) reshape(n *Node) error {
 		if axis < 0 || axis > len(shape) {
 			return im.errf(n, "axis %d: expected -%d to %d", axis, len(shape), len(shape))
 		}
+		if axis == 0 && x.k == nil {
+			return im.errf(n, "axis 0 merges the batch dimension: expected axis 1")
+		}
 		target = []int{prod(shape[:axis]), prod(shape[axis:])}
 	} else {
 		t, err := im.konst(n, 1, false)

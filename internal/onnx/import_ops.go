@@ -38,8 +38,21 @@ func (im *importer) node(n *Node) error {
 		return im.constant(n)
 	case "Identity", "Dropout":
 		v, err := im.in(n, 0)
+		if err != nil {
+			return err
+		}
+		if n.OpType == "Dropout" {
+			if t, err := im.konst(n, 2, true); err != nil || (t != nil && len(ints(t)) > 0 && ints(t)[0] != 0) {
+				return im.errf(n, "training_mode must be a constant false: expected inference, received a training dropout")
+			}
+		}
+		if v.node != nn.GraphInput {
+			im.vals[n.Outputs[0]] = v // no engine node: an alias
+			return nil
+		}
+		name, err := im.add(n, nn.NewIdentity(), v.node)
 		if err == nil {
-			im.vals[n.Outputs[0]] = v
+			im.vals[n.Outputs[0]] = like(v, name)
 		}
 		return err
 	case "Conv":

@@ -36,26 +36,31 @@ func readNPZ(t *testing.T, path string) map[string]*nn.Tensor {
 	return out
 }
 
-// toEngine converts an ONNX-layout reference (batch 1) to the engine's
+// toEngine converts an ONNX-layout tensor (batch first) to the engine's
 // layout for value v.
 func toEngine(v *value, ref *nn.Tensor) []float32 {
 	out := make([]float32, len(ref.Data))
-	switch {
-	case v.lay == nchw && len(ref.Shape) == 4:
-		c, h, w := ref.Shape[1], ref.Shape[2], ref.Shape[3]
-		for ci := range c {
-			for y := range h {
-				for x := range w {
-					out[(y*w+x)*c+ci] = ref.Data[(ci*h+y)*w+x]
+	batch := max(ref.Shape[0], 1)
+	size := len(ref.Data) / batch
+	for b := range batch {
+		src, dst := ref.Data[b*size:(b+1)*size], out[b*size:(b+1)*size]
+		switch {
+		case v.lay == nchw && len(ref.Shape) == 4:
+			c, h, w := ref.Shape[1], ref.Shape[2], ref.Shape[3]
+			for ci := range c {
+				for y := range h {
+					for x := range w {
+						dst[(y*w+x)*c+ci] = src[(ci*h+y)*w+x]
+					}
 				}
 			}
+		case v.lay == flat && v.perm != nil:
+			for i, p := range v.perm {
+				dst[p] = src[i]
+			}
+		default:
+			copy(dst, src)
 		}
-	case v.lay == flat && v.perm != nil:
-		for i, p := range v.perm {
-			out[p] = ref.Data[i]
-		}
-	default:
-		copy(out, ref.Data)
 	}
 	return out
 }

@@ -137,9 +137,11 @@ class NHWC(nn.Module):
         self.conv1 = nn.Conv2d(3, 6, 3, stride=2)
         self.conv2 = nn.Conv2d(6, 8, 3, groups=2, dilation=2)
         self.w = nn.Parameter(torch.randn(8 * 6 * 6, 5) * 0.1)
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1))
 
     def forward(self, x):
         x = x.permute(0, 3, 1, 2)
+        x = (x - self.mean) / 0.25  # input normalisation, per channel then scalar
         x = F.pad(x, (1, 0, 1, 0))  # asymmetric zero padding, TF 'same' style
         x = F.leaky_relu(self.conv1(x), 0.2)
         x = F.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False)
@@ -231,6 +233,10 @@ def run_graph(model, feed):
             y = x[0] + x[1]
         elif op == "Mul":
             y = x[0] * x[1]
+        elif op == "Sub":
+            y = x[0] - x[1]
+        elif op == "Div":
+            y = x[0] / x[1]
         elif op == "Concat":
             y = torch.cat(x, a["axis"])
         elif op == "Softmax":
@@ -257,11 +263,14 @@ def nhwc_onnx(model):
     inits = [T("pads", np.array([0, 0, 1, 1, 0, 0, 0, 0], dtype=np.int64)),
              T("conv1.weight", p["conv1.weight"]), T("conv1.bias", p["conv1.bias"]),
              T("conv2.weight", p["conv2.weight"]), T("conv2.bias", p["conv2.bias"]),
-             T("shape", np.array([1, -1], dtype=np.int64)), T("w", p["w"])]
+             T("shape", np.array([1, -1], dtype=np.int64)), T("w", p["w"]),
+             T("mean", model.mean.numpy()), T("std", np.array(0.25, dtype=np.float32))]
     N = h.make_node
     nodes = [
         N("Transpose", ["input"], ["nchw"], name="to_nchw", perm=[0, 3, 1, 2]),
-        N("Pad", ["nchw", "pads"], ["padded"], name="pad", mode="constant"),
+        N("Sub", ["nchw", "mean"], ["centered"], name="sub_mean"),
+        N("Div", ["centered", "std"], ["normalized"], name="div_std"),
+        N("Pad", ["normalized", "pads"], ["padded"], name="pad", mode="constant"),
         N("Conv", ["padded", "conv1.weight", "conv1.bias"], ["c1"], name="conv1", kernel_shape=[3, 3], strides=[2, 2]),
         N("LeakyRelu", ["c1"], ["l1"], name="leaky", alpha=0.2),
         N("AveragePool", ["l1"], ["p1"], name="avgpool", kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=0),
