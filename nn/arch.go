@@ -123,6 +123,19 @@ func (c LayerConfig) withDefaults() LayerConfig {
 	return c
 }
 
+// zeroExtensions sets the graph-era fields that hold their default to zero
+// (groups 1, dilation (1, 1)), so that a Sequential layer's configuration
+// is what it was before they existed.
+func (c LayerConfig) zeroExtensions() LayerConfig {
+	if c.Groups == 1 {
+		c.Groups = 0
+	}
+	if c.DilationRate == [2]int{1, 1} {
+		c.DilationRate = [2]int{}
+	}
+	return c
+}
+
 func pairOr(p, def [2]int) [2]int {
 	if p == ([2]int{}) {
 		return def
@@ -142,7 +155,9 @@ func (c LayerConfig) Layer() (Layer, error) {
 	switch c.ClassName {
 	case "Conv2D":
 		l = NewConv2D(c.Filters, c.KernelSize[0], c.KernelSize[1], name, WithStrides(c.Strides[0], c.Strides[1]),
-			WithPadding(c.Padding), WithActivation(c.Activation), WithUseBias(!c.NoBias))
+			WithPadding(c.Padding), WithActivation(c.Activation), WithUseBias(!c.NoBias), WithGroups(max(c.Groups, 1)),
+			WithDilation(pairOr(c.DilationRate, [2]int{1, 1})[0], pairOr(c.DilationRate, [2]int{1, 1})[1]),
+			WithPads(c.Pads[0], c.Pads[1], c.Pads[2], c.Pads[3]))
 	case "MaxPooling2D":
 		l = NewMaxPooling2D(c.PoolSize[0], c.PoolSize[1], name, WithStrides(c.Strides[0], c.Strides[1]), WithPadding(c.Padding))
 	case "AveragePooling2D":

@@ -31,11 +31,17 @@ type Conv2D struct {
 	padding    string
 	actName    string
 	useBias    bool
-	err        error // invalid options, reported by Build
+	groups     int
+	dilation   [2]int
+	pads       [4]int // explicit padding (top, left, bottom, right), with padding "valid"
+	err        error  // invalid options, reported by Build
 
 	act          activation
 	g            window
-	k            int // kh·kw·cin
+	cg, og       int  // input and output channels per group
+	depthwise    bool // one input channel per group: conv2d_depthwise.go
+	grouped      bool // groups or dilation on the im2col path: im2colG per group
+	k            int  // kh·kw·cg
 	kernel, bias *Param
 	maxRows      int // output rows per work item for large batches
 	rows, blocks int // output rows per work item and items per sample, this call
@@ -63,12 +69,13 @@ var convBlockPixels = 256
 // NewConv2D returns a Conv2D layer with the given number of filters and a
 // kh×kw kernel (Keras: Conv2D(filters, (kh, kw), ...)). Options:
 // WithStrides (default 1, 1), WithPadding (default "valid"), WithActivation
-// (default linear), WithUseBias (default true), WithName.
+// (default linear), WithUseBias (default true), WithGroups (default 1),
+// WithDilation (default 1, 1), WithPads (explicit padding), WithName.
 func NewConv2D(filters, kh, kw int, opts ...Option) *Conv2D {
-	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true},
-		optActivation|optStrides|optPadding|optUseBias, opts)
+	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true, groups: 1, dilation: [2]int{1, 1}},
+		optActivation|optStrides|optPadding|optUseBias|optGroups|optDilation|optPads, opts)
 	c := &Conv2D{filters: filters, kernelSize: [2]int{kh, kw}, strides: o.strides, padding: o.padding,
-		actName: o.activation, useBias: o.useBias, err: err}
+		actName: o.activation, useBias: o.useBias, groups: o.groups, dilation: o.dilation, pads: o.pads, err: err}
 	c.name = o.name
 	c.act, _ = parseActivation(o.activation)
 	return c
@@ -94,6 +101,15 @@ func (c *Conv2D) check() error {
 	if err := checkPadding("Conv2D", c.padding); err != nil {
 		return err
 	}
+	if err := checkPair("Conv2D", "dilation_rate", c.dilation); err != nil {
+		return err
+	}
+	if err := checkPads("Conv2D", c.padding, c.pads); err != nil {
+		return err
+	}
+	if c.groups <= 0 || c.filters%max(c.groups, 1) != 0 {
+		return fmt.Errorf("Conv2D: expected groups > 0 dividing filters (%d), received %d", c.filters, c.groups)
+	}
 	var err error
 	if c.act, err = parseActivation(c.actName); err != nil {
 		return fmt.Errorf("Conv2D: %w", err)
@@ -107,12 +123,18 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := c.g.setup("Conv2D", "kernel", in, c.kernelSize, c.strides, c.padding); err != nil {
+	if err := c.g.setupFull("Conv2D", "kernel", in, c.kernelSize, c.strides, c.dilation, c.padding, c.pads, false); err != nil {
 		return nil, err
 	}
 	g := &c.g
-	c.k = g.kh * g.kw * g.c
-	c.kernel = newParam("kernel", g.kh, g.kw, g.c, c.filters)
+	if g.c%c.groups != 0 {
+		return nil, fmt.Errorf("Conv2D: expected input channels divisible by groups (%d), received %d", c.groups, g.c)
+	}
+	c.cg, c.og = g.c/c.groups, c.filters/c.groups
+	c.depthwise = c.groups > 1 && c.cg == 1
+	c.grouped = !c.depthwise && (c.groups > 1 || g.dh > 1 || g.dw > 1)
+	c.k = g.kh * g.kw * c.cg
+	c.kernel = newParam("kernel", g.kh, g.kw, c.cg, c.filters)
 	c.bias = nil
 	if c.useBias {
 		c.bias = newParam("bias", c.filters)
@@ -121,7 +143,7 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	// GEMM, small enough for the patches to stay in cache. At least
 	// ceil(kh/sh) rows, so that blocks two apart never touch the same input
 	// row (Backward relies on it).
-	c.maxRows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
+	c.maxRows = min(g.oh, max(1, convBlockPixels/g.ow, (c.effKH()+g.sh-1)/g.sh))
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.fwdDirect, c.bwdDirect = c.forwardDirect, c.backwardDirect
 	c.cols, c.dz, c.dcols, c.dk, c.db, c.dzbuf, c.kflip = nil, nil, nil, nil, nil, nil, nil
@@ -139,7 +161,7 @@ func (c *Conv2D) Params() []*Param {
 // Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
 func (c *Conv2D) Init(rng Rand) {
 	g := &c.g
-	glorotUniform(c.kernel.Value, g.kh*g.kw*g.c, g.kh*g.kw*c.filters, rng)
+	glorotUniform(c.kernel.Value, g.kh*g.kw*c.cg, g.kh*g.kw*c.filters, rng)
 	if c.bias != nil {
 		clear(c.bias.Value)
 	}
@@ -149,8 +171,12 @@ func (c *Conv2D) Init(rng Rand) {
 // activation, use_bias).
 func (c *Conv2D) Config() LayerConfig {
 	return LayerConfig{ClassName: "Conv2D", Name: c.name, Filters: c.filters, KernelSize: c.kernelSize,
-		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias}
+		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias,
+		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
+
+// effKH is the kernel's height in input rows, dilation included.
+func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }
 
 // Forward computes y = f(conv(x, K) + b) for the batch.
 func (c *Conv2D) Forward(y, x *Tensor, training bool) {
@@ -202,7 +228,7 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 		c.backwardDirectAll(n)
 		return
 	}
-	c.split(n, (c.g.kh+c.g.sh-1)/c.g.sh)
+	c.split(n, (c.effKH()+c.g.sh-1)/c.g.sh)
 	s, p := c.slots, c.maxRows*c.g.ow
 	if dx != nil {
 		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})

@@ -36,7 +36,7 @@ var convDirectOff = false
 // another BLAS installed, everything goes through blas32.Gemm).
 func (c *Conv2D) direct() bool {
 	g := &c.g
-	if convDirectOff || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 ||
+	if convDirectOff || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 || c.groups != 1 || g.dh != 1 || g.dw != 1 ||
 		g.oh != g.h-g.kh+1 || g.ow != g.w-g.kw+1 {
 		return false
 	}

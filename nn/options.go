@@ -172,6 +172,17 @@ func checkPadding(kind, padding string) error {
 	return nil
 }
 
+// checkPads validates explicit padding, which goes with padding "valid".
+func checkPads(kind, padding string, pads [4]int) error {
+	if pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0 {
+		return fmt.Errorf("%s: expected non-negative pads, received %v", kind, pads)
+	}
+	if pads != ([4]int{}) && padding != "valid" {
+		return fmt.Errorf("%s: explicit pads go with padding \"valid\", received padding %q", kind, padding)
+	}
+	return nil
+}
+
 // checkPair validates a positive (height, width) pair such as a kernel size.
 func checkPair(kind, what string, p [2]int) error {
 	if p[0] <= 0 || p[1] <= 0 {
