@@ -25,7 +25,7 @@ var elementwise = []string{"Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid"
 // promoted to initializers (the engine takes one runtime input), input 0
 // and the expected output 0.
 func conformanceCase(dir string) (m *Model, x, want *Tensor, err error) {
-	if m, err = ReadFile(filepath.Join(dir, "model.onnx")); err != nil {
+	if m, err = ReadModelFile(filepath.Join(dir, "model.onnx")); err != nil {
 		return
 	}
 	read := func(name string) (*Tensor, error) {
@@ -135,7 +135,7 @@ func TestConformance(t *testing.T) {
 	inParity := map[string]bool{}
 	files, _ := filepath.Glob("testdata/parity/*.onnx")
 	for _, f := range files {
-		if pm, err := ReadFile(f); err == nil {
+		if pm, err := ReadModelFile(f); err == nil {
 			for _, n := range pm.Graph.Nodes {
 				inParity[n.OpType] = true
 			}

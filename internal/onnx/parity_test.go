@@ -85,7 +85,7 @@ func TestParity(t *testing.T) {
 	for _, path := range files {
 		name := strings.TrimSuffix(filepath.Base(path), ".onnx")
 		t.Run(name, func(t *testing.T) {
-			m, err := ReadFile(path)
+			m, err := ReadModelFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,18 +17,18 @@ const MaxFileSize = 2<<30 - 1
 // overflow; the real bound is the bytes present in the file.
 const maxElements = 1 << 40
 
-// ReadFile reads and decodes the ONNX model at path.
-func ReadFile(path string) (*Model, error) {
+// ReadModelFile reads and decodes the ONNX model at path.
+func ReadModelFile(path string) (*Model, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Read(f)
+	return ReadModel(f)
 }
 
-// Read decodes an ONNX ModelProto from r.
-func Read(r io.Reader) (*Model, error) {
+// ReadModel decodes an ONNX ModelProto from r.
+func ReadModel(r io.Reader) (*Model, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		return nil, err

@@ -188,7 +188,7 @@ func TestReadLimitsAllocation(t *testing.T) {
 		b = protowire.AppendTag(b, 9, protowire.BytesType)
 		return protowire.AppendBytes(b, make([]byte, 16))
 	})))
-	allocs := testing.AllocsPerRun(3, func() { _, _ = Read(bytes.NewReader(b)) })
+	allocs := testing.AllocsPerRun(3, func() { _, _ = ReadModel(bytes.NewReader(b)) })
 	if allocs > 200 {
 		t.Errorf("Read allocated %v times for a tiny file", allocs)
 	}
