@@ -95,16 +95,19 @@ func TestLoadLabels(t *testing.T) {
 // TestImportBadInput: each broken model gives one clear error line.
 func TestImportBadInput(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(m *Model)
-		want  string
+		want   string
 	}{
 		{"unsupported op", func(m *Model) { m.Graph.Nodes[1].OpType = "LSTM" },
 			`unsupported operator LSTM (node "relu"); supported: Add, AveragePool, BatchNormalization`},
 		{"custom domain", func(m *Model) { m.Graph.Nodes[1].Domain = "com.microsoft" }, "unsupported operator com.microsoft.Relu"},
 		{"cycle", func(m *Model) { m.Graph.Nodes[0].Inputs[0] = "r" }, "cycle"},
 		{"dangling input", func(m *Model) { m.Graph.Nodes[2].Inputs[0] = "nowhere" }, `input "nowhere" is not computed by any node, initializer or graph input`},
-		{"shape mismatch", func(m *Model) { m.Graph.Initializers[1].Dims = []int64{1, 8}; m.Graph.Initializers[1].Float = make([]float32, 8) },
+		{"shape mismatch", func(m *Model) {
+			m.Graph.Initializers[1].Dims = []int64{1, 8}
+			m.Graph.Initializers[1].Float = make([]float32, 8)
+		},
 			"expected 8 input features, received 4"},
 		{"conv channels", func(m *Model) { m.Graph.Inputs[0].Shape[1].Value = 5 }, "expected 3 input channels, received 5"},
 		{"batch 4", func(m *Model) { m.Graph.Inputs[0].Shape[0] = Dim{Value: 4} }, "batch dimension 4: expected 1 or a dynamic batch"},
