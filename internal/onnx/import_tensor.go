@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/convscope/convscope/nn"
 )
@@ -106,7 +107,9 @@ func (im *importer) batchNorm(n *Node) error {
 		}
 		ws[i] = perChannel(x, floats(t))
 	}
-	eps := float64(attrFloat(n, "epsilon", 1e-5))
+	// The attribute is a float32; the decimal it prints as is what the
+	// writer meant (PyTorch's 1e-5, Keras' 1e-3, both float64 there).
+	eps, _ := strconv.ParseFloat(strconv.FormatFloat(float64(attrFloat(n, "epsilon", 1e-5)), 'g', -1, 32), 64)
 	l := nn.NewBatchNormalization(nn.WithEpsilon(eps))
 	name, err := im.add(n, l, x.node)
 	if err != nil {
