@@ -43,7 +43,7 @@ func fields(b []byte, msg string, fn func(f field) error) error {
 		case protowire.StartGroupType:
 			n = protowire.ConsumeFieldValue(num, typ, b)
 		default:
-			return fmt.Errorf("corrupt file: %s: unexpected wire type %d", msg, typ)
+			return fmt.Errorf("truncated or corrupt file: %s: unexpected wire type %d", msg, typ)
 		}
 		if n < 0 {
 			return corrupt(msg, n)
@@ -64,7 +64,7 @@ func corrupt(msg string, code int) error {
 // want checks the field's wire type.
 func (f field) want(t protowire.Type) error {
 	if f.typ != t {
-		return fmt.Errorf("corrupt file: %s field %d: expected wire type %d, received %d", f.msg, f.num, t, f.typ)
+		return fmt.Errorf("truncated or corrupt file: %s field %d: expected wire type %d, received %d", f.msg, f.num, t, f.typ)
 	}
 	return nil
 }
@@ -78,7 +78,7 @@ func (f field) appendFloats(dst []float32) ([]float32, error) {
 		return append(dst, f.float32()), nil
 	case protowire.BytesType:
 		if len(f.b)%4 != 0 {
-			return dst, fmt.Errorf("corrupt file: %s field %d: packed floats of %d bytes, expected a multiple of 4", f.msg, f.num, len(f.b))
+			return dst, fmt.Errorf("truncated or corrupt file: %s field %d: packed floats of %d bytes, expected a multiple of 4", f.msg, f.num, len(f.b))
 		}
 		dst = growFloat32(dst, len(f.b)/4)
 		for i := 0; i < len(f.b); i += 4 {
@@ -96,7 +96,7 @@ func (f field) appendDoubles(dst []float32) ([]float32, error) {
 		return append(dst, float32(math.Float64frombits(f.v))), nil
 	case protowire.BytesType:
 		if len(f.b)%8 != 0 {
-			return dst, fmt.Errorf("corrupt file: %s field %d: packed doubles of %d bytes, expected a multiple of 8", f.msg, f.num, len(f.b))
+			return dst, fmt.Errorf("truncated or corrupt file: %s field %d: packed doubles of %d bytes, expected a multiple of 8", f.msg, f.num, len(f.b))
 		}
 		dst = growFloat32(dst, len(f.b)/8)
 		for i := 0; i < len(f.b); i += 8 {
