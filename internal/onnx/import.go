@@ -15,6 +15,11 @@ const (
 	MaxOpset = 18
 )
 
+// maxInputValues bounds the values of one input sample (64 Mi, a
+// 4096×4096×4 image), so a tiny file cannot make a forward pass allocate
+// terabytes.
+const maxInputValues = 1 << 26
+
 // layout says how an ONNX value's dimensions map onto the engine's NHWC
 // tensors.
 type layout uint8
@@ -159,6 +164,9 @@ func (im *importer) input() error {
 			return fmt.Errorf("onnx: input %q: dimension %d is %d: expected at most 1048576", in.Name, i+1, d.Value)
 		}
 		shape = append(shape, int(d.Value))
+	}
+	if prod(shape) > maxInputValues {
+		return fmt.Errorf("onnx: input %q: shape %v has %d values per sample: expected at most %d", in.Name, shape, prod(shape), maxInputValues)
 	}
 	v := &value{node: nn.GraphInput, shape: shape}
 	switch {

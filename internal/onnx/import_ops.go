@@ -117,6 +117,9 @@ func (im *importer) konst(n *Node, i int, optional bool) (*Tensor, error) {
 	if v.k == nil {
 		return nil, im.errf(n, "input %q is computed at run time: expected a constant (an initializer or Constant node)", n.Inputs[i])
 	}
+	if v.k.Float == nil && v.k.Int64 == nil && v.k.Len() > 0 {
+		return nil, im.errf(n, "constant %q of type %s: expected float or integer data", n.Inputs[i], typeName(v.k.DataType))
+	}
 	return v.k, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -196,8 +197,16 @@ func TestReadLimitsAllocation(t *testing.T) {
 
 // FuzzRead: Parse never panics; what it accepts re-encodes and re-parses
 // to the same model.
+//
+// It also imports what parses: the importer never panics either.
 func FuzzRead(f *testing.F) {
 	f.Add(tinyModel().Marshal())
+	f.Add(convNet(3).Marshal())
+	for _, name := range []string{"tutorial", "nhwc"} {
+		if b, err := os.ReadFile("testdata/parity/" + name + ".onnx"); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Parse(b)
 		if err != nil {
@@ -208,6 +217,9 @@ func FuzzRead(f *testing.F) {
 		}
 		if _, err := Parse(m.Marshal()); err != nil {
 			t.Errorf("re-encoded model does not parse: %v", err)
+		}
+		if _, err := Import(m); err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("multi-line error %q", err)
 		}
 	})
 }
