@@ -163,38 +163,36 @@ func (im *importer) conv(n *Node) error {
 	}
 	// ONNX weight (M, C/g, kh, kw) → Keras kernel (kh, kw, C/g, M).
 	wf := floats(w)
-	kernel := make([]float32, len(wf))
-	for o := range m {
-		for ci := range cg {
-			for i := range kh {
-				for j := range kw {
-					kernel[((i*kw+j)*cg+ci)*m+o] = wf[((o*cg+ci)*kh+i)*kw+j]
+	im.setWeights(n, l, len(wf), func(kernel []float32) {
+		for o := range m {
+			for ci := range cg {
+				for i := range kh {
+					for j := range kw {
+						kernel[((i*kw+j)*cg+ci)*m+o] = wf[((o*cg+ci)*kh+i)*kw+j]
+					}
 				}
 			}
 		}
-	}
-	im.setWeights(n, l, kernel, b)
+	}, b)
 	im.vals[n.Outputs[0]] = imageValue(name, nchw, m, oh, ow)
 	return nil
 }
 
-// setWeights copies a kernel and an optional bias into l's parameters
-// after Build.
-func (im *importer) setWeights(n *Node, l nn.LayerBase, kernel []float32, bias *Tensor) {
+// setWeights fills l's kernel (of size values) and copies an optional
+// bias into it after Build: the kernel is written once, in place.
+func (im *importer) setWeights(n *Node, l nn.LayerBase, size int, fill func(kernel []float32), bias *Tensor) {
 	im.fixups = append(im.fixups, func() error {
 		ps := l.Params()
-		vals := [][]float32{kernel}
+		want := 1
 		if bias != nil {
-			vals = append(vals, floats(bias))
+			want = 2
 		}
-		if len(ps) != len(vals) {
-			return im.errf(n, "expected %d weight tensors in the engine layer, received %d", len(vals), len(ps))
+		if len(ps) != want || len(ps[0].Value) != size || (bias != nil && len(ps[1].Value) != len(floats(bias))) {
+			return im.errf(n, "the engine layer's weights do not match the file's (internal error)")
 		}
-		for i, p := range ps {
-			if len(p.Value) != len(vals[i]) {
-				return im.errf(n, "%s: expected %d values, received %d", p.Name, len(p.Value), len(vals[i]))
-			}
-			copy(p.Value, vals[i])
+		fill(ps[0].Value)
+		if bias != nil {
+			copy(ps[1].Value, floats(bias))
 		}
 		return nil
 	})

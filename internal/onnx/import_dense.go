@@ -233,20 +233,8 @@ func (im *importer) dense(n *Node) error {
 		return im.errf(n, "weight %v (transB %v): expected %d input features, received %d", w.Dims, transB, in, x.shape[1])
 	}
 	wf := floats(w)
-	kernel := make([]float32, len(wf))
-	for i := range in {
-		row := i
-		if x.perm != nil {
-			row = x.perm[i]
-		}
-		for o := range units {
-			v := wf[i*units+o]
-			if transB {
-				v = wf[o*in+i]
-			}
-			kernel[row*units+o] = alpha * v
-		}
-	}
+	perm := x.perm
+	fill := func(kernel []float32) { denseKernel(kernel, wf, perm, in, units, transB, alpha) }
 	bias := make([]float32, units)
 	if c != nil {
 		cf := floats(c)
@@ -271,15 +259,41 @@ func (im *importer) dense(n *Node) error {
 	pd := &pendingDense{layer: l, bias: bias}
 	im.fixups = append(im.fixups, func() error {
 		ps := l.Params()
-		if len(ps) != 2 || len(ps[0].Value) != len(kernel) {
+		if len(ps) != 2 || len(ps[0].Value) != in*units || len(ps[1].Value) != units {
 			return im.errf(n, "expected a (%d, %d) kernel", in, units)
 		}
-		copy(ps[0].Value, kernel)
+		fill(ps[0].Value)
 		copy(ps[1].Value, pd.bias)
 		return nil
 	})
 	im.vals[n.Outputs[0]] = &value{node: name, lay: flat, shape: []int{1, units}, nnShape: []int{units}, dense: pd}
 	return nil
+}
+
+// denseKernel writes the Keras kernel (in, units) of an ONNX Gemm/MatMul
+// weight w: (in, units), or (units, in) when transB; row i of the ONNX
+// weight goes to row perm[i] (nil: i); every value is scaled by alpha.
+// The transposition runs in 64×64 tiles to stay in cache.
+func denseKernel(kernel, w []float32, perm []int, in, units int, transB bool, alpha float32) {
+	const tile = 64
+	for i0 := 0; i0 < in; i0 += tile {
+		for o0 := 0; o0 < units; o0 += tile {
+			for i := i0; i < min(i0+tile, in); i++ {
+				row := i
+				if perm != nil {
+					row = perm[i]
+				}
+				dst := kernel[row*units : (row+1)*units]
+				for o := o0; o < min(o0+tile, units); o++ {
+					if transB {
+						dst[o] = alpha * w[o*in+i]
+					} else {
+						dst[o] = alpha * w[i*units+o]
+					}
+				}
+			}
+		}
+	}
 }
 
 func (im *importer) softmax(n *Node) error {

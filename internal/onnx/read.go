@@ -19,13 +19,21 @@ const maxElements = 1 << 40
 
 // ReadModelFile reads and decodes the ONNX model at path.
 func ReadModelFile(path string) (*Model, error) {
-	f, err := os.Open(path)
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return ReadModel(f)
+	if st.Size() > MaxFileSize {
+		return nil, errTooLarge
+	}
+	b, err := os.ReadFile(path) // one allocation of the file's size
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b)
 }
+
+var errTooLarge = errors.New("onnx: file larger than 2 GiB: ONNX keeps weights that large in external data files, which are not supported")
 
 // ReadModel decodes an ONNX ModelProto from r.
 func ReadModel(r io.Reader) (*Model, error) {
@@ -34,7 +42,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("onnx: file larger than 2 GiB: ONNX keeps weights that large in external data files, which are not supported")
+		return nil, errTooLarge
 	}
 	return Parse(b)
 }
