@@ -56,10 +56,32 @@ func BenchmarkOpen100MB(b *testing.B) {
 	st, _ := os.Stat(path)
 	b.SetBytes(st.Size())
 	b.ReportMetric(float64(st.Size())/1e6, "file-MB")
+	benchLoad(b, path)
+}
+
+// benchLoad times Load, reporting CPU time per op too.
+func benchLoad(b *testing.B, path string) {
 	b.ResetTimer()
+	c0 := cpuTime()
 	for range b.N {
 		if _, _, err := Load(path, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-c0).Milliseconds())/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkOpenONNX opens the file named by CONVSCOPE_ONNX_BENCH (e.g. a
+// torchvision ResNet-50 exported by torch.onnx.export); skipped if unset.
+func BenchmarkOpenONNX(b *testing.B) {
+	path := os.Getenv("CONVSCOPE_ONNX_BENCH")
+	if path == "" {
+		b.Skip("CONVSCOPE_ONNX_BENCH not set")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	benchLoad(b, path)
 }

@@ -163,19 +163,31 @@ func (im *importer) conv(n *Node) error {
 	}
 	// ONNX weight (M, C/g, kh, kw) → Keras kernel (kh, kw, C/g, M).
 	wf := floats(w)
-	im.setWeights(n, l, len(wf), func(kernel []float32) {
-		for o := range m {
-			for ci := range cg {
-				for i := range kh {
-					for j := range kw {
-						kernel[((i*kw+j)*cg+ci)*m+o] = wf[((o*cg+ci)*kh+i)*kw+j]
-					}
+	im.setWeights(n, l, len(wf), func(kernel []float32) { convKernel(kernel, wf, m, cg, kh, kw) }, b)
+	im.vals[n.Outputs[0]] = imageValue(name, nchw, m, oh, ow)
+	return nil
+}
+
+// convKernel writes the Keras kernel (kh, kw, C/g, M) of the ONNX weight w
+// (M, C/g, kh, kw). Seen as matrices it is a transpose of w's (M, K)
+// (K = C/g·kh·kw, column r = ci·kh·kw + pos) into (K, M) with row
+// pos·C/g + ci; it runs in 32×32 tiles so both sides stay in cache.
+func convKernel(dst, w []float32, m, cg, kh, kw int) {
+	khw := kh * kw
+	k := cg * khw
+	const tile = 32
+	for o0 := 0; o0 < m; o0 += tile {
+		o1 := min(o0+tile, m)
+		for r0 := 0; r0 < k; r0 += tile {
+			for r := r0; r < min(r0+tile, k); r++ {
+				ci, pos := r/khw, r%khw
+				d := dst[(pos*cg+ci)*m : (pos*cg+ci+1)*m]
+				for o := o0; o < o1; o++ {
+					d[o] = w[o*k+r]
 				}
 			}
 		}
-	}, b)
-	im.vals[n.Outputs[0]] = imageValue(name, nchw, m, oh, ow)
-	return nil
+	}
 }
 
 // setWeights fills l's kernel (of size values) and copies an optional

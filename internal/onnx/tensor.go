@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -125,12 +126,22 @@ func parseTensor(b []byte, what string) (*Tensor, error) {
 	return t, nil
 }
 
+// littleEndian reports whether the host stores numbers as ONNX's raw_data
+// does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
 // decodeRaw converts little-endian raw_data of n elements.
 func decodeRaw(t *Tensor, raw []byte, n int) {
 	le := binary.LittleEndian
 	switch t.DataType {
 	case TypeFloat:
 		t.Float = make([]float32, n)
+		if littleEndian && n > 0 {
+			// The bytes are already float32s in the host's order: one
+			// memmove into the (aligned) destination.
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&t.Float[0])), 4*n), raw)
+			break
+		}
 		for i := range t.Float {
 			t.Float[i] = math.Float32frombits(le.Uint32(raw[4*i:]))
 		}
