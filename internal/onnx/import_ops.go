@@ -14,6 +14,8 @@ var SupportedOps = []string{
 	"Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
 	"Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul",
 	"MaxPool", "Mul", "Pad", "Relu", "Reshape", "Sigmoid", "Softmax", "Sub", "Tanh", "Transpose",
+	// Shape arithmetic on constants only (fold.go).
+	"Gather", "Shape", "Unsqueeze",
 }
 
 // node converts one ONNX node.
@@ -79,6 +81,8 @@ func (im *importer) node(n *Node) error {
 		return im.softmax(n)
 	case "Pad":
 		return im.pad(n)
+	case "Shape", "Gather", "Unsqueeze":
+		return im.fold(n)
 	}
 	return nil
 }

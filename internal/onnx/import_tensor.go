@@ -138,7 +138,7 @@ func (im *importer) arith(n *Node) error {
 		return err
 	}
 	if a.k != nil && b.k != nil {
-		return im.errf(n, "both inputs are constants: expected at least one computed from the input")
+		return im.arithConsts(n, a.k, b.k)
 	}
 	if a.k == nil && b.k == nil {
 		if n.OpType != "Add" {
@@ -245,6 +245,9 @@ func (im *importer) concat(n *Node) error {
 	a := n.Attr("axis")
 	if a == nil {
 		return im.errf(n, "the axis attribute is missing")
+	}
+	if allConst := len(n.Inputs) > 0 && !slices.ContainsFunc(n.Inputs, func(in string) bool { v := im.vals[in]; return v == nil || v.k == nil }); allConst {
+		return im.concatConsts(n)
 	}
 	var xs []*value
 	for i := range n.Inputs {

@@ -128,6 +128,18 @@ class Tutorial(nn.Module):
         return torch.sigmoid(self.fc2(x))
 
 
+class TutorialView(Tutorial):
+    """The tutorial network flattened with x.view(x.size(0), -1) and exported
+    with a dynamic batch: Shape, Gather, Unsqueeze and Concat compute the
+    Reshape's target."""
+
+    def forward(self, x):
+        for c in self.convs:
+            x = F.max_pool2d(F.relu(c(x)), 2)
+        x = F.relu(self.fc1(x.view(x.size(0), -1)))
+        return torch.sigmoid(self.fc2(x))
+
+
 class NHWC(nn.Module):
     """What TensorFlow exporters produce: NHWC in, Transposes around the
     NCHW convolutions, NHWC flatten."""
@@ -243,12 +255,21 @@ def run_graph(model, feed):
             y = F.softmax(x[0], a.get("axis", -1))
         elif op in ("Dropout", "Identity"):
             y = x[0]
+        elif op == "Shape":
+            y = torch.tensor(list(x[0].shape), dtype=torch.int64)
+        elif op == "Gather":
+            assert a.get("axis", 0) == 0
+            y = x[0][x[1]]
+        elif op == "Unsqueeze":
+            y = x[0]
+            for ax in sorted(x[1].tolist()):
+                y = y.unsqueeze(ax)
         elif op == "Constant":
             y = torch.from_numpy(numpy_helper.to_array(a["value"]).copy())
         else:
             sys.exit(f"make_fixtures: no reference for op {op}")
         vals[node.output[0]] = y
-        if op != "Constant":
+        if op != "Constant" and y.is_floating_point():
             out[node.output[0]] = y.detach().numpy().astype(np.float32)
     return out
 
@@ -296,6 +317,8 @@ def export(name, model, x, keep_bn, handmade=None):
     model.eval()
     buf = io.BytesIO()
     kw = dict(opset_version=13, input_names=["input"], output_names=["output"])
+    if name.endswith("_dynamic"):
+        kw["dynamic_axes"] = {"input": {0: "N"}, "output": {0: "N"}}
     if keep_bn:
         kw["training"] = torch.onnx.TrainingMode.PRESERVE
         kw["do_constant_folding"] = False
@@ -332,6 +355,7 @@ def main():
         ("squeezenet", SmallSqueezeNet(), (1, 3, 48, 48), True),
         ("tutorial", Tutorial(), (1, 3, 62, 62), False),
         ("nhwc", NHWC(), (1, 20, 20, 3), False),
+        ("tutorial_dynamic", TutorialView(), (1, 3, 62, 62), False),
     ]
     for name, model, shape, has_bn in models:
         randomize_bn(model, gen)
