@@ -34,6 +34,7 @@ type BatchNormalization struct {
 	named
 	eps, momentum float64
 	err           error
+	eng           Engine
 
 	in                    []int
 	c                     int
@@ -58,6 +59,9 @@ func NewBatchNormalization(opts ...Option) *BatchNormalization {
 	b.name = o.name
 	return b
 }
+
+// setEngine makes the layer compute with e (Graph.SetEngine).
+func (b *BatchNormalization) setEngine(e Engine) { b.eng = e }
 
 // Kind returns "BatchNormalization".
 func (b *BatchNormalization) Kind() string { return "BatchNormalization" }
@@ -164,7 +168,7 @@ func (b *BatchNormalization) Forward(y, x *Tensor, training bool) {
 	b.x, b.y = x, y
 	b.pixels = len(x.Data) / c
 	b.chunk = max(1, pwChunk/c)
-	parallelFor((b.pixels+b.chunk-1)/b.chunk, b.fwd)
+	b.eng.parallelFor((b.pixels+b.chunk-1)/b.chunk, b.fwd)
 	b.x, b.y = nil, nil
 }
 

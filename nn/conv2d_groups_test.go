@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -103,20 +104,23 @@ func TestConv2DGroupsDilationPadsForward(t *testing.T) {
 }
 
 func TestConv2DGroupsDilationPadsGradients(t *testing.T) {
-	defer func(old int) { convBlockPixels = old }(convBlockPixels)
-	convBlockPixels = 4 // several row blocks per image: exercises the even/odd phases
+	// Work items of about 4 output pixels: several row blocks per image,
+	// which exercises the backward pass's even/odd phases; 1 and 2 workers.
 	for _, c := range convCases {
 		for _, act := range []string{"linear", "tanh"} {
-			t.Run(c.name+"/"+act, func(t *testing.T) {
-				checkLayerCase(t, layerCase{
-					layer: func() LayerBase {
-						l := c.layer()
-						l.actName = act
-						return l
-					},
-					in: [][]int{c.in}, batch: 2, training: true,
+			for _, workers := range []int{1, 2} {
+				t.Run(fmt.Sprintf("%s/%s/workers=%d", c.name, act, workers), func(t *testing.T) {
+					checkLayerCase(t, layerCase{
+						layer: func() LayerBase {
+							l := c.layer()
+							l.actName = act
+							l.setEngine(testEngine(workers, 4, ""))
+							return l
+						},
+						in: [][]int{c.in}, batch: 2, training: true,
+					})
 				})
-			})
+			}
 		}
 	}
 }

@@ -2,7 +2,7 @@ package nn
 
 // Conv2D's im2col path, for every convolution the direct path
 // (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
-// other than nn/sgemm behind blas32.
+// other than nn/sgemm in the Engine.
 
 // forwardItem computes one block of output rows of one sample.
 func (c *Conv2D) forwardItem(worker, item int) {
@@ -18,12 +18,12 @@ func (c *Conv2D) forwardItem(worker, item int) {
 		cols := c.cols[worker][:p*c.k]
 		for gi := 0; gi < c.groups; gi++ {
 			g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
-			gemm(false, false, p, c.og, c.k, 1, cols, c.k, c.kernel.Value[gi*c.og:], c.filters, 0, y[gi*c.og:], c.filters)
+			c.eng.gemm(false, false, p, c.og, c.k, 1, cols, c.k, c.kernel.Value[gi*c.og:], c.filters, 0, y[gi*c.og:], c.filters)
 		}
 	default:
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+		c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
 	}
 	var b []float32
 	if c.bias != nil {
@@ -80,20 +80,20 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 		if c.grouped {
 			for gi := 0; gi < c.groups; gi++ {
 				g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
-				gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
+				c.eng.gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
 				if dx != nil {
 					dcols := c.dcols[slot][:p*c.k]
-					gemm(false, true, p, c.k, c.og, 1, dz[gi*c.og:], c.filters, c.kernel.Value[gi*c.og:], c.filters, 0, dcols, c.k)
+					c.eng.gemm(false, true, p, c.k, c.og, 1, dz[gi*c.og:], c.filters, c.kernel.Value[gi*c.og:], c.filters, 0, dcols, c.k)
 					g.col2imG(dx, dcols, r0, r1, gi*c.cg, c.cg)
 				}
 			}
 			continue
 		}
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		c.eng.gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
 		if dx != nil {
 			dcols := c.dcols[slot][:p*c.k]
-			gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
+			c.eng.gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
 			g.col2im(dx, dcols, r0, r1)
 		}
 	}

@@ -53,6 +53,10 @@ type Graph struct {
 	skipBuf  []float32   // where Param.Grad points during SkipWeights
 	skipping bool
 	batch    int
+
+	eng    Engine  // how the layers compute (SetEngine)
+	budget int64   // weights a model file holds (Build refuses more), or 0
+	spent  float64 // weights counted against budget so far
 }
 
 // node is one layer application in a Graph.
@@ -202,11 +206,17 @@ func (g *Graph) Build() error {
 		return err
 	}
 	g.order = order
+	g.spent = 0
 	for _, n := range order {
 		shapes := make([][]int, len(n.in))
 		for i, src := range n.in {
 			shapes[i] = src.shape
 			src.consumers++
+		}
+		if g.budget > 0 {
+			if err := g.checkBudget(n, shapes); err != nil {
+				return fmt.Errorf("nn: graph: %w", err)
+			}
 		}
 		var out []int
 		if n.merge != nil {
@@ -216,6 +226,9 @@ func (g *Graph) Build() error {
 		}
 		if err != nil {
 			return fmt.Errorf("nn: graph: node %q (%s): %w", n.name, n.base().Kind(), err)
+		}
+		if g.budget > 0 && int64(shapeSize(out)) > maxInputSize*64 {
+			return fmt.Errorf("nn: graph: node %q (%s): output %s is too large", n.name, n.base().Kind(), shapeString(out))
 		}
 		n.shape = out
 	}
@@ -235,6 +248,7 @@ func (g *Graph) Build() error {
 			g.weights = append(g.weights, p)
 		}
 	}
+	g.SetEngine(g.eng)
 	g.planFusion()
 	g.batch, g.swapped, g.skipBuf = 0, nil, nil
 	g.built = true
@@ -316,13 +330,16 @@ func topoSort(nodes []*node) ([]*node, error) {
 // planFusion pairs each Conv2D whose only reader is a 2×2 MaxPooling2D it
 // can run fused with (see poolFuser), as Sequential does.
 func (g *Graph) planFusion() {
+	for _, n := range g.order {
+		n.fusedPool, n.fusedInto, n.fuser = nil, nil, nil
+	}
 	for _, m := range g.order {
 		p, ok := m.layer.(*MaxPooling2D)
 		if !ok || len(m.in) != 1 {
 			continue
 		}
 		n := m.in[0]
-		if n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
+		if g.eng.opts.fuseOff || n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
 			continue
 		}
 		if f, ok := n.layer.(poolFuser); ok && f.fusesWith(p) {
@@ -330,6 +347,24 @@ func (g *Graph) planFusion() {
 		}
 	}
 }
+
+// SetEngine makes every layer of g compute with e (see Engine); the zero
+// Engine is the default. Call it between passes, not during one (after
+// Build it also applies to layers added later, at the next Build).
+func (g *Graph) SetEngine(e Engine) {
+	g.eng = e
+	for _, n := range g.nodes {
+		if u, ok := n.base().(engineUser); ok {
+			u.setEngine(e)
+		}
+	}
+	if g.built {
+		g.planFusion() // the direct path, hence fusion, depends on the BLAS
+	}
+}
+
+// Engine returns the Engine g computes with.
+func (g *Graph) Engine() Engine { return g.eng }
 
 // Init draws fresh weights with the given seed (Glorot-uniform kernels,
 // zero biases, BatchNormalization's ones and zeros: Keras' defaults).

@@ -28,8 +28,10 @@ type pointwise struct {
 	named
 	kind    string
 	op      pwOp
-	a, b, t float32 // the function's parameters (see the constructors)
+	a, b, t float32    // the function's parameters (see the constructors)
+	conf    [3]float64 // the constructor's arguments, for Config
 	err     error
+	eng     Engine
 	in      []int
 	size    int // values per sample
 	x, y    *Tensor
@@ -41,9 +43,9 @@ type pointwise struct {
 // pwChunk is the number of values per parallel work item.
 const pwChunk = 1 << 14
 
-func newPointwise(kind string, op pwOp, a, b, t float32, opts []Option) pointwise {
+func newPointwise(kind string, op pwOp, a, b, t float64, opts []Option) pointwise {
 	o, err := applyOptions(kind, options{}, 0, opts)
-	p := pointwise{kind: kind, op: op, a: a, b: b, t: t, err: err}
+	p := pointwise{kind: kind, op: op, a: float32(a), b: float32(b), t: float32(t), conf: [3]float64{a, b, t}, err: err}
 	p.name = o.name
 	return p
 }
@@ -61,11 +63,12 @@ type ReLU struct{ pointwise }
 // threshold)); maxValue 0 means no maximum (Keras' None: a ReLU capped at 0
 // would output only zeros). Option: WithName.
 func NewReLU(maxValue, negativeSlope, threshold float64, opts ...Option) *ReLU {
-	m := float32(maxValue)
+	m := maxValue
 	if maxValue == 0 {
-		m = float32(math.Inf(1))
+		m = math.Inf(1)
 	}
-	r := &ReLU{newPointwise("ReLU", pwReLU, m, float32(negativeSlope), float32(threshold), opts)}
+	r := &ReLU{newPointwise("ReLU", pwReLU, m, negativeSlope, threshold, opts)}
+	r.conf[0] = maxValue
 	if maxValue < 0 || math.IsNaN(maxValue) || math.IsNaN(negativeSlope) || math.IsNaN(threshold) {
 		r.err = fmt.Errorf("ReLU: expected max_value >= 0 and finite numbers, received max_value %g, negative_slope %g, threshold %g", maxValue, negativeSlope, threshold)
 	}
@@ -80,7 +83,7 @@ type LeakyReLU struct{ pointwise }
 // NewLeakyReLU returns a LeakyReLU layer with the given negative slope.
 // Option: WithName.
 func NewLeakyReLU(alpha float64, opts ...Option) *LeakyReLU {
-	return &LeakyReLU{newPointwise("LeakyReLU", pwReLU, float32(math.Inf(1)), float32(alpha), 0, opts)}
+	return &LeakyReLU{newPointwise("LeakyReLU", pwReLU, math.Inf(1), alpha, 0, opts)}
 }
 
 // Clip is ONNX's Clip (PyTorch clamp, Hardtanh): y = min(max(x, lo), hi).
@@ -89,7 +92,7 @@ type Clip struct{ pointwise }
 
 // NewClip returns a Clip layer; lo may be -Inf and hi +Inf. Option: WithName.
 func NewClip(lo, hi float64, opts ...Option) *Clip {
-	c := &Clip{newPointwise("Clip", pwClip, float32(lo), float32(hi), 0, opts)}
+	c := &Clip{newPointwise("Clip", pwClip, lo, hi, 0, opts)}
 	if !(lo <= hi) {
 		c.err = fmt.Errorf("Clip: expected min <= max, received min %g, max %g", lo, hi)
 	}
@@ -104,7 +107,7 @@ type HardSigmoid struct{ pointwise }
 
 // NewHardSigmoid returns a HardSigmoid layer. Option: WithName.
 func NewHardSigmoid(alpha, beta float64, opts ...Option) *HardSigmoid {
-	return &HardSigmoid{newPointwise("HardSigmoid", pwHardSigmoid, float32(alpha), float32(beta), 0, opts)}
+	return &HardSigmoid{newPointwise("HardSigmoid", pwHardSigmoid, alpha, beta, 0, opts)}
 }
 
 // HardSwish is ONNX's HardSwish (Keras 3 "hard_swish", PyTorch Hardswish,
@@ -122,7 +125,7 @@ type Rescaling struct{ pointwise }
 
 // NewRescaling returns a Rescaling layer. Option: WithName.
 func NewRescaling(scale, offset float64, opts ...Option) *Rescaling {
-	return &Rescaling{newPointwise("Rescaling", pwRescale, float32(scale), float32(offset), 0, opts)}
+	return &Rescaling{newPointwise("Rescaling", pwRescale, scale, offset, 0, opts)}
 }
 
 // Identity passes its input through (Keras 3 Identity, ONNX Identity).
@@ -132,6 +135,9 @@ type Identity struct{ pointwise }
 func NewIdentity(opts ...Option) *Identity {
 	return &Identity{newPointwise("Identity", pwIdentity, 0, 0, 0, opts)}
 }
+
+// setEngine makes the layer compute with e (Graph.SetEngine).
+func (p *pointwise) setEngine(e Engine) { p.eng = e }
 
 // Kind returns the layer's class name.
 func (p *pointwise) Kind() string { return p.kind }
@@ -155,20 +161,18 @@ func (p *pointwise) Params() []*Param { return nil }
 // Config returns the layer's configuration.
 func (p *pointwise) Config() LayerConfig {
 	c := LayerConfig{ClassName: p.kind, Name: p.name}
+	a, b, t := p.conf[0], p.conf[1], p.conf[2]
 	switch p.kind {
 	case "ReLU":
-		if !math.IsInf(float64(p.a), 1) {
-			c.MaxValue = float64(p.a)
-		}
-		c.NegativeSlope, c.Threshold = float64(p.b), float64(p.t)
+		c.MaxValue, c.NegativeSlope, c.Threshold = a, b, t
 	case "LeakyReLU":
-		c.Alpha = float64(p.b)
+		c.Alpha = b
 	case "Clip":
-		c.Min, c.Max = float64(p.a), float64(p.b)
+		c.Min, c.Max = a, b
 	case "HardSigmoid":
-		c.Alpha, c.Beta = float64(p.a), float64(p.b)
+		c.Alpha, c.Beta = a, b
 	case "Rescaling":
-		c.Scale, c.Offset = float64(p.a), float64(p.b)
+		c.Scale, c.Offset = a, b
 	}
 	return c
 }
@@ -183,7 +187,7 @@ func (p *pointwise) Forward(y, x *Tensor, training bool) {
 		return
 	}
 	p.x, p.y = x, y
-	parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.fwd)
+	p.eng.parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.fwd)
 	p.x, p.y = nil, nil
 }
 
@@ -201,7 +205,7 @@ func (p *pointwise) Backward(dx, dy, x, y *Tensor) {
 		return
 	}
 	p.x, p.dx, p.dy = x, dx, dy
-	parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.bwd)
+	p.eng.parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.bwd)
 	p.x, p.dx, p.dy = nil, nil, nil
 }
 

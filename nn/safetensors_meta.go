@@ -50,12 +50,12 @@ var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
 
 // encodeMeta builds the __metadata__ map for m, validating meta against it.
-func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
+func encodeMeta(m model, meta Metadata) (map[string]string, error) {
 	meta, err := completeMeta(m, meta)
 	if err != nil {
 		return nil, err
 	}
-	arch, err := m.Arch().MarshalJSON()
+	arch, err := m.archJSON()
 	if err != nil {
 		return nil, fmt.Errorf("nn: save: architecture: %w", err)
 	}
@@ -100,7 +100,7 @@ func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
 }
 
 // completeMeta fills meta's defaults for m and checks it fits m.
-func completeMeta(m *Sequential, meta Metadata) (Metadata, error) {
+func completeMeta(m model, meta Metadata) (Metadata, error) {
 	in := m.InputShape()
 	channels := in[len(in)-1]
 	if meta.Rescale == 0 {

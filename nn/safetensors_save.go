@@ -19,9 +19,9 @@ func Write(w io.Writer, m *Sequential, meta Metadata) error {
 	return writeModel(w, m, kv)
 }
 
-func writeModel(w io.Writer, m *Sequential, kv map[string]string) error {
+func writeModel(w io.Writer, m model, kv map[string]string) error {
 	bw := bufio.NewWriterSize(w, stChunk)
-	params := m.Params()
+	params := m.Weights()
 	names := make([]string, len(params))
 	shapes := make([][]int, len(params))
 	for i, p := range params {
@@ -39,15 +39,18 @@ func writeModel(w io.Writer, m *Sequential, kv map[string]string) error {
 	return bw.Flush()
 }
 
-// saveWrapper, when non-nil, wraps the temporary file SaveFile writes to
-// (tests use it to simulate a full disk).
-var saveWrapper func(io.Writer) io.Writer
-
 // SaveFile writes the model to path as Write does, atomically: it writes a
 // temporary file in the same directory, syncs it to disk and renames it over
 // path, so a crash or an error never leaves a half-written file, and an
 // existing file at path is replaced only by a complete one.
-func SaveFile(path string, m *Sequential, meta Metadata) (err error) {
+func SaveFile(path string, m *Sequential, meta Metadata) error {
+	return saveFile(path, m, meta, nil)
+}
+
+// saveFile is SaveFile for a Sequential or a Graph; wrap, when non-nil,
+// wraps the temporary file it writes to (tests use it to simulate a full
+// disk).
+func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Writer) (err error) {
 	kv, err := encodeMeta(m, meta)
 	if err != nil {
 		return err
@@ -74,8 +77,8 @@ func SaveFile(path string, m *Sequential, meta Metadata) (err error) {
 		}
 	}()
 	var w io.Writer = f
-	if saveWrapper != nil {
-		w = saveWrapper(w)
+	if wrap != nil {
+		w = wrap(w)
 	}
 	if err = writeModel(w, m, kv); err != nil {
 		return fmt.Errorf("nn: save %s: %w", path, err)

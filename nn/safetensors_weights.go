@@ -53,14 +53,14 @@ func ReadWeights(r io.Reader, m *Sequential) error {
 // checkWeights returns an error listing every tensor of h that does not
 // match m's parameters (missing, unexpected, wrong dtype or shape), or the
 // parameter each tensor of h goes to.
-func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
+func checkWeights(h *stHeader, m model) ([]*Param, error) {
 	index := map[string]int{}
 	for i, t := range h.Tensors {
 		index[t.Name] = i
 	}
 	var problems []string
 	dst := make([]*Param, len(h.Tensors)) // by position in h.Tensors
-	for _, p := range m.Params() {
+	for _, p := range m.Weights() {
 		i, ok := index[p.Name]
 		if !ok {
 			problems = append(problems, p.Name+": missing from the file")
@@ -90,7 +90,7 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 // from r straight into them. r must hold the whole data section (its length
 // was checked, or it was buffered); if it still ends early (a file cut while
 // being read), m is left partly updated and the error says so.
-func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
+func readWeights(r io.Reader, h *stHeader, m model) error {
 	dst, err := checkWeights(h, m)
 	if err != nil {
 		return err

@@ -15,11 +15,13 @@ import (
 // A Sequential is not safe for concurrent use; give each goroutine its own
 // copy (see CopyWeightsFrom).
 type Sequential struct {
-	name   string
-	input  []int // per-sample input shape, e.g. (150, 150, 3)
-	layers []Layer
-	shapes [][]int // per-sample output shape of each layer
-	params []*Param
+	name    string
+	input   []int // per-sample input shape, e.g. (150, 150, 3)
+	layers  []Layer
+	shapes  [][]int // per-sample output shape of each layer
+	params  []*Param
+	weights []*Param // params and non-trainable state (see Stateful)
+	eng     Engine   // how the layers compute (SetEngine)
 
 	batch int       // batch size the buffers below are sized for
 	outs  []*Tensor // outs[i] is layers[i]'s output
@@ -70,12 +72,13 @@ func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
 			return nil, fmt.Errorf("nn: layer %d (%s, %s): %w", i+1, l.Name(), l.Kind(), err)
 		}
 		m.shapes = append(m.shapes, out)
-		for _, p := range l.Params() {
+		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = l.Name() + "/" + p.Name
 			}
-			m.params = append(m.params, p)
+			m.weights = append(m.weights, p)
 		}
+		m.params = append(m.params, l.Params()...)
 		shape = out
 	}
 	if len(used) != len(layers) {
@@ -118,6 +121,12 @@ func (m *Sequential) LayerOutputShape(i int) []int { return m.shapes[i] }
 // "<layer>/kernel" and "<layer>/bias".
 func (m *Sequential) Params() []*Param { return m.params }
 
+// Weights returns every weight, trainable or not (BatchNormalization's
+// moving statistics), in layer order: what a model file holds.
+func (m *Sequential) Weights() []*Param { return m.weights }
+
+func (m *Sequential) archJSON() ([]byte, error) { return m.Arch().MarshalJSON() }
+
 // CountParams returns the total number of trainable values.
 func (m *Sequential) CountParams() int {
 	n := 0
@@ -145,11 +154,11 @@ func (m *Sequential) Init(seed int64) {
 // same architecture. Use it to snapshot a model that is training on another
 // goroutine (call it from that goroutine, e.g. in a batch callback).
 func (m *Sequential) CopyWeightsFrom(src *Sequential) error {
-	if len(src.params) != len(m.params) {
-		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(m.params), len(src.params))
+	if len(src.weights) != len(m.weights) {
+		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(m.weights), len(src.weights))
 	}
-	for i, p := range m.params {
-		q := src.params[i]
+	for i, p := range m.weights {
+		q := src.weights[i]
 		if !slices.Equal(p.Shape, q.Shape) {
 			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
 		}
@@ -205,13 +214,10 @@ type poolFuser interface {
 	backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D)
 }
 
-// fuseOff disables fusion (tests compare fused and separate passes).
-var fuseOff = false
-
 // fused returns layer i as a poolFuser, and the pooling layer i+1, when the
 // two run fused for this call; nil otherwise.
 func (m *Sequential) fused(i int) (poolFuser, *MaxPooling2D) {
-	if fuseOff || i+1 >= len(m.layers) {
+	if m.eng.opts.fuseOff || i+1 >= len(m.layers) {
 		return nil, nil
 	}
 	f, ok := m.layers[i].(poolFuser)
