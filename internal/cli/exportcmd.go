@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/convscope/convscope/internal/onnx"
+	"github.com/convscope/convscope/nn"
 )
 
 const exportHelp = `Writes the model as an ONNX file (opset 13, or 14 for HardSwish; NCHW
@@ -41,8 +42,16 @@ func runExport(e *env, args []string) error {
 		if om, err = onnx.ExportGraph(m.g, m.meta); err != nil {
 			return err
 		}
+	} else if *model != "" {
+		g, meta, err := nn.LoadGraphFile(*model) // Sequential files load as a chain
+		if err != nil {
+			return err
+		}
+		if om, err = onnx.ExportGraph(g, meta); err != nil {
+			return err
+		}
 	} else {
-		m, err := loadModel(*model, "", e.stderr)
+		m, err := loadModel("", "", e.stderr)
 		if err != nil {
 			return err
 		}

@@ -32,6 +32,30 @@ func TestExportThenPredictONNX(t *testing.T) {
 	}
 }
 
+// TestExportGraphSafetensors: a graph saved as .safetensors exports, and
+// the ONNX file predicts as the graph does.
+func TestExportGraphSafetensors(t *testing.T) {
+	dir := t.TempDir()
+	g, meta, err := onnx.Load(onnxFixture, onnx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := filepath.Join(dir, "squeeze.safetensors")
+	if err := nn.SaveGraphFile(st, g, meta); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "squeeze.onnx")
+	if code, _, stderr := run(t, "export", "--model", st, "--out", out); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	img := writeImage(t, dir, "a.png", 40, 50, 4)
+	_, want, _ := run(t, "predict", "--json", "--model", onnxFixture, img)
+	code, got, stderr := run(t, "predict", "--json", "--model", out, img)
+	if code != 0 || got != want {
+		t.Errorf("exit %d %s\n got %s\nwant %s", code, stderr, got, want)
+	}
+}
+
 func TestPredictONNXLogits(t *testing.T) {
 	dir := t.TempDir()
 	img := writeImage(t, dir, "a.png", 30, 30, 2)
