@@ -20,7 +20,8 @@ sees NCHW-flattened features) and nhwc (a TensorFlow-style graph: NHWC input
 wrapped in Transposes, Pad, AveragePool, LeakyReLU, HardSwish, MatMul).
 Models with BatchNorm are exported twice: "_folded" (eval mode: PyTorch
 folds BN into the convolutions) and "_bn" (TrainingMode.PRESERVE on an
-eval-mode model: BatchNormalization nodes kept in inference form).
+eval-mode model: BatchNormalization nodes kept in inference form). A few
+are exported again at older opsets ("_opsetN": 9, 10, 11).
 
 Every node's output is computed by interpreting the exported graph with
 torch.nn.functional (one line per op, below); the interpreter's final
@@ -131,7 +132,11 @@ class Tutorial(nn.Module):
 class TutorialView(Tutorial):
     """The tutorial network flattened with x.view(x.size(0), -1) and exported
     with a dynamic batch: Shape, Gather, Unsqueeze and Concat compute the
-    Reshape's target."""
+    Reshape's target. A 46×46 input (flattened to 1×1×8) keeps it small."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(8, 16)
 
     def forward(self, x):
         for c in self.convs:
@@ -176,6 +181,7 @@ def pool_pads(a):
 
 
 def run_graph(model, feed):
+    opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
     vals = {k: torch.from_numpy(numpy_helper.to_array(t).copy()) for k, t in
             ((t.name, t) for t in model.graph.initializer)}
     vals.update(feed)
@@ -194,8 +200,8 @@ def run_graph(model, feed):
         elif op == "Relu":
             y = F.relu(x[0])
         elif op == "Clip":
-            lo = x[1] if len(x) > 1 and x[1] is not None else torch.tensor(-np.inf)
-            hi = x[2] if len(x) > 2 and x[2] is not None else torch.tensor(np.inf)
+            lo = x[1] if len(x) > 1 and x[1] is not None else torch.tensor(a.get("min", -np.inf))
+            hi = x[2] if len(x) > 2 and x[2] is not None else torch.tensor(a.get("max", np.inf))
             y = torch.clamp(x[0], float(lo), float(hi))
         elif op == "LeakyRelu":
             y = F.leaky_relu(x[0], a.get("alpha", 0.01))
@@ -209,9 +215,11 @@ def run_graph(model, feed):
             y = F.hardswish(x[0])
         elif op in ("MaxPool", "AveragePool"):
             t, l, b, r = pool_pads(a)
-            assert t == b and l == r, "asymmetric pool pads"
             k, s = a["kernel_shape"], a.get("strides", [1, 1])
-            if op == "MaxPool":
+            if (t, l) != (b, r):  # opset < 10 writes ceil_mode as extra end padding
+                assert op == "MaxPool", "asymmetric average pool pads"
+                y = F.max_pool2d(F.pad(x[0], (l, r, t, b), value=-np.inf), k, s, 0, ceil_mode=bool(a.get("ceil_mode", 0)))
+            elif op == "MaxPool":
                 y = F.max_pool2d(x[0], k, s, (t, l), ceil_mode=bool(a.get("ceil_mode", 0)))
             else:
                 y = F.avg_pool2d(x[0], k, s, (t, l), ceil_mode=bool(a.get("ceil_mode", 0)),
@@ -252,7 +260,11 @@ def run_graph(model, feed):
         elif op == "Concat":
             y = torch.cat(x, a["axis"])
         elif op == "Softmax":
-            y = F.softmax(x[0], a.get("axis", -1))
+            if opset >= 13:
+                y = F.softmax(x[0], a.get("axis", -1))
+            else:  # coerced to 2-D at axis (default 1)
+                ax = a.get("axis", 1)
+                y = F.softmax(x[0].reshape(int(np.prod(x[0].shape[:ax])), -1), 1).reshape(x[0].shape)
         elif op in ("Dropout", "Identity"):
             y = x[0]
         elif op == "Shape":
@@ -262,7 +274,7 @@ def run_graph(model, feed):
             y = x[0][x[1]]
         elif op == "Unsqueeze":
             y = x[0]
-            for ax in sorted(x[1].tolist()):
+            for ax in sorted(x[1].tolist() if len(x) > 1 else a["axes"]):
                 y = y.unsqueeze(ax)
         elif op == "Constant":
             y = torch.from_numpy(numpy_helper.to_array(a["value"]).copy())
@@ -313,11 +325,11 @@ def nhwc_onnx(model):
     return m.SerializeToString()
 
 
-def export(name, model, x, keep_bn, handmade=None):
+def export(name, model, x, keep_bn, handmade=None, opset=13):
     model.eval()
     buf = io.BytesIO()
-    kw = dict(opset_version=13, input_names=["input"], output_names=["output"])
-    if name.endswith("_dynamic"):
+    kw = dict(opset_version=opset, input_names=["input"], output_names=["output"])
+    if "_dynamic" in name:
         kw["dynamic_axes"] = {"input": {0: "N"}, "output": {0: "N"}}
     if keep_bn:
         kw["training"] = torch.onnx.TrainingMode.PRESERVE
@@ -355,7 +367,7 @@ def main():
         ("squeezenet", SmallSqueezeNet(), (1, 3, 48, 48), True),
         ("tutorial", Tutorial(), (1, 3, 62, 62), False),
         ("nhwc", NHWC(), (1, 20, 20, 3), False),
-        ("tutorial_dynamic", TutorialView(), (1, 3, 62, 62), False),
+        ("tutorial_dynamic", TutorialView(), (1, 3, 46, 46), False),
     ]
     for name, model, shape, has_bn in models:
         randomize_bn(model, gen)
@@ -365,6 +377,14 @@ def main():
             export(name + "_bn", model, x, True)
         else:
             export(name, model, x, False, nhwc_onnx if name == "nhwc" else None)
+        # Older opsets: Clip's bounds as attributes (< 11), BatchNormalization
+        # 9, Unsqueeze's axes as an attribute (< 13), Softmax's old axis rule.
+        if name == "mobilenetv2":
+            export(name + "_folded_opset10", model, x, False, opset=10)
+        if name == "squeezenet":
+            export(name + "_bn_opset9", model, x, True, opset=9)
+        if name == "tutorial_dynamic":
+            export(name + "_opset11", model, x, False, opset=11)
 
 
 if __name__ == "__main__":
