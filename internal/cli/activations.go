@@ -31,6 +31,7 @@ func runActivations(e *env, args []string) error {
 		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE] [--tile PIXELS]",
 		activationsHelp)
 	model := fs.String("model", "", "a trained model `FILE` (.safetensors or .onnx)")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	var layers listFlag
@@ -39,7 +40,6 @@ func runActivations(e *env, args []string) error {
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
 	tile := fs.Int("tile", workbench.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
-	preset := fs.String("preprocess", "", preprocessUsage)
 	pos, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
