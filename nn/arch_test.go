@@ -118,7 +118,7 @@ func TestParseArchErrors(t *testing.T) {
 		{layer(`{"config": {}}`), `arch: layer 1: missing "class_name"`},
 		{layer(`{"class_name": "Flatten", "cfg": {}}`), `arch: layer 1: unknown key "cfg" (expected class_name, config)`},
 		{layer(`{"class_name": "Conv2D", "config": {"kernel_size": 3}}`), `arch: layer 1: Conv2D: missing "filters"`},
-		{layer(`{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 2, "activation": "rleu"}}`), `arch: layer 2: Dense: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax)`},
+		{layer(`{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 2, "activation": "rleu"}}`), `arch: layer 2: Dense: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax, relu6)`},
 		{layer(`{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 3, "filtres": 3}}`), `arch: layer 1: Conv2D: unknown key "filtres" (expected one of name, filters, kernel_size, strides, padding, activation, use_bias, groups, dilation_rate, pads)`},
 		{layer(`{"class_name": "Conv2D", "config": {"filters": "32", "kernel_size": 3}}`), `arch: layer 1: Conv2D: "filters": expected an integer, received "32"`},
 		{layer(`{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": [3, 3, 3]}}`), `arch: layer 1: Conv2D: "kernel_size": expected [height, width] or an integer, received [3, 3, 3]`},

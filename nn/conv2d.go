@@ -46,6 +46,7 @@ type Conv2D struct {
 	kernel, bias *Param
 	maxRows      int // output rows per work item for large batches
 	rows, blocks int // output rows per work item and items per sample, this call
+	cb, cw       int // column blocks per item and their width (filters), this call
 
 	cols, dz, dcols [][]float32 // per worker (forward) or slot (backward) scratch
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
@@ -54,6 +55,7 @@ type Conv2D struct {
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
+	xpad, dxpad     *Tensor     // zero-bordered input and its gradient (conv2d_padded.go)
 	yp              *Tensor     // output of a fused pooling layer (conv2d_pool.go), or nil
 	codes           []uint8     // fused pooling: each window's winner, recorded in training
 	codesValid      bool        // codes belong to the last Forward
@@ -195,13 +197,18 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.split(n, 1)
+	c.splitColumns(n)
+	if c.paddedDirect() {
+		c.forwardPadded(y, x)
+		return
+	}
 	c.x, c.y = x, y
 	if c.direct() {
-		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.w*c.filters)
-		c.eng.parallelFor(n*c.blocks, c.fwdDirect)
+		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
-		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.ow*c.k)
-		c.eng.parallelFor(n*c.blocks, c.fwd)
+		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
+		c.eng.parallelFor(n*c.blocks*c.cb, c.fwd)
 	}
 	c.x, c.y = nil, nil
 }
@@ -219,6 +226,23 @@ func (c *Conv2D) split(n, minRows int) {
 	}
 	c.rows = (oh + b - 1) / b
 	c.blocks = (oh + c.rows - 1) / c.rows
+	c.cb, c.cw = 1, c.filters
+}
+
+// splitColumns, for a forward pass with few output pixels (the deep layers
+// of a network on one image), makes each work item one whole sample and a
+// block of output channels instead: the kernel, not the image, is then the
+// large operand, and row blocks would each read (and the GEMM pack) all of
+// it, where column blocks share it out. Blocks are multiples of 32 columns
+// (the GEMM micro-kernel's width), at least 64.
+func (c *Conv2D) splitColumns(n int) {
+	w := c.eng.workers()
+	if n*c.g.oh*c.g.ow > 1024 || c.filters < 128 || c.act == actSoftmax || c.depthwise || c.grouped || n >= 2*w {
+		return
+	}
+	cw := max(64, ((c.filters+(2*w+n-1)/n-1)/((2*w+n-1)/n)+31)/32*32)
+	c.rows, c.blocks = c.g.oh, 1
+	c.cb, c.cw = (c.filters+cw-1)/cw, cw
 }
 
 // Backward computes, with dz = dy ⊙ f'(y) (see activation.grad):
@@ -235,6 +259,10 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.slots, c.x, c.y, c.dx, c.dy = c.eng.workers(), x, y, dx, dy
+	if c.paddedDirect() {
+		c.backwardPadded(dx, x)
+		return
+	}
 	if c.direct() {
 		c.backwardDirectAll(n)
 		return

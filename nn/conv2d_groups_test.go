@@ -63,6 +63,11 @@ var convCases = []convCase{
 	{name: "PadsOneSided", in: []int{5, 4, 2}, filters: 3, kh: 2, kw: 2, groups: 1, sh: 1, sw: 1, dh: 1, dw: 1, pads: [4]int{0, 2, 1, 0}, wantH: 5, wantW: 5},
 	{name: "GroupedDilatedPadded", in: []int{6, 6, 4}, filters: 4, kh: 2, kw: 2, groups: 2, sh: 2, sw: 1, dh: 2, dw: 1, pads: [4]int{1, 0, 2, 1}, wantH: 4, wantW: 6},
 	{name: "Pointwise1x1", in: []int{4, 4, 5}, filters: 3, kh: 1, kw: 1, groups: 1, sh: 1, sw: 1, dh: 1, dw: 1, wantH: 4, wantW: 4},
+	// Few output pixels and many filters: work split by output channels
+	// (splitColumns), on the padded direct path and on im2col.
+	{name: "ColumnsPadded", in: []int{5, 4, 6}, filters: 160, kh: 3, kw: 3, groups: 1, sh: 1, sw: 1, dh: 1, dw: 1, pads: [4]int{1, 1, 1, 1}, wantH: 5, wantW: 4},
+	{name: "ColumnsValid", in: []int{5, 4, 6}, filters: 128, kh: 2, kw: 2, groups: 1, sh: 1, sw: 1, dh: 1, dw: 1, wantH: 4, wantW: 3},
+	{name: "ColumnsStrided", in: []int{5, 5, 3}, filters: 200, kh: 3, kw: 3, groups: 1, sh: 2, sw: 2, dh: 1, dw: 1, pads: [4]int{1, 1, 1, 1}, wantH: 3, wantW: 3},
 }
 
 func (c convCase) layer() *Conv2D {
@@ -92,7 +97,11 @@ func TestConv2DGroupsDilationPadsForward(t *testing.T) {
 			x := NewTensor(append([]int{2}, c.in...)...)
 			fillUniform(x.Data, 1, rng)
 			y := NewTensor(append([]int{2}, out...)...)
+			l.setEngine(testEngine(4, 0, ""))
 			l.Forward(y, x, false)
+			if c.filters >= 128 && l.cb < 2 {
+				t.Errorf("the work was not split by output channels (%d blocks)", l.cb)
+			}
 			want := naiveConv(x, l.kernel.Value, l.bias.Value, c.kh, c.kw, c.filters, c.groups, c.sh, c.sw, c.dh, c.dw, l.g.pt, l.g.pl, out[0], out[1])
 			for i, v := range y.Data {
 				if math.Abs(float64(v-want.Data[i])) > 1e-5 {
@@ -107,6 +116,9 @@ func TestConv2DGroupsDilationPadsGradients(t *testing.T) {
 	// Work items of about 4 output pixels: several row blocks per image,
 	// which exercises the backward pass's even/odd phases; 1 and 2 workers.
 	for _, c := range convCases {
+		if c.filters >= 128 {
+			continue // forward-only cases (splitColumns); backward is the same code
+		}
 		for _, act := range []string{"linear", "tanh"} {
 			for _, workers := range []int{1, 2} {
 				t.Run(fmt.Sprintf("%s/%s/workers=%d", c.name, act, workers), func(t *testing.T) {

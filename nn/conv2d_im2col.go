@@ -7,7 +7,9 @@ package nn
 // forwardItem computes one block of output rows of one sample.
 func (c *Conv2D) forwardItem(worker, item int) {
 	g := &c.g
-	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	blk, j0 := item/c.cb, item%c.cb*c.cw
+	j1 := min(j0+c.cw, c.filters)
+	n, r0 := blk/c.blocks, blk%c.blocks*c.rows
 	r1 := min(r0+c.rows, g.oh)
 	p := (r1 - r0) * g.ow
 	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
@@ -20,6 +22,18 @@ func (c *Conv2D) forwardItem(worker, item int) {
 			g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
 			c.eng.gemm(false, false, p, c.og, c.k, 1, cols, c.k, c.kernel.Value[gi*c.og:], c.filters, 0, y[gi*c.og:], c.filters)
 		}
+	case c.cb > 1: // splitColumns: channels [j0, j1) of the whole image
+		cols := c.cols[worker][:p*c.k]
+		g.im2col(cols, c.x.Sample(n), r0, r1)
+		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
+		var b []float32
+		if c.bias != nil {
+			b = c.bias.Value[j0:j1]
+		}
+		for o := 0; o < len(y); o += c.filters {
+			biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
+		}
+		return
 	default:
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)

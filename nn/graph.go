@@ -54,9 +54,11 @@ type Graph struct {
 	skipping bool
 	batch    int
 
-	eng    Engine  // how the layers compute (SetEngine)
-	budget int64   // weights a model file holds (Build refuses more), or 0
-	spent  float64 // weights counted against budget so far
+	eng    Engine     // how the layers compute (SetEngine)
+	dy1    [1]*Tensor // Backward's argument as a slice, without allocating
+	from   []*node    // BackwardWith's From nodes, reused
+	budget int64      // weights a model file holds (Build refuses more), or 0
+	spent  float64    // weights counted against budget so far
 }
 
 // node is one layer application in a Graph.
@@ -68,9 +70,10 @@ type node struct {
 	addIdx int
 
 	// Set by Build.
-	in        []*node // Graph.inNode stands for the graph input
-	shape     []int   // per-sample output shape
-	consumers int     // number of (node, input) pairs that read this node
+	in        []*node  // Graph.inNode stands for the graph input
+	shape     []int    // per-sample output shape
+	params    []*Param // the layer's Params (trainable weights)
+	consumers int      // number of (node, input) pairs that read this node
 	isOutput  bool
 	fusedPool *node     // a MaxPooling2D run fused with this Conv2D
 	fusedInto *node     // the Conv2D this pooling node is fused with
@@ -238,9 +241,8 @@ func (g *Graph) Build() error {
 	g.params, g.weights = nil, nil
 	for _, n := range order {
 		l := n.base()
-		for _, p := range l.Params() {
-			g.params = append(g.params, p)
-		}
+		n.params = l.Params()
+		g.params = append(g.params, n.params...)
 		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = n.name + "/" + p.Name

@@ -131,7 +131,10 @@ func (g *Graph) Backward(dy *Tensor) {
 	if len(g.outs) != 1 {
 		panic(fmt.Sprintf("nn: Graph.Backward: the graph has %d outputs; use BackwardWith with one gradient each", len(g.outs)))
 	}
-	if err := g.backward(BackwardOptions{}, []*Tensor{dy}, true); err != nil {
+	g.dy1[0] = dy
+	err := g.backward(BackwardOptions{}, g.dy1[:], true)
+	g.dy1[0] = nil
+	if err != nil {
 		panic(err.Error())
 	}
 }
@@ -153,7 +156,8 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	}
 	from := g.outs
 	if len(o.From) > 0 {
-		from = make([]*node, len(o.From))
+		g.from = append(g.from[:0], make([]*node, len(o.From))...)
+		from = g.from
 		for i, name := range o.From {
 			if from[i] = g.byName[name]; from[i] == nil {
 				return fmt.Errorf("nn: Graph.Backward: From: %q is not a node of the graph", name)
@@ -206,7 +210,7 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 		n := g.order[i]
 		if !n.reached || !n.useful || n == stop {
 			if !o.SkipWeights && !n.reached {
-				for _, p := range n.base().Params() {
+				for _, p := range n.params {
 					clear(p.Grad) // no gradient reaches it
 				}
 			}
@@ -291,7 +295,7 @@ func (g *Graph) mark(from []*node, stop *node, o BackwardOptions) {
 			}
 			continue
 		}
-		n.useful = !o.SkipWeights && len(n.base().Params()) > 0
+		n.useful = !o.SkipWeights && len(n.params) > 0
 		for _, src := range n.in {
 			n.useful = n.useful || src.useful
 		}

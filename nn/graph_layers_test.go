@@ -190,6 +190,7 @@ func TestGraphLayerGradients(t *testing.T) {
 		{name: "HardSwish", layer: func() LayerBase { return NewHardSwish() }, in: img, batch: 2, prep: then(scaleInputs(5), awayFrom(-3, 3))},
 		{name: "Rescaling", layer: func() LayerBase { return NewRescaling(1.0/255, -0.5) }, in: img, batch: 2},
 		{name: "Identity", layer: func() LayerBase { return NewIdentity() }, in: img, batch: 2},
+		{name: "ActivationReLU6", layer: func() LayerBase { return NewActivation("relu6") }, in: img, batch: 2, prep: then(scaleInputs(8), awayFrom(0, 6))},
 		{name: "Softmax", layer: func() LayerBase { return NewSoftmax() }, in: [][]int{{2, 2, 4}}, batch: 2},
 		{name: "Reshape", layer: func() LayerBase { return NewReshape([]int{-1, 3}) }, in: img, batch: 2},
 		{name: "ZeroPadding2D", layer: func() LayerBase { return NewZeroPadding2D(1, 2, 0, 3) }, in: img, batch: 2},

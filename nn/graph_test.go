@@ -315,3 +315,30 @@ func TestGraphOutputsAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestGraphNoAllocations(t *testing.T) {
+	// Once the buffers exist, passes allocate nothing: Forward, Backward
+	// (fused) and BackwardWith (explanations' options).
+	g := branchyGraph(t)
+	x := NewTensor(2, 8, 8, 3)
+	fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
+	r := NewTensor(2, 3)
+	fillUniform(r.Data, 1, rand.New(rand.NewSource(2)))
+	opts := BackwardOptions{From: []string{"head"}, StopAt: "conv2d_2", SkipWeights: true}
+	all := BackwardOptions{InputGrad: true}
+	step := func() {
+		g.Forward(x, true)
+		g.Backward(r)
+		g.Forward(x, false)
+		if err := g.BackwardWith(opts, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.BackwardWith(all, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step()
+	if n := testing.AllocsPerRun(5, step); n != 0 {
+		t.Errorf("%v allocations per pass", n)
+	}
+}

@@ -56,7 +56,7 @@ func WithName(name string) Option {
 }
 
 // WithActivation sets the activation applied to the layer's output (Keras
-// activation=): "linear" (the default), "relu", "sigmoid", "tanh" or
+// activation=): "linear" (the default), "relu", "relu6", "sigmoid", "tanh" or
 // "softmax" (over the last axis).
 func WithActivation(name string) Option {
 	return func(o *options) { o.activation = name; o.given |= optActivation }

@@ -180,11 +180,7 @@ func (p *pool2D) forwardItem(_, item int) {
 					case first:
 						copy(out, src)
 					case p.isMax:
-						for k, v := range src {
-							if v > out[k] {
-								out[k] = v
-							}
-						}
+						maxInto(out, src)
 					default:
 						addTo(out, src)
 					}
@@ -299,5 +295,18 @@ func (p *pool2D) routeMax(dx, x []float32, iy0, ix0, ilo, ihi, jlo, jhi, k int, 
 				return
 			}
 		}
+	}
+}
+
+// maxInto sets dst[i] = max(dst[i], src[i]) (a separate function keeps the
+// loop tight). A NaN in dst stays; a NaN in src never wins.
+func maxInto(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		d := dst[i]
+		if v > d {
+			d = v
+		}
+		dst[i] = d
 	}
 }
