@@ -35,7 +35,7 @@ func runExport(e *env, args []string) error {
 	}
 	var om *onnx.Model
 	if isONNX(*model) {
-		m, err := loadONNX(*model, *preset)
+		m, err := loadONNX(*model, *preset, false)
 		if err != nil {
 			return err
 		}

@@ -38,8 +38,10 @@ type onnxModel struct {
 	meta nn.Metadata
 }
 
-func loadONNX(path, preset string) (*onnxModel, error) {
-	g, meta, err := onnx.Load(path, onnx.Options{Preprocess: preset})
+// loadONNX opens an ONNX model; fuse folds each Conv's Relu/Clip(0, 6)
+// into it (faster, for commands that need only the outputs).
+func loadONNX(path, preset string, fuse bool) (*onnxModel, error) {
+	g, meta, err := onnx.Load(path, onnx.Options{Preprocess: preset, ImportOptions: onnx.ImportOptions{FuseActivations: fuse}})
 	if err != nil {
 		return nil, err
 	}
@@ -76,51 +78,18 @@ func (m *onnxModel) input(dst []float32, path string) error {
 	return nil
 }
 
-// summaryONNX prints a functional-model summary: every node with its
-// output shape, parameters and inputs.
+// summaryONNX prints the graph's functional summary (with "Connected to").
 func summaryONNX(w io.Writer, path, preset string) error {
-	m, err := loadONNX(path, preset)
+	m, err := loadONNX(path, preset, false)
 	if err != nil {
 		return err
 	}
-	return graphSummary(w, m.g)
-}
-
-// graphSummary prints Keras' functional summary table ("Connected to").
-func graphSummary(w io.Writer, g *nn.Graph) error {
-	nodes := g.Nodes()
-	rows := [][4]string{{"Layer (type)", "Output Shape", "Param #", "Connected to"}}
-	rows = append(rows, [4]string{nn.GraphInput + " (InputLayer)", shapeString(append([]int{-1}, g.InputShape()...)), "0", ""})
-	for _, n := range nodes {
-		rows = append(rows, [4]string{n.Name + " (" + n.Kind + ")", shapeString(append([]int{-1}, n.OutputShape...)), fmt.Sprint(n.Params), strings.Join(n.Inputs, ", ")})
-	}
-	var width [4]int
-	for _, r := range rows {
-		for i, s := range r {
-			width[i] = max(width[i], len([]rune(s)))
-		}
-	}
-	fmt.Fprintf(w, "Model: %q\n", g.Name())
-	line := strings.Repeat("─", width[0]+width[1]+width[2]+width[3]+6)
-	for i, r := range rows {
-		if i <= 1 {
-			fmt.Fprintln(w, line)
-		}
-		fmt.Fprintf(w, "%-*s  %-*s  %*s  %s\n", width[0], r[0], width[1], strings.ReplaceAll(r[1], "-1", "None"), width[2], r[2], r[3])
-	}
-	fmt.Fprintln(w, line)
-	total, all := g.CountParams(), 0
-	for _, p := range g.Weights() {
-		all += len(p.Value)
-	}
-	fmt.Fprintf(w, "Total params: %d\nTrainable params: %d\nNon-trainable params: %d\n", all, total, all-total)
-	fmt.Fprintf(w, "Outputs: %s\n", strings.Join(g.OutputNames(), ", "))
-	return nil
+	return m.g.Summary(w)
 }
 
 // predictONNX classifies images with an ONNX model.
 func predictONNX(e *env, path, preset string, images []string, asJSON bool) error {
-	m, err := loadONNX(path, preset)
+	m, err := loadONNX(path, preset, true)
 	if err != nil {
 		return err
 	}
@@ -205,7 +174,7 @@ func probabilities(out []float32, logits bool) []float64 {
 // node with a spatial (H, W, C) output; "all" every node; or the named
 // nodes. draw renders one (1, H, W, C) output for a PNG.
 func activationsONNX(e *env, path, preset, image, out string, layers []string, format string, draw func(*nn.Tensor) *render.Sheet) error {
-	m, err := loadONNX(path, preset)
+	m, err := loadONNX(path, preset, false)
 	if err != nil {
 		return err
 	}

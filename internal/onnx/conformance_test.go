@@ -87,10 +87,10 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			im, err := importModel(m)
+			im, err := importModel(m, ImportOptions{})
 			if err != nil && slices.Contains(elementwise, op) && len(m.Graph.Nodes) == 1 && x.IsFloat() {
 				flatView(m, x)
-				im, err = importModel(m)
+				im, err = importModel(m, ImportOptions{})
 			}
 			if err != nil {
 				notApplicable = append(notApplicable, name+": "+err.Error())

@@ -47,6 +47,9 @@ type value struct {
 	// dense is set when the value is a Dense node's output that a following
 	// Add may fold its bias into.
 	dense *pendingDense
+	// activated is set on a Conv's value whose engine node also applies
+	// the activation that reads it (ImportOptions.FuseActivations).
+	activated bool
 	// folded is set on a MatMul's value whose engine node also adds the
 	// bias of the Add that follows it.
 	folded bool
@@ -67,13 +70,30 @@ type importer struct {
 	uses   map[string]int  // ONNX value name → number of node inputs reading it
 	names  map[string]bool // engine node names taken
 	fixups []func() error  // weight copies, run after Build
-	last   string          // op type of the node computing the first output
+	// fuse maps a Conv node to the activation ("relu", "relu6") of the
+	// one node reading it, computed by the Conv2D itself (fuse.go).
+	fuse  map[*Node]string
+	fused map[*Node]bool // activation nodes folded into their Conv
 }
 
 // Import converts a decoded model to an engine graph (NHWC, Keras weight
 // layouts), built and with the file's weights.
 func Import(m *Model) (*nn.Graph, error) {
-	im, err := importModel(m)
+	return ImportWith(m, ImportOptions{})
+}
+
+// ImportOptions tune the conversion.
+type ImportOptions struct {
+	// FuseActivations computes a Relu or Clip(0, 6) that is the only reader
+	// of a Conv inside the Conv2D (its activation), saving a pass over the
+	// feature map. The Conv's pre-activation output is then not kept: the
+	// fused node, named after the Conv, outputs the activation's values.
+	FuseActivations bool
+}
+
+// ImportWith is Import with options.
+func ImportWith(m *Model, opts ImportOptions) (*nn.Graph, error) {
+	im, err := importModel(m, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +102,7 @@ func Import(m *Model) (*nn.Graph, error) {
 
 // importModel converts m and returns the importer, whose vals map every
 // ONNX value to its engine node (tests compare them with references).
-func importModel(m *Model) (*importer, error) {
+func importModel(m *Model, opts ImportOptions) (*importer, error) {
 	op := m.Opset()
 	if op == 0 {
 		return nil, errors.New("onnx: the model imports no ai.onnx operator set")
@@ -111,6 +131,9 @@ func importModel(m *Model) (*importer, error) {
 	}
 	for _, o := range m.Graph.Outputs {
 		im.uses[o.Name]++
+	}
+	if opts.FuseActivations {
+		im.planFusion(nodes)
 	}
 	for _, n := range nodes {
 		if err := im.node(n); err != nil {

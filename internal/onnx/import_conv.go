@@ -156,6 +156,9 @@ func (im *importer) conv(n *Node) error {
 	if win.d != [2]int{1, 1} {
 		opts = append(opts, nn.WithDilation(win.d[0], win.d[1]))
 	}
+	if act := im.fuse[n]; act != "" {
+		opts = append(opts, nn.WithActivation(act))
+	}
 	l := nn.NewConv2D(m, kh, kw, opts...)
 	name, err := im.add(n, l, xn)
 	if err != nil {
@@ -164,7 +167,9 @@ func (im *importer) conv(n *Node) error {
 	// ONNX weight (M, C/g, kh, kw) → Keras kernel (kh, kw, C/g, M).
 	wf := floats(w)
 	im.setWeights(n, l, len(wf), func(kernel []float32) { convKernel(kernel, wf, m, cg, kh, kw) }, b)
-	im.vals[n.Outputs[0]] = imageValue(name, nchw, m, oh, ow)
+	v := imageValue(name, nchw, m, oh, ow)
+	v.activated = im.fuse[n] != ""
+	im.vals[n.Outputs[0]] = v
 	return nil
 }
 

@@ -264,6 +264,10 @@ func (im *importer) activation(n *Node) error {
 	if err != nil {
 		return err
 	}
+	if im.fused[n] { // computed by the Conv2D (planFusion)
+		im.vals[n.Outputs[0]] = like(x, x.node)
+		return nil
+	}
 	var l nn.LayerBase
 	switch n.OpType {
 	case "Relu":

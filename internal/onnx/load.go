@@ -34,6 +34,7 @@ var Presets = []string{PresetTutorial, PresetImageNet, PresetRaw}
 type Options struct {
 	// Preprocess is a preset name ("" means PresetTutorial).
 	Preprocess string
+	ImportOptions
 }
 
 // Load reads the ONNX model at path and converts it to an engine graph
@@ -114,7 +115,7 @@ func PresetMetadata(meta *nn.Metadata, preset string, c int) error {
 
 func convert(m *Model, opts Options) (*nn.Graph, nn.Metadata, error) {
 	var meta nn.Metadata
-	g, err := Import(m)
+	g, err := ImportWith(m, opts.ImportOptions)
 	if err != nil {
 		return nil, meta, err
 	}

@@ -84,59 +84,67 @@ func TestParity(t *testing.T) {
 		t.Fatalf("expected 12 parity fixtures, found %d (run testdata/make_fixtures.py)", len(files))
 	}
 	for _, path := range files {
-		name := strings.TrimSuffix(filepath.Base(path), ".onnx")
-		t.Run(name, func(t *testing.T) {
-			m, err := ReadModelFile(path)
-			if err != nil {
-				t.Fatal(err)
+		for _, fuse := range []bool{false, true} {
+			name := strings.TrimSuffix(filepath.Base(path), ".onnx")
+			if fuse {
+				name += "/fused"
 			}
-			im, err := importModel(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			refs := readNPZ(t, strings.TrimSuffix(path, ".onnx")+".npz")
-			in := refs["__input__"]
-			iv := im.vals[m.Graph.Inputs[0].Name]
-			x := &nn.Tensor{Shape: append([]int{1}, iv.nnShape...), Data: toEngine(iv, in)}
-			im.g.Forward(x, false)
-			keys := make([]string, 0, len(refs))
-			for k := range refs {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			checked := 0
-			for _, k := range keys {
-				if k == "__input__" {
-					continue
-				}
-				v := im.vals[k]
-				if v == nil {
-					t.Errorf("%s: no engine value", k)
-					continue
-				}
-				if v.k != nil {
-					continue // shape arithmetic, folded into a constant
-				}
-				if v.folded {
-					continue // a MatMul whose engine node also adds the next Add's bias
-				}
-				got := im.g.Output(v.node)
-				want := toEngine(v, refs[k])
-				if len(got.Data) != len(want) {
-					t.Errorf("%s: %d values, want %d", k, len(got.Data), len(want))
-					continue
-				}
-				if e := relErr(got.Data, want); e > 1e-4 || math.IsNaN(e) {
-					t.Errorf("%s (engine node %s): relative error %.3g > 1e-4", k, v.node, e)
-				}
-				checked++
-			}
-			if checked < 5 {
-				t.Errorf("only %d node outputs compared", checked)
-			}
-			t.Logf("%d node outputs within 1e-4", checked)
-		})
+			t.Run(name, func(t *testing.T) { parity(t, path, fuse) })
+		}
 	}
+}
+
+// parity checks one fixture's every node output.
+func parity(t *testing.T, path string, fuse bool) {
+	m, err := ReadModelFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := importModel(m, ImportOptions{FuseActivations: fuse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := readNPZ(t, strings.TrimSuffix(path, ".onnx")+".npz")
+	in := refs["__input__"]
+	iv := im.vals[m.Graph.Inputs[0].Name]
+	x := &nn.Tensor{Shape: append([]int{1}, iv.nnShape...), Data: toEngine(iv, in)}
+	im.g.Forward(x, false)
+	keys := make([]string, 0, len(refs))
+	for k := range refs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	checked := 0
+	for _, k := range keys {
+		if k == "__input__" {
+			continue
+		}
+		v := im.vals[k]
+		if v == nil {
+			t.Errorf("%s: no engine value", k)
+			continue
+		}
+		if v.k != nil {
+			continue // shape arithmetic, folded into a constant
+		}
+		if v.folded || v.activated {
+			continue // an engine node that also computes the next node
+		}
+		got := im.g.Output(v.node)
+		want := toEngine(v, refs[k])
+		if len(got.Data) != len(want) {
+			t.Errorf("%s: %d values, want %d", k, len(got.Data), len(want))
+			continue
+		}
+		if e := relErr(got.Data, want); e > 1e-4 || math.IsNaN(e) {
+			t.Errorf("%s (engine node %s): relative error %.3g > 1e-4", k, v.node, e)
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Errorf("only %d node outputs compared", checked)
+	}
+	t.Logf("%d node outputs within 1e-4", checked)
 }
 
 // TestFixturesSmall keeps the committed test data under the 2 MB.
