@@ -7,13 +7,14 @@ import (
 	"strconv"
 )
 
-// ImageNetMean and ImageNetStd are torchvision's ImageNet normalisation
+// ImageNetMean and ImageNetStd return torchvision's ImageNet normalisation
 // (transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224,
 // 0.225]) after ToTensor's ×1/255), used by models trained on ImageNet.
-var (
-	ImageNetMean = []float64{0.485, 0.456, 0.406}
-	ImageNetStd  = []float64{0.229, 0.224, 0.225}
-)
+func ImageNetMean() []float64 { return []float64{0.485, 0.456, 0.406} }
+
+// ImageNetStd returns torchvision's ImageNet standard deviations (see
+// ImageNetMean).
+func ImageNetStd() []float64 { return []float64{0.229, 0.224, 0.225} }
 
 // Normalize applies meta's per-channel normalisation to one already
 // rescaled value of channel c:

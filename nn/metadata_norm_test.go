@@ -12,7 +12,7 @@ func TestMetadataNormRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta := Metadata{Mean: ImageNetMean, Std: ImageNetStd, Logits: true}
+	meta := Metadata{Mean: ImageNetMean(), Std: ImageNetStd(), Logits: true}
 	var b bytes.Buffer
 	if err := Write(&b, m, meta); err != nil {
 		t.Fatal(err)
@@ -21,7 +21,7 @@ func TestMetadataNormRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Mean, ImageNetMean) || !slices.Equal(got.Std, ImageNetStd) || !got.Logits {
+	if !slices.Equal(got.Mean, ImageNetMean()) || !slices.Equal(got.Std, ImageNetStd()) || !got.Logits {
 		t.Errorf("got mean %v std %v logits %v", got.Mean, got.Std, got.Logits)
 	}
 	if x := got.Normalize(0.485+0.229, 0); x < 0.9999 || x > 1.0001 {
@@ -36,8 +36,8 @@ func TestMetadataNormErrors(t *testing.T) {
 		want string
 	}{
 		{Metadata{Mean: []float64{0.5}, Std: []float64{0.5}}, "expected 3 values"},
-		{Metadata{Mean: ImageNetMean}, "as many mean as std"},
-		{Metadata{Mean: ImageNetMean, Std: []float64{1, 0, 1}}, "positive stds"},
+		{Metadata{Mean: ImageNetMean()}, "as many mean as std"},
+		{Metadata{Mean: ImageNetMean(), Std: []float64{1, 0, 1}}, "positive stds"},
 		{Metadata{Extra: map[string]string{"logits": "x"}}, "reserved"},
 	} {
 		err := Write(&bytes.Buffer{}, m, tc.meta)

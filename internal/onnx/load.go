@@ -96,7 +96,7 @@ func PresetMetadata(meta *nn.Metadata, preset string, c int) error {
 			return fmt.Errorf("onnx: preprocessing %q: expected a model with 3 input channels, received %d", preset, c)
 		}
 		meta.Rescale, meta.Interpolation = nn.DefaultRescale, "bilinear"
-		meta.Mean, meta.Std = nn.ImageNetMean, nn.ImageNetStd
+		meta.Mean, meta.Std = nn.ImageNetMean(), nn.ImageNetStd()
 	case PresetRaw:
 		meta.Rescale, meta.Interpolation = 1, "nearest"
 	default:

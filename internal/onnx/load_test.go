@@ -57,7 +57,7 @@ func TestReadMetadata(t *testing.T) {
 	if !meta.Logits {
 		t.Error("a Gemm output without softmax should be marked as logits")
 	}
-	if meta.Rescale != nn.DefaultRescale || !slices.Equal(meta.Mean, nn.ImageNetMean) || meta.ColorMode != "rgb" {
+	if meta.Rescale != nn.DefaultRescale || !slices.Equal(meta.Mean, nn.ImageNetMean()) || meta.ColorMode != "rgb" {
 		t.Errorf("imagenet preset: %+v", meta)
 	}
 	if got := g.InputShape(); !slices.Equal(got, []int{8, 8, 3}) {
