@@ -23,6 +23,14 @@ func ReadModelFile(path string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !st.Mode().IsRegular() { // a pipe or device: read at most 2 GiB
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return ReadModel(f)
+	}
 	if st.Size() > MaxFileSize {
 		return nil, errTooLarge
 	}
