@@ -64,6 +64,20 @@ func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
 	return g.outs[0].out
 }
 
+// Activations runs x in inference mode and returns every node's output in
+// topological order (Nodes' order): the tutorial's activation model, for
+// a graph. The tensors belong to the graph (see Output).
+func (g *Graph) Activations(x *Tensor) []*Tensor {
+	g.Forward(x, false)
+	if len(g.acts) != len(g.order) {
+		g.acts = make([]*Tensor, len(g.order))
+	}
+	for i, n := range g.order {
+		g.acts[i] = n.out
+	}
+	return g.acts
+}
+
 // Predict runs x in inference mode and returns the first output.
 func (g *Graph) Predict(x *Tensor) *Tensor { return g.Forward(x, false) }
 
