@@ -70,7 +70,9 @@ func runActivations(e *env, args []string) error {
 		return err
 	}
 	if isONNX(*model) {
-		draw := func(act *nn.Tensor) *render.Sheet { return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3]) }
+		draw := func(act *nn.Tensor) *render.Sheet {
+			return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])
+		}
 		return activationsONNX(e, *model, *preset, *image, *out, layers, *format, draw)
 	}
 
