@@ -214,9 +214,7 @@ func (m *Sequential) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 			layer = i - 1 // the pair (i-1, i): no gradient for layer i-1's output
 		}
 		if o.Guided && !(layer == top && skipAct) && isReLU(m.layers[layer]) {
-			for k, v := range g.Data {
-				g.Data[k] = max(v, 0)
-			}
+			clampPositive(g.Data)
 		}
 		in, dx := m.x, (*Tensor)(nil)
 		if layer > 0 {
@@ -236,6 +234,14 @@ func (m *Sequential) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 		i = layer
 	}
 	return nil
+}
+
+// clampPositive sets v = max(v, 0): the guided rule's half that the ReLU's
+// own derivative [y > 0] does not do.
+func clampPositive(v []float32) {
+	for k, x := range v {
+		v[k] = max(x, 0)
+	}
 }
 
 // isReLU reports whether a layer ends in a ReLU (a Conv2D, Dense or

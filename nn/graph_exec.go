@@ -120,11 +120,11 @@ type BackwardOptions struct {
 	SkipWeights bool
 	// InputGrad also computes dLoss/dinput, read with Grad(GraphInput).
 	InputGrad bool
-	// FromLogits and Guided are the explanations' options, implemented by
-	// Sequential.BackwardWith (backward_opts.go); Graph.BackwardWith
-	// refuses them for now. FromLogits: dys are gradients of the From
-	// nodes' pre-activation (their logits), not of their outputs. Guided:
-	// the guided-backprop rule at every ReLU.
+	// FromLogits and Guided are the explanations' options (backward_opts.go).
+	// FromLogits: dys are gradients of the From nodes' pre-activation
+	// (their logits), not of their outputs; Sequential.BackwardWith only,
+	// Graph.BackwardWith refuses it for now. Guided: the guided-backprop
+	// rule at every ReLU, both.
 	FromLogits, Guided bool
 }
 
@@ -160,8 +160,8 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	if g.batch == 0 {
 		return fmt.Errorf("nn: Graph.Backward: call Forward first")
 	}
-	if o.FromLogits || o.Guided {
-		return fmt.Errorf("nn: Graph.Backward: FromLogits and Guided are not implemented for graphs yet")
+	if o.FromLogits {
+		return fmt.Errorf("nn: Graph.Backward: FromLogits is not implemented for graphs yet (inject the logit gradient with From)")
 	}
 	from := g.outs
 	if len(o.From) > 0 {
@@ -255,6 +255,9 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 		}
 		src := n.in[0]
 		dx := g.target(src, 0, n)
+		if o.Guided && isReLU(n.layer) { // backward_opts.go
+			clampPositive(n.grad.Data)
+		}
 		n.layer.Backward(dx, n.grad, src.out, n.out)
 		g.accumulate(src, 0, n, dx)
 	}

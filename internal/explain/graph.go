@@ -17,9 +17,6 @@ import (
 //     through the kernel by hand, dx = dz·Wᵀ, and injected at x's node;
 //   - any node without an activation (linear Dense or Conv2D, pooling,
 //     Add, ...): its output is the logits.
-//
-// Guided backprop needs the engine's guided ReLU rule, which Graph does not
-// have yet: the guided methods return an error for graphs.
 type graphModel struct {
 	g     *nn.Graph
 	nodes []Node
@@ -121,9 +118,6 @@ func (m *graphModel) Logits() (*nn.Tensor, error) {
 
 // BackwardWith maps FromLogits onto the graph's From (see graphModel).
 func (m *graphModel) BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error {
-	if o.Guided {
-		return fmt.Errorf("explain: guided backprop is not available for graph models yet (the graph engine has no guided ReLU rule)")
-	}
 	if !o.FromLogits {
 		return m.g.BackwardWith(o, dys...)
 	}
