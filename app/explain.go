@@ -29,6 +29,8 @@ type explainPanel struct {
 	method, class, layer, cmap *widget.Select
 	opacity                    *widget.Slider
 	run, stop, png, npy        *widget.Button
+	sanity                     *widget.Button
+	sanityView                 fyne.CanvasObject // the last sanity check's content (tests)
 	progress                   *widget.ProgressBar
 	view                       *channelView
 	holder                     *fyne.Container
@@ -73,6 +75,7 @@ func newExplainPanel(u *UI) *explainPanel {
 	p.run.Importance = widget.HighImportance
 	p.stop = widget.NewButton("Cancel", p.cancelRun)
 	p.stop.Disable()
+	p.sanity = widget.NewButton("Sanity check…", p.sanityCheck)
 	p.png = widget.NewButton("Export overlay PNG…", func() { p.export(false) })
 	p.npy = widget.NewButton("Export raw map (.npy)…", func() { p.export(true) })
 	p.original = widget.NewCheck("Original image and aspect", func(bool) { p.showImage() })
@@ -99,7 +102,7 @@ func (p *explainPanel) object() fyne.CanvasObject {
 		widget.NewFormItem("Colormap", p.cmap),
 		widget.NewFormItem("Opacity", p.opacity),
 	)
-	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, widget.NewSeparator(), p.png, p.npy)
+	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, p.sanity, widget.NewSeparator(), p.png, p.npy)
 	scale := container.NewBorder(nil, nil, widget.NewLabel("0"), widget.NewLabel("maximum"))
 	right := container.NewVBox(p.holder, p.bar, scale, p.value, p.info)
 	return container.NewHScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))
@@ -288,4 +291,44 @@ func (p *explainPanel) export(asNPY bool) {
 	d.SetFileName(strings.ReplaceAll(e.Options.Method, "+", "p") + ext)
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+}
+
+// sanityCheck shows the chosen method's map with the model's weights
+// randomised from the top layer down, side by side (Adebayo et al. 2018):
+// a map that does not change does not explain the model.
+func (p *explainPanel) sanityCheck() {
+	if p.u.frame == nil {
+		p.u.showError("Nothing to check", errors.New("open an image first"))
+		return
+	}
+	p.sanity.Disable()
+	p.u.setStatus("Sanity check: explaining with the weights randomised layer by layer…")
+	p.u.ses.SanityCheck(p.options(), func(imgs []session.SanityImage, err error) {
+		p.sanity.Enable()
+		if err != nil {
+			p.u.showError("Sanity check failed", err)
+			return
+		}
+		cells := make([]fyne.CanvasObject, len(imgs))
+		for i, im := range imgs {
+			c := canvas.NewImageFromImage(im.Overlay)
+			c.ScaleMode = canvas.ImageScalePixels
+			c.FillMode = canvas.ImageFillContain
+			c.SetMinSize(fyne.NewSize(180, 180))
+			caption := "the model as trained"
+			if im.Randomized != "" {
+				caption = fmt.Sprintf("random from %s down\nrank correlation %.2f", im.Randomized, im.Spearman)
+			}
+			if im.Note != "" {
+				caption += "\n(flat map)"
+			}
+			cells[i] = container.NewVBox(c, widget.NewLabel(caption))
+		}
+		intro := widget.NewLabel("The same map with the weights redrawn from the output layer down. A map that still looks the same\n(rank correlation near 1) does not depend on what the model learned (Adebayo et al. 2018).")
+		p.sanityView = container.NewBorder(intro, nil, nil, nil, container.NewHScroll(container.NewHBox(cells...)))
+		d := dialog.NewCustom("Sanity check — "+methodLabels[p.method.SelectedIndex()], "Close", p.sanityView, p.u.win)
+		d.Resize(fyne.NewSize(1000, 420))
+		d.Show()
+		p.u.setStatus("Sanity check done")
+	})
 }
