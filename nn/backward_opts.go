@@ -17,9 +17,9 @@ const InputName = GraphInput
 //     (Grad-CAM reads it there); the layers below it cost nothing, and a
 //     Conv2D that runs fused with its pooling runs unfused so that its own
 //     output gradient exists;
-//   - SkipWeights: Param.Grad is left as it was; Dense and Conv2D's direct
-//     path skip their weight-gradient products (about half of a training
-//     backward pass), other layers write theirs into spare buffers;
+//   - SkipWeights: Param.Grad is left as it was; Dense and Conv2D skip
+//     their weight-gradient products (about half of a training backward
+//     pass), as in Graph;
 //   - InputGrad: also the gradient of the input, Grad(InputName);
 //   - FromLogits: dy is the gradient of the From layer's pre-activation z
 //     (its logits), not of its output f(z): that layer's activation is
@@ -85,22 +85,20 @@ func layerAct(l Layer) *activation {
 	return nil
 }
 
-// setNoParamGrads switches weight gradients off (or back on): Dense and
-// Conv2D's direct path skip their products; the other layers with weights
-// write theirs into spare buffers, so Param.Grad is never touched.
+// setNoParamGrads switches weight gradients off (or back on): layers that
+// can skip their weight products do (weightSkipper: Conv2D and Dense), and
+// every layer but Dense (which then writes no weight gradient at all) has
+// its Param.Grad pointed at spare buffers meanwhile, so the parameters'
+// gradients are never touched.
 func (m *Sequential) setNoParamGrads(on bool) {
 	bo := &m.bo
 	k := 0
 	for _, l := range m.layers {
-		switch v := l.(type) {
-		case *Dense:
-			v.noParamGrads = on
+		if s, ok := l.(weightSkipper); ok {
+			s.skipWeightGrads(on)
+		}
+		if _, ok := l.(*Dense); ok {
 			continue
-		case *Conv2D:
-			v.noParamGrads = on
-			if v.direct() {
-				continue
-			}
 		}
 		for _, p := range l.Params() {
 			if on {

@@ -298,10 +298,19 @@ func (p *pool2D) routeMax(dx, x []float32, iy0, ix0, ilo, ihi, jlo, jhi, k int, 
 	}
 }
 
-// maxInto sets dst[i] = max(dst[i], src[i]) (a separate function keeps the
-// loop tight). A NaN in dst stays; a NaN in src never wins.
+// maxInto sets dst[i] = max(dst[i], src[i]): a NaN in dst stays, a NaN in
+// src never wins (with AVX2 for lengths that are multiples of 8, as the
+// other vector loops of simd.go).
 func maxInto(dst, src []float32) {
 	src = src[:len(dst)]
+	if useSIMD && len(dst)%8 == 0 && len(dst) > 0 {
+		maxIntoAVX2(&dst[0], &src[0], len(dst))
+		return
+	}
+	maxIntoGo(dst, src)
+}
+
+func maxIntoGo(dst, src []float32) {
 	for i, v := range src {
 		d := dst[i]
 		if v > d {
