@@ -136,9 +136,8 @@ type BackwardOptions struct {
 	InputGrad bool
 	// FromLogits and Guided are the explanations' options (backward_opts.go).
 	// FromLogits: dys are gradients of the From nodes' pre-activation
-	// (their logits), not of their outputs; Sequential.BackwardWith only,
-	// Graph.BackwardWith refuses it for now. Guided: the guided-backprop
-	// rule at every ReLU, both.
+	// (their logits), not of their outputs. Guided: the guided-backprop
+	// rule at every ReLU.
 	FromLogits, Guided bool
 }
 
@@ -175,7 +174,11 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 		return fmt.Errorf("nn: Graph.Backward: call Forward first")
 	}
 	if o.FromLogits {
-		return fmt.Errorf("nn: Graph.Backward: FromLogits is not implemented for graphs yet (inject the logit gradient with From)")
+		restore, err := g.fromLogits(&o) // backward_opts.go
+		if err != nil {
+			return err
+		}
+		defer restore()
 	}
 	from := g.outs
 	if len(o.From) > 0 {
