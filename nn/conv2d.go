@@ -45,6 +45,8 @@ type Conv2D struct {
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
+	stk             [][]float32 // per worker: stacked input rows of the direct path (small kw·cin)
+	kstk            []float32   // kernel in stacked order (conv2d_direct.go)
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
@@ -172,6 +174,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.x, c.y = x, y
 	if c.direct() {
 		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.w*c.filters)
+		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.ow*c.k)
