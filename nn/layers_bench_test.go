@@ -57,7 +57,7 @@ func benchLayer(b *testing.B, l Layer, in []int, batch int, flops float64) {
 	})
 }
 
-// The reference model's layers (GUIDE §2) at batch 2.
+// The reference model's layers (docs/REFERENCE.md §2) at batch 2.
 func BenchmarkConv2D(b *testing.B) {
 	for i, c := range []struct{ in, filters int }{{3, 32}, {32, 64}, {64, 128}, {128, 128}} {
 		size := []int{150, 74, 36, 17}[i]

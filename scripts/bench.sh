@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Engine vs PyTorch and ONNX Runtime, side by side on this machine
 # (BENCHMARKS.md, "Engine vs PyTorch", "Engine vs ONNX Runtime"): the
-# reference model (GUIDE §2) trained at batch 20, inference at batch 20, and
+# reference model (docs/REFERENCE.md §2) trained at batch 20, inference at batch 20, and
 # one 150×150 image (Go and PyTorch: every conv/pool map; ONNX Runtime: the
 # full forward, dense layers included), on 2 cores and on 1, then the peak
 # RSS of a training run. The runs alternate, round after round, so all see
@@ -174,7 +174,7 @@ for line in open(path):
     impl, fig, cores, v, cpu = line.split()
     vals.setdefault((impl, fig, cores), []).append(float(v))
     cpus.setdefault((impl, fig, cores), []).append(float(cpu))
-# Physical limits (GUIDE §6): 471 GFLOP/s on 2 cores, half on one.
+# Physical limits (docs/REFERENCE.md §6): 471 GFLOP/s on 2 cores, half on one.
 limit = {"train": 332, "inference": 997}
 unit = {"train": "img/s", "inference": "img/s", "activations": "ms/image"}
 print(f"load average: before {before}, after {after}; PyTorch MALLOC_CONF={mconf}")

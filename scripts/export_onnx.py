@@ -2,7 +2,7 @@
 """Export the models scripts/bench.sh compares to ONNX (opset 13), for ONNX
 Runtime (scripts/bench_ort.js) and, later, Convscope's ONNX importer.
 
-  tutorial.onnx      the Keras tutorial's convnet (GUIDE §2, the model of
+  tutorial.onnx      the Keras tutorial's convnet (docs/REFERENCE.md §2, the model of
                      scripts/bench_torch.py), input (1, 3, 150, 150), full
                      forward up to the sigmoid
   resnet18.onnx      torchvision ResNet-18, input (1, 3, 224, 224)
