@@ -109,9 +109,10 @@ go_bench() {
 			if ($i == "ns/op") ms = $(i-1) / 1e6
 			if ($i == "cpu-ms/op") cpu = $(i-1)
 			if ($i == "images/s") ips = $(i-1)
+			if ($i == "fastest-ms") fast = $(i-1)
 		}
 		v = (m == "ms") ? ms : ips
-		print "go", f, c, v, cpu
+		print "go", f, c, v, cpu, (fast == "" ? "-" : fast)
 	}' >>"$results"
 }
 
@@ -120,7 +121,7 @@ torch_bench() {
 	local line
 	line=$(OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$2" MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
 		"$py" scripts/bench_torch.py "$3" --threads "$2" --iters "$4")
-	echo "$line" | awk -v f="$1" -v c="$2" -v m="$5" '{ v = (m == "ms") ? $2 : $4; print "torch", f, c, v, $3 }' >>"$results"
+	echo "$line" | awk -v f="$1" -v c="$2" -v m="$5" '{ v = (m == "ms") ? $2 : $4; print "torch", f, c, v, $3, "-" }' >>"$results"
 }
 
 # ort_bench figure cores model iters: one ONNX Runtime run (median ms of its
@@ -128,7 +129,7 @@ torch_bench() {
 ort_bench() {
 	local line
 	line=$(node scripts/bench_ort.js "$onnxdir/$3.onnx" --ort "$ortdir" --threads "$2" --iters "$4")
-	echo "$line" | awk -v f="$1" -v c="$2" '{ print "ort", f, c, $2, $3 }' >>"$results"
+	echo "$line" | awk -v f="$1" -v c="$2" '{ print "ort", f, c, $2, $3, $6 }' >>"$results"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -169,11 +170,13 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 "$py" - "$results" "$rss_go" "$rss_torch" "$load_before" "$load_after" "${mconf:-default}" <<'EOF'
 import statistics, sys
 path, rss_go, rss_torch, before, after, mconf = sys.argv[1:]
-vals, cpus = {}, {}
+vals, cpus, fast = {}, {}, {}
 for line in open(path):
-    impl, fig, cores, v, cpu = line.split()
+    impl, fig, cores, v, cpu, f = line.split()
     vals.setdefault((impl, fig, cores), []).append(float(v))
     cpus.setdefault((impl, fig, cores), []).append(float(cpu))
+    if f != "-":
+        fast.setdefault((impl, fig, cores), []).append(float(f))
 # Physical limits (docs/REFERENCE.md §6): 471 GFLOP/s on 2 cores, half on one.
 limit = {"train": 332, "inference": 997}
 unit = {"train": "img/s", "inference": "img/s", "activations": "ms/image"}
@@ -197,10 +200,12 @@ for fig in ("train", "inference", "activations"):
 if float(rss_go) > 0:
     print(f"peak RSS, 20 training steps at batch 20 (2 cores): Go {float(rss_go):.0f} MiB, PyTorch {float(rss_torch):.0f} MiB")
 # ONNX Runtime: one image at batch 1. Go computes every conv/pool map, ORT
-# the full forward (dense layers too); Go/ORT > 1: Go is slower.
+# the full forward (dense layers too); Go/ORT > 1: Go is slower. Medians of
+# the runs' mean (Go) or median (ORT) times, then the fastest single image
+# of all runs (the best estimate of an idle machine when it is loaded).
 if any(k[0] == "ort" for k in vals):
     print()
-    print(f"{'one image':<14} {'cores':>5} {'Go ms':>8} {'ORT ms':>8} {'Go/ORT':>7} {'Go cpu-ms':>9} {'ORT cpu-ms':>10}")
+    print(f"{'one image':<14} {'cores':>5} {'Go ms':>8} {'ORT ms':>8} {'Go/ORT':>7} {'Go cpu-ms':>9} {'ORT cpu-ms':>10} {'Go fastest':>10} {'ORT fastest':>11} {'Go/ORT':>7}")
     for fig in ["activations", "resnet18", "mobilenet_v2", "squeezenet1_1"]:
         for cores in ("2", "1"):
             o = vals.get(("ort", fig, cores))
@@ -210,7 +215,11 @@ if any(k[0] == "ort" for k in vals):
             g = vals.get(("go", fig, cores))
             if g:
                 gm, gc = statistics.median(g), statistics.median(cpus[("go", fig, cores)])
-                print(f"{fig:<14} {cores:>5} {gm:>8.2f} {om:>8.2f} {gm / om:>6.2f}x {gc:>9.1f} {oc:>10.1f}")
+                gf, of = fast.get(("go", fig, cores)), fast.get(("ort", fig, cores))
+                fs = f"{min(gf):>10.2f} {min(of):>11.2f} {min(gf) / min(of):>6.2f}x" if gf and of else ""
+                print(f"{fig:<14} {cores:>5} {gm:>8.2f} {om:>8.2f} {gm / om:>6.2f}x {gc:>9.1f} {oc:>10.1f} {fs}")
             else:
-                print(f"{fig:<14} {cores:>5} {'-':>8} {om:>8.2f} {'-':>7} {'-':>9} {oc:>10.1f}")
+                of = fast.get(("ort", fig, cores))
+                fs = f"{'-':>10} {min(of):>11.2f}" if of else ""
+                print(f"{fig:<14} {cores:>5} {'-':>8} {om:>8.2f} {'-':>7} {'-':>9} {oc:>10.1f} {fs}")
 EOF
