@@ -29,6 +29,8 @@ type explainPanel struct {
 	method, class, layer, cmap *widget.Select
 	opacity                    *widget.Slider
 	run, stop, png, npy        *widget.Button
+	sanity                     *widget.Button
+	sanityView                 fyne.CanvasObject // the last sanity check's content (tests)
 	progress                   *widget.ProgressBar
 	view                       *channelView
 	holder                     *fyne.Container
@@ -73,6 +75,7 @@ func newExplainPanel(u *UI) *explainPanel {
 	p.run.Importance = widget.HighImportance
 	p.stop = widget.NewButton("Cancel", p.cancelRun)
 	p.stop.Disable()
+	p.sanity = widget.NewButton("Sanity check…", p.sanityCheck)
 	p.png = widget.NewButton("Export overlay PNG…", func() { p.export(false) })
 	p.npy = widget.NewButton("Export raw map (.npy)…", func() { p.export(true) })
 	p.original = widget.NewCheck("Original image and aspect", func(bool) { p.showImage() })
@@ -99,7 +102,7 @@ func (p *explainPanel) object() fyne.CanvasObject {
 		widget.NewFormItem("Colormap", p.cmap),
 		widget.NewFormItem("Opacity", p.opacity),
 	)
-	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, widget.NewSeparator(), p.png, p.npy)
+	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, p.sanity, widget.NewSeparator(), p.png, p.npy)
 	scale := container.NewBorder(nil, nil, widget.NewLabel("0"), widget.NewLabel("maximum"))
 	right := container.NewVBox(p.holder, p.bar, scale, p.value, p.info)
 	return container.NewHScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))

@@ -53,6 +53,11 @@ func TestExplainTab(t *testing.T) {
 	if !strings.HasPrefix(e.value.Text, "pixel (10, 10):") {
 		t.Errorf("hover: %q", e.value.Text)
 	}
+	e.sanity.OnTapped()
+	settle(u)
+	if e.sanityView == nil || e.sanity.Disabled() {
+		t.Error("no sanity check shown")
+	}
 	e.original.SetChecked(true)
 	if e.view.img.Image != e.cur.Original {
 		t.Error("the original's aspect is not shown")

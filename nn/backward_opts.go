@@ -1,77 +1,36 @@
 package nn
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // InputName names the model's input where a layer name is expected
 // (Sequential.Grad, Sequential.Output), as GraphInput does for graphs.
 const InputName = GraphInput
 
-// Sequential.BackwardWith takes the options Graph.BackwardWith takes
-// (BackwardOptions, graph_exec.go), so one explanation package serves both:
-//   - From: at most one layer, whose output gradient dy is (default: the
-//     last layer);
+// Sequential.BackwardWith is Graph.BackwardWith on the model's chain, with
+// the same BackwardOptions (graph_exec.go), so one explanation package
+// serves both:
+//   - From: the layers whose output gradients dys are (default: the last);
 //   - StopAt: the pass ends once that layer's output gradient is complete
-//     (Grad-CAM reads it there); the layers below it cost nothing, and a
-//     Conv2D that runs fused with its pooling runs unfused so that its own
-//     output gradient exists;
-//   - SkipWeights: Param.Grad is left as it was; Dense and Conv2D's direct
-//     path skip their weight-gradient products (about half of a training
-//     backward pass), other layers write theirs into spare buffers;
+//     (Grad-CAM reads it there); the layers below it cost nothing (an
+//     explicit pass never fuses a Conv2D with its pooling, so every
+//     layer's output gradient exists);
+//   - SkipWeights: Param.Grad is left as it was; Dense and Conv2D skip
+//     their weight-gradient products (about half of a training backward
+//     pass), as in Graph;
 //   - InputGrad: also the gradient of the input, Grad(InputName);
-//   - FromLogits: dy is the gradient of the From layer's pre-activation z
-//     (its logits), not of its output f(z): that layer's activation is
-//     skipped, an Activation or Softmax layer entirely (dy is then its
-//     input's gradient). Use it with Sequential.Logits: a sigmoid's slope
-//     vanishes for confident predictions and would flatten every map;
+//   - FromLogits: dys are gradients of the From nodes' pre-activation z
+//     (their logits), not of their outputs f(z): a node's activation is
+//     skipped, an Activation or Softmax node entirely (its gradient is
+//     then its input's). Use it with Logits: a sigmoid's slope vanishes
+//     for confident predictions and would flatten every map;
 //   - Guided: the guided-backprop rule at every ReLU (Springenberg et al.
 //     2015, "Striving for simplicity", eq. 6): only positive gradients
 //     pass back, dz = max(dy, 0) ⊙ [y > 0]. The output gradients of ReLU
-//     layers are clamped in place, so Grad returns the clamped values.
-
-// backwardState is Sequential's bookkeeping for BackwardWith.
-type backwardState struct {
-	dx    *Tensor     // gradient of the input, when the pass reached it
-	dxOK  bool        // dx belongs to the last pass
-	valid []bool      // valid[i]: grads[i] holds layer i's output gradient of the last pass
-	spare [][]float32 // SkipWeights: where Param.Grad points for layers that cannot skip
-	grads [][]float32 // the parameters' own Grad slices, while swapped
-}
-
-// layerIndex returns the index of the layer called name, -1 for "" or
-// InputName, or an error.
-func (m *Sequential) layerIndex(name string) (int, error) {
-	if name == "" || name == InputName {
-		return -1, nil
-	}
-	for i, l := range m.layers {
-		if l.Name() == name {
-			return i, nil
-		}
-	}
-	names := make([]string, len(m.layers))
-	for i, l := range m.layers {
-		names[i] = l.Name()
-	}
-	return 0, fmt.Errorf("nn: expected a layer name (%s) or %q, received %q", joinNames(names), InputName, name)
-}
-
-func joinNames(n []string) string {
-	s := ""
-	for i, v := range n {
-		if i > 0 {
-			s += ", "
-		}
-		s += v
-	}
-	return s
-}
+//     nodes are clamped in place, so Grad returns the clamped values.
 
 // layerAct returns a pointer to a layer's activation (Conv2D, Dense,
-// Activation), or nil for layers without one.
-func layerAct(l Layer) *activation {
+// Activation, Softmax), or nil for layers without one.
+func layerAct(l LayerBase) *activation {
 	switch v := l.(type) {
 	case *Conv2D:
 		return &v.act
@@ -85,267 +44,80 @@ func layerAct(l Layer) *activation {
 	return nil
 }
 
-// setNoParamGrads switches weight gradients off (or back on): Dense and
-// Conv2D's direct path skip their products; the other layers with weights
-// write theirs into spare buffers, so Param.Grad is never touched.
-func (m *Sequential) setNoParamGrads(on bool) {
-	bo := &m.bo
-	k := 0
-	for _, l := range m.layers {
-		switch v := l.(type) {
-		case *Dense:
-			v.noParamGrads = on
-			continue
-		case *Conv2D:
-			v.noParamGrads = on
-			if v.direct() {
-				continue
-			}
-		}
-		for _, p := range l.Params() {
-			if on {
-				if k == len(bo.spare) {
-					bo.spare = append(bo.spare, nil)
-					bo.grads = append(bo.grads, nil)
-				}
-				if len(bo.spare[k]) != len(p.Grad) {
-					bo.spare[k] = make([]float32, len(p.Grad))
-				}
-				bo.grads[k], p.Grad = p.Grad, bo.spare[k]
-			} else {
-				p.Grad, bo.grads[k] = bo.grads[k], nil
-			}
-			k++
-		}
-	}
-}
-
-// BackwardWith back-propagates dys (one gradient, of the From layer's
-// output or, with FromLogits, of its pre-activation) after a Forward,
-// training or not, as the options say (see above). Afterwards Grad returns
-// every layer output gradient the pass computed (and the input's, with
-// InputGrad). Errors report unknown layer names, a number of gradients
-// other than one, a wrong gradient shape, or a From layer FromLogits cannot
-// see through.
+// BackwardWith back-propagates dys after a Forward (training or not) as
+// the options say (see above), on the model's chain (Graph.BackwardWith).
+// Afterwards Grad returns every layer output gradient the pass computed
+// (and the input's, with InputGrad). Errors report unknown layer names, a
+// wrong number or shape of gradients, or a From layer FromLogits cannot see
+// through.
 func (m *Sequential) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
-	if m.outs == nil || m.x == nil {
+	if m.outs == nil {
 		return fmt.Errorf("nn: Sequential.BackwardWith: call Forward first")
 	}
-	if len(dys) != 1 || len(o.From) > 1 {
-		return fmt.Errorf("nn: Sequential.BackwardWith: expected one gradient and at most one From layer, received %d and %d", len(dys), len(o.From))
-	}
-	top := len(m.layers) - 1
-	if len(o.From) == 1 {
-		i, err := m.layerIndex(o.From[0])
-		if err != nil || i < 0 {
-			return fmt.Errorf("nn: Sequential.BackwardWith: From: %q is not a layer of the model", o.From[0])
-		}
-		top = i
-	}
-	dy := dys[0]
-	if dy == nil || !slices.Equal(dy.Shape, m.outs[top].Shape) {
-		got := "nil"
-		if dy != nil {
-			got = shapeString(dy.Shape)
-		}
-		return fmt.Errorf("nn: Sequential.BackwardWith: %s: expected gradient shape %s, received %s", m.layers[top].Name(), shapeString(m.outs[top].Shape), got)
-	}
-	stop := -1
-	if o.StopAt != "" {
-		i, err := m.layerIndex(o.StopAt)
-		if err != nil || i < 0 {
-			return fmt.Errorf("nn: Sequential.BackwardWith: StopAt: %q is not a layer of the model", o.StopAt)
-		}
-		if o.InputGrad {
-			return fmt.Errorf("nn: Sequential.BackwardWith: InputGrad and StopAt exclude each other (the pass ends at %q)", o.StopAt)
-		}
-		if i > top {
-			return fmt.Errorf("nn: Sequential.BackwardWith: StopAt: no gradient reaches %q from %s", o.StopAt, m.layers[top].Name())
-		}
-		stop = i
-	}
-	if m.grads == nil {
-		m.grads = make([]*Tensor, len(m.layers))
-	}
-	bo := &m.bo
-	bo.valid = slices.Grow(bo.valid[:0], len(m.layers))[:len(m.layers)]
-	clear(bo.valid)
-	bo.dxOK = false
-	if o.SkipWeights {
-		m.setNoParamGrads(true)
-		defer m.setNoParamGrads(false)
-	}
+	return m.g.BackwardWith(o, dys...)
+}
 
-	// The gradient of top's output (copied, so the caller's tensor is
-	// never clamped), or, with FromLogits, of its pre-activation.
-	g := m.grad(top)
-	copy(g.Data, dy.Data)
-	bo.valid[top] = true
-	skipAct := false // top's activation is skipped
-	if o.FromLogits {
-		kind := m.layers[top].Kind()
-		act := layerAct(m.layers[top])
+// fromLogits prepares a FromLogits pass (Graph.backward calls it): the
+// From nodes (default: the outputs) that are Activation or Softmax layers
+// are replaced by their input nodes, and the others' activations are made
+// linear until restore is called. o.From is rewritten and FromLogits
+// cleared.
+func (g *Graph) fromLogits(o *BackwardOptions) (restore func(), err error) {
+	from := o.From
+	if len(from) == 0 {
+		from = g.OutputNames()
+	}
+	names := make([]string, len(from))
+	var saved []*activation
+	var acts []activation
+	restore = func() {
+		for i, a := range saved {
+			*a = acts[i]
+		}
+	}
+	for i, name := range from {
+		n := g.byName[name]
+		if n == nil {
+			restore()
+			return nil, fmt.Errorf("nn: Graph.Backward: From: %q is not a node of the graph", name)
+		}
+		names[i] = name
+		kind := n.base().Kind()
+		a := layerAct(n.base())
 		switch {
 		case kind == "Activation" || kind == "Softmax":
-			if top == 0 || stop == top {
-				return fmt.Errorf("nn: Sequential.BackwardWith: FromLogits: the logits of %s are its input; expected a layer below it", m.layers[top].Name())
+			if len(n.in) != 1 || n.in[0] == g.inNode {
+				restore()
+				return nil, fmt.Errorf("nn: Graph.Backward: FromLogits: the logits of %s are the model's input", name)
 			}
-			bo.valid[top] = false
-			top--
-			copy(m.grad(top).Data, dy.Data)
-			g = m.grad(top)
-			bo.valid[top] = true
-		case act == nil:
-			return fmt.Errorf("nn: Sequential.BackwardWith: FromLogits: %s (%s) has no activation to skip", m.layers[top].Name(), kind)
+			names[i] = n.in[0].name
+		case a == nil:
+			restore()
+			return nil, fmt.Errorf("nn: Graph.Backward: FromLogits: %s (%s) has no activation to skip", name, kind)
 		default:
-			saved := *act
-			*act = actLinear
-			defer func() { *act = saved }()
-			skipAct = true
+			saved, acts = append(saved, a), append(acts, *a)
+			*a = actLinear
 		}
 	}
-	for i := top; i > stop; i-- {
-		f, p := (poolFuser)(nil), (*MaxPooling2D)(nil)
-		if i-1 > stop {
-			f, p = m.fused(i - 1)
-		}
-		layer := i
-		if f != nil {
-			layer = i - 1 // the pair (i-1, i): no gradient for layer i-1's output
-		}
-		if o.Guided && !(layer == top && skipAct) && isReLU(m.layers[layer]) {
-			for k, v := range g.Data {
-				g.Data[k] = max(v, 0)
-			}
-		}
-		in, dx := m.x, (*Tensor)(nil)
-		if layer > 0 {
-			in, dx = m.outs[layer-1], m.grad(layer-1)
-		} else if o.InputGrad {
-			dx = m.inputGrad()
-		}
-		if f != nil {
-			f.backwardPooled(dx, g, in, m.outs[layer], m.outs[i], p)
-		} else {
-			m.layers[i].Backward(dx, g, in, m.outs[i])
-		}
-		if layer > 0 {
-			bo.valid[layer-1] = true
-		}
-		g = dx
-		i = layer
+	o.From, o.FromLogits = names, false
+	return restore, nil
+}
+
+// clampPositive sets v = max(v, 0): the guided rule's half that the ReLU's
+// own derivative [y > 0] does not do.
+func clampPositive(v []float32) {
+	for k, x := range v {
+		v[k] = max(x, 0)
 	}
-	return nil
 }
 
 // isReLU reports whether a layer ends in a ReLU (a Conv2D, Dense or
 // Activation with activation "relu" or "relu6", or a ReLU layer without
 // negative slope), where the guided rule applies.
-func isReLU(l Layer) bool {
+func isReLU(l LayerBase) bool {
 	if a := layerAct(l); a != nil {
 		return *a == actReLU || *a == actReLU6
 	}
 	r, ok := l.(*ReLU)
 	return ok && r.op == pwReLU && r.b == 0
-}
-
-// inputGrad returns the buffer for the gradient of the input, sized for the
-// last Forward's batch.
-func (m *Sequential) inputGrad() *Tensor {
-	if m.bo.dx == nil || !slices.Equal(m.bo.dx.Shape, m.x.Shape) {
-		m.bo.dx = NewTensor(m.x.Shape...)
-	}
-	m.bo.dxOK = true
-	return m.bo.dx
-}
-
-// Grad returns the gradient of the named layer's output (or of the input,
-// for InputName) computed by the last BackwardWith, or nil if that pass did
-// not compute it (layers below StopAt, a Conv2D that ran fused with its
-// pooling, the input without InputGrad). The tensor belongs to the model.
-func (m *Sequential) Grad(name string) *Tensor {
-	i, err := m.layerIndex(name)
-	if err != nil || name == "" {
-		return nil
-	}
-	v := m.bo.valid
-	if i < 0 {
-		if m.bo.dxOK {
-			return m.bo.dx
-		}
-		return nil
-	}
-	if i < len(v) && v[i] {
-		return m.grads[i]
-	}
-	return nil
-}
-
-// Output returns the named layer's output (or the input, for InputName)
-// from the last Forward, or nil for an unknown name. The tensor belongs to
-// the model.
-func (m *Sequential) Output(name string) *Tensor {
-	i, err := m.layerIndex(name)
-	if err != nil || name == "" {
-		return nil
-	}
-	if i < 0 {
-		return m.x
-	}
-	if m.outs == nil {
-		return nil
-	}
-	return m.outs[i]
-}
-
-// Logits returns the last layer's pre-activation z for the last Forward
-// (shape (n, units)): for a Dense or Conv2D output layer with a linear
-// activation its output; for a Dense layer with another activation
-// z = x·W + b, recomputed in float64 from its input; for an Activation
-// or Softmax output layer, its input. Explanations score a class by its logit, not by
-// its probability (see BackwardOptions.FromLogits).
-func (m *Sequential) Logits() (*Tensor, error) {
-	if m.outs == nil {
-		return nil, fmt.Errorf("nn: Logits: no Forward pass")
-	}
-	last := len(m.layers) - 1
-	l := m.layers[last]
-	in := m.x
-	if last > 0 {
-		in = m.outs[last-1]
-	}
-	if k := l.Kind(); k == "Activation" || k == "Softmax" {
-		return in.Clone(), nil
-	}
-	act := layerAct(l)
-	if act == nil || *act == actLinear {
-		return m.outs[last].Clone(), nil
-	}
-	d, ok := l.(*Dense)
-	if !ok {
-		return nil, fmt.Errorf("nn: Logits: expected a Dense, Activation or linear output layer, received %s with %s", l.Kind(), act)
-	}
-	z := NewTensor(m.outs[last].Shape...)
-	acc := make([]float64, d.units)
-	for n := 0; n < in.Batch(); n++ {
-		for j := range acc {
-			acc[j] = 0
-			if d.bias != nil {
-				acc[j] = float64(d.bias.Value[j])
-			}
-		}
-		for i, v := range in.Sample(n) {
-			if v == 0 {
-				continue
-			}
-			row := d.kernel.Value[i*d.units : (i+1)*d.units]
-			for j, w := range row {
-				acc[j] += float64(v) * float64(w)
-			}
-		}
-		for j, v := range acc {
-			z.Data[n*d.units+j] = float32(v)
-		}
-	}
-	return z, nil
 }

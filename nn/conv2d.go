@@ -52,16 +52,18 @@ type Conv2D struct {
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
+	stk             [][]float32 // per worker: stacked input rows of the direct path (small kw·cin)
+	kstk            []float32   // kernel in stacked order (conv2d_direct.go)
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
 	xpad, dxpad     *Tensor     // zero-bordered input and its gradient (conv2d_padded.go)
+	noWeightGrads   bool        // Backward computes dx only (skipWeightGrads)
 	yp              *Tensor     // output of a fused pooling layer (conv2d_pool.go), or nil
 	codes           []uint8     // fused pooling: each window's winner, recorded in training
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
-	noParamGrads    bool        // Backward skips dK and db (backward_opts.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -189,6 +191,11 @@ func (c *Conv2D) Config() LayerConfig {
 		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
 
+// skipWeightGrads makes Backward compute only the input gradient (the
+// kernel's and bias' gradients are then meaningless) until called with
+// false: Graph.BackwardWith's SkipWeights.
+func (c *Conv2D) skipWeightGrads(skip bool) { c.noWeightGrads = skip }
+
 // effKH is the kernel's height in input rows, dilation included.
 func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }
 
@@ -206,6 +213,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.x, c.y = x, y
 	if c.direct() {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
@@ -296,7 +304,7 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 // sumSlots adds the per-slot gradient sums into slot 0 (the parameters'
 // gradients), in slot order, and drops the call's arguments.
 func (c *Conv2D) sumSlots() {
-	for i := 1; i < c.slots && !c.noParamGrads; i++ {
+	for i := 1; i < c.slots; i++ {
 		addTo(c.kernel.Grad, c.dk[i])
 		if c.bias != nil {
 			addTo(c.bias.Grad, c.db[i])

@@ -47,9 +47,18 @@ func (c *Conv2D) depthwiseForward(y, x []float32, r0, r1 int) {
 	}
 }
 
-// mulAdd computes dst += a ⊙ b.
+// mulAdd computes dst += a ⊙ b (with AVX2 and FMA for lengths that are
+// multiples of 8, the channel counts of MobileNets).
 func mulAdd(dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
+	if useSIMD && len(dst)%8 == 0 && len(dst) > 0 {
+		mulAddAVX2(&dst[0], &a[0], &b[0], len(dst))
+		return
+	}
+	mulAddGo(dst, a, b)
+}
+
+func mulAddGo(dst, a, b []float32) {
 	for i := range dst {
 		dst[i] += a[i] * b[i]
 	}

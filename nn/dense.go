@@ -20,6 +20,8 @@ type Dense struct {
 	useBias bool
 	err     error
 
+	noWeightGrads bool // Backward computes dx only (skipWeightGrads)
+
 	act           activation
 	eng           Engine
 	in            int
@@ -30,7 +32,6 @@ type Dense struct {
 	bwIn, nIn     int       // same over the input columns (backward)
 	x, y, dx      *Tensor
 	cur           []float32 // dz of the running Backward
-	noParamGrads  bool      // Backward skips dW and db (backward_opts.go)
 	fwd, bwd, one func(worker, i int)
 }
 
@@ -44,6 +45,10 @@ func NewDense(units int, opts ...Option) *Dense {
 	d.act, _ = parseActivation(o.activation)
 	return d
 }
+
+// skipWeightGrads makes Backward compute only the input gradient until
+// called with false (Graph.BackwardWith's SkipWeights).
+func (d *Dense) skipWeightGrads(skip bool) { d.noWeightGrads = skip }
 
 // Kind returns "Dense".
 func (d *Dense) Kind() string { return "Dense" }
@@ -204,8 +209,8 @@ func (d *Dense) Backward(dx, dy, x, y *Tensor) {
 		d.bwIn, d.nIn = d.blocks(d.in)
 	}
 	d.bw, d.nOut = d.blocks(d.units)
-	if d.noParamGrads {
-		d.nOut = 0
+	if d.noWeightGrads {
+		d.nOut = 0 // input gradient blocks only
 	}
 	d.x, d.dx = x, dx
 	d.eng.parallelFor(d.nOut+d.nIn, d.bwd)

@@ -64,6 +64,20 @@ func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
 	return g.outs[0].out
 }
 
+// Activations runs x in inference mode and returns every node's output in
+// topological order (Nodes' order): the tutorial's activation model, for
+// a graph. The tensors belong to the graph (see Output).
+func (g *Graph) Activations(x *Tensor) []*Tensor {
+	g.Forward(x, false)
+	if len(g.acts) != len(g.order) {
+		g.acts = make([]*Tensor, len(g.order))
+	}
+	for i, n := range g.order {
+		g.acts[i] = n.out
+	}
+	return g.acts
+}
+
 // Predict runs x in inference mode and returns the first output.
 func (g *Graph) Predict(x *Tensor) *Tensor { return g.Forward(x, false) }
 
@@ -120,11 +134,10 @@ type BackwardOptions struct {
 	SkipWeights bool
 	// InputGrad also computes dLoss/dinput, read with Grad(GraphInput).
 	InputGrad bool
-	// FromLogits and Guided are the explanations' options, implemented by
-	// Sequential.BackwardWith (backward_opts.go); Graph.BackwardWith
-	// refuses them for now. FromLogits: dys are gradients of the From
-	// nodes' pre-activation (their logits), not of their outputs. Guided:
-	// the guided-backprop rule at every ReLU.
+	// FromLogits and Guided are the explanations' options (backward_opts.go).
+	// FromLogits: dys are gradients of the From nodes' pre-activation
+	// (their logits), not of their outputs. Guided: the guided-backprop
+	// rule at every ReLU.
 	FromLogits, Guided bool
 }
 
@@ -160,8 +173,12 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	if g.batch == 0 {
 		return fmt.Errorf("nn: Graph.Backward: call Forward first")
 	}
-	if o.FromLogits || o.Guided {
-		return fmt.Errorf("nn: Graph.Backward: FromLogits and Guided are not implemented for graphs yet")
+	if o.FromLogits {
+		restore, err := g.fromLogits(&o) // backward_opts.go
+		if err != nil {
+			return err
+		}
+		defer restore()
 	}
 	from := g.outs
 	if len(o.From) > 0 {
@@ -213,7 +230,11 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	}
 	if o.SkipWeights {
 		g.swapGrads()
-		defer g.swapGrads()
+		g.skipWeightGrads(true)
+		defer func() {
+			g.skipWeightGrads(false)
+			g.swapGrads()
+		}()
 	}
 	for i := len(g.order) - 1; i >= 0; i-- {
 		n := g.order[i]
@@ -255,6 +276,9 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 		}
 		src := n.in[0]
 		dx := g.target(src, 0, n)
+		if o.Guided && isReLU(n.layer) { // backward_opts.go
+			clampPositive(n.grad.Data)
+		}
 		n.layer.Backward(dx, n.grad, src.out, n.out)
 		g.accumulate(src, 0, n, dx)
 	}
@@ -358,6 +382,20 @@ func (g *Graph) accumulate(src *node, j int, r *node, dx *Tensor) {
 		return
 	}
 	addTo(src.grad.Data, dx.Data)
+}
+
+// weightSkipper is a layer that can leave its weight gradients out of a
+// Backward (Conv2D and Dense: the products that need them are half the
+// work).
+type weightSkipper interface{ skipWeightGrads(skip bool) }
+
+// skipWeightGrads sets every layer that can skip its weight gradients.
+func (g *Graph) skipWeightGrads(skip bool) {
+	for _, n := range g.order {
+		if s, ok := n.layer.(weightSkipper); ok {
+			s.skipWeightGrads(skip)
+		}
+	}
 }
 
 // swapGrads points every Param.Grad at its own part of a scratch buffer,

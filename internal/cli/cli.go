@@ -49,6 +49,7 @@ func commands() []*command {
 		{"train", "train a model on a folder of class subfolders", runTrain},
 		{"predict", "classify images with a trained model", runPredict},
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
+		{"export", "write a model as ONNX (for ONNX Runtime, Netron, …)", runExport},
 		{"explain", "explain a prediction: Grad-CAM, saliency, SmoothGrad, IG heat maps", runExplain},
 		{"exemplars", "find the images that excite each channel most (top 9, with patches)", runExemplars},
 		{"filters", "draw what each channel responds to (activation maximisation atlas)", runFilters},

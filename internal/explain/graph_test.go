@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/convscope/convscope/nn"
@@ -40,6 +39,7 @@ type refGraph struct {
 	Class     int       `json:"class"`
 	Score     float64   `json:"score"`
 	Gradient  []float64 `json:"gradient"`
+	Guided    []float64 `json:"guided"`
 	Cams      []refCAM  `json:"cams"`
 	IGSteps   int       `json:"ig_steps"`
 	IG        []float64 `json:"ig"`
@@ -85,9 +85,11 @@ func TestReferenceGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareMap(t, "graph ig", ref.IG, r.Raw)
-	if _, err := e.Explain(context.Background(), x, Options{Method: Guided, Class: Predicted}); err == nil || !strings.Contains(err.Error(), "not available for graph") {
-		t.Errorf("guided on a graph: %v", err)
+	r, err = e.Explain(context.Background(), x, Options{Method: Guided, Class: Predicted})
+	if err != nil {
+		t.Fatal(err)
 	}
+	compareMap(t, "graph guided", ref.Guided, r.Raw)
 	steps, err := SanityCheck(context.Background(), m, x, Options{Method: GradCAM, Class: Predicted}, 1)
 	if err != nil || len(steps) != 5 {
 		t.Fatalf("sanity check: %d steps, %v", len(steps), err)

@@ -70,6 +70,9 @@ func (ds *Dataset) readChunked(btree uint64, chunk []uint64, nbytes uint64) ([]b
 	}
 	out := make([]byte, nbytes)
 	for _, c := range chunks {
+		if cbytes > uint64(c.size)*ratio {
+			return nil, errorf("%s: a chunk of %d stored bytes cannot hold %d bytes of data", ds.path, c.size, cbytes)
+		}
 		raw, err := f.bytesAt(f.abs(c.addr), uint64(c.size), ds.path+" chunk")
 		if err != nil {
 			return nil, err

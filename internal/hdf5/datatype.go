@@ -3,6 +3,7 @@ package hdf5
 import (
 	"encoding/binary"
 	"math"
+	"strconv"
 )
 
 // Datatype classes (spec §IV.A.2.d).
@@ -45,7 +46,7 @@ func (t *dtype) String() string {
 	return "class " + itoa(t.class)
 }
 
-func itoa(n int) string { return formatInt(int64(n)) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // parseDtype decodes a datatype message (which may be nested in another).
 func parseDtype(d *dec, depth int) *dtype {

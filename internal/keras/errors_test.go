@@ -154,3 +154,38 @@ func TestIsKerasName(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFromJSON feeds arbitrary architectures to FromJSON: never a panic,
+// one-line errors, and never more weights than maxConfigParams.
+func FuzzFromJSON(f *testing.F) {
+	for _, name := range []string{"tutorial_small.json", "tutorial_small.config.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"class_name": "Functional", "config": {"name": "m", "layers": [
+		{"class_name": "InputLayer", "name": "in", "config": {"batch_input_shape": [null, 6, 6, 2], "name": "in"}, "inbound_nodes": []},
+		{"class_name": "DepthwiseConv2D", "name": "d", "config": {"name": "d", "kernel_size": 3, "padding": "same"}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+		{"class_name": "SeparableConv2D", "name": "s", "config": {"name": "s", "filters": 2, "kernel_size": 3, "padding": "same", "activation": "relu6"}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+		{"class_name": "Add", "name": "a", "config": {"name": "a"}, "inbound_nodes": [[["d", 0, 0, {}], ["s", 0, 0, {}]]]},
+		{"class_name": "Sequential", "name": "n", "config": {"name": "n", "layers": [{"class_name": "Flatten", "config": {"name": "f"}}, {"class_name": "Dense", "config": {"name": "o", "units": 2}}]}, "inbound_nodes": [[["a", 0, 0, {}]]]}],
+		"input_layers": [["in", 0, 0]], "output_layers": [["n", 0, 0]]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, _, err := FromJSON(data)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("multi-line error: %q", err)
+			}
+			return
+		}
+		n := 0
+		for _, p := range m.Params() {
+			n += len(p.Value)
+		}
+		if n > maxConfigParams {
+			t.Errorf("%d weights, more than %d", n, maxConfigParams)
+		}
+	})
+}

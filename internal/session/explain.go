@@ -171,3 +171,65 @@ func (s *Session) SaveExplanation(e *Explanation, path string, asNPY bool, done 
 		s.post(func() { done(err) })
 	})
 }
+
+// SanityImage is one step of the sanity check, rendered.
+type SanityImage struct {
+	// Randomized is "" for the model as it is, else the layer whose
+	// weights (and those of every layer above it) were redrawn.
+	Randomized string
+	Overlay    *image.RGBA
+	// Spearman is the rank correlation with the first map.
+	Spearman float64
+	Note     string
+}
+
+// SanityCheck runs explain.SanityCheck (Adebayo et al. 2018: the same map
+// with the weights redrawn layer by layer from the top) on the image on
+// screen, on the worker; the model's weights are put back afterwards.
+// finished gets the rendered steps on the UI goroutine.
+func (s *Session) SanityCheck(o ExplainOptions, finished func([]SanityImage, error)) (cancel func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.slot.put(request{calls: []func(*worker){func(w *worker) {
+		imgs, err := w.sanity(ctx, o)
+		s.post(func() { finished(imgs, err) })
+	}}})
+	return cancel
+}
+
+func (w *worker) sanity(ctx context.Context, o ExplainOptions) ([]SanityImage, error) {
+	if w.input == nil {
+		return nil, fmt.Errorf("open an image first")
+	}
+	w.s.opts.OnWork("explain")
+	if o.Method == "" {
+		o.Method = string(explain.GradCAM)
+	}
+	method, err := explain.ParseMethod(o.Method)
+	if err != nil {
+		return nil, err
+	}
+	cm, err := colormap.ByName(o.Colormap)
+	if err != nil {
+		cm = colormap.MustByName(explain.DefaultColormap)
+	}
+	x := w.input.Tensor
+	steps, err := explain.SanityCheck(ctx, explain.FromSequential(w.model.Net), x.Data,
+		explain.Options{Method: method, Class: o.Class, Layer: o.Layer}, 1)
+	if err != nil {
+		return nil, err
+	}
+	in := w.model.Net.InputShape()
+	base, err := explain.BaseImage(nil, x.Data, in[0], in[1], in[2])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SanityImage, len(steps))
+	for i, st := range steps {
+		img, err := explain.Overlay(nil, base, st.Heat, cm, o.Opacity)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = SanityImage{Randomized: st.Randomized, Overlay: img, Spearman: st.Spearman, Note: st.Heat.Note}
+	}
+	return out, nil
+}

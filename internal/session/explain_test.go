@@ -62,6 +62,18 @@ func TestExplain(t *testing.T) {
 	if shape, _, err := npy.ReadFile(filepath.Join(dir, "x.npy")); err != nil || len(shape) != 3 {
 		t.Errorf("npy: %v %v", shape, err)
 	}
+	// The sanity check: the model, then the layers with weights from the
+	// top: dense_1, conv2d_2, conv2d_1.
+	var imgs []SanityImage
+	var serr error
+	h.SanityCheck(ExplainOptions{Method: "gradcam", Class: -1, Opacity: 0.5}, func(s []SanityImage, err error) { imgs, serr = s, err })
+	h.settle()
+	if serr != nil || len(imgs) != 4 || imgs[0].Randomized != "" || imgs[1].Randomized != "dense_1" || imgs[3].Randomized != "conv2d_1" {
+		t.Fatalf("sanity check: %v, %d images", serr, len(imgs))
+	}
+	if imgs[0].Spearman != 1 || imgs[3].Overlay.Bounds() != image.Rect(0, 0, 12, 12) {
+		t.Errorf("first Spearman %g, overlay %v", imgs[0].Spearman, imgs[3].Overlay.Bounds())
+	}
 	// Cancel: SmoothGrad stops with context.Canceled.
 	got = nil
 	cancel := h.Explain(ExplainOptions{Method: "smoothgrad", Class: -1}, nil, func(e *Explanation) { got = e })

@@ -31,8 +31,8 @@ A small graph model (graph_forward: a residual Add, max pooling, a valid
 convolution, global average pooling, a softmax Dense; 12x12x3 input; the
 same weight formulas; its own input salt, the first one whose forward pass
 keeps every ReLU input and pooling gap 1e-4 of the layer's max away from its
-kink) gets Grad-CAM, Grad-CAM++, the input gradient and IG (8 midpoint
-steps) of its predicted class's logit, stored in full under "graph".
+kink) gets Grad-CAM, Grad-CAM++, the input gradient, guided backprop and IG
+(8 midpoint steps) of its predicted class's logit, stored in full under "graph".
 
 Maps of the tutorial model at the input's size are stored as statistics plus samples (index,
 value) to keep the file small: every 150th flat index and the 40 largest
@@ -257,6 +257,15 @@ def graph_reference():
             L, alpha = cam(A.detach(), A.grad, plus)
             out["cams"].append({"method": "gradcam++" if plus else "gradcam", "layer": layer, "class": cls,
                                 "shape": list(L.shape), "map": L.reshape(-1).tolist(), "weights": alpha.tolist()})
+    plain = mr.act
+    mr.act = lambda y, name: GuidedReLU.apply(y) if name == "relu" else plain(y, name)
+    try:
+        xg = torch.tensor(x_np, requires_grad=True)
+        zg, _ = graph_forward(ps, xg)
+        zg[0, cls].backward()
+        out["guided"] = xg.grad.numpy()[0].reshape(-1).tolist()
+    finally:
+        mr.act = plain
     total = np.zeros_like(x_np)
     steps = 8
     for k in range(steps):

@@ -26,3 +26,28 @@ miLoop:
 miDone:
 	VZEROUPPER
 	RET
+
+// func mulAddAVX2(dst, a, b *float32, n int)
+// dst[i] += a[i]·b[i] for n values (n % 8 == 0), with FMA (one rounding,
+// where mulAddGo rounds the product and the sum).
+TEXT ·mulAddAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHLQ $2, CX
+	XORQ AX, AX
+
+maLoop:
+	CMPQ        AX, CX
+	JAE         maDone
+	VMOVUPS     (SI)(AX*1), Y0
+	VMOVUPS     (DI)(AX*1), Y1
+	VFMADD231PS (DX)(AX*1), Y0, Y1 // dst += a·b
+	VMOVUPS     Y1, (DI)(AX*1)
+	ADDQ        $32, AX
+	JMP         maLoop
+
+maDone:
+	VZEROUPPER
+	RET
