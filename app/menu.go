@@ -45,6 +45,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Export One PNG per Layer…", func() { u.exportGrid(true) }),
 		fyne.NewMenuItem("Export Activations (.npy)…", u.exportNPY),
 		fyne.NewMenuItem("Export History (CSV)…", u.training.exportCSV),
+		fyne.NewMenuItem("Find Exemplars in Folder…", u.findExemplars),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
@@ -67,6 +68,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Activations", func() { u.tabs.SelectIndex(0) }),
 		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
+		fyne.NewMenuItem("Atlas", func() { u.tabs.SelectIndex(3) }),
+		fyne.NewMenuItem("Compare", func() { u.tabs.SelectIndex(4) }),
 	)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Convscope", u.about))
 	return fyne.NewMainMenu(file, view, help)
