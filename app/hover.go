@@ -20,6 +20,9 @@ import (
 // every other layer. Only rectangles move (no image is redrawn), so a
 // move costs well under a frame (hoverStats records it).
 
+// minMark is the smallest outline drawn, in pixels.
+const minMark = 5
+
 // linkColor outlines linked cells and the receptive field.
 var linkColor = color.NRGBA{255, 140, 0, 255}
 
@@ -92,8 +95,15 @@ func (r *sheetRenderer) place() {
 		x1 := float32(t.Min.X) + float32(b.X1*l.TileW)/float32(l.W)
 		y0 := float32(t.Min.Y) + float32(b.Y0*l.TileH)/float32(l.H)
 		y1 := float32(t.Min.Y) + float32(b.Y1*l.TileH)/float32(l.H)
-		m.Move(fyne.NewPos(x0*fx, y0*fy))
-		m.Resize(fyne.NewSize((x1-x0)*fx, (y1-y0)*fy))
+		pos, size := fyne.NewPos(x0*fx, y0*fy), fyne.NewSize((x1-x0)*fx, (y1-y0)*fy)
+		if grow := minMark - size.Width; grow > 0 { // a cell smaller than a pixel stays visible
+			pos.X, size.Width = pos.X-grow/2, minMark
+		}
+		if grow := minMark - size.Height; grow > 0 {
+			pos.Y, size.Height = pos.Y-grow/2, minMark
+		}
+		m.Move(pos)
+		m.Resize(size)
 		m.Show()
 		m.Refresh()
 	}
