@@ -1,7 +1,10 @@
 package session
 
 import (
+	"fmt"
+
 	"bytes"
+	"github.com/convscope/convscope/nn"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -82,5 +85,58 @@ func TestFieldsExemplarsCompare(t *testing.T) {
 	until(t, h, func() bool { return same != nil })
 	if same.Layers[0].Changes[0].L2 != 0 {
 		t.Errorf("a frame against itself changed by %v", same.Layers[0].Changes[0].L2)
+	}
+}
+
+// namedStripes is stripes that names its images: the same 8 images over
+// and over, as a validation folder.
+type namedStripes struct {
+	next  int
+	names []string
+}
+
+func (s *namedStripes) Next(x, y *nn.Tensor) error {
+	n, per := x.Shape[0], x.SampleSize()
+	s.names = s.names[:0]
+	for i := range n {
+		k := s.next % 8
+		s.next++
+		y.Data[i] = float32(k % 2)
+		for j := range per {
+			x.Data[i*per+j] = float32((j*(k+1))%17) / 17
+		}
+		s.names = append(s.names, fmt.Sprint("val/", k, ".png"))
+	}
+	return nil
+}
+
+func (s *namedStripes) LastNames() []string { return s.names }
+
+// A run with named validation data gathers exemplars in its validation
+// passes: 2 steps × 4 images = 8 distinct images, so every channel's list
+// holds all 8, best first.
+func TestTrainingGathersExemplars(t *testing.T) {
+	net, _ := tinyModel(t, 12).CloneNet()
+	cfg := tinyTrainConfig()
+	cfg.Validation = &namedStripes{}
+	tr, err := StartTraining(net, cfg, TrainCallbacks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := tr.Wait()
+	c := res.Exemplars
+	if res.Err != nil || c == nil {
+		t.Fatalf("result %+v", res)
+	}
+	l := c.Layer("conv2d_2")
+	for ch, top := range l.Top {
+		if len(top) != 8 {
+			t.Fatalf("conv2d_2/%d: %d exemplars, want 8", ch, len(top))
+		}
+		for i := 1; i < len(top); i++ {
+			if top[i].Value > top[i-1].Value {
+				t.Errorf("conv2d_2/%d: not sorted", ch)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/convscope/convscope/internal/dataset"
 	"github.com/convscope/convscope/internal/exemplars"
 	"github.com/convscope/convscope/internal/model"
+	"github.com/convscope/convscope/nn"
 )
 
 // Exemplar is one of a channel's top images, as the network saw it, with
@@ -94,4 +95,38 @@ func (s *Session) Exemplars(layer string, ch int, done func([]Exemplar)) {
 		}
 		s.post(func() { done(out) })
 	})
+}
+
+// gatherExemplars collects exemplars during the validation passes of a
+// run (nn.FitConfig.OnValidationBatch): each pass fills a fresh collector,
+// which replaces the returned one's lists when the pass completes, so the
+// result always describes one set of weights. It returns nil when the
+// validation source does not name its images.
+func gatherExemplars(fc *nn.FitConfig, net *nn.Sequential, val nn.BatchSource) *exemplars.Collector {
+	named, ok := val.(exemplars.Named)
+	if !ok {
+		return nil
+	}
+	done, err := exemplars.NewCollector(net, nil, exemplars.DefaultTop)
+	if err != nil {
+		return nil
+	}
+	cur, _ := exemplars.NewCollector(net, nil, exemplars.DefaultTop)
+	steps := fc.ValidationSteps
+	fc.OnValidationBatch = func(epoch, step int) {
+		if step == 0 {
+			for _, l := range cur.Layers {
+				clear(l.Top)
+			}
+		}
+		cur.Observe(net.Outputs(), named.LastNames())
+		if step == steps-1 {
+			for i, l := range cur.Layers {
+				for ch := range l.Top {
+					done.Layers[i].Top[ch] = append(done.Layers[i].Top[ch][:0], l.Top[ch]...)
+				}
+			}
+		}
+	}
+	return done
 }
