@@ -33,9 +33,7 @@ type atlasPanel struct {
 func newAtlasPanel(u *UI) *atlasPanel {
 	p := &atlasPanel{u: u, progress: widget.NewProgressBar(), note: widget.NewLabel("")}
 	p.layer = widget.NewSelect(u.ses.AtlasLayers(), nil)
-	if names := u.ses.AtlasLayers(); len(names) > 0 {
-		p.layer.SetSelected(names[len(names)-1])
-	}
+	p.layer.SetSelected(u.ses.DefaultAtlasLayer())
 	p.run = widget.NewButton("Compute", p.start)
 	p.cancel = widget.NewButton("Cancel", p.stopRun)
 	p.cancel.Disable()
@@ -51,6 +49,7 @@ func (p *atlasPanel) object() fyne.CanvasObject { return p.obj }
 
 // start computes (or reads) the chosen layer's atlas.
 func (p *atlasPanel) start() {
+	p.layer.Options = p.u.ses.AtlasLayers() // the model may have changed
 	layer := p.layer.Selected
 	if layer == "" {
 		return

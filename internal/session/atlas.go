@@ -85,3 +85,15 @@ func (s *Session) AtlasLayers() []string {
 	}
 	return out
 }
+
+// DefaultAtlasLayer is the last convolution of the model on screen (the
+// deepest layer whose channels are filters), or the last map layer.
+func (s *Session) DefaultAtlasLayer() string {
+	name := ""
+	for _, l := range s.model.MapLayers() {
+		if name == "" || l.Kind == "Conv2D" {
+			name = l.Name
+		}
+	}
+	return name
+}
