@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/convscope/convscope/internal/session"
+	"github.com/convscope/convscope/nn"
 )
 
 // Hovering a cell outlines its receptive field on the network input and
@@ -112,5 +113,40 @@ func waitUntil(t *testing.T, u *UI, cond func() bool) {
 		}
 		settle(u)
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// On the tutorial's network (8 map layers, 576 channels, so 576 outlines)
+// a hover move, outlines placed and refreshed, stays within a 60 Hz frame.
+func TestHoverSpeedTutorialModel(t *testing.T) {
+	net, err := nn.ReferenceModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Init(1)
+	u := newTestUIWith(t, &session.Model{Net: net, Classes: []string{"cats", "dogs"}, Label: "reference"})
+	u.openSample(0)
+	settle(u)
+	if len(u.grid.sections) != 8 {
+		t.Fatalf("%d sections", len(u.grid.sections))
+	}
+	var worst time.Duration
+	for _, tc := range []struct {
+		sec, ch, row, col int
+	}{{0, 5, 70, 80}, {2, 10, 30, 31}, {4, 100, 16, 2}, {7, 127, 6, 6}, {0, 31, 0, 0}} {
+		s := u.grid.sections[tc.sec].sheet
+		t0 := time.Now()
+		u.hoverCell(s.layer, tc.ch, tc.row, tc.col, true)
+		worst = max(worst, time.Since(t0))
+		if tc.sec == 0 && tc.row == 70 {
+			// max_pooling2d_4 cell i sees conv2d_1 rows 16i … 16i+43.
+			if b := u.grid.sections[7].sheet.rend.box; b != (session.Box{Y0: 2, X0: 3, Y1: 5, X1: 6}) {
+				t.Errorf("conv2d_1 (70, 80) links max_pooling2d_4 %v, want rows 2–4, columns 3–5", b)
+			}
+		}
+	}
+	t.Logf("worst hover move on the tutorial model: %v", worst)
+	if worst > 16*time.Millisecond {
+		t.Errorf("a hover move took %v, want ≤ 16 ms", worst)
 	}
 }
