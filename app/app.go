@@ -127,6 +127,9 @@ func New(a fyne.App, opts Options) *UI {
 		if ti.Text == "Training" {
 			u.training.shown()
 		}
+		if ti.Text == "Atlas" {
+			u.atlas.shown()
+		}
 	}
 	body := container.NewBorder(nil, nil, container.NewHBox(u.side.object(), widget.NewSeparator()), nil, u.tabs)
 	u.win.SetContent(container.NewBorder(u.toolbar(), u.status, nil, nil, body))

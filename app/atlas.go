@@ -75,6 +75,44 @@ func (p *atlasPanel) start() {
 	})
 }
 
+// shown displays the chosen layer's cached atlas, if the model file has
+// one for its current weights, when nothing is on the tab yet.
+func (p *atlasPanel) shown() {
+	layer := p.layer.Selected
+	if p.stop != nil || len(p.tiles.Objects) > 0 || layer == "" {
+		return
+	}
+	p.u.ses.CachedAtlas(layer, func(tiles []session.AtlasTile) {
+		if len(tiles) > 0 && len(p.tiles.Objects) == 0 && p.stop == nil {
+			p.progress.SetValue(1)
+			p.show(layer, tiles)
+		}
+	})
+}
+
+// modelChanged clears the tab: its pictures belong to the old weights.
+func (p *atlasPanel) modelChanged() {
+	p.stopRun()
+	p.tiles.RemoveAll()
+	p.progress.SetValue(0)
+	p.layer.Options = p.u.ses.AtlasLayers()
+	if !containsName(p.layer.Options, p.layer.Selected) {
+		p.layer.SetSelected(p.u.ses.DefaultAtlasLayer())
+	}
+	if p.u.tabs != nil && p.u.tabs.Selected() != nil && p.u.tabs.Selected().Text == "Atlas" {
+		p.shown()
+	}
+}
+
+func containsName(names []string, n string) bool {
+	for _, v := range names {
+		if v == n {
+			return true
+		}
+	}
+	return false
+}
+
 // stopRun cancels a computation in progress.
 func (p *atlasPanel) stopRun() {
 	if p.stop != nil {

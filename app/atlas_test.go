@@ -150,3 +150,22 @@ func TestHoverSpeedTutorialModel(t *testing.T) {
 		t.Errorf("a hover move took %v, want ≤ 16 ms", worst)
 	}
 }
+
+// A model whose file caches an atlas shows it as soon as the tab opens.
+func TestAtlasFromCacheOnShow(t *testing.T) {
+	steps := session.AtlasSteps
+	session.AtlasSteps = 2
+	defer func() { session.AtlasSteps = steps }()
+	u := newTestUI(t)
+	u.atlas.layer.SetSelected("conv2d_1")
+	u.atlas.start()
+	waitUntil(t, u, func() bool { return u.atlas.stop == nil && len(u.atlas.tiles.Objects) == 8 })
+	u.atlas.tiles.RemoveAll()
+	u.tabs.SelectIndex(3) // Atlas
+	waitUntil(t, u, func() bool { return len(u.atlas.tiles.Objects) == 8 })
+	u.atlas.modelChanged() // cleared at once; the same weights' cache comes back
+	if n := len(u.atlas.tiles.Objects); n != 0 {
+		t.Errorf("%d tiles kept after a model change", n)
+	}
+	waitUntil(t, u, func() bool { return len(u.atlas.tiles.Objects) == 8 })
+}

@@ -97,3 +97,17 @@ func (s *Session) DefaultAtlasLayer() string {
 	}
 	return name
 }
+
+// CachedAtlas hands done the atlas of layer stored in the model file when
+// it was made for the current weights, nil otherwise (nothing is
+// computed). done runs on the UI goroutine.
+func (s *Session) CachedAtlas(layer string, done func([]AtlasTile)) {
+	s.Do(func(m *Model) {
+		var tiles []AtlasTile
+		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
+			s.opts.OnWork("cached atlas")
+			tiles = atlasTiles(a)
+		}
+		s.post(func() { done(tiles) })
+	})
+}
