@@ -215,6 +215,7 @@ func (g *Graph) Build() error {
 	}
 	g.order = order
 	g.spent = 0
+	var kept int64
 	for _, n := range order {
 		shapes := make([][]int, len(n.in))
 		for i, src := range n.in {
@@ -238,8 +239,13 @@ func (g *Graph) Build() error {
 		if err != nil {
 			return fmt.Errorf("nn: graph: node %q (%s): %w", n.name, n.base().Kind(), err)
 		}
-		if g.budget > 0 && int64(shapeSize(out)) > maxInputSize*64 {
-			return fmt.Errorf("nn: graph: node %q (%s): output %s is too large", n.name, n.base().Kind(), shapeString(out))
+		if g.budget > 0 {
+			// Every node's output is kept: bound their sum (per sample), so
+			// that a file cannot make the first Forward allocate gigabytes.
+			kept += int64(shapeSize(out))
+			if int64(shapeSize(out)) > maxInputSize*64 || kept > maxKeptValues {
+				return fmt.Errorf("nn: graph: node %q (%s): output %s is too large (the outputs kept for one sample would exceed %d values)", n.name, n.base().Kind(), shapeString(out), maxKeptValues)
+			}
 		}
 		n.shape = out
 	}
@@ -267,6 +273,11 @@ func (g *Graph) Build() error {
 	}
 	return nil
 }
+
+// maxKeptValues bounds the values of all node outputs of one sample that a
+// graph read from a file may declare (1 GiB of float32; ResNet-50 at
+// 224×224 keeps about 25 million).
+const maxKeptValues = 1 << 28
 
 // resolveOutputs marks the output nodes.
 func (g *Graph) resolveOutputs() error {
