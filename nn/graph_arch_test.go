@@ -348,7 +348,7 @@ func TestLoadGraphRefusesHugeActivations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.build(10); err == nil || !strings.Contains(err.Error(), "is too large (the outputs kept for one sample would exceed") {
+	if _, err := a.build(0); err == nil || !strings.Contains(err.Error(), "is too large (the outputs kept for one sample would exceed") {
 		t.Errorf("build: %v", err)
 	}
 }
