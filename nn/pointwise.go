@@ -1,6 +1,5 @@
 package nn
 
-
 // The element-wise layers of graph models (Keras' activation layers, and
 // ONNX's Clip, HardSigmoid and HardSwish). Each computes y = f(x) and
 // differentiates from x (dx = dy · f'(x)), so functions that are not
