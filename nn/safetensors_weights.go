@@ -12,8 +12,9 @@ import (
 // LoadWeights reads the weights of a safetensors file into m, strictly: the
 // file must hold exactly m's tensors ("<layer>/kernel", "<layer>/bias"), as
 // F32 with m's shapes. Otherwise it returns an error listing every missing,
-// unexpected and mis-shaped tensor, and m is unchanged. The file need not
-// have been written by Convscope.
+// unexpected and mis-shaped tensor, and m is unchanged. A tensor holding NaN
+// or ±Inf is refused (the error names it and wraps ErrNotFinite; m is then
+// partly updated). The file need not have been written by Convscope.
 func LoadWeights(path string, m *Sequential) error {
 	f, size, err := openSized(path)
 	if err != nil {
@@ -89,7 +90,9 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 // readWeights checks h against m's parameters, then reads the data section
 // from r straight into them. r must hold the whole data section (its length
 // was checked, or it was buffered); if it still ends early (a file cut while
-// being read), m is left partly updated and the error says so.
+// being read), m is left partly updated and the error says so. A tensor
+// holding NaN or ±Inf is refused with an error naming it (wrapping
+// ErrNotFinite); m is then left partly updated too.
 func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
 	dst, err := checkWeights(h, m)
 	if err != nil {
@@ -99,6 +102,9 @@ func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
 	for i, t := range h.Tensors {
 		if err := readF32(r, dst[i].Value, buf); err != nil {
 			return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early; the model's weights are incomplete", t.Name)
+		}
+		if err := checkFinite(t.Name, t.Shape, dst[i].Value); err != nil {
+			return err
 		}
 	}
 	if n, _ := io.ReadFull(r, buf[:1]); n > 0 {
