@@ -55,6 +55,7 @@ type slots struct {
 	spans  []optimSpan
 	update func(p, lo, hi int)
 	par    func(worker, i int)
+	steps  int // steps taken (Keras' optimizer.iterations)
 }
 
 // bound reports whether the state is allocated, and panics if it was
@@ -103,6 +104,7 @@ func (s *slots) bind(name string, params []*Param, n int, update func(p, lo, hi 
 
 // run calls update on every span, in parallel when there is enough work.
 func (s *slots) run() {
+	s.steps++
 	if Workers <= 1 || len(s.spans) < 4 {
 		for _, sp := range s.spans {
 			s.update(sp.p, sp.lo, sp.hi)
