@@ -16,27 +16,39 @@ func Write(w io.Writer, m *Sequential, meta Metadata) error {
 	if err != nil {
 		return err
 	}
-	return writeModel(w, m, kv)
+	return writeModel(w, m, kv, nil)
 }
 
-func writeModel(w io.Writer, m *Sequential, kv map[string]string) error {
+// writeModel writes m's parameters and then the extra tensors (a
+// checkpoint's optimizer slots), each 1-D, with the metadata kv.
+func writeModel(w io.Writer, m *Sequential, kv map[string]string, extra []namedValues) error {
 	bw := bufio.NewWriterSize(w, stChunk)
 	params := m.Params()
-	names := make([]string, len(params))
-	shapes := make([][]int, len(params))
-	for i, p := range params {
-		names[i], shapes[i] = p.Name, p.Shape
+	var names []string
+	var shapes [][]int
+	var values [][]float32
+	for _, p := range params {
+		names, shapes, values = append(names, p.Name), append(shapes, p.Shape), append(values, p.Value)
+	}
+	for _, e := range extra {
+		names, shapes, values = append(names, e.name), append(shapes, []int{len(e.values)}), append(values, e.values)
 	}
 	if err := writeHeader(bw, kv, names, shapes); err != nil {
 		return err
 	}
 	buf := make([]byte, stChunk)
-	for _, p := range params {
-		if err := writeF32(bw, p.Value, buf); err != nil {
+	for _, v := range values {
+		if err := writeF32(bw, v, buf); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// namedValues is a 1-D F32 tensor written after the model's parameters.
+type namedValues struct {
+	name   string
+	values []float32
 }
 
 // saveWrapper, when non-nil, wraps the temporary file SaveFile writes to
@@ -52,6 +64,11 @@ func SaveFile(path string, m *Sequential, meta Metadata) (err error) {
 	if err != nil {
 		return err
 	}
+	return saveFile(path, m, kv, nil)
+}
+
+// saveFile is SaveFile with encoded metadata and extra tensors.
+func saveFile(path string, m *Sequential, kv map[string]string, extra []namedValues) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -77,7 +94,7 @@ func SaveFile(path string, m *Sequential, meta Metadata) (err error) {
 	if saveWrapper != nil {
 		w = saveWrapper(w)
 	}
-	if err = writeModel(w, m, kv); err != nil {
+	if err = writeModel(w, m, kv, extra); err != nil {
 		return fmt.Errorf("nn: save %s: %w", path, err)
 	}
 	if err = f.Chmod(mode); err != nil {

@@ -24,7 +24,7 @@ func LoadWeights(path string, m *Sequential) error {
 	r := bufio.NewReaderSize(f, stChunk)
 	h, err := readHeader(r, size)
 	if err == nil {
-		err = readWeights(r, h, m)
+		err = readWeights(r, h, m, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -48,7 +48,7 @@ func ReadWeights(r io.Reader, m *Sequential) error {
 			return err
 		}
 	}
-	return readWeights(r, h, m)
+	return readWeights(r, h, m, nil)
 }
 
 // checkWeights returns an error listing every tensor of h that does not
@@ -62,6 +62,10 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 	var problems []string
 	dst := make([]*Param, len(h.Tensors)) // by position in h.Tensors
 	for _, p := range m.Params() {
+		if strings.HasPrefix(p.Name, checkpointPrefix) {
+			problems = append(problems, p.Name+": a parameter name may not start with "+checkpointPrefix)
+			continue
+		}
 		i, ok := index[p.Name]
 		if !ok {
 			problems = append(problems, p.Name+": missing from the file")
@@ -77,7 +81,14 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 		dst[i] = p
 	}
 	for i, t := range h.Tensors {
-		if dst[i] == nil {
+		switch {
+		case dst[i] != nil:
+		case strings.HasPrefix(t.Name, checkpointPrefix):
+			// A checkpoint's training state, not part of the model.
+			if t.DType != "F32" {
+				problems = append(problems, fmt.Sprintf("%s: expected dtype F32, received %s", t.Name, t.DType))
+			}
+		default:
 			problems = append(problems, t.Name+": not in the model")
 		}
 	}
@@ -93,13 +104,34 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 // being read), m is left partly updated and the error says so. A tensor
 // holding NaN or ±Inf is refused with an error naming it (wrapping
 // ErrNotFinite); m is then left partly updated too.
-func readWeights(r io.Reader, h *stHeader, m *Sequential) error {
+//
+// Tensors named "optimizer/…" (a checkpoint's training state) are read into
+// extra, keyed by name without the prefix, or skipped when extra is nil.
+func readWeights(r io.Reader, h *stHeader, m *Sequential, extra map[string][]float32) error {
 	dst, err := checkWeights(h, m)
 	if err != nil {
 		return err
 	}
 	buf := make([]byte, stChunk)
 	for i, t := range h.Tensors {
+		if dst[i] == nil {
+			n := t.End - t.Begin
+			if extra == nil {
+				if _, err := io.CopyN(io.Discard, r, n); err != nil {
+					return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early", t.Name)
+				}
+				continue
+			}
+			v := make([]float32, n/4)
+			if err := readF32(r, v, buf); err != nil {
+				return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early", t.Name)
+			}
+			if err := checkFinite(t.Name, t.Shape, v); err != nil {
+				return err
+			}
+			extra[strings.TrimPrefix(t.Name, checkpointPrefix)] = v
+			continue
+		}
 		if err := readF32(r, dst[i].Value, buf); err != nil {
 			return fmt.Errorf("nn: safetensors: truncated: %s: the data ends early; the model's weights are incomplete", t.Name)
 		}
