@@ -178,6 +178,7 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 	t.ensureBuffers(cfg.BatchSize)
 	t.progress = FitProgress{Epoch: cfg.InitialEpoch}
 	if r := cfg.Resume; r != nil {
+		t.progress = *r
 		if err := skipSamples(train, r.Samples, t.x, t.y); err != nil {
 			return hist, fmt.Errorf("nn: fit: resume: skipping %d training samples: %w", r.Samples, err)
 		}
@@ -186,7 +187,6 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 				return hist, fmt.Errorf("nn: fit: resume: skipping %d validation samples: %w", r.ValSamples, err)
 			}
 		}
-		t.progress = *r
 		cfg.InitialEpoch = r.Epoch
 	}
 	names := []string{"loss", t.Metric.Name()}
