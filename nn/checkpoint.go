@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -116,16 +117,30 @@ func LoadCheckpoint(path string) (*Sequential, Metadata, *Checkpoint, error) {
 		return nil, Metadata{}, nil, err
 	}
 	defer f.Close()
-	slots := map[string][]float32{}
-	m, meta, kv, err := loadRaw(bufio.NewReaderSize(f, stChunk), size, slots)
-	if err == nil {
-		var c *Checkpoint
-		c, err = decodeCheckpoint(m, kv, slots)
-		if err == nil {
-			return m, meta, c, nil
-		}
+	m, meta, c, err := readCheckpoint(bufio.NewReaderSize(f, stChunk), size)
+	if err != nil {
+		return nil, Metadata{}, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return nil, Metadata{}, nil, fmt.Errorf("%s: %w", path, err)
+	return m, meta, c, nil
+}
+
+// ReadCheckpoint is LoadCheckpoint from a reader (see Load for how its
+// length is used).
+func ReadCheckpoint(r io.Reader) (*Sequential, Metadata, *Checkpoint, error) {
+	return readCheckpoint(newBufReader(r), readerSize(r))
+}
+
+func readCheckpoint(r io.Reader, size int64) (*Sequential, Metadata, *Checkpoint, error) {
+	slots := map[string][]float32{}
+	m, meta, kv, err := loadRaw(r, size, slots)
+	if err != nil {
+		return nil, Metadata{}, nil, err
+	}
+	c, err := decodeCheckpoint(m, kv, slots)
+	if err != nil {
+		return nil, Metadata{}, nil, err
+	}
+	return m, meta, c, nil
 }
 
 // decodeCheckpoint reads the training state from a checkpoint's metadata
