@@ -105,7 +105,7 @@ func SaveCheckpoint(path string, m *Sequential, meta Metadata, c Checkpoint, lr 
 	for i, k := range keys {
 		extra[i] = namedValues{checkpointPrefix + k, c.Optimizer.Slots[k]}
 	}
-	return saveFile(path, m, kv, extra)
+	return saveRaw(path, m, kv, extra, nil)
 }
 
 // LoadCheckpoint reads a model file and its training state. For a model

@@ -17,7 +17,7 @@ import "fmt"
 // Stride-1 "valid" convolutions (the reference model's) take a direct path
 // with nn/sgemm that reads the input in place, without im2col, and, inside a
 // Sequential, run fused with a 2×2 max pooling after them (conv2d_direct.go,
-// conv2d_pool.go). Everything else runs as im2col + GEMM (blas32.Gemm): for
+// conv2d_pool.go). Everything else runs as im2col + GEMM (Engine.BLAS): for
 // a block of output rows, the patches form a P×K matrix (K = kh·kw·cin, in
 // (kh, kw, cin) order) which times the kernel, read as K×cout, gives the
 // P×cout block of y in NHWC. Either way the bias and activation are applied
@@ -34,6 +34,7 @@ type Conv2D struct {
 	err        error // invalid options, reported by Build
 
 	act          activation
+	eng          Engine
 	g            window
 	k            int // kh·kw·cin
 	kernel, bias *Param
@@ -55,10 +56,6 @@ type Conv2D struct {
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
-
-// convBlockPixels is the target number of output pixels per work item
-// (tests lower it to exercise many blocks per image).
-var convBlockPixels = 256
 
 // NewConv2D returns a Conv2D layer with the given number of filters and a
 // kh×kw kernel (Keras: Conv2D(filters, (kh, kw), ...)). Options:
@@ -117,15 +114,29 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	if c.useBias {
 		c.bias = newParam("bias", c.filters)
 	}
-	// About convBlockPixels output pixels per work item: big enough for an efficient
-	// GEMM, small enough for the patches to stay in cache. At least
-	// ceil(kh/sh) rows, so that blocks two apart never touch the same input
-	// row (Backward relies on it).
-	c.maxRows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
+	c.setMaxRows()
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.fwdDirect, c.bwdDirect = c.forwardDirect, c.backwardDirect
 	c.cols, c.dz, c.dcols, c.dk, c.db, c.dzbuf, c.kflip = nil, nil, nil, nil, nil, nil, nil
 	return []int{g.oh, g.ow, c.filters}, nil
+}
+
+// setMaxRows sets the output rows per work item: about the engine's block
+// pixels (defaultConvBlockPixels), big enough for an efficient GEMM, small
+// enough for the patches to stay in cache. At least ceil(kh/sh) rows, so
+// that blocks two apart never touch the same input row (Backward relies on
+// it).
+func (c *Conv2D) setMaxRows() {
+	g := &c.g
+	c.maxRows = min(g.oh, max(1, c.eng.blockPixels()/g.ow, (g.kh+g.sh-1)/g.sh))
+}
+
+// setEngine makes the layer compute with e (Sequential.SetEngine).
+func (c *Conv2D) setEngine(e Engine) {
+	c.eng = e
+	if c.g.ow > 0 { // built
+		c.setMaxRows()
+	}
 }
 
 // Params returns the kernel and, with use_bias, the bias.
@@ -160,22 +171,22 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.split(n, 1)
 	c.x, c.y = x, y
 	if c.direct() {
-		c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.w*c.filters)
-		parallelFor(n*c.blocks, c.fwdDirect)
+		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.w*c.filters)
+		c.eng.parallelFor(n*c.blocks, c.fwdDirect)
 	} else {
-		c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.ow*c.k)
-		parallelFor(n*c.blocks, c.fwd)
+		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.ow*c.k)
+		c.eng.parallelFor(n*c.blocks, c.fwd)
 	}
 	c.x, c.y = nil, nil
 }
 
 // split sets the output rows per work item for a batch of n: maxRows
-// (about convBlockPixels pixels), unless that gives fewer than four items per
+// (about the engine's block pixels), unless that gives fewer than four items per
 // worker that do not divide evenly among the workers; then images are cut
 // into more, equal blocks (of at least minRows rows) so that, for example,
 // one image keeps every core busy.
 func (c *Conv2D) split(n, minRows int) {
-	w, oh := max(1, Workers), c.g.oh
+	w, oh := c.eng.workers(), c.g.oh
 	b := (oh + c.maxRows - 1) / c.maxRows
 	for n*b < 4*w && (n*b)%w != 0 && (oh+b)/(b+1) >= minRows && b < oh {
 		b++
@@ -188,7 +199,7 @@ func (c *Conv2D) split(n, minRows int) {
 //
 //	dK = Σ_blocks colsᵀ · dz,  db = Σ_pixels dz,  dx = col2im(dz · Kᵀ).
 //
-// Blocks are split statically over Workers slots, each with its own gradient
+// Blocks are split statically over the engine's workers (slots), each with its own gradient
 // sums added in slot order at the end, so results do not depend on
 // scheduling. Blocks of one sample that share input rows never run at the
 // same time: even blocks run first, then odd ones.
@@ -197,7 +208,7 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
-	c.slots, c.x, c.y, c.dx, c.dy = max(1, Workers), x, y, dx, dy
+	c.slots, c.x, c.y, c.dx, c.dy = c.eng.workers(), x, y, dx, dy
 	if c.direct() {
 		c.backwardDirectAll(n)
 		return
@@ -206,7 +217,7 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	s, p := c.slots, c.maxRows*c.g.ow
 	if dx != nil {
 		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})
-		parallelFor(n, c.clr) // col2im adds into dx
+		c.eng.parallelFor(n, c.clr) // col2im adds into dx
 		c.dcols = scratch(c.dcols, s, p*c.k)
 	}
 	c.cols = scratch(c.cols, s, p*c.k)
@@ -220,10 +231,10 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	c.phase = -1 // all blocks at once
 	if dx != nil && c.blocks > 1 {
 		c.phase = 0
-		parallelFor(s, c.bwd)
+		c.eng.parallelFor(s, c.bwd)
 		c.phase = 1
 	}
-	parallelFor(s, c.bwd)
+	c.eng.parallelFor(s, c.bwd)
 	c.sumSlots()
 }
 

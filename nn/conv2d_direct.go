@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"gonum.org/v1/gonum/blas/blas32"
-
-	"github.com/convscope/convscope/nn/sgemm"
-)
+import "github.com/convscope/convscope/nn/sgemm"
 
 // The direct path of Conv2D: stride 1, no padding (every "valid" 3×3
 // convolution of the reference model). It needs no im2col copy, because in
@@ -28,20 +24,17 @@ import (
 // written (not added to) by its own work item, so dX needs no clearing and
 // blocks of one image can run in parallel.
 
-// convDirectOff disables the direct path (tests compare the two paths).
-var convDirectOff = false
-
 // direct reports whether this call can take the direct path: stride 1, no
-// padding, and nn/sgemm behind blas32 (GemmOverlap is nn/sgemm's; with
-// another BLAS installed, everything goes through blas32.Gemm).
+// padding, and nn/sgemm as the engine's BLAS (GemmOverlap is nn/sgemm's;
+// with another BLAS, everything goes through its Sgemm). The engine's
+// convDirectOff knob disables it (tests compare the two paths).
 func (c *Conv2D) direct() bool {
 	g := &c.g
-	if convDirectOff || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 ||
+	if c.eng.opts.convDirectOff || !c.eng.sgemm() || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 ||
 		g.oh != g.h-g.kh+1 || g.ow != g.w-g.kw+1 {
 		return false
 	}
-	_, ok := blas32.Implementation().(sgemm.Implementation)
-	return ok
+	return true
 }
 
 // forwardDirect computes one block of output rows of one sample: kh
@@ -132,7 +125,7 @@ func (c *Conv2D) backwardDirect(_, slot int) {
 // to dk and db. dZ lives in the slot's buffer, pixel (i, j) at index pad +
 // (i-z0)·w + j, with pad = (kh-1)·w + kw-1 zero pixels before the first row
 // z0 it holds; it is filled row by row just ahead of the products that read
-// it, in blocks of about convBlockPixels pixels.
+// it, in blocks of about the engine's block pixels.
 func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 	g := &c.g
 	f, cin, w := c.filters, g.c, g.w
@@ -152,7 +145,7 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 	buf := c.dzbuf[slot]
 	clear(buf[:pad*f])
 	filled := z0 // rows [z0, filled) of dZ are in buf
-	step := max(1, convBlockPixels/w)
+	step := max(1, c.eng.blockPixels()/w)
 	for b0 := i0; b0 < i1; b0 += step {
 		b1 := min(b0+step, i1)
 		for ; filled < b1; filled += k {
@@ -203,7 +196,7 @@ func (c *Conv2D) backwardDirectAll(n int) {
 	if c.bias != nil {
 		c.db = scratch(sumInto(c.db, c.bias.Grad), s, c.filters)
 	}
-	parallelFor(s, c.bwdDirect)
+	c.eng.parallelFor(s, c.bwdDirect)
 	c.sumSlots()
 }
 

@@ -2,7 +2,7 @@ package nn
 
 // Conv2D's im2col path, for every convolution the direct path
 // (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
-// other than nn/sgemm behind blas32.
+// other than nn/sgemm in the Engine.
 
 // forwardItem computes one block of output rows of one sample.
 func (c *Conv2D) forwardItem(worker, item int) {
@@ -13,7 +13,7 @@ func (c *Conv2D) forwardItem(worker, item int) {
 	cols := c.cols[worker][:p*c.k]
 	g.im2col(cols, c.x.Sample(n), r0, r1)
 	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
-	gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+	c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
 	var b []float32
 	if c.bias != nil {
 		b = c.bias.Value
@@ -59,10 +59,10 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 		}
 		cols := c.cols[slot][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		c.eng.gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
 		if c.dx != nil {
 			dcols := c.dcols[slot][:p*c.k]
-			gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
+			c.eng.gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
 			g.col2im(c.dx.Sample(n), dcols, r0, r1)
 		}
 	}

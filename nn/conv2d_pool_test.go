@@ -33,26 +33,25 @@ func TestConvPoolFusedMatchesSeparate(t *testing.T) {
 		return m
 	}
 	run := func(fuse bool, w, batch, pixels int, training bool) (outs []*Tensor, grads [][]float32) {
-		defer func(old bool, oldPix int) { fuseOff, convBlockPixels = old, oldPix }(fuseOff, convBlockPixels)
-		fuseOff, convBlockPixels = !fuse, pixels
-		withWorkers(w, func() {
-			m := build()
-			if f, _ := m.fused(0); (f != nil) != fuse {
-				t.Fatalf("fused(0) = %v, want fusion %v", f, fuse)
-			}
-			x := NewTensor(batch, 19, 14, 3)
-			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
-			y := m.Forward(x, training) // without training, no window codes: Backward compares y with yp
-			dy := NewTensor(y.Shape...)
-			fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
-			m.Backward(dy)
-			for _, o := range m.Outputs() {
-				outs = append(outs, o.Clone())
-			}
-			for _, p := range m.Params() {
-				grads = append(grads, slices.Clone(p.Grad))
-			}
-		})
+		m := build()
+		e := testEngine(w, pixels, "")
+		e.opts.fuseOff = !fuse
+		m.SetEngine(e)
+		if f, _ := m.fused(0); (f != nil) != fuse {
+			t.Fatalf("fused(0) = %v, want fusion %v", f, fuse)
+		}
+		x := NewTensor(batch, 19, 14, 3)
+		fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+		y := m.Forward(x, training) // without training, no window codes: Backward compares y with yp
+		dy := NewTensor(y.Shape...)
+		fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+		m.Backward(dy)
+		for _, o := range m.Outputs() {
+			outs = append(outs, o.Clone())
+		}
+		for _, p := range m.Params() {
+			grads = append(grads, slices.Clone(p.Grad))
+		}
 		return
 	}
 	for _, batch := range []int{1, 3} {
@@ -102,7 +101,7 @@ func TestConvPoolFusedSkipsGradient(t *testing.T) {
 func conv(l Layer) bool { _, ok := l.(*Conv2D); return ok }
 
 func TestFusedTrainingDoesNotAllocate(t *testing.T) {
-	// The direct and fused paths (nn/sgemm behind blas32, as by default):
+	// The direct and fused paths (nn/sgemm, the default Engine):
 	// after the first step, training steps and inference allocate nothing.
 	m, err := NewSequential([]int{20, 18, 3},
 		NewConv2D(8, 3, 3, WithActivation("relu")),

@@ -5,9 +5,13 @@
 // library and never draws.
 //
 // Tensors are float32, batch first, channels last (NHWC), as Keras' default.
-// Matrix products go through gonum's blas32. At initialisation the package
-// installs its own subpackage nn/sgemm (a packed, register-blocked Sgemm in
-// Go and generated amd64 assembly, itself depending only on gonum and the
-// standard library) with blas32.Use; CONVSCOPE_GEMM=gonum keeps gonum's
-// Sgemm, and any other float32 BLAS can be installed with blas32.Use.
+// How a model computes is a value it carries, an Engine (Sequential.SetEngine):
+// the float32 BLAS its matrix products call (by default nn/sgemm, a packed,
+// register-blocked Sgemm in Go and generated amd64 assembly, itself
+// depending only on gonum and the standard library; gonum's own
+// Implementation, or any blas.Float32, for comparisons) and the number of
+// goroutines its parallel loops use (by default GOMAXPROCS). The package has
+// no init function and no package state a user can change: importing it
+// leaves gonum's blas32 and everything else as they were, and two models in
+// one program may compute differently.
 package nn

@@ -278,6 +278,9 @@ func (t *Trainer) TrainBatch(x, y *Tensor) (loss, metricSum float64) {
 	t.Loss.Grad(t.dy, pred, y)
 	t.Model.Backward(t.dy)
 	t.snapshot(t.Model.Params())
+	if u, ok := t.Optimizer.(engineUser); ok {
+		u.setEngine(t.Model.eng) // the optimizer computes as its model does
+	}
 	t.Optimizer.Step(t.Model.Params())
 	return loss, metricSum
 }

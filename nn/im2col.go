@@ -1,11 +1,6 @@
 package nn
 
-import (
-	"fmt"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-)
+import "fmt"
 
 // window is the geometry of a sliding 2-D window (a convolution kernel or a
 // pooling window) over an NHWC image, shared by Conv2D and the pooling layers.
@@ -125,39 +120,6 @@ func (g *window) col2im(dx, cols []float32, r0, r1 int) {
 			}
 		}
 	}
-}
-
-// gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices
-// through gonum's blas32, so a faster implementation installed with
-// blas32.Use serves every layer. op(A) is m×k, op(B) is k×n; lda, ldb, ldc
-// are row strides of the stored matrices (A is stored k×m when transA).
-func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	ta, tb := blas.NoTrans, blas.NoTrans
-	ar, ac, br, bc := m, k, k, n
-	if transA {
-		ta, ar, ac = blas.Trans, k, m
-	}
-	if transB {
-		tb, br, bc = blas.Trans, n, k
-	}
-	blas32.Gemm(ta, tb, alpha,
-		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
-		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b},
-		beta,
-		blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
-}
-
-// gemv computes y = alpha·op(A)·x + beta·y through blas32 for a row-major
-// A of r×c (stride lda); op(A) = Aᵀ when transA. For a single sample a
-// matrix-vector product streams the weights once, where a GEMM would first
-// copy (pack) them.
-func gemv(transA bool, r, c int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
-	t, nx, ny := blas.NoTrans, c, r
-	if transA {
-		t, nx, ny = blas.Trans, r, c
-	}
-	blas32.Gemv(t, alpha, blas32.General{Rows: r, Cols: c, Stride: lda, Data: a},
-		blas32.Vector{N: nx, Inc: 1, Data: x}, beta, blas32.Vector{N: ny, Inc: 1, Data: y})
 }
 
 // scratch makes sure n per-worker buffers of size elements exist.

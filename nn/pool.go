@@ -53,6 +53,7 @@ type pool2D struct {
 	padding  string
 	err      error
 
+	eng          Engine
 	g            window
 	fast         bool // 2×2 max pooling, stride 2, no padding
 	rows, blocks int  // output rows per work item, items per sample
@@ -60,6 +61,9 @@ type pool2D struct {
 
 	fwd, bwd, bwdFast func(worker, i int)
 }
+
+// setEngine makes the layer compute with e (Sequential.SetEngine).
+func (p *pool2D) setEngine(e Engine) { p.eng = e }
 
 func newPool2D(kind string, isMax bool, ph, pw int, opts []Option) pool2D {
 	o, err := applyOptions(kind, options{strides: [2]int{ph, pw}, padding: "valid"}, optStrides|optPadding, opts)
@@ -115,7 +119,7 @@ func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	p.x, p.y = x, y
-	parallelFor(n*p.blocks, p.fwd)
+	p.eng.parallelFor(n*p.blocks, p.fwd)
 	p.x, p.y = nil, nil
 }
 
@@ -183,9 +187,9 @@ func (p *pool2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor(p.kind, "input gradient", dx, n, []int{g.h, g.w, g.c})
 	p.x, p.y, p.dx, p.dy = x, y, dx, dy
 	if p.fast {
-		parallelFor(n*p.blocks, p.bwdFast)
+		p.eng.parallelFor(n*p.blocks, p.bwdFast)
 	} else {
-		parallelFor(n, p.bwd)
+		p.eng.parallelFor(n, p.bwd)
 	}
 	p.x, p.y, p.dx, p.dy = nil, nil, nil, nil
 }

@@ -51,24 +51,27 @@ type namedValues struct {
 	values []float32
 }
 
-// saveWrapper, when non-nil, wraps the temporary file SaveFile writes to
-// (tests use it to simulate a full disk).
-var saveWrapper func(io.Writer) io.Writer
-
 // SaveFile writes the model to path as Write does, atomically: it writes a
 // temporary file in the same directory, syncs it to disk and renames it over
 // path, so a crash or an error never leaves a half-written file, and an
 // existing file at path is replaced only by a complete one.
-func SaveFile(path string, m *Sequential, meta Metadata) (err error) {
+func SaveFile(path string, m *Sequential, meta Metadata) error {
+	return saveFile(path, m, meta, nil)
+}
+
+// saveFile is SaveFile; wrap, when non-nil, wraps the temporary file it
+// writes to (tests use it to simulate a full disk).
+func saveFile(path string, m *Sequential, meta Metadata, wrap func(io.Writer) io.Writer) error {
 	kv, err := encodeMeta(m, meta)
 	if err != nil {
 		return err
 	}
-	return saveFile(path, m, kv, nil)
+	return saveRaw(path, m, kv, nil, wrap)
 }
 
-// saveFile is SaveFile with encoded metadata and extra tensors.
-func saveFile(path string, m *Sequential, kv map[string]string, extra []namedValues) (err error) {
+// saveRaw is saveFile with encoded metadata and the extra tensors written
+// after the parameters (a checkpoint's optimizer slots).
+func saveRaw(path string, m *Sequential, kv map[string]string, extra []namedValues, wrap func(io.Writer) io.Writer) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -91,8 +94,8 @@ func saveFile(path string, m *Sequential, kv map[string]string, extra []namedVal
 		}
 	}()
 	var w io.Writer = f
-	if saveWrapper != nil {
-		w = saveWrapper(w)
+	if wrap != nil {
+		w = wrap(w)
 	}
 	if err = writeModel(w, m, kv, extra); err != nil {
 		return fmt.Errorf("nn: save %s: %w", path, err)

@@ -276,9 +276,8 @@ func TestSaveFileIsAtomic(t *testing.T) {
 	}
 	before, _ := os.ReadFile(path)
 
-	saveWrapper = func(w io.Writer) io.Writer { return &failAfter{w: w, n: 1000} }
-	err := SaveFile(path, smallConvNet(t, 3, 2), Metadata{})
-	saveWrapper = nil
+	full := func(w io.Writer) io.Writer { return &failAfter{w: w, n: 1000} }
+	err := saveFile(path, smallConvNet(t, 3, 2), Metadata{}, full)
 	if err == nil || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("error %v, want the write error", err)
 	}

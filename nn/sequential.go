@@ -20,6 +20,7 @@ type Sequential struct {
 	layers []Layer
 	shapes [][]int // per-sample output shape of each layer
 	params []*Param
+	eng    Engine // how the layers compute (SetEngine)
 
 	batch int       // batch size the buffers below are sized for
 	outs  []*Tensor // outs[i] is layers[i]'s output
@@ -205,13 +206,10 @@ type poolFuser interface {
 	backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D)
 }
 
-// fuseOff disables fusion (tests compare fused and separate passes).
-var fuseOff = false
-
 // fused returns layer i as a poolFuser, and the pooling layer i+1, when the
 // two run fused for this call; nil otherwise.
 func (m *Sequential) fused(i int) (poolFuser, *MaxPooling2D) {
-	if fuseOff || i+1 >= len(m.layers) {
+	if m.eng.opts.fuseOff || i+1 >= len(m.layers) {
 		return nil, nil
 	}
 	f, ok := m.layers[i].(poolFuser)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Engine vs PyTorch, side by side on this machine (BENCHMARKS.md, "Engine vs
-# PyTorch"): the reference model (GUIDE §2) trained at batch 20, inference at
+# PyTorch"): the reference model (docs/REFERENCE.md §2) trained at batch 20, inference at
 # batch 20, and every conv/pool map of one 150×150 image, on 2 cores and on 1,
 # then the peak RSS of a training run. Go and PyTorch runs alternate, round
 # after round, so both see the same machine state; the table gives medians.
@@ -107,7 +107,7 @@ for line in open(path):
     impl, fig, cores, v, cpu = line.split()
     vals.setdefault((impl, fig, cores), []).append(float(v))
     cpus.setdefault((impl, fig, cores), []).append(float(cpu))
-# Physical limits (GUIDE §6): 471 GFLOP/s on 2 cores, half on one.
+# Physical limits (docs/REFERENCE.md §6): 471 GFLOP/s on 2 cores, half on one.
 limit = {"train": 332, "inference": 997}
 unit = {"train": "img/s", "inference": "img/s", "activations": "ms/image"}
 print(f"load average: before {before}, after {after}; PyTorch MALLOC_CONF={mconf}")
