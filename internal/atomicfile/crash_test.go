@@ -246,8 +246,8 @@ func TestCrashSafeSaving(t *testing.T) {
 	tmps, _ := filepath.Glob(filepath.Join(dir, ".*"))
 	t.Logf("%d kills in %v; the model advanced in %d of them, to version %d; %d temporary files left by kills mid-write",
 		n, time.Since(start).Round(time.Millisecond), progressed, last[modelFile], len(tmps))
-	if n < 100 {
-		t.Errorf("only %d kills in %v; expected at least 100", n, budget)
+	if n < 50 { // 300 in 3.4 s here; 227 in 15 s under -race on a loaded machine
+		t.Errorf("only %d kills in %v; expected at least 50", n, budget)
 	}
 	if len(tmps) == 0 {
 		t.Error("no kill landed in the middle of a write (no temporary file left): the test did not exercise anything")
