@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -191,6 +192,9 @@ func TestCrashSafeSaving(t *testing.T) {
 	}
 	if testing.Short() {
 		t.Skip("kills a child process a few hundred times; skipped with -short")
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("needs SIGKILL and POSIX wait statuses")
 	}
 	dir := t.TempDir()
 	if err := writeVersion(dir, crashModel(), 1); err != nil { // version 0 has no history rows
