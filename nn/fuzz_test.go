@@ -86,3 +86,34 @@ func FuzzReadCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHistoryJSON: the "history" metadata a model file carries never makes
+// UnmarshalJSON panic, and what it accepts marshals to a fixed point that
+// CSV writing accepts too.
+func FuzzHistoryJSON(f *testing.F) {
+	j, _ := sampleHistory().MarshalJSON()
+	f.Add(j)
+	f.Add([]byte(`{"epoch":[0,1],"loss":[0.69,null],"accuracy":[0.5,0.7]}`))
+	f.Add([]byte(`{"epoch":[],"loss":[]}`))
+	f.Add([]byte(`{"epoch":[0],"epoch":[1]}`))
+	f.Add([]byte(`{"loss":[1]}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var h History
+		if err := h.UnmarshalJSON(in); err != nil {
+			return
+		}
+		out, _ := h.MarshalJSON()
+		var h2 History
+		if err := h2.UnmarshalJSON(out); err != nil {
+			t.Fatalf("re-reading %s: %v", out, err)
+		}
+		again, _ := h2.MarshalJSON()
+		if !bytes.Equal(out, again) {
+			t.Fatalf("not a fixed point:\n%s\n%s", out, again)
+		}
+		var csv bytes.Buffer
+		if err := h2.WriteCSV(&csv); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
