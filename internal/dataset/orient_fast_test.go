@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"math/rand/v2"
 	"testing"
 )
@@ -63,5 +64,22 @@ func TestApplyFastMatchesGeneric(t *testing.T) {
 	}
 	if applyFast(image.NewCMYK(r), image.NewNRGBA(r), 1, 0, 0, 0, 1, 0) != nil {
 		t.Error("CMYK should take the generic path")
+	}
+}
+
+// The YCbCr fast path converts with color.YCbCrToRGB, as the training
+// loader does (pixels.go); the generic path's YCbCr.RGBA()>>8 is the same
+// function of (Y, Cb, Cr) in 8 bits.
+func TestYCbCrToRGBEqualsRGBAHighByte(t *testing.T) {
+	for y := 0; y < 256; y++ {
+		for cb := 0; cb < 256; cb++ {
+			for cr := 0; cr < 256; cr += 1 + y%3 { // a third of the cube, every (Y, Cb) pair
+				r8, g8, b8 := color.YCbCrToRGB(uint8(y), uint8(cb), uint8(cr))
+				r, g, b, _ := color.YCbCr{Y: uint8(y), Cb: uint8(cb), Cr: uint8(cr)}.RGBA()
+				if uint8(r>>8) != r8 || uint8(g>>8) != g8 || uint8(b>>8) != b8 {
+					t.Fatalf("Y'CbCr (%d, %d, %d): YCbCrToRGB %d %d %d, RGBA()>>8 %d %d %d", y, cb, cr, r8, g8, b8, r>>8, g>>8, b>>8)
+				}
+			}
+		}
 	}
 }
