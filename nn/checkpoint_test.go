@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dropoutBlobModel is a 2-8-1 network of real layers with a Dropout, so
@@ -149,4 +150,34 @@ func TestLoadCheckpointPlainAndBad(t *testing.T) {
 		t.Errorf("LoadCheckpoint with a NaN slot: %v", err)
 	}
 	os.Remove(path)
+}
+
+// SaveFile removes the temporary files of saves killed an hour or more ago
+// for the same destination, and keeps recent ones and other files.
+func TestSaveFileRemovesStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	files := map[string]bool{
+		".m.safetensors.123.tmp":   true,
+		".m.safetensors.456.tmp":   false, // fresh
+		".n.safetensors.1.tmp":     false,
+		".m.safetensors.tmp":       false,
+		"keep.m.safetensors.1.tmp": false,
+	}
+	for name := range files {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("x"), 0o644)
+		if name != ".m.safetensors.456.tmp" {
+			os.Chtimes(p, old, old)
+		}
+	}
+	if err := SaveFile(filepath.Join(dir, "m.safetensors"), dropoutBlobModel(t, 1), Metadata{}); err != nil {
+		t.Fatal(err)
+	}
+	for name, removed := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gone := os.IsNotExist(err); gone != removed {
+			t.Errorf("%s: removed %v, want %v", name, gone, removed)
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Write writes m's weights and architecture with meta to w in the
@@ -118,5 +120,26 @@ func saveRaw(path string, m *Sequential, kv map[string]string, extra []namedValu
 		d.Sync()
 		d.Close()
 	}
+	removeStaleTemps(dir, "."+base+".", ".tmp", time.Now().Add(-time.Hour))
 	return nil
+}
+
+// removeStaleTemps removes the regular files in dir named prefix…suffix
+// and last modified before cutoff: temporary files of saves killed midway
+// (an hour old: no save in progress is). Best effort, as
+// internal/atomicfile.RemoveStale.
+func removeStaleTemps(dir, prefix, suffix string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || len(name) <= len(prefix)+len(suffix) || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
