@@ -8,8 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/colormap"
-	"github.com/convscope/convscope/internal/render"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // Keyboard shortcuts of the main actions.
@@ -50,13 +49,13 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		quit,
 	)
 	cmaps := fyne.NewMenuItem("Colormap", nil)
-	for _, name := range colormap.Names() {
+	for _, name := range session.Colormaps() {
 		name := name
 		cmaps.ChildMenu = appendItem(cmaps.ChildMenu, name, func() { u.grid.setColormap(name) })
 	}
 	scales := fyne.NewMenuItem("Scale", nil)
 	for i, name := range scaleLabels {
-		mode := render.ScaleMode(i)
+		mode := session.ScaleMode(i)
 		scales.ChildMenu = appendItem(scales.ChildMenu, name, func() { u.grid.setScale(mode) })
 	}
 	view := fyne.NewMenu("View",
@@ -81,7 +80,7 @@ func appendItem(m *fyne.Menu, label string, fn func()) *fyne.Menu {
 	return m
 }
 
-// scaleLabels name the scale modes in render.ScaleMode order.
+// scaleLabels name the scale modes in session.ScaleMode order.
 var scaleLabels = []string{"Standardise (tutorial)", "Min–max per channel", "One scale per layer"}
 
 func (u *UI) addShortcuts() {

@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -12,9 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/colormap"
-	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // sidePanel shows the image and what the model makes of it: original and
@@ -69,7 +66,7 @@ func newSidePanel(u *UI) *sidePanel {
 	p.cbarNote = widget.NewLabel("")
 	p.cbarNote.Wrapping = fyne.TextWrapWord
 	p.cbarNote.SizeName = theme.SizeNameCaptionText
-	p.updateColorBar()
+	p.updateScaleText()
 
 	heading := func(s string) *widget.Label {
 		l := widget.NewLabel(s)
@@ -139,7 +136,7 @@ type thumb struct {
 	fn  func()
 }
 
-func newThumb(s workbench.Sample, fn func()) *thumb {
+func newThumb(s session.Sample, fn func()) *thumb {
 	t := &thumb{fn: fn, img: canvas.NewImageFromImage(s.Thumb)}
 	t.img.FillMode = canvas.ImageFillContain
 	t.ExtendBaseWidget(t)
@@ -150,7 +147,7 @@ func (t *thumb) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRe
 func (t *thumb) Tapped(*fyne.PointEvent)             { t.fn() }
 
 // setFrame shows a frame's input and prediction and lists its layers.
-func (p *sidePanel) setFrame(f *workbench.Frame) {
+func (p *sidePanel) setFrame(f *session.Frame) {
 	p.name.SetText(f.Input.Name)
 	if p.original.Image != f.Input.Preview {
 		p.original.Image = f.Input.Preview
@@ -190,29 +187,27 @@ func (p *sidePanel) setFrame(f *workbench.Frame) {
 		p.names = names
 		p.layers.Refresh()
 	}
-	p.updateColorBar()
+	p.updateScaleText()
 }
 
-// updateColorBar draws the current colormap and says what its ends mean.
-func (p *sidePanel) updateColorBar() {
-	v := p.u.bench.View()
-	m, err := colormap.ByName(v.Colormap)
-	if err != nil {
-		m = colormap.MustByName(colormap.Default)
+// setColorBar shows the colour bar the session drew for the view.
+func (p *sidePanel) setColorBar(img *image.RGBA) {
+	if img != nil && p.cbar.Image != img {
+		p.cbar.Image = img
+		p.cbar.Refresh()
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 256, 1))
-	for i := range 256 {
-		img.Set(i, 0, m.Index(uint8(i)))
-	}
-	p.cbar.Image = img
-	p.cbar.Refresh()
+}
+
+// updateScaleText says what the colour bar's ends mean in the current view.
+func (p *sidePanel) updateScaleText() {
+	v := p.u.ses.View()
 	switch v.Scale {
-	case render.Standardize:
+	case session.Standardize:
 		p.cbarLo.SetText("μ−2σ")
 		p.cbarMid.SetText("μ")
 		p.cbarHi.SetText("μ+2σ")
 		p.cbarNote.SetText("Each channel: (x − mean)/std·64 + 128, as in the tutorial. Hatched tiles are dead (all 0) or constant.")
-	case render.MinMax:
+	case session.MinMax:
 		p.cbarLo.SetText("min")
 		p.cbarMid.SetText("")
 		p.cbarHi.SetText("max")
@@ -228,9 +223,6 @@ func (p *sidePanel) updateColorBar() {
 		p.cbarNote.SetText("One scale per layer (its header gives the range): channels of a layer are comparable.")
 	}
 }
-
-// colorOf converts a colormap entry for canvas use.
-func colorOf(c color.RGBA) color.Color { return c }
 
 func truncLabel(s string) *widget.Label {
 	l := widget.NewLabel(s)

@@ -23,6 +23,7 @@ func setupTinyTraining(u *UI, epochs string) {
 	tp.valSteps.SetText("2")
 	tp.lr.SetText("1e-3")
 	tp.live.SetChecked(false)
+	settle(u) // the summary is built off the UI goroutine
 }
 
 // waitRun pumps the UI queue until cond holds.
@@ -75,7 +76,7 @@ func TestTrainingRunFeedsPlot(t *testing.T) {
 	if !strings.HasPrefix(tp.progress.Text, "Done.") {
 		t.Errorf("progress %q", tp.progress.Text)
 	}
-	if m := u.bench.Model(); m.Label != "trained here (unsaved)" || !m.Trained {
+	if m := u.ses.Model(); m.Label != "trained here (unsaved)" || !m.Trained {
 		t.Errorf("model after training: %q trained=%v", m.Label, m.Trained)
 	}
 	if r := tp.lossPlot.Readout(tp.lossPlot.Size().Width / 2); tp.lossPlot.Size().Width > 0 && !strings.Contains(r, "loss") {
@@ -208,7 +209,7 @@ func TestTrainingOnFolders(t *testing.T) {
 	if !strings.Contains(tp.report.Text, "empty.png") {
 		t.Errorf("report does not name the bad file: %q", tp.report.Text)
 	}
-	if m := u.bench.Model(); strings.Join(m.Classes, ",") != "cats,dogs" {
+	if m := u.ses.Model(); strings.Join(m.Classes, ",") != "cats,dogs" {
 		t.Errorf("model classes %v", m.Classes)
 	}
 	names := []string{}
@@ -217,5 +218,13 @@ func TestTrainingOnFolders(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(names, ","), "val_loss") {
 		t.Errorf("no validation curve: %v", names)
+	}
+}
+
+func TestFmtRate(t *testing.T) {
+	for v, want := range map[float64]string{1e-4: "1e-4", 1e-3: "0.001", 0.01: "0.01", 2.5e-5: "2.5e-5", 1e-10: "1e-10"} {
+		if got := fmtRate(v); got != want {
+			t.Errorf("fmtRate(%v) = %q, want %q", v, got, want)
+		}
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/convscope/convscope/internal/colormap"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -38,7 +38,7 @@ func runActivations(e *env, args []string) error {
 	format := fs.String("format", "both", "`FORMAT` to write: png, npy or both")
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
-	tile := fs.Int("tile", workbench.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
+	tile := fs.Int("tile", render.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
 	pos, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func runActivations(e *env, args []string) error {
 	case *tile < 0:
 		return fs.bad("--tile must be 0 or more, received %d", *tile)
 	}
-	view := workbench.DefaultView()
+	view := render.DefaultView()
 	view.Tile = *tile
 	if _, err := colormap.ByName(*cmap); err != nil {
 		return fs.bad("--colormap: unknown colormap %q (valid: %s)", *cmap, strings.Join(colormap.Names(), ", "))
@@ -89,7 +89,7 @@ func runActivations(e *env, args []string) error {
 		var written []string
 		if *format != "npy" {
 			p := base + ".png"
-			if err := render.WriteLayerPNG(p, workbench.RenderSheet(act, view)); err != nil {
+			if err := render.WriteLayerPNG(p, view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
 			written = append(written, p)
@@ -115,7 +115,7 @@ func pickLayers(net *nn.Sequential, names []string, maps bool) ([]int, error) {
 	index := map[string]int{}
 	for i, l := range net.Layers() {
 		index[l.Name()] = i
-		if workbench.IsMapLayer(l, net.LayerOutputShape(i)) {
+		if model.IsMapLayer(l, net.LayerOutputShape(i)) {
 			isMap[i] = true
 			mapNames = append(mapNames, l.Name())
 		}

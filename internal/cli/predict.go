@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/convscope/convscope/internal/dataset"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -102,7 +102,7 @@ func writeJSON(w io.Writer, results []prediction) error {
 
 // classify fills out[i] with the prediction for paths[i], running the
 // readable images through the model as one batch.
-func classify(m *workbench.Model, paths []string, out []prediction) {
+func classify(m *model.Model, paths []string, out []prediction) {
 	in := m.Net.InputShape()
 	x := nn.NewTensor(append([]int{len(paths)}, in...)...)
 	opts := m.Prep()
@@ -137,9 +137,9 @@ func loadInput(dst []float32, path string, opts dataset.Options) error {
 }
 
 // interpret fills r with one sample's class probabilities
-// (workbench.ClassProbabilities, as the app shows them).
-func interpret(r *prediction, m *workbench.Model, out []float32) {
-	all := workbench.ClassProbabilities(m, out)
+// (model.Model.ClassProbabilities, as the app shows them).
+func interpret(r *prediction, m *model.Model, out []float32) {
+	all := m.ClassProbabilities(out)
 	r.Probabilities = make(map[string]float32, len(all))
 	for _, c := range all {
 		r.Probabilities[c.Name] = float32(c.Prob)

@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/atomicfile"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -44,7 +45,7 @@ const builtinData = "builtin"
 
 // runTrain trains a model.
 func runTrain(e *env, args []string) error {
-	d := workbench.DefaultTrainConfig()
+	d := nn.TutorialRecipe()
 	var f trainFlags
 	fs := newFlagSet("train",
 		"convscope train --train DIR|builtin [--val DIR | --validation-split F] [--arch FILE] --out MODEL.safetensors [flags]\n       convscope train --resume MODEL.safetensors [flags]",
@@ -97,11 +98,8 @@ func runTrain(e *env, args []string) error {
 		}
 		net.Init(f.seed)
 	}
-	outputs := 1
-	for _, v := range net.OutputShape() {
-		outputs *= v
-	}
-	loss, err := nn.LossByName(workbench.DefaultLoss(outputs))
+	outputs := model.Outputs(net)
+	loss, err := nn.LossByName(model.DefaultLoss(outputs))
 	if err != nil {
 		return err
 	}
@@ -114,7 +112,7 @@ func runTrain(e *env, args []string) error {
 			return fmt.Errorf("%s: %w", f.resume, err)
 		}
 	}
-	data, err := workbench.OpenData(f.dataSpec(), net.InputShape(), outputs, f.batch, f.valSteps)
+	data, err := model.OpenData(f.dataSpec(), net.InputShape(), outputs, f.batch, f.valSteps)
 	if err != nil {
 		return err
 	}
@@ -262,7 +260,7 @@ func finishTraining(e *env, run *trainRun, log *trainLog, fitErr error) error {
 		return err
 	}
 	if f.history != "" {
-		if err := workbench.WriteFileAtomic(f.history, hist.WriteCSV); err != nil {
+		if err := atomicfile.Write(f.history, hist.WriteCSV); err != nil {
 			return fmt.Errorf("writing the history: %w", err)
 		}
 	}

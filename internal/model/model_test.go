@@ -1,7 +1,8 @@
-package workbench
+package model
 
 import (
 	"bytes"
+	"image"
 	"image/png"
 	"math"
 	"os"
@@ -10,99 +11,114 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/convscope/convscope/internal/npy"
+	"github.com/convscope/convscope/internal/dataset"
 	"github.com/convscope/convscope/nn"
 )
 
-func frameFor(t *testing.T) (*Bench, *Frame) {
-	t.Helper()
-	b, r := newRecordedBench(tinyModel(t, 12))
-	t.Cleanup(b.Close)
-	b.Open("a", "", loaderOf(testImage(12, 12, 1)))
-	b.Wait()
-	return b, r.last()
-}
-
-func TestExports(t *testing.T) {
-	_, f := frameFor(t)
-	dir := t.TempDir()
-	pngs, err := ExportSheets(dir, f)
-	if err != nil || len(pngs) != 3 {
-		t.Fatalf("ExportSheets: %v, %v", pngs, err)
-	}
-	if filepath.Base(pngs[0]) != "conv2d_1.png" {
-		t.Errorf("first sheet file %s", pngs[0])
-	}
-	npys, err := ExportActivations(dir, f)
-	if err != nil || len(npys) != 3 {
-		t.Fatalf("ExportActivations: %v, %v", npys, err)
-	}
-	shape, data, err := npy.ReadFile(npys[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(shape) != 4 || shape[0] != 1 || shape[1] != 5 || shape[2] != 5 || shape[3] != 4 {
-		t.Errorf("pool activation shape %v, want (1, 5, 5, 4)", shape)
-	}
-	for i, v := range data {
-		if v != f.Layers[1].Act.Data[i] {
-			t.Fatalf("value %d: %v, want %v", i, v, f.Layers[1].Act.Data[i])
-		}
-	}
-	grid := GridImage(f)
-	if grid.Bounds().Dy() <= f.Layers[0].Sheet.Image.Bounds().Dy() {
-		t.Errorf("grid image %v is no taller than one sheet", grid.Bounds())
-	}
-	p := filepath.Join(dir, "grid.png")
-	if err := SavePNG(p, grid); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp") {
-			t.Errorf("temporary file left behind: %s", e.Name())
-		}
-	}
-	if _, err := ExportActivations(filepath.Join(dir, "missing"), f); err == nil {
-		t.Error("exporting into a missing folder succeeded")
-	}
-}
-
-func TestSaveAndLoadModel(t *testing.T) {
-	b, f := frameFor(t)
+func TestSaveAndOpen(t *testing.T) {
+	m := tinyModel(t, 12)
 	h := &nn.History{}
 	h.Append(0, []string{"loss", "accuracy"}, []float64{0.5, 0.75})
 	p := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := b.SaveModel(p, h); err != nil {
+	if err := m.Save(p, h); err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadModelFile(p)
+	got, err := Open(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(m.Classes, ",") != "dark,light" || m.Label != "m.safetensors" || !m.Trained {
-		t.Errorf("loaded %+v", m)
+	if strings.Join(got.Classes, ",") != "dark,light" || got.Label != "m.safetensors" || got.Path != p || !got.Trained {
+		t.Errorf("opened %+v", got)
 	}
-	if m.Meta.History == nil || m.Meta.History.Len() != 1 {
-		t.Errorf("history not saved: %v", m.Meta.History)
+	if got.Meta.History == nil || got.Meta.History.Len() != 1 {
+		t.Errorf("history not saved: %v", got.Meta.History)
 	}
-	b2, r2 := newRecordedBench(m)
-	defer b2.Close()
-	b2.Open("a", "", loaderOf(testImage(12, 12, 1)))
-	b2.Wait()
-	got := r2.last().Layers[2].Act.Data
-	for i, v := range f.Layers[2].Act.Data {
-		if got[i] != v {
-			t.Fatalf("activation %d after reload: %v, want %v", i, got[i], v)
+	in, err := m.Prepare("a", "", testImage(12, 12, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := m.Forward(in.Tensor)
+	maps, _ := got.Forward(in.Tensor)
+	for i, v := range want[2].Data {
+		if maps[2].Data[i] != v {
+			t.Fatalf("activation %d after reload: %v, want %v", i, maps[2].Data[i], v)
 		}
 	}
-	if _, err := LoadModelFile(filepath.Join(t.TempDir(), "nope.safetensors")); err == nil {
-		t.Error("loading a missing file succeeded")
+	for _, bad := range []string{filepath.Join(t.TempDir(), "nope.safetensors"), "model.onnx", "builtin:nope"} {
+		if _, err := Open(bad); err == nil {
+			t.Errorf("opening %s succeeded", bad)
+		}
+	}
+	if _, err := Open("model.h5"); err == nil || !strings.Contains(err.Error(), "expected") {
+		t.Errorf("an unknown extension gave %v", err)
+	}
+}
+
+func TestOpenBuiltin(t *testing.T) {
+	m, err := Open(BuiltinPrefix + "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Trained || m.Outputs() != 1 || len(m.MapLayers()) != 8 {
+		t.Errorf("built-in model: trained %v, %d outputs, %d map layers", m.Trained, m.Outputs(), len(m.MapLayers()))
+	}
+}
+
+// TestPrepareResizesOnce checks that the input tensor and the image shown
+// as "network input" are the same pixels, and equal what the training
+// pipeline (dataset.Preprocess) feeds.
+func TestPrepareResizesOnce(t *testing.T) {
+	m := tinyModel(t, 12)
+	img := testImage(40, 30, 2)
+	in, err := m.Prepare("x", "", img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := dataset.Preprocess(nil, img, m.Prep())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Tensor.Data) != len(want) || in.Tensor.Shape[0] != 1 {
+		t.Fatalf("tensor %v, want %d values", in.Tensor.Shape, len(want))
+	}
+	for i, v := range want {
+		if in.Tensor.Data[i] != v {
+			t.Fatalf("value %d: %v, want %v", i, in.Tensor.Data[i], v)
+		}
+		if got := float32(in.Seen.Pix[i/3*4+i%3]) * float32(1.0/255); got != v {
+			t.Fatalf("seen pixel %d: %v, tensor %v", i, got, v)
+		}
+	}
+	if in.Preview != img {
+		t.Error("a small image was copied for the preview")
+	}
+	if got := preview(testImage(1200, 600, 1)).Bounds(); got != image.Rect(0, 0, PreviewSize, PreviewSize/2) {
+		t.Errorf("preview of 1200×600 is %v", got)
+	}
+	if got := preview(testImage(300, 900, 1)).Bounds(); got != image.Rect(0, 0, PreviewSize/3, PreviewSize) {
+		t.Errorf("preview of 300×900 is %v", got)
+	}
+	if !m.Fits(in) || tinyModel(t, 14).Fits(in) {
+		t.Error("Fits")
+	}
+}
+
+func TestMapLayersAndKernel(t *testing.T) {
+	m := tinyModel(t, 12)
+	ls := m.MapLayers()
+	if len(ls) != 3 || ls[0].Name != "conv2d_1" || ls[1].Kind != "MaxPooling2D" || ls[2].Index != 2 {
+		t.Fatalf("map layers %+v", ls)
+	}
+	if w, shape, ok := m.Kernel(0); !ok || len(w) != 3*3*3*4 || shape[3] != 4 {
+		t.Errorf("kernel of conv2d_1: %v %v", shape, ok)
+	}
+	if _, _, ok := m.Kernel(1); ok {
+		t.Error("a pooling layer has a kernel")
 	}
 }
 
 func TestDefaultModelFallback(t *testing.T) {
-	m, why := DefaultModel([]byte("not a model"), []string{"a", "b"})
+	m, why := Default([]byte("not a model"), []string{"a", "b"})
 	if m == nil || why == nil || m.Trained {
 		t.Fatalf("broken embedded model: %v, %v", m, why)
 	}
@@ -113,7 +129,7 @@ func TestDefaultModelFallback(t *testing.T) {
 
 func TestPredictMultiClass(t *testing.T) {
 	m := &Model{Classes: []string{"a", "b", "c", "d", "e", "f", "g"}}
-	p := predict(m, []float32{0.05, 0.5, 0.1, 0.05, 0.1, 0.1, 0.1})
+	p := m.Predict([]float32{0.05, 0.5, 0.1, 0.05, 0.1, 0.1, 0.1})
 	if p.Binary || len(p.Top) != TopK || p.Top[0].Name != "b" || math.Abs(p.Top[0].Prob-0.5) > 1e-6 {
 		t.Errorf("prediction %+v", p)
 	}
@@ -170,9 +186,7 @@ func TestOpenDataFolder(t *testing.T) {
 	for _, class := range []string{"cats", "dogs"} {
 		os.MkdirAll(filepath.Join(dir, class), 0o755)
 		for i := range 5 {
-			if err := SavePNG(filepath.Join(dir, class, string(rune('a'+i))+".png"), testImage(20, 20, i)); err != nil {
-				t.Fatal(err)
-			}
+			writePNG(t, filepath.Join(dir, class, string(rune('a'+i))+".png"), testImage(20, 20, i))
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "dogs", "broken.png"), []byte("nope"), 0o644)
@@ -229,9 +243,7 @@ func TestOpenDataValidationFolderShuffled(t *testing.T) {
 		for _, class := range []string{"cats", "dogs"} {
 			os.MkdirAll(filepath.Join(root, part, class), 0o755)
 			for i := range 8 {
-				if err := SavePNG(filepath.Join(root, part, class, string(rune('a'+i))+".png"), testImage(12, 12, i)); err != nil {
-					t.Fatal(err)
-				}
+				writePNG(t, filepath.Join(root, part, class, string(rune('a'+i))+".png"), testImage(12, 12, i))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package workbench
+package session
 
 import (
 	"context"
@@ -7,18 +7,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
 // TrainConfig holds a training run's settings. Zero values take the
-// tutorial's defaults (see DefaultTrainConfig).
+// tutorial's defaults (nn.TutorialRecipe).
 type TrainConfig struct {
-	Epochs, StepsPerEpoch, BatchSize int
-	ValidationSteps                  int
-	Optimizer                        string  // "rmsprop", "adam" or "sgd"
-	LearningRate                     float64 // 0: the optimizer's Keras default
-	Loss                             string  // Keras loss name; "" picks one from the output
-	Seed                             int64
+	// Recipe holds the optimizer, learning rate, epochs, steps per epoch,
+	// batch size and validation steps.
+	nn.Recipe
+	Loss string // Keras loss name; "" picks one from the output
+	Seed int64
 	// Init draws fresh weights from Seed before training; otherwise the
 	// network's current weights are trained further.
 	Init bool
@@ -36,19 +36,10 @@ type TrainConfig struct {
 	SnapshotInterval time.Duration
 }
 
-// DefaultTrainConfig returns the tutorial's settings: 30 epochs of 100
-// steps of 20 images, RMSprop at 1e-4, 50 validation steps.
+// DefaultTrainConfig returns the tutorial's settings (nn.TutorialRecipe)
+// with fresh weights.
 func DefaultTrainConfig() TrainConfig {
-	return TrainConfig{Epochs: 30, StepsPerEpoch: 100, BatchSize: 20, ValidationSteps: 50, Optimizer: "rmsprop", LearningRate: 1e-4, Init: true}
-}
-
-// DefaultLoss returns the loss Keras users pair with an output of k
-// values: binary cross-entropy for one sigmoid, categorical otherwise.
-func DefaultLoss(outputs int) string {
-	if outputs == 1 {
-		return "binary_crossentropy"
-	}
-	return "categorical_crossentropy"
+	return TrainConfig{Recipe: nn.TutorialRecipe(), Init: true}
 }
 
 // Progress is a training run's state, as the progress bar and plot show it.
@@ -67,7 +58,7 @@ type Progress struct {
 	Elapsed time.Duration
 	// LastEpoch holds the most recent epoch's logs (Epoch < 0: none yet).
 	LastEpoch nn.EpochLog
-	// LossChart and AccChart are the live plot's data.
+	// LossChart and AccChart are the live plot's data (Metrics.Charts).
 	LossChart, AccChart Chart
 	Paused              bool
 	Done                bool
@@ -80,6 +71,9 @@ type TrainResult struct {
 	// Stopped is set when Stop ended the run; Err is nil then.
 	Stopped bool
 	Err     error
+	// Skipped lists the files the data sources skipped while reading
+	// (Session.Train fills it in).
+	Skipped string
 }
 
 // TrainCallbacks receive a run's events, all on the training goroutine.
@@ -88,7 +82,7 @@ type TrainCallbacks struct {
 	// and at the end.
 	OnProgress func(Progress)
 	// OnWeights is called every few steps with the training network, to
-	// snapshot its weights (Bench.LiveWeights). It must not keep net.
+	// snapshot its weights (Session.LiveWeights). It must not keep net.
 	OnWeights func(net *nn.Sequential)
 	// OnDone is called once, last.
 	OnDone func(TrainResult)
@@ -107,7 +101,7 @@ type Training struct {
 	stopped bool
 	result  TrainResult
 	prog    Progress
-	live    *LiveHistory
+	metrics *Metrics
 }
 
 // StartTraining trains net on its own goroutine; net belongs to the run
@@ -142,12 +136,8 @@ func StartTraining(net *nn.Sequential, cfg TrainConfig, cb TrainCallbacks) (*Tra
 	if cfg.Train == nil {
 		return nil, errors.New("no training data")
 	}
-	out := 1
-	for _, v := range net.OutputShape() {
-		out *= v
-	}
 	if cfg.Loss == "" {
-		cfg.Loss = DefaultLoss(out)
+		cfg.Loss = model.DefaultLoss(model.Outputs(net))
 	}
 	loss, err := nn.LossByName(cfg.Loss)
 	if err != nil {
@@ -161,7 +151,7 @@ func StartTraining(net *nn.Sequential, cfg TrainConfig, cb TrainCallbacks) (*Tra
 		net.Init(cfg.Seed)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &Training{cancel: cancel, done: make(chan struct{}), live: NewLiveHistory(cfg.StepsPerEpoch)}
+	t := &Training{cancel: cancel, done: make(chan struct{}), metrics: NewMetrics(cfg.StepsPerEpoch)}
 	t.prog = Progress{Epochs: cfg.Epochs, Steps: cfg.StepsPerEpoch, LastEpoch: nn.EpochLog{Epoch: -1}}
 	go t.run(ctx, net, nn.NewTrainer(net, loss, opt), cfg, cb)
 	return t, nil
@@ -188,36 +178,33 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 			cb.OnWeights(net)
 		}
 	}
-	fc := nn.FitConfig{
-		Epochs: cfg.Epochs, StepsPerEpoch: cfg.StepsPerEpoch, BatchSize: cfg.BatchSize,
-		Validation: cfg.Validation, ValidationSteps: cfg.ValidationSteps, Control: &t.ctl,
-		OnBatch: func(l nn.BatchLog) {
-			t.mu.Lock()
-			t.live.AddBatch(l.Epoch+1, l.Step+1, map[string]float64{"loss": l.Loss, "accuracy": l.Accuracy})
-			p := &t.prog
-			p.Epoch, p.Step, p.Loss, p.Accuracy, p.ImagesPerSec = l.Epoch+1, l.Step+1, l.Loss, l.Accuracy, l.ImagesPerSec
-			p.Elapsed = doneTime + l.Elapsed
-			done := l.Epoch*cfg.StepsPerEpoch + l.Step + 1
-			p.Fraction = float64(done) / float64(totalSteps)
-			p.ETA = eta(doneTime, l, cfg)
-			t.mu.Unlock()
-			snap(false, done)
-			emit(l.Step+1 == l.Steps)
-		},
-		OnEpoch: func(l nn.EpochLog) {
-			t.mu.Lock()
-			logs := map[string]float64{"loss": l.Loss, "accuracy": l.Accuracy}
-			if l.Validated {
-				logs["val_loss"], logs["val_accuracy"] = l.ValLoss, l.ValAccuracy
-			}
-			t.live.AddEpoch(l.Epoch+1, logs)
-			doneTime += l.Duration
-			t.prog.LastEpoch = l
-			t.prog.Elapsed = doneTime
-			t.mu.Unlock()
-			snap(true, 0)
-			emit(true)
-		},
+	fc := cfg.FitConfig()
+	fc.Validation, fc.Control = cfg.Validation, &t.ctl
+	if cfg.Validation == nil {
+		fc.ValidationSteps = 0
+	}
+	fc.OnBatch = func(l nn.BatchLog) {
+		t.mu.Lock()
+		t.metrics.AddBatch(l)
+		p := &t.prog
+		p.Epoch, p.Step, p.Loss, p.Accuracy, p.ImagesPerSec = l.Epoch+1, l.Step+1, l.Loss, l.Accuracy, l.ImagesPerSec
+		p.Elapsed = doneTime + l.Elapsed
+		done := l.Epoch*cfg.StepsPerEpoch + l.Step + 1
+		p.Fraction = float64(done) / float64(totalSteps)
+		p.ETA = eta(doneTime, l, cfg)
+		t.mu.Unlock()
+		snap(false, done)
+		emit(l.Step+1 == l.Steps)
+	}
+	fc.OnEpoch = func(l nn.EpochLog) {
+		t.mu.Lock()
+		t.metrics.AddEpoch(l)
+		doneTime += l.Duration
+		t.prog.LastEpoch = l
+		t.prog.Elapsed = doneTime
+		t.mu.Unlock()
+		snap(true, 0)
+		emit(true)
 	}
 	hist, err := tr.Fit(ctx, cfg.Train, fc)
 	t.mu.Lock()
@@ -251,7 +238,7 @@ func (t *Training) Progress() Progress {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	p := t.prog
-	p.LossChart, p.AccChart = t.live.Charts(MaxPlotPoints)
+	p.LossChart, p.AccChart = t.metrics.Charts(MaxPlotPoints)
 	p.Paused = t.ctl.Paused()
 	return p
 }

@@ -1,4 +1,4 @@
-package workbench
+package session
 
 import (
 	"image"
@@ -11,27 +11,31 @@ import (
 	"github.com/convscope/convscope/nn"
 )
 
-// BenchmarkReferenceFrame measures drop-to-grid on the reference model: a
-// 150×150 sample, forward pass and every sheet at the default view.
-func BenchmarkReferenceFrame(b *testing.B) {
+// benchSession is a session on the reference model whose posts run at
+// once (there is no UI), at a 950-pixel wide grid.
+func benchSession(b *testing.B) *Session {
 	net, err := nn.ReferenceModel()
 	if err != nil {
 		b.Fatal(err)
 	}
-	bench := NewBench(&Model{Net: net})
-	defer bench.Close()
+	s := New(Options{Model: &Model{Net: net}, Post: func(fn func()) { fn() }})
+	b.Cleanup(s.Close)
 	v := DefaultView()
 	v.Width = 950
-	bench.SetView(v)
+	s.SetView(v)
+	return s
+}
+
+// BenchmarkReferenceFrame measures drop-to-grid on the reference model: a
+// 150×150 sample, forward pass and every sheet at the default view.
+func BenchmarkReferenceFrame(b *testing.B) {
+	s := benchSession(b)
 	var fwd, rnd time.Duration
-	var prev *Frame
 	samples := GeneratedSamples(8)
 	for i := 0; i < b.N; i++ {
-		bench.Open("x", "", samples[i%len(samples)].Load)
-		bench.Wait()
-		f := bench.Frame()
-		bench.Release(prev) // as the UI does once f is on screen
-		prev = f
+		s.Open("x", "", samples[i%len(samples)].Load)
+		s.Wait()
+		f := s.Frame()
 		fwd += f.Timing.Forward
 		rnd += f.Timing.Render
 	}
@@ -42,10 +46,6 @@ func BenchmarkReferenceFrame(b *testing.B) {
 // BenchmarkReferencePhoto measures drop-to-grid for a 12-megapixel JPEG
 // photo file: decoding, preprocessing, forward pass and every sheet.
 func BenchmarkReferencePhoto(b *testing.B) {
-	net, err := nn.ReferenceModel()
-	if err != nil {
-		b.Fatal(err)
-	}
 	path := filepath.Join(b.TempDir(), "photo.jpg")
 	img := image.NewRGBA(image.Rect(0, 0, 4000, 3000))
 	for y := range 3000 { // smooth gradients with some texture, like a photo
@@ -65,22 +65,14 @@ func BenchmarkReferencePhoto(b *testing.B) {
 		b.Fatal(err)
 	}
 	f.Close()
-	bench := NewBench(&Model{Net: net})
-	defer bench.Close()
-	v := DefaultView()
-	v.Width = 950
-	bench.SetView(v)
-	var prev *Frame
+	s := benchSession(b)
 	var total, load time.Duration
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		bench.OpenFile(path)
-		bench.Wait()
+		s.OpenFile(path)
+		s.Wait()
 		total += time.Since(start)
-		f := bench.Frame()
-		load += f.Timing.Load
-		bench.Release(prev)
-		prev = f
+		load += s.Frame().Timing.Load
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "drop-to-grid-ms")
 	b.ReportMetric(float64(load.Milliseconds())/float64(b.N), "load-ms")

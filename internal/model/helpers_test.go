@@ -1,15 +1,16 @@
-package workbench
+package model
 
 import (
 	"image"
 	"image/color"
-	"math/rand"
+	"image/png"
+	"os"
 	"testing"
 
 	"github.com/convscope/convscope/nn"
 )
 
-// tinyArch is a small convnet: 12×12×3 → conv 4 → pool → conv 6 → dense 1.
+// tinyArch is a small convnet: size×size×3 → conv 4 → pool → conv 6 → dense 1.
 func tinyArch(size int) nn.Arch {
 	return nn.Arch{InputShape: []int{size, size, 3}, Layers: []nn.LayerConfig{
 		{ClassName: "Conv2D", Filters: 4, KernelSize: [2]int{3, 3}, Activation: "relu"},
@@ -41,32 +42,14 @@ func testImage(w, h, seed int) *image.RGBA {
 	return m
 }
 
-func loaderOf(img image.Image) Loader { return func() (image.Image, error) { return img, nil } }
-
-// stripes is a BatchSource of 12×12×3 images: label 1 for bright, 0 for dark.
-type stripes struct{ rng *rand.Rand }
-
-func (s *stripes) Next(x, y *nn.Tensor) error {
-	n := x.Shape[0]
-	per := x.SampleSize()
-	for i := range n {
-		lab := s.rng.Intn(2)
-		y.Data[i] = float32(lab)
-		base := 0.1 + 0.7*float32(lab)
-		for j := range per {
-			x.Data[i*per+j] = base + 0.2*s.rng.Float32()
-		}
-	}
-	return nil
-}
-
-func mustBuild(t testing.TB, size int) *nn.Sequential {
+func writePNG(t testing.TB, path string, img image.Image) {
 	t.Helper()
-	a := tinyArch(size)
-	a.Layers[0].Filters = 5
-	net, err := a.Build()
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return net
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }

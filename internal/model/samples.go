@@ -1,4 +1,4 @@
-package workbench
+package model
 
 import (
 	"fmt"
@@ -6,17 +6,26 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 
+	"github.com/convscope/convscope/assets"
 	"github.com/convscope/convscope/internal/dataset"
 )
 
-// Sample is an image the app offers with one click.
+// Sample is an image offered with one click.
 type Sample struct {
 	Name string
-	// Thumb is a small preview (nil: use Load).
+	// Thumb is a small preview.
 	Thumb image.Image
 	Load  Loader
+}
+
+// BuiltinSamples returns the embedded sample images or, should there be
+// none, n images drawn by the built-in generator.
+func BuiltinSamples(n int) []Sample {
+	if s := SamplesFromFS(assets.Samples); len(s) > 0 {
+		return s
+	}
+	return GeneratedSamples(n)
 }
 
 // SamplesFromFS lists the images in fsys (the embedded samples), sorted by
@@ -24,7 +33,7 @@ type Sample struct {
 func SamplesFromFS(fsys fs.FS) []Sample {
 	var out []Sample
 	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !isImageName(p) {
+		if err != nil || d.IsDir() || !IsImageName(p) {
 			return nil
 		}
 		f, err := fsys.Open(p)
@@ -41,20 +50,6 @@ func SamplesFromFS(fsys fs.FS) []Sample {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}
-
-// IsImageName reports whether a file name has an image extension the app
-// opens (dataset.Extensions).
-func IsImageName(name string) bool { return isImageName(name) }
-
-func isImageName(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	for _, e := range dataset.Extensions {
-		if e == ext {
-			return true
-		}
-	}
-	return false
 }
 
 // GeneratedSamples returns n images of the built-in generated dataset

@@ -1,8 +1,10 @@
-package workbench
+package session
 
 import (
 	"math"
 	"testing"
+
+	"github.com/convscope/convscope/nn"
 )
 
 func TestNiceTicks(t *testing.T) {
@@ -65,12 +67,12 @@ func TestChartBoundsAndNearest(t *testing.T) {
 	}
 }
 
-func TestLiveHistoryAndDecimate(t *testing.T) {
-	h := NewLiveHistory(10)
-	for s := 1; s <= 10; s++ {
-		h.AddBatch(1, s, map[string]float64{"loss": 1, "accuracy": 0.5})
+func TestMetricsAndDecimate(t *testing.T) {
+	h := NewMetrics(10)
+	for s := range 10 {
+		h.AddBatch(nn.BatchLog{Epoch: 0, Step: s, Loss: 1, Accuracy: 0.5})
 	}
-	h.AddEpoch(1, map[string]float64{"loss": 1, "accuracy": 0.5, "val_loss": 2, "val_accuracy": 0.25})
+	h.AddEpoch(nn.EpochLog{Epoch: 0, Loss: 1, Accuracy: 0.5, Validated: true, ValLoss: 2, ValAccuracy: 0.25})
 	loss, acc := h.Charts(0)
 	if len(loss.Series) != 3 || len(acc.Series) != 3 {
 		t.Fatalf("loss series %d, acc series %d, want 3 and 3", len(loss.Series), len(acc.Series))
@@ -81,6 +83,9 @@ func TestLiveHistoryAndDecimate(t *testing.T) {
 	}
 	if e := loss.Series[1]; !e.Markers || e.Points[0] != (Point{1, 1}) {
 		t.Errorf("epoch series %+v", e)
+	}
+	if v := acc.Series[2]; v.Name != "val_accuracy" || v.Color != 1 || v.Points[0] != (Point{1, 0.25}) {
+		t.Errorf("validation series %+v", v)
 	}
 	if h.Epochs() != 1 {
 		t.Errorf("%d epochs", h.Epochs())

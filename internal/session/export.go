@@ -1,9 +1,8 @@
-package workbench
+package session
 
 import (
 	"fmt"
 	"image"
-	"io"
 	"path/filepath"
 
 	"github.com/convscope/convscope/internal/atomicfile"
@@ -11,12 +10,8 @@ import (
 	"github.com/convscope/convscope/internal/render"
 )
 
-// WriteFileAtomic writes a file through fn into a temporary file in the
-// same folder, syncs it and renames it over path, so path is either
-// untouched or complete.
-func WriteFileAtomic(path string, fn func(io.Writer) error) error {
-	return atomicfile.Write(path, fn)
-}
+// WriteCSV writes h to path atomically, as Keras' CSVLogger does.
+func WriteCSV(path string, h *History) error { return atomicfile.Write(path, h.WriteCSV) }
 
 // SavePNG writes img to path atomically.
 func SavePNG(path string, img image.Image) error { return render.WritePNG(path, img) }
@@ -30,7 +25,7 @@ func GridImage(f *Frame) *image.RGBA {
 	}
 	v := f.View
 	v.Width = 0
-	return render.AllLayersSheet(layers, v.sheetOptions(0, 0, 0))
+	return render.AllLayersSheet(layers, v.SheetOptions(0, 0, 0))
 }
 
 // ExportSheets writes one PNG per layer into dir, named after the layer
@@ -42,7 +37,7 @@ func ExportSheets(dir string, f *Frame) ([]string, error) {
 	v.Width = 0
 	for _, l := range f.Layers {
 		p := filepath.Join(dir, l.Name+".png")
-		if err := SavePNG(p, RenderSheet(l.Act, v).Image); err != nil {
+		if err := SavePNG(p, v.Render(nil, l.Act.Data, l.Shape[0], l.Shape[1], l.Shape[2]).Image); err != nil {
 			return paths, err
 		}
 		paths = append(paths, p)
@@ -63,4 +58,38 @@ func ExportActivations(dir string, f *Frame) ([]string, error) {
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// ExportGrid writes the frame's layers as one PNG (GridImage) off the UI
+// goroutine and calls done on the UI goroutine.
+func (s *Session) ExportGrid(path string, f *Frame, done func([]string, error)) {
+	s.call(func() {
+		err := SavePNG(path, GridImage(f))
+		s.post(func() { done([]string{path}, err) })
+	})
+}
+
+// ExportSheets writes one PNG per layer into dir off the UI goroutine.
+func (s *Session) ExportSheets(dir string, f *Frame, done func([]string, error)) {
+	s.call(func() {
+		paths, err := ExportSheets(dir, f)
+		s.post(func() { done(paths, err) })
+	})
+}
+
+// ExportActivations writes one .npy per layer into dir off the UI
+// goroutine.
+func (s *Session) ExportActivations(dir string, f *Frame, done func([]string, error)) {
+	s.call(func() {
+		paths, err := ExportActivations(dir, f)
+		s.post(func() { done(paths, err) })
+	})
+}
+
+// ExportHistory writes h as CSV (WriteCSV) off the UI goroutine.
+func (s *Session) ExportHistory(path string, h *History, done func([]string, error)) {
+	s.call(func() {
+		err := WriteCSV(path, h)
+		s.post(func() { done([]string{path}, err) })
+	})
 }

@@ -1,4 +1,4 @@
-package workbench
+package session
 
 import (
 	"math"
@@ -118,3 +118,24 @@ func NiceTicks(lo, hi float64, n int) (ticks []float64, step float64) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Decimate returns a copy of pts with at most n points: when there are
+// more, consecutive points are averaged in n equal buckets. n ≤ 0 means
+// no limit.
+func Decimate(pts []Point, n int) []Point {
+	if n <= 0 || len(pts) <= n {
+		return append([]Point(nil), pts...)
+	}
+	out := make([]Point, 0, n)
+	for b := 0; b < n; b++ {
+		lo, hi := b*len(pts)/n, (b+1)*len(pts)/n
+		var sx, sy float64
+		for _, p := range pts[lo:hi] {
+			sx += p.X
+			sy += p.Y
+		}
+		k := float64(hi - lo)
+		out = append(out, Point{sx / k, sy / k})
+	}
+	return out
+}

@@ -1,4 +1,4 @@
-package workbench
+package session
 
 import (
 	"math/rand"
@@ -153,28 +153,6 @@ func TestStartTrainingErrors(t *testing.T) {
 		if _, err := StartTraining(net, c, TrainCallbacks{}); err == nil {
 			t.Errorf("case %d: no error", i)
 		}
-	}
-}
-
-func TestTrainingFeedsBenchLive(t *testing.T) {
-	m := tinyModel(t, 12)
-	b, r := newRecordedBench(m)
-	defer b.Close()
-	b.Open("a", "", loaderOf(testImage(12, 12, 5)))
-	b.Wait()
-	net, _ := m.CloneNet()
-	tr, err := StartTraining(net, tinyTrainConfig(), TrainCallbacks{OnWeights: func(n *nn.Sequential) {
-		if err := b.LiveWeights(n); err != nil {
-			t.Error(err)
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.Wait()
-	b.Wait()
-	if f := r.last(); !f.Live {
-		t.Error("no live frame during training")
 	}
 }
 
