@@ -76,7 +76,10 @@ func New(o Options) *Session {
 			if !ok {
 				return
 			}
-			w.handle(r)
+			func() {
+				defer catch("the image worker", s.postError)
+				w.handle(r)
+			}()
 			s.slot.done()
 		}
 	}()
@@ -152,9 +155,13 @@ func (s *Session) call(fn func()) {
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
+		defer catch("a background job", s.postError)
 		fn()
 	}()
 }
+
+// postError reports err on the UI goroutine (OnError).
+func (s *Session) postError(err error) { s.post(func() { s.reportError(err) }) }
 
 // LoadModel opens a model file (model.Open) off the UI goroutine and hands
 // it to done on the UI goroutine. It does not put the model on screen.

@@ -206,7 +206,7 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 		snap(true, 0)
 		emit(true)
 	}
-	hist, err := tr.Fit(ctx, cfg.Train, fc)
+	hist, err := fitCaught(ctx, tr, cfg.Train, fc)
 	t.mu.Lock()
 	stopped := t.stopped && errors.Is(err, context.Canceled)
 	if stopped {
@@ -222,6 +222,12 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 	if cb.OnDone != nil {
 		cb.OnDone(res)
 	}
+}
+
+// fitCaught is tr.Fit with a panic (a bug) turned into the run's error.
+func fitCaught(ctx context.Context, tr *nn.Trainer, src nn.BatchSource, fc nn.FitConfig) (hist *nn.History, err error) {
+	defer catch("training", func(e error) { hist, err = &nn.History{}, e })
+	return tr.Fit(ctx, src, fc)
 }
 
 // eta estimates the time left from the finished epochs' durations
