@@ -120,10 +120,10 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
 
-	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, t.startTraining)
+	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, u.guard("Start", t.startTraining))
 	t.start.Importance = widget.HighImportance
-	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, t.togglePause)
-	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, t.stopTraining)
+	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, u.guard("Pause", t.togglePause))
+	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, u.guard("Stop", t.stopTraining))
 	t.bar = widget.NewProgressBar()
 	t.progress = widget.NewLabel("Not training.")
 	t.progress.Wrapping = fyne.TextWrapWord
