@@ -163,10 +163,13 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 	}
 	p.bars.RemoveAll()
 	for _, c := range pr.Top {
+		// The formatter goes first: SetValue draws the text, and the
+		// default one rounds down to whole percents ("55%" under a
+		// "55.7 %" heading, issue #17 defect 5).
 		bar := widget.NewProgressBar()
-		bar.SetValue(c.Prob)
 		v := c.Prob
 		bar.TextFormatter = func() string { return fmt.Sprintf("%.1f %%", 100*v) }
+		bar.SetValue(c.Prob)
 		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(84, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
 	}
 	if f.Live || !f.Model.Trained {

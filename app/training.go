@@ -98,7 +98,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 		}
 		t.showClasses()
 	})
-	t.source.Horizontal = true
+	t.source.Horizontal = false // one option per line: the column fits a 900-pixel window
 	t.source.SetSelected(dataGenerated)
 	t.classes = widget.NewLabel("")
 	t.classes.Wrapping = fyne.TextWrapWord
@@ -156,7 +156,10 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	)
 	controls := container.NewHBox(t.start, t.pause, t.stp)
 	top := container.NewBorder(nil, nil, controls, nil, container.NewVBox(t.bar, t.progress))
-	plots := container.NewGridWithColumns(2, t.lossPlot, t.accPlot)
+	// Plots one above the other and the data choices one per line keep the
+	// page usable in a 900×600 window (issue #17: it widened the window to
+	// 1176 pixels).
+	plots := container.NewGridWithRows(2, t.lossPlot, t.accPlot)
 	right := container.NewBorder(top, nil, nil, nil, plots)
 	split := container.NewHSplit(container.NewVScroll(settings), right)
 	split.Offset = 0.36
