@@ -3,6 +3,7 @@ package session
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/convscope/convscope/nn"
@@ -92,4 +93,33 @@ func equalFloats(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+func TestLoadAutosave(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "autosave.safetensors")
+	if a, err := LoadAutosave(path); a != nil || err != nil {
+		t.Errorf("no autosave: %v, %v", a, err)
+	}
+	m := tinyModel(t, 12)
+	if err := nn.SaveFile(path, m.Net, nn.Metadata{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadAutosave(path); err == nil {
+		t.Error("a plain model file was taken for an autosave")
+	}
+	ck := nn.Checkpoint{Optimizer: nn.NewRMSprop(0).State(), Progress: nn.FitProgress{Epoch: 2, Step: 5}}
+	if err := nn.SaveCheckpoint(path, m.Net, nn.Metadata{}, ck, 1e-3); err != nil {
+		t.Fatal(err)
+	}
+	a, err := LoadAutosave(path)
+	if err != nil || a == nil || !strings.HasPrefix(a.Describe(), "in epoch 3 after step 5 (saved ") {
+		t.Fatalf("autosave %v, %v", a, err)
+	}
+	if err := RemoveAutosave(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := RemoveAutosave(path); err != nil {
+		t.Errorf("removing a missing autosave: %v", err)
+	}
 }
