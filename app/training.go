@@ -335,9 +335,15 @@ func (t *trainingPanel) startTraining() {
 		t.u.showError("Cannot start training", err)
 		return
 	}
+	t.launch(session.TrainRequest{Arch: arch, Continue: t.cont.Checked, Config: cfg, Data: spec, Live: t.live.Checked}, "Preparing data…")
+}
+
+// launch asks the session for the run req, autosaved at every epoch end.
+func (t *trainingPanel) launch(req session.TrainRequest, what string) {
+	req.Config.Checkpoint, req.Config.Config = t.u.autosavePath(), t.formJSON()
+	cfg := req.Config
 	t.start.Disable()
-	t.progress.SetText("Preparing data…")
-	req := session.TrainRequest{Arch: arch, Continue: t.cont.Checked, Config: cfg, Data: spec, Live: t.live.Checked}
+	t.progress.SetText(what)
 	t.u.ses.Train(req, session.RunCallbacks{
 		OnStart:    func(run *session.Training, data *session.Data, err error) { t.started(run, data, cfg, err) },
 		OnProgress: t.showProgress,
@@ -400,6 +406,10 @@ func (t *trainingPanel) showProgress(p session.Progress) {
 
 // finished ends a run: the session has put the trained weights on screen.
 func (t *trainingPanel) finished(r session.TrainResult) {
+	// The app saw the run end: nothing to offer at the next start.
+	if p := t.u.autosavePath(); p != "" {
+		session.RemoveAutosave(p)
+	}
 	if r.Skipped != "" {
 		t.report.SetText(t.report.Text + "\n" + r.Skipped)
 	}
