@@ -137,6 +137,9 @@ func New(a fyne.App, opts Options) *UI {
 	p := a.Preferences()
 	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
 	u.updateTitle()
+	if t := p.String(prefTheme); t != "" && t != "system" {
+		u.setTheme(t)
+	}
 	u.offerResume()
 	return u
 }

@@ -59,7 +59,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		scales.ChildMenu = appendItem(scales.ChildMenu, name, u.guard("Scale", func() { u.grid.setScale(mode) }))
 	}
 	view := fyne.NewMenu("View",
-		cmaps, scales,
+		cmaps, scales, u.themeMenu(),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom In", scZoomIn, func() { u.zoom(1.25) }),
 		item("Zoom Out", scZoomOut, func() { u.zoom(0.8) }),
@@ -68,7 +68,11 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Activations", nil, func() { u.tabs.SelectIndex(0) }),
 		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
 	)
-	help := fyne.NewMenu("Help", item("About Convscope", nil, u.about))
+	help := fyne.NewMenu("Help",
+		item("Keyboard Shortcuts", nil, u.showShortcuts),
+		item("Documentation (README)", nil, u.openDocs),
+		fyne.NewMenuItemSeparator(),
+		item("About Convscope", nil, u.about))
 	return fyne.NewMainMenu(file, view, help)
 }
 
@@ -127,7 +131,7 @@ func (u *UI) toolbar() fyne.CanvasObject {
 	}
 	return container.NewHBox(
 		tip(theme.FolderOpenIcon(), "Open an image (Ctrl+O) — or drop one anywhere on the window", u.openImageDialog),
-		tip(theme.StorageIcon(), "Open a model (.safetensors, Ctrl+Shift+O)", u.openModelDialog),
+		tip(theme.FileApplicationIcon(), "Open a model (.safetensors, Ctrl+Shift+O)", u.openModelDialog),
 		tip(theme.DocumentSaveIcon(), "Save the model (Ctrl+S)", u.saveModelDialog),
 		tip(theme.DownloadIcon(), "Export the grid as PNG (Ctrl+E); more exports in the File menu", func() { u.exportGrid(false) }),
 		widget.NewSeparator(),
@@ -137,7 +141,8 @@ func (u *UI) toolbar() fyne.CanvasObject {
 
 func (u *UI) about() {
 	dialog.ShowInformation("About Convscope",
-		"Convscope shows what a convolutional network sees.\n\n"+
+		"Convscope "+u.version()+"\n\n"+
+			"Convscope shows what a convolutional network sees.\n\n"+
 			"Open or drop an image to see every channel of every conv and pool layer;\n"+
 			"train the network on the Training tab and watch the maps change.\n\n"+
 			"Modelled on the Keras tutorial \"Visualizing intermediate activations\".", u.win)
