@@ -174,12 +174,17 @@ func (u *UI) showFrame(f *session.Frame) {
 	if f.Live {
 		live = " · live weights from training"
 	}
-	load := ""
+	// Only the steps this frame took: a view change re-renders without a
+	// forward pass, and total (from the request) is never below the parts.
+	parts := ""
 	if t.Load > 0 {
-		load = fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
+		parts += fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
 	}
-	u.setStatus(fmt.Sprintf("%s · %s · %sforward %d ms, render %d ms, total %d ms%s",
-		f.Input.Name, u.modelLabel, load, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
+	if t.Forward > 0 {
+		parts += fmt.Sprintf("forward %d ms, ", t.Forward.Milliseconds())
+	}
+	u.setStatus(fmt.Sprintf("%s · %s · %srender %d ms, total %d ms%s",
+		f.Input.Name, u.modelLabel, parts, t.Render.Milliseconds(), t.Total.Milliseconds(), live))
 }
 
 // Frame returns the frame on screen (nil before the first).

@@ -193,3 +193,24 @@ func TestProbabilityBarsMatchHeading(t *testing.T) {
 		t.Errorf("bar texts %q, want the first to read %q", texts, want)
 	}
 }
+
+// The status line reports only the steps the frame took: a colormap change
+// re-renders without a forward pass (issue #17 defect 9: "forward 85 ms,
+// render 48 ms, total 49 ms").
+func TestStatusTimingIsTheFramesOwn(t *testing.T) {
+	u := newTestUI(t)
+	u.openSample(0)
+	settle(u)
+	if !strings.Contains(u.status.Text, "forward ") {
+		t.Errorf("status after opening %q: no forward time", u.status.Text)
+	}
+	u.grid.cmap.SetSelected("magma")
+	settle(u)
+	if strings.Contains(u.status.Text, "forward ") || !strings.Contains(u.status.Text, "render ") {
+		t.Errorf("status after a colormap change %q", u.status.Text)
+	}
+	tm := u.Frame().Timing
+	if tm.Total < tm.Render || tm.Forward != 0 || tm.Load != 0 {
+		t.Errorf("timing of a re-render %+v", tm)
+	}
+}

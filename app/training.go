@@ -372,6 +372,33 @@ func (t *trainingPanel) started(run *session.Training, data *session.Data, cfg s
 	t.setRunning(true)
 }
 
+// metricsLine is the running epoch's loss and accuracy and the last
+// validation, e.g. "loss 0.6931 · accuracy 0.5000 · val_loss …".
+func metricsLine(p session.Progress) string {
+	s := fmt.Sprintf("loss %.4f · accuracy %.4f", p.Loss, p.Accuracy)
+	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
+		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
+	}
+	return s
+}
+
+// stoppedText says where a stopped run stopped, without an ETA (issue #17
+// defect 9: "Stopped after 4 epochs. Epoch 5/30 · step 100/100 · ETA 0:00").
+func stoppedText(r session.TrainResult, run *session.Training) string {
+	done := 0
+	if r.History != nil {
+		done = r.History.Len()
+	}
+	if run == nil {
+		return fmt.Sprintf("Stopped after %d epochs.", done)
+	}
+	p := run.Progress()
+	if p.Step == 0 || p.Step == p.Steps && p.Epoch == done {
+		return fmt.Sprintf("Stopped after %d of %d epochs.\n%s", done, p.Epochs, metricsLine(p))
+	}
+	return fmt.Sprintf("Stopped in epoch %d/%d after step %d/%d (%d epochs complete).\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, done, metricsLine(p))
+}
+
 // fmtRate writes a learning rate as Keras users do: 1e-4, 0.01 for 1e-2.
 func fmtRate(v float64) string {
 	if v >= 1e-3 {
@@ -391,13 +418,10 @@ func classList(c []string) string {
 
 func (t *trainingPanel) showProgress(p session.Progress) {
 	t.bar.SetValue(p.Fraction)
-	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\nloss %.4f · accuracy %.4f",
-		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, session.FormatETA(p.ETA), p.Loss, p.Accuracy)
-	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
-		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
-	}
-	if p.Paused {
-		s = "Paused · " + s
+	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\n%s",
+		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, session.FormatETA(p.ETA), metricsLine(p))
+	if p.Paused { // no ETA while nothing moves
+		s = fmt.Sprintf("Paused in epoch %d/%d at step %d/%d\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, metricsLine(p))
 	}
 	t.progress.SetText(s)
 	t.lossPlot.SetChart(p.LossChart)
@@ -427,9 +451,17 @@ func (t *trainingPanel) finished(r session.TrainResult) {
 		t.progress.SetText("Training failed: " + r.Err.Error())
 		t.u.showError("Training failed", r.Err)
 	case r.Stopped:
-		t.progress.SetText(fmt.Sprintf("Stopped after %d epochs. ", r.History.Len()) + t.progress.Text)
+		t.progress.SetText(stoppedText(r, run))
 	default:
-		t.progress.SetText("Done. " + t.progress.Text)
+		n := 0
+		if r.History != nil {
+			n = r.History.Len()
+		}
+		line := ""
+		if run != nil {
+			line = "\n" + metricsLine(run.Progress())
+		}
+		t.progress.SetText(fmt.Sprintf("Done: %d epochs.%s", n, line))
 	}
 	for _, fn := range t.onStopped {
 		fn()
@@ -468,7 +500,9 @@ func (t *trainingPanel) togglePause() {
 		run.Pause()
 		t.pause.SetText("Resume")
 		t.pause.SetIcon(theme.MediaPlayIcon())
-		t.progress.SetText("Paused · " + t.progress.Text)
+		p := run.Progress()
+		p.Paused = true
+		t.showProgress(p)
 	}
 }
 
