@@ -57,6 +57,7 @@ type UI struct {
 	grid     *grid
 	side     *sidePanel
 	training *trainingPanel
+	explain  *explainPanel
 	tabs     *container.AppTabs
 	status   *widget.Label
 
@@ -106,14 +107,17 @@ func New(a fyne.App, opts Options) *UI {
 	u.grid = newGrid(u)
 	u.side = newSidePanel(u)
 	u.training = newTrainingPanel(u)
+	u.explain = newExplainPanel(u)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Activations", u.grid.object()),
 		container.NewTabItem("Training", u.training.object()),
+		container.NewTabItem("Explain", u.explain.object()),
 	)
 	u.tabs.OnSelected = func(ti *container.TabItem) {
+		u.explain.setShown(ti.Text == "Explain")
 		if ti.Text == "Training" {
 			u.training.shown()
 		}
@@ -169,6 +173,7 @@ func (u *UI) showFrame(f *session.Frame) {
 	u.frame = f
 	u.grid.setFrame(f)
 	u.side.setFrame(f)
+	u.explain.setFrame(f)
 	t := f.Timing
 	live := ""
 	if f.Live {

@@ -100,7 +100,7 @@ func TestGUIRobustness(t *testing.T) {
 		}},
 		{"scale", func() string { s := scaleLabels[rng.IntN(len(scaleLabels))]; u.grid.scale.SetSelected(s); return s }},
 		{"zoom", func() string { f := []float64{1.25, 0.8, 1}[rng.IntN(3)]; u.zoom(f); return fmt.Sprint(f) }},
-		{"tab", func() string { i := rng.IntN(2); u.tabs.SelectIndex(i); return fmt.Sprint(i) }},
+		{"tab", func() string { i := rng.IntN(len(u.tabs.Items)); u.tabs.SelectIndex(i); return fmt.Sprint(i) }},
 		{"resize", func() string { s := sizes[rng.IntN(len(sizes))]; u.win.Resize(s); return fmt.Sprint(s) }},
 		{"start", func() string { test.Tap(tp.start); return "" }},
 		{"pause", func() string { test.Tap(tp.pause); return "" }},
@@ -152,11 +152,11 @@ func TestViewsFit900x600(t *testing.T) {
 	u := newTestUI(t)
 	u.openSample(0)
 	settle(u)
-	for i, name := range []string{"Activations", "Training"} {
+	for i, item := range u.tabs.Items {
 		u.tabs.SelectIndex(i)
 		settle(u)
 		if m := u.win.Content().MinSize(); m.Width > 900 || m.Height > 600 {
-			t.Errorf("%s tab: the window needs at least %v", name, m)
+			t.Errorf("%s tab: the window needs at least %v", item.Text, m)
 		}
 	}
 }

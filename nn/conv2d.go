@@ -31,15 +31,22 @@ type Conv2D struct {
 	padding    string
 	actName    string
 	useBias    bool
-	err        error // invalid options, reported by Build
+	groups     int
+	dilation   [2]int
+	pads       [4]int // explicit padding (top, left, bottom, right), with padding "valid"
+	err        error  // invalid options, reported by Build
 
 	act          activation
 	eng          Engine
 	g            window
-	k            int // kh·kw·cin
+	cg, og       int  // input and output channels per group
+	depthwise    bool // one input channel per group: conv2d_depthwise.go
+	grouped      bool // groups or dilation on the im2col path: im2colG per group
+	k            int  // kh·kw·cg
 	kernel, bias *Param
 	maxRows      int // output rows per work item for large batches
 	rows, blocks int // output rows per work item and items per sample, this call
+	cb, cw       int // column blocks per item and their width (filters), this call
 
 	cols, dz, dcols [][]float32 // per worker (forward) or slot (backward) scratch
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
@@ -48,6 +55,8 @@ type Conv2D struct {
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
+	xpad, dxpad     *Tensor     // zero-bordered input and its gradient (conv2d_padded.go)
+	noWeightGrads   bool        // Backward computes dx only (skipWeightGrads)
 	yp              *Tensor     // output of a fused pooling layer (conv2d_pool.go), or nil
 	codes           []uint8     // fused pooling: each window's winner, recorded in training
 	codesValid      bool        // codes belong to the last Forward
@@ -60,12 +69,13 @@ type Conv2D struct {
 // NewConv2D returns a Conv2D layer with the given number of filters and a
 // kh×kw kernel (Keras: Conv2D(filters, (kh, kw), ...)). Options:
 // WithStrides (default 1, 1), WithPadding (default "valid"), WithActivation
-// (default linear), WithUseBias (default true), WithName.
+// (default linear), WithUseBias (default true), WithGroups (default 1),
+// WithDilation (default 1, 1), WithPads (explicit padding), WithName.
 func NewConv2D(filters, kh, kw int, opts ...Option) *Conv2D {
-	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true},
-		optActivation|optStrides|optPadding|optUseBias, opts)
+	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true, groups: 1, dilation: [2]int{1, 1}},
+		optActivation|optStrides|optPadding|optUseBias|optGroups|optDilation|optPads, opts)
 	c := &Conv2D{filters: filters, kernelSize: [2]int{kh, kw}, strides: o.strides, padding: o.padding,
-		actName: o.activation, useBias: o.useBias, err: err}
+		actName: o.activation, useBias: o.useBias, groups: o.groups, dilation: o.dilation, pads: o.pads, err: err}
 	c.name = o.name
 	c.act, _ = parseActivation(o.activation)
 	return c
@@ -91,6 +101,15 @@ func (c *Conv2D) check() error {
 	if err := checkPadding("Conv2D", c.padding); err != nil {
 		return err
 	}
+	if err := checkPair("Conv2D", "dilation_rate", c.dilation); err != nil {
+		return err
+	}
+	if err := checkPads("Conv2D", c.padding, c.pads); err != nil {
+		return err
+	}
+	if c.groups <= 0 || c.filters%max(c.groups, 1) != 0 {
+		return fmt.Errorf("Conv2D: expected groups > 0 dividing filters (%d), received %d", c.filters, c.groups)
+	}
 	var err error
 	if c.act, err = parseActivation(c.actName); err != nil {
 		return fmt.Errorf("Conv2D: %w", err)
@@ -104,12 +123,18 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := c.g.setup("Conv2D", "kernel", in, c.kernelSize, c.strides, c.padding); err != nil {
+	if err := c.g.setupFull("Conv2D", "kernel", in, c.kernelSize, c.strides, c.dilation, c.padding, c.pads, false); err != nil {
 		return nil, err
 	}
 	g := &c.g
-	c.k = g.kh * g.kw * g.c
-	c.kernel = newParam("kernel", g.kh, g.kw, g.c, c.filters)
+	if g.c%c.groups != 0 {
+		return nil, fmt.Errorf("Conv2D: expected input channels divisible by groups (%d), received %d", c.groups, g.c)
+	}
+	c.cg, c.og = g.c/c.groups, c.filters/c.groups
+	c.depthwise = c.groups > 1 && c.cg == 1
+	c.grouped = !c.depthwise && (c.groups > 1 || g.dh > 1 || g.dw > 1)
+	c.k = g.kh * g.kw * c.cg
+	c.kernel = newParam("kernel", g.kh, g.kw, c.cg, c.filters)
 	c.bias = nil
 	if c.useBias {
 		c.bias = newParam("bias", c.filters)
@@ -128,7 +153,7 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 // it).
 func (c *Conv2D) setMaxRows() {
 	g := &c.g
-	c.maxRows = min(g.oh, max(1, c.eng.blockPixels()/g.ow, (g.kh+g.sh-1)/g.sh))
+	c.maxRows = min(g.oh, max(1, c.eng.blockPixels()/g.ow, (c.effKH()+g.sh-1)/g.sh))
 }
 
 // setEngine makes the layer compute with e (Sequential.SetEngine).
@@ -150,7 +175,7 @@ func (c *Conv2D) Params() []*Param {
 // Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
 func (c *Conv2D) Init(rng Rand) {
 	g := &c.g
-	glorotUniform(c.kernel.Value, g.kh*g.kw*g.c, g.kh*g.kw*c.filters, rng)
+	glorotUniform(c.kernel.Value, g.kh*g.kw*c.cg, g.kh*g.kw*c.filters, rng)
 	if c.bias != nil {
 		clear(c.bias.Value)
 	}
@@ -160,8 +185,17 @@ func (c *Conv2D) Init(rng Rand) {
 // activation, use_bias).
 func (c *Conv2D) Config() LayerConfig {
 	return LayerConfig{ClassName: "Conv2D", Name: c.name, Filters: c.filters, KernelSize: c.kernelSize,
-		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias}
+		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias,
+		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
+
+// skipWeightGrads makes Backward compute only the input gradient (the
+// kernel's and bias' gradients are then meaningless) until called with
+// false: Graph.BackwardWith's SkipWeights.
+func (c *Conv2D) skipWeightGrads(skip bool) { c.noWeightGrads = skip }
+
+// effKH is the kernel's height in input rows, dilation included.
+func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }
 
 // Forward computes y = f(conv(x, K) + b) for the batch.
 func (c *Conv2D) Forward(y, x *Tensor, training bool) {
@@ -169,13 +203,18 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.split(n, 1)
+	c.splitColumns(n)
+	if c.paddedDirect() {
+		c.forwardPadded(y, x)
+		return
+	}
 	c.x, c.y = x, y
 	if c.direct() {
-		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.w*c.filters)
-		c.eng.parallelFor(n*c.blocks, c.fwdDirect)
+		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
-		c.cols = scratch(c.cols, c.eng.workers(), c.maxRows*c.g.ow*c.k)
-		c.eng.parallelFor(n*c.blocks, c.fwd)
+		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
+		c.eng.parallelFor(n*c.blocks*c.cb, c.fwd)
 	}
 	c.x, c.y = nil, nil
 }
@@ -193,6 +232,23 @@ func (c *Conv2D) split(n, minRows int) {
 	}
 	c.rows = (oh + b - 1) / b
 	c.blocks = (oh + c.rows - 1) / c.rows
+	c.cb, c.cw = 1, c.filters
+}
+
+// splitColumns, for a forward pass with few output pixels (the deep layers
+// of a network on one image), makes each work item one whole sample and a
+// block of output channels instead: the kernel, not the image, is then the
+// large operand, and row blocks would each read (and the GEMM pack) all of
+// it, where column blocks share it out. Blocks are multiples of 32 columns
+// (the GEMM micro-kernel's width), at least 64.
+func (c *Conv2D) splitColumns(n int) {
+	w := c.eng.workers()
+	if n*c.g.oh*c.g.ow > 1024 || c.filters < 128 || c.act == actSoftmax || c.depthwise || c.grouped || n >= 2*w {
+		return
+	}
+	cw := max(64, ((c.filters+(2*w+n-1)/n-1)/((2*w+n-1)/n)+31)/32*32)
+	c.rows, c.blocks = c.g.oh, 1
+	c.cb, c.cw = (c.filters+cw-1)/cw, cw
 }
 
 // Backward computes, with dz = dy ⊙ f'(y) (see activation.grad):
@@ -209,11 +265,15 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.slots, c.x, c.y, c.dx, c.dy = c.eng.workers(), x, y, dx, dy
+	if c.paddedDirect() {
+		c.backwardPadded(dx, x)
+		return
+	}
 	if c.direct() {
 		c.backwardDirectAll(n)
 		return
 	}
-	c.split(n, (c.g.kh+c.g.sh-1)/c.g.sh)
+	c.split(n, (c.effKH()+c.g.sh-1)/c.g.sh)
 	s, p := c.slots, c.maxRows*c.g.ow
 	if dx != nil {
 		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})

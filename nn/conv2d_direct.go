@@ -30,7 +30,7 @@ import "github.com/convscope/convscope/nn/sgemm"
 // convDirectOff knob disables it (tests compare the two paths).
 func (c *Conv2D) direct() bool {
 	g := &c.g
-	if c.eng.opts.convDirectOff || !c.eng.sgemm() || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 ||
+	if c.eng.opts.convDirectOff || !c.eng.sgemm() || g.sh != 1 || g.sw != 1 || g.pt != 0 || g.pl != 0 || c.groups != 1 || g.dh != 1 || g.dw != 1 ||
 		g.oh != g.h-g.kh+1 || g.ow != g.w-g.kw+1 {
 		return false
 	}
@@ -43,15 +43,17 @@ func (c *Conv2D) direct() bool {
 func (c *Conv2D) forwardDirect(worker, item int) {
 	g := &c.g
 	f, cin := c.filters, g.c
-	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	blk, j0 := item/c.cb, item%c.cb*c.cw
+	j1 := min(j0+c.cw, f)
+	n, r0 := blk/c.blocks, blk%c.blocks*c.rows
 	r1 := min(r0+c.rows, g.oh)
 	m := (r1-r0-1)*g.w + g.ow
 	kr := g.kw * cin
 	x := c.x.Sample(n)
 	out := c.cols[worker][:m*f]
 	for u := 0; u < g.kh; u++ {
-		sgemm.GemmOverlap(false, false, m, f, kr, 1, x[(r0+u)*g.w*cin:], cin,
-			c.kernel.Value[u*kr*f:(u+1)*kr*f], f, float32(min(u, 1)), out, f)
+		sgemm.GemmOverlap(false, false, m, j1-j0, kr, 1, x[(r0+u)*g.w*cin:], cin,
+			c.kernel.Value[u*kr*f+j0:(u+1)*kr*f], f, float32(min(u, 1)), out[j0:], f)
 	}
 	var b []float32
 	if c.bias != nil {
@@ -59,11 +61,32 @@ func (c *Conv2D) forwardDirect(worker, item int) {
 	}
 	y := c.y.Sample(n)
 	rowLen := g.ow * f
+	if c.cb > 1 {
+		c.biasActColumns(y, out, b, r0, r1, g.w, j0, j1)
+		return
+	}
 	for r := r0; r < r1; r++ {
 		biasActTo(y[r*rowLen:(r+1)*rowLen], out[(r-r0)*g.w*f:], b, f, c.act)
 	}
 	if c.yp != nil {
 		c.poolRows(n, r0, r1)
+	}
+}
+
+// biasActColumns writes y = f(out + b) for channels [j0, j1) of output
+// rows [r0, r1) (splitColumns' items); out holds the rows at a stride of
+// w pixels.
+func (c *Conv2D) biasActColumns(y, out, b []float32, r0, r1, w, j0, j1 int) {
+	f, ow := c.filters, c.g.ow
+	if b != nil {
+		b = b[j0:j1]
+	}
+	for r := r0; r < r1; r++ {
+		for px := 0; px < ow; px++ {
+			o := (r*ow + px) * f
+			s := ((r-r0)*w + px) * f
+			biasActTo(y[o+j0:o+j1], out[s+j0:s+j1], b, j1-j0, c.act)
+		}
 	}
 }
 
@@ -161,7 +184,7 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 				}
 			}
 		}
-		if r1 := min(b1, g.oh); b0 < r1 {
+		if r1 := min(b1, g.oh); b0 < r1 && !c.noWeightGrads {
 			m := (r1-b0-1)*w + g.ow
 			dz := buf[(pad+(b0-z0)*w)*f:]
 			for u := 0; u < g.kh; u++ {

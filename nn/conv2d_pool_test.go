@@ -89,7 +89,7 @@ func TestConvPoolFusedSkipsGradient(t *testing.T) {
 	y := m.Forward(x, true)
 	m.Backward(NewTensor(y.Shape...))
 	for i, l := range m.Layers() {
-		if _, conv := l.(*Conv2D); conv && m.grads[i] != nil {
+		if _, conv := l.(*Conv2D); conv && m.g.order[i].grad != nil {
 			t.Errorf("layer %d (%s): output gradient allocated", i, l.Name())
 		}
 		if f, _ := m.fused(i); conv(l) && f == nil {

@@ -172,7 +172,7 @@ func TestConv2DBuildErrors(t *testing.T) {
 		{NewConv2D(4, 3, 0), []int{8, 8, 1}, "Conv2D: expected positive kernel_size, received (3, 0)"},
 		{NewConv2D(4, 3, 3, WithStrides(0, 1)), []int{8, 8, 1}, "Conv2D: expected positive strides, received (0, 1)"},
 		{NewConv2D(4, 3, 3, WithPadding("full")), []int{8, 8, 1}, `Conv2D: expected padding "valid" or "same", received "full"`},
-		{NewConv2D(4, 3, 3, WithActivation("rleu")), []int{8, 8, 1}, `Conv2D: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax)`},
+		{NewConv2D(4, 3, 3, WithActivation("rleu")), []int{8, 8, 1}, `Conv2D: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax, relu6)`},
 	}
 	for _, c := range cases {
 		_, err := c.layer.Build(c.in)

@@ -140,6 +140,9 @@ func (m *Sequential) SetEngine(e Engine) {
 			u.setEngine(e)
 		}
 	}
+	if m.g != nil {
+		m.g.SetEngine(e) // its fusion plan depends on the engine
+	}
 }
 
 // Engine returns the Engine m computes with.

@@ -14,6 +14,32 @@ var (
 	_ Layer = (*Dropout)(nil)
 	_ Layer = (*Activation)(nil)
 
+	_ Layer = (*BatchNormalization)(nil)
+	_ Layer = (*ZeroPadding2D)(nil)
+	_ Layer = (*ReLU)(nil)
+	_ Layer = (*LeakyReLU)(nil)
+	_ Layer = (*Clip)(nil)
+	_ Layer = (*HardSigmoid)(nil)
+	_ Layer = (*HardSwish)(nil)
+	_ Layer = (*Rescaling)(nil)
+	_ Layer = (*Identity)(nil)
+	_ Layer = (*Softmax)(nil)
+	_ Layer = (*Reshape)(nil)
+
+	// Graph's multi-input layers and non-trainable state.
+	_ MergeLayer = (*Add)(nil)
+	_ MergeLayer = (*Concatenate)(nil)
+	_ Stateful   = (*BatchNormalization)(nil)
+
+	_ Initializer = (*BatchNormalization)(nil)
+	_ engineUser  = (*BatchNormalization)(nil)
+	_ engineUser  = (*ReLU)(nil)
+	_ model       = (*Sequential)(nil)
+	_ model       = (*Graph)(nil)
+
+	_ weightSkipper = (*Conv2D)(nil)
+	_ weightSkipper = (*Dense)(nil)
+
 	_ Initializer = (*Conv2D)(nil)
 	_ Initializer = (*Dense)(nil)
 	_ Seeder      = (*Dropout)(nil)

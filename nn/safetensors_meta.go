@@ -31,6 +31,11 @@ type Metadata struct {
 	// Interpolation is the resampling used to resize images to the input
 	// size (Keras' interpolation); empty means "nearest", Keras' default.
 	Interpolation string
+	// Mean and Std, when set (one value per input channel), normalise the
+	// rescaled pixels (see Normalize); Logits marks a model whose outputs
+	// are unnormalised scores (see metadata_norm.go).
+	Mean, Std []float64
+	Logits    bool
 	// History is the training history, if any.
 	History *History
 	// Extra holds any other __metadata__ entries: written as given, and
@@ -47,12 +52,12 @@ var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
 
 // encodeMeta builds the __metadata__ map for m, validating meta against it.
-func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
+func encodeMeta(m model, meta Metadata) (map[string]string, error) {
 	meta, err := completeMeta(m, meta)
 	if err != nil {
 		return nil, err
 	}
-	arch, err := m.Arch().MarshalJSON()
+	arch, err := m.archJSON()
 	if err != nil {
 		return nil, fmt.Errorf("nn: save: architecture: %w", err)
 	}
@@ -83,6 +88,9 @@ func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
 	kv["rescale"] = strconv.FormatFloat(meta.Rescale, 'g', -1, 64)
 	kv["color_mode"] = meta.ColorMode
 	kv["interpolation"] = meta.Interpolation
+	if err := encodeNorm(kv, meta, m.InputShape()); err != nil {
+		return nil, err
+	}
 	if meta.History != nil {
 		hj, err := meta.History.MarshalJSON()
 		if err != nil {
@@ -94,7 +102,7 @@ func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
 }
 
 // completeMeta fills meta's defaults for m and checks it fits m.
-func completeMeta(m *Sequential, meta Metadata) (Metadata, error) {
+func completeMeta(m model, meta Metadata) (Metadata, error) {
 	in := m.InputShape()
 	channels := in[len(in)-1]
 	if meta.Rescale == 0 {
@@ -163,6 +171,10 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 			meta.Rescale = f
 		case "color_mode":
 			meta.ColorMode = v
+		case "mean", "std", "logits":
+			if err := decodeNorm(&meta, k, v); err != nil {
+				return meta, err
+			}
 		case "interpolation":
 			meta.Interpolation = v
 		case "history":

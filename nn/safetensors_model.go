@@ -75,6 +75,31 @@ func openSized(path string) (*os.File, int64, error) {
 	return f, fi.Size(), nil
 }
 
+// readModelHeader reads and checks the header of a Convscope model file
+// and returns it with a reader positioned at the data (buffered in memory
+// when size is unknown).
+func readModelHeader(r io.Reader, size int64) (*stHeader, io.Reader, error) {
+	h, err := readHeader(r, size)
+	if err != nil {
+		return nil, nil, err
+	}
+	if size < 0 {
+		if r, err = bufferData(r, h); err != nil {
+			return nil, nil, err
+		}
+	}
+	kv := h.Meta
+	if kv["format"] != "convscope" {
+		return nil, nil, errors.New(`nn: not a Convscope model: the safetensors metadata has no "format": "convscope" (load plain safetensors weights into a model of the right architecture with LoadWeights)`)
+	}
+	if v, err := strconv.Atoi(kv["format_version"]); err != nil || v < 1 {
+		return nil, nil, fmt.Errorf("nn: model file: format_version: expected a positive integer, received %q", kv["format_version"])
+	} else if v > FormatVersion {
+		return nil, nil, fmt.Errorf("nn: model file: format_version %d was written by a newer Convscope (this one reads up to %d)", v, FormatVersion)
+	}
+	return h, r, nil
+}
+
 func load(r io.Reader, size int64) (*Sequential, Metadata, error) {
 	m, meta, _, err := loadRaw(r, size, nil)
 	return m, meta, err
@@ -83,23 +108,13 @@ func load(r io.Reader, size int64) (*Sequential, Metadata, error) {
 // loadRaw is load that also returns the raw __metadata__ and reads a
 // checkpoint's "optimizer/…" tensors into extra (skipped when extra is nil).
 func loadRaw(r io.Reader, size int64, extra map[string][]float32) (*Sequential, Metadata, map[string]string, error) {
-	h, err := readHeader(r, size)
+	h, r, err := readModelHeader(r, size)
 	if err != nil {
 		return nil, Metadata{}, nil, err
 	}
-	if size < 0 {
-		if r, err = bufferData(r, h); err != nil {
-			return nil, Metadata{}, nil, err
-		}
-	}
 	kv := h.Meta
-	if kv["format"] != "convscope" {
-		return nil, Metadata{}, nil, errors.New(`nn: not a Convscope model: the safetensors metadata has no "format": "convscope" (load plain safetensors weights into a model of the right architecture with LoadWeights)`)
-	}
-	if v, err := strconv.Atoi(kv["format_version"]); err != nil || v < 1 {
-		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: format_version: expected a positive integer, received %q", kv["format_version"])
-	} else if v > FormatVersion {
-		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: format_version %d was written by a newer Convscope (this one reads up to %d)", v, FormatVersion)
+	if isGraphJSON([]byte(kv["arch"])) {
+		return nil, Metadata{}, nil, errors.New("nn: model file: the model is a graph (a functional model), not a Sequential one: open it with LoadGraph or LoadGraphFile")
 	}
 	arch, err := ParseArch([]byte(kv["arch"]))
 	if err != nil {

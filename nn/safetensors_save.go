@@ -23,9 +23,9 @@ func Write(w io.Writer, m *Sequential, meta Metadata) error {
 
 // writeModel writes m's parameters and then the extra tensors (a
 // checkpoint's optimizer slots), each 1-D, with the metadata kv.
-func writeModel(w io.Writer, m *Sequential, kv map[string]string, extra []namedValues) error {
+func writeModel(w io.Writer, m model, kv map[string]string, extra []namedValues) error {
 	bw := bufio.NewWriterSize(w, stChunk)
-	params := m.Params()
+	params := m.Weights()
 	var names []string
 	var shapes [][]int
 	var values [][]float32
@@ -61,9 +61,10 @@ func SaveFile(path string, m *Sequential, meta Metadata) error {
 	return saveFile(path, m, meta, nil)
 }
 
-// saveFile is SaveFile; wrap, when non-nil, wraps the temporary file it
-// writes to (tests use it to simulate a full disk).
-func saveFile(path string, m *Sequential, meta Metadata, wrap func(io.Writer) io.Writer) error {
+// saveFile is SaveFile for a Sequential or a Graph; wrap, when non-nil,
+// wraps the temporary file it writes to (tests use it to simulate a full
+// disk).
+func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Writer) error {
 	kv, err := encodeMeta(m, meta)
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func saveFile(path string, m *Sequential, meta Metadata, wrap func(io.Writer) io
 
 // saveRaw is saveFile with encoded metadata and the extra tensors written
 // after the parameters (a checkpoint's optimizer slots).
-func saveRaw(path string, m *Sequential, kv map[string]string, extra []namedValues, wrap func(io.Writer) io.Writer) (err error) {
+func saveRaw(path string, m model, kv map[string]string, extra []namedValues, wrap func(io.Writer) io.Writer) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

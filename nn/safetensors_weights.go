@@ -54,14 +54,14 @@ func ReadWeights(r io.Reader, m *Sequential) error {
 // checkWeights returns an error listing every tensor of h that does not
 // match m's parameters (missing, unexpected, wrong dtype or shape), or the
 // parameter each tensor of h goes to.
-func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
+func checkWeights(h *stHeader, m model) ([]*Param, error) {
 	index := map[string]int{}
 	for i, t := range h.Tensors {
 		index[t.Name] = i
 	}
 	var problems []string
 	dst := make([]*Param, len(h.Tensors)) // by position in h.Tensors
-	for _, p := range m.Params() {
+	for _, p := range m.Weights() {
 		if strings.HasPrefix(p.Name, checkpointPrefix) {
 			problems = append(problems, p.Name+": a parameter name may not start with "+checkpointPrefix)
 			continue
@@ -107,7 +107,7 @@ func checkWeights(h *stHeader, m *Sequential) ([]*Param, error) {
 //
 // Tensors named "optimizer/…" (a checkpoint's training state) are read into
 // extra, keyed by name without the prefix, or skipped when extra is nil.
-func readWeights(r io.Reader, h *stHeader, m *Sequential, extra map[string][]float32) error {
+func readWeights(r io.Reader, h *stHeader, m model, extra map[string][]float32) error {
 	dst, err := checkWeights(h, m)
 	if err != nil {
 		return err

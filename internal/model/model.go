@@ -17,6 +17,7 @@ import (
 
 	"github.com/convscope/convscope/assets"
 	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/internal/keras"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -47,8 +48,8 @@ type Model struct {
 const BuiltinPrefix = "builtin:"
 
 // Open reads a model file, choosing the format by its extension
-// (.safetensors, as Convscope saves), or a built-in model
-// ("builtin:default").
+// (.safetensors, as Convscope saves; Keras' .h5 and .keras), or a built-in
+// model ("builtin:default").
 func Open(path string) (*Model, error) {
 	if name, ok := strings.CutPrefix(path, BuiltinPrefix); ok {
 		return openBuiltin(name)
@@ -60,13 +61,23 @@ func Open(path string) (*Model, error) {
 			return nil, err
 		}
 		return &Model{Net: net, Classes: meta.ClassNames, Label: filepath.Base(path), Path: path, Trained: true, Meta: meta}, nil
+	case ".h5", ".hdf5", ".keras":
+		m, meta, err := keras.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		net, ok := m.(*nn.Sequential)
+		if !ok {
+			return nil, fmt.Errorf("%s: a functional Keras model (%T) opens once models can be graphs", filepath.Base(path), m)
+		}
+		return &Model{Net: net, Label: filepath.Base(path), Path: path, Trained: true, Meta: meta}, nil
 	default:
 		return nil, fmt.Errorf("%s: expected a model file (%s), received %q", filepath.Base(path), strings.Join(Extensions, ", "), ext)
 	}
 }
 
 // Extensions are the model file extensions Open reads.
-var Extensions = []string{".safetensors"}
+var Extensions = []string{".safetensors", ".h5", ".hdf5", ".keras"}
 
 // IsModelName reports whether a file name has a model extension.
 func IsModelName(name string) bool {

@@ -49,7 +49,7 @@ func TestSaveAndOpen(t *testing.T) {
 			t.Errorf("opening %s succeeded", bad)
 		}
 	}
-	if _, err := Open("model.h5"); err == nil || !strings.Contains(err.Error(), "expected") {
+	if _, err := Open("model.xyz"); err == nil || !strings.Contains(err.Error(), "expected") {
 		t.Errorf("an unknown extension gave %v", err)
 	}
 }

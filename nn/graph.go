@@ -1,0 +1,477 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+)
+
+// GraphInput is the name by which a Graph's nodes refer to the graph's
+// input (Keras: the InputLayer's name).
+const GraphInput = "input"
+
+// Graph is a model whose layers form a directed acyclic graph, as a Keras
+// functional model (keras.Model(inputs, outputs)): every node applies one
+// layer to the outputs of earlier nodes (or to the graph's input), and one
+// or more nodes are the model's outputs. Nodes run in topological order and
+// every node's output is kept, so the activation of any layer is available
+// after a forward pass at no extra cost.
+//
+// Building a graph:
+//
+//	g := nn.NewGraph([]int{32, 32, 3})
+//	a, _ := g.Add(nn.NewConv2D(16, 3, 3, nn.WithPadding("same")), nn.GraphInput)
+//	b, _ := g.Add(nn.NewConv2D(16, 3, 3, nn.WithPadding("same")), a)
+//	s, _ := g.Add(nn.NewAdd(), a, b)       // a residual connection
+//	g.Add(nn.NewGlobalAveragePooling2D(), s)
+//	err := g.Build()                        // order, shapes, weights
+//
+// Add records a node; Build orders the nodes, rejects cycles and inputs
+// that name no node, infers every shape (errors say "expected …, received
+// …") and initialises the weights with seed 0. A node may be added before
+// the nodes it reads (as an ONNX file may list them).
+//
+// A Graph is not safe for concurrent use.
+type Graph struct {
+	name    string
+	input   []int
+	nodes   []*node // in Add order
+	byName  map[string]*node
+	outputs []string // requested outputs; nil = every node nothing reads
+	counts  map[string]int
+
+	built   bool
+	order   []*node // topological order
+	outs    []*node // output nodes
+	params  []*Param
+	weights []*Param
+
+	inNode   *node // the graph's input, as a pseudo-node (not in order)
+	outTs    []*Tensor
+	swapped  [][]float32 // Param.Grad slices set aside by SkipWeights
+	skipBuf  []float32   // where Param.Grad points during SkipWeights
+	skipping bool
+	batch    int
+
+	eng     Engine     // how the layers compute (SetEngine)
+	dy1     [1]*Tensor // Backward's argument as a slice, without allocating
+	from    []*node    // BackwardWith's From nodes, reused
+	acts    []*Tensor  // Activations' result, reused
+	adopted bool       // the layers are built already (Sequential.Graph): Build keeps them
+	budget  int64      // weights a model file holds (Build refuses more), or 0
+	spent   float64    // weights counted against budget so far
+}
+
+// node is one layer application in a Graph.
+type node struct {
+	name   string
+	layer  Layer      // single-input layers
+	merge  MergeLayer // multi-input layers
+	inputs []string
+	addIdx int
+
+	// Set by Build.
+	in        []*node  // Graph.inNode stands for the graph input
+	shape     []int    // per-sample output shape
+	params    []*Param // the layer's Params (trainable weights)
+	consumers int      // number of (node, input) pairs that read this node
+	isOutput  bool
+	fusedPool *node     // a MaxPooling2D run fused with this Conv2D
+	fusedInto *node     // the Conv2D this pooling node is fused with
+	fuser     poolFuser // layer as a poolFuser when fusedPool != nil
+
+	// Buffers, sized for Graph.batch.
+	out        *Tensor
+	grad, acc  *Tensor   // dLoss/d(out), and scratch to sum several consumers'
+	xs, dxs    []*Tensor // merge layers' arguments, reused
+	written    bool      // grad holds a contribution in the running Backward
+	reached    bool      // the running Backward gives this node's output a gradient
+	useful     bool      // ... and that gradient is wanted (weights, input, StopAt)
+	descendant bool      // the node reads BackwardOptions.StopAt, directly or not
+	source     bool      // one of BackwardOptions.From
+}
+
+func (n *node) base() LayerBase {
+	if n.merge != nil {
+		return n.merge
+	}
+	return n.layer
+}
+
+// NewGraph returns an empty graph for per-sample inputs of the given shape,
+// e.g. (224, 224, 3).
+func NewGraph(inputShape []int) *Graph {
+	return &Graph{name: "model", input: append([]int(nil), inputShape...), byName: map[string]*node{}, counts: map[string]int{}}
+}
+
+// Name is the model's name ("model" unless SetName changed it).
+func (g *Graph) Name() string { return g.name }
+
+// SetName sets the model's name, as printed by Summary.
+func (g *Graph) SetName(name string) { g.name = name }
+
+// InputShape returns the per-sample input shape.
+func (g *Graph) InputShape() []int { return g.input }
+
+// Add appends a node applying layer l (a Layer, or a MergeLayer such as
+// Add or Concatenate) to the outputs of the named nodes, or to the graph's
+// input (GraphInput), and returns the node's name: the layer's own name, or
+// for an unnamed layer Keras' automatic one (conv2d_1, add_2, …), which Add
+// gives the layer. A Layer takes exactly one input, a MergeLayer at least
+// two. The named inputs need not exist yet; Build checks them. It is an
+// error to add a layer twice or to reuse a name.
+func (g *Graph) Add(l LayerBase, inputs ...string) (string, error) {
+	if l == nil {
+		return "", fmt.Errorf("nn: graph: Add: expected a layer, received nil")
+	}
+	if g.adopted {
+		return "", fmt.Errorf("nn: graph: Add: the graph is a view of a Sequential model (Sequential.Graph); use ToGraph for a graph to extend")
+	}
+	n := &node{inputs: append([]string(nil), inputs...), addIdx: len(g.nodes)}
+	switch v := l.(type) {
+	case MergeLayer:
+		n.merge = v
+		if len(inputs) < 2 {
+			return "", fmt.Errorf("nn: graph: %s expects at least 2 inputs, received %d", l.Kind(), len(inputs))
+		}
+	case Layer:
+		n.layer = v
+		if len(inputs) != 1 {
+			return "", fmt.Errorf("nn: graph: %s expects 1 input, received %d", l.Kind(), len(inputs))
+		}
+	default:
+		return "", fmt.Errorf("nn: graph: Add: %s is neither a Layer nor a MergeLayer", l.Kind())
+	}
+	for _, o := range g.nodes {
+		if o.base() == l {
+			return "", fmt.Errorf("nn: graph: layer %q is already in the graph (add a new layer for each node)", l.Name())
+		}
+	}
+	if l.Name() == "" {
+		base := snakeCase(l.Kind())
+		for {
+			g.counts[base]++
+			name := fmt.Sprintf("%s_%d", base, g.counts[base])
+			if g.byName[name] == nil && name != GraphInput {
+				l.SetName(name)
+				break
+			}
+		}
+	}
+	name := l.Name()
+	if name == GraphInput {
+		return "", fmt.Errorf("nn: graph: the name %q is reserved for the graph's input", GraphInput)
+	}
+	if g.byName[name] != nil {
+		return "", fmt.Errorf("nn: graph: a node named %q already exists", name)
+	}
+	n.name = name
+	g.nodes = append(g.nodes, n)
+	g.byName[name] = n
+	g.built = false
+	return name, nil
+}
+
+// SetOutputs chooses the model's outputs, in order. By default (no call,
+// or no names) the outputs are the nodes no other node reads, in the order
+// they were added.
+func (g *Graph) SetOutputs(names ...string) {
+	g.outputs = append([]string(nil), names...)
+	g.built = false
+}
+
+// Build checks and orders the graph: every input must name a node or
+// GraphInput, there must be no cycle, and each layer must accept its
+// inputs' shapes (the layer's Build). It then allocates and initialises the
+// weights (seed 0, see Init). Errors name the node at fault.
+func (g *Graph) Build() error {
+	g.built = false
+	if len(g.nodes) == 0 {
+		return fmt.Errorf("nn: graph: no nodes (Add at least one layer)")
+	}
+	if len(g.input) == 0 || slices.ContainsFunc(g.input, func(d int) bool { return d <= 0 }) {
+		return fmt.Errorf("nn: graph: expected an input shape of positive dimensions, received %s", shapeString(g.input))
+	}
+	g.inNode = &node{name: GraphInput, shape: g.input}
+	for _, n := range g.nodes {
+		n.in = n.in[:0]
+		n.consumers, n.isOutput, n.fusedPool, n.fusedInto, n.fuser = 0, false, nil, nil, nil
+		for _, name := range n.inputs {
+			if name == GraphInput {
+				n.in = append(n.in, g.inNode)
+				continue
+			}
+			src := g.byName[name]
+			if src == nil {
+				return fmt.Errorf("nn: graph: node %q (%s): input %q is not a node of the graph (dangling input)", n.name, n.base().Kind(), name)
+			}
+			n.in = append(n.in, src)
+		}
+	}
+	order, err := topoSort(g.nodes)
+	if err != nil {
+		return err
+	}
+	g.order = order
+	g.spent = 0
+	for _, n := range order {
+		shapes := make([][]int, len(n.in))
+		for i, src := range n.in {
+			shapes[i] = src.shape
+			src.consumers++
+		}
+		if g.budget > 0 {
+			if err := g.checkBudget(n, shapes); err != nil {
+				return fmt.Errorf("nn: graph: %w", err)
+			}
+		}
+		var out []int
+		switch {
+		case g.adopted:
+			out = n.shape
+		case n.merge != nil:
+			out, err = n.merge.BuildMerge(shapes)
+		default:
+			out, err = n.layer.Build(shapes[0])
+		}
+		if err != nil {
+			return fmt.Errorf("nn: graph: node %q (%s): %w", n.name, n.base().Kind(), err)
+		}
+		if g.budget > 0 && int64(shapeSize(out)) > maxInputSize*64 {
+			return fmt.Errorf("nn: graph: node %q (%s): output %s is too large", n.name, n.base().Kind(), shapeString(out))
+		}
+		n.shape = out
+	}
+	if err := g.resolveOutputs(); err != nil {
+		return err
+	}
+	g.params, g.weights = nil, nil
+	for _, n := range order {
+		l := n.base()
+		n.params = l.Params()
+		g.params = append(g.params, n.params...)
+		for _, p := range layerWeights(l) {
+			if !strings.Contains(p.Name, "/") {
+				p.Name = n.name + "/" + p.Name
+			}
+			g.weights = append(g.weights, p)
+		}
+	}
+	g.SetEngine(g.eng)
+	g.planFusion()
+	g.batch, g.swapped, g.skipBuf = 0, nil, nil
+	g.built = true
+	if !g.adopted {
+		g.Init(0)
+	}
+	return nil
+}
+
+// resolveOutputs marks the output nodes.
+func (g *Graph) resolveOutputs() error {
+	g.outs = g.outs[:0]
+	if len(g.outputs) == 0 {
+		for _, n := range g.nodes {
+			if n.consumers == 0 {
+				g.outs = append(g.outs, n)
+			}
+		}
+	}
+	for _, name := range g.outputs {
+		n := g.byName[name]
+		if n == nil {
+			return fmt.Errorf("nn: graph: output %q is not a node of the graph", name)
+		}
+		g.outs = append(g.outs, n)
+	}
+	for _, n := range g.outs {
+		n.isOutput = true
+	}
+	return nil
+}
+
+// topoSort orders nodes so that every node comes after its inputs, keeping
+// the Add order wherever it already is one (a depth-first search in Add
+// order). A cycle is an error that lists it.
+func topoSort(nodes []*node) ([]*node, error) {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := make(map[*node]int, len(nodes))
+	order := make([]*node, 0, len(nodes))
+	var path []*node
+	var visit func(n *node) error
+	visit = func(n *node) error {
+		switch state[n] {
+		case done:
+			return nil
+		case active:
+			i := slices.Index(path, n)
+			names := make([]string, 0, len(path)-i+1)
+			for _, p := range path[i:] {
+				names = append(names, p.name)
+			}
+			names = append(names, n.name)
+			return fmt.Errorf("nn: graph: cycle: %s (a graph must be acyclic)", strings.Join(names, " → "))
+		}
+		state[n] = active
+		path = append(path, n)
+		for _, src := range n.in {
+			if src.layer != nil || src.merge != nil {
+				if err := visit(src); err != nil {
+					return err
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		state[n] = done
+		order = append(order, n)
+		return nil
+	}
+	for _, n := range nodes {
+		if err := visit(n); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+// planFusion pairs each Conv2D whose only reader is a 2×2 MaxPooling2D it
+// can run fused with (see poolFuser), as Sequential does.
+func (g *Graph) planFusion() {
+	for _, n := range g.order {
+		n.fusedPool, n.fusedInto, n.fuser = nil, nil, nil
+	}
+	for _, m := range g.order {
+		p, ok := m.layer.(*MaxPooling2D)
+		if !ok || len(m.in) != 1 {
+			continue
+		}
+		n := m.in[0]
+		if g.eng.opts.fuseOff || n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
+			continue
+		}
+		if f, ok := n.layer.(poolFuser); ok && f.fusesWith(p) {
+			n.fusedPool, m.fusedInto, n.fuser = m, n, f
+		}
+	}
+}
+
+// SetEngine makes every layer of g compute with e (see Engine); the zero
+// Engine is the default. Call it between passes, not during one (after
+// Build it also applies to layers added later, at the next Build).
+func (g *Graph) SetEngine(e Engine) {
+	g.eng = e
+	for _, n := range g.nodes {
+		if u, ok := n.base().(engineUser); ok {
+			u.setEngine(e)
+		}
+	}
+	if g.built {
+		g.planFusion() // the direct path, hence fusion, depends on the BLAS
+	}
+}
+
+// Engine returns the Engine g computes with.
+func (g *Graph) Engine() Engine { return g.eng }
+
+// Init draws fresh weights with the given seed (Glorot-uniform kernels,
+// zero biases, BatchNormalization's ones and zeros: Keras' defaults).
+func (g *Graph) Init(seed int64) {
+	rng := rand.New(rand.NewSource(seed))
+	for i, n := range g.order {
+		l := n.base()
+		if in, ok := l.(Initializer); ok {
+			in.Init(rng)
+		}
+		if s, ok := l.(Seeder); ok {
+			s.Seed(seed + int64(i) + 1)
+		}
+	}
+}
+
+// Params returns the trainable parameters in topological node order, named
+// "<node>/kernel", "<node>/bias", … (what optimizers update).
+func (g *Graph) Params() []*Param { return g.params }
+
+// Weights returns every weight, trainable or not (BatchNormalization's
+// moving statistics), in topological node order and Keras' per-layer order:
+// what a model file holds.
+func (g *Graph) Weights() []*Param { return g.weights }
+
+// CountParams returns the number of trainable values.
+func (g *Graph) CountParams() int { return countValues(g.params) }
+
+func countValues(ps []*Param) int {
+	n := 0
+	for _, p := range ps {
+		n += len(p.Value)
+	}
+	return n
+}
+
+// NodeInfo describes one node of a built Graph.
+type NodeInfo struct {
+	Name        string
+	Kind        string   // the layer's Keras class name
+	Inputs      []string // input node names (GraphInput for the graph's input)
+	OutputShape []int    // per-sample
+	Params      int      // trainable values
+	Weights     int      // all values, non-trainable included
+	Layer       LayerBase
+	IsOutput    bool
+}
+
+// Nodes describes every node in topological order (the order Forward runs
+// them, and the order of the activation grid).
+func (g *Graph) Nodes() []NodeInfo {
+	out := make([]NodeInfo, len(g.order))
+	for i, n := range g.order {
+		l := n.base()
+		out[i] = NodeInfo{Name: n.name, Kind: l.Kind(), Inputs: append([]string(nil), n.inputs...),
+			OutputShape: n.shape, Params: countValues(l.Params()), Weights: countValues(layerWeights(l)),
+			Layer: l, IsOutput: n.isOutput}
+	}
+	return out
+}
+
+// Node returns the description of the named node, or false.
+func (g *Graph) Node(name string) (NodeInfo, bool) {
+	for _, info := range g.Nodes() {
+		if info.Name == name {
+			return info, true
+		}
+	}
+	return NodeInfo{}, false
+}
+
+// OutputNames returns the names of the output nodes, in order.
+func (g *Graph) OutputNames() []string {
+	names := make([]string, len(g.outs))
+	for i, n := range g.outs {
+		names[i] = n.name
+	}
+	return names
+}
+
+// OutputShape returns the per-sample shape of the first output.
+func (g *Graph) OutputShape() []int { return g.outs[0].shape }
+
+// CopyWeightsFrom copies every weight value from src, a graph of the same
+// architecture (e.g. to snapshot a model training on another goroutine).
+func (g *Graph) CopyWeightsFrom(src *Graph) error {
+	if len(src.weights) != len(g.weights) {
+		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(g.weights), len(src.weights))
+	}
+	for i, p := range g.weights {
+		q := src.weights[i]
+		if !slices.Equal(p.Shape, q.Shape) {
+			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
+		}
+		copy(p.Value, q.Value)
+	}
+	return nil
+}

@@ -1,0 +1,297 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// The element-wise layers of graph models (Keras' activation layers, and
+// ONNX's Clip, HardSigmoid and HardSwish). Each computes y = f(x) and
+// differentiates from x (dx = dy · f'(x)), so functions that are not
+// invertible (hard_swish) need no extra memory. At a kink the derivative
+// takes the value on the side of the lower inequality below.
+
+// pwOp selects the function of a pointwise layer.
+type pwOp uint8
+
+const (
+	pwReLU        pwOp = iota // Keras ReLU(max_value, negative_slope, threshold)
+	pwClip                    // min(max(x, a), b)
+	pwHardSigmoid             // max(0, min(1, a·x + b))
+	pwHardSwish               // x · max(0, min(1, x/6 + 1/2))
+	pwRescale                 // a·x + b
+	pwIdentity                // x
+)
+
+// pointwise is the implementation shared by the element-wise layers.
+type pointwise struct {
+	named
+	kind    string
+	op      pwOp
+	a, b, t float32    // the function's parameters (see the constructors)
+	conf    [3]float64 // the constructor's arguments, for Config
+	err     error
+	eng     Engine
+	in      []int
+	size    int // values per sample
+	x, y    *Tensor
+	dx, dy  *Tensor
+	fwd     func(worker, i int)
+	bwd     func(worker, i int)
+}
+
+// pwChunk is the number of values per parallel work item.
+const pwChunk = 1 << 14
+
+func newPointwise(kind string, op pwOp, a, b, t float64, opts []Option) pointwise {
+	o, err := applyOptions(kind, options{}, 0, opts)
+	p := pointwise{kind: kind, op: op, a: float32(a), b: float32(b), t: float32(t), conf: [3]float64{a, b, t}, err: err}
+	p.name = o.name
+	return p
+}
+
+// ReLU is keras.layers.ReLU(max_value, negative_slope, threshold):
+//
+//	y = m            for x ≥ m (when a max_value m is set)
+//	y = x            for t ≤ x < m
+//	y = s·(x - t)    for x < t
+//
+// NewReLU(6, 0, 0) is ReLU6 (MobileNet's; ONNX Clip(0, 6)).
+type ReLU struct{ pointwise }
+
+// NewReLU returns a ReLU layer (Keras: ReLU(max_value, negative_slope,
+// threshold)); maxValue 0 means no maximum (Keras' None: a ReLU capped at 0
+// would output only zeros). Option: WithName.
+func NewReLU(maxValue, negativeSlope, threshold float64, opts ...Option) *ReLU {
+	m := maxValue
+	if maxValue == 0 {
+		m = math.Inf(1)
+	}
+	r := &ReLU{newPointwise("ReLU", pwReLU, m, negativeSlope, threshold, opts)}
+	r.conf[0] = maxValue
+	if maxValue < 0 || math.IsNaN(maxValue) || math.IsNaN(negativeSlope) || math.IsNaN(threshold) {
+		r.err = fmt.Errorf("ReLU: expected max_value >= 0 and finite numbers, received max_value %g, negative_slope %g, threshold %g", maxValue, negativeSlope, threshold)
+	}
+	return r
+}
+
+// LeakyReLU is keras.layers.LeakyReLU(alpha): y = x for x ≥ 0, alpha·x
+// otherwise (ONNX LeakyRelu; Keras' default alpha is 0.3, ONNX's 0.01,
+// PyTorch's 0.01).
+type LeakyReLU struct{ pointwise }
+
+// NewLeakyReLU returns a LeakyReLU layer with the given negative slope.
+// Option: WithName.
+func NewLeakyReLU(alpha float64, opts ...Option) *LeakyReLU {
+	return &LeakyReLU{newPointwise("LeakyReLU", pwReLU, math.Inf(1), alpha, 0, opts)}
+}
+
+// Clip is ONNX's Clip (PyTorch clamp, Hardtanh): y = min(max(x, lo), hi).
+// It has no Keras layer; Clip(0, 6) is ReLU(6).
+type Clip struct{ pointwise }
+
+// NewClip returns a Clip layer; lo may be -Inf and hi +Inf. Option: WithName.
+func NewClip(lo, hi float64, opts ...Option) *Clip {
+	c := &Clip{newPointwise("Clip", pwClip, lo, hi, 0, opts)}
+	if !(lo <= hi) {
+		c.err = fmt.Errorf("Clip: expected min <= max, received min %g, max %g", lo, hi)
+	}
+	return c
+}
+
+// HardSigmoid is ONNX's HardSigmoid: y = max(0, min(1, alpha·x + beta)),
+// ONNX's defaults alpha 0.2, beta 0.5 (those of Keras 2's "hard_sigmoid"
+// activation). Keras 3's hard_sigmoid is relu6(x + 3)/6, that is alpha 1/6
+// and beta 0.5, as PyTorch's Hardsigmoid.
+type HardSigmoid struct{ pointwise }
+
+// NewHardSigmoid returns a HardSigmoid layer. Option: WithName.
+func NewHardSigmoid(alpha, beta float64, opts ...Option) *HardSigmoid {
+	return &HardSigmoid{newPointwise("HardSigmoid", pwHardSigmoid, alpha, beta, 0, opts)}
+}
+
+// HardSwish is ONNX's HardSwish (Keras 3 "hard_swish", PyTorch Hardswish,
+// MobileNetV3): y = x · max(0, min(1, x/6 + 1/2)).
+type HardSwish struct{ pointwise }
+
+// NewHardSwish returns a HardSwish layer. Option: WithName.
+func NewHardSwish(opts ...Option) *HardSwish {
+	return &HardSwish{newPointwise("HardSwish", pwHardSwish, 0, 0, 0, opts)}
+}
+
+// Rescaling is keras.layers.Rescaling(scale, offset): y = x·scale + offset
+// (e.g. scale 1/255 for pixels, or 1/127.5 and offset -1).
+type Rescaling struct{ pointwise }
+
+// NewRescaling returns a Rescaling layer. Option: WithName.
+func NewRescaling(scale, offset float64, opts ...Option) *Rescaling {
+	return &Rescaling{newPointwise("Rescaling", pwRescale, scale, offset, 0, opts)}
+}
+
+// Identity passes its input through (Keras 3 Identity, ONNX Identity).
+type Identity struct{ pointwise }
+
+// NewIdentity returns an Identity layer. Option: WithName.
+func NewIdentity(opts ...Option) *Identity {
+	return &Identity{newPointwise("Identity", pwIdentity, 0, 0, 0, opts)}
+}
+
+// setEngine makes the layer compute with e (Graph.SetEngine).
+func (p *pointwise) setEngine(e Engine) { p.eng = e }
+
+// Kind returns the layer's class name.
+func (p *pointwise) Kind() string { return p.kind }
+
+func (p *pointwise) check() error { return p.err }
+
+// Build accepts any input shape and returns it unchanged.
+func (p *pointwise) Build(in []int) ([]int, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	p.in = append([]int(nil), in...)
+	p.size = shapeSize(in)
+	p.fwd, p.bwd = p.forwardChunk, p.backwardChunk
+	return p.in, nil
+}
+
+// Params returns nil.
+func (p *pointwise) Params() []*Param { return nil }
+
+// Config returns the layer's configuration.
+func (p *pointwise) Config() LayerConfig {
+	c := LayerConfig{ClassName: p.kind, Name: p.name}
+	a, b, t := p.conf[0], p.conf[1], p.conf[2]
+	switch p.kind {
+	case "ReLU":
+		c.MaxValue, c.NegativeSlope, c.Threshold = a, b, t
+	case "LeakyReLU":
+		c.Alpha = b
+	case "Clip":
+		c.Min, c.Max = a, b
+	case "HardSigmoid":
+		c.Alpha, c.Beta = a, b
+	case "Rescaling":
+		c.Scale, c.Offset = a, b
+	}
+	return c
+}
+
+// Forward computes y = f(x).
+func (p *pointwise) Forward(y, x *Tensor, training bool) {
+	n := x.Batch()
+	checkTensor(p.kind, "input", x, n, p.in)
+	checkTensor(p.kind, "output", y, n, p.in)
+	if p.op == pwIdentity {
+		copy(y.Data, x.Data)
+		return
+	}
+	p.x, p.y = x, y
+	p.eng.parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.fwd)
+	p.x, p.y = nil, nil
+}
+
+// Backward computes dx = dy · f'(x).
+func (p *pointwise) Backward(dx, dy, x, y *Tensor) {
+	if dx == nil {
+		return
+	}
+	n := dy.Batch()
+	checkTensor(p.kind, "input", x, n, p.in)
+	checkTensor(p.kind, "output gradient", dy, n, p.in)
+	checkTensor(p.kind, "input gradient", dx, n, p.in)
+	if p.op == pwIdentity {
+		copy(dx.Data, dy.Data)
+		return
+	}
+	p.x, p.dx, p.dy = x, dx, dy
+	p.eng.parallelFor((len(x.Data)+pwChunk-1)/pwChunk, p.bwd)
+	p.x, p.dx, p.dy = nil, nil, nil
+}
+
+func (p *pointwise) forwardChunk(_, i int) {
+	lo := i * pwChunk
+	hi := min(lo+pwChunk, len(p.x.Data))
+	x, y := p.x.Data[lo:hi], p.y.Data[lo:hi]
+	a, b, t := p.a, p.b, p.t
+	switch p.op {
+	case pwReLU:
+		for i, v := range x {
+			switch {
+			case v >= a:
+				y[i] = a
+			case v >= t:
+				y[i] = v
+			default:
+				y[i] = b * (v - t)
+			}
+		}
+	case pwClip:
+		for i, v := range x {
+			y[i] = min(max(v, a), b)
+		}
+	case pwHardSigmoid:
+		for i, v := range x {
+			y[i] = min(max(a*v+b, 0), 1)
+		}
+	case pwHardSwish:
+		for i, v := range x {
+			y[i] = v * min(max(v/6+0.5, 0), 1)
+		}
+	case pwRescale:
+		for i, v := range x {
+			y[i] = v*a + b
+		}
+	}
+}
+
+func (p *pointwise) backwardChunk(_, i int) {
+	lo := i * pwChunk
+	hi := min(lo+pwChunk, len(p.x.Data))
+	x, dx, dy := p.x.Data[lo:hi], p.dx.Data[lo:hi], p.dy.Data[lo:hi]
+	a, b, t := p.a, p.b, p.t
+	switch p.op {
+	case pwReLU:
+		for i, v := range x {
+			switch {
+			case v >= a:
+				dx[i] = 0
+			case v >= t:
+				dx[i] = dy[i]
+			default:
+				dx[i] = b * dy[i]
+			}
+		}
+	case pwClip:
+		for i, v := range x {
+			if v >= a && v <= b {
+				dx[i] = dy[i]
+			} else {
+				dx[i] = 0
+			}
+		}
+	case pwHardSigmoid:
+		for i, v := range x {
+			if z := a*v + b; z > 0 && z < 1 {
+				dx[i] = a * dy[i]
+			} else {
+				dx[i] = 0
+			}
+		}
+	case pwHardSwish:
+		for i, v := range x {
+			switch {
+			case v <= -3:
+				dx[i] = 0
+			case v >= 3:
+				dx[i] = dy[i]
+			default:
+				dx[i] = dy[i] * (2*v + 3) / 6
+			}
+		}
+	case pwRescale:
+		for i := range dx {
+			dx[i] = dy[i] * a
+		}
+	}
+}
