@@ -27,6 +27,7 @@ func (u *UI) initialModel(opts Options) (*session.Model, error) {
 	}
 	if p := u.app.Preferences().String(prefLastModel); p != "" {
 		if m, err := session.OpenModel(p); err == nil {
+			u.reopened = p
 			return m, nil
 		}
 		u.app.Preferences().RemoveValue(prefLastModel)
@@ -302,6 +303,28 @@ func (u *UI) loadModel(path string) {
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.ses.SetModel(m)
 		u.modelChanged()
+	})
+}
+
+// useBuiltinModel puts the built-in model back on screen and forgets the
+// remembered model file (issue #17 defect 8: there was no way back).
+func (u *UI) useBuiltinModel() {
+	if u.training.running() {
+		u.showError("Cannot change the model", errors.New("training is running: stop it first"))
+		return
+	}
+	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
+		m, err := session.DefaultModel()
+		u.post(func() {
+			if m == nil {
+				u.showError("Cannot use the built-in model", err)
+				return
+			}
+			u.app.Preferences().RemoveValue(prefLastModel)
+			u.ses.SetModel(m)
+			u.modelChanged()
+			u.setStatus("Using the built-in model.")
+		})
 	})
 }
 

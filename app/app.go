@@ -48,6 +48,8 @@ const (
 
 // UI is the main window and everything in it.
 type UI struct {
+	reopened string // the remembered model file opened at start, if any
+
 	app fyne.App
 	win fyne.Window
 	ses *session.Session
@@ -131,6 +133,8 @@ func New(a fyne.App, opts Options) *UI {
 
 	if why != nil {
 		u.setStatus(why.Error())
+	} else if u.reopened != "" {
+		u.setStatus("Opened " + u.reopened + ", the model used last (File ▸ Use Built-in Model goes back to the built-in one).")
 	}
 	switch {
 	case opts.OpenPath != "":

@@ -2,6 +2,7 @@ package app
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -122,5 +123,26 @@ func TestAutosaveOffersResume(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the resumed run left its autosave: %v", err)
+	}
+}
+
+// A loaded model's stored history is plotted (issue #17 defect 8).
+func TestLoadedModelHistoryPlotted(t *testing.T) {
+	u := newTestUI(t)
+	m := tinyModel(t)
+	h := &nn.History{}
+	for e := range 3 {
+		h.Append(e, []string{"loss", "accuracy"}, []float64{0.7 - 0.1*float64(e), 0.5 + 0.1*float64(e)})
+	}
+	m.Meta.History = h
+	m.Label = "shapes.safetensors"
+	u.ses.SetModel(m)
+	u.modelChanged()
+	settle(u)
+	if n := u.training.lossPlot.Points(); n != 3 {
+		t.Errorf("loss plot has %d points, want the 3 stored epochs", n)
+	}
+	if !strings.Contains(u.training.progress.Text, "3 epochs shapes.safetensors was trained for") {
+		t.Errorf("progress %q", u.training.progress.Text)
 	}
 }

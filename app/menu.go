@@ -40,6 +40,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Open Model…", scOpenModel, u.openModelDialog),
 		item("Save Model…", scSave, u.saveModelDialog),
+		item("Use Built-in Model", nil, u.useBuiltinModel),
 		fyne.NewMenuItemSeparator(),
 		item("Export Grid as PNG…", scExport, func() { u.exportGrid(false) }),
 		item("Export One PNG per Layer…", nil, func() { u.exportGrid(true) }),

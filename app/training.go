@@ -231,11 +231,25 @@ func (t *trainingPanel) archChanged(s string) {
 	}
 }
 
-// modelChanged is called when the model on screen changes.
+// modelChanged is called when the model on screen changes. A model that
+// comes with a training history (a loaded file) has it plotted, unless it
+// is the result of the run on screen (issue #17 defect 8: "no data yet").
 func (t *trainingPanel) modelChanged() {
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
+	if t.running() {
+		return
+	}
+	m := t.u.ses.Model()
+	h := m.Meta.History
+	if h == nil || h.Len() == 0 || h == t.history() {
+		return
+	}
+	loss, acc := session.HistoryCharts(h)
+	t.lossPlot.SetChart(loss)
+	t.accPlot.SetChart(acc)
+	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
 }
 
 // showSummary shows the Keras summary of a — once the Training page has
