@@ -214,3 +214,16 @@ func TestStatusTimingIsTheFramesOwn(t *testing.T) {
 		t.Errorf("timing of a re-render %+v", tm)
 	}
 }
+
+// The Layers list shows several layers, also during training when the
+// "live weights" note is shown (issue #17 defect 4: one entry at a time).
+func TestLayerListHasRoom(t *testing.T) {
+	u := newTestUI(t)
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.openSample(0)
+	settle(u)
+	row := u.side.layers.MinSize().Height
+	if h := u.side.layers.Size().Height; h < 4*row {
+		t.Errorf("the layer list is %v tall, rows are %v: fewer than 4 rows visible", h, row)
+	}
+}
