@@ -140,7 +140,7 @@ func (p *explainPanel) setFrame(f *session.Frame) {
 		p.classes = session.ClassNames(f.Model)
 		p.class.Options = append([]string{predictedLabel}, p.classes...)
 		p.class.SetSelectedIndex(0)
-		layers, _ := session.ExplainLayers(f.Model)
+		layers, _ := p.u.ses.ExplainLayersOf(f.Model)
 		p.layer.Options = append([]string{defaultLayer}, layers...)
 		p.layer.SetSelectedIndex(0)
 	}
