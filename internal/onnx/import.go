@@ -253,6 +253,10 @@ func (im *importer) finish() error {
 		return errors.New("onnx: the graph has no outputs")
 	}
 	im.g.SetOutputs(outs...)
+	// The file's weights bound what Build may allocate: every kernel the
+	// engine builds is filled from an initializer, so a node declaring more
+	// (a huge kernel_shape, say) is refused before anything is allocated.
+	im.g.SetLimits(im.initializerValues())
 	if err := im.g.Build(); err != nil {
 		return fmt.Errorf("onnx: %w", err)
 	}
@@ -321,3 +325,17 @@ func printable(s string) string {
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// initializerValues counts the values of the model's initializers (whose
+// sizes the reader has checked against the bytes in the file).
+func (im *importer) initializerValues() int64 {
+	var n int64
+	for _, t := range im.m.Graph.Initializers {
+		c := int64(1)
+		for _, d := range t.Dims {
+			c *= max(d, 0)
+		}
+		n += c
+	}
+	return n
+}
