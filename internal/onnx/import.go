@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/convscope/convscope/nn"
@@ -310,7 +311,17 @@ func (im *importer) add(n *Node, l nn.LayerBase, ins ...string) (string, error) 
 
 // errf formats an error about node n.
 func (im *importer) errf(n *Node, format string, args ...any) error {
-	return fmt.Errorf("onnx: node %q (%s): %s", n.Name, n.OpType, fmt.Sprintf(format, args...))
+	return fmt.Errorf("onnx: node %q (%s): %s", n.Name, printable(n.OpType), fmt.Sprintf(format, args...))
+}
+
+// printable returns s as is, or quoted when it holds control characters, so
+// that an error stays on one line (a newline in an op type, found by
+// FuzzRead).
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
