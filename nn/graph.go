@@ -70,6 +70,7 @@ type node struct {
 	merge  MergeLayer // multi-input layers
 	inputs []string
 	addIdx int
+	frozen bool // SetTrainable(name, false): inference mode, no trainable params
 
 	// Set by Build.
 	in        []*node  // Graph.inNode stands for the graph input
@@ -246,11 +247,10 @@ func (g *Graph) Build() error {
 	if err := g.resolveOutputs(); err != nil {
 		return err
 	}
-	g.params, g.weights = nil, nil
+	g.weights = nil
+	g.collectParams()
 	for _, n := range order {
 		l := n.base()
-		n.params = l.Params()
-		g.params = append(g.params, n.params...)
 		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = n.name + "/" + p.Name
