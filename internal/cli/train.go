@@ -24,6 +24,9 @@ Progress is printed as Keras prints it, redrawn in place on a terminal and
 one line per epoch otherwise. Ctrl+C stops after the current batch and
 saves the model trained so far (exit status 130). Files that cannot be
 read are skipped and reported.
+
+With --base MODEL, train does transfer learning instead: a model cut,
+frozen and given a new head (convscope train --base MODEL --help).
 `
 
 // trainFlags are the train command's settings.
@@ -39,6 +42,9 @@ const builtinData = "builtin"
 
 // runTrain trains a model.
 func runTrain(e *env, args []string) error {
+	if wantsBase(args) { // transfer learning: trainbase.go
+		return runTrainBase(e, args)
+	}
 	d := nn.TutorialRecipe()
 	var f trainFlags
 	fs := newFlagSet("train",
