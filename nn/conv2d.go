@@ -52,6 +52,8 @@ type Conv2D struct {
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
+	stk             [][]float32 // per worker: stacked input rows of the direct path (small kw·cin)
+	kstk            []float32   // kernel in stacked order (conv2d_direct.go)
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
@@ -189,14 +191,6 @@ func (c *Conv2D) Config() LayerConfig {
 		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
 
-// skipWeightGrads makes Backward compute only the input gradient (the
-// kernel's and bias' gradients are then meaningless) until called with
-// false: Graph.BackwardWith's SkipWeights.
-func (c *Conv2D) skipWeightGrads(skip bool) { c.noWeightGrads = skip }
-
-// effKH is the kernel's height in input rows, dilation included.
-func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }
-
 // Forward computes y = f(conv(x, K) + b) for the batch.
 func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	n := x.Batch()
@@ -211,6 +205,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.x, c.y = x, y
 	if c.direct() {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
@@ -233,22 +228,6 @@ func (c *Conv2D) split(n, minRows int) {
 	c.rows = (oh + b - 1) / b
 	c.blocks = (oh + c.rows - 1) / c.rows
 	c.cb, c.cw = 1, c.filters
-}
-
-// splitColumns, for a forward pass with few output pixels (the deep layers
-// of a network on one image), makes each work item one whole sample and a
-// block of output channels instead: the kernel, not the image, is then the
-// large operand, and row blocks would each read (and the GEMM pack) all of
-// it, where column blocks share it out. Blocks are multiples of 32 columns
-// (the GEMM micro-kernel's width), at least 64.
-func (c *Conv2D) splitColumns(n int) {
-	w := c.eng.workers()
-	if n*c.g.oh*c.g.ow > 1024 || c.filters < 128 || c.act == actSoftmax || c.depthwise || c.grouped || n >= 2*w {
-		return
-	}
-	cw := max(64, ((c.filters+(2*w+n-1)/n-1)/((2*w+n-1)/n)+31)/32*32)
-	c.rows, c.blocks = c.g.oh, 1
-	c.cb, c.cw = (c.filters+cw-1)/cw, cw
 }
 
 // Backward computes, with dz = dy ⊙ f'(y) (see activation.grad):

@@ -105,3 +105,21 @@ func (c *Conv2D) depthwiseBackward(dk, dx, dz, x []float32, r0, r1 int) {
 		}
 	}
 }
+
+// clamp sets v[i] = min(max(v[i], lo), hi); a NaN stays NaN.
+func clamp(v []float32, lo, hi float32) {
+	n := len(v) &^ 7
+	if useSIMD && n > 0 {
+		clampAVX2(&v[0], n, lo, hi)
+		v = v[n:]
+	}
+	for i, x := range v {
+		if x < lo {
+			x = lo
+		}
+		if x > hi {
+			x = hi
+		}
+		v[i] = x
+	}
+}

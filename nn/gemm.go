@@ -44,6 +44,8 @@ type engineOptions struct {
 	convDirectOff bool
 	// fuseOff disables conv + pool fusion in Sequential.
 	fuseOff bool
+	// convStackOff disables stacked kernel rows in Conv2D's direct path.
+	convStackOff bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

@@ -11,3 +11,8 @@ func maxIntoAVX2(dst, src *float32, n int)
 //
 //go:noescape
 func mulAddAVX2(dst, a, b *float32, n int)
+
+// clampAVX2 is clamp for n values, n % 8 == 0.
+//
+//go:noescape
+func clampAVX2(v *float32, n int, lo, hi float32)

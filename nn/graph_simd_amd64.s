@@ -51,3 +51,28 @@ maLoop:
 maDone:
 	VZEROUPPER
 	RET
+
+// func clampAVX2(v *float32, n int, lo, hi float32)
+// v[i] = min(max(v[i], lo), hi) for n values (n % 8 == 0); a NaN stays NaN
+// (each VMAXPS/VMINPS returns its second source, v, when either is NaN).
+TEXT ·clampAVX2(SB), NOSPLIT, $0-24
+	MOVQ         v+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS lo+16(FP), Y2
+	VBROADCASTSS hi+20(FP), Y3
+	SHLQ         $2, CX
+	XORQ         AX, AX
+
+clLoop:
+	CMPQ    AX, CX
+	JAE     clDone
+	VMOVUPS (DI)(AX*1), Y0
+	VMAXPS  Y0, Y2, Y1     // lo > v ? lo : v
+	VMINPS  Y1, Y3, Y1     // hi < v ? hi : v
+	VMOVUPS Y1, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     clLoop
+
+clDone:
+	VZEROUPPER
+	RET
