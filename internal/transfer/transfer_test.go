@@ -288,3 +288,22 @@ func TestSaveAndLoad(t *testing.T) {
 		t.Errorf("loaded model predicts %v, expected %v", a, b)
 	}
 }
+
+func TestSequentialView(t *testing.T) {
+	m, err := New(testBase(t), Options{Classes: 3, Dense: 4, Dropout: 0.1, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := m.Sequential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := nn.NewTensor(2, 12, 12, 3)
+	copy(x.Data, testSamples(2, 4).X)
+	if a, b := net.Predict(x).Data, m.Full.Predict(x).Data; !slices.Equal(a, b) {
+		t.Errorf("Sequential predicts %v, the graph %v", a, b)
+	}
+	if got := len(net.Layers()); got != 8 {
+		t.Errorf("%d layers, expected 8", got)
+	}
+}
