@@ -57,11 +57,16 @@ func ReadOrigin(meta nn.Metadata) (Origin, bool) {
 	return o, true
 }
 
-// Save writes the whole model (base and head, one graph) to path,
-// atomically, in Convscope's safetensors format.
+// Save writes the whole model (base and head) to path, atomically, in
+// Convscope's safetensors format: as a Sequential model when it is a chain
+// (what every part of Convscope opens today, and nn.LoadGraphFile reads
+// as a graph), else as a graph (Keras' functional architecture).
 func (m *Model) Save(path string, meta nn.Metadata) error {
 	if err := m.SyncFull(); err != nil {
 		return err
+	}
+	if net, err := m.Sequential(); err == nil {
+		return nn.SaveFile(path, net, meta)
 	}
 	return nn.SaveGraphFile(path, m.Full, meta)
 }

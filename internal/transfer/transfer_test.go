@@ -307,3 +307,35 @@ func TestSequentialView(t *testing.T) {
 		t.Errorf("%d layers, expected 8", got)
 	}
 }
+
+// TestSaveGraphBase: a base with branches saves as a graph file.
+func TestSaveGraphBase(t *testing.T) {
+	g := nn.NewGraph([]int{8, 8, 3})
+	a, _ := g.Add(nn.NewConv2D(4, 3, 3, nn.WithPadding("same")), nn.GraphInput)
+	b, _ := g.Add(nn.NewConv2D(4, 3, 3, nn.WithPadding("same")), a)
+	g.Add(nn.NewAdd(), a, b)
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(g, Options{Classes: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Sequential(); err == nil {
+		t.Error("a graph with a residual Add was taken for a chain")
+	}
+	path := filepath.Join(t.TempDir(), "g.safetensors")
+	if err := m.Save(path, nn.Metadata{ClassNames: []string{"a", "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := nn.LoadGraphFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Nodes()) != 5 {
+		t.Errorf("%d nodes loaded, expected 5", len(back.Nodes()))
+	}
+	if _, _, err := nn.LoadFile(path); err == nil {
+		t.Error("a graph file loaded as a Sequential model")
+	}
+}
