@@ -232,6 +232,7 @@ func (t *trainingPanel) archChanged(s string) {
 
 // modelChanged is called when the model on screen changes.
 func (t *trainingPanel) modelChanged() {
+	t.xfer.modelChanged()
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
@@ -62,19 +63,36 @@ func newTransferOptions(t *trainingPanel) *transferOptions {
 	form.Items[1].HintText = "gap: global average pooling; flatten: every feature"
 	form.Items[2].HintText = "0: no hidden layer"
 	form.Items[4].HintText = "top base layers trained after the head (0: none)"
-	x.box = container.NewVBox(form, x.augment)
+	note := widget.NewLabel("An epoch is one pass over the training folder (steps per epoch and validation steps are not used); the base's features are computed once unless augmenting.")
+	note.Wrapping = fyne.TextWrapWord
+	note.SizeName = theme.SizeNameCaptionText
+	x.box = container.NewVBox(form, x.augment, note)
 	x.box.Hide()
 	x.from = widget.NewRadioGroup([]string{startNew, startBase}, func(s string) {
 		if s == startBase {
 			x.refreshCuts()
 			x.box.Show()
+			t.arch.Hide() // the base is the architecture
+			t.cont.Hide()
+			if t.source.Selected == dataGenerated {
+				t.source.SetSelected(dataFolder) // transfer learning trains on folders
+			}
 		} else {
 			x.box.Hide()
+			t.arch.Show()
+			t.cont.Show()
 		}
 	})
 	x.from.SetSelected(startNew)
 	x.obj = container.NewVBox(newTipLabel("Start from", "A new network of the architecture below, or the model on screen cut and frozen with a new head (transfer learning: image folders only)", t.tips), x.from, x.box)
 	return x
+}
+
+// modelChanged refreshes the cut choices for a new model on screen.
+func (x *transferOptions) modelChanged() {
+	if x.fromBase() {
+		x.refreshCuts()
+	}
 }
 
 // fromBase reports whether the run starts from the model on screen.

@@ -24,6 +24,9 @@ func TestTrainingTransferFromModelOnScreen(t *testing.T) {
 	tp.source.SetSelected(dataFolder)
 	tp.trainDir.SetText(dir)
 	tp.xfer.from.SetSelected(startBase)
+	if tp.arch.Visible() || tp.cont.Visible() || !tp.xfer.box.Visible() {
+		t.Error("with a base: the architecture choice should hide and the transfer settings show")
+	}
 	if got := strings.Join(tp.xfer.cut.Options, "|"); got != cutAuto+"|conv2d_1 [22 22 8]|max_pooling2d_1 [11 11 8]|conv2d_2 [9 9 8]" {
 		t.Errorf("cut choices %q", got)
 	}
