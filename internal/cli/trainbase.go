@@ -144,18 +144,18 @@ func runTrainBase(e *env, args []string) error {
 	steps := (train.Len() + min(f.batch, train.Len()) - 1) / min(f.batch, train.Len())
 	log := newTrainLog(e.stdout, isTerminal(e.stdout), steps)
 	cfg.OnBatch, cfg.OnEpoch = log.batch, log.epoch
-	quiet := announceStop(e, log.dynamic)
-	hist, st, fitErr := m.FitHead(e.ctx, train, cfg)
-	quiet()
-	if fitErr != nil {
-		log.stop()
-	}
-	if st.Cached {
+	cfg.OnFeatures = func(st transfer.Stats) {
 		fmt.Fprintf(e.stdout, "Features computed in %.1fs", st.Extraction.Seconds())
 		if st.Spilled > 0 {
 			fmt.Fprintf(e.stdout, " (%d vectors kept in a temporary file)", st.Spilled)
 		}
 		fmt.Fprintln(e.stdout)
+	}
+	quiet := announceStop(e, log.dynamic)
+	hist, _, fitErr := m.FitHead(e.ctx, train, cfg)
+	quiet()
+	if fitErr != nil {
+		log.stop()
 	}
 	origin := m.Origin(f.base)
 	if fitErr == nil && f.ftLayers > 0 {

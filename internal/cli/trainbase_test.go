@@ -23,7 +23,7 @@ func TestTrainBaseSavesWholeModel(t *testing.T) {
 	}
 	for _, want := range []string{
 		"cut after max_pooling2d_2 [2 2 6]", "classes ants, bees, wasps (12 training images)",
-		"Computing the base's features once (18 images)", "Epoch 2/2\n3/3 [", " - val_acc: ",
+		"Computing the base's features once (18 images)…\nFeatures computed in ", "Epoch 2/2\n3/3 [", " - val_acc: ",
 		"Fine-tuning the top 2 layers", "Epoch 3/3\n", "Saved the model to " + out,
 	} {
 		if !strings.Contains(stdout, want) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/convscope/convscope/internal/dataset"
 	"github.com/convscope/convscope/internal/transfer"
 	"github.com/convscope/convscope/nn"
 )
@@ -89,28 +90,24 @@ func (s *Session) prepareTransfer(req TransferRequest) (*transferRun, error) {
 	}
 	var (
 		base *nn.Graph
+		prep dataset.Options
 		r    = &transferRun{}
 		err  error
 		done = make(chan struct{})
 	)
-	prep := func() {}
 	s.Do(func(m *Model) {
 		defer close(done)
 		base, err = m.Net.ToGraph()
-		r.baseMeta, r.baseLabel = m.Meta, m.Label
+		r.baseMeta, r.baseLabel, prep = m.Meta, m.Label, m.Prep()
 		if m.Path != "" {
 			r.baseLabel = m.Path
-		}
-		o := m.Prep()
-		prep = func() {
-			r.train, err = transfer.NewFolderSamples(req.Data.TrainDir, base.InputShape(), o, r.baseMeta, nil)
 		}
 	})
 	<-done
 	if err != nil {
 		return nil, fmt.Errorf("the model on screen cannot be a base: %w", err)
 	}
-	if prep(); err != nil {
+	if r.train, err = transfer.NewFolderSamples(req.Data.TrainDir, base.InputShape(), prep, r.baseMeta, nil); err != nil {
 		return nil, err
 	}
 	r.classes = r.train.Folder.Classes

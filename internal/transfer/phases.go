@@ -77,6 +77,9 @@ func (m *Model) FitHead(ctx context.Context, train Samples, cfg Config) (*nn.His
 			return nil
 		}
 	}
+	if cfg.OnFeatures != nil && (st.Cached || cfg.Validation != nil) {
+		cfg.OnFeatures(st)
+	}
 	hist, err := fit(ctx, m.Head, m.Loss(), opt, train.Len(), cfg, batch, eval)
 	if serr := m.SyncFull(); err == nil {
 		err = serr

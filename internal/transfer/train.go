@@ -45,6 +45,9 @@ type Config struct {
 	OnEpoch func(nn.EpochLog)
 	// Control, if non-nil, pauses training between batches.
 	Control *nn.Control
+	// OnFeatures, if non-nil, is called once the features are cached,
+	// before the first epoch.
+	OnFeatures func(Stats)
 }
 
 // Stats reports how a run went besides its History.
