@@ -74,3 +74,64 @@ func TestGraphSetTrainable(t *testing.T) {
 		t.Errorf("len(Params) = %d after unfreezing, expected %d", got, all)
 	}
 }
+
+// TestGraphFrozenMiddleGradients freezes a BatchNormalization between two
+// trainable layers: the gradient flows through it in inference mode, and
+// the lower convolution's kernel gradient matches central differences of
+// the loss Σ r·y of a training Forward (frozen BN: moving statistics).
+func TestGraphFrozenMiddleGradients(t *testing.T) {
+	g := NewGraph([]int{5, 5, 2})
+	a, _ := g.Add(NewConv2D(3, 3, 3, WithActivation("tanh")), GraphInput)
+	b, _ := g.Add(NewBatchNormalization(), a)
+	c, _ := g.Add(NewFlatten(), b)
+	g.Add(NewDense(2, WithActivation("tanh")), c)
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(5))
+	for _, p := range g.Weights() {
+		fillUniform(p.Value, 0.8, rng)
+	}
+	for _, p := range g.Weights() { // positive variances
+		if p.Name == b+"/moving_variance" || p.Name == b+"/gamma" {
+			for i := range p.Value {
+				p.Value[i] = 0.5 + float32(i)*0.3
+			}
+		}
+	}
+	if err := g.SetTrainable(b, false); err != nil {
+		t.Fatal(err)
+	}
+	x := NewTensor(3, 5, 5, 2)
+	fillUniform(x.Data, 1, rng)
+	r := NewTensor(3, 2)
+	fillUniform(r.Data, 1, rng)
+	loss := func() float64 {
+		y := g.Forward(x, true)
+		s := 0.0
+		for i, v := range y.Data {
+			s += float64(v) * float64(r.Data[i])
+		}
+		return s
+	}
+	loss()
+	g.Backward(r)
+	kernel := g.Params()[0]
+	if kernel.Name != a+"/kernel" {
+		t.Fatalf("first trainable tensor %s, expected %s/kernel", kernel.Name, a)
+	}
+	grad := slices.Clone(kernel.Grad)
+	const h = 1e-2
+	for _, i := range []int{0, 7, 20, len(kernel.Value) - 1} {
+		v := kernel.Value[i]
+		kernel.Value[i] = v + h
+		up := loss()
+		kernel.Value[i] = v - h
+		down := loss()
+		kernel.Value[i] = v
+		num := (up - down) / (2 * h)
+		if d := num - float64(grad[i]); d > 2e-3 || d < -2e-3 {
+			t.Errorf("kernel[%d]: backward %v, central difference %v", i, grad[i], num)
+		}
+	}
+}
