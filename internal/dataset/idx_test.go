@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/convscope/convscope/nn"
 )
 
 // idxFile encodes an IDX file: magic, dimensions, data; gzipped if gz.
@@ -181,4 +183,44 @@ func ExampleFashionMNISTSplit() {
 	// Output:
 	// /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
 	// /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz
+}
+
+// firstPixel is a Classifier of 3×4 images that scores class k when the
+// image's first pixel, rescaled, rounds to k (out of three classes).
+type firstPixel struct{}
+
+func (firstPixel) InputShape() []int { return []int{3, 4, 1} }
+func (firstPixel) Predict(x *nn.Tensor) *nn.Tensor {
+	y := nn.NewTensor(x.Batch(), 3)
+	for i := range x.Batch() {
+		k := int(x.Sample(i)[0] + 0.5)
+		y.Sample(i)[min(k, 2)] = 1
+	}
+	return y
+}
+
+func TestIDXClassify(t *testing.T) {
+	pixels, _ := smallIDX() // first pixels 0, 10, 20, 30, 40
+	d := &IDX{N: 5, Rows: 3, Cols: 4, Pixels: pixels, Labels: []byte{0, 1, 2, 1, 0}}
+	// Rescale 1/10: first pixels 0, 1, 2, 3, 4 → classes 0, 1, 2, 2, 2. The
+	// model's class order differs from the label order; names match them,
+	// folder names too.
+	pred, err := d.Classify(firstPixel{}, 0.1, []string{"b", "a_x", "zz"}, []string{"a/x", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1, 0, -1, -1, -1}; !slices.Equal(pred, want) {
+		t.Errorf("predictions %v, want %v", pred, want)
+	}
+	if acc := d.Accuracy(pred); acc != 0 {
+		t.Errorf("accuracy %v, want 0", acc)
+	}
+	pred, _ = d.Classify(firstPixel{}, 0.1, []string{"a", "b", "c"}, []string{"a", "b", "c"})
+	if acc := d.Accuracy(pred); acc != 0.6 { // images 0, 1 and 2 right
+		t.Errorf("accuracy %v (predictions %v), want 0.6", acc, pred)
+	}
+	wrong := &IDX{N: 1, Rows: 4, Cols: 4, Pixels: make([]byte, 16), Labels: []byte{0}}
+	if _, err := wrong.Classify(firstPixel{}, 1, []string{"a", "b", "c"}, nil); err == nil || !strings.Contains(err.Error(), "expected [4 4 1]") {
+		t.Errorf("wrong input size: %v", err)
+	}
 }
