@@ -110,7 +110,7 @@ func decodeCard(v string) (*ModelCard, error) {
 //
 // Example (Fashion-MNIST model):
 //
-//	Trained on: Fashion-MNIST (…): 60,000 images
+//	Trained on: Fashion-MNIST … (60,000 images)
 //	Classes: T-shirt/top, Trouser, Pullover, …
 //	Training: 10 epochs, finished 2026-11-29
 //	Accuracy: validation 0.9234 (…), test 0.9234 on 10,000 images
@@ -122,7 +122,7 @@ func (meta Metadata) CardLines(input []int) []string {
 	if c != nil && c.Data != "" {
 		s := "Trained on: " + c.Data
 		if c.TrainImages > 0 {
-			s += ": " + groupDigits(c.TrainImages) + " images"
+			s += " (" + groupDigits(c.TrainImages) + " images)"
 		}
 		lines = append(lines, s)
 	}

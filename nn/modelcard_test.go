@@ -83,7 +83,7 @@ func TestCardLines(t *testing.T) {
 			[]string{"Classes: a, b", "Input: 150×150 rgb, pixels × 1/255, resized with nearest"}},
 		{"card", Metadata{ClassNames: []string{"a", "b"}, ColorMode: "grayscale", Rescale: 1, Interpolation: "bilinear", Card: fashionCard()}, []int{28, 28, 1},
 			[]string{
-				"Trained on: Fashion-MNIST: 60,000 images",
+				"Trained on: Fashion-MNIST (60,000 images)",
 				"Classes: a, b",
 				"Training: 10 epochs, finished 2026-11-29",
 				"Accuracy: validation 0.9234 (10,000 images: the test set), test 0.9234 on 10,000 images",
