@@ -49,7 +49,7 @@ func commands() []*command {
 		{"train", "train a model on a folder of class subfolders", runTrain},
 		{"predict", "classify images with a trained model", runPredict},
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
-		{"dataset", "write the built-in generated dataset as class folders", runDataset},
+		{"dataset", "write class folders of images: generated shapes, IDX files, Fashion-MNIST", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}
