@@ -38,13 +38,15 @@ type Metadata struct {
 	Logits    bool
 	// History is the training history, if any.
 	History *History
+	// Card is the model card (see ModelCard), if any.
+	Card *ModelCard
 	// Extra holds any other __metadata__ entries: written as given, and
 	// filled with the unknown entries on load.
 	Extra map[string]string
 }
 
 // reservedMeta are the __metadata__ keys Convscope writes itself.
-var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history"}
+var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history", "model_card"}
 
 // colorModes maps Keras' color modes to their channel counts.
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
@@ -95,6 +97,13 @@ func encodeMeta(m model, meta Metadata) (map[string]string, error) {
 			return nil, err
 		}
 		kv["history"] = string(hj)
+	}
+	if meta.Card != nil {
+		cj, err := encodeCard(meta.Card)
+		if err != nil {
+			return nil, err
+		}
+		kv["model_card"] = cj
 	}
 	return kv, nil
 }
@@ -180,6 +189,12 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 			if err := meta.History.UnmarshalJSON([]byte(v)); err != nil {
 				return meta, fmt.Errorf("nn: metadata: %w", err)
 			}
+		case "model_card":
+			card, err := decodeCard(v)
+			if err != nil {
+				return meta, err
+			}
+			meta.Card = card
 		default:
 			if meta.Extra == nil {
 				meta.Extra = map[string]string{}

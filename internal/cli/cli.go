@@ -51,7 +51,7 @@ func commands() []*command {
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
 		{"export", "write a model as ONNX (for ONNX Runtime, Netron, …)", runExport},
 		{"explain", "explain a prediction: Grad-CAM, saliency, SmoothGrad, IG heat maps", runExplain},
-		{"dataset", "write the built-in generated dataset as class folders", runDataset},
+		{"dataset", "write class folders of images: generated shapes, IDX files, Fashion-MNIST", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}
