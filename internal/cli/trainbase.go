@@ -185,7 +185,7 @@ func runTrainBase(e *env, args []string) error {
 		}
 		return fitErr
 	}
-	out, err := transfer.Metadata(meta, classes, hist, origin)
+	out, err := transfer.Metadata(meta, classes, hist, origin, transfer.TrainingData{Name: f.train, Images: train.Len(), ValidationName: f.val, ValidationImages: lenOf(val)})
 	if err != nil {
 		return err
 	}

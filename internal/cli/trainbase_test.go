@@ -37,6 +37,9 @@ func TestTrainBaseSavesWholeModel(t *testing.T) {
 	if !slices.Equal(meta.ClassNames, []string{"ants", "bees", "wasps"}) || meta.History.Len() != 3 {
 		t.Errorf("metadata: classes %v, %d epochs of history", meta.ClassNames, meta.History.Len())
 	}
+	if c := meta.Card; c == nil || !strings.Contains(c.Data, "features from the base "+base+" cut after max_pooling2d_2") || c.TrainImages != 12 || c.ValidationImages != 6 || c.Epochs != 3 {
+		t.Errorf("model card %+v", meta.Card)
+	}
 	o, ok := transfer.ReadOrigin(meta)
 	if !ok || o.Base != base || o.CutAfter != "max_pooling2d_2" || o.FineTunedLayers != 2 || o.Dense != 8 {
 		t.Errorf("origin %+v (%v)", o, ok)

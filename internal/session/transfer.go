@@ -172,7 +172,8 @@ func (s *Session) launchTransfer(req TransferRequest, r *transferRun, cb RunCall
 		})
 		s.post(func() {
 			if res.Net != nil {
-				meta, _ := transfer.Metadata(r.baseMeta, r.classes, res.History, originOf(r, req))
+				meta, _ := transfer.Metadata(r.baseMeta, r.classes, res.History, originOf(r, req),
+					transfer.TrainingData{Name: req.Data.TrainDir, Images: r.train.Len(), ValidationName: req.Data.ValDir, ValidationImages: lenOf(r.val)})
 				label := "transfer model (unsaved)"
 				if res.History == nil || res.History.Len() == 0 {
 					label = "transfer model (stopped before the first epoch)"
@@ -183,6 +184,13 @@ func (s *Session) launchTransfer(req TransferRequest, r *transferRun, cb RunCall
 		})
 	}()
 	cb.OnStart(t, r.data, nil)
+}
+
+func lenOf(s transfer.Samples) int {
+	if s == nil {
+		return 0
+	}
+	return s.Len()
 }
 
 func originOf(r *transferRun, req TransferRequest) transfer.Origin {

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/convscope/convscope/nn"
@@ -263,7 +264,7 @@ func TestSaveAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta, err := Metadata(nn.Metadata{Rescale: 1.0 / 255, Mean: []float64{0.5, 0.5, 0.5}, Std: []float64{0.2, 0.2, 0.2}}, []string{"a", "b", "c"}, hist, m.Origin("builtin:test"))
+	meta, err := Metadata(nn.Metadata{Rescale: 1.0 / 255, Mean: []float64{0.5, 0.5, 0.5}, Std: []float64{0.2, 0.2, 0.2}}, []string{"a", "b", "c"}, hist, m.Origin("builtin:test"), TrainingData{Name: "folder x", Images: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +278,9 @@ func TestSaveAndLoad(t *testing.T) {
 	}
 	if !slices.Equal(got.ClassNames, []string{"a", "b", "c"}) || !slices.Equal(got.Mean, meta.Mean) {
 		t.Errorf("loaded metadata %+v", got)
+	}
+	if c := got.Card; c == nil || c.TrainImages != 20 || c.Epochs != 1 || !strings.Contains(c.Data, "folder x; features from the base builtin:test cut after max_pooling2d_1") || !strings.Contains(c.Knows, "3 classes (a, b, c)") {
+		t.Errorf("model card %+v", got.Card)
 	}
 	o, ok := ReadOrigin(got)
 	if !ok || o.Base != "builtin:test" || o.CutAfter != "max_pooling2d_1" || o.Dense != 4 {
