@@ -53,7 +53,7 @@ func commands() []*command {
 		{"explain", "explain a prediction: Grad-CAM, saliency, SmoothGrad, IG heat maps", runExplain},
 		{"exemplars", "find the images that excite each channel most (top 9, with patches)", runExemplars},
 		{"filters", "draw what each channel responds to (activation maximisation atlas)", runFilters},
-		{"dataset", "write the built-in generated dataset as class folders", runDataset},
+		{"dataset", "write class folders of images: generated shapes, IDX files, Fashion-MNIST", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}
