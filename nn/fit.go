@@ -287,6 +287,7 @@ func (t *Trainer) restore(params []*Param) {
 	for _, p := range params {
 		off += copy(p.Value, t.snap[off:off+len(p.Value)])
 	}
+	t.Model.WeightsChanged()
 }
 
 // checkTargets returns an error for targets the loss cannot use: class

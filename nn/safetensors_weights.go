@@ -95,6 +95,7 @@ func readWeights(r io.Reader, h *stHeader, m model) error {
 	if err != nil {
 		return err
 	}
+	defer m.WeightsChanged()
 	buf := make([]byte, stChunk)
 	for i, t := range h.Tensors {
 		if err := readF32(r, dst[i].Value, buf); err != nil {

@@ -1,6 +1,7 @@
 package onnx
 
 import (
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func onnxBenchDir() string {
 // the torchvision models exported by scripts/export_onnx.py, imported with
 // BatchNorm folded and activations fused (as ONNX Runtime's graph
 // optimiser does), the figures issues #12 and #19 compare with PyTorch and
-// ONNX Runtime. "forward" is Graph.Forward (which keeps every node's
+// ONNX Runtime, with and without nn.Engine.PackWeights. "forward" is Graph.Forward (which keeps every node's
 // output), "activations" Graph.Activations (every node's output returned
 // for the grid). Each reports cpu-ms/op: CPU time per image on all
 // threads, the steady figure on a shared machine. A model whose file is
@@ -44,21 +45,24 @@ func BenchmarkImportedInference(b *testing.B) {
 			for i := range x.Data {
 				x.Data[i] = rng.Float32()*2 - 1
 			}
-			for _, mode := range []string{"forward", "activations"} {
-				b.Run(mode, func(b *testing.B) {
-					run := func() { g.Forward(x, false) }
-					if mode == "activations" {
-						run = func() { g.Activations(x) }
-					}
-					run()
-					b.ReportAllocs()
-					b.ResetTimer()
-					c0 := cpuTime()
-					for range b.N {
+			for _, pack := range []bool{false, true} {
+				g.SetEngine(nn.Engine{PackWeights: pack})
+				for _, mode := range []string{"forward", "activations"} {
+					b.Run(fmt.Sprintf("pack=%v/%s", pack, mode), func(b *testing.B) {
+						run := func() { g.Forward(x, false) }
+						if mode == "activations" {
+							run = func() { g.Activations(x) }
+						}
 						run()
-					}
-					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
-				})
+						b.ReportAllocs()
+						b.ResetTimer()
+						c0 := cpuTime()
+						for range b.N {
+							run()
+						}
+						b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
+					})
+				}
 			}
 		})
 	}
