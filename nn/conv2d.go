@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/convscope/convscope/nn/sgemm"
+)
 
 // Conv2D is a 2-D convolution layer, as keras.layers.Conv2D with
 // data_format="channels_last" and dilation 1:
@@ -64,6 +68,10 @@ type Conv2D struct {
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
+
+	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
+	packOK bool            // packs match the kernel's values
+	packed bool            // this forward call multiplies with packs
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -145,6 +153,7 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.fwdDirect, c.bwdDirect = c.forwardDirect, c.backwardDirect
 	c.cols, c.dz, c.dcols, c.dk, c.db, c.dzbuf, c.kflip = nil, nil, nil, nil, nil, nil, nil
+	c.weightsChanged()
 	return []int{g.oh, g.ow, c.filters}, nil
 }
 
@@ -177,6 +186,7 @@ func (c *Conv2D) Params() []*Param {
 // Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
 func (c *Conv2D) Init(rng Rand) {
 	g := &c.g
+	c.weightsChanged()
 	glorotUniform(c.kernel.Value, g.kh*g.kw*c.cg, g.kh*g.kw*c.filters, rng)
 	if c.bias != nil {
 		clear(c.bias.Value)
@@ -198,11 +208,18 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.split(n, 1)
 	c.splitColumns(n)
+	if training { // an optimiser step may follow: drop the packed kernels
+		c.weightsChanged()
+	}
+	c.packed = c.usePacked(training)
+	defer func() { c.packed = false }()
 	if c.paddedDirect() {
+		c.preparePackedFor(true)
 		c.forwardPadded(y, x)
 		return
 	}
 	c.x, c.y = x, y
+	c.preparePackedFor(c.direct())
 	if c.direct() {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
 		c.prepareStacked()
@@ -244,6 +261,9 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.slots, c.x, c.y, c.dx, c.dy = c.eng.workers(), x, y, dx, dy
+	if !c.noWeightGrads { // an optimiser step may follow
+		c.weightsChanged()
+	}
 	if c.paddedDirect() {
 		c.backwardPadded(dx, x)
 		return

@@ -57,6 +57,10 @@ func (c *Conv2D) forwardDirect(worker, item int) {
 		s := c.stk[worker]
 		stackRows(s[:(m+g.kw-1)*kc], x[r0*g.w*cin:], g.kh, g.w*cin, cin)
 		sgemm.GemmOverlap(false, false, m, j1-j0, g.kw*kc, 1, s, kc, c.kstk[j0:], f, 0, out[j0:], f)
+	} else if len(c.packs) == g.kh && c.packedColumns(j0) {
+		for u := 0; u < g.kh; u++ {
+			sgemm.GemmPacked(m, j0, j1, 1, x[(r0+u)*g.w*cin:], cin, c.packs[u], float32(min(u, 1)), out[j0:], f)
+		}
 	} else {
 		for u := 0; u < g.kh; u++ {
 			sgemm.GemmOverlap(false, false, m, j1-j0, kr, 1, x[(r0+u)*g.w*cin:], cin,

@@ -359,6 +359,7 @@ func (t *Trainer) restore(params []*Param) {
 	for _, p := range params {
 		off += copy(p.Value, t.snap[off:off+len(p.Value)])
 	}
+	t.Model.WeightsChanged()
 }
 
 // skipSamples advances a fresh source by n samples: through SkipSamples

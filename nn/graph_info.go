@@ -87,5 +87,6 @@ func (g *Graph) CopyWeightsFrom(src *Graph) error {
 		}
 		copy(p.Value, q.Value)
 	}
+	g.WeightsChanged()
 	return nil
 }

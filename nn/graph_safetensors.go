@@ -14,6 +14,7 @@ type model interface {
 	OutputShape() []int
 	Weights() []*Param
 	archJSON() ([]byte, error)
+	WeightsChanged()
 }
 
 func (g *Graph) archJSON() ([]byte, error) { return g.Arch().MarshalJSON() }
