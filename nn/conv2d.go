@@ -56,6 +56,7 @@ type Conv2D struct {
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
 	xpad, dxpad     *Tensor     // zero-bordered input and its gradient (conv2d_padded.go)
+	noWeightGrads   bool        // Backward computes dx only (skipWeightGrads)
 	yp              *Tensor     // output of a fused pooling layer (conv2d_pool.go), or nil
 	codes           []uint8     // fused pooling: each window's winner, recorded in training
 	codesValid      bool        // codes belong to the last Forward
@@ -187,6 +188,11 @@ func (c *Conv2D) Config() LayerConfig {
 		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias,
 		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
+
+// skipWeightGrads makes Backward compute only the input gradient (the
+// kernel's and bias' gradients are then meaningless) until called with
+// false: Graph.BackwardWith's SkipWeights.
+func (c *Conv2D) skipWeightGrads(skip bool) { c.noWeightGrads = skip }
 
 // effKH is the kernel's height in input rows, dilation included.
 func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }

@@ -184,7 +184,7 @@ func (c *Conv2D) backwardRange(slot, n, i0, i1 int, dk, db []float32) {
 				}
 			}
 		}
-		if r1 := min(b1, g.oh); b0 < r1 {
+		if r1 := min(b1, g.oh); b0 < r1 && !c.noWeightGrads {
 			m := (r1-b0-1)*w + g.ow
 			dz := buf[(pad+(b0-z0)*w)*f:]
 			for u := 0; u < g.kh; u++ {

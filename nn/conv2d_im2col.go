@@ -93,8 +93,10 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 		cols := c.cols[slot][:p*c.k]
 		if c.grouped {
 			for gi := 0; gi < c.groups; gi++ {
-				g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
-				c.eng.gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
+				if !c.noWeightGrads {
+					g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
+					c.eng.gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
+				}
 				if dx != nil {
 					dcols := c.dcols[slot][:p*c.k]
 					c.eng.gemm(false, true, p, c.k, c.og, 1, dz[gi*c.og:], c.filters, c.kernel.Value[gi*c.og:], c.filters, 0, dcols, c.k)
@@ -103,8 +105,10 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 			}
 			continue
 		}
-		g.im2col(cols, c.x.Sample(n), r0, r1)
-		c.eng.gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		if !c.noWeightGrads {
+			g.im2col(cols, c.x.Sample(n), r0, r1)
+			c.eng.gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		}
 		if dx != nil {
 			dcols := c.dcols[slot][:p*c.k]
 			c.eng.gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)

@@ -20,6 +20,8 @@ type Dense struct {
 	useBias bool
 	err     error
 
+	noWeightGrads bool // Backward computes dx only (skipWeightGrads)
+
 	act           activation
 	eng           Engine
 	in            int
@@ -43,6 +45,10 @@ func NewDense(units int, opts ...Option) *Dense {
 	d.act, _ = parseActivation(o.activation)
 	return d
 }
+
+// skipWeightGrads makes Backward compute only the input gradient until
+// called with false (Graph.BackwardWith's SkipWeights).
+func (d *Dense) skipWeightGrads(skip bool) { d.noWeightGrads = skip }
 
 // Kind returns "Dense".
 func (d *Dense) Kind() string { return "Dense" }
@@ -203,6 +209,9 @@ func (d *Dense) Backward(dx, dy, x, y *Tensor) {
 		d.bwIn, d.nIn = d.blocks(d.in)
 	}
 	d.bw, d.nOut = d.blocks(d.units)
+	if d.noWeightGrads {
+		d.nOut = 0 // input gradient blocks only
+	}
 	d.x, d.dx = x, dx
 	d.eng.parallelFor(d.nOut+d.nIn, d.bwd)
 	d.x, d.dx, d.cur = nil, nil, nil

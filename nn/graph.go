@@ -54,11 +54,13 @@ type Graph struct {
 	skipping bool
 	batch    int
 
-	eng    Engine     // how the layers compute (SetEngine)
-	dy1    [1]*Tensor // Backward's argument as a slice, without allocating
-	from   []*node    // BackwardWith's From nodes, reused
-	budget int64      // weights a model file holds (Build refuses more), or 0
-	spent  float64    // weights counted against budget so far
+	eng     Engine     // how the layers compute (SetEngine)
+	dy1     [1]*Tensor // Backward's argument as a slice, without allocating
+	from    []*node    // BackwardWith's From nodes, reused
+	acts    []*Tensor  // Activations' result, reused
+	adopted bool       // the layers are built already (Sequential.Graph): Build keeps them
+	budget  int64      // weights a model file holds (Build refuses more), or 0
+	spent   float64    // weights counted against budget so far
 }
 
 // node is one layer application in a Graph.
@@ -122,6 +124,9 @@ func (g *Graph) InputShape() []int { return g.input }
 func (g *Graph) Add(l LayerBase, inputs ...string) (string, error) {
 	if l == nil {
 		return "", fmt.Errorf("nn: graph: Add: expected a layer, received nil")
+	}
+	if g.adopted {
+		return "", fmt.Errorf("nn: graph: Add: the graph is a view of a Sequential model (Sequential.Graph); use ToGraph for a graph to extend")
 	}
 	n := &node{inputs: append([]string(nil), inputs...), addIdx: len(g.nodes)}
 	switch v := l.(type) {
@@ -222,9 +227,12 @@ func (g *Graph) Build() error {
 			}
 		}
 		var out []int
-		if n.merge != nil {
+		switch {
+		case g.adopted:
+			out = n.shape
+		case n.merge != nil:
 			out, err = n.merge.BuildMerge(shapes)
-		} else {
+		default:
 			out, err = n.layer.Build(shapes[0])
 		}
 		if err != nil {
@@ -254,7 +262,9 @@ func (g *Graph) Build() error {
 	g.planFusion()
 	g.batch, g.swapped, g.skipBuf = 0, nil, nil
 	g.built = true
-	g.Init(0)
+	if !g.adopted {
+		g.Init(0)
+	}
 	return nil
 }
 

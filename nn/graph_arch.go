@@ -329,3 +329,25 @@ func isGraphJSON(data []byte) bool {
 	_, ok := top["class_name"]
 	return ok && !strings.Contains(string(top["class_name"]), "Sequential")
 }
+
+// Graph returns a view of the model as a Graph, a chain of its layers
+// (nodes named as the layers), sharing the layers and their weights: no
+// copy, and what one changes the other sees. Use it to run graph code, such
+// as BackwardWith for explanations, on a Sequential model. The two must not
+// run at the same time (the layers keep per-call state), and the view
+// cannot be extended (Add fails). See ToGraph for an independent copy.
+func (m *Sequential) Graph() *Graph {
+	g := NewGraph(m.input)
+	g.name, g.eng, g.adopted = m.name, m.eng, true
+	prev := GraphInput
+	for i, l := range m.layers {
+		n := &node{name: l.Name(), layer: l, inputs: []string{prev}, addIdx: i, shape: m.shapes[i]}
+		g.nodes = append(g.nodes, n)
+		g.byName[n.name] = n
+		prev = n.name
+	}
+	if err := g.Build(); err != nil {
+		panic("nn: Sequential.Graph: " + err.Error()) // a built Sequential is a valid chain
+	}
+	return g
+}

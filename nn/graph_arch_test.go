@@ -287,3 +287,46 @@ ________________________________________________________________________________
 		}
 	}
 }
+
+func TestSequentialGraphView(t *testing.T) {
+	// The view runs the model's own layers: the same outputs, the same
+	// gradients (fused conv + pool included), shared weights.
+	m, err := NewSequential([]int{10, 10, 2}, NewConv2D(4, 3, 3, WithActivation("relu")), NewMaxPooling2D(2, 2),
+		NewConv2D(3, 3, 3, WithPadding("same"), WithActivation("tanh")), NewFlatten(), NewDense(2, WithActivation("softmax")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(3))
+	for _, p := range m.Params() {
+		fillUniform(p.Value, 0.5, rng)
+	}
+	g := m.Graph()
+	if g.byName["conv2d_1"].fusedPool == nil {
+		t.Error("the view does not fuse conv2d_1 with its pooling")
+	}
+	x := NewTensor(2, 10, 10, 2)
+	fillUniform(x.Data, 1, rng)
+	r := NewTensor(2, 2)
+	fillUniform(r.Data, 1, rng)
+	want := m.Forward(x, true).Clone()
+	m.Backward(r)
+	var grads [][]float32
+	for _, p := range m.Params() {
+		grads = append(grads, slices.Clone(p.Grad))
+	}
+	if got := g.Forward(x, true); !slices.Equal(got.Data, want.Data) {
+		t.Fatalf("view output %v, model %v", got.Data, want.Data)
+	}
+	g.Backward(r)
+	for i, p := range g.Params() {
+		if p != m.Params()[i] || !slices.Equal(p.Grad, grads[i]) {
+			t.Errorf("%s: the view's gradient differs from the model's", p.Name)
+		}
+	}
+	if acts := g.Activations(x); len(acts) != 5 || acts[4] != g.Output("dense_1") {
+		t.Errorf("Activations: %d tensors", len(acts))
+	}
+	if _, err := g.Add(NewIdentity(), "dense_1"); err == nil {
+		t.Error("Add on a view succeeded")
+	}
+}

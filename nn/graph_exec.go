@@ -64,6 +64,20 @@ func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
 	return g.outs[0].out
 }
 
+// Activations runs x in inference mode and returns every node's output in
+// topological order (Nodes' order): the tutorial's activation model, for
+// a graph. The tensors belong to the graph (see Output).
+func (g *Graph) Activations(x *Tensor) []*Tensor {
+	g.Forward(x, false)
+	if len(g.acts) != len(g.order) {
+		g.acts = make([]*Tensor, len(g.order))
+	}
+	for i, n := range g.order {
+		g.acts[i] = n.out
+	}
+	return g.acts
+}
+
 // Predict runs x in inference mode and returns the first output.
 func (g *Graph) Predict(x *Tensor) *Tensor { return g.Forward(x, false) }
 
@@ -204,7 +218,11 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	}
 	if o.SkipWeights {
 		g.swapGrads()
-		defer g.swapGrads()
+		g.skipWeightGrads(true)
+		defer func() {
+			g.skipWeightGrads(false)
+			g.swapGrads()
+		}()
 	}
 	for i := len(g.order) - 1; i >= 0; i-- {
 		n := g.order[i]
@@ -349,6 +367,20 @@ func (g *Graph) accumulate(src *node, j int, r *node, dx *Tensor) {
 		return
 	}
 	addTo(src.grad.Data, dx.Data)
+}
+
+// weightSkipper is a layer that can leave its weight gradients out of a
+// Backward (Conv2D and Dense: the products that need them are half the
+// work).
+type weightSkipper interface{ skipWeightGrads(skip bool) }
+
+// skipWeightGrads sets every layer that can skip its weight gradients.
+func (g *Graph) skipWeightGrads(skip bool) {
+	for _, n := range g.order {
+		if s, ok := n.layer.(weightSkipper); ok {
+			s.skipWeightGrads(skip)
+		}
+	}
 }
 
 // swapGrads points every Param.Grad at its own part of a scratch buffer,

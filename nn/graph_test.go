@@ -342,3 +342,37 @@ func TestGraphNoAllocations(t *testing.T) {
 		t.Errorf("%v allocations per pass", n)
 	}
 }
+
+func TestGraphSkipWeightsSameInputGradient(t *testing.T) {
+	// SkipWeights leaves the weight products out (Conv2D on every path,
+	// Dense): the input gradient must not change, nor the weights' own
+	// gradients from the pass before.
+	g := everyClassGraph(t)
+	x := NewTensor(2, 10, 10, 3)
+	fillUniform(x.Data, 100, rand.New(rand.NewSource(3)))
+	r := NewTensor(2, 5)
+	fillUniform(r.Data, 1, rand.New(rand.NewSource(4)))
+	g.Forward(x, false)
+	if err := g.BackwardWith(BackwardOptions{InputGrad: true}, r); err != nil {
+		t.Fatal(err)
+	}
+	want := g.Grad(GraphInput).Clone()
+	var grads [][]float32
+	for _, p := range g.Params() {
+		grads = append(grads, slices.Clone(p.Grad))
+	}
+	if err := g.BackwardWith(BackwardOptions{InputGrad: true, SkipWeights: true}, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Grad(GraphInput); !slices.Equal(got.Data, want.Data) {
+		t.Error("SkipWeights changed the input gradient")
+	}
+	for i, p := range g.Params() {
+		if !slices.Equal(p.Grad, grads[i]) {
+			t.Errorf("SkipWeights changed %s's gradient", p.Name)
+		}
+	}
+	if !slices.ContainsFunc(want.Data, func(v float32) bool { return v != 0 }) {
+		t.Error("the input gradient is all zero: the test proves nothing")
+	}
+}

@@ -37,6 +37,9 @@ var (
 	_ model       = (*Sequential)(nil)
 	_ model       = (*Graph)(nil)
 
+	_ weightSkipper = (*Conv2D)(nil)
+	_ weightSkipper = (*Dense)(nil)
+
 	_ Initializer = (*Conv2D)(nil)
 	_ Initializer = (*Dense)(nil)
 	_ Seeder      = (*Dropout)(nil)
