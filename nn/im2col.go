@@ -100,7 +100,10 @@ func spanD(o, s, pad, k, in, d int) (start, lo, hi int) {
 func span(o, s, pad, k, in int) (start, lo, hi int) {
 	start = o*s - pad
 	lo, hi = max(0, -start), min(k, in-start)
-	return start, lo, max(hi, lo)
+	if hi <= lo { // the window lies wholly in the padding: nothing to read
+		return 0, 0, 0
+	}
+	return start, lo, hi
 }
 
 // im2col writes the patches of output rows [r0, r1) of one NHWC sample x

@@ -31,6 +31,11 @@ type Metadata struct {
 	// Interpolation is the resampling used to resize images to the input
 	// size (Keras' interpolation); empty means "nearest", Keras' default.
 	Interpolation string
+	// Mean and Std, when set (one value per input channel), normalise the
+	// rescaled pixels (see Normalize); Logits marks a model whose outputs
+	// are unnormalised scores (see metadata_norm.go).
+	Mean, Std []float64
+	Logits    bool
 	// History is the training history, if any.
 	History *History
 	// Extra holds any other __metadata__ entries: written as given, and
@@ -81,6 +86,9 @@ func encodeMeta(m model, meta Metadata) (map[string]string, error) {
 	kv["rescale"] = strconv.FormatFloat(meta.Rescale, 'g', -1, 64)
 	kv["color_mode"] = meta.ColorMode
 	kv["interpolation"] = meta.Interpolation
+	if err := encodeNorm(kv, meta, m.InputShape()); err != nil {
+		return nil, err
+	}
 	if meta.History != nil {
 		hj, err := meta.History.MarshalJSON()
 		if err != nil {
@@ -161,6 +169,10 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 			meta.Rescale = f
 		case "color_mode":
 			meta.ColorMode = v
+		case "mean", "std", "logits":
+			if err := decodeNorm(&meta, k, v); err != nil {
+				return meta, err
+			}
 		case "interpolation":
 			meta.Interpolation = v
 		case "history":

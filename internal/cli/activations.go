@@ -30,11 +30,12 @@ func runActivations(e *env, args []string) error {
 	fs := newFlagSet("activations",
 		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE] [--tile PIXELS]",
 		activationsHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	model := fs.String("model", "", "a trained model `FILE` (.safetensors or .onnx)")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	var layers listFlag
-	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer)")
+	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer; for .onnx, all = every node)")
 	format := fs.String("format", "both", "`FORMAT` to write: png, npy or both")
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
@@ -64,6 +65,15 @@ func runActivations(e *env, args []string) error {
 	view.Colormap = *cmap
 	if view.Scale, err = render.ParseScaleMode(*scale); err != nil {
 		return fs.bad("--scale: unknown mode %q (valid: %s)", *scale, strings.Join(render.ScaleModeNames(), ", "))
+	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
+	if isONNX(*model) {
+		draw := func(act *nn.Tensor) *render.Sheet {
+			return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])
+		}
+		return activationsONNX(e, *model, *preset, *image, *out, layers, *format, draw)
 	}
 
 	m, err := loadModel(*model, "", e.stderr)

@@ -49,6 +49,7 @@ func commands() []*command {
 		{"train", "train a model on a folder of class subfolders", runTrain},
 		{"predict", "classify images with a trained model", runPredict},
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
+		{"export", "write a model as ONNX (for ONNX Runtime, Netron, …)", runExport},
 		{"dataset", "write the built-in generated dataset as class folders", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},

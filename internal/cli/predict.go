@@ -37,14 +37,21 @@ type prediction struct {
 // runPredict classifies images.
 func runPredict(e *env, args []string) error {
 	fs := newFlagSet("predict", "convscope predict [--model FILE] [--json] IMAGE...", predictHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	model := fs.String("model", "", "a trained model `FILE` (.safetensors or .onnx)")
 	asJSON := fs.Bool("json", false, "print a JSON array with every class's probability")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	images, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
 	}
 	if len(images) == 0 {
 		return fs.bad("no image given")
+	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
+	if isONNX(*model) {
+		return predictONNX(e, *model, *preset, images, *asJSON)
 	}
 	m, err := loadModel(*model, "", e.stderr)
 	if err != nil {
