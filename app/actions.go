@@ -23,7 +23,7 @@ func (u *UI) initialModel(opts Options) (*session.Model, error) {
 		return opts.Model, nil
 	}
 	if p := u.app.Preferences().String(prefLastModel); p != "" {
-		if m, err := session.OpenModel(p); err == nil {
+		if m, err := session.OpenModelWith(p, u.preprocessFor(p)); err == nil {
 			return m, nil
 		}
 		u.app.Preferences().RemoveValue(prefLastModel)
@@ -258,8 +258,24 @@ func (u *UI) loadModel(path string) {
 		u.showError("Cannot open model", errors.New("training is running: stop it first"))
 		return
 	}
+	if session.NeedsPreprocess(path) {
+		if preset := u.preprocessFor(path); preset != "" {
+			u.loadModelWith(path, preset)
+			return
+		}
+		u.askPreprocess(path, "", func(preset string) {
+			u.rememberPreprocess(path, preset)
+			u.loadModelWith(path, preset)
+		})
+		return
+	}
+	u.loadModelWith(path, "")
+}
+
+// loadModelWith loads a model file with a preprocessing preset (ONNX).
+func (u *UI) loadModelWith(path, preset string) {
 	u.setStatus("Loading model " + filepath.Base(path) + "…")
-	u.ses.LoadModel(path, func(m *session.Model, err error) {
+	u.ses.LoadModelWith(path, preset, func(m *session.Model, err error) {
 		if err != nil {
 			u.showError("Cannot open model", err)
 			return
@@ -276,6 +292,7 @@ func (u *UI) modelChanged() {
 	u.modelLabel = u.ses.Model().Label
 	u.updateTitle()
 	u.training.modelChanged()
+	u.side.modelChanged()
 }
 
 func (u *UI) saveModelDialog() {

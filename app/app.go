@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/assets"
@@ -33,6 +34,8 @@ type Options struct {
 	// post replaces fyne.Do and onWork is the session's OnWork (tests).
 	post   func(func())
 	onWork func(string)
+	// onRenderBand is the session's OnRenderBand (tests count bands drawn).
+	onRenderBand func(session.Band)
 }
 
 // Preference keys (remembered between runs).
@@ -73,6 +76,9 @@ type UI struct {
 
 	modelLabel string
 	quitting   bool
+
+	// preprocessDialog is the last preprocessing question asked (tests).
+	preprocessDialog dialog.Dialog
 }
 
 // NewMainWindow creates the Convscope window on a.
@@ -96,6 +102,8 @@ func New(a fyne.App, opts Options) *UI {
 		OnFrame: u.showFrame,
 		OnError: func(err error) { u.showError("Cannot open image", err) },
 		OnWork:  opts.onWork,
+
+		OnRenderBand: opts.onRenderBand,
 	})
 	u.modelLabel = model.Label
 
@@ -105,6 +113,7 @@ func New(a fyne.App, opts Options) *UI {
 	}
 	u.grid = newGrid(u)
 	u.side = newSidePanel(u)
+	u.side.modelChanged()
 	u.training = newTrainingPanel(u)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis

@@ -14,15 +14,26 @@ import (
 	"github.com/convscope/convscope/internal/session"
 )
 
-// grid is the Activations page: one section per conv/pool layer, each a
-// header and one composed image of all its channels, in a vertical scroll.
+// grid is the Activations page: for each layer with a spatial output, a
+// header and its channels as tiles. It is virtualised: a widget.List of
+// rows (a layer's header, then its bands of a few tile rows each), so
+// only the rows on screen exist as canvas objects, and a band's image is
+// drawn by the session when its row first shows (cached, LRU-bounded by
+// bytes). ResNet-50's 170 layers and 2048-channel maps cost what is on
+// screen.
 type grid struct {
-	u        *UI
-	box      *fyne.Container
-	scroll   *container.Scroll
-	sections []*section
-	empty    *widget.Label
-	width    int // sheet width last sent to the session
+	u      *UI
+	list   *widget.List
+	page   *fyne.Container
+	empty  *widget.Label
+	filter *widget.RadioGroup
+	width  int // sheet width last sent to the session
+
+	frame    *session.Frame
+	items    []gridItem
+	header   map[int]int // frame layer → its header row
+	convOnly bool
+	cache    *sheetCache
 
 	cmap  *tipSelect
 	scale *tipSelect
@@ -31,24 +42,42 @@ type grid struct {
 	sync  bool // controls are being set programmatically
 }
 
-// section is one layer on the page.
-type section struct {
-	box    *fyne.Container
-	header *widget.Label
-	sheet  *sheetImage
+// gridItem is one row of the list: a layer's header, or one band of it.
+type gridItem struct {
+	header bool
+	band   session.Band
+	h      float32
 }
 
+// Filter choices.
+const (
+	filterAll  = "All layers"
+	filterConv = "Convolutions only"
+)
+
 func newGrid(u *UI) *grid {
-	g := &grid{u: u, box: container.NewVBox()}
+	g := &grid{u: u, header: map[int]int{}, cache: newSheetCache(sheetCacheBytes)}
 	g.empty = widget.NewLabel("Open an image (Ctrl+O), drop one on the window, or pick a sample.")
 	g.empty.Alignment = fyne.TextAlignCenter
-	g.box.Add(g.empty)
-	g.scroll = container.NewVScroll(g.box)
+	g.list = widget.NewList(func() int { return len(g.items) }, func() fyne.CanvasObject { return newGridRow(g) },
+		func(id widget.ListItemID, o fyne.CanvasObject) { g.updateRow(id, o.(*gridRow)) })
+	g.list.OnSelected = func(widget.ListItemID) { g.list.UnselectAll() }
+	g.list.HideSeparators = true
+	g.filter = widget.NewRadioGroup([]string{filterAll, filterConv}, func(s string) {
+		if conv := s == filterConv; conv != g.convOnly {
+			g.convOnly = conv
+			g.layout()
+		}
+	})
+	g.filter.Horizontal = true
+	g.filter.Required = true
+	g.filter.SetSelected(filterAll)
+	g.page = container.NewStack(g.list, container.NewCenter(g.empty))
 	return g
 }
 
 func (g *grid) object() fyne.CanvasObject {
-	return newGridPage(g.scroll, g.widthChanged)
+	return newGridPage(g.page, g.widthChanged)
 }
 
 // gridPage shows the grid's scroll container full size and reports its
@@ -119,7 +148,7 @@ func (u *UI) gridControls() fyne.CanvasObject {
 	}
 	g.syncControls(v)
 	zoomBox := container.NewBorder(nil, nil, widget.NewIcon(theme.ZoomInIcon()), g.zoomL, g.zoom)
-	return container.NewHBox(container.NewGridWrap(fyne.NewSize(130, g.cmap.MinSize().Height), g.cmap), container.NewGridWrap(fyne.NewSize(230, g.scale.MinSize().Height), g.scale), container.NewGridWrap(fyne.NewSize(200, g.zoom.MinSize().Height), zoomBox))
+	return container.NewHBox(g.filter, container.NewGridWrap(fyne.NewSize(130, g.cmap.MinSize().Height), g.cmap), container.NewGridWrap(fyne.NewSize(230, g.scale.MinSize().Height), g.scale), container.NewGridWrap(fyne.NewSize(200, g.zoom.MinSize().Height), zoomBox))
 }
 
 // syncControls shows v in the controls without triggering them.
@@ -156,30 +185,89 @@ func (g *grid) setScale(m session.ScaleMode) {
 	g.u.side.updateScaleText()
 }
 
-// setFrame shows a frame's sheets, reusing the sections.
+// setFrame shows a frame: its rows are laid out now, its bands are drawn
+// when they come on screen.
 func (g *grid) setFrame(f *session.Frame) {
-	if len(g.sections) != len(f.Layers) || (len(g.sections) > 0 && g.sections[0].sheet.layer != f.Layers[0].Name) {
-		g.box.RemoveAll()
-		g.sections = nil
-		for range f.Layers {
-			s := &section{header: widget.NewLabel(""), sheet: newSheetImage(g)}
-			s.header.TextStyle.Bold = true
-			s.header.Truncation = fyne.TextTruncateEllipsis
-			s.box = container.NewVBox(s.header, container.NewHBox(s.sheet))
-			g.sections = append(g.sections, s)
-			g.box.Add(s.box)
-		}
-		if len(f.Layers) == 0 {
-			g.box.Add(g.empty)
+	g.frame = f
+	g.cache.clear()
+	g.layout()
+}
+
+// layout makes the list's rows for the frame and the filter.
+func (g *grid) layout() {
+	f := g.frame
+	g.items = g.items[:0]
+	clear(g.header)
+	if f != nil {
+		hh := g.rowHeader().MinSize().Height
+		for i, l := range f.Layers {
+			if g.convOnly && !l.Conv {
+				continue
+			}
+			g.header[i] = len(g.items)
+			g.items = append(g.items, gridItem{header: true, band: session.Band{Layer: i}, h: hh})
+			for _, b := range f.Bands(i) {
+				_, h := f.BandSize(b)
+				g.items = append(g.items, gridItem{band: b, h: float32(h)})
+			}
 		}
 	}
-	for i, l := range f.Layers {
-		s := g.sections[i]
-		s.header.SetText(layerHeader(l))
-		s.sheet.set(i, l)
+	for id, it := range g.items {
+		g.list.SetItemHeight(id, it.h)
 	}
-	g.box.Refresh()
-	g.scroll.Refresh() // the page's height changes with the tiles
+	if f != nil && len(f.Layers) > 0 {
+		g.empty.Hide()
+	} else {
+		g.empty.Show()
+	}
+	g.list.Refresh()
+}
+
+var headerProbe *widget.Label
+
+// rowHeader is a label like the headers, for their height.
+func (g *grid) rowHeader() *widget.Label {
+	if headerProbe == nil {
+		headerProbe = widget.NewLabel("conv2d")
+		headerProbe.TextStyle.Bold = true
+	}
+	return headerProbe
+}
+
+// updateRow shows row id: a header's text, or a band's image (asking the
+// session to draw it the first time).
+func (g *grid) updateRow(id widget.ListItemID, r *gridRow) {
+	if id < 0 || id >= len(g.items) || g.frame == nil {
+		return
+	}
+	it := g.items[id]
+	lv := g.frame.Layers[it.band.Layer]
+	if it.header {
+		r.header.SetText(layerHeader(lv))
+		r.header.Show()
+		r.sheet.Hide()
+		return
+	}
+	r.header.Hide()
+	r.sheet.Show()
+	w, h := g.frame.BandSize(it.band)
+	key := bandKey{f: g.frame, b: it.band}
+	sh, ok := g.cache.get(key)
+	r.sheet.set(lv, it.band, sh, w, h)
+	if !ok && g.cache.request(key) {
+		f := g.frame
+		g.u.ses.RenderBand(f, it.band, func(sh *session.Sheet) {
+			if g.frame != f {
+				return
+			}
+			g.cache.put(key, sh)
+			if id < len(g.items) && g.items[id].band == it.band && !g.items[id].header {
+				g.list.RefreshItem(id)
+			} else {
+				g.list.Refresh()
+			}
+		})
+	}
 }
 
 // layerHeader is a section's title: name, type, output shape, value range,
@@ -187,7 +275,7 @@ func (g *grid) setFrame(f *session.Frame) {
 func layerHeader(l *session.LayerView) string {
 	s := fmt.Sprintf("%s · %s · output (None, %d, %d, %d) · values %s … %s",
 		l.Name, l.Kind, l.Shape[0], l.Shape[1], l.Shape[2], fmtVal(l.Min), fmtVal(l.Max))
-	if st := &l.Sheet.Stats; st.Dead > 0 || st.Constant > 0 {
+	if st := l.Stats; st != nil && (st.Dead > 0 || st.Constant > 0) {
 		s += fmt.Sprintf(" · %d dead", st.Dead)
 		if c := st.Constant - st.Dead; c > 0 {
 			s += fmt.Sprintf(", %d constant", c)
@@ -207,24 +295,50 @@ func fmtVal(v float32) string {
 	}
 }
 
-// scrollTo shows layer i at the top.
+// scrollTo shows layer i (of the frame) at the top.
 func (g *grid) scrollTo(i int) {
-	if i < 0 || i >= len(g.sections) {
+	id, ok := g.header[i]
+	if !ok {
 		return
 	}
 	g.u.tabs.SelectIndex(0)
-	g.scroll.ScrollToOffset(fyne.NewPos(0, g.sections[i].box.Position().Y))
+	g.list.ScrollTo(id)
+	off := float32(0)
+	for _, it := range g.items[:id] {
+		off += it.h
+	}
+	g.list.ScrollToOffset(off)
 }
 
-// sheetImage shows one layer's sheet pixel for pixel; tapping a tile opens
-// the channel inspector and Ctrl+scroll zooms.
+// gridRow is one row of the list: a header label or a band's image.
+type gridRow struct {
+	widget.BaseWidget
+	header *widget.Label
+	sheet  *sheetImage
+	box    *fyne.Container
+}
+
+func newGridRow(g *grid) *gridRow {
+	r := &gridRow{header: widget.NewLabel(""), sheet: newSheetImage(g)}
+	r.header.TextStyle.Bold = true
+	r.header.Truncation = fyne.TextTruncateEllipsis
+	r.box = container.NewStack(r.header, container.NewHBox(r.sheet))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *gridRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// sheetImage shows one band of a layer's sheet pixel for pixel; tapping a
+// tile opens the channel inspector and Ctrl+scroll zooms.
 type sheetImage struct {
 	widget.BaseWidget
 	g     *grid
 	img   *canvas.Image
-	index int
-	layer string
 	lv    *session.LayerView
+	band  session.Band
+	sheet *session.Sheet // nil until drawn
+	w, h  int
 }
 
 func newSheetImage(g *grid) *sheetImage {
@@ -233,38 +347,40 @@ func newSheetImage(g *grid) *sheetImage {
 	return s
 }
 
-func (s *sheetImage) set(i int, l *session.LayerView) {
-	s.index, s.layer, s.lv = i, l.Name, l
-	s.img.Image = l.Sheet.Image // a fresh buffer: the old one is never written again
-	s.img.Refresh()
+// set shows band b of layer lv: sh, or nothing yet (nil) at its size.
+func (s *sheetImage) set(lv *session.LayerView, b session.Band, sh *session.Sheet, w, h int) {
+	s.lv, s.band, s.sheet, s.w, s.h = lv, b, sh, w, h
+	var img image.Image
+	if sh != nil {
+		img = sh.Image // a fresh buffer: the old one is never written again
+	}
+	if s.img.Image != img {
+		s.img.Image = img
+		s.img.Refresh()
+	}
 	s.Refresh()
 }
 
-func (s *sheetImage) MinSize() fyne.Size {
-	if s.lv == nil {
-		return fyne.NewSize(0, 0)
-	}
-	b := s.lv.Sheet.Image.Bounds()
-	return fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
-}
+func (s *sheetImage) MinSize() fyne.Size { return fyne.NewSize(float32(s.w), float32(s.h)) }
 
 func (s *sheetImage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(s.img)
 }
 
-// channelAt returns the channel under widget position p.
+// channelAt returns the channel (of the whole layer) under widget
+// position p.
 func (s *sheetImage) channelAt(p fyne.Position) (int, image.Point, bool) {
-	if s.lv == nil {
+	if s.sheet == nil {
 		return 0, image.Point{}, false
 	}
-	b := s.lv.Sheet.Image.Bounds()
+	b := s.sheet.Image.Bounds()
 	sz := s.Size()
 	if sz.Width <= 0 || sz.Height <= 0 {
 		return 0, image.Point{}, false
 	}
 	pt := image.Pt(int(p.X*float32(b.Dx())/sz.Width), int(p.Y*float32(b.Dy())/sz.Height))
-	ch, ok := s.lv.Sheet.Layout.ChannelAt(pt.X, pt.Y)
-	return ch, pt, ok
+	ch, ok := s.sheet.Layout.ChannelAt(pt.X, pt.Y)
+	return s.band.C0 + ch, pt, ok
 }
 
 // Tapped opens the inspector for the tile under the pointer.
@@ -284,7 +400,7 @@ func (s *sheetImage) Scrolled(e *fyne.ScrollEvent) {
 		}
 		return
 	}
-	s.g.scroll.Scrolled(e)
+	s.g.list.ScrollToOffset(s.g.list.GetScrollOffset() - e.Scrolled.DY)
 }
 
 // Cursor shows a pointer over tiles.

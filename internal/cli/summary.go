@@ -31,5 +31,5 @@ func runSummary(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return m.Net.Summary(e.stdout)
+	return m.Summary(e.stdout)
 }

@@ -27,16 +27,26 @@ type Frame struct {
 	Live bool
 }
 
-// LayerView is one conv or pool layer of a frame.
+// LayerView is one layer of a frame with a spatial output. Its sheet is
+// drawn on demand, band by band (Session.RenderBand): a frame holds no
+// images of its layers, so ResNet-50's 170 layers cost nothing until
+// they are scrolled into view.
 type LayerView struct {
 	model.MapLayer
 	// Act is the layer's activation for the image, shape (1, H, W, C).
+	// It is the network's own buffer: only the worker reads it (Inspect
+	// copies what the inspector shows), and the next forward pass
+	// overwrites it.
 	Act *nn.Tensor
 	// Min and Max are the range of Act's finite values.
 	Min, Max float32
-	// Sheet is the rendered grid of channels.
-	Sheet *Sheet
+	// Stats are the layer's per-channel statistics (dead and constant
+	// channels, the inspector's numbers).
+	Stats *ChannelStatsSet
 }
+
+// ChannelStatsSet is a layer's per-channel statistics (render.LayerStats).
+type ChannelStatsSet = render.LayerStats
 
 // Timing says where a frame's time went.
 type Timing struct {

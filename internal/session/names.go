@@ -50,6 +50,20 @@ func ImageTypes() string {
 // it off the UI goroutine once the window is up (LoadModel does).
 func OpenModel(path string) (*Model, error) { return model.Open(path) }
 
+// OpenModelWith opens a model file with a preprocessing preset for an
+// ONNX file (model.OpenWith).
+func OpenModelWith(path, preset string) (*Model, error) { return model.OpenWith(path, preset) }
+
+// NeedsPreprocess reports whether a model file records no preprocessing
+// (ONNX): the app asks for a preset.
+func NeedsPreprocess(path string) bool { return model.NeedsPreprocess(path) }
+
+// Preset is a preprocessing preset with a one-line explanation.
+type Preset = model.Preset
+
+// Presets lists the preprocessing presets, default first.
+func Presets() []Preset { return append([]Preset(nil), model.Presets...) }
+
 // DefaultModel returns the embedded model or, failing that, the reference
 // architecture with fresh weights for the generated shapes (err says why).
 func DefaultModel() (*Model, error) {

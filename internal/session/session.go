@@ -16,6 +16,7 @@
 package session
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ type Options struct {
 	// ("load", "forward", "render", "inspect") as it starts: tests use it
 	// to check that none of it runs on the UI goroutine.
 	OnWork func(what string)
+	// OnRenderBand, if set, is called on the worker for every band it
+	// draws (tests count them: only bands on screen are drawn).
+	OnRenderBand func(Band)
 }
 
 // Session is the state behind the window. Its methods are for the UI
@@ -101,8 +105,29 @@ func (s *Session) Wait() {
 func (s *Session) Model() *Model { return s.model }
 
 // ModelArch returns the architecture of the model on screen (its layer
-// configuration, which the worker never changes).
-func (s *Session) ModelArch() Arch { return s.model.Net.Arch() }
+// configuration, which the worker never changes), or an error for a graph
+// model, which cannot be trained here (model.ErrNotSequential).
+func (s *Session) ModelArch() (Arch, error) {
+	if s.model.Net == nil {
+		return Arch{}, model.ErrNotSequential
+	}
+	return s.model.Net.Arch(), nil
+}
+
+// ModelSummary builds Keras' summary of the model on screen (the
+// functional table with "Connected to" for a graph) off the UI goroutine
+// and hands it to done on the UI goroutine.
+func (s *Session) ModelSummary(done func(string)) {
+	m := s.model
+	s.call(func() {
+		var b strings.Builder
+		if err := m.Summary(&b); err != nil {
+			b.WriteString(err.Error())
+		}
+		text := strings.TrimRight(b.String(), "\n")
+		s.post(func() { done(text) })
+	})
+}
 
 // View returns the view last set.
 func (s *Session) View() View { return s.view }
@@ -129,6 +154,18 @@ func (s *Session) OpenFile(path string) {
 func (s *Session) SetModel(m *Model) {
 	s.model = m
 	s.slot.put(request{model: m, at: time.Now()})
+}
+
+// SetPreprocess changes how images become the input of the model on
+// screen, an ONNX model (model.Model.WithPreprocess): the image is
+// prepared again and run through the same network.
+func (s *Session) SetPreprocess(preset string) error {
+	m, err := s.model.WithPreprocess(preset)
+	if err != nil {
+		return err
+	}
+	s.SetModel(m)
+	return nil
 }
 
 // SetView changes colormap, scale, tile size, columns or width; only
@@ -159,8 +196,14 @@ func (s *Session) call(fn func()) {
 // LoadModel opens a model file (model.Open) off the UI goroutine and hands
 // it to done on the UI goroutine. It does not put the model on screen.
 func (s *Session) LoadModel(path string, done func(*Model, error)) {
+	s.LoadModelWith(path, "", done)
+}
+
+// LoadModelWith is LoadModel with a preprocessing preset for an ONNX file
+// (see model.OpenWith).
+func (s *Session) LoadModelWith(path, preset string, done func(*Model, error)) {
 	s.call(func() {
-		m, err := model.Open(path)
+		m, err := model.OpenWith(path, preset)
 		s.post(func() { done(m, err) })
 	})
 }
