@@ -34,6 +34,7 @@ type grid struct {
 	header   map[int]int // frame layer → its header row
 	convOnly bool
 	cache    *sheetCache
+	shown    map[widget.ListItemID]*gridRow // the row object last given each row
 
 	cmap  *tipSelect
 	scale *tipSelect
@@ -56,10 +57,12 @@ const (
 )
 
 func newGrid(u *UI) *grid {
-	g := &grid{u: u, header: map[int]int{}, cache: newSheetCache(sheetCacheBytes)}
+	g := &grid{u: u, header: map[int]int{}, shown: map[widget.ListItemID]*gridRow{}, cache: newSheetCache(sheetCacheBytes)}
 	g.empty = widget.NewLabel("Open an image (Ctrl+O), drop one on the window, or pick a sample.")
 	g.empty.Alignment = fyne.TextAlignCenter
-	g.list = widget.NewList(func() int { return len(g.items) }, func() fyne.CanvasObject { return newGridRow(g) },
+	g.list = widget.NewList(func() int { return len(g.items) }, func() fyne.CanvasObject {
+		return newGridRow(g)
+	},
 		func(id widget.ListItemID, o fyne.CanvasObject) { g.updateRow(id, o.(*gridRow)) })
 	g.list.OnSelected = func(widget.ListItemID) { g.list.UnselectAll() }
 	g.list.HideSeparators = true
@@ -241,6 +244,11 @@ func (g *grid) updateRow(id widget.ListItemID, r *gridRow) {
 		return
 	}
 	it := g.items[id]
+	if g.shown[r.id] == r {
+		delete(g.shown, r.id)
+	}
+	r.id = id
+	g.shown[id] = r
 	lv := g.frame.Layers[it.band.Layer]
 	if it.header {
 		r.header.SetText(layerHeader(lv))
@@ -313,6 +321,7 @@ func (g *grid) scrollTo(i int) {
 // gridRow is one row of the list: a header label or a band's image.
 type gridRow struct {
 	widget.BaseWidget
+	id     widget.ListItemID // the row it shows now
 	header *widget.Label
 	sheet  *sheetImage
 	box    *fyne.Container

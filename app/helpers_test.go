@@ -215,3 +215,28 @@ func mouseAt(x, y float32) *desktop.MouseEvent {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// headers returns the layer names the grid lists, in order.
+func headers(u *UI) []string {
+	var names []string
+	for _, it := range u.grid.items {
+		if it.header {
+			names = append(names, u.grid.frame.Layers[it.band.Layer].Name)
+		}
+	}
+	return names
+}
+
+// shownRow returns the row object showing list row id, scrolling to it
+// so that the list makes it.
+func shownRow(t *testing.T, u *UI, id int) *gridRow {
+	t.Helper()
+	u.grid.list.ScrollTo(id)
+	u.grid.list.Refresh()
+	settle(u)
+	if r := u.grid.shown[id]; r != nil {
+		return r
+	}
+	t.Fatalf("no row object shows row %d (of %d)", id, len(u.grid.items))
+	return nil
+}
