@@ -199,7 +199,7 @@ func (g *grid) setFrame(f *session.Frame) {
 // layout makes the list's rows for the frame and the filter.
 func (g *grid) layout() {
 	f := g.frame
-	g.items = g.items[:0]
+	var items []gridItem
 	clear(g.header)
 	if f != nil {
 		hh := g.rowHeader().MinSize().Height
@@ -207,17 +207,22 @@ func (g *grid) layout() {
 			if g.convOnly && !l.Conv {
 				continue
 			}
-			g.header[i] = len(g.items)
-			g.items = append(g.items, gridItem{header: true, band: session.Band{Layer: i}, h: hh})
+			g.header[i] = len(items)
+			items = append(items, gridItem{header: true, band: session.Band{Layer: i}, h: hh})
 			for _, b := range f.Bands(i) {
 				_, h := f.BandSize(b)
-				g.items = append(g.items, gridItem{band: b, h: float32(h)})
+				items = append(items, gridItem{band: b, h: float32(h)})
 			}
 		}
 	}
-	for id, it := range g.items {
+	// Heights first, with no rows to show: SetItemHeight refreshes rows,
+	// which must not see the new rows at the old heights (they would all
+	// look visible and be drawn).
+	g.items = nil
+	for id, it := range items {
 		g.list.SetItemHeight(id, it.h)
 	}
+	g.items = items
 	if f != nil && len(f.Layers) > 0 {
 		g.empty.Hide()
 	} else {
