@@ -203,7 +203,7 @@ func (s *Session) LoadModel(path string, done func(*Model, error)) {
 // (see model.OpenWith).
 func (s *Session) LoadModelWith(path, preset string, done func(*Model, error)) {
 	s.call(func() {
-		m, err := model.OpenWith(path, preset)
+		m, err := OpenModelWith(path, preset)
 		s.post(func() { done(m, err) })
 	})
 }
