@@ -183,8 +183,8 @@ func (u *UI) showFrame(f *session.Frame) {
 	if t.Load > 0 {
 		load = fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
 	}
-	u.setStatus(fmt.Sprintf("%s · %s · %sforward %d ms, render %d ms, total %d ms%s",
-		f.Input.Name, u.modelLabel, load, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
+	u.setStatus(fmt.Sprintf("%s · %s · %sforward %d ms, total %d ms%s",
+		f.Input.Name, u.modelLabel, load, t.Forward.Milliseconds(), t.Total.Milliseconds(), live))
 }
 
 // Frame returns the frame on screen (nil before the first).

@@ -50,6 +50,8 @@ type ChannelStatsSet = render.LayerStats
 
 // Timing says where a frame's time went.
 type Timing struct {
+	// Render is only the frame's assembly: sheets are drawn band by band
+	// on demand (RenderBand).
 	Load, Forward, Render time.Duration
 	// Total runs from the request (Open, SetView, …) to the frame.
 	Total time.Duration
