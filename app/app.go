@@ -79,6 +79,8 @@ type UI struct {
 
 	// preprocessDialog is the last preprocessing question asked (tests).
 	preprocessDialog dialog.Dialog
+	// summaryDialog is the last model summary shown (tests).
+	summaryDialog dialog.Dialog
 }
 
 // NewMainWindow creates the Convscope window on a.

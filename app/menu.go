@@ -65,6 +65,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Zoom Out", scZoomOut, func() { u.zoom(0.8) }),
 		item("Actual Size", scZoomReset, func() { u.zoom(1) }),
 		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Model Summary…", u.showModelSummary),
 		fyne.NewMenuItem("Activations", func() { u.tabs.SelectIndex(0) }),
 		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
 	)

@@ -66,9 +66,9 @@ func TestGraphModelShowsEveryNode(t *testing.T) {
 	if p := u.side.pred.Text; !strings.HasPrefix(p, "circles") && !strings.HasPrefix(p, "crosses") {
 		t.Errorf("prediction %q", p)
 	}
-	if !strings.Contains(bandsText(u), "softmax") && !u.Frame().Prediction.Softmaxed {
-		// a logits model: the side panel says the numbers are a softmax
-		t.Log("outputs happened to look like probabilities")
+	// A model of logits: the side panel says the numbers are their softmax.
+	if sm := u.Frame().Prediction.Softmaxed; sm != strings.Contains(bandsText(u), "softmax") {
+		t.Errorf("softmaxed %v, side panel notes %q", sm, bandsText(u))
 	}
 	u.grid.filter.SetSelected(filterConv)
 	if got, want := headers(u), []string{"stem", "branch"}; !slices.Equal(got, want) {
@@ -78,11 +78,18 @@ func TestGraphModelShowsEveryNode(t *testing.T) {
 	if got := len(headers(u)); got != 5 {
 		t.Errorf("all layers again: %d", got)
 	}
-	var summary string
-	u.ses.ModelSummary(func(s string) { summary = s })
+	u.showModelSummary()
 	settle(u)
-	if !strings.Contains(summary, "Connected to") || !strings.Contains(summary, "stem") {
-		t.Errorf("summary:\n%s", summary)
+	var summary string
+	walk(topOverlay(u), func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Connected to") {
+			summary = l.Text
+			return true
+		}
+		return false
+	})
+	if u.summaryDialog == nil || !strings.Contains(summary, "residual (Add)") || !strings.Contains(summary, "stem") {
+		t.Errorf("summary dialog:\n%s", summary)
 	}
 }
 

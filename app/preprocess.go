@@ -101,3 +101,18 @@ func preprocessText(m *session.Model) string {
 	}
 	return "Preprocessing: " + m.Preprocess
 }
+
+// showModelSummary shows Keras' summary of the model on screen in a
+// dialog: each layer's output shape and parameters, and for a graph what
+// it is connected to.
+func (u *UI) showModelSummary() {
+	label := u.ses.Model().Label
+	u.ses.ModelSummary(func(text string) {
+		l := widget.NewLabel(text)
+		l.TextStyle.Monospace = true
+		d := dialog.NewCustom("Summary of "+label, "Close", container.NewScroll(l), u.win)
+		d.Resize(fyne.NewSize(1000, 640))
+		u.summaryDialog = d
+		d.Show()
+	})
+}
