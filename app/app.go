@@ -60,6 +60,7 @@ type UI struct {
 	grid     *grid
 	side     *sidePanel
 	training *trainingPanel
+	explain  *explainPanel
 	tabs     *container.AppTabs
 	status   *widget.Label
 
@@ -117,14 +118,17 @@ func New(a fyne.App, opts Options) *UI {
 	u.side = newSidePanel(u)
 	u.side.modelChanged()
 	u.training = newTrainingPanel(u)
+	u.explain = newExplainPanel(u)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Activations", u.grid.object()),
 		container.NewTabItem("Training", u.training.object()),
+		container.NewTabItem("Explain", u.explain.object()),
 	)
 	u.tabs.OnSelected = func(ti *container.TabItem) {
+		u.explain.setShown(ti.Text == "Explain")
 		if ti.Text == "Training" {
 			u.training.shown()
 		}
@@ -176,6 +180,7 @@ func (u *UI) showFrame(f *session.Frame) {
 	u.frame = f
 	u.grid.setFrame(f)
 	u.side.setFrame(f)
+	u.explain.setFrame(f)
 	t := f.Timing
 	live := ""
 	if f.Live {

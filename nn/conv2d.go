@@ -52,6 +52,8 @@ type Conv2D struct {
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
+	stk             [][]float32 // per worker: stacked input rows of the direct path (small kw·cin)
+	kstk            []float32   // kernel in stacked order (conv2d_direct.go)
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
@@ -211,6 +213,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.x, c.y = x, y
 	if c.direct() {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)

@@ -47,9 +47,18 @@ func (c *Conv2D) depthwiseForward(y, x []float32, r0, r1 int) {
 	}
 }
 
-// mulAdd computes dst += a ⊙ b.
+// mulAdd computes dst += a ⊙ b (with AVX2 and FMA for lengths that are
+// multiples of 8, the channel counts of MobileNets).
 func mulAdd(dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
+	if useSIMD && len(dst)%8 == 0 && len(dst) > 0 {
+		mulAddAVX2(&dst[0], &a[0], &b[0], len(dst))
+		return
+	}
+	mulAddGo(dst, a, b)
+}
+
+func mulAddGo(dst, a, b []float32) {
 	for i := range dst {
 		dst[i] += a[i] * b[i]
 	}
@@ -94,5 +103,23 @@ func (c *Conv2D) depthwiseBackward(dk, dx, dz, x []float32, r0, r1 int) {
 				}
 			}
 		}
+	}
+}
+
+// clamp sets v[i] = min(max(v[i], lo), hi); a NaN stays NaN.
+func clamp(v []float32, lo, hi float32) {
+	n := len(v) &^ 7
+	if useSIMD && n > 0 {
+		clampAVX2(&v[0], n, lo, hi)
+		v = v[n:]
+	}
+	for i, x := range v {
+		if x < lo {
+			x = lo
+		}
+		if x > hi {
+			x = hi
+		}
+		v[i] = x
 	}
 }

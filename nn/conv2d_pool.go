@@ -34,6 +34,7 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 		c.blocks = (c.g.oh + c.rows - 1) / c.rows
 	}
 	c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+	c.prepareStacked()
 	c.codesValid = false
 	if training {
 		if size := len(yp.Data) / c.filters * codeBytes(c.filters); len(c.codes) != size {

@@ -13,10 +13,11 @@
 // LeakyReLU, Clip, HardSigmoid, HardSwish, Softmax, Reshape, Rescaling,
 // Identity, and pooling with explicit padding and ceil mode.
 // Graph.BackwardWith computes the gradients explanations need (at any node,
-// without weight gradients). Sequential keeps its own executor (with its
-// fused Conv2D + MaxPooling2D pass, which a Graph also uses), and its layers
-// are the graph's; Sequential.ToGraph converts a model, and LoadGraphFile
-// reads Sequential files too.
+// without weight gradients). A Sequential model runs as a chain on the same
+// executor (Sequential.Graph is that chain, sharing the model's layers;
+// either runs a Conv2D and the 2×2 MaxPooling2D after it as one fused
+// pass); Sequential.ToGraph copies a model into an independent Graph, and
+// LoadGraphFile reads Sequential files too.
 //
 // Tensors are float32, batch first, channels last (NHWC), as Keras' default.
 // How a model computes is a value it carries, an Engine (Sequential.SetEngine):

@@ -44,6 +44,8 @@ type engineOptions struct {
 	convDirectOff bool
 	// fuseOff disables conv + pool fusion in Sequential.
 	fuseOff bool
+	// convStackOff disables stacked kernel rows in Conv2D's direct path.
+	convStackOff bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work
@@ -139,6 +141,9 @@ func (m *Sequential) SetEngine(e Engine) {
 		if u, ok := l.(engineUser); ok {
 			u.setEngine(e)
 		}
+	}
+	if m.g != nil {
+		m.g.SetEngine(e) // its fusion plan depends on the engine
 	}
 }
 

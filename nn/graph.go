@@ -59,7 +59,8 @@ type Graph struct {
 	from    []*node    // BackwardWith's From nodes, reused
 	acts    []*Tensor  // Activations' result, reused
 	adopted bool       // the layers are built already (Sequential.Graph): Build keeps them
-	budget  int64      // weights a model file holds (Build refuses more), or 0
+	limited bool       // Build checks budget and the kept outputs' size (SetLimits)
+	budget  int64      // weights a model file holds (Build refuses more)
 	spent   float64    // weights counted against budget so far
 }
 
@@ -215,13 +216,14 @@ func (g *Graph) Build() error {
 	}
 	g.order = order
 	g.spent = 0
+	var kept int64
 	for _, n := range order {
 		shapes := make([][]int, len(n.in))
 		for i, src := range n.in {
 			shapes[i] = src.shape
 			src.consumers++
 		}
-		if g.budget > 0 {
+		if g.limited {
 			if err := g.checkBudget(n, shapes); err != nil {
 				return fmt.Errorf("nn: graph: %w", err)
 			}
@@ -238,8 +240,13 @@ func (g *Graph) Build() error {
 		if err != nil {
 			return fmt.Errorf("nn: graph: node %q (%s): %w", n.name, n.base().Kind(), err)
 		}
-		if g.budget > 0 && int64(shapeSize(out)) > maxInputSize*64 {
-			return fmt.Errorf("nn: graph: node %q (%s): output %s is too large", n.name, n.base().Kind(), shapeString(out))
+		if g.limited {
+			// Every node's output is kept: bound their sum (per sample), so
+			// that a file cannot make the first Forward allocate gigabytes.
+			kept += int64(shapeSize(out))
+			if int64(shapeSize(out)) > maxInputSize*64 || kept > maxKeptValues {
+				return fmt.Errorf("nn: graph: node %q (%s): output %s is too large (the outputs kept for one sample would exceed %d values)", n.name, n.base().Kind(), shapeString(out), maxKeptValues)
+			}
 		}
 		n.shape = out
 	}
@@ -267,6 +274,11 @@ func (g *Graph) Build() error {
 	}
 	return nil
 }
+
+// maxKeptValues bounds the values of all node outputs of one sample that a
+// graph read from a file may declare (1 GiB of float32; ResNet-50 at
+// 224×224 keeps about 25 million).
+const maxKeptValues = 1 << 28
 
 // resolveOutputs marks the output nodes.
 func (g *Graph) resolveOutputs() error {
@@ -377,6 +389,17 @@ func (g *Graph) SetEngine(e Engine) {
 
 // Engine returns the Engine g computes with.
 func (g *Graph) Engine() Engine { return g.eng }
+
+// SetLimits makes the next Builds refuse, with an error naming the node,
+// a graph whose layers would allocate more than weights values of weights
+// in total, or whose kept outputs would exceed 2^28 values per sample: for
+// graphs described by a file (a model file, ONNX, Keras), where sizes come
+// from data and must not be able to make Build or the first Forward
+// allocate gigabytes. Call it before Build with the number of weight values
+// the file holds.
+func (g *Graph) SetLimits(weights int64) {
+	g.limited, g.budget = true, weights
+}
 
 // Init draws fresh weights with the given seed (Glorot-uniform kernels,
 // zero biases, BatchNormalization's ones and zeros: Keras' defaults).

@@ -134,6 +134,11 @@ type BackwardOptions struct {
 	SkipWeights bool
 	// InputGrad also computes dLoss/dinput, read with Grad(GraphInput).
 	InputGrad bool
+	// FromLogits and Guided are the explanations' options (backward_opts.go).
+	// FromLogits: dys are gradients of the From nodes' pre-activation
+	// (their logits), not of their outputs. Guided: the guided-backprop
+	// rule at every ReLU.
+	FromLogits, Guided bool
 }
 
 // Backward back-propagates dy = dLoss/d(output) from the graph's single
@@ -167,6 +172,13 @@ func (g *Graph) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 	if g.batch == 0 {
 		return fmt.Errorf("nn: Graph.Backward: call Forward first")
+	}
+	if o.FromLogits {
+		restore, err := g.fromLogits(&o) // backward_opts.go
+		if err != nil {
+			return err
+		}
+		defer restore()
 	}
 	from := g.outs
 	if len(o.From) > 0 {
@@ -264,6 +276,9 @@ func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
 		}
 		src := n.in[0]
 		dx := g.target(src, 0, n)
+		if o.Guided && isReLU(n.layer) { // backward_opts.go
+			clampPositive(n.grad.Data)
+		}
 		n.layer.Backward(dx, n.grad, src.out, n.out)
 		g.accumulate(src, 0, n, dx)
 	}

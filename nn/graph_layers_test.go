@@ -199,3 +199,63 @@ func TestGraphLayerGradients(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { checkLayerCase(t, c) })
 	}
 }
+
+func TestPointwiseValues(t *testing.T) {
+	x := []float32{-4, -1, -0.25, 0, 0.5, 2, 7}
+	for _, tc := range []struct {
+		name  string
+		layer Layer
+		want  []float64
+	}{
+		{"ReLU", NewReLU(0, 0, 0), []float64{0, 0, 0, 0, 0.5, 2, 7}},
+		{"ReLU6", NewReLU(6, 0, 0), []float64{0, 0, 0, 0, 0.5, 2, 6}},
+		{"ReLUFull", NewReLU(1.5, 0.1, 0.25), []float64{-0.425, -0.125, -0.05, -0.025, 0.5, 1.5, 1.5}},
+		{"LeakyReLU", NewLeakyReLU(0.3), []float64{-1.2, -0.3, -0.075, 0, 0.5, 2, 7}},
+		{"Clip", NewClip(-0.5, 0.7), []float64{-0.5, -0.5, -0.25, 0, 0.5, 0.7, 0.7}},
+		{"HardSigmoid", NewHardSigmoid(0.2, 0.5), []float64{0, 0.3, 0.45, 0.5, 0.6, 0.9, 1}},
+		{"HardSwish", NewHardSwish(), []float64{0, -1.0 / 3, -0.25 * (0.5 - 0.25/6), 0, 0.5 * (0.5 + 0.5/6), 2 * (0.5 + 2.0/6), 7}},
+		{"Rescaling", NewRescaling(0.5, -1), []float64{-3, -1.5, -1.125, -1, -0.75, 0, 2.5}},
+		{"Identity", NewIdentity(), []float64{-4, -1, -0.25, 0, 0.5, 2, 7}},
+		{"ActivationReLU6", NewActivation("relu6"), []float64{0, 0, 0, 0, 0.5, 2, 6}},
+	} {
+		if _, err := tc.layer.Build([]int{len(x)}); err != nil {
+			t.Fatal(err)
+		}
+		in := &Tensor{Shape: []int{1, len(x)}, Data: x}
+		y := NewTensor(1, len(x))
+		tc.layer.Forward(y, in, false)
+		for i, v := range y.Data {
+			if math.Abs(float64(v)-tc.want[i]) > 1e-6 {
+				t.Errorf("%s(%g) = %g, expected %g", tc.name, x[i], v, tc.want[i])
+			}
+		}
+	}
+}
+
+func TestBatchNormalizationMovingStatistics(t *testing.T) {
+	// Training uses the batch's mean and (biased) variance and moves the
+	// moving statistics by 1 - momentum towards them (Keras); inference uses
+	// the moving ones.
+	b := NewBatchNormalization(WithMomentum(0.9), WithEpsilon(0.01))
+	if _, err := b.Build([]int{2}); err != nil {
+		t.Fatal(err)
+	}
+	x := &Tensor{Shape: []int{4, 2}, Data: []float32{1, 10, 2, 10, 3, 10, 6, 14}} // channel 0: mean 3, var 3.5; channel 1: mean 11, var 3
+	y := NewTensor(4, 2)
+	b.Forward(y, x, true)
+	mm, mv := b.State()[0].Value, b.State()[1].Value
+	for i, want := range []float64{0.3, 1.1, 0.9 + 0.1*3.5, 0.9 + 0.1*3} {
+		got := []float32{mm[0], mm[1], mv[0], mv[1]}[i]
+		if math.Abs(float64(got)-want) > 1e-6 {
+			t.Errorf("moving statistic %d = %g, expected %g", i, got, want)
+		}
+	}
+	if want := (1 - 3) / math.Sqrt(3.5+0.01); math.Abs(float64(y.Data[0])-want) > 1e-5 {
+		t.Errorf("training output %g, expected %g", y.Data[0], want)
+	}
+	b.Params()[0].Value[1], b.Params()[1].Value[1] = 2, 0.5 // gamma, beta of channel 1
+	b.Forward(y, x, false)
+	if want := 2*(10-1.1)/math.Sqrt(0.9+0.1*3+0.01) + 0.5; math.Abs(float64(y.Data[1])-want) > 1e-5 {
+		t.Errorf("inference output %g, expected %g", y.Data[1], want)
+	}
+}

@@ -124,8 +124,7 @@ func (a GraphArch) build(values int64) (*Graph, error) {
 		}
 	}
 	g.SetOutputs(a.Outputs...)
-	g.budget = values
-	defer func() { g.budget = 0 }()
+	g.SetLimits(values)
 	if err := g.Build(); err != nil {
 		return nil, err
 	}

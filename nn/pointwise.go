@@ -214,6 +214,16 @@ func (p *pointwise) forwardChunk(_, i int) {
 	hi := min(lo+pwChunk, len(p.x.Data))
 	x, y := p.x.Data[lo:hi], p.y.Data[lo:hi]
 	a, b, t := p.a, p.b, p.t
+	switch {
+	case p.op == pwReLU && b == 0 && t == 0, p.op == pwClip: // min(max(x, lo), hi), vectorised
+		floor := float32(0)
+		if p.op == pwClip {
+			floor, a = a, b
+		}
+		copy(y, x)
+		clamp(y, floor, a)
+		return
+	}
 	switch p.op {
 	case pwReLU:
 		for i, v := range x {

@@ -190,3 +190,33 @@ func TestMaxIntoSIMD(t *testing.T) {
 		}
 	}
 }
+
+func TestMulAddSIMD(t *testing.T) {
+	// FMA rounds once: within an ulp or two of the Go loop.
+	for _, n := range []int{8, 96, 7} {
+		a, b, dst := make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i], b[i], dst[i] = float32(i%5)-2.3, float32(i%7)*0.37-1, float32(i%3)-0.5
+		}
+		want := slices.Clone(dst)
+		mulAddGo(want, a, b)
+		mulAdd(dst, a, b)
+		for i := range dst {
+			if d := math.Abs(float64(dst[i] - want[i])); d > 1e-6*(1+math.Abs(float64(want[i]))) {
+				t.Fatalf("n=%d: mulAdd[%d] = %v, Go version %v", n, i, dst[i], want[i])
+			}
+		}
+	}
+}
+
+func TestClampSIMD(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	v := []float32{-1, 0, 3, 6, 7, nan, inf, -inf, 2.5, -0.5, 6.5, 5.9, nan}
+	want := []float32{0, 0, 3, 6, 6, nan, 6, 0, 2.5, 0, 6, 5.9, nan}
+	clamp(v, 0, 6)
+	for i := range v {
+		if math.Float32bits(v[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(v[i])) && math.IsNaN(float64(want[i]))) {
+			t.Errorf("clamp[%d] = %v, expected %v", i, v[i], want[i])
+		}
+	}
+}

@@ -50,6 +50,7 @@ func commands() []*command {
 		{"predict", "classify images with a trained model", runPredict},
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
 		{"export", "write a model as ONNX (for ONNX Runtime, Netron, …)", runExport},
+		{"explain", "explain a prediction: Grad-CAM, saliency, SmoothGrad, IG heat maps", runExplain},
 		{"dataset", "write the built-in generated dataset as class folders", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},

@@ -38,10 +38,10 @@ type onnxModel struct {
 	meta nn.Metadata
 }
 
-// loadONNX opens an ONNX model; fuse folds each Conv's Relu/Clip(0, 6)
+// loadONNX opens an ONNX model; fuse folds each Conv's BatchNormalization and Relu/Clip(0, 6)
 // into it (faster, for commands that need only the outputs).
 func loadONNX(path, preset string, fuse bool) (*onnxModel, error) {
-	g, meta, err := onnx.Load(path, onnx.Options{Preprocess: preset, ImportOptions: onnx.ImportOptions{FuseActivations: fuse}})
+	g, meta, err := onnx.Load(path, onnx.Options{Preprocess: preset, ImportOptions: onnx.ImportOptions{FuseActivations: fuse, FoldBatchNorm: fuse}})
 	if err != nil {
 		return nil, err
 	}

@@ -193,6 +193,10 @@ func (e *exporter) activation(act, name, x string) (string, error) {
 		return x, nil
 	case "relu":
 		return e.emit("Relu", name+"/relu", []string{x}), nil
+	case "relu6":
+		lo := e.init(name+"/min", nil, []float32{0})
+		hi := e.init(name+"/max", nil, []float32{6})
+		return e.emit("Clip", name+"/relu6", []string{x, lo, hi}), nil
 	case "sigmoid":
 		return e.emit("Sigmoid", name+"/sigmoid", []string{x}), nil
 	case "tanh":

@@ -47,7 +47,7 @@ func zooGraph(t *testing.T) *nn.Graph {
 	s = add(nn.NewZeroPadding2D(1, 0, 0, 1), s)
 	p := add(nn.NewMaxPooling2D(3, 3, nn.WithStrides(2, 2), nn.WithCeilMode(true)), s)
 	q := add(nn.NewAveragePooling2D(3, 3, nn.WithStrides(2, 2), nn.WithPads(1, 0, 1, 0), nn.WithCountIncludePad(true)), s)
-	q = add(nn.NewConv2D(8, 1, 1), q)
+	q = add(nn.NewConv2D(8, 1, 1, nn.WithActivation("relu6")), q)
 	q = add(nn.NewClip(-0.5, 0.75), q)
 	c := add(nn.NewConcatenate(), p, q)
 	c = add(nn.NewHardSigmoid(0.2, 0.5), c)

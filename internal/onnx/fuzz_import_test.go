@@ -118,8 +118,10 @@ func FuzzImport(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m := randomGraph(&byteSource{b})
-		g, err := Import(m)
+		src := &byteSource{b}
+		m := randomGraph(src)
+		opt := src.next(4)
+		g, err := ImportWith(m, ImportOptions{FuseActivations: opt&1 != 0, FoldBatchNorm: opt&2 != 0})
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("multi-line error %q", err)

@@ -74,6 +74,9 @@ type importer struct {
 	// one node reading it, computed by the Conv2D itself (fuse.go).
 	fuse  map[*Node]string
 	fused map[*Node]bool // activation nodes folded into their Conv
+	// foldBN maps a Conv to the BatchNormalization folded into its weights.
+	foldBN   map[*Node]*Node
+	foldedBN map[*Node]*Node // and back
 }
 
 // Import converts a decoded model to an engine graph (NHWC, Keras weight
@@ -89,6 +92,10 @@ type ImportOptions struct {
 	// feature map. The Conv's pre-activation output is then not kept: the
 	// fused node, named after the Conv, outputs the activation's values.
 	FuseActivations bool
+	// FoldBatchNorm folds an inference BatchNormalization that is the only
+	// reader of a Conv into the Conv's weights and bias, as PyTorch's eval
+	// export does (outputs agree to float32 rounding, about 1e-6 relative).
+	FoldBatchNorm bool
 }
 
 // ImportWith is Import with options.
@@ -132,9 +139,7 @@ func importModel(m *Model, opts ImportOptions) (*importer, error) {
 	for _, o := range m.Graph.Outputs {
 		im.uses[o.Name]++
 	}
-	if opts.FuseActivations {
-		im.planFusion(nodes)
-	}
+	im.planFusion(nodes, opts)
 	for _, n := range nodes {
 		if err := im.node(n); err != nil {
 			return nil, err

@@ -56,6 +56,12 @@ func (im *importer) conv(n *Node) error {
 	if b != nil && (b.Len() != m) {
 		return im.errf(n, "bias: expected %d values, received %d", m, b.Len())
 	}
+	if bn := im.foldBN[n]; bn != nil {
+		var ok bool
+		if w, b, ok = im.foldedWeights(bn, w, b); !ok {
+			return im.errf(bn, "expected %d values per input (one per channel)", m)
+		}
+	}
 	opts := append(win.options(), nn.WithUseBias(b != nil))
 	if group > 1 {
 		opts = append(opts, nn.WithGroups(group))
@@ -75,7 +81,7 @@ func (im *importer) conv(n *Node) error {
 	wf := floats(w)
 	im.setWeights(n, l, len(wf), func(kernel []float32) { convKernel(kernel, wf, m, cg, kh, kw) }, b)
 	v := imageValue(name, nchw, m, oh, ow)
-	v.activated = im.fuse[n] != ""
+	v.activated = im.fuse[n] != "" || im.foldBN[n] != nil
 	im.vals[n.Outputs[0]] = v
 	return nil
 }

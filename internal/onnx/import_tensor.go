@@ -81,10 +81,23 @@ func (im *importer) affine(n *Node, x *value, scale, shift []float32) error {
 	return nil
 }
 
+// bnEpsilon is a BatchNormalization's epsilon. The attribute is a float32;
+// the decimal it prints as is what the writer meant (PyTorch's 1e-5, Keras'
+// 1e-3, both float64 there).
+func bnEpsilon(n *Node) (float64, error) {
+	return strconv.ParseFloat(strconv.FormatFloat(float64(attrFloat(n, "epsilon", 1e-5)), 'g', -1, 32), 64)
+}
+
 func (im *importer) batchNorm(n *Node) error {
 	x, err := im.act(n, 0)
 	if err != nil {
 		return err
+	}
+	if c := im.foldedBN[n]; c != nil { // computed by the Conv2D (planFusion)
+		v := like(x, x.node)
+		v.activated = im.fuse[c] != ""
+		im.vals[n.Outputs[0]] = v
+		return nil
 	}
 	if x.lay == nhwc {
 		return im.errf(n, "expected an NCHW or (N, C) tensor, received an NHWC tensor %v", x.shape)
@@ -107,9 +120,7 @@ func (im *importer) batchNorm(n *Node) error {
 		}
 		ws[i] = perChannel(x, floats(t))
 	}
-	// The attribute is a float32; the decimal it prints as is what the
-	// writer meant (PyTorch's 1e-5, Keras' 1e-3, both float64 there).
-	eps, _ := strconv.ParseFloat(strconv.FormatFloat(float64(attrFloat(n, "epsilon", 1e-5)), 'g', -1, 32), 64)
+	eps, _ := bnEpsilon(n)
 	l := nn.NewBatchNormalization(nn.WithEpsilon(eps))
 	name, err := im.add(n, l, x.node)
 	if err != nil {

@@ -100,7 +100,7 @@ func parity(t *testing.T, path string, fuse bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, err := importModel(m, ImportOptions{FuseActivations: fuse})
+	im, err := importModel(m, ImportOptions{FuseActivations: fuse, FoldBatchNorm: fuse})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +140,20 @@ func parity(t *testing.T, path string, fuse bool) {
 			t.Errorf("%s (engine node %s): relative error %.3g > 1e-4", k, v.node, e)
 		}
 		checked++
+	}
+	if fuse { // no BatchNormalization or ReLU left reading a convolution alone
+		kind, readers := map[string]string{}, map[string]int{}
+		for _, n := range im.g.Nodes() {
+			kind[n.Name] = n.Kind
+			for _, in := range n.Inputs {
+				readers[in]++
+			}
+		}
+		for _, n := range im.g.Nodes() {
+			if in := n.Inputs[0]; (n.Kind == "BatchNormalization" || n.Kind == "ReLU") && kind[in] == "Conv2D" && readers[in] == 1 {
+				t.Errorf("node %s (%s) was not folded into its convolution", n.Name, n.Kind)
+			}
+		}
 	}
 	if checked < 5 {
 		t.Errorf("only %d node outputs compared", checked)

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"image"
 	"testing"
 
@@ -15,6 +16,7 @@ func wideModel(t *testing.T) *Model {
 	g.Add(nn.NewConv2D(4, 3, 3, nn.WithStrides(2, 2), nn.WithPadding("same"), nn.WithName("stem")), nn.GraphInput)
 	g.Add(nn.NewConv2D(40, 1, 1, nn.WithName("wide")), "stem")
 	g.Add(nn.NewGlobalAveragePooling2D(nn.WithName("gap")), "wide")
+	g.Add(nn.NewDense(3, nn.WithName("logits")), "gap")
 	if err := g.Build(); err != nil {
 		t.Fatal(err)
 	}
@@ -80,5 +82,43 @@ func TestRenderBandOfAnOldFrame(t *testing.T) {
 	}
 	if h.band(h.last(), 0, 0) == nil {
 		t.Error("the current frame's band was not drawn")
+	}
+}
+
+// TestExplanationLeavesTheFrameValid: an explanation runs the network on
+// other inputs (noisy copies, batches) and the sanity check on redrawn
+// weights — for a graph, with the graph's own buffers; the frame on
+// screen still holds the image's activations afterwards.
+func TestExplanationLeavesTheFrameValid(t *testing.T) {
+	h := newHarness(t, wideModel(t))
+	h.Open("a", "", loaderOf(testImage(12, 12, 1)))
+	h.settle()
+	f := h.last()
+	before := append([]float32(nil), f.Layers[0].Act.Data...)
+	var e *Explanation
+	h.Explain(ExplainOptions{Method: "gradcam"}, nil, func(x *Explanation) { e = x })
+	h.settle()
+	if e == nil || e.Err != nil {
+		t.Fatalf("explanation: %+v", e)
+	}
+	// The sanity check redraws the weights and runs the image through them.
+	var serr error = errors.New("no answer")
+	h.SanityCheck(ExplainOptions{}, func(_ []SanityImage, err error) { serr = err })
+	h.settle()
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	if h.last() != f {
+		t.Error("an explanation published a new frame")
+	}
+	var got []float32
+	h.Do(func(m *Model) {
+		got = append(got, f.Layers[0].Act.Data...)
+	})
+	h.settle()
+	for i := range before {
+		if got[i] != before[i] {
+			t.Fatalf("value %d of the frame's first layer: %v after the explanation, %v before", i, got[i], before[i])
+		}
 	}
 }
