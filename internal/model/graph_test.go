@@ -120,3 +120,32 @@ func TestOpenONNXPresets(t *testing.T) {
 		t.Error("NeedsPreprocess")
 	}
 }
+
+// TestONNXModelSavesAsSafetensors: an imported ONNX graph saves as
+// .safetensors and reopens with the same outputs and its preprocessing.
+func TestONNXModelSavesAsSafetensors(t *testing.T) {
+	m, err := OpenWith("../onnx/testdata/parity/squeezenet_bn.onnx", PresetImageNet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "squeeze.safetensors")
+	if err := m.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m2.IsGraph() || len(m2.Meta.Mean) != 3 || len(m2.MapLayers()) != len(m.MapLayers()) {
+		t.Fatalf("reopened: graph %v, mean %v, %d map layers (want %d)", m2.IsGraph(), m2.Meta.Mean, len(m2.MapLayers()), len(m.MapLayers()))
+	}
+	x := nn.NewTensor(append([]int{1}, m.InputShape()...)...)
+	for i := range x.Data {
+		x.Data[i] = float32(i%13)/13 - 0.5
+	}
+	_, a := m.Forward(x)
+	_, b := m2.Forward(x)
+	if !slices.Equal(a, b) {
+		t.Errorf("outputs differ after save and reopen: %v vs %v", a[:min(4, len(a))], b[:min(4, len(b))])
+	}
+}
