@@ -284,6 +284,7 @@ func (u *UI) loadModelWith(path, preset string) {
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.ses.SetModel(m)
 		u.modelChanged()
+		u.setStatus(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())))
 	})
 }
 
