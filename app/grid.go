@@ -311,6 +311,10 @@ func fmtVal(v float32) string {
 // scrollTo shows layer i (of the frame) at the top.
 func (g *grid) scrollTo(i int) {
 	id, ok := g.header[i]
+	if !ok && g.convOnly { // filtered out: show every layer
+		g.filter.SetSelected(filterAll)
+		id, ok = g.header[i]
+	}
 	if !ok {
 		return
 	}

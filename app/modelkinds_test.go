@@ -74,9 +74,9 @@ func TestGraphModelShowsEveryNode(t *testing.T) {
 	if got, want := headers(u), []string{"stem", "branch"}; !slices.Equal(got, want) {
 		t.Errorf("convolutions only: %v, want %v", got, want)
 	}
-	u.grid.filter.SetSelected(filterAll)
-	if got := len(headers(u)); got != 5 {
-		t.Errorf("all layers again: %d", got)
+	u.side.layers.Select(3) // "residual", hidden by the filter: every layer shows again
+	if got := len(headers(u)); got != 5 || u.grid.filter.Selected != filterAll {
+		t.Errorf("jumping to a filtered-out layer: %d layers listed, filter %q", got, u.grid.filter.Selected)
 	}
 	u.showModelSummary()
 	settle(u)
