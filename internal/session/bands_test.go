@@ -3,6 +3,9 @@ package session
 import (
 	"errors"
 	"image"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/convscope/convscope/internal/render"
@@ -120,5 +123,41 @@ func TestExplanationLeavesTheFrameValid(t *testing.T) {
 		if got[i] != before[i] {
 			t.Fatalf("value %d of the frame's first layer: %v after the explanation, %v before", i, got[i], before[i])
 		}
+	}
+}
+
+// TestExportGridRefusesHugePictures: a grid too large to compose is refused
+// in one line (ResNet-50 at the default zoom: 266 megapixels, 1 GB of
+// picture plus as much again of sheets).
+func TestExportGridRefusesHugePictures(t *testing.T) {
+	h := newHarness(t, wideModel(t))
+	v := h.View()
+	v.Tile = MaxTile
+	h.SetView(v)
+	h.Open("a", "", loaderOf(testImage(12, 12, 1)))
+	h.settle()
+	f := h.last()
+	if px := GridPixels(f); px <= 0 {
+		t.Fatalf("GridPixels = %d", px)
+	}
+	var err error
+	h.ExportGrid(filepath.Join(t.TempDir(), "g.png"), f, func(_ []string, e error) { err = e })
+	h.settle()
+	if GridPixels(f) > GridMaxPixels {
+		t.Fatalf("the test grid is already too big: %d", GridPixels(f))
+	}
+	if err != nil {
+		t.Fatalf("a small grid: %v", err)
+	}
+	defer func(l int) { gridLimit = l }(gridLimit)
+	gridLimit = GridPixels(f) - 1
+	p := filepath.Join(t.TempDir(), "big.png")
+	h.ExportGrid(p, f, func(_ []string, e error) { err = e })
+	h.settle()
+	if err == nil || !strings.Contains(err.Error(), "one PNG per layer") {
+		t.Errorf("a grid over the limit: %v", err)
+	}
+	if _, statErr := os.Stat(p); statErr == nil {
+		t.Error("a refused grid was written")
 	}
 }

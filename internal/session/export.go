@@ -29,6 +29,26 @@ func GridImage(f *Frame) *image.RGBA {
 	return render.AllLayersSheet(layers, v.SheetOptions(0, 0, 0))
 }
 
+// GridMaxPixels bounds the picture ExportGrid composes (it holds the
+// picture and every layer's sheet at once: 4 bytes a pixel, twice).
+const GridMaxPixels = 48 << 20
+
+var gridLimit = GridMaxPixels // tests lower it
+
+// GridPixels returns the pixel count of GridImage(f) without drawing it
+// (the sheets; headers add little).
+func GridPixels(f *Frame) int {
+	v := f.View
+	v.Width = 0
+	o := v.SheetOptions(0, 0, 0)
+	px := 0
+	for _, l := range f.Layers {
+		lay := render.NewSheetLayout(l.Shape[0], l.Shape[1], l.Shape[2], o)
+		px += lay.Width * lay.Height
+	}
+	return px
+}
+
 // ExportSheets writes one PNG per layer into dir, named after the layer
 // (conv2d_1.png, …), in the frame's view with its full number of tiles per
 // row, and returns the paths.
@@ -64,7 +84,12 @@ func ExportActivations(dir string, f *Frame) ([]string, error) {
 // ExportGrid writes the frame's layers as one PNG (GridImage) off the UI
 // goroutine and calls done on the UI goroutine.
 func (s *Session) ExportGrid(path string, f *Frame, done func([]string, error)) {
-	s.withActs(f, func() ([]string, error) { return []string{path}, SavePNG(path, GridImage(f)) }, done)
+	s.withActs(f, func() ([]string, error) {
+		if px := GridPixels(f); px > gridLimit {
+			return nil, fmt.Errorf("the whole grid would be a picture of %.1f megapixels (at most %.1f): export one PNG per layer instead, or zoom out", float64(px)/(1<<20), float64(gridLimit)/(1<<20))
+		}
+		return []string{path}, SavePNG(path, GridImage(f))
+	}, done)
 }
 
 // ExportSheets writes one PNG per layer into dir off the UI goroutine.
