@@ -26,7 +26,7 @@ func (u *UI) initialModel(opts Options) (*session.Model, error) {
 		return opts.Model, nil
 	}
 	if p := u.app.Preferences().String(prefLastModel); p != "" {
-		if m, err := session.OpenModel(p); err == nil {
+		if m, err := session.OpenModelWith(p, u.preprocessFor(p)); err == nil {
 			u.reopened = p
 			return m, nil
 		}
@@ -293,8 +293,24 @@ func (u *UI) loadModel(path string) {
 		u.showError("Cannot open model", errors.New("training is running: stop it first"))
 		return
 	}
+	if session.NeedsPreprocess(path) {
+		if preset := u.preprocessFor(path); preset != "" {
+			u.loadModelWith(path, preset)
+			return
+		}
+		u.askPreprocess(path, "", func(preset string) {
+			u.rememberPreprocess(path, preset)
+			u.loadModelWith(path, preset)
+		})
+		return
+	}
+	u.loadModelWith(path, "")
+}
+
+// loadModelWith loads a model file with a preprocessing preset (ONNX).
+func (u *UI) loadModelWith(path, preset string) {
 	u.setStatus("Loading model " + filepath.Base(path) + "…")
-	u.ses.LoadModel(path, func(m *session.Model, err error) {
+	u.ses.LoadModelWith(path, preset, func(m *session.Model, err error) {
 		if err != nil {
 			u.showError("Cannot open model", err)
 			return
@@ -303,6 +319,7 @@ func (u *UI) loadModel(path string) {
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.ses.SetModel(m)
 		u.modelChanged()
+		u.setStatus(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())))
 	})
 }
 
@@ -334,6 +351,7 @@ func (u *UI) modelChanged() {
 	u.updateTitle()
 	u.training.modelChanged()
 	u.atlas.modelChanged()
+	u.side.modelChanged()
 }
 
 func (u *UI) saveModelDialog() {

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/assets"
@@ -33,6 +34,8 @@ type Options struct {
 	// post replaces fyne.Do and onWork is the session's OnWork (tests).
 	post   func(func())
 	onWork func(string)
+	// onRenderBand is the session's OnRenderBand (tests count bands drawn).
+	onRenderBand func(session.Band)
 }
 
 // Preference keys (remembered between runs).
@@ -78,6 +81,11 @@ type UI struct {
 
 	modelLabel string
 	quitting   bool
+
+	// preprocessDialog is the last preprocessing question asked (tests).
+	preprocessDialog dialog.Dialog
+	// summaryDialog is the last model summary shown (tests).
+	summaryDialog dialog.Dialog
 }
 
 // NewMainWindow creates the Convscope window on a.
@@ -101,6 +109,8 @@ func New(a fyne.App, opts Options) *UI {
 		OnFrame: u.showFrame,
 		OnError: func(err error) { u.showError("Cannot open image", err) },
 		OnWork:  opts.onWork,
+
+		OnRenderBand: opts.onRenderBand,
 	})
 	u.modelLabel = model.Label
 
@@ -110,6 +120,7 @@ func New(a fyne.App, opts Options) *UI {
 	}
 	u.grid = newGrid(u)
 	u.side = newSidePanel(u)
+	u.side.modelChanged()
 	u.training = newTrainingPanel(u)
 	u.explain = newExplainPanel(u)
 	u.atlas = newAtlasPanel(u)
@@ -201,8 +212,8 @@ func (u *UI) showFrame(f *session.Frame) {
 	if t.Forward > 0 {
 		parts += fmt.Sprintf("forward %d ms, ", t.Forward.Milliseconds())
 	}
-	u.setStatus(fmt.Sprintf("%s · %s · %srender %d ms, total %d ms%s",
-		f.Input.Name, u.modelLabel, parts, t.Render.Milliseconds(), t.Total.Milliseconds(), live))
+	u.setStatus(fmt.Sprintf("%s · %s · %stotal %d ms%s",
+		f.Input.Name, u.modelLabel, parts, t.Total.Milliseconds(), live))
 }
 
 // Frame returns the frame on screen (nil before the first).

@@ -27,14 +27,15 @@ func TestOpenSampleShowsGridAndPrediction(t *testing.T) {
 	if f.Input.Name != u.samples[1].Name {
 		t.Errorf("showing %q, want %q", f.Input.Name, u.samples[1].Name)
 	}
-	if got := len(u.grid.sections); got != 3 {
-		t.Fatalf("%d layer sections, want 3 (conv, pool, conv)", got)
+	if got := headers(u); len(got) != 3 {
+		t.Fatalf("%d layer headers %v, want 3 (conv, pool, conv)", len(got), got)
 	}
-	if h := u.grid.sections[0].header.Text; !strings.HasPrefix(h, "conv2d_1 · Conv2D · output (None, 22, 22, 8)") {
+	if h := shownRow(t, u, 0).header.Text; !strings.HasPrefix(h, "conv2d_1 · Conv2D · output (None, 22, 22, 8)") {
 		t.Errorf("first header %q", h)
 	}
-	if s := u.grid.sections[2].sheet; s.img.Image != f.Layers[2].Sheet.Image {
-		t.Error("the last section does not show the frame's sheet")
+	last := len(u.grid.items) - 1
+	if s := shownRow(t, u, last).sheet; s.sheet == nil || s.img.Image != s.sheet.Image || s.lv != f.Layers[2] {
+		t.Error("the last row does not show the last layer's drawn band")
 	}
 	if p := u.side.pred.Text; !strings.Contains(p, "%") || !(strings.HasPrefix(p, "circles") || strings.HasPrefix(p, "crosses")) {
 		t.Errorf("prediction %q", p)
@@ -141,9 +142,10 @@ func TestInspectorOpensOnTap(t *testing.T) {
 	u := newTestUI(t)
 	u.openSample(0)
 	settle(u)
-	s := u.grid.sections[0].sheet
-	r := s.lv.Sheet.Layout.Tile(3)
-	scale := s.Size().Width / float32(s.lv.Sheet.Image.Bounds().Dx())
+	s := shownRow(t, u, 1).sheet // the first band of the first layer
+	s.Resize(s.MinSize())
+	r := s.sheet.Layout.Tile(3)
+	scale := s.Size().Width / float32(s.sheet.Image.Bounds().Dx())
 	test.TapAt(s, fyne.NewPos(float32(r.Min.X+2)*scale, float32(r.Min.Y+2)*scale))
 	settle(u) // the session draws the inspector off the UI goroutine
 	if topOverlay(u) == nil {
@@ -161,7 +163,7 @@ func TestInspectorOpensOnTap(t *testing.T) {
 	if !strings.Contains(in.value.Text, "row") {
 		t.Errorf("value readout %q", in.value.Text)
 	}
-	u.inspect(u.grid.sections[1].sheet.lv, 0)
+	u.inspect(u.Frame().Layers[1], 0)
 	settle(u)
 	if pool := u.inspector; pool.kern != nil {
 		t.Error("a pooling layer has a kernel")
@@ -256,13 +258,16 @@ func TestLayerListJumpsToSection(t *testing.T) {
 		t.Fatalf("layer list has %d rows", u.side.layers.Length())
 	}
 	u.side.layers.Select(2)
-	want := u.grid.sections[2].box.Position().Y
-	if want <= 0 || u.grid.scroll.Offset.Y <= 0 {
-		t.Fatalf("section 2 at %v, scroll offset %v", want, u.grid.scroll.Offset.Y)
+	want := float32(0)
+	for _, it := range u.grid.items[:u.grid.header[2]] {
+		want += it.h
+	}
+	if got := u.grid.list.GetScrollOffset(); want <= 0 || got <= 0 {
+		t.Fatalf("layer 2 at %v, scroll offset %v", want, got)
 	}
 	u.side.layers.Select(0)
-	if u.grid.scroll.Offset.Y != 0 {
-		t.Errorf("jumping to the first layer left the offset at %v", u.grid.scroll.Offset.Y)
+	if got := u.grid.list.GetScrollOffset(); got != 0 {
+		t.Errorf("jumping to the first layer left the offset at %v", got)
 	}
 }
 
@@ -303,7 +308,13 @@ func TestStartupDrawsFirstImageOnce(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if work["load"] != 1 || work["forward"] != 1 || work["render"] != 1 {
-		t.Errorf("startup work %v: want one load, one forward pass and one render", work)
+	bands := 0
+	for _, it := range u.grid.items {
+		if !it.header {
+			bands++
+		}
+	}
+	if work["load"] != 1 || work["forward"] != 1 || work["render"] != bands {
+		t.Errorf("startup work %v: want one load, one forward pass and each of the %d bands drawn once", work, bands)
 	}
 }

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"fmt"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,19 +14,38 @@ import (
 	"github.com/convscope/convscope/nn"
 )
 
+// bandOf returns the sheet of the first band of frame layer i that is on
+// screen, drawn.
+func bandOf(t *testing.T, u *UI, i int) *sheetImage {
+	t.Helper()
+	for id, it := range u.grid.items {
+		if it.header || it.band.Layer != i {
+			continue
+		}
+		r := u.grid.shown[id]
+		if r == nil || r.id != id || r.sheet.sheet == nil {
+			continue
+		}
+		return r.sheet
+	}
+	t.Fatalf("no band of layer %d on screen", i)
+	return nil
+}
+
 // Hovering a cell outlines its receptive field on the network input and
-// the linked cells in every layer's tiles, fast enough for every frame.
+// the linked cells in every layer's tiles on screen, fast enough for every
+// frame.
 func TestHoverLinking(t *testing.T) {
 	u := newTestUI(t)
 	u.openSample(0)
 	settle(u)
 	u.win.Resize(fyne.NewSize(900, 640))
 	settle(u)
-	s := u.grid.sections[1].sheet // max_pooling2d_1 (11×11×8)
-	l := &s.lv.Sheet.Layout
-	tile := l.Tile(2)
+	s := bandOf(t, u, 1) // max_pooling2d_1 (11×11×8)
+	l := &s.sheet.Layout
+	tile := l.Tile(2 - s.band.C0)
 	// Cell (3, 4) of channel 2, through the sheet's scale to widget pixels.
-	ib := s.lv.Sheet.Image.Bounds()
+	ib := s.sheet.Image.Bounds()
 	sz := s.Size()
 	px := float32(tile.Min.X) + (4.5)*float32(l.TileW)/float32(l.W)
 	py := float32(tile.Min.Y) + (3.5)*float32(l.TileH)/float32(l.H)
@@ -38,12 +59,14 @@ func TestHoverLinking(t *testing.T) {
 	// conv2d_1: the 2×2 cells pooled into (3, 4); conv2d_2: the cells (3×3 window) fed by it.
 	want := map[int]session.Box{0: {Y0: 6, X0: 8, Y1: 8, X1: 10}, 1: {Y0: 3, X0: 4, Y1: 4, X1: 5}, 2: {Y0: 1, X0: 2, Y1: 4, X1: 5}}
 	for i, b := range want {
-		r := u.grid.sections[i].sheet.rend
-		if r.box != b {
-			t.Errorf("section %d: linked %v, want %v", i, r.box, b)
+		sh := bandOf(t, u, i)
+		r := sh.rend
+		if sh.link != b {
+			t.Errorf("layer %d: linked %v, want %v", i, sh.link, b)
 		}
-		if len(r.marks) != 8 || !r.marks[7].Visible() || r.marks[0].StrokeColor != color.Color(linkColor) {
-			t.Errorf("section %d: %d outlines", i, len(r.marks))
+		n := sh.band.C1 - sh.band.C0
+		if len(r.marks) != n || !r.marks[n-1].Visible() || r.marks[0].StrokeColor != color.Color(linkColor) {
+			t.Errorf("layer %d: %d outlines for a band of %d tiles", i, len(r.marks), n)
 		}
 	}
 	if hoverStats.last > 16*time.Millisecond {
@@ -51,7 +74,7 @@ func TestHoverLinking(t *testing.T) {
 	}
 	t.Logf("hover move: %v", hoverStats.last)
 	s.MouseOut()
-	if u.side.field.rect.Visible() || u.grid.sections[2].sheet.rend.marks[0].Visible() {
+	if u.side.field.rect.Visible() || bandOf(t, u, 2).rend.marks[0].Visible() {
 		t.Error("outlines stay after the pointer left")
 	}
 }
@@ -116,31 +139,34 @@ func waitUntil(t *testing.T, u *UI, cond func() bool) {
 	}
 }
 
-// On the tutorial's network (8 map layers, 576 channels, so 576 outlines)
-// a hover move, outlines placed and refreshed, stays within a 60 Hz frame.
+// On the tutorial's network (8 map layers, 576 channels) a hover move,
+// outlines placed and refreshed on the bands on screen, stays within a
+// 60 Hz frame; hovering a band after the first gives the whole layer's
+// channel and the band's cell, and a band scrolled into view afterwards
+// comes with its outlines.
 func TestHoverSpeedTutorialModel(t *testing.T) {
 	net, err := nn.ReferenceModel()
 	if err != nil {
 		t.Fatal(err)
 	}
 	net.Init(1)
-	u := newTestUIWith(t, &session.Model{Net: net, Classes: []string{"cats", "dogs"}, Label: "reference"})
+	u := newTestUIWith(t, &session.Model{Net: net, Classes: []string{"cats", "dogs"}, Label: "reference"}, nil)
 	u.openSample(0)
 	settle(u)
-	if len(u.grid.sections) != 8 {
-		t.Fatalf("%d sections", len(u.grid.sections))
+	if n := len(u.Frame().Layers); n != 8 {
+		t.Fatalf("%d layers", n)
 	}
+	names := func(i int) string { return u.Frame().Layers[i].Name }
 	var worst time.Duration
 	for _, tc := range []struct {
-		sec, ch, row, col int
+		layer, ch, row, col int
 	}{{0, 5, 70, 80}, {2, 10, 30, 31}, {4, 100, 16, 2}, {7, 127, 6, 6}, {0, 31, 0, 0}} {
-		s := u.grid.sections[tc.sec].sheet
 		t0 := time.Now()
-		u.hoverCell(s.layer, tc.ch, tc.row, tc.col, true)
+		u.hoverCell(names(tc.layer), tc.ch, tc.row, tc.col, true)
 		worst = max(worst, time.Since(t0))
-		if tc.sec == 0 && tc.row == 70 {
+		if tc.layer == 0 && tc.row == 70 {
 			// max_pooling2d_4 cell i sees conv2d_1 rows 16i … 16i+43.
-			if b := u.grid.sections[7].sheet.rend.box; b != (session.Box{Y0: 2, X0: 3, Y1: 5, X1: 6}) {
+			if b := u.grid.linkedTo(names(7)); b != (session.Box{Y0: 2, X0: 3, Y1: 5, X1: 6}) {
 				t.Errorf("conv2d_1 (70, 80) links max_pooling2d_4 %v, want rows 2–4, columns 3–5", b)
 			}
 		}
@@ -148,6 +174,54 @@ func TestHoverSpeedTutorialModel(t *testing.T) {
 	t.Logf("worst hover move on the tutorial model: %v", worst)
 	if worst > 16*time.Millisecond {
 		t.Errorf("a hover move took %v, want ≤ 16 ms", worst)
+	}
+
+	// A later band of a layer with several: its first tile is channel C0
+	// of the layer.
+	li := -1
+	for k := range u.Frame().Layers {
+		if len(u.Frame().Bands(k)) >= 2 {
+			li = k
+		}
+	}
+	if li < 0 {
+		t.Fatal("no layer has several bands")
+	}
+	bands := u.Frame().Bands(li)
+	id := -1
+	for k, it := range u.grid.items {
+		if !it.header && it.band == bands[1] {
+			id = k
+		}
+	}
+	r := shownRow(t, u, id)
+	waitUntil(t, u, func() bool { return r.sheet.sheet != nil })
+	s := r.sheet
+	l := &s.sheet.Layout
+	row, col := l.H/2, l.W/3
+	tile := l.Tile(0)
+	ib := s.sheet.Image.Bounds()
+	sz := s.Size()
+	px := float32(tile.Min.X) + (float32(col)+0.5)*float32(l.TileW)/float32(l.W)
+	py := float32(tile.Min.Y) + (float32(row)+0.5)*float32(l.TileH)/float32(l.H)
+	s.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(px*sz.Width/float32(ib.Dx()), py*sz.Height/float32(ib.Dy()))}})
+	want := fmt.Sprintf("%s channel %d, cell (%d, %d)", names(li), bands[1].C0, row, col)
+	if !strings.HasPrefix(u.status.Text, want) {
+		t.Errorf("status %q, want it to start with %q", u.status.Text, want)
+	}
+	if s.link != (session.Box{Y0: row, X0: col, Y1: row + 1, X1: col + 1}) || !s.rend.marks[0].Visible() {
+		t.Errorf("the hovered band outlines %v", s.link)
+	}
+	// A band of the first layer, scrolled into view now, is outlined as it
+	// shows.
+	wantFirst, ok := u.Frame().Fields.Linked(names(li), row, col, names(0))
+	if !ok || wantFirst.Empty() {
+		t.Fatalf("%s (%d, %d) links nothing in %s", names(li), row, col, names(0))
+	}
+	r = shownRow(t, u, 1)
+	waitUntil(t, u, func() bool { return r.sheet.sheet != nil })
+	if r.sheet.link != wantFirst || !r.sheet.rend.marks[0].Visible() {
+		t.Errorf("%s shown after the move: linked %v, want %v", names(0), r.sheet.link, wantFirst)
 	}
 }
 

@@ -57,8 +57,16 @@ func (p *comparePanel) pin() {
 		p.u.showError("Nothing to pin", errors.New("open an image first"))
 		return
 	}
-	p.pinned = f
-	p.pinL.SetText("Pinned: " + frameName(f))
+	p.pinL.SetText("Pinning " + frameName(f) + "…")
+	p.u.ses.Pin(f, func(f *session.Frame, err error) {
+		if err != nil {
+			p.pinL.SetText("")
+			p.u.showError("Could not pin", err)
+			return
+		}
+		p.pinned = f
+		p.pinL.SetText("Pinned: " + frameName(f))
+	})
 }
 
 func (p *comparePanel) compare() {

@@ -14,15 +14,28 @@ import (
 	"github.com/convscope/convscope/internal/session"
 )
 
-// grid is the Activations page: one section per conv/pool layer, each a
-// header and one composed image of all its channels, in a vertical scroll.
+// grid is the Activations page: for each layer with a spatial output, a
+// header and its channels as tiles. It is virtualised: a widget.List of
+// rows (a layer's header, then its bands of a few tile rows each), so
+// only the rows on screen exist as canvas objects, and a band's image is
+// drawn by the session when its row first shows (cached, LRU-bounded by
+// bytes). ResNet-50's 170 layers and 2048-channel maps cost what is on
+// screen.
 type grid struct {
-	u        *UI
-	box      *fyne.Container
-	scroll   *gridScroll
-	sections []*section
-	empty    *widget.Label
-	width    int // sheet width last sent to the session
+	u      *UI
+	list   *widget.List
+	page   *fyne.Container
+	empty  *widget.Label
+	filter *widget.RadioGroup
+	width  int // sheet width last sent to the session
+
+	frame    *session.Frame
+	items    []gridItem
+	header   map[int]int // frame layer → its header row
+	convOnly bool
+	cache    *sheetCache
+	shown    map[widget.ListItemID]*gridRow // the row object last given each row
+	hover    hoverState                     // hover.go: the cell the pointer links
 
 	cmap  *tipSelect
 	scale *tipSelect
@@ -31,54 +44,47 @@ type grid struct {
 	sync  bool // controls are being set programmatically
 }
 
-// section is one layer on the page.
-type section struct {
-	box    *fyne.Container
-	header *widget.Label
-	sheet  *sheetImage
+// gridItem is one row of the list: a layer's header, or one band of it.
+type gridItem struct {
+	header bool
+	band   session.Band
+	h      float32
 }
 
+// Filter choices.
+const (
+	filterAll  = "All layers"
+	filterConv = "Convolutions only"
+)
+
 func newGrid(u *UI) *grid {
-	g := &grid{u: u, box: container.NewVBox()}
+	g := &grid{u: u, header: map[int]int{}, shown: map[widget.ListItemID]*gridRow{}, cache: newSheetCache(sheetCacheBytes)}
 	g.empty = widget.NewLabel("Open an image (Ctrl+O), drop one on the window, or pick a sample.")
 	g.empty.Alignment = fyne.TextAlignCenter
-	g.box.Add(g.empty)
-	g.scroll = newGridScroll(g)
+	g.list = widget.NewList(func() int { return len(g.items) }, func() fyne.CanvasObject {
+		return newGridRow(g)
+	},
+		func(id widget.ListItemID, o fyne.CanvasObject) { g.updateRow(id, o.(*gridRow)) })
+	g.list.OnSelected = func(widget.ListItemID) { g.list.UnselectAll() }
+	g.list.HideSeparators = true
+	g.filter = widget.NewRadioGroup([]string{filterAll, filterConv}, func(s string) {
+		if conv := s == filterConv; conv != g.convOnly {
+			g.convOnly = conv
+			g.layout()
+		}
+	})
+	g.filter.Horizontal = true
+	g.filter.Required = true
+	g.filter.SetSelected(filterAll)
+	// The filter sits on the page, above the list, not on the toolbar:
+	// there it widened the window past 900 pixels (TestViewsFit900x600).
+	g.page = container.NewBorder(container.NewHBox(g.filter), nil, nil, nil,
+		container.NewStack(g.list, container.NewCenter(g.empty)))
 	return g
 }
 
-// gridScroll is the grid's vertical scroll; Ctrl+scroll (Cmd on macOS)
-// zooms the tiles instead. The tiles must not handle scrolling themselves:
-// Fyne's hit test treats every Scrollable as a clip region and resets the
-// clip to its own bounds, so a tile scrolled out of view would still catch
-// clicks meant for the tab bar above it (issue #17 defect 2).
-type gridScroll struct {
-	container.Scroll
-	g *grid
-}
-
-func newGridScroll(g *grid) *gridScroll {
-	s := &gridScroll{g: g}
-	s.Content, s.Direction = g.box, container.ScrollVerticalOnly
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-// Scrolled zooms with Ctrl held and scrolls the page otherwise.
-func (s *gridScroll) Scrolled(e *fyne.ScrollEvent) {
-	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok && d.CurrentKeyModifiers()&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
-		if e.Scrolled.DY > 0 {
-			s.g.u.zoom(1.1)
-		} else if e.Scrolled.DY < 0 {
-			s.g.u.zoom(1 / 1.1)
-		}
-		return
-	}
-	s.Scroll.Scrolled(e)
-}
-
 func (g *grid) object() fyne.CanvasObject {
-	return newGridPage(g.scroll, g.widthChanged)
+	return newGridPage(g.page, g.widthChanged)
 }
 
 // gridPage shows the grid's scroll container full size and reports its
@@ -136,7 +142,7 @@ func (u *UI) gridControls() fyne.CanvasObject {
 			}
 		}
 	})
-	g.zoom = newTipSlider(session.MinTile, session.MaxTile, "Tile size in pixels (Ctrl+scroll, Ctrl+plus, Ctrl+minus; Ctrl+0 resets)", tips)
+	g.zoom = newTipSlider(session.MinTile, session.MaxTile, "Tile size in pixels (Ctrl+plus, Ctrl+minus; Ctrl+0 resets)", tips)
 	g.zoomL = widget.NewLabel("")
 	g.zoom.OnChanged = func(f float64) {
 		g.zoomL.SetText(fmt.Sprintf("%d px", int(f)))
@@ -186,30 +192,101 @@ func (g *grid) setScale(m session.ScaleMode) {
 	g.u.side.updateScaleText()
 }
 
-// setFrame shows a frame's sheets, reusing the sections.
+// setFrame shows a frame: its rows are laid out now, its bands are drawn
+// when they come on screen.
 func (g *grid) setFrame(f *session.Frame) {
-	if len(g.sections) != len(f.Layers) || (len(g.sections) > 0 && g.sections[0].sheet.layer != f.Layers[0].Name) {
-		g.box.RemoveAll()
-		g.sections = nil
-		for range f.Layers {
-			s := &section{header: widget.NewLabel(""), sheet: newSheetImage(g)}
-			s.header.TextStyle.Bold = true
-			s.header.Truncation = fyne.TextTruncateEllipsis
-			s.box = container.NewVBox(s.header, container.NewHBox(s.sheet))
-			g.sections = append(g.sections, s)
-			g.box.Add(s.box)
-		}
-		if len(f.Layers) == 0 {
-			g.box.Add(g.empty)
+	g.frame = f
+	g.cache.clear()
+	g.layout()
+}
+
+// layout makes the list's rows for the frame and the filter.
+func (g *grid) layout() {
+	f := g.frame
+	var items []gridItem
+	clear(g.header)
+	if f != nil {
+		hh := g.rowHeader().MinSize().Height
+		for i, l := range f.Layers {
+			if g.convOnly && !l.Conv {
+				continue
+			}
+			g.header[i] = len(items)
+			items = append(items, gridItem{header: true, band: session.Band{Layer: i}, h: hh})
+			for _, b := range f.Bands(i) {
+				_, h := f.BandSize(b)
+				items = append(items, gridItem{band: b, h: float32(h)})
+			}
 		}
 	}
-	for i, l := range f.Layers {
-		s := g.sections[i]
-		s.header.SetText(layerHeader(l))
-		s.sheet.set(i, l)
+	// Heights first, with no rows to show: SetItemHeight refreshes rows,
+	// which must not see the new rows at the old heights (they would all
+	// look visible and be drawn).
+	g.items = nil
+	for id, it := range items {
+		g.list.SetItemHeight(id, it.h)
 	}
-	g.box.Refresh()
-	g.scroll.Refresh() // the page's height changes with the tiles
+	g.items = items
+	if f != nil && len(f.Layers) > 0 {
+		g.empty.Hide()
+	} else {
+		g.empty.Show()
+	}
+	g.list.Refresh()
+}
+
+var headerProbe *widget.Label
+
+// rowHeader is a label like the headers, for their height.
+func (g *grid) rowHeader() *widget.Label {
+	if headerProbe == nil {
+		headerProbe = widget.NewLabel("conv2d")
+		headerProbe.TextStyle.Bold = true
+	}
+	return headerProbe
+}
+
+// updateRow shows row id: a header's text, or a band's image (asking the
+// session to draw it the first time).
+func (g *grid) updateRow(id widget.ListItemID, r *gridRow) {
+	if id < 0 || id >= len(g.items) || g.frame == nil {
+		return
+	}
+	it := g.items[id]
+	if g.shown[r.id] == r {
+		delete(g.shown, r.id)
+	}
+	r.id = id
+	g.shown[id] = r
+	lv := g.frame.Layers[it.band.Layer]
+	if it.header {
+		r.sheet.link = session.Box{}
+		r.header.SetText(layerHeader(lv))
+		r.header.Show()
+		r.sheet.Hide()
+		return
+	}
+	r.header.Hide()
+	r.sheet.Show()
+	w, h := g.frame.BandSize(it.band)
+	key := bandKey{f: g.frame, b: it.band}
+	sh, ok := g.cache.get(key)
+	r.sheet.link = g.linkedTo(lv.Name) // drawn by set's Refresh
+	r.sheet.set(lv, it.band, sh, w, h)
+	if !ok && g.cache.request(key) {
+		f := g.frame
+		g.u.ses.RenderBand(f, it.band, func(sh *session.Sheet) {
+			if g.frame != f {
+				return
+			}
+			g.cache.put(key, sh)
+			if id < len(g.items) && g.items[id].band == it.band && !g.items[id].header {
+				g.list.RefreshItem(id)
+			} else {
+				g.list.Refresh()
+			}
+		})
+	}
 }
 
 // layerHeader is a section's title: name, type, output shape, value range,
@@ -217,7 +294,7 @@ func (g *grid) setFrame(f *session.Frame) {
 func layerHeader(l *session.LayerView) string {
 	s := fmt.Sprintf("%s · %s · output (None, %d, %d, %d) · values %s … %s",
 		l.Name, l.Kind, l.Shape[0], l.Shape[1], l.Shape[2], fmtVal(l.Min), fmtVal(l.Max))
-	if st := &l.Sheet.Stats; st.Dead > 0 || st.Constant > 0 {
+	if st := l.Stats; st != nil && (st.Dead > 0 || st.Constant > 0) {
 		s += fmt.Sprintf(" · %d dead", st.Dead)
 		if c := st.Constant - st.Dead; c > 0 {
 			s += fmt.Sprintf(", %d constant", c)
@@ -237,25 +314,58 @@ func fmtVal(v float32) string {
 	}
 }
 
-// scrollTo shows layer i at the top.
+// scrollTo shows layer i (of the frame) at the top.
 func (g *grid) scrollTo(i int) {
-	if i < 0 || i >= len(g.sections) {
+	id, ok := g.header[i]
+	if !ok && g.convOnly { // filtered out: show every layer
+		g.filter.SetSelected(filterAll)
+		id, ok = g.header[i]
+	}
+	if !ok {
 		return
 	}
 	g.u.tabs.SelectIndex(0)
-	g.scroll.ScrollToOffset(fyne.NewPos(0, g.sections[i].box.Position().Y))
+	g.list.ScrollTo(id)
+	off := float32(0)
+	for _, it := range g.items[:id] {
+		off += it.h
+	}
+	g.list.ScrollToOffset(off)
 }
 
-// sheetImage shows one layer's sheet pixel for pixel; tapping a tile opens
-// the channel inspector (Ctrl+scroll zooms: gridScroll).
+// gridRow is one row of the list: a header label or a band's image.
+type gridRow struct {
+	widget.BaseWidget
+	id     widget.ListItemID // the row it shows now
+	header *widget.Label
+	sheet  *sheetImage
+	box    *fyne.Container
+}
+
+func newGridRow(g *grid) *gridRow {
+	r := &gridRow{header: widget.NewLabel(""), sheet: newSheetImage(g)}
+	r.header.TextStyle.Bold = true
+	r.header.Truncation = fyne.TextTruncateEllipsis
+	r.box = container.NewStack(r.header, container.NewHBox(r.sheet))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *gridRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// sheetImage shows one band of a layer's sheet pixel for pixel; tapping a
+// tile opens the channel inspector. It is not Scrollable: the list
+// scrolls (see gridPage).
 type sheetImage struct {
 	widget.BaseWidget
 	g     *grid
 	img   *canvas.Image
-	index int
-	layer string
 	lv    *session.LayerView
+	band  session.Band
+	sheet *session.Sheet // nil until drawn
+	w, h  int
 	rend  *sheetRenderer // hover.go: the linked-cell outlines
+	link  session.Box    // linked cells of the hovered one (empty: none)
 }
 
 func newSheetImage(g *grid) *sheetImage {
@@ -264,36 +374,42 @@ func newSheetImage(g *grid) *sheetImage {
 	return s
 }
 
-func (s *sheetImage) set(i int, l *session.LayerView) {
-	s.index, s.layer, s.lv = i, l.Name, l
-	s.img.Image = l.Sheet.Image // a fresh buffer: the old one is never written again
-	s.img.Refresh()
+// set shows band b of layer lv: sh, or nothing yet (nil) at its size.
+func (s *sheetImage) set(lv *session.LayerView, b session.Band, sh *session.Sheet, w, h int) {
+	s.lv, s.band, s.sheet, s.w, s.h = lv, b, sh, w, h
+	var img image.Image
+	if sh != nil {
+		img = sh.Image // a fresh buffer: the old one is never written again
+	}
+	if s.img.Image != img {
+		s.img.Image = img
+		s.img.Refresh()
+	}
+	// The row's box lays the image out only when the row is resized, and
+	// the list reuses rows at the same size: take the band's size here
+	// (a reused row kept the old band's; a new one had none).
+	s.Resize(fyne.NewSize(float32(w), float32(h)))
 	s.Refresh()
 }
 
-func (s *sheetImage) MinSize() fyne.Size {
-	if s.lv == nil {
-		return fyne.NewSize(0, 0)
-	}
-	b := s.lv.Sheet.Image.Bounds()
-	return fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
-}
+func (s *sheetImage) MinSize() fyne.Size { return fyne.NewSize(float32(s.w), float32(s.h)) }
 
 func (s *sheetImage) CreateRenderer() fyne.WidgetRenderer { return newSheetRenderer(s) }
 
-// channelAt returns the channel under widget position p.
+// channelAt returns the channel (of the whole layer) under widget
+// position p.
 func (s *sheetImage) channelAt(p fyne.Position) (int, image.Point, bool) {
-	if s.lv == nil {
+	if s.sheet == nil {
 		return 0, image.Point{}, false
 	}
-	b := s.lv.Sheet.Image.Bounds()
+	b := s.sheet.Image.Bounds()
 	sz := s.Size()
 	if sz.Width <= 0 || sz.Height <= 0 {
 		return 0, image.Point{}, false
 	}
 	pt := image.Pt(int(p.X*float32(b.Dx())/sz.Width), int(p.Y*float32(b.Dy())/sz.Height))
-	ch, ok := s.lv.Sheet.Layout.ChannelAt(pt.X, pt.Y)
-	return ch, pt, ok
+	ch, ok := s.sheet.Layout.ChannelAt(pt.X, pt.Y)
+	return s.band.C0 + ch, pt, ok
 }
 
 // Tapped opens the inspector for the tile under the pointer.

@@ -92,11 +92,12 @@ func pump(u *UI) {
 // if the session loads, computes or renders anything on it.
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
-	return newTestUIWith(t, tinyModel(t))
+	return newTestUIWith(t, tinyModel(t), nil)
 }
 
-// newTestUIWith is newTestUI with model m.
-func newTestUIWith(t *testing.T, m *session.Model) *UI {
+// newTestUIWith is newTestUI with model m and a hook called for every
+// band the session draws.
+func newTestUIWith(t *testing.T, m *session.Model, onBand func(session.Band)) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	q := &uiQueue{}
@@ -110,7 +111,7 @@ func newTestUIWith(t *testing.T, m *session.Model) *UI {
 			mu.Unlock()
 		}
 	}
-	u := New(a, Options{Model: m, Samples: testSamples(), NoSample: true, post: q.post, onWork: work})
+	u := New(a, Options{Model: m, Samples: testSamples(), NoSample: true, post: q.post, onWork: work, onRenderBand: onBand})
 	queues.Store(u, q)
 	u.win.Resize(fyne.NewSize(1000, 700))
 	settle(u)
@@ -221,3 +222,28 @@ func mouseAt(x, y float32) *desktop.MouseEvent {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// headers returns the layer names the grid lists, in order.
+func headers(u *UI) []string {
+	var names []string
+	for _, it := range u.grid.items {
+		if it.header {
+			names = append(names, u.grid.frame.Layers[it.band.Layer].Name)
+		}
+	}
+	return names
+}
+
+// shownRow returns the row object showing list row id, scrolling to it
+// so that the list makes it.
+func shownRow(t *testing.T, u *UI, id int) *gridRow {
+	t.Helper()
+	u.grid.list.ScrollTo(id)
+	u.grid.list.Refresh()
+	settle(u)
+	if r := u.grid.shown[id]; r != nil {
+		return r
+	}
+	t.Fatalf("no row object shows row %d (of %d)", id, len(u.grid.items))
+	return nil
+}

@@ -33,7 +33,6 @@ var hoverStats struct{ last, worst time.Duration }
 type sheetRenderer struct {
 	s     *sheetImage
 	marks []*canvas.Rectangle
-	box   session.Box // linked cells (empty: none)
 }
 
 func newSheetRenderer(s *sheetImage) *sheetRenderer {
@@ -57,23 +56,29 @@ func (r *sheetRenderer) Objects() []fyne.CanvasObject {
 	return objs
 }
 
-// setLinked outlines box (map cells) in every tile; an empty box clears.
-func (r *sheetRenderer) setLinked(b session.Box) {
-	r.box = b
-	r.place()
+// setLinked outlines box (map cells) in every tile of the band; an empty
+// box clears.
+func (s *sheetImage) setLinked(b session.Box) {
+	s.link = b
+	if s.rend != nil {
+		s.rend.place()
+	}
 }
 
-// place positions one outline per tile for r.box.
+// place positions one outline per tile of the band for s.link. A band is
+// a slice of its layer's sheet (channels C0…C1-1) with its own layout,
+// so its tiles are numbered from 0; the box, in map cells, is the same
+// for every channel.
 func (r *sheetRenderer) place() {
-	lv := r.s.lv
-	if lv == nil || r.box.Empty() {
+	sh := r.s.sheet
+	if r.s.lv == nil || sh == nil || r.s.link.Empty() {
 		for _, m := range r.marks {
 			m.Hide()
 		}
 		return
 	}
-	l := &lv.Sheet.Layout
-	ib := lv.Sheet.Image.Bounds()
+	l := &sh.Layout
+	ib := sh.Image.Bounds()
 	sz := r.s.Size()
 	if ib.Dx() == 0 || ib.Dy() == 0 {
 		return
@@ -84,7 +89,7 @@ func (r *sheetRenderer) place() {
 		m.StrokeColor, m.StrokeWidth = linkColor, 1.5
 		r.marks = append(r.marks, m)
 	}
-	b := r.box
+	b := r.s.link
 	for ch, m := range r.marks {
 		if ch >= l.C {
 			m.Hide()
@@ -112,43 +117,72 @@ func (r *sheetRenderer) place() {
 // MouseIn starts linking at the cell under the pointer.
 func (s *sheetImage) MouseIn(e *desktop.MouseEvent) { s.MouseMoved(e) }
 
-// MouseMoved links the cell under the pointer.
+// MouseMoved links the cell under the pointer. channelAt gives the
+// whole layer's channel; the band's layout numbers its tiles from C0.
 func (s *sheetImage) MouseMoved(e *desktop.MouseEvent) {
 	ch, pt, ok := s.channelAt(e.Position)
 	if !ok {
 		s.g.u.hoverCell("", 0, 0, 0, false)
 		return
 	}
-	row, col, ok := s.lv.Sheet.Layout.MapPixel(ch, pt.X, pt.Y)
-	s.g.u.hoverCell(s.layer, ch, row, col, ok)
+	row, col, ok := s.sheet.Layout.MapPixel(ch-s.band.C0, pt.X, pt.Y)
+	s.g.u.hoverCell(s.lv.Name, ch, row, col, ok)
 }
 
 // MouseOut clears the links.
 func (s *sheetImage) MouseOut() { s.g.u.hoverCell("", 0, 0, 0, false) }
 
+// hoverState is the cell the pointer links (ok false: none).
+type hoverState struct {
+	layer    string
+	row, col int
+	ok       bool
+}
+
+// linkedTo returns the cells of layer linked to the hovered cell (empty
+// when nothing is hovered or they are not linked).
+func (g *grid) linkedTo(layer string) session.Box {
+	h, f := g.hover, g.frame
+	if !h.ok || f == nil || f.Fields == nil {
+		return session.Box{}
+	}
+	b, linked := f.Fields.Linked(h.layer, h.row, h.col, layer)
+	if !linked {
+		return session.Box{}
+	}
+	return b
+}
+
 // hoverCell outlines what is linked to cell (row, col) of layer, or clears
-// every outline when ok is false.
+// every outline when ok is false. Only the bands on screen (the list's
+// rows) are outlined; a band scrolled into view gets its outlines when
+// its row is shown (grid.updateRow).
 func (u *UI) hoverCell(layer string, ch, row, col int, ok bool) {
 	t0 := time.Now()
 	f := u.frame
+	g := u.grid
 	if !ok || f == nil || f.Fields == nil {
-		for _, s := range u.grid.sections {
-			if s.sheet.rend != nil {
-				s.sheet.rend.setLinked(session.Box{})
-			}
+		g.hover = hoverState{}
+		for _, r := range g.shown {
+			r.sheet.setLinked(session.Box{})
 		}
 		u.side.showField(session.Box{}, 0, 0)
 		return
 	}
-	for _, s := range u.grid.sections {
-		if s.sheet.rend == nil {
+	g.hover = hoverState{layer: layer, row: row, col: col, ok: true}
+	linked := map[string]session.Box{} // per layer: a layer has several bands
+	for id, r := range g.shown {
+		if id >= len(g.items) || g.items[id].header || r.sheet.lv == nil {
+			r.sheet.setLinked(session.Box{})
 			continue
 		}
-		b, linked := f.Fields.Linked(layer, row, col, s.sheet.layer)
-		if !linked {
-			b = session.Box{}
+		name := r.sheet.lv.Name
+		b, seen := linked[name]
+		if !seen {
+			b = g.linkedTo(name)
+			linked[name] = b
 		}
-		s.sheet.rend.setLinked(b)
+		r.sheet.setLinked(b)
 	}
 	field, _ := f.Fields.Field(layer, row, col)
 	size, jump := f.Fields.Size(layer)

@@ -47,7 +47,7 @@ func buildInspector(ins *session.Inspection) *inspector {
 			in.value.SetText("move the mouse over the map")
 			return
 		}
-		val := lv.Act.Data[(row*w+col)*c+ch]
+		val := ins.Values[row*w+col]
 		in.value.SetText(fmt.Sprintf("row %d, column %d:  %s", row, col, fmtVal(val)))
 	}, h, w)
 

@@ -67,6 +67,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Zoom Out", scZoomOut, func() { u.zoom(0.8) }),
 		item("Actual Size", scZoomReset, func() { u.zoom(1) }),
 		fyne.NewMenuItemSeparator(),
+		item("Model Summary…", nil, u.showModelSummary),
 		item("Activations", nil, func() { u.tabs.SelectIndex(0) }),
 		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
 		item("Atlas", nil, func() { u.tabs.SelectIndex(3) }),

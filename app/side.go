@@ -31,6 +31,9 @@ type sidePanel struct {
 	cbarHi   *widget.Label
 	cbarNote *widget.Label
 	field    *fieldOverlay // hover.go: the receptive field on the input
+	prep     *widget.Label
+	prepBtn  *widget.Button
+	prepBox  *fyne.Container
 	obj      fyne.CanvasObject
 }
 
@@ -78,7 +81,13 @@ func newSidePanel(u *UI) *sidePanel {
 	images := container.NewGridWithColumns(2,
 		container.NewBorder(nil, caption("original"), nil, nil, p.original),
 		container.NewBorder(nil, caption("network input"), nil, nil, p.field))
-	top := container.NewVBox(p.name, images, heading("Prediction"), p.pred, p.bars,
+	p.prep = widget.NewLabel("")
+	p.prep.Wrapping = fyne.TextWrapWord
+	p.prep.SizeName = theme.SizeNameCaptionText
+	p.prepBtn = widget.NewButton("Change preprocessing…", u.changePreprocess)
+	p.prepBox = container.NewVBox(p.prep, p.prepBtn)
+	p.prepBox.Hide()
+	top := container.NewVBox(p.name, images, p.prepBox, heading("Prediction"), p.pred, p.bars,
 		heading("Samples"), p.samplesStrip(),
 		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,
 		heading("Layers"))
@@ -194,6 +203,12 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 		bar.SetValue(c.Prob)
 		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(84, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
 	}
+	if pr.Softmaxed {
+		note := widget.NewLabel("the model outputs logits (no softmax): these are their softmax")
+		note.Wrapping = fyne.TextWrapWord
+		note.SizeName = theme.SizeNameCaptionText
+		p.bars.Add(note)
+	}
 	if f.Live || !f.Model.Trained {
 		msg := "untrained weights: train on the Training tab or open a model"
 		if f.Live {
@@ -213,6 +228,17 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 		p.layers.Refresh()
 	}
 	p.updateScaleText()
+}
+
+// modelChanged shows the preprocessing of an ONNX model (which the user
+// chose and may change).
+func (p *sidePanel) modelChanged() {
+	if t := preprocessText(p.u.ses.Model()); t != "" {
+		p.prep.SetText(t)
+		p.prepBox.Show()
+	} else {
+		p.prepBox.Hide()
+	}
 }
 
 // setColorBar shows the colour bar the session drew for the view.

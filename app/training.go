@@ -227,7 +227,13 @@ func (t *trainingPanel) archChanged(s string) {
 		d.Resize(fyne.NewSize(900, 600))
 		d.Show()
 	case archCurrent:
-		t.showSummary(t.u.ses.ModelArch())
+		a, err := t.u.ses.ModelArch()
+		if err != nil { // a graph: its functional summary, with "Connected to"
+			t.pendingArch = nil
+			t.u.ses.ModelSummary(t.summary.SetText)
+			return
+		}
+		t.showSummary(a)
 	default:
 		t.showSummary(session.ReferenceArch())
 	}
@@ -289,7 +295,7 @@ func (t *trainingPanel) chosenArch() (session.Arch, error) {
 		}
 		return *t.archLoaded, nil
 	case archCurrent:
-		return t.u.ses.ModelArch(), nil
+		return t.u.ses.ModelArch()
 	}
 	return session.ReferenceArch(), nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/convscope/convscope/internal/colormap"
@@ -35,7 +36,7 @@ func runActivations(e *env, args []string) error {
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	var layers listFlag
-	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer; for .onnx, all = every node)")
+	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer, every spatial node of a graph; all = every layer, written as NAME.npy)")
 	format := fs.String("format", "both", "`FORMAT` to write: png, npy or both")
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
@@ -80,31 +81,34 @@ func runActivations(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	picked, err := pickLayers(m.Net, layers, *format != "npy")
+	picked, err := pickLayers(m, layers, *format != "npy")
 	if err != nil {
 		return err
 	}
-	x := nn.NewTensor(append([]int{1}, m.Net.InputShape()...)...)
+	x := nn.NewTensor(append([]int{1}, m.InputShape()...)...)
 	if err := loadInput(x.Data, *image, m.Prep()); err != nil {
 		return err
 	}
+	normalize(m, x.Data)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	outs := m.Net.Activations(x)
+	outs := m.Activations(x)
+	nodes := m.Nodes()
+	used := map[string]bool{}
 	for _, i := range picked {
-		name := m.Net.Layers()[i].Name()
+		name := nodes[i].Name
 		act := outs[i]
-		base := filepath.Join(*out, fileName(name))
+		base := filepath.Join(*out, uniqueFileName(name, used))
 		var written []string
-		if *format != "npy" {
+		if *format != "npy" && len(act.Shape) == 4 {
 			p := base + ".png"
 			if err := render.WriteLayerPNG(p, view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
 			written = append(written, p)
 		}
-		if *format != "png" {
+		if *format != "png" || len(act.Shape) != 4 {
 			p := base + ".npy"
 			if err := npy.WriteFile(p, act.Shape, act.Data); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
@@ -116,19 +120,39 @@ func runActivations(e *env, args []string) error {
 	return nil
 }
 
-// pickLayers returns the indices of the named layers, in model order, or of
-// every channel-map layer when names is empty. maps requires each named
-// layer to have channel maps (a PNG needs them; a .npy does not).
-func pickLayers(net *nn.Sequential, names []string, maps bool) ([]int, error) {
-	var mapNames []string
-	isMap := make([]bool, len(net.Layers()))
-	index := map[string]int{}
-	for i, l := range net.Layers() {
-		index[l.Name()] = i
-		if model.IsMapLayer(l, net.LayerOutputShape(i)) {
-			isMap[i] = true
-			mapNames = append(mapNames, l.Name())
+// normalize applies the model's per-channel mean/std (if any) to a
+// preprocessed sample.
+func normalize(m *model.Model, x []float32) {
+	in := m.InputShape()
+	if c := in[len(in)-1]; len(m.Meta.Mean) == c {
+		for i := range x {
+			x[i] = m.Meta.Normalize(x[i], i%c)
 		}
+	}
+}
+
+// pickLayers returns the indices (model.Model.Nodes order) of the named
+// layers, in model order; of every map layer (model.Model.MapLayers) when
+// names is empty; of every node for "all". maps requires each named layer
+// to have channel maps (a PNG needs them; a .npy does not).
+func pickLayers(m *model.Model, names []string, maps bool) ([]int, error) {
+	nodes := m.Nodes()
+	if len(names) == 1 && names[0] == "all" {
+		picked := make([]int, len(nodes))
+		for i := range nodes {
+			picked[i] = i
+		}
+		return picked, nil
+	}
+	var mapNames []string
+	isMap := make([]bool, len(nodes))
+	for _, l := range m.MapLayers() {
+		isMap[l.Index] = true
+		mapNames = append(mapNames, l.Name)
+	}
+	index := map[string]int{}
+	for i, n := range nodes {
+		index[n.Name] = i
 	}
 	var picked []int
 	if len(names) == 0 {
@@ -148,19 +172,15 @@ func pickLayers(net *nn.Sequential, names []string, maps bool) ([]int, error) {
 		switch {
 		case !ok:
 			return nil, fmt.Errorf("--layers: the model has no layer %q (conv and pooling layers: %s)", n, strings.Join(mapNames, ", "))
-		case maps && !isMap[i]:
+		case maps && len(nodes[i].Shape) != 3:
 			return nil, fmt.Errorf("--layers: layer %s (%s) has no channel maps to draw, its output is %s (use --format npy, or one of: %s)",
-				n, net.Layers()[i].Kind(), shapeString(append([]int{1}, net.LayerOutputShape(i)...)), strings.Join(mapNames, ", "))
+				n, nodes[i].Kind, shapeString(append([]int{1}, nodes[i].Shape...)), strings.Join(mapNames, ", "))
 		case !seen[i]:
 			seen[i] = true
 			picked = append(picked, i)
 		}
 	}
-	for a := 1; a < len(picked); a++ { // model order
-		for b := a; b > 0 && picked[b] < picked[b-1]; b-- {
-			picked[b], picked[b-1] = picked[b-1], picked[b]
-		}
-	}
+	slices.Sort(picked) // model order
 	return picked, nil
 }
 

@@ -110,7 +110,7 @@ func writeJSON(w io.Writer, results []prediction) error {
 // classify fills out[i] with the prediction for paths[i], running the
 // readable images through the model as one batch.
 func classify(m *model.Model, paths []string, out []prediction) {
-	in := m.Net.InputShape()
+	in := m.InputShape()
 	x := nn.NewTensor(append([]int{len(paths)}, in...)...)
 	opts := m.Prep()
 	var ok []int
@@ -120,6 +120,7 @@ func classify(m *model.Model, paths []string, out []prediction) {
 			out[i].Error = oneLine(err.Error())
 			continue
 		}
+		normalize(m, x.Sample(len(ok)))
 		ok = append(ok, i)
 	}
 	if len(ok) == 0 {
@@ -127,7 +128,7 @@ func classify(m *model.Model, paths []string, out []prediction) {
 	}
 	x.Shape[0] = len(ok)
 	x.Data = x.Data[:len(ok)*x.SampleSize()]
-	y := m.Net.Predict(x)
+	y := m.Run(x)
 	for j, i := range ok {
 		interpret(&out[i], m, y.Sample(j))
 	}

@@ -40,10 +40,10 @@ func runSummary(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Net.Summary(e.stdout); err != nil {
+	if err := m.Summary(e.stdout); err != nil {
 		return err
 	}
-	printCard(e.stdout, m.Meta, m.Net.InputShape())
+	printCard(e.stdout, m.Meta, m.InputShape())
 	return nil
 }
 

@@ -50,17 +50,23 @@ func (e *OpenError) Unwrap() error { return e.Err }
 // Prepare preprocesses img for m: one resize yields both the network's
 // input tensor and the image it sees.
 func (m *Model) Prepare(name, path string, img image.Image) (*Input, error) {
-	t := nn.NewTensor(append([]int{1}, m.Net.InputShape()...)...)
+	in := m.InputShape()
+	t := nn.NewTensor(append([]int{1}, in...)...)
 	_, seen, err := dataset.PreprocessImage(t.Data, img, m.Prep())
 	if err != nil {
 		return nil, &OpenError{Name: name, Err: err}
+	}
+	if c := in[len(in)-1]; len(m.Meta.Mean) == c {
+		for i := range t.Data {
+			t.Data[i] = m.Meta.Normalize(t.Data[i], i%c)
+		}
 	}
 	return &Input{Name: name, Path: path, Original: img, Preview: preview(img), Seen: seen, Tensor: t}, nil
 }
 
 // Fits reports whether in was preprocessed for m's input shape.
 func (m *Model) Fits(in *Input) bool {
-	s := m.Net.InputShape()
+	s := m.InputShape()
 	t := in.Tensor.Shape
 	if len(t) != len(s)+1 {
 		return false

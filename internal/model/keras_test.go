@@ -18,9 +18,22 @@ func TestOpenKeras(t *testing.T) {
 	if _, err := Open("../keras/testdata/tutorial_small.keras"); err != nil {
 		t.Error(err)
 	}
-	_, err = Open("../keras/testdata/branch.keras")
-	if err == nil || !strings.Contains(err.Error(), "functional Keras model") {
-		t.Errorf("functional model: err = %v", err)
+	g, err := Open("../keras/testdata/branch.keras")
+	if err != nil || !g.IsGraph() || g.Net != nil {
+		t.Fatalf("functional model: %v, %+v", err, g)
+	}
+	var merges []string
+	for _, n := range g.Nodes() {
+		if len(n.Inputs) > 1 {
+			merges = append(merges, n.Kind)
+		}
+	}
+	if len(merges) == 0 {
+		t.Errorf("functional model: no node with several inputs in %+v", g.Nodes())
+	}
+	var b strings.Builder
+	if err := g.Summary(&b); err != nil || !strings.Contains(b.String(), "Connected to") {
+		t.Errorf("functional summary: %v\n%s", err, b.String())
 	}
 	for _, name := range []string{"a.h5", "b.keras", "c.HDF5"} {
 		if !IsModelName(name) {

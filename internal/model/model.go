@@ -11,13 +11,16 @@ package model
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/convscope/convscope/assets"
 	"github.com/convscope/convscope/internal/dataset"
 	"github.com/convscope/convscope/internal/keras"
+	"github.com/convscope/convscope/internal/onnx"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -26,9 +29,17 @@ import (
 // Forward, MapLayers, Kernel, Predict, Outputs — rather than Net, so that
 // another kind of network (nn.Graph) needs only those methods taught.
 type Model struct {
-	// Net is the network. Whoever runs it owns it: the app's session hands
-	// it to one goroutine, the command line uses it directly.
+	// Net is the network when it is a Sequential model (the tutorial's, or
+	// a Keras Sequential file): only those train. Nil for a graph.
+	// Whoever runs the network owns it: the app's session hands it to one
+	// goroutine, the command line uses it directly.
 	Net *nn.Sequential
+	// Graph is the network when it is a graph (a Keras functional model,
+	// an ONNX file, a graph .safetensors); nil for a Sequential model.
+	Graph *nn.Graph
+	// Preprocess is the preprocessing preset an ONNX model was opened with
+	// (PresetTutorial, …); "" for formats that record their own.
+	Preprocess string
 	// Classes names the outputs: two names for a binary (sigmoid) model,
 	// one per output otherwise. Missing names are shown as "class i".
 	Classes []string
@@ -48,36 +59,75 @@ type Model struct {
 const BuiltinPrefix = "builtin:"
 
 // Open reads a model file, choosing the format by its extension
-// (.safetensors, as Convscope saves; Keras' .h5 and .keras), or a built-in
-// model ("builtin:default").
-func Open(path string) (*Model, error) {
+// (.safetensors, as Convscope saves, Sequential or graph; ONNX .onnx with
+// the tutorial's preprocessing; Keras' .h5 and .keras, Sequential or
+// functional), or a built-in model ("builtin:default"). See OpenWith.
+func Open(path string) (*Model, error) { return OpenWith(path, "") }
+
+// OpenWith is Open with the preprocessing preset for an ONNX file, which
+// records none (PresetTutorial, PresetImageNet or PresetRaw; "" is
+// PresetTutorial). Other formats record their preprocessing and refuse a
+// preset.
+func OpenWith(path, preset string) (*Model, error) {
 	if name, ok := strings.CutPrefix(path, BuiltinPrefix); ok {
+		if preset != "" {
+			return nil, fmt.Errorf("%s: a preprocessing preset applies to .onnx models only", path)
+		}
 		return openBuiltin(name)
 	}
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	ext := strings.ToLower(filepath.Ext(path))
+	if preset != "" && ext != ".onnx" {
+		return nil, fmt.Errorf("%s: a preprocessing preset applies to .onnx models only (this file records its own)", filepath.Base(path))
+	}
+	m := &Model{Label: filepath.Base(path), Path: path, Trained: true}
+	switch ext {
 	case ".safetensors":
 		net, meta, err := nn.LoadFile(path)
+		if err != nil && strings.Contains(err.Error(), "is a graph") {
+			m.Graph, meta, err = nn.LoadGraphFile(path)
+		}
 		if err != nil {
 			return nil, err
 		}
-		return &Model{Net: net, Classes: meta.ClassNames, Label: filepath.Base(path), Path: path, Trained: true, Meta: meta}, nil
+		if m.Graph == nil {
+			m.Net = net
+		}
+		m.Meta, m.Classes = meta, meta.ClassNames
+	case ".onnx":
+		if preset == "" {
+			preset = PresetTutorial
+		}
+		g, meta, err := onnx.Load(path, onnx.Options{Preprocess: preset})
+		if err != nil {
+			return nil, err
+		}
+		m.Graph, m.Meta, m.Classes, m.Preprocess = g, meta, meta.ClassNames, preset
 	case ".h5", ".hdf5", ".keras":
-		m, meta, err := keras.Load(path)
+		net, meta, err := keras.Load(path)
 		if err != nil {
 			return nil, err
 		}
-		net, ok := m.(*nn.Sequential)
-		if !ok {
-			return nil, fmt.Errorf("%s: a functional Keras model (%T) opens once models can be graphs", filepath.Base(path), m)
+		switch n := net.(type) {
+		case *nn.Sequential:
+			m.Net = n
+		case *nn.Graph:
+			m.Graph = n
+		default:
+			return nil, fmt.Errorf("%s: expected a Sequential or functional model, received %T", filepath.Base(path), net)
 		}
-		return &Model{Net: net, Label: filepath.Base(path), Path: path, Trained: true, Meta: meta}, nil
+		m.Meta = meta
 	default:
 		return nil, fmt.Errorf("%s: expected a model file (%s), received %q", filepath.Base(path), strings.Join(Extensions, ", "), ext)
 	}
+	return m, nil
 }
 
 // Extensions are the model file extensions Open reads.
-var Extensions = []string{".safetensors", ".h5", ".hdf5", ".keras"}
+var Extensions = []string{".safetensors", ".onnx", ".h5", ".hdf5", ".keras"}
+
+// NeedsPreprocess reports whether a model file records no preprocessing
+// (an ONNX file), so that the user picks a preset for it.
+func NeedsPreprocess(path string) bool { return strings.EqualFold(filepath.Ext(path), ".onnx") }
 
 // IsModelName reports whether a file name has a model extension.
 func IsModelName(name string) bool {
@@ -135,6 +185,9 @@ func (m *Model) Save(path string, h *nn.History) error {
 	if meta.History == nil {
 		meta.History = m.Meta.History
 	}
+	if m.Graph != nil {
+		return nn.SaveGraphFile(path, m.Graph, meta)
+	}
 	return nn.SaveFile(path, m.Net, meta)
 }
 
@@ -142,6 +195,9 @@ func (m *Model) Save(path string, h *nn.History) error {
 // engine, for a second goroutine (training) to own. Call it while no one
 // else uses m.Net.
 func (m *Model) CloneNet() (*nn.Sequential, error) {
+	if m.Net == nil {
+		return nil, ErrNotSequential
+	}
 	net, err := m.Net.Arch().Build()
 	if err != nil {
 		return nil, err
@@ -157,7 +213,7 @@ func (m *Model) CloneNet() (*nn.Sequential, error) {
 // and channels, pixels rescaled (by 1/255 unless the metadata says
 // otherwise, the tutorial's ImageDataGenerator).
 func (m *Model) Prep() dataset.Options {
-	in := m.Net.InputShape()
+	in := m.InputShape()
 	o := dataset.Options{Height: in[0], Width: in[1], ColorMode: dataset.RGB, Rescale: float32(m.Meta.Rescale)}
 	if len(in) == 3 && in[2] == 1 {
 		o.ColorMode = dataset.Grayscale
@@ -169,7 +225,46 @@ func (m *Model) Prep() dataset.Options {
 }
 
 // Outputs returns the number of values the model outputs per sample.
-func (m *Model) Outputs() int { return Outputs(m.Net) }
+func (m *Model) Outputs() int {
+	n := 1
+	for _, d := range m.OutputShape() {
+		n *= d
+	}
+	return n
+}
+
+// InputShape is the network's per-sample input shape (H, W, C).
+func (m *Model) InputShape() []int {
+	if m.Graph != nil {
+		return m.Graph.InputShape()
+	}
+	return m.Net.InputShape()
+}
+
+// OutputShape is the per-sample shape of the network's (first) output.
+func (m *Model) OutputShape() []int {
+	if m.Graph != nil {
+		return m.Graph.OutputShape()
+	}
+	return m.Net.OutputShape()
+}
+
+// IsGraph reports whether the network is a graph (nn.Graph) rather than a
+// Sequential model.
+func (m *Model) IsGraph() bool { return m.Graph != nil }
+
+// ErrNotSequential is returned for what only a Sequential model can do
+// (training here, CloneNet).
+var ErrNotSequential = errors.New("this model is a graph (functional, ONNX): training works on Sequential models such as the tutorial's")
+
+// Summary writes Keras' model.summary() of the network: the Sequential
+// table, or the functional one with "Connected to" for a graph.
+func (m *Model) Summary(w io.Writer) error {
+	if m.Graph != nil {
+		return m.Graph.Summary(w)
+	}
+	return m.Net.Summary(w)
+}
 
 // Outputs returns the number of values net outputs per sample (the product
 // of its output shape).

@@ -264,3 +264,42 @@ func TestOpenDataValidationFolderShuffled(t *testing.T) {
 		t.Errorf("first validation batch has %d dogs of 8: validation is not shuffled", dogs)
 	}
 }
+
+func TestClassProbabilitiesOfLogits(t *testing.T) {
+	tests := []struct {
+		name   string
+		meta   bool
+		out    []float32
+		logits bool
+		top    int
+		prob   float64
+	}{
+		{"softmax outputs", false, []float32{0.1, 0.7, 0.2}, false, 1, 0.7},
+		{"negative logits", false, []float32{-1, 2, 0}, true, 1, math.Exp(2) / (math.Exp(-1) + math.Exp(2) + 1)},
+		{"flagged logits", true, []float32{0.1, 0.7, 0.2}, true, 1, math.Exp(0.7) / (math.Exp(0.1) + math.Exp(0.7) + math.Exp(0.2))},
+		{"single logit", false, []float32{3}, true, 1, 1 / (1 + math.Exp(-3))},
+		{"single negative logit", false, []float32{-2}, true, 0, 1 - 1/(1+math.Exp(2))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Model{Meta: nn.Metadata{Logits: tt.meta}}
+			probs := m.ClassProbabilities(tt.out)
+			if m.IsLogits(tt.out) != tt.logits || probs[0].Index != tt.top || math.Abs(probs[0].Prob-tt.prob) > 1e-6 {
+				t.Errorf("logits %v, top %+v; want %v, class %d %.6f", m.IsLogits(tt.out), probs[0], tt.logits, tt.top, tt.prob)
+			}
+			sum := 0.0
+			for _, p := range probs {
+				if p.Prob < 0 {
+					t.Errorf("negative probability %+v", p)
+				}
+				sum += p.Prob
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				t.Errorf("probabilities sum to %v", sum)
+			}
+			if pr := m.Predict(tt.out); pr.Softmaxed != tt.logits {
+				t.Errorf("Predict.Softmaxed = %v", pr.Softmaxed)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package model
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // ClassProb is one class and its predicted probability.
 type ClassProb struct {
@@ -16,6 +19,10 @@ type Prediction struct {
 	// Binary is set for a single sigmoid output, where Top holds both
 	// classes: p and 1-p.
 	Binary bool
+	// Softmaxed is set when the outputs are not probabilities (logits of
+	// a softmax-less classifier) and Top holds their softmax (the sigmoid
+	// of a single output): the UI says so.
+	Softmaxed bool
 }
 
 // TopK is the number of classes a multi-class prediction lists.
@@ -27,26 +34,67 @@ const TopK = 5
 // 1 − p (so p = 0.5 is class 0, as Keras' p > 0.5 threshold); several
 // outputs are the classes' probabilities, normalised if they do not sum to
 // 1 (a softmax's do).
+//
+// Outputs that are not probabilities — the metadata marks them as logits
+// (Meta.Logits), or one is negative — go through a softmax (a single one
+// through a sigmoid) first, so a probability is never negative; IsLogits
+// says when.
 func (m *Model) ClassProbabilities(out []float32) []ClassProb {
 	var all []ClassProb
+	logits := m.IsLogits(out)
 	if len(out) == 1 {
 		p := float64(out[0])
+		if logits {
+			p = 1 / (1 + math.Exp(-p))
+		}
 		all = []ClassProb{{0, m.ClassName(0), 1 - p}, {1, m.ClassName(1), p}}
 	} else {
-		var sum float64
-		for _, v := range out {
-			sum += float64(v)
-		}
-		if !(sum > 0) {
-			sum = 1
-		}
 		all = make([]ClassProb, len(out))
-		for i, v := range out {
-			all[i] = ClassProb{i, m.ClassName(i), float64(v) / sum}
+		if logits {
+			top := math.Inf(-1)
+			for _, v := range out {
+				top = math.Max(top, float64(v))
+			}
+			var sum float64
+			for i, v := range out {
+				e := math.Exp(float64(v) - top)
+				all[i] = ClassProb{i, m.ClassName(i), e}
+				sum += e
+			}
+			for i := range all {
+				all[i].Prob /= sum
+			}
+		} else {
+			var sum float64
+			for _, v := range out {
+				sum += float64(v)
+			}
+			if !(sum > 0) {
+				sum = 1
+			}
+			for i, v := range out {
+				all[i] = ClassProb{i, m.ClassName(i), float64(v) / sum}
+			}
 		}
 	}
 	sort.SliceStable(all, func(a, b int) bool { return all[a].Prob > all[b].Prob })
 	return all
+}
+
+// IsLogits reports whether outputs out are logits rather than
+// probabilities: the metadata says so (an ONNX classifier without a
+// softmax), or a value is negative (a single output: outside [0, 1]).
+// Non-negative outputs that do not sum to 1 are normalised instead.
+func (m *Model) IsLogits(out []float32) bool {
+	if m.Meta.Logits {
+		return true
+	}
+	for _, v := range out {
+		if v < 0 || (len(out) == 1 && v > 1) {
+			return true
+		}
+	}
+	return false
 }
 
 // Predict interprets one sample's output values for display: both classes
@@ -56,7 +104,7 @@ func (m *Model) Predict(out []float32) Prediction {
 	if len(top) > TopK {
 		top = top[:TopK]
 	}
-	return Prediction{Top: top, Binary: len(out) == 1}
+	return Prediction{Top: top, Binary: len(out) == 1, Softmaxed: m.IsLogits(out)}
 }
 
 // DefaultLoss returns the loss Keras users pair with an output of k

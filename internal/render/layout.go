@@ -20,6 +20,13 @@ type SheetOptions struct {
 	// Workers is the number of goroutines rendering channels; 0 means
 	// GOMAXPROCS, 1 renders on the caller's goroutine without allocating.
 	Workers int
+	// FirstChannel is the index the first channel's label shows: a sheet
+	// of channels c0…c1-1 of a layer (a band of a long layer) labels them
+	// as in the whole layer.
+	FirstChannel int
+	// LayerRange, when Max > Min, is the [Min, Max] the Layer scale mode
+	// uses instead of the sheet's own range (the whole layer's, for a band).
+	LayerRange struct{ Min, Max float32 }
 }
 
 // DefaultBackground is the sheet's default gap colour: a dark grey.
@@ -88,7 +95,7 @@ func NewSheetLayout(h, w, c int, o SheetOptions) SheetLayout {
 	l := SheetLayout{H: h, W: w, C: c, Cols: min(o.Cols, c), Gap: o.Gap}
 	l.Rows = (c + l.Cols - 1) / l.Cols
 	l.TileH, l.TileW = TileScale(h, w, o.TileSize)
-	if o.Labels && labelW*digits(c-1) <= l.TileW+l.Gap {
+	if o.Labels && labelW*digits(o.FirstChannel+c-1) <= l.TileW+l.Gap {
 		l.LabelH = labelH
 	}
 	l.Width = l.Gap + l.Cols*(l.TileW+l.Gap)

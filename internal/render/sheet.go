@@ -19,6 +19,7 @@ type Sheet struct {
 	bg     color.RGBA
 	filled bool // Image holds the background for Layout and bg
 	label  []byte
+	first  int // SheetOptions.FirstChannel
 }
 
 // Mark colours: hatching and label colour of dead and constant channels.
@@ -62,6 +63,10 @@ func LayerSheet(dst *Sheet, act []float32, h, w, c int, o SheetOptions) *Sheet {
 		parallel(workers, c, s.statsRange)
 	}
 	s.Stats.combine()
+	if r := o.LayerRange; r.Max > r.Min && o.Mode == Layer {
+		s.Stats.Min, s.Stats.Max = r.Min, r.Max
+	}
+	s.first = o.FirstChannel
 	for ch := range c {
 		s.p.tr[ch] = NewTransfer(o.Mode, &s.Stats, ch)
 	}
@@ -175,7 +180,7 @@ func (s *Sheet) drawLabels() {
 	for ch := range l.C {
 		cs := &s.Stats.Channels[ch]
 		t := l.Tile(ch)
-		b := strconv.AppendInt(s.label[:0], int64(ch), 10)
+		b := strconv.AppendInt(s.label[:0], int64(s.first+ch), 10)
 		src := labelSrc
 		if cs.Constant {
 			src = constSrc

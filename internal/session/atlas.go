@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"image"
 
 	"github.com/convscope/convscope/internal/atlas"
@@ -35,6 +36,12 @@ func (s *Session) Atlas(layer string, progress func(AtlasProgress), done func([]
 	ctx, cancel := context.WithCancel(context.Background())
 	s.Do(func(m *Model) {
 		s.opts.OnWork("atlas")
+		if m.Net == nil { // a graph: activation maximisation runs on Sequential models
+			s.post(func() {
+				done(nil, errors.New("the filter atlas works on Sequential models such as the tutorial's; this model is a graph (functional, ONNX)"))
+			})
+			return
+		}
 		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
 			tiles := atlasTiles(a)
 			s.post(func() { done(tiles, nil) })
@@ -104,6 +111,10 @@ func (s *Session) DefaultAtlasLayer() string {
 func (s *Session) CachedAtlas(layer string, done func([]AtlasTile)) {
 	s.Do(func(m *Model) {
 		var tiles []AtlasTile
+		if m.Net == nil {
+			s.post(func() { done(nil) })
+			return
+		}
 		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
 			s.opts.OnWork("cached atlas")
 			tiles = atlasTiles(a)

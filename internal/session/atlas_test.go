@@ -32,6 +32,14 @@ func TestFieldsExemplarsCompare(t *testing.T) {
 	h.Open("a.png", "", loaderOf(testImage(40, 30, 1)))
 	h.settle()
 	a := h.last()
+	var pinned *Frame
+	h.Pin(a, func(f *Frame, err error) {
+		if err != nil {
+			t.Error(err)
+		}
+		pinned = f
+	})
+	until(t, h, func() bool { return pinned != nil })
 	if b, ok := a.Fields.Field("conv2d_2", 1, 2); !ok || b != (Box{Y0: 2, X0: 4, Y1: 10, X1: 12}) {
 		t.Errorf("conv2d_2 (1, 2) field %v %v", b, ok)
 	}
@@ -65,6 +73,12 @@ func TestFieldsExemplarsCompare(t *testing.T) {
 	h.settle()
 	b := h.last()
 	var c *Comparison
+	// a's activations are the network's buffers, overwritten by b's
+	// forward pass: only the pinned copy still holds them.
+	stale := false
+	h.Compare(a, b, "a", "b", func(r *Comparison, err error) { stale = err != nil })
+	until(t, h, func() bool { return stale })
+	a = pinned
 	h.Compare(a, b, "a", "b", func(r *Comparison, err error) {
 		if err != nil {
 			t.Error(err)
@@ -72,7 +86,7 @@ func TestFieldsExemplarsCompare(t *testing.T) {
 		c = r
 	})
 	until(t, h, func() bool { return c != nil })
-	if len(c.Layers) != 3 || len(c.Layers[2].Changes) != 6 || c.Layers[0].Diff == nil {
+	if len(c.Layers) != 3 || len(c.Layers[2].Changes) != 6 || c.Layers[0].Diff == nil || c.Layers[0].Changes[0].L2 == 0 {
 		t.Fatalf("comparison %+v", c)
 	}
 	var buf bytes.Buffer

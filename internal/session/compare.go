@@ -43,25 +43,81 @@ type ChannelChange struct {
 // DiffColormap draws difference maps: diverging, white at zero.
 const DiffColormap = "rdbu"
 
+// Pin keeps frame f for a later Compare: a frame's activations are the
+// network's own buffers, which the next forward pass overwrites, so the
+// worker copies them (before any image or weights asked for after Pin).
+// done gets the pinned frame on the UI goroutine, or an error when f is
+// no longer the frame on screen.
+func (s *Session) Pin(f *Frame, done func(*Frame, error)) {
+	if f == nil || f.own {
+		done(f, nil)
+		return
+	}
+	s.slot.put(request{calls: []func(*worker){func(w *worker) {
+		if w.frame != f {
+			s.post(func() { done(nil, errStaleFrame) })
+			return
+		}
+		s.opts.OnWork("pin")
+		p := detach(f)
+		s.post(func() { done(p, nil) })
+	}}})
+}
+
+var errStaleFrame = fmt.Errorf("compare: expected the frame on screen, received an older one (its activations are gone): pin it again")
+
+// detach copies f's activations into a frame of its own. Call it on the
+// worker while f is its frame.
+func detach(f *Frame) *Frame {
+	cp := *f
+	cp.own = true
+	cp.Layers = make([]*LayerView, len(f.Layers))
+	for i, l := range f.Layers {
+		lv := *l
+		lv.Act = l.Act.Clone()
+		cp.Layers[i] = &lv
+	}
+	return &cp
+}
+
 // Compare compares frames a and b (pin one, then change the image or the
 // weights): per layer, both sheets in b's view, the difference of the
 // standardised maps drawn with DiffColormap on one scale per layer, and
-// the channels ranked. Layers must match in name and shape. done runs on
-// the UI goroutine.
+// the channels ranked. Layers must match in name and shape. Each frame is
+// either pinned (Pin) or the frame on screen, whose activations the
+// worker copies first. done runs on the UI goroutine.
 func (s *Session) Compare(a, b *Frame, nameA, nameB string, done func(*Comparison, error)) {
 	if a == nil || b == nil || len(a.Layers) == 0 || len(b.Layers) == 0 {
 		done(nil, fmt.Errorf("compare: pin an image first, then show another image or other weights"))
 		return
 	}
 	v := b.View
-	s.call(func() {
-		s.opts.OnWork("compare")
-		c, err := compare(a, b, v)
-		if c != nil {
-			c.A, c.B = nameA, nameB
+	// Counted by Wait from now on: the background task starts on the
+	// worker, and a WaitGroup's Add must not race a Wait at zero.
+	s.bg.Add(1)
+	s.slot.put(request{calls: []func(*worker){func(w *worker) {
+		for _, f := range []**Frame{&a, &b} {
+			if (*f).own {
+				continue
+			}
+			if w.frame != *f {
+				s.post(func() { done(nil, errStaleFrame) })
+				s.bg.Done()
+				return
+			}
+			*f = detach(*f)
 		}
-		s.post(func() { done(c, err) })
-	})
+		go func() {
+			defer s.bg.Done()
+			defer catch("a comparison", s.postError)
+			s.opts.OnWork("compare")
+			c, err := compare(a, b, v)
+			if c != nil {
+				c.A, c.B = nameA, nameB
+			}
+			s.post(func() { done(c, err) })
+		}()
+	}}})
 }
 
 func compare(a, b *Frame, v View) (*Comparison, error) {

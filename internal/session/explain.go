@@ -96,7 +96,11 @@ func (s *Session) ExplainLayersOf(m *Model) (layers []string, def string) {
 // ExplainLayers returns the layers Grad-CAM can target in m and the
 // default one. m.Net must not be in use on another goroutine.
 func ExplainLayers(m *Model) (layers []string, def string) {
-	nodes := explain.FromSequential(m.Net).Nodes()
+	em, err := explainable(m)
+	if err != nil {
+		return nil, ""
+	}
+	nodes := em.Nodes()
 	return explain.SpatialLayers(nodes), explain.DefaultLayer(nodes)
 }
 
@@ -124,9 +128,38 @@ func (s *Session) Explain(o ExplainOptions, progress func(done, total int), fini
 	ctx, cancel := context.WithCancel(context.Background())
 	s.slot.put(request{calls: []func(*worker){func(w *worker) {
 		e := w.explain(ctx, o, progress)
+		w.reforward()
 		s.post(func() { finished(e) })
 	}}})
 	return cancel
+}
+
+// reforward runs the image through the network again after an
+// explanation used it: the frame's activations are the network's own
+// buffers, which the explanation overwrote. The same input gives the same
+// values, so the frame on screen stays valid; only where the network
+// reallocated its buffers (another batch size) do the layers point to
+// the new ones (only the worker reads Act).
+func (w *worker) reforward() {
+	if w.input == nil || w.maps == nil {
+		return
+	}
+	acts, _ := w.model.Forward(w.input.Tensor)
+	if len(acts) != len(w.maps) {
+		w.maps = nil // cannot happen for the same model; recompute to be safe
+		return
+	}
+	for i, a := range acts {
+		w.maps[i].Act = a
+	}
+}
+
+// explainable wraps m's network for the explanation methods.
+func explainable(m *Model) (explain.Randomizable, error) {
+	if m.Graph != nil {
+		return explain.FromGraph(m.Graph)
+	}
+	return explain.FromSequential(m.Net), nil
 }
 
 func (w *worker) explain(ctx context.Context, o ExplainOptions, progress func(done, total int)) *Explanation {
@@ -158,7 +191,12 @@ func (w *worker) explain(ctx context.Context, o ExplainOptions, progress func(do
 		opts.Progress = func(done, total int) { w.s.post(func() { progress(done, total) }) }
 	}
 	x := w.input.Tensor
-	r, err := explain.New(explain.FromSequential(w.model.Net)).Explain(ctx, x.Data, opts)
+	em, err := explainable(w.model)
+	if err != nil {
+		e.Err = err
+		return e
+	}
+	r, err := explain.New(em).Explain(ctx, x.Data, opts)
 	if err != nil {
 		e.Err = err
 		return e
@@ -221,6 +259,7 @@ func (s *Session) SanityCheck(o ExplainOptions, finished func([]SanityImage, err
 	ctx, cancel := context.WithCancel(context.Background())
 	s.slot.put(request{calls: []func(*worker){func(w *worker) {
 		imgs, err := w.sanity(ctx, o)
+		w.reforward()
 		s.post(func() { finished(imgs, err) })
 	}}})
 	return cancel
@@ -243,12 +282,16 @@ func (w *worker) sanity(ctx context.Context, o ExplainOptions) ([]SanityImage, e
 		cm = colormap.MustByName(explain.DefaultColormap)
 	}
 	x := w.input.Tensor
-	steps, err := explain.SanityCheck(ctx, explain.FromSequential(w.model.Net), x.Data,
+	em, err := explainable(w.model)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := explain.SanityCheck(ctx, em, x.Data,
 		explain.Options{Method: method, Class: o.Class, Layer: o.Layer}, 1)
 	if err != nil {
 		return nil, err
 	}
-	in := w.model.Net.InputShape()
+	in := w.model.InputShape()
 	base, err := explain.BaseImage(nil, x.Data, in[0], in[1], in[2])
 	if err != nil {
 		return nil, err

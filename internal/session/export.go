@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"path/filepath"
@@ -26,6 +27,26 @@ func GridImage(f *Frame) *image.RGBA {
 	v := f.View
 	v.Width = 0
 	return render.AllLayersSheet(layers, v.SheetOptions(0, 0, 0))
+}
+
+// GridMaxPixels bounds the picture ExportGrid composes (it holds the
+// picture and every layer's sheet at once: 4 bytes a pixel, twice).
+const GridMaxPixels = 48 << 20
+
+var gridLimit = GridMaxPixels // tests lower it
+
+// GridPixels returns the pixel count of GridImage(f) without drawing it
+// (the sheets; headers add little).
+func GridPixels(f *Frame) int {
+	v := f.View
+	v.Width = 0
+	o := v.SheetOptions(0, 0, 0)
+	px := 0
+	for _, l := range f.Layers {
+		lay := render.NewSheetLayout(l.Shape[0], l.Shape[1], l.Shape[2], o)
+		px += lay.Width * lay.Height
+	}
+	return px
 }
 
 // ExportSheets writes one PNG per layer into dir, named after the layer
@@ -63,27 +84,37 @@ func ExportActivations(dir string, f *Frame) ([]string, error) {
 // ExportGrid writes the frame's layers as one PNG (GridImage) off the UI
 // goroutine and calls done on the UI goroutine.
 func (s *Session) ExportGrid(path string, f *Frame, done func([]string, error)) {
-	s.call(func() {
-		err := SavePNG(path, GridImage(f))
-		s.post(func() { done([]string{path}, err) })
-	})
+	s.withActs(f, func() ([]string, error) {
+		if px := GridPixels(f); px > gridLimit {
+			return nil, fmt.Errorf("the whole grid would be a picture of %.1f megapixels (at most %.1f): export one PNG per layer instead, or zoom out", float64(px)/(1<<20), float64(gridLimit)/(1<<20))
+		}
+		return []string{path}, SavePNG(path, GridImage(f))
+	}, done)
 }
 
 // ExportSheets writes one PNG per layer into dir off the UI goroutine.
 func (s *Session) ExportSheets(dir string, f *Frame, done func([]string, error)) {
-	s.call(func() {
-		paths, err := ExportSheets(dir, f)
-		s.post(func() { done(paths, err) })
-	})
+	s.withActs(f, func() ([]string, error) { return ExportSheets(dir, f) }, done)
 }
 
 // ExportActivations writes one .npy per layer into dir off the UI
 // goroutine.
 func (s *Session) ExportActivations(dir string, f *Frame, done func([]string, error)) {
-	s.call(func() {
-		paths, err := ExportActivations(dir, f)
+	s.withActs(f, func() ([]string, error) { return ExportActivations(dir, f) }, done)
+}
+
+// withActs runs fn on the worker, which owns the activations of frame f,
+// and hands its result to done on the UI goroutine; if the activations
+// were replaced since (a new image or weights), done gets an error.
+func (s *Session) withActs(f *Frame, fn func() ([]string, error), done func([]string, error)) {
+	s.slot.put(request{calls: []func(*worker){func(w *worker) {
+		var paths []string
+		err := errors.New("the image or the weights changed since this frame: export again")
+		if len(w.maps) == len(f.Layers) && (len(f.Layers) == 0 || w.maps[0] == f.Layers[0]) {
+			paths, err = fn()
+		}
 		s.post(func() { done(paths, err) })
-	})
+	}}})
 }
 
 // ExportHistory writes h as CSV (WriteCSV) off the UI goroutine.

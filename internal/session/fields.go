@@ -2,7 +2,6 @@ package session
 
 import (
 	"github.com/convscope/convscope/internal/receptive"
-	"github.com/convscope/convscope/nn"
 )
 
 // Box is a half-open rectangle of input pixels or map cells
@@ -15,9 +14,21 @@ type Box = receptive.Box
 // directly while the pointer moves.
 type Fields struct{ rf *receptive.Net }
 
-// newFields describes net, or returns nil when it is not an image model.
-func newFields(net *nn.Sequential) *Fields {
-	rf, err := receptive.FromSequential(net)
+// newFields describes m's network (a Sequential model or a graph), or
+// returns nil when it is not an image model.
+func newFields(m *Model) *Fields {
+	if m == nil {
+		return nil
+	}
+	var rf *receptive.Net
+	var err error
+	if m.Graph != nil {
+		rf, err = receptive.FromGraph(m.Graph)
+	} else if m.Net != nil {
+		rf, err = receptive.FromSequential(m.Net)
+	} else {
+		return nil
+	}
 	if err != nil {
 		return nil
 	}

@@ -28,21 +28,36 @@ type Frame struct {
 	// Fields gives the receptive fields of the model's layers (hover
 	// linking); nil when the model is not an image model.
 	Fields *Fields
+	// own is set for a pinned frame (Session.Pin), whose activations are
+	// copies; a frame's Layers otherwise hold the network's buffers.
+	own bool
 }
 
-// LayerView is one conv or pool layer of a frame.
+// LayerView is one layer of a frame with a spatial output. Its sheet is
+// drawn on demand, band by band (Session.RenderBand): a frame holds no
+// images of its layers, so ResNet-50's 170 layers cost nothing until
+// they are scrolled into view.
 type LayerView struct {
 	model.MapLayer
 	// Act is the layer's activation for the image, shape (1, H, W, C).
+	// It is the network's own buffer: only the worker reads it (Inspect
+	// copies what the inspector shows), and the next forward pass
+	// overwrites it.
 	Act *nn.Tensor
 	// Min and Max are the range of Act's finite values.
 	Min, Max float32
-	// Sheet is the rendered grid of channels.
-	Sheet *Sheet
+	// Stats are the layer's per-channel statistics (dead and constant
+	// channels, the inspector's numbers).
+	Stats *ChannelStatsSet
 }
+
+// ChannelStatsSet is a layer's per-channel statistics (render.LayerStats).
+type ChannelStatsSet = render.LayerStats
 
 // Timing says where a frame's time went.
 type Timing struct {
+	// Render is only the frame's assembly: sheets are drawn band by band
+	// on demand (RenderBand).
 	Load, Forward, Render time.Duration
 	// Total runs from the request (Open, SetView, …) to the frame.
 	Total time.Duration

@@ -148,3 +148,11 @@ func goid() uint64 {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// band draws band j of layer i of f on the worker and returns it.
+func (h *harness) band(f *Frame, i, j int) *Sheet {
+	var got *Sheet
+	h.RenderBand(f, f.Bands(i)[j], func(s *Sheet) { got = s })
+	h.settle()
+	return got
+}

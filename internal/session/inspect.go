@@ -26,6 +26,9 @@ type Inspection struct {
 	// channel.
 	Kernel    *image.RGBA
 	KernelRGB bool
+	// Values is the channel's map, H×W row-major, copied on the worker
+	// (the layer's activation belongs to the network).
+	Values []float32
 }
 
 // Inspect draws channel ch of layer lv of the frame on screen, on the
@@ -34,6 +37,9 @@ type Inspection struct {
 func (s *Session) Inspect(lv *LayerView, ch int, done func(*Inspection)) {
 	v := s.view
 	s.slot.put(request{calls: []func(*worker){func(w *worker) {
+		if w.frame == nil || !containsLayer(w.frame.Layers, lv) {
+			return // the frame changed: its activations are gone
+		}
 		s.opts.OnWork("inspect")
 		in := inspect(lv, ch, v)
 		for _, l := range w.model.MapLayers() { // the layer may belong to a model no longer on screen
@@ -45,10 +51,22 @@ func (s *Session) Inspect(lv *LayerView, ch int, done func(*Inspection)) {
 	}}})
 }
 
+func containsLayer(ls []*LayerView, lv *LayerView) bool {
+	for _, l := range ls {
+		if l == lv {
+			return true
+		}
+	}
+	return false
+}
+
 func inspect(lv *LayerView, ch int, v View) *Inspection {
 	h, w, c := lv.Shape[0], lv.Shape[1], lv.Shape[2]
-	st := &lv.Sheet.Stats
-	in := &Inspection{Layer: lv, Channel: ch, Stats: st.Channels[ch]}
+	st := lv.Stats
+	in := &Inspection{Layer: lv, Channel: ch, Stats: st.Channels[ch], Values: make([]float32, h*w)}
+	for p := range in.Values {
+		in.Values[p] = lv.Act.Data[p*c+ch]
+	}
 	cmap := v.Map()
 	th, tw := render.TileScale(h, w, InspectSize)
 	in.Image = image.NewRGBA(image.Rect(0, 0, tw, th))

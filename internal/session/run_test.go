@@ -121,7 +121,7 @@ func TestExports(t *testing.T) {
 			t.Fatalf("value %d: %v, want %v", i, v, f.Layers[1].Act.Data[i])
 		}
 	}
-	if grid := GridImage(f); grid.Bounds().Dy() <= f.Layers[0].Sheet.Image.Bounds().Dy() {
+	if grid := GridImage(f); grid.Bounds().Dy() <= h.band(f, 0, 0).Image.Bounds().Dy() {
 		t.Errorf("grid image %v is no taller than one sheet", grid.Bounds())
 	}
 	entries, _ := os.ReadDir(dir)

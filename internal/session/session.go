@@ -16,6 +16,7 @@
 package session
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ type Options struct {
 	// ("load", "forward", "render", "inspect") as it starts: tests use it
 	// to check that none of it runs on the UI goroutine.
 	OnWork func(what string)
+	// OnRenderBand, if set, is called on the worker for every band it
+	// draws (tests count them: only bands on screen are drawn).
+	OnRenderBand func(Band)
 }
 
 // Session is the state behind the window. Its methods are for the UI
@@ -50,7 +54,7 @@ type Session struct {
 	slot   *slot
 	frames Latest[*Frame]
 	done   chan struct{}
-	bg     sync.WaitGroup // background tasks (loading and saving models, preparing training)
+	bg     tasks // background tasks (loading and saving models, preparing training, atlas, compare)
 
 	// UI goroutine state: what the UI asked for last.
 	model *Model
@@ -75,7 +79,9 @@ func New(o Options) *Session {
 	}
 	s := &Session{opts: o, slot: newSlot(), done: make(chan struct{}), model: o.Model, view: o.View}
 	if o.Model != nil {
-		s.arch = o.Model.Net.Arch()
+		if o.Model.Net != nil {
+			s.arch = o.Model.Net.Arch()
+		}
 		s.cacheExplainLayers(o.Model)
 	}
 	w := &worker{s: s, model: o.Model, view: o.View, dirty: true}
@@ -106,8 +112,57 @@ func (s *Session) Close() {
 // nothing left to do (for tests and measurements). It does not run what
 // they posted.
 func (s *Session) Wait() {
-	s.bg.Wait()
-	s.slot.idle()
+	for {
+		s.bg.Wait()
+		s.slot.idle()
+		if s.bg.zero() { // the worker started no background task meanwhile
+			return
+		}
+	}
+}
+
+// tasks counts background tasks. Unlike a sync.WaitGroup, a task may
+// start while Wait waits at zero: the worker starts some (Atlas, Compare),
+// and the race detector flags a WaitGroup's Add racing its Wait.
+type tasks struct {
+	mu   sync.Mutex
+	n    int
+	cond *sync.Cond
+}
+
+func (t *tasks) c() *sync.Cond {
+	if t.cond == nil {
+		t.cond = sync.NewCond(&t.mu)
+	}
+	return t.cond
+}
+
+// Add adds d to the count.
+func (t *tasks) Add(d int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n += d
+	if t.n <= 0 {
+		t.c().Broadcast()
+	}
+}
+
+// Done ends one task.
+func (t *tasks) Done() { t.Add(-1) }
+
+// Wait waits until no task runs.
+func (t *tasks) Wait() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for t.n > 0 {
+		t.c().Wait()
+	}
+}
+
+func (t *tasks) zero() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n == 0
 }
 
 // Model returns the model on screen (the last one set).
@@ -117,8 +172,29 @@ func (s *Session) Model() *Model { return s.model }
 // model was set: the worker may change a layer's configuration for a moment
 // (an explanation's backward pass from the logits turns the output
 // activation off), so the UI must not read the network itself (a data race
-// TestGUIRobustness found under -race).
-func (s *Session) ModelArch() Arch { return s.arch }
+// TestGUIRobustness found under -race). A graph model, which cannot be
+// trained here, gives model.ErrNotSequential.
+func (s *Session) ModelArch() (Arch, error) {
+	if s.model == nil || s.model.Net == nil {
+		return Arch{}, model.ErrNotSequential
+	}
+	return s.arch, nil
+}
+
+// ModelSummary builds Keras' summary of the model on screen (the
+// functional table with "Connected to" for a graph) off the UI goroutine
+// and hands it to done on the UI goroutine.
+func (s *Session) ModelSummary(done func(string)) {
+	m := s.model
+	s.call(func() {
+		var b strings.Builder
+		if err := m.Summary(&b); err != nil {
+			b.WriteString(err.Error())
+		}
+		text := strings.TrimRight(b.String(), "\n")
+		s.post(func() { done(text) })
+	})
+}
 
 // View returns the view last set.
 func (s *Session) View() View { return s.view }
@@ -144,11 +220,25 @@ func (s *Session) OpenFile(path string) {
 // m.Net from now on: use Do to touch it.
 func (s *Session) SetModel(m *Model) {
 	s.model = m
-	if m != nil && m.Net != nil {
-		s.arch = m.Net.Arch()
+	if m != nil {
+		if m.Net != nil {
+			s.arch = m.Net.Arch()
+		}
 		s.cacheExplainLayers(m)
 	}
 	s.slot.put(request{model: m, at: time.Now()})
+}
+
+// SetPreprocess changes how images become the input of the model on
+// screen, an ONNX model (model.Model.WithPreprocess): the image is
+// prepared again and run through the same network.
+func (s *Session) SetPreprocess(preset string) error {
+	m, err := s.model.WithPreprocess(preset)
+	if err != nil {
+		return err
+	}
+	s.SetModel(m)
+	return nil
 }
 
 // SetView changes colormap, scale, tile size, columns or width; only
@@ -183,8 +273,14 @@ func (s *Session) postError(err error) { s.post(func() { s.reportError(err) }) }
 // LoadModel opens a model file (model.Open) off the UI goroutine and hands
 // it to done on the UI goroutine. It does not put the model on screen.
 func (s *Session) LoadModel(path string, done func(*Model, error)) {
+	s.LoadModelWith(path, "", done)
+}
+
+// LoadModelWith is LoadModel with a preprocessing preset for an ONNX file
+// (see model.OpenWith).
+func (s *Session) LoadModelWith(path, preset string, done func(*Model, error)) {
 	s.call(func() {
-		m, err := model.Open(path)
+		m, err := OpenModelWith(path, preset)
 		s.post(func() { done(m, err) })
 	})
 }

@@ -39,8 +39,11 @@ func TestOpenComputesFrame(t *testing.T) {
 		if l.Name != w.name || [3]int(l.Shape) != w.shape {
 			t.Errorf("layer %d: %s %v, want %s %v", i, l.Name, l.Shape, w.name, w.shape)
 		}
-		if l.Sheet == nil || l.Sheet.Image == nil || l.Sheet.Layout.C != w.shape[2] {
-			t.Errorf("layer %d: sheet missing or wrong: %+v", i, l.Sheet)
+		if l.Stats == nil || len(l.Stats.Channels) != w.shape[2] {
+			t.Errorf("layer %d: statistics missing or wrong: %+v", i, l.Stats)
+		}
+		if sh := h.band(f, i, 0); sh == nil || sh.Image == nil || sh.Layout.C != w.shape[2] {
+			t.Errorf("layer %d: band missing or wrong: %+v", i, sh)
 		}
 		if l.Min > l.Max {
 			t.Errorf("layer %d: range [%v, %v]", i, l.Min, l.Max)
@@ -74,6 +77,7 @@ func TestNoWorkOnUIGoroutine(t *testing.T) {
 	h.SetView(v)
 	h.SetModel(tinyModel(t, 16))
 	h.settle()
+	h.band(h.last(), 0, 0)
 	var got *Inspection
 	h.Inspect(h.last().Layers[0], 2, func(in *Inspection) { got = in })
 	h.settle()
@@ -153,10 +157,7 @@ func TestSetViewRerendersOnly(t *testing.T) {
 	if f2.Layers[0].Act != f1.Layers[0].Act || h.work["forward"] != forwards {
 		t.Error("a view change recomputed the activations")
 	}
-	if f2.Layers[0].Sheet.Image == f1.Layers[0].Sheet.Image {
-		t.Error("a view change reused the on-screen image buffer")
-	}
-	if got := f2.Layers[0].Sheet.Layout.Cols; got != 2 {
+	if got := h.band(f2, 0, 0).Layout.Cols; got != 2 {
 		t.Errorf("%d columns, want 2", got)
 	}
 	n := len(h.frames)

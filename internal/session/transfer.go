@@ -47,6 +47,9 @@ type CutChoice struct {
 func (s *Session) TransferCuts() []CutChoice {
 	var out []CutChoice
 	net := s.model.Net // layer names and shapes never change after Build
+	if net == nil {    // a graph model: no base here yet (prepareTransfer)
+		return nil
+	}
 	for i, l := range net.Layers() {
 		if sh := net.LayerOutputShape(i); len(sh) == 3 {
 			out = append(out, CutChoice{l.Name(), sh})
@@ -97,6 +100,10 @@ func (s *Session) prepareTransfer(req TransferRequest) (*transferRun, error) {
 	)
 	s.Do(func(m *Model) {
 		defer close(done)
+		if m.Net == nil {
+			err = errors.New("expected a Sequential model as the base, received a graph (functional, ONNX)")
+			return
+		}
 		base, err = m.Net.ToGraph()
 		r.baseMeta, r.baseLabel, prep = m.Meta, m.Label, m.Prep()
 		if m.Path != "" {

@@ -3,6 +3,8 @@ package session
 import (
 	"image"
 	"time"
+
+	"github.com/convscope/convscope/internal/render"
 )
 
 // worker is the one goroutine that owns the network on screen. Its fields
@@ -15,6 +17,8 @@ type worker struct {
 	live  bool // the weights come from a training snapshot
 
 	maps  []*LayerView // activations of (model, input, weights); nil: forward pass needed
+	frame *Frame       // the last frame published: RenderBand draws only its bands
+	band  []float32    // scratch: one band's channels, HWC
 	pred  Prediction
 	dirty bool // the last published frame is not of (maps, view)
 	bar   *image.RGBA
@@ -44,7 +48,7 @@ func (w *worker) handle(r request) {
 		}
 	}
 	if r.weights != nil {
-		if w.model.Net.CopyWeightsFrom(r.weights) == nil {
+		if w.model.Net != nil && w.model.Net.CopyWeightsFrom(r.weights) == nil {
 			w.maps, w.live = nil, true
 		}
 		w.s.slot.recycle(r.weights)
@@ -99,40 +103,33 @@ func (w *worker) forward() {
 	layers := w.model.MapLayers()
 	w.maps = make([]*LayerView, len(layers))
 	for i, l := range layers {
-		lo, hi := valueRange(acts[i].Data)
-		w.maps[i] = &LayerView{MapLayer: l, Act: acts[i], Min: lo, Max: hi}
+		st := &render.LayerStats{}
+		st.Compute(acts[i].Data, l.Shape[0], l.Shape[1], l.Shape[2], 0)
+		w.maps[i] = &LayerView{MapLayer: l, Act: acts[i], Min: st.Min, Max: st.Max, Stats: st}
 	}
 	w.pred = w.model.Predict(out)
 	w.forwardMs = time.Since(t0)
 }
 
-// render draws every layer into new sheets and publishes the frame; it
-// gives up as soon as a newer request changes what to draw.
+// render publishes the frame of (maps, view). It draws no sheet: the
+// app asks for the bands on screen (RenderBand), so the work follows the
+// scroll position, not the model's size.
 func (w *worker) render() {
 	t0 := time.Now()
 	if w.bar == nil || w.barOf != w.view.Colormap {
 		w.bar, w.barOf = colorBar(w.view), w.view.Colormap
 	}
 	if w.fieldsOf != w.model {
-		w.fields, w.fieldsOf = newFields(w.model.Net), w.model
+		w.fields, w.fieldsOf = newFields(w.model), w.model
 	}
 	f := &Frame{Model: w.model, Input: w.input, Prediction: w.pred, View: w.view, ColorBar: w.bar, Live: w.live, Fields: w.fields}
 	if w.input != nil {
-		w.s.opts.OnWork("render")
-		f.Layers = make([]*LayerView, len(w.maps))
-		for i, l := range w.maps {
-			if w.s.slot.stale() {
-				return
-			}
-			lv := *l
-			h, wd, c := l.Shape[0], l.Shape[1], l.Shape[2]
-			lv.Sheet = w.view.Render(nil, l.Act.Data, h, wd, c)
-			f.Layers[i] = &lv
-		}
+		f.Layers = w.maps
 		f.Timing = Timing{Load: w.load, Forward: w.forwardMs, Render: time.Since(t0), Total: time.Since(w.since)}
 	}
 	// Times are the frame's own: a later frame that only re-renders
 	// (a view change) reports no load and no forward pass.
+	w.frame = f
 	w.dirty, w.since, w.load, w.forwardMs = false, time.Time{}, 0, 0
 	deliver(&w.s.frames, w.s.post, f, w.s.showFrame)
 }
