@@ -172,7 +172,7 @@ func TestInspectorOpensOnTap(t *testing.T) {
 
 func TestOpenPathFromCommandLine(t *testing.T) {
 	p := writePNG(t, t.TempDir(), "cli.png", 64, 48)
-	a := test.NewTempApp(t)
+	a := newTempApp(t)
 	q := &uiQueue{}
 	u := New(a, Options{Model: tinyModel(t), Samples: nil, OpenPath: p, post: q.post})
 	defer u.ses.Close()
@@ -217,7 +217,7 @@ func TestLastModelRemembered(t *testing.T) {
 	u := newTestUI(t)
 	p := filepath.Join(t.TempDir(), "last.safetensors")
 	saveModel(t, u, p)
-	a := test.NewTempApp(t)
+	a := newTempApp(t)
 	a.Preferences().SetString(prefLastModel, p)
 	a.Preferences().SetFloat(prefWidth, 900)
 	a.Preferences().SetFloat(prefHeight, 650)
@@ -286,7 +286,7 @@ func saveModel(t *testing.T, u *UI, path string) {
 // loaded and run once, when the grid knows its width, and that the frame on
 // screen is drawn for that width.
 func TestStartupDrawsFirstImageOnce(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newTempApp(t)
 	q := &uiQueue{}
 	var mu sync.Mutex
 	work := map[string]int{}

@@ -26,7 +26,7 @@ func goldenChart() session.Chart {
 }
 
 func TestPlotGolden(t *testing.T) {
-	test.NewTempApp(t)
+	newTempApp(t)
 	p := NewPlot()
 	p.SetChart(goldenChart())
 	p.Resize(fyne.NewSize(420, 260))
@@ -44,7 +44,7 @@ func TestPlotGolden(t *testing.T) {
 }
 
 func TestEmptyPlotGolden(t *testing.T) {
-	test.NewTempApp(t)
+	newTempApp(t)
 	p := NewPlot()
 	p.SetChart(session.Chart{Title: "Accuracy", XLabel: "epoch"})
 	p.Resize(fyne.NewSize(300, 200))

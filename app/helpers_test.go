@@ -97,9 +97,9 @@ func newTestUI(t *testing.T) *UI {
 
 // newTestUIWith is newTestUI with model m and a hook called for every
 // band the session draws.
-func newTestUIWith(t *testing.T, m *session.Model, onBand func(session.Band)) *UI {
+func newTestUIWith(t testing.TB, m *session.Model, onBand func(session.Band)) *UI {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := newTempApp(t)
 	q := &uiQueue{}
 	ui := goid()
 	var mu sync.Mutex
@@ -246,4 +246,13 @@ func shownRow(t *testing.T, u *UI, id int) *gridRow {
 	}
 	t.Fatalf("no row object shows row %d (of %d)", id, len(u.grid.items))
 	return nil
+}
+
+// newTempApp is test.NewTempApp with a storage folder of the test's own.
+// The test app's storage root is os.TempDir(), shared by every test and
+// process: a training run's autosave left there by one test made another
+// test's window offer "Resume training?" (and fail its golden image).
+func newTempApp(t testing.TB) fyne.App {
+	t.Setenv("TMPDIR", t.TempDir())
+	return test.NewTempApp(t)
 }

@@ -11,7 +11,7 @@ import (
 // creates no canvas objects: the readout's objects are moved, shown and
 // hidden, and everything else stays as it is.
 func TestPlotHoverKeepsObjects(t *testing.T) {
-	test.NewTempApp(t)
+	newTempApp(t)
 	p := NewPlot()
 	p.SetChart(goldenChart())
 	w := test.NewWindow(p)
