@@ -37,6 +37,6 @@ func ExampleMain() {
 	//
 	// Flags:
 	//   --json                  print a JSON array with every class's probability
-	//   --model FILE            a trained model FILE (.safetensors)
+	//   --model FILE            a trained model FILE (.safetensors), or builtin:shapes (the default) or builtin:fashion
 	// exit status 2
 }

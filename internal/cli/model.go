@@ -24,6 +24,8 @@ var defaultClasses = []string{"cats", "dogs"}
 // it uses the reference architecture with untrained weights.
 func loadModel(modelPath, archPath string, stderr io.Writer) (*workbench.Model, error) {
 	switch {
+	case assets.IsBuiltin(modelPath):
+		return loadBuiltin(modelPath, stderr)
 	case modelPath != "":
 		return workbench.LoadModelFile(modelPath)
 	case archPath != "":
