@@ -9,80 +9,79 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/colormap"
-	"github.com/convscope/convscope/internal/dataset"
-	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // initialModel is the model given in opts, the last model used, the
 // embedded one, or — failing those — the reference architecture with fresh
 // weights. why explains a fallback.
-func (u *UI) initialModel(opts Options) (*workbench.Model, error) {
+func (u *UI) initialModel(opts Options) (*session.Model, error) {
 	if opts.Model != nil {
 		return opts.Model, nil
 	}
 	if p := u.app.Preferences().String(prefLastModel); p != "" {
-		if m, err := workbench.LoadModelFile(p); err == nil {
+		if m, err := session.OpenModel(p); err == nil {
+			u.reopened = p
 			return m, nil
 		}
 		u.app.Preferences().RemoveValue(prefLastModel)
 	}
-	m, err := workbench.DefaultModel(embeddedModel(), dataset.BinaryShapes)
+	m, err := session.DefaultModel()
 	if m == nil {
 		panic(fmt.Sprintf("convscope: the reference model does not build: %v", err))
 	}
 	return m, err
 }
 
-func (u *UI) loadView() workbench.View {
+func (u *UI) loadView() session.View {
 	p := u.app.Preferences()
-	v := workbench.DefaultView()
-	if name := p.String(prefColormap); name != "" {
-		if _, err := colormap.ByName(name); err == nil {
-			v.Colormap = name
-		}
+	v := session.DefaultView()
+	if name := p.String(prefColormap); name != "" && session.IsColormap(name) {
+		v.Colormap = name
 	}
-	if s, err := render.ParseScaleMode(p.String(prefScale)); err == nil {
+	if s, err := session.ParseScaleMode(p.String(prefScale)); err == nil {
 		v.Scale = s
 	}
-	if t := p.Int(prefTile); t >= workbench.MinTile && t <= workbench.MaxTile {
+	if t := p.Int(prefTile); t >= session.MinTile && t <= session.MaxTile {
 		v.Tile = t
 	}
 	return v
 }
 
 // setView changes the view and remembers it.
-func (u *UI) setView(v workbench.View) {
+func (u *UI) setView(v session.View) {
 	p := u.app.Preferences()
 	p.SetString(prefColormap, v.Colormap)
 	p.SetString(prefScale, v.Scale.String())
 	p.SetInt(prefTile, v.Tile)
-	u.bench.SetView(v)
+	u.ses.SetView(v)
 }
 
 // zoom multiplies the tile size by f (1 resets it to the default).
 func (u *UI) zoom(f float64) {
-	v := u.bench.View()
+	v := u.ses.View()
 	if f == 1 {
-		v.Tile = workbench.DefaultTile
+		v.Tile = session.DefaultTile
 	} else {
 		v.Tile = int(float64(v.Tile)*f + 0.5)
-		if f > 1 && v.Tile == u.bench.View().Tile {
+		if f > 1 && v.Tile == u.ses.View().Tile {
 			v.Tile++
 		}
 	}
-	v.Tile = max(workbench.MinTile, min(workbench.MaxTile, v.Tile))
+	v.Tile = max(session.MinTile, min(session.MaxTile, v.Tile))
 	u.setView(v)
 	u.grid.syncControls(v)
 }
 
-// openPath opens an image or, for .safetensors, a model.
+// openPath opens an image or a model file.
 func (u *UI) openPath(path string) {
-	if strings.EqualFold(filepath.Ext(path), ".safetensors") {
+	if session.IsModelName(path) {
 		u.loadModel(path)
 		return
 	}
@@ -93,17 +92,17 @@ func (u *UI) openPath(path string) {
 		u.showError("Cannot open image", fmt.Errorf("%s is a folder, not an image file", path))
 		return
 	}
-	if !workbench.IsImageName(path) {
+	if !session.IsImageName(path) {
 		u.showError("Cannot open image", unsupported(filepath.Base(path)))
 		return
 	}
 	u.rememberFolder(filepath.Dir(path))
-	u.bench.OpenFile(path)
+	u.ses.OpenFile(path)
 	u.tabs.SelectIndex(0)
 }
 
 func unsupported(name string) error {
-	return fmt.Errorf("%s is not a supported image: Convscope opens %s files", name, strings.ToUpper(strings.ReplaceAll(strings.Join(dataset.Extensions, ", "), ".", "")))
+	return fmt.Errorf("%s is not a supported image: Convscope opens %s files", name, session.ImageTypes())
 }
 
 // openSample shows sample i.
@@ -112,7 +111,7 @@ func (u *UI) openSample(i int) {
 		return
 	}
 	s := u.samples[i]
-	u.bench.Open(s.Name, "", s.Load)
+	u.ses.Open(s.Name, "", s.Load)
 	if u.tabs != nil {
 		u.tabs.SelectIndex(0)
 	}
@@ -135,17 +134,17 @@ func (u *UI) HandleDrop(uris []fyne.URI) {
 // openURI opens an image from a non-file URI through Fyne's storage.
 func (u *UI) openURI(uri fyne.URI) {
 	name := uri.Name()
-	if !workbench.IsImageName(name) {
+	if !session.IsImageName(name) {
 		u.showError("Cannot open image", unsupported(name))
 		return
 	}
-	u.bench.Open(name, "", func() (image.Image, error) {
+	u.ses.Open(name, "", func() (image.Image, error) {
 		r, err := storage.Reader(uri)
 		if err != nil {
 			return nil, err
 		}
 		defer r.Close()
-		return dataset.LoadImage(r, 0)
+		return session.DecodeImage(r)
 	})
 }
 
@@ -168,16 +167,47 @@ func (u *UI) lastFolder() fyne.ListableURI {
 
 // showError shows a dialog that says what went wrong.
 func (u *UI) showError(title string, err error) {
-	var oe *workbench.OpenError
+	var oe *session.OpenError
 	msg := err.Error()
-	if errors.As(err, &oe) {
+	status := title + ": " + msg
+	switch {
+	case errors.As(err, &oe):
 		msg = fmt.Sprintf("%s could not be opened:\n%v", oe.Name, oe.Err)
+		status = fmt.Sprintf("Cannot open %s: %v", oe.Name, oe.Err)
+	case strings.HasPrefix(msg, "internal error"):
+		title, status = "Internal error", "Internal e"+strings.TrimPrefix(msg, "internal e")
+	case strings.HasPrefix(strings.ToLower(msg), strings.ToLower(title)):
+		status = strings.ToUpper(msg[:1]) + msg[1:] // not "Cannot open image: cannot open …"
 	}
-	d := dialog.NewError(errors.New(wrapText(msg, 70)), u.win)
-	d.SetDismissText("OK")
-	_ = title
+	u.errorDialog(title, msg)
+	u.setStatus(status)
+}
+
+// errorDialog shows msg under title as written (Fyne's error dialog
+// capitalises the first letter: "Text.png could not be opened"), wrapped,
+// scrolling when long instead of growing to the window's height, and
+// closed by OK, Enter or Escape (issue #17 defect 6).
+func (u *UI) errorDialog(title, msg string) {
+	label := widget.NewLabel(wrapText(msg, 70))
+	label.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(label)
+	lines := strings.Count(label.Text, "\n") + 1
+	scroll.SetMinSize(fyne.NewSize(460, float32(min(lines, 8))*theme.TextSize()*1.6+theme.Padding()*2))
+	d := dialog.NewCustom(title, "OK", scroll, u.win)
+	c := u.win.Canvas()
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
+			d.Hide()
+		default:
+			if prev != nil {
+				prev(k)
+			}
+		}
+	})
+	d.SetOnClosed(func() { c.SetOnTypedKey(prev) })
 	d.Show()
-	u.setStatus(title + ": " + err.Error())
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.
@@ -219,7 +249,8 @@ func (u *UI) openImageDialog() {
 		r.Close()
 		u.HandleDrop([]fyne.URI{r.URI()})
 	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter(append(dataset.Extensions, upper(dataset.Extensions)...)))
+	exts := session.ImageExtensions()
+	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
 	if l := u.lastFolder(); l != nil {
 		d.SetLocation(l)
 	}
@@ -247,7 +278,8 @@ func (u *UI) openModelDialog() {
 		r.Close()
 		u.loadModel(r.URI().Path())
 	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
+	exts := session.ModelExtensions()
+	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
 	if l := u.lastFolder(); l != nil {
 		d.SetLocation(l)
 	}
@@ -255,35 +287,53 @@ func (u *UI) openModelDialog() {
 	d.Show()
 }
 
-// loadModel loads a model file off the UI goroutine and puts it on the bench.
+// loadModel loads a model file off the UI goroutine and puts it on screen.
 func (u *UI) loadModel(path string) {
 	if u.training.running() {
 		u.showError("Cannot open model", errors.New("training is running: stop it first"))
 		return
 	}
 	u.setStatus("Loading model " + filepath.Base(path) + "…")
-	u.bg.Add(1)
-	go func() {
-		defer u.bg.Done()
-		m, err := workbench.LoadModelFile(path)
-		u.post(func() {
-			if err != nil {
-				u.showError("Cannot open model", err)
-				return
-			}
-			u.rememberFolder(filepath.Dir(path))
-			u.app.Preferences().SetString(prefLastModel, path)
-			u.setModel(m)
-		})
-	}()
+	u.ses.LoadModel(path, func(m *session.Model, err error) {
+		if err != nil {
+			u.showError("Cannot open model", err)
+			return
+		}
+		u.rememberFolder(filepath.Dir(path))
+		u.app.Preferences().SetString(prefLastModel, path)
+		u.ses.SetModel(m)
+		u.modelChanged()
+	})
 }
 
-// setModel puts m on the bench and updates everything that shows the model.
-func (u *UI) setModel(m *workbench.Model) {
-	u.bench.SetModel(m)
-	u.modelLabel = m.Label
+// useBuiltinModel puts the built-in model back on screen and forgets the
+// remembered model file (issue #17 defect 8: there was no way back).
+func (u *UI) useBuiltinModel() {
+	if u.training.running() {
+		u.showError("Cannot change the model", errors.New("training is running: stop it first"))
+		return
+	}
+	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
+		m, err := session.DefaultModel()
+		u.post(func() {
+			if m == nil {
+				u.showError("Cannot use the built-in model", err)
+				return
+			}
+			u.app.Preferences().RemoveValue(prefLastModel)
+			u.ses.SetModel(m)
+			u.modelChanged()
+			u.setStatus("Using the built-in model.")
+		})
+	})
+}
+
+// modelChanged updates everything that shows the model on screen.
+func (u *UI) modelChanged() {
+	u.modelLabel = u.ses.Model().Label
 	u.updateTitle()
-	u.training.modelChanged(m)
+	u.training.modelChanged()
+	u.atlas.modelChanged()
 }
 
 func (u *UI) saveModelDialog() {
@@ -301,7 +351,7 @@ func (u *UI) saveModelDialog() {
 		}
 		path := w.URI().Path()
 		w.Close()
-		if !strings.EqualFold(filepath.Ext(path), ".safetensors") {
+		if !session.IsModelName(path) {
 			os.Remove(path) // the dialog created it; we write path+ext
 			path += ".safetensors"
 		}
@@ -316,29 +366,23 @@ func (u *UI) saveModelDialog() {
 	d.Show()
 }
 
-// saveModel writes the bench's model (atomically) off the UI goroutine;
-// then runs after on the UI goroutine when it succeeded.
+// saveModel writes the model on screen (atomically) off the UI goroutine;
+// then runs after when it succeeded.
 func (u *UI) saveModel(path string, after func()) {
-	hist := u.training.history()
-	u.bg.Add(1)
-	go func() {
-		defer u.bg.Done()
-		err := u.bench.SaveModel(path, hist)
-		u.post(func() {
-			if err != nil {
-				u.showError("Cannot save model", err)
-				return
-			}
-			u.rememberFolder(filepath.Dir(path))
-			u.app.Preferences().SetString(prefLastModel, path)
-			u.modelLabel = filepath.Base(path)
-			u.updateTitle()
-			u.setStatus("Saved model to " + path)
-			if after != nil {
-				after()
-			}
-		})
-	}()
+	u.ses.SaveModel(path, u.training.history(), func(err error) {
+		if err != nil {
+			u.showError("Cannot save model", err)
+			return
+		}
+		u.rememberFolder(filepath.Dir(path))
+		u.app.Preferences().SetString(prefLastModel, path)
+		u.modelLabel = filepath.Base(path)
+		u.updateTitle()
+		u.setStatus("Saved model to " + path)
+		if after != nil {
+			after()
+		}
+	})
 }
 
 // chooseFolder asks for a folder and calls fn with its path.
@@ -369,12 +413,7 @@ func (u *UI) exportGrid(perLayer bool) {
 		return
 	}
 	if perLayer {
-		u.chooseFolder(func(dir string) {
-			go func() {
-				paths, err := workbench.ExportSheets(dir, f)
-				u.reportExport(paths, err)
-			}()
-		})
+		u.chooseFolder(func(dir string) { u.ses.ExportSheets(dir, f, u.reportExport) })
 		return
 	}
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
@@ -383,10 +422,7 @@ func (u *UI) exportGrid(perLayer bool) {
 		}
 		path := w.URI().Path()
 		w.Close()
-		go func() {
-			err := workbench.SavePNG(path, workbench.GridImage(f))
-			u.reportExport([]string{path}, err)
-		}()
+		u.ses.ExportGrid(path, f, u.reportExport)
 	}, u.win)
 	d.SetFileName(strings.TrimSuffix(f.Input.Name, filepath.Ext(f.Input.Name)) + "-activations.png")
 	if l := u.lastFolder(); l != nil {
@@ -402,26 +438,20 @@ func (u *UI) exportNPY() {
 		u.showError("Nothing to export", errors.New("open an image first"))
 		return
 	}
-	u.chooseFolder(func(dir string) {
-		go func() {
-			paths, err := workbench.ExportActivations(dir, f)
-			u.reportExport(paths, err)
-		}()
-	})
+	u.chooseFolder(func(dir string) { u.ses.ExportActivations(dir, f, u.reportExport) })
 }
 
+// reportExport says where an export went (UI goroutine).
 func (u *UI) reportExport(paths []string, err error) {
-	u.post(func() {
-		if err != nil {
-			u.showError("Export failed", err)
-			return
-		}
-		if len(paths) == 1 {
-			u.setStatus("Exported " + paths[0])
-		} else if len(paths) > 1 {
-			u.setStatus(fmt.Sprintf("Exported %d files to %s", len(paths), filepath.Dir(paths[0])))
-		}
-	})
+	if err != nil {
+		u.showError("Export failed", err)
+		return
+	}
+	if len(paths) == 1 {
+		u.setStatus("Exported " + paths[0])
+	} else if len(paths) > 1 {
+		u.setStatus(fmt.Sprintf("Exported %d files to %s", len(paths), filepath.Dir(paths[0])))
+	}
 }
 
 // onClose stops training (offering to save), remembers the window size
@@ -470,7 +500,7 @@ func (u *UI) closeNow() {
 		p.SetFloat(prefWidth, float64(s.Width))
 		p.SetFloat(prefHeight, float64(s.Height))
 	}
-	u.bench.Close()
+	u.ses.Close()
 	u.win.Close()
 	u.app.Quit()
 }

@@ -1,18 +1,18 @@
-// Package app is Convscope's Fyne user interface. It only presents: every
-// computation lives in nn and internal packages (internal/workbench holds
-// the state behind the window).
+// Package app is Convscope's Fyne user interface. It only presents: it lays
+// out widgets, forwards events to internal/session and shows what the
+// session hands it. It imports Fyne, assets, internal/session and the
+// standard library, nothing else (docs/ARCHITECTURE.md).
 package app
 
 import (
 	"fmt"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/assets"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // Title is the main window's title.
@@ -24,11 +24,15 @@ type Options struct {
 	// line, opened once the window is up.
 	OpenPath string
 	// Model overrides the embedded default model (tests pass a tiny one).
-	Model *workbench.Model
+	Model *session.Model
 	// Samples overrides the sample images.
-	Samples []workbench.Sample
+	Samples []session.Sample
 	// NoSample skips showing the first sample at start.
 	NoSample bool
+
+	// post replaces fyne.Do and onWork is the session's OnWork (tests).
+	post   func(func())
+	onWork func(string)
 }
 
 // Preference keys (remembered between runs).
@@ -44,31 +48,35 @@ const (
 
 // UI is the main window and everything in it.
 type UI struct {
-	app   fyne.App
-	win   fyne.Window
-	bench *workbench.Bench
+	reopened string // the remembered model file opened at start, if any
 
-	samples []workbench.Sample
+	app fyne.App
+	win fyne.Window
+	ses *session.Session
+
+	samples []session.Sample
 
 	grid     *grid
 	side     *sidePanel
 	training *trainingPanel
+	explain  *explainPanel
+	atlas    *atlasPanel   // atlas.go
+	compare  *comparePanel // compare.go
 	tabs     *container.AppTabs
 	status   *widget.Label
 
-	// Latest frame waiting for the UI goroutine (coalesced fyne.Do).
-	frameMu      sync.Mutex
-	pendingFrame *workbench.Frame
-	frame        *workbench.Frame // on screen (UI goroutine only)
+	frame     *session.Frame // on screen
+	inspector *inspector     // the last channel inspector opened
 
 	// post runs a function on the Fyne goroutine: fyne.Do, or a queue
 	// that tests drain from the test goroutine.
 	post func(func())
 
-	// bg counts background tasks (loading, saving) so tests can wait.
-	bg sync.WaitGroup
+	// startup opens the first image once the grid knows its width, so
+	// that the first frame is drawn once, at the right width.
+	startup func()
 
-	modelLabel string // UI goroutine only
+	modelLabel string
 	quitting   bool
 }
 
@@ -79,33 +87,50 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title), post: fyne.Do}
+	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post}
+	if u.post == nil {
+		u.post = fyne.Do
+	}
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 
 	model, why := u.initialModel(opts)
-	u.bench = workbench.NewBench(model)
+	u.ses = session.New(session.Options{
+		Model:   model,
+		View:    u.loadView(),
+		Post:    func(fn func()) { u.post(fn) },
+		OnFrame: u.showFrame,
+		OnError: func(err error) { u.showError("Cannot open image", err) },
+		OnWork:  opts.onWork,
+	})
 	u.modelLabel = model.Label
-	u.bench.SetView(u.loadView())
-	u.bench.OnFrame = u.onFrame
-	u.bench.OnError = func(err error) { u.post(func() { u.showError("Cannot open image", err) }) }
 
 	u.samples = opts.Samples
 	if u.samples == nil {
-		u.samples = defaultSamples()
+		u.samples = session.BuiltinSamples(8)
 	}
 	u.grid = newGrid(u)
 	u.side = newSidePanel(u)
 	u.training = newTrainingPanel(u)
+	u.explain = newExplainPanel(u)
+	u.atlas = newAtlasPanel(u)
+	u.compare = newComparePanel(u)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Activations", u.grid.object()),
 		container.NewTabItem("Training", u.training.object()),
+		container.NewTabItem("Explain", u.explain.object()),
+		container.NewTabItem("Atlas", u.atlas.object()),
+		container.NewTabItem("Compare", u.compare.object()),
 	)
 	u.tabs.OnSelected = func(ti *container.TabItem) {
+		u.explain.setShown(ti.Text == "Explain")
 		if ti.Text == "Training" {
 			u.training.shown()
+		}
+		if ti.Text == "Atlas" {
+			u.atlas.shown()
 		}
 	}
 	body := container.NewBorder(nil, nil, container.NewHBox(u.side.object(), widget.NewSeparator()), nil, u.tabs)
@@ -115,74 +140,73 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.HandleDrop(uris) })
 	u.win.SetCloseIntercept(u.onClose)
 
-	p := a.Preferences()
-	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
-	u.updateTitle()
-
 	if why != nil {
 		u.setStatus(why.Error())
+	} else if u.reopened != "" {
+		u.setStatus("Opened " + u.reopened + ", the model used last (File ▸ Use Built-in Model goes back to the built-in one).")
 	}
 	switch {
 	case opts.OpenPath != "":
-		u.openPath(opts.OpenPath)
+		u.startup = func() { u.openPath(opts.OpenPath) }
 	case !opts.NoSample && len(u.samples) > 0:
-		u.openSample(0)
+		u.startup = func() { u.openSample(0) }
 	}
+	p := a.Preferences()
+	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
+	u.updateTitle()
+	if t := p.String(prefTheme); t != "" && t != "system" {
+		u.setTheme(t)
+	}
+	u.offerResume()
 	return u
+}
+
+// started runs the startup action once (the grid calls it when it first
+// knows its width).
+func (u *UI) started() {
+	if fn := u.startup; fn != nil {
+		u.startup = nil
+		fn()
+	}
 }
 
 // Window returns the main window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// Bench returns the workbench behind the window.
-func (u *UI) Bench() *workbench.Bench { return u.bench }
+// Session returns the session behind the window.
+func (u *UI) Session() *session.Session { return u.ses }
 
-// onFrame runs on the bench goroutine: keep only the newest frame and
-// schedule one UI update for it.
-func (u *UI) onFrame(f *workbench.Frame) {
-	u.frameMu.Lock()
-	replaced := u.pendingFrame
-	u.pendingFrame = f
-	u.frameMu.Unlock()
-	if replaced != nil {
-		u.bench.Release(replaced) // never shown
+// showFrame puts a frame on screen (the session calls it on the UI
+// goroutine). A frame without an image only brings the colour bar.
+func (u *UI) showFrame(f *session.Frame) {
+	u.side.setColorBar(f.ColorBar)
+	if f.Input == nil {
 		return
 	}
-	u.post(func() {
-		u.frameMu.Lock()
-		f := u.pendingFrame
-		u.pendingFrame = nil
-		u.frameMu.Unlock()
-		if f != nil {
-			u.showFrame(f)
-		}
-	})
-}
-
-// showFrame puts a frame on screen (UI goroutine).
-func (u *UI) showFrame(f *workbench.Frame) {
-	old := u.frame
 	u.frame = f
 	u.grid.setFrame(f)
 	u.side.setFrame(f)
+	u.explain.setFrame(f)
 	t := f.Timing
 	live := ""
 	if f.Live {
 		live = " · live weights from training"
 	}
-	load := ""
+	// Only the steps this frame took: a view change re-renders without a
+	// forward pass, and total (from the request) is never below the parts.
+	parts := ""
 	if t.Load > 0 {
-		load = fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
+		parts += fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
 	}
-	u.setStatus(fmt.Sprintf("%s · %s · %sforward %d ms, render %d ms, total %d ms%s",
-		f.Input.Name, u.modelLabel, load, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
-	if old != nil && old != f {
-		u.bench.Release(old) // its images are off screen now
+	if t.Forward > 0 {
+		parts += fmt.Sprintf("forward %d ms, ", t.Forward.Milliseconds())
 	}
+	u.setStatus(fmt.Sprintf("%s · %s · %srender %d ms, total %d ms%s",
+		f.Input.Name, u.modelLabel, parts, t.Render.Milliseconds(), t.Total.Milliseconds(), live))
 }
 
 // Frame returns the frame on screen (nil before the first).
-func (u *UI) Frame() *workbench.Frame { return u.frame }
+func (u *UI) Frame() *session.Frame { return u.frame }
 
 func (u *UI) setStatus(s string) { u.status.SetText(s) }
 

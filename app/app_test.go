@@ -1,9 +1,11 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 func TestOpenSampleShowsGridAndPrediction(t *testing.T) {
@@ -143,10 +145,11 @@ func TestInspectorOpensOnTap(t *testing.T) {
 	r := s.lv.Sheet.Layout.Tile(3)
 	scale := s.Size().Width / float32(s.lv.Sheet.Image.Bounds().Dx())
 	test.TapAt(s, fyne.NewPos(float32(r.Min.X+2)*scale, float32(r.Min.Y+2)*scale))
+	settle(u) // the session draws the inspector off the UI goroutine
 	if topOverlay(u) == nil {
 		t.Fatal("tapping a tile opened no inspector")
 	}
-	in := u.buildInspector(s.lv, 3)
+	in := u.inspector
 	if !strings.Contains(in.stats.Text, "channel 3 of 8") || !strings.Contains(in.stats.Text, "zeros") {
 		t.Errorf("inspector stats %q", in.stats.Text)
 	}
@@ -158,8 +161,9 @@ func TestInspectorOpensOnTap(t *testing.T) {
 	if !strings.Contains(in.value.Text, "row") {
 		t.Errorf("value readout %q", in.value.Text)
 	}
-	pool := u.buildInspector(u.grid.sections[1].sheet.lv, 0)
-	if pool.kern != nil {
+	u.inspect(u.grid.sections[1].sheet.lv, 0)
+	settle(u)
+	if pool := u.inspector; pool.kern != nil {
 		t.Error("a pooling layer has a kernel")
 	}
 }
@@ -167,10 +171,13 @@ func TestInspectorOpensOnTap(t *testing.T) {
 func TestOpenPathFromCommandLine(t *testing.T) {
 	p := writePNG(t, t.TempDir(), "cli.png", 64, 48)
 	a := test.NewTempApp(t)
-	u := New(a, Options{Model: tinyModel(t), Samples: nil, OpenPath: p})
-	defer u.bench.Close()
-	u.bench.Wait()
-	f := u.bench.Frame()
+	q := &uiQueue{}
+	u := New(a, Options{Model: tinyModel(t), Samples: nil, OpenPath: p, post: q.post})
+	defer u.ses.Close()
+	queues.Store(u, q)
+	defer queues.Delete(u)
+	settle(u)
+	f := u.ses.Frame()
 	if f == nil || f.Input.Name != "cli.png" || f.Input.Path != p {
 		t.Fatalf("frame for a command-line path: %+v", f)
 	}
@@ -184,15 +191,13 @@ func TestDropModelFile(t *testing.T) {
 	u.openSample(0)
 	settle(u)
 	p := filepath.Join(t.TempDir(), "tiny.safetensors")
-	if err := u.bench.SaveModel(p, nil); err != nil {
-		t.Fatal(err)
-	}
+	saveModel(t, u, p)
 	u.HandleDrop([]fyne.URI{storage.NewFileURI(p)})
 	settle(u)
 	if topOverlay(u) != nil {
 		t.Fatal("a dialog opened for a good model")
 	}
-	if m := u.bench.Model(); m.Label != "tiny.safetensors" || m.Path != p {
+	if m := u.ses.Model(); m.Label != "tiny.safetensors" || m.Path != p {
 		t.Errorf("model after the drop: %q at %q", m.Label, m.Path)
 	}
 	if got := u.app.Preferences().String(prefLastModel); got != p {
@@ -209,17 +214,27 @@ func TestDropModelFile(t *testing.T) {
 func TestLastModelRemembered(t *testing.T) {
 	u := newTestUI(t)
 	p := filepath.Join(t.TempDir(), "last.safetensors")
-	if err := u.bench.SaveModel(p, nil); err != nil {
-		t.Fatal(err)
-	}
+	saveModel(t, u, p)
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefLastModel, p)
 	a.Preferences().SetFloat(prefWidth, 900)
 	a.Preferences().SetFloat(prefHeight, 650)
-	u2 := New(a, Options{NoSample: true, Samples: workbench.GeneratedSamples(1)})
-	defer u2.bench.Close()
-	if m := u2.bench.Model(); m.Path != p {
+	q := &uiQueue{}
+	u2 := New(a, Options{NoSample: true, Samples: session.GeneratedSamples(1), post: q.post})
+	defer u2.ses.Close()
+	queues.Store(u2, q)
+	defer queues.Delete(u2)
+	if m := u2.ses.Model(); m.Path != p {
 		t.Errorf("started with %q, want the last model %q", m.Label, p)
+	}
+	if !strings.Contains(u2.status.Text, "Use Built-in Model") {
+		t.Errorf("the reopened model is not announced: %q", u2.status.Text)
+	}
+	// File ▸ Use Built-in Model goes back and forgets the file.
+	u2.useBuiltinModel()
+	settle(u2)
+	if m := u2.ses.Model(); m.Path == p || a.Preferences().String(prefLastModel) != "" {
+		t.Errorf("after Use Built-in Model: model %q, remembered %q", m.Label, a.Preferences().String(prefLastModel))
 	}
 	if s := u2.win.Canvas().Size(); s.Width != 900 || s.Height != 650 {
 		t.Errorf("window size %v, want the remembered 900×650", s)
@@ -248,5 +263,47 @@ func TestLayerListJumpsToSection(t *testing.T) {
 	u.side.layers.Select(0)
 	if u.grid.scroll.Offset.Y != 0 {
 		t.Errorf("jumping to the first layer left the offset at %v", u.grid.scroll.Offset.Y)
+	}
+}
+
+// saveModel saves the model on screen through the session.
+func saveModel(t *testing.T, u *UI, path string) {
+	t.Helper()
+	err := errors.New("not saved")
+	u.ses.SaveModel(path, nil, func(e error) { err = e })
+	settle(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStartupDrawsFirstImageOnce checks that the window's first image is
+// loaded and run once, when the grid knows its width, and that the frame on
+// screen is drawn for that width.
+func TestStartupDrawsFirstImageOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	q := &uiQueue{}
+	var mu sync.Mutex
+	work := map[string]int{}
+	u := New(a, Options{Model: tinyModel(t), Samples: testSamples(), post: q.post, onWork: func(w string) {
+		mu.Lock()
+		work[w]++
+		mu.Unlock()
+	}})
+	defer u.ses.Close()
+	queues.Store(u, q)
+	defer queues.Delete(u)
+	settle(u)
+	f := u.Frame()
+	if f == nil || f.Input.Name != u.samples[0].Name {
+		t.Fatalf("frame at startup: %+v", f)
+	}
+	if f.View.Width <= 0 || f.View.Width != u.grid.width {
+		t.Errorf("first frame drawn %d pixels wide, the grid has %d", f.View.Width, u.grid.width)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if work["load"] != 1 || work["forward"] != 1 || work["render"] != 1 {
+		t.Errorf("startup work %v: want one load, one forward pass and one render", work)
 	}
 }

@@ -7,18 +7,19 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
+	"github.com/convscope/convscope/nn"
 )
 
 // goldenChart is a fixed two-epoch training history.
-func goldenChart() workbench.Chart {
-	h := workbench.NewLiveHistory(10)
-	for e := 1; e <= 3; e++ {
-		for s := 1; s <= 10; s++ {
-			x := float64(e-1) + float64(s)/10
-			h.AddBatch(e, s, map[string]float64{"loss": 0.7 * math.Exp(-x/2), "accuracy": 1 - 0.5*math.Exp(-x)})
+func goldenChart() session.Chart {
+	h := session.NewMetrics(10)
+	for e := range 3 {
+		for s := range 10 {
+			x := float64(e) + float64(s+1)/10
+			h.AddBatch(nn.BatchLog{Epoch: e, Step: s, Loss: 0.7 * math.Exp(-x/2), Accuracy: 1 - 0.5*math.Exp(-x)})
 		}
-		h.AddEpoch(e, map[string]float64{"loss": 0.7 * math.Exp(-float64(e)/2), "val_loss": 0.75 * math.Exp(-float64(e)/2.5)})
+		h.AddEpoch(nn.EpochLog{Epoch: e, Loss: 0.7 * math.Exp(-float64(e+1)/2), Validated: true, ValLoss: 0.75 * math.Exp(-float64(e+1)/2.5)})
 	}
 	loss, _ := h.Charts(0)
 	return loss
@@ -45,7 +46,7 @@ func TestPlotGolden(t *testing.T) {
 func TestEmptyPlotGolden(t *testing.T) {
 	test.NewTempApp(t)
 	p := NewPlot()
-	p.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
+	p.SetChart(session.Chart{Title: "Accuracy", XLabel: "epoch"})
 	p.Resize(fyne.NewSize(300, 200))
 	test.AssertObjectRendersToImage(t, "plot_empty.png", p)
 }

@@ -11,9 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/colormap"
-	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // grid is the Activations page: one section per conv/pool layer, each a
@@ -21,10 +19,10 @@ import (
 type grid struct {
 	u        *UI
 	box      *fyne.Container
-	scroll   *container.Scroll
+	scroll   *gridScroll
 	sections []*section
 	empty    *widget.Label
-	width    int // sheet width last sent to the bench
+	width    int // sheet width last sent to the session
 
 	cmap  *tipSelect
 	scale *tipSelect
@@ -45,62 +43,107 @@ func newGrid(u *UI) *grid {
 	g.empty = widget.NewLabel("Open an image (Ctrl+O), drop one on the window, or pick a sample.")
 	g.empty.Alignment = fyne.TextAlignCenter
 	g.box.Add(g.empty)
-	g.scroll = container.NewVScroll(g.box)
+	g.scroll = newGridScroll(g)
 	return g
 }
 
-func (g *grid) object() fyne.CanvasObject {
-	return container.New(&widthWatcher{onWidth: g.widthChanged}, g.scroll)
+// gridScroll is the grid's vertical scroll; Ctrl+scroll (Cmd on macOS)
+// zooms the tiles instead. The tiles must not handle scrolling themselves:
+// Fyne's hit test treats every Scrollable as a clip region and resets the
+// clip to its own bounds, so a tile scrolled out of view would still catch
+// clicks meant for the tab bar above it (issue #17 defect 2).
+type gridScroll struct {
+	container.Scroll
+	g *grid
 }
 
-// widthWatcher lays its only child out full size and reports the width.
-type widthWatcher struct{ onWidth func(float32) }
-
-func (w *widthWatcher) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-	w.onWidth(size.Width)
+func newGridScroll(g *grid) *gridScroll {
+	s := &gridScroll{g: g}
+	s.Content, s.Direction = g.box, container.ScrollVerticalOnly
+	s.ExtendBaseWidget(s)
+	return s
 }
 
-func (w *widthWatcher) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(200, 200)
-}
-
-// widthChanged reflows the tiles: rows hold as many tiles as fit.
-func (g *grid) widthChanged(w float32) {
-	px := int(w - 2*theme.Padding() - theme.ScrollBarSize() - 4)
-	if px < 50 || px == g.width {
+// Scrolled zooms with Ctrl held and scrolls the page otherwise.
+func (s *gridScroll) Scrolled(e *fyne.ScrollEvent) {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok && d.CurrentKeyModifiers()&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
+		if e.Scrolled.DY > 0 {
+			s.g.u.zoom(1.1)
+		} else if e.Scrolled.DY < 0 {
+			s.g.u.zoom(1 / 1.1)
+		}
 		return
 	}
-	g.width = px
-	v := g.u.bench.View()
-	v.Width = px
-	g.u.bench.SetView(v)
+	s.Scroll.Scrolled(e)
+}
+
+func (g *grid) object() fyne.CanvasObject {
+	return newGridPage(g.scroll, g.widthChanged)
+}
+
+// gridPage shows the grid's scroll container full size and reports its
+// width when Fyne resizes it: the grid reflows its rows from Resize, the
+// call that tells a widget its new size, not from a Layout.
+type gridPage struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onWidth func(float32)
+}
+
+func newGridPage(content fyne.CanvasObject, onWidth func(float32)) *gridPage {
+	p := &gridPage{content: content, onWidth: onWidth}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// Resize lays the content out and reports the width.
+func (p *gridPage) Resize(size fyne.Size) {
+	p.BaseWidget.Resize(size)
+	p.onWidth(size.Width)
+}
+
+// MinSize keeps room for a few tiles.
+func (p *gridPage) MinSize() fyne.Size { return fyne.NewSize(200, 200) }
+
+func (p *gridPage) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.content) }
+
+// widthChanged reflows the tiles: rows hold as many tiles as fit. The
+// first width starts the window's first image, so its frame is drawn once.
+func (g *grid) widthChanged(w float32) {
+	px := int(w - 2*theme.Padding() - theme.ScrollBarSize() - 4)
+	if px < 50 {
+		return
+	}
+	if px != g.width {
+		g.width = px
+		v := g.u.ses.View()
+		v.Width = px
+		g.u.ses.SetView(v)
+	}
+	g.u.started()
 }
 
 // gridControls are the toolbar's view controls.
 func (u *UI) gridControls() fyne.CanvasObject {
 	g := u.grid
 	tips := newTipper(u.win)
-	v := u.bench.View()
-	g.cmap = newTipSelect(colormap.Names(), "Colormap of the channel maps (viridis as in the tutorial; rdbu and coolwarm diverge around the middle)", tips, g.setColormap)
+	v := u.ses.View()
+	g.cmap = newTipSelect(session.Colormaps(), "Colormap of the channel maps (viridis as in the tutorial; rdbu and coolwarm diverge around the middle)", tips, g.setColormap)
 	g.scale = newTipSelect(scaleLabels, "How values become colours: the tutorial standardises each channel to mean ± 2σ; min–max stretches each channel; one scale per layer makes channels comparable", tips, func(s string) {
 		for i, l := range scaleLabels {
 			if l == s {
-				g.setScale(render.ScaleMode(i))
+				g.setScale(session.ScaleMode(i))
 			}
 		}
 	})
-	g.zoom = newTipSlider(workbench.MinTile, workbench.MaxTile, "Tile size in pixels (Ctrl+scroll, Ctrl+plus, Ctrl+minus; Ctrl+0 resets)", tips)
+	g.zoom = newTipSlider(session.MinTile, session.MaxTile, "Tile size in pixels (Ctrl+scroll, Ctrl+plus, Ctrl+minus; Ctrl+0 resets)", tips)
 	g.zoomL = widget.NewLabel("")
 	g.zoom.OnChanged = func(f float64) {
 		g.zoomL.SetText(fmt.Sprintf("%d px", int(f)))
 		if g.sync {
 			return
 		}
-		v := u.bench.View()
+		v := u.ses.View()
 		v.Tile = int(f)
 		u.setView(v)
 	}
@@ -110,7 +153,7 @@ func (u *UI) gridControls() fyne.CanvasObject {
 }
 
 // syncControls shows v in the controls without triggering them.
-func (g *grid) syncControls(v workbench.View) {
+func (g *grid) syncControls(v session.View) {
 	if g.cmap == nil {
 		return
 	}
@@ -125,26 +168,26 @@ func (g *grid) setColormap(name string) {
 	if g.sync {
 		return
 	}
-	v := g.u.bench.View()
+	v := g.u.ses.View()
 	v.Colormap = name
 	g.u.setView(v)
 	g.syncControls(v)
-	g.u.side.updateColorBar()
+	g.u.side.updateScaleText()
 }
 
-func (g *grid) setScale(m render.ScaleMode) {
+func (g *grid) setScale(m session.ScaleMode) {
 	if g.sync {
 		return
 	}
-	v := g.u.bench.View()
+	v := g.u.ses.View()
 	v.Scale = m
 	g.u.setView(v)
 	g.syncControls(v)
-	g.u.side.updateColorBar()
+	g.u.side.updateScaleText()
 }
 
 // setFrame shows a frame's sheets, reusing the sections.
-func (g *grid) setFrame(f *workbench.Frame) {
+func (g *grid) setFrame(f *session.Frame) {
 	if len(g.sections) != len(f.Layers) || (len(g.sections) > 0 && g.sections[0].sheet.layer != f.Layers[0].Name) {
 		g.box.RemoveAll()
 		g.sections = nil
@@ -171,7 +214,7 @@ func (g *grid) setFrame(f *workbench.Frame) {
 
 // layerHeader is a section's title: name, type, output shape, value range,
 // and how many channels are dead or constant.
-func layerHeader(l *workbench.LayerView) string {
+func layerHeader(l *session.LayerView) string {
 	s := fmt.Sprintf("%s · %s · output (None, %d, %d, %d) · values %s … %s",
 		l.Name, l.Kind, l.Shape[0], l.Shape[1], l.Shape[2], fmtVal(l.Min), fmtVal(l.Max))
 	if st := &l.Sheet.Stats; st.Dead > 0 || st.Constant > 0 {
@@ -204,14 +247,15 @@ func (g *grid) scrollTo(i int) {
 }
 
 // sheetImage shows one layer's sheet pixel for pixel; tapping a tile opens
-// the channel inspector and Ctrl+scroll zooms.
+// the channel inspector (Ctrl+scroll zooms: gridScroll).
 type sheetImage struct {
 	widget.BaseWidget
 	g     *grid
 	img   *canvas.Image
 	index int
 	layer string
-	lv    *workbench.LayerView
+	lv    *session.LayerView
+	rend  *sheetRenderer // hover.go: the linked-cell outlines
 }
 
 func newSheetImage(g *grid) *sheetImage {
@@ -220,7 +264,7 @@ func newSheetImage(g *grid) *sheetImage {
 	return s
 }
 
-func (s *sheetImage) set(i int, l *workbench.LayerView) {
+func (s *sheetImage) set(i int, l *session.LayerView) {
 	s.index, s.layer, s.lv = i, l.Name, l
 	s.img.Image = l.Sheet.Image // a fresh buffer: the old one is never written again
 	s.img.Refresh()
@@ -235,9 +279,7 @@ func (s *sheetImage) MinSize() fyne.Size {
 	return fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
 }
 
-func (s *sheetImage) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(s.img)
-}
+func (s *sheetImage) CreateRenderer() fyne.WidgetRenderer { return newSheetRenderer(s) }
 
 // channelAt returns the channel under widget position p.
 func (s *sheetImage) channelAt(p fyne.Position) (int, image.Point, bool) {
@@ -259,19 +301,6 @@ func (s *sheetImage) Tapped(e *fyne.PointEvent) {
 	if ch, _, ok := s.channelAt(e.Position); ok {
 		s.g.u.inspect(s.lv, ch)
 	}
-}
-
-// Scrolled zooms with Ctrl held and scrolls the page otherwise.
-func (s *sheetImage) Scrolled(e *fyne.ScrollEvent) {
-	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok && d.CurrentKeyModifiers()&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
-		if e.Scrolled.DY > 0 {
-			s.g.u.zoom(1.1)
-		} else if e.Scrolled.DY < 0 {
-			s.g.u.zoom(1 / 1.1)
-		}
-		return
-	}
-	s.g.scroll.Scrolled(e)
 }
 
 // Cursor shows a pointer over tiles.

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,12 +18,12 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 	"github.com/convscope/convscope/nn"
 )
 
 // tinyModel is a small binary convnet on 24×24 RGB input with fixed weights.
-func tinyModel(t testing.TB) *workbench.Model {
+func tinyModel(t testing.TB) *session.Model {
 	t.Helper()
 	a := nn.Arch{InputShape: []int{24, 24, 3}, Layers: []nn.LayerConfig{
 		{ClassName: "Conv2D", Filters: 8, KernelSize: [2]int{3, 3}, Activation: "relu"},
@@ -34,7 +37,7 @@ func tinyModel(t testing.TB) *workbench.Model {
 		t.Fatal(err)
 	}
 	net.Init(7)
-	return &workbench.Model{Net: net, Classes: []string{"circles", "crosses"}, Label: "tiny test model", Trained: true}
+	return &session.Model{Net: net, Classes: []string{"circles", "crosses"}, Label: "tiny test model", Trained: true}
 }
 
 // uiQueue stands in for the Fyne goroutine: background work posts to it
@@ -65,13 +68,12 @@ func (q *uiQueue) drain() bool {
 
 var queues sync.Map // *UI → *uiQueue
 
-// settle waits for the bench and background tasks and runs what they
-// posted, until nothing is left.
+// settle waits for the session's worker and background tasks and runs
+// what they posted, until nothing is left.
 func settle(u *UI) {
 	q, _ := queues.Load(u)
 	for {
-		u.bench.Wait()
-		u.bg.Wait()
+		u.ses.Wait()
 		if !q.(*uiQueue).drain() {
 			return
 		}
@@ -85,13 +87,30 @@ func pump(u *UI) {
 }
 
 // newTestUI builds the window on a test app with the tiny model and three
-// generated samples.
+// generated samples. The test goroutine plays the Fyne goroutine: what the
+// session posts waits in a queue that settle and pump run. The test fails
+// if the session loads, computes or renders anything on it.
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
+	return newTestUIWith(t, tinyModel(t))
+}
+
+// newTestUIWith is newTestUI with model m.
+func newTestUIWith(t *testing.T, m *session.Model) *UI {
+	t.Helper()
 	a := test.NewTempApp(t)
-	u := New(a, Options{Model: tinyModel(t), Samples: testSamples(), NoSample: true})
 	q := &uiQueue{}
-	u.post = q.post
+	ui := goid()
+	var mu sync.Mutex
+	var onUI []string
+	work := func(what string) {
+		if goid() == ui {
+			mu.Lock()
+			onUI = append(onUI, what)
+			mu.Unlock()
+		}
+	}
+	u := New(a, Options{Model: m, Samples: testSamples(), NoSample: true, post: q.post, onWork: work})
 	queues.Store(u, q)
 	u.win.Resize(fyne.NewSize(1000, 700))
 	settle(u)
@@ -100,17 +119,33 @@ func newTestUI(t *testing.T) *UI {
 			r.Stop()
 			<-r.Done()
 		}
-		u.bench.Close()
+		u.ses.Close()
 		queues.Delete(u)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(onUI) > 0 {
+			t.Errorf("the session worked on the UI goroutine: %v", onUI)
+		}
 	})
 	return u
 }
 
+// goid returns the calling goroutine's id, read from its stack header
+// ("goroutine 7 [running]:"); for tests only.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	b = b[:bytes.IndexByte(b, ' ')]
+	n, _ := strconv.ParseUint(string(b), 10, 64)
+	return n
+}
+
 // testSamples are three fixed pictures (a disc, a cross, a ring), drawn
 // here so that goldens do not depend on the dataset generator.
-func testSamples() []workbench.Sample {
+func testSamples() []session.Sample {
 	names := []string{"sample 1 (circles)", "sample 2 (crosses)", "sample 3 (circles)"}
-	out := make([]workbench.Sample, len(names))
+	out := make([]session.Sample, len(names))
 	for k, name := range names {
 		img := image.NewRGBA(image.Rect(0, 0, 60, 60))
 		for y := range 60 {
@@ -131,7 +166,7 @@ func testSamples() []workbench.Sample {
 				img.SetRGBA(x, y, c)
 			}
 		}
-		out[k] = workbench.Sample{Name: name, Thumb: img, Load: func() (image.Image, error) { return img, nil }}
+		out[k] = session.Sample{Name: name, Thumb: img, Load: func() (image.Image, error) { return img, nil }}
 	}
 	return out
 }

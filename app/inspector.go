@@ -11,19 +11,18 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/colormap"
-	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
-// inspectSize is the on-screen edge of the inspected channel, in pixels.
-const inspectSize = 360
-
-// inspect opens channel ch of layer lv large, with its statistics,
-// histogram and (for a convolution) its kernel.
-func (u *UI) inspect(lv *workbench.LayerView, ch int) {
-	d := u.newInspector(lv, ch)
-	d.Show()
+// inspect asks the session to draw channel ch of layer lv large, with its
+// statistics, histogram and (for a convolution) its kernel, and shows it
+// in a dialog when it arrives.
+func (u *UI) inspect(lv *session.LayerView, ch int) {
+	u.ses.Inspect(lv, ch, func(in *session.Inspection) {
+		u.inspector = buildInspector(in)
+		u.addExemplars(u.inspector, lv.Name, ch)
+		dialog.NewCustom(fmt.Sprintf("%s — channel %d", lv.Name, ch), "Close", u.inspector.obj, u.win).Show()
+	})
 }
 
 // inspector is the channel inspector's content.
@@ -37,28 +36,13 @@ type inspector struct {
 	obj   fyne.CanvasObject
 }
 
-func (u *UI) newInspector(lv *workbench.LayerView, ch int) dialog.Dialog {
-	in := u.buildInspector(lv, ch)
-	d := dialog.NewCustom(fmt.Sprintf("%s — channel %d", lv.Name, ch), "Close", in.obj, u.win)
-	return d
-}
-
-func (u *UI) buildInspector(lv *workbench.LayerView, ch int) *inspector {
-	v := u.bench.View()
-	cmap, err := colormap.ByName(v.Colormap)
-	if err != nil {
-		cmap = colormap.MustByName(colormap.Default)
-	}
+// buildInspector lays out an inspection the session drew.
+func buildInspector(ins *session.Inspection) *inspector {
+	lv, ch, st := ins.Layer, ins.Channel, ins.Stats
 	h, w, c := lv.Shape[0], lv.Shape[1], lv.Shape[2]
-	st := lv.Sheet.Stats.Channels[ch]
 	in := &inspector{}
-
-	// The channel, scaled by a whole factor (or to fit) so pixels stay square.
-	th, tw := render.TileScale(h, w, inspectSize)
-	img := image.NewRGBA(image.Rect(0, 0, tw, th))
-	render.RenderChannel(img, lv.Act.Data, h, w, c, ch, v.Scale, cmap, &lv.Sheet.Stats)
 	in.value = widget.NewLabel("move the mouse over the map")
-	in.big = newChannelView(img, func(row, col int, ok bool) {
+	in.big = newChannelView(ins.Image, func(row, col int, ok bool) {
 		if !ok {
 			in.value.SetText("move the mouse over the map")
 			return
@@ -77,22 +61,18 @@ func (u *UI) buildInspector(lv *workbench.LayerView, ch int) *inspector {
 	in.stats = widget.NewLabel(fmt.Sprintf("%s (%s), output %d×%d, channel %d of %d\nmin %s   max %s\nmean %s   std %s\nzeros %.1f %%%s",
 		lv.Name, lv.Kind, h, w, ch, c, fmtVal(st.Min), fmtVal(st.Max), fmtVal(float32(st.Mean)), fmtVal(float32(st.Std)), 100*st.ZeroFrac, state))
 
-	counts := make([]int, 48)
-	render.ChannelHistogram(counts, lv.Act.Data, h, w, c, ch, st.Min, st.Max)
-	himg := image.NewRGBA(image.Rect(0, 0, 288, 96))
-	render.Histogram(himg, counts, cmap, true)
-	in.hist = canvas.NewImageFromImage(himg)
+	in.hist = canvas.NewImageFromImage(ins.Histogram)
 	in.hist.ScaleMode = canvas.ImageScalePixels
 	in.hist.SetMinSize(fyne.NewSize(288, 96))
 	histBox := container.NewVBox(widget.NewLabel("Histogram (log counts)"), in.hist,
 		container.NewBorder(nil, nil, caption(fmtVal(st.Min)), caption(fmtVal(st.Max))))
 
 	right := container.NewVBox(in.stats, histBox)
-	if k, rgb := u.kernelImage(lv, ch); k != nil {
-		in.kern = canvas.NewImageFromImage(k)
+	if ins.Kernel != nil {
+		in.kern = canvas.NewImageFromImage(ins.Kernel)
 		in.kern.ScaleMode = canvas.ImageScalePixels
 		in.kern.FillMode = canvas.ImageFillOriginal
-		in.kernL = widget.NewLabel(kernelCaption(ch, rgb))
+		in.kernL = widget.NewLabel(kernelCaption(ch, ins.KernelRGB))
 		in.kernL.Wrapping = fyne.TextWrapWord
 		right.Add(in.kernL)
 		right.Add(container.NewHBox(in.kern))
@@ -107,41 +87,6 @@ func kernelCaption(ch int, rgb bool) string {
 		return fmt.Sprintf("First-layer kernels as RGB pictures, one per filter (this channel is filter %d)", ch)
 	}
 	return fmt.Sprintf("Kernel of filter %d: one tile per input channel (blue negative, red positive, white 0)", ch)
-}
-
-// kernelImage draws the kernel of filter ch of a Conv2D layer: for a first
-// layer on RGB input, every filter as a small RGB picture (the inspected
-// one is the tile labelled ch); otherwise filter ch's slices.
-func (u *UI) kernelImage(lv *workbench.LayerView, ch int) (out *image.RGBA, rgb bool) {
-	if lv.Kind != "Conv2D" {
-		return nil, false
-	}
-	_ = u.bench.WithNet(func(m *workbench.Model) error {
-		layers := m.Net.Layers()
-		if lv.Index >= len(layers) {
-			return nil
-		}
-		ps := layers[lv.Index].Params()
-		if len(ps) == 0 || len(ps[0].Shape) != 4 {
-			return nil
-		}
-		s := ps[0].Shape
-		kh, kw, cin, cout := s[0], s[1], s[2], s[3]
-		if ch >= cout {
-			return nil
-		}
-		o := render.DefaultSheetOptions()
-		o.Map = nil
-		o.TileSize, o.Cols = 15, 16
-		filter := ch
-		if cin == 3 {
-			filter, rgb = -1, true
-			o.TileSize, o.Cols = 30, 8
-		}
-		out = render.KernelSheet(nil, ps[0].Value, kh, kw, cin, cout, filter, o).Image
-		return nil
-	})
-	return out, rgb
 }
 
 // channelView shows a channel image pixel for pixel and reports the map

@@ -1,11 +1,8 @@
 package app
 
 import (
-	"fmt"
 	"image/color"
 	"math"
-	"strconv"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // plotPalette holds the series colours (matplotlib's tab:blue and
@@ -22,13 +19,16 @@ var plotPalette = []color.NRGBA{{0x1f, 0x77, 0xb4, 0xff}, {0xff, 0x7f, 0x0e, 0xf
 
 // Plot is a line chart of training curves: axes with ticks, a legend and a
 // value readout under the mouse. It draws with canvas lines and texts, so
-// it follows the theme and stays crisp at any scale.
+// it follows the theme and stays crisp at any scale. Its renderer keeps its
+// canvas objects: new data or a new size moves and refreshes them (adding
+// objects only when there are more points than ever before), and the mouse
+// only moves the readout. Use it on the Fyne goroutine.
 type Plot struct {
 	widget.BaseWidget
 
-	mu     sync.Mutex
-	chart  workbench.Chart
+	chart  session.Chart
 	hoverX float32 // mouse x in widget coordinates, <0 when outside
+	r      *plotRenderer
 }
 
 // NewPlot returns an empty plot.
@@ -38,25 +38,17 @@ func NewPlot() *Plot {
 	return p
 }
 
-// SetChart replaces the data and redraws. Call it on the Fyne goroutine.
-func (p *Plot) SetChart(c workbench.Chart) {
-	p.mu.Lock()
+// SetChart replaces the data and redraws.
+func (p *Plot) SetChart(c session.Chart) {
 	p.chart = c
-	p.mu.Unlock()
 	p.Refresh()
 }
 
 // Chart returns the data on display.
-func (p *Plot) Chart() workbench.Chart {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.chart
-}
+func (p *Plot) Chart() session.Chart { return p.chart }
 
 // Points returns the total number of points on display.
 func (p *Plot) Points() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	n := 0
 	for _, s := range p.chart.Series {
 		n += len(s.Points)
@@ -68,19 +60,16 @@ func (p *Plot) Points() int {
 func (p *Plot) MouseIn(e *desktop.MouseEvent) { p.MouseMoved(e) }
 
 // MouseMoved moves the readout.
-func (p *Plot) MouseMoved(e *desktop.MouseEvent) {
-	p.mu.Lock()
-	p.hoverX = e.Position.X
-	p.mu.Unlock()
-	p.Refresh()
-}
+func (p *Plot) MouseMoved(e *desktop.MouseEvent) { p.hover(e.Position.X) }
 
 // MouseOut hides the readout.
-func (p *Plot) MouseOut() {
-	p.mu.Lock()
-	p.hoverX = -1
-	p.mu.Unlock()
-	p.Refresh()
+func (p *Plot) MouseOut() { p.hover(-1) }
+
+func (p *Plot) hover(x float32) {
+	p.hoverX = x
+	if p.r != nil {
+		p.r.hover(p.Size())
+	}
 }
 
 // MinSize keeps room for the axes and a readable curve.
@@ -88,26 +77,66 @@ func (p *Plot) MinSize() fyne.Size { return fyne.NewSize(240, 160) }
 
 // CreateRenderer implements fyne.Widget.
 func (p *Plot) CreateRenderer() fyne.WidgetRenderer {
-	r := &plotRenderer{p: p}
+	r := newPlotRenderer(p)
+	p.r = r
 	r.build(p.Size())
 	return r
 }
 
 // Readout returns the text shown for the mouse at widget x (empty if none).
 func (p *Plot) Readout(x float32) string {
-	p.mu.Lock()
-	c := p.chart
-	p.mu.Unlock()
-	g := newPlotGeom(c, p.Size())
+	g := newPlotGeom(p.chart, p.Size())
 	if !g.ok || x < g.left || x > g.right {
 		return ""
 	}
-	return g.readout(c, g.dataX(x))
+	return g.readout(p.chart, g.dataX(x))
 }
 
+// plotRenderer draws a Plot with objects it keeps between frames: texts,
+// lines and dots come from pools that only grow, and the readout has its
+// own three objects, hidden while the mouse is away.
 type plotRenderer struct {
 	p       *Plot
-	objects []fyne.CanvasObject
+	texts   pool[*canvas.Text]
+	lines   pool[*canvas.Line]
+	dots    pool[*canvas.Circle]
+	objects []fyne.CanvasObject // what build placed, in drawing order
+
+	hoverLine *canvas.Line
+	hoverBG   *canvas.Rectangle
+	hoverText *canvas.Text
+}
+
+// pool hands out kept objects in order; reset starts again from the first.
+type pool[T fyne.CanvasObject] struct {
+	items []T
+	n     int
+	make  func() T
+}
+
+func (p *pool[T]) reset() { p.n = 0 }
+
+func (p *pool[T]) next() T {
+	if p.n == len(p.items) {
+		p.items = append(p.items, p.make())
+	}
+	it := p.items[p.n]
+	p.n++
+	return it
+}
+
+func newPlotRenderer(p *Plot) *plotRenderer {
+	r := &plotRenderer{p: p}
+	r.texts.make = func() *canvas.Text { return canvas.NewText("", color.Black) }
+	r.lines.make = func() *canvas.Line { return canvas.NewLine(color.Black) }
+	r.dots.make = func() *canvas.Circle { return canvas.NewCircle(color.Black) }
+	r.hoverLine = canvas.NewLine(color.Black)
+	r.hoverBG = canvas.NewRectangle(color.Black)
+	r.hoverText = canvas.NewText("", color.Black)
+	r.hoverLine.Hide()
+	r.hoverBG.Hide()
+	r.hoverText.Hide()
+	return r
 }
 
 func (r *plotRenderer) Layout(size fyne.Size)        { r.build(size) }
@@ -119,118 +148,25 @@ func (r *plotRenderer) Refresh() {
 	canvas.Refresh(r.p)
 }
 
-// plotGeom maps data to widget coordinates.
-type plotGeom struct {
-	ok                       bool
-	left, right, top, bottom float32
-	xmin, xmax, ymin, ymax   float64
-	xt, yt                   []float64
-	ystep                    float64
-}
-
-const (
-	plotTitleH = 22
-	plotLegH   = 20
-)
-
-// legendItem is one legend entry's place.
-type legendItem struct {
-	x, y float32 // start of the colour swatch, line centre
-}
-
-// layoutLegend places the legend entries from left, wrapping to a new row
-// when the next one would pass right; it returns the places and the
-// legend's height.
-func layoutLegend(c workbench.Chart, left, right float32) ([]legendItem, float32) {
-	ts := theme.CaptionTextSize()
-	items := make([]legendItem, len(c.Series))
-	x, row := left, 0
-	for i, s := range c.Series {
-		w := 20 + fyne.MeasureText(s.Name, ts, fyne.TextStyle{}).Width
-		if x > left && x+w > right {
-			x, row = left, row+1
-		}
-		items[i] = legendItem{x, plotTitleH + float32(row)*plotLegH + plotLegH/2}
-		x += w + 12
-	}
-	return items, float32(row+1) * plotLegH
-}
-
-func newPlotGeom(c workbench.Chart, size fyne.Size) plotGeom {
-	var g plotGeom
-	xmin, xmax, ymin, ymax, ok := c.Bounds()
-	g.ok = ok
-	if !ok {
-		xmin, xmax, ymin, ymax = 0, 1, 0, 1
-	}
-	xmin = math.Min(xmin, 0)
-	nx := max(2, int(size.Width/90))
-	ny := max(2, int(size.Height/50))
-	g.xt, _ = workbench.NiceTicks(xmin, xmax, nx)
-	g.yt, g.ystep = workbench.NiceTicks(ymin, ymax, ny)
-	g.xmin, g.xmax = g.xt[0], g.xt[len(g.xt)-1]
-	g.ymin, g.ymax = g.yt[0], g.yt[len(g.yt)-1]
-	g.left = 56
-	g.right = size.Width - 12
-	_, legH := layoutLegend(c, g.left, g.right)
-	g.top = plotTitleH + legH + 4
-	g.bottom = size.Height - 34
-	if g.right <= g.left+10 || g.bottom <= g.top+10 {
-		g.ok = false
-	}
-	return g
-}
-
-func (g plotGeom) px(x float64) float32 {
-	return g.left + float32((x-g.xmin)/(g.xmax-g.xmin))*(g.right-g.left)
-}
-
-func (g plotGeom) py(y float64) float32 {
-	return g.bottom - float32((y-g.ymin)/(g.ymax-g.ymin))*(g.bottom-g.top)
-}
-
-func (g plotGeom) dataX(x float32) float64 {
-	return g.xmin + float64((x-g.left)/(g.right-g.left))*(g.xmax-g.xmin)
-}
-
-// readout describes every series' nearest point to data x.
-func (g plotGeom) readout(c workbench.Chart, x float64) string {
-	s := ""
-	for k, i := range c.Nearest(x) {
-		if i < 0 {
-			continue
-		}
-		pt := c.Series[k].Points[i]
-		if s != "" {
-			s += "   "
-		}
-		s += fmt.Sprintf("%s %s @ %s", c.Series[k].Name, fmtTick(pt.Y, g.ystep/100), strconv.FormatFloat(pt.X, 'f', 2, 64))
-	}
-	return s
-}
-
-func fmtTick(v, step float64) string {
-	d := 0
-	if step > 0 && step < 1 {
-		d = int(math.Ceil(-math.Log10(step) - 1e-9))
-	}
-	return strconv.FormatFloat(v, 'f', min(d, 6), 64)
-}
-
+// build places the chart's objects for size, reusing the pooled ones.
 func (r *plotRenderer) build(size fyne.Size) {
-	r.p.mu.Lock()
 	c := r.p.chart
-	hover := r.p.hoverX
-	r.p.mu.Unlock()
+	r.texts.reset()
+	r.lines.reset()
+	r.dots.reset()
+	objs := r.objects[:0]
+	defer func() {
+		r.objects = append(objs, r.hoverLine, r.hoverBG, r.hoverText)
+		r.hover(size)
+	}()
 
 	fg := theme.Color(theme.ColorNameForeground)
 	grid := theme.Color(theme.ColorNameSeparator)
 	ts := theme.CaptionTextSize()
-	var objs []fyne.CanvasObject
-	text := func(s string, x, y float32, align fyne.TextAlign, col color.Color, bold bool) *canvas.Text {
-		t := canvas.NewText(s, col)
-		t.TextSize = ts
-		t.TextStyle.Bold = bold
+	text := func(s string, x, y float32, align fyne.TextAlign, col color.Color, bold bool) {
+		t := r.texts.next()
+		t.Text, t.Color, t.TextSize = s, col, ts
+		t.TextStyle = fyne.TextStyle{Bold: bold}
 		ms := t.MinSize()
 		t.Resize(ms)
 		switch align {
@@ -240,21 +176,20 @@ func (r *plotRenderer) build(size fyne.Size) {
 			x -= ms.Width
 		}
 		t.Move(fyne.NewPos(x, y-ms.Height/2))
+		t.Refresh()
 		objs = append(objs, t)
-		return t
 	}
 	line := func(x1, y1, x2, y2 float32, col color.Color, w float32) {
-		l := canvas.NewLine(col)
-		l.StrokeWidth = w
-		l.Position1 = fyne.NewPos(x1, y1)
-		l.Position2 = fyne.NewPos(x2, y2)
+		l := r.lines.next()
+		l.StrokeColor, l.StrokeWidth = col, w
+		l.Position1, l.Position2 = fyne.NewPos(x1, y1), fyne.NewPos(x2, y2)
+		l.Refresh()
 		objs = append(objs, l)
 	}
 
 	g := newPlotGeom(c, size)
 	text(c.Title, size.Width/2, plotTitleH/2, fyne.TextAlignCenter, fg, true)
 	if size.Width < 20 || size.Height < 20 {
-		r.objects = objs
 		return
 	}
 	if g.right > g.left+10 && g.bottom > g.top+10 {
@@ -263,7 +198,7 @@ func (r *plotRenderer) build(size fyne.Size) {
 			line(g.left, py, g.right, py, grid, 1)
 			text(fmtTick(y, g.ystep), g.left-6, py, fyne.TextAlignTrailing, fg, false)
 		}
-		_, xstep := workbench.NiceTicks(g.xmin, g.xmax, len(g.xt))
+		_, xstep := session.NiceTicks(g.xmin, g.xmax, len(g.xt))
 		for _, x := range g.xt {
 			px := g.px(x)
 			line(px, g.bottom, px, g.bottom+4, fg, 1)
@@ -277,7 +212,6 @@ func (r *plotRenderer) build(size fyne.Size) {
 		if len(c.Series) == 0 {
 			text("no data yet", size.Width/2, size.Height/2, fyne.TextAlignCenter, grid, false)
 		}
-		r.objects = objs
 		return
 	}
 	// Series: batch curves first (thin, translucent), epoch points on top.
@@ -304,9 +238,11 @@ func (r *plotRenderer) build(size fyne.Size) {
 					if !finitePt(pt) {
 						continue
 					}
-					d := canvas.NewCircle(col)
+					d := r.dots.next()
+					d.FillColor = col
 					d.Resize(fyne.NewSize(7, 7))
 					d.Move(fyne.NewPos(g.px(pt.X)-3.5, g.py(pt.Y)-3.5))
+					d.Refresh()
 					objs = append(objs, d)
 				}
 			}
@@ -323,25 +259,41 @@ func (r *plotRenderer) build(size fyne.Size) {
 		line(it.x, it.y, it.x+16, it.y, col, 2)
 		text(s.Name, it.x+20, it.y, fyne.TextAlignLeading, fg, false)
 	}
-	// Readout.
-	if hover >= g.left && hover <= g.right {
-		line(hover, g.top, hover, g.bottom, grid, 1)
-		s := g.readout(c, g.dataX(hover))
-		bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
-		t := canvas.NewText(s, fg)
-		t.TextSize = ts
-		ms := t.MinSize()
-		bx := min(hover+8, size.Width-ms.Width-4)
-		bx = max(bx, 0)
-		bg.Resize(fyne.NewSize(ms.Width+6, ms.Height+2))
-		bg.Move(fyne.NewPos(bx-3, g.top+2))
-		t.Resize(ms)
-		t.Move(fyne.NewPos(bx, g.top+3))
-		objs = append(objs, bg, t)
-	}
-	r.objects = objs
 }
 
-func finitePt(p workbench.Point) bool {
+// hover places the readout for the mouse position, or hides it: the only
+// objects the mouse touches.
+func (r *plotRenderer) hover(size fyne.Size) {
+	c, x := r.p.chart, r.p.hoverX
+	g := newPlotGeom(c, size)
+	if !g.ok || size.Width < 20 || size.Height < 20 || x < g.left || x > g.right {
+		if r.hoverLine.Visible() {
+			r.hoverLine.Hide()
+			r.hoverBG.Hide()
+			r.hoverText.Hide()
+		}
+		return
+	}
+	fg := theme.Color(theme.ColorNameForeground)
+	l := r.hoverLine
+	l.StrokeColor, l.StrokeWidth = theme.Color(theme.ColorNameSeparator), 1
+	l.Position1, l.Position2 = fyne.NewPos(x, g.top), fyne.NewPos(x, g.bottom)
+	t := r.hoverText
+	t.Text, t.Color, t.TextSize = g.readout(c, g.dataX(x)), fg, theme.CaptionTextSize()
+	ms := t.MinSize()
+	bx := max(min(x+8, size.Width-ms.Width-4), 0)
+	bg := r.hoverBG
+	bg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	bg.Resize(fyne.NewSize(ms.Width+6, ms.Height+2))
+	bg.Move(fyne.NewPos(bx-3, g.top+2))
+	t.Resize(ms)
+	t.Move(fyne.NewPos(bx, g.top+3))
+	for _, o := range []fyne.CanvasObject{l, bg, t} {
+		o.Show()
+		o.Refresh()
+	}
+}
+
+func finitePt(p session.Point) bool {
 	return !math.IsNaN(p.X) && !math.IsInf(p.X, 0) && !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0)
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -12,9 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/colormap"
-	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // sidePanel shows the image and what the model makes of it: original and
@@ -33,6 +30,7 @@ type sidePanel struct {
 	cbarMid  *widget.Label
 	cbarHi   *widget.Label
 	cbarNote *widget.Label
+	field    *fieldOverlay // hover.go: the receptive field on the input
 	obj      fyne.CanvasObject
 }
 
@@ -42,6 +40,7 @@ func newSidePanel(u *UI) *sidePanel {
 	p.original.SetMinSize(fyne.NewSize(96, 96))
 	p.seen = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	p.seen.SetMinSize(fyne.NewSize(96, 96))
+	p.field = newFieldOverlay(p.seen)
 	p.name = widget.NewLabel("")
 	p.name.Truncation = fyne.TextTruncateEllipsis
 	p.pred = widget.NewLabel("")
@@ -69,7 +68,7 @@ func newSidePanel(u *UI) *sidePanel {
 	p.cbarNote = widget.NewLabel("")
 	p.cbarNote.Wrapping = fyne.TextWrapWord
 	p.cbarNote.SizeName = theme.SizeNameCaptionText
-	p.updateColorBar()
+	p.updateScaleText()
 
 	heading := func(s string) *widget.Label {
 		l := widget.NewLabel(s)
@@ -78,13 +77,33 @@ func newSidePanel(u *UI) *sidePanel {
 	}
 	images := container.NewGridWithColumns(2,
 		container.NewBorder(nil, caption("original"), nil, nil, p.original),
-		container.NewBorder(nil, caption("network input"), nil, nil, p.seen))
+		container.NewBorder(nil, caption("network input"), nil, nil, p.field))
 	top := container.NewVBox(p.name, images, heading("Prediction"), p.pred, p.bars,
 		heading("Samples"), p.samplesStrip(),
 		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,
 		heading("Layers"))
-	p.obj = container.NewBorder(top, nil, nil, nil, p.layers)
+	// The list keeps room for several layers: as the Border's centre
+	// inside a scroll it got its own minimum, one row, and the "live
+	// weights" note during training pushed even that out (issue #17
+	// defect 4).
+	p.obj = container.NewBorder(top, nil, nil, nil, container.New(minHeight(layerListHeight), p.layers))
 	return p
+}
+
+// layerListHeight is the Layers list's least height: about six rows.
+const layerListHeight = 230
+
+// minHeight lays its children out full size and asks for at least h.
+type minHeight float32
+
+func (m minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) { minWidth(0).Layout(objs, size) }
+
+func (m minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(0, float32(m))
+	for _, o := range objs {
+		s = s.Max(fyne.NewSize(o.MinSize().Width, 0))
+	}
+	return s
 }
 
 func caption(s string) *widget.Label {
@@ -139,7 +158,7 @@ type thumb struct {
 	fn  func()
 }
 
-func newThumb(s workbench.Sample, fn func()) *thumb {
+func newThumb(s session.Sample, fn func()) *thumb {
 	t := &thumb{fn: fn, img: canvas.NewImageFromImage(s.Thumb)}
 	t.img.FillMode = canvas.ImageFillContain
 	t.ExtendBaseWidget(t)
@@ -150,7 +169,7 @@ func (t *thumb) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRe
 func (t *thumb) Tapped(*fyne.PointEvent)             { t.fn() }
 
 // setFrame shows a frame's input and prediction and lists its layers.
-func (p *sidePanel) setFrame(f *workbench.Frame) {
+func (p *sidePanel) setFrame(f *session.Frame) {
 	p.name.SetText(f.Input.Name)
 	if p.original.Image != f.Input.Preview {
 		p.original.Image = f.Input.Preview
@@ -166,10 +185,13 @@ func (p *sidePanel) setFrame(f *workbench.Frame) {
 	}
 	p.bars.RemoveAll()
 	for _, c := range pr.Top {
+		// The formatter goes first: SetValue draws the text, and the
+		// default one rounds down to whole percents ("55%" under a
+		// "55.7 %" heading, issue #17 defect 5).
 		bar := widget.NewProgressBar()
-		bar.SetValue(c.Prob)
 		v := c.Prob
 		bar.TextFormatter = func() string { return fmt.Sprintf("%.1f %%", 100*v) }
+		bar.SetValue(c.Prob)
 		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(84, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
 	}
 	if f.Live || !f.Model.Trained {
@@ -190,29 +212,27 @@ func (p *sidePanel) setFrame(f *workbench.Frame) {
 		p.names = names
 		p.layers.Refresh()
 	}
-	p.updateColorBar()
+	p.updateScaleText()
 }
 
-// updateColorBar draws the current colormap and says what its ends mean.
-func (p *sidePanel) updateColorBar() {
-	v := p.u.bench.View()
-	m, err := colormap.ByName(v.Colormap)
-	if err != nil {
-		m = colormap.MustByName(colormap.Default)
+// setColorBar shows the colour bar the session drew for the view.
+func (p *sidePanel) setColorBar(img *image.RGBA) {
+	if img != nil && p.cbar.Image != img {
+		p.cbar.Image = img
+		p.cbar.Refresh()
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 256, 1))
-	for i := range 256 {
-		img.Set(i, 0, m.Index(uint8(i)))
-	}
-	p.cbar.Image = img
-	p.cbar.Refresh()
+}
+
+// updateScaleText says what the colour bar's ends mean in the current view.
+func (p *sidePanel) updateScaleText() {
+	v := p.u.ses.View()
 	switch v.Scale {
-	case render.Standardize:
+	case session.Standardize:
 		p.cbarLo.SetText("μ−2σ")
 		p.cbarMid.SetText("μ")
 		p.cbarHi.SetText("μ+2σ")
 		p.cbarNote.SetText("Each channel: (x − mean)/std·64 + 128, as in the tutorial. Hatched tiles are dead (all 0) or constant.")
-	case render.MinMax:
+	case session.MinMax:
 		p.cbarLo.SetText("min")
 		p.cbarMid.SetText("")
 		p.cbarHi.SetText("max")
@@ -228,9 +248,6 @@ func (p *sidePanel) updateColorBar() {
 		p.cbarNote.SetText("One scale per layer (its header gives the range): channels of a layer are comparable.")
 	}
 }
-
-// colorOf converts a colormap entry for canvas use.
-func colorOf(c color.RGBA) color.Color { return c }
 
 func truncLabel(s string) *widget.Label {
 	l := widget.NewLabel(s)

@@ -16,8 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/convscope/convscope/internal/workbench"
-	"github.com/convscope/convscope/nn"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // Architecture choices.
@@ -51,7 +50,7 @@ type trainingPanel struct {
 	optimizer         *widget.Select
 	arch              *widget.Select
 	archFile          string
-	archLoaded        *nn.Arch
+	archLoaded        *session.Arch
 	cont              *widget.Check
 	live              *widget.Check
 	summary           *widget.Label
@@ -63,21 +62,17 @@ type trainingPanel struct {
 
 	// Run state (UI goroutine; mu makes it readable from tests).
 	mu        sync.Mutex
-	run       *workbench.Training
-	data      *workbench.Data
-	hist      *nn.History
+	run       *session.Training
+	hist      *session.History
 	onStopped []func()
 
-	pendingArch *nn.Arch // summary to show once visible
-	visible     bool     // the page has been shown
-
-	progMu      sync.Mutex
-	pendingProg *workbench.Progress
+	pendingArch *session.Arch // summary to show once visible
+	visible     bool          // the page has been shown
 }
 
 func newTrainingPanel(u *UI) *trainingPanel {
 	t := &trainingPanel{u: u, tips: newTipper(u.win)}
-	d := workbench.DefaultTrainConfig()
+	d := session.DefaultTrainConfig()
 	entry := func(v string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetText(v)
@@ -103,7 +98,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 		}
 		t.showClasses()
 	})
-	t.source.Horizontal = true
+	t.source.Horizontal = false // one option per line: the column fits a 900-pixel window
 	t.source.SetSelected(dataGenerated)
 	t.classes = widget.NewLabel("")
 	t.classes.Wrapping = fyne.TextWrapWord
@@ -113,7 +108,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 
 	t.epochs, t.steps = entry(strconv.Itoa(d.Epochs)), entry(strconv.Itoa(d.StepsPerEpoch))
 	t.batch, t.valSteps = entry(strconv.Itoa(d.BatchSize)), entry(strconv.Itoa(d.ValidationSteps))
-	t.lr, t.seed = entry("1e-4"), entry("0")
+	t.lr, t.seed = entry(fmtRate(d.LearningRate)), entry("0")
 	t.optimizer = widget.NewSelect([]string{"rmsprop", "adam", "sgd"}, nil)
 	t.optimizer.SetSelected(d.Optimizer)
 	t.cont = widget.NewCheck("Continue from the current weights", nil)
@@ -125,16 +120,16 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
 
-	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, t.startTraining)
+	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, u.guard("Start", t.startTraining))
 	t.start.Importance = widget.HighImportance
-	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, t.togglePause)
-	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, t.stopTraining)
+	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, u.guard("Pause", t.togglePause))
+	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, u.guard("Stop", t.stopTraining))
 	t.bar = widget.NewProgressBar()
 	t.progress = widget.NewLabel("Not training.")
 	t.progress.Wrapping = fyne.TextWrapWord
 	t.lossPlot, t.accPlot = NewPlot(), NewPlot()
-	t.lossPlot.SetChart(workbench.Chart{Title: "Loss", XLabel: "epoch"})
-	t.accPlot.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
+	t.lossPlot.SetChart(session.Chart{Title: "Loss", XLabel: "epoch"})
+	t.accPlot.SetChart(session.Chart{Title: "Accuracy", XLabel: "epoch"})
 	t.setRunning(false)
 
 	form := widget.NewForm(
@@ -161,7 +156,10 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	)
 	controls := container.NewHBox(t.start, t.pause, t.stp)
 	top := container.NewBorder(nil, nil, controls, nil, container.NewVBox(t.bar, t.progress))
-	plots := container.NewGridWithColumns(2, t.lossPlot, t.accPlot)
+	// Plots one above the other and the data choices one per line keep the
+	// page usable in a 900×600 window (issue #17: it widened the window to
+	// 1176 pixels).
+	plots := container.NewGridWithRows(2, t.lossPlot, t.accPlot)
 	right := container.NewBorder(top, nil, nil, nil, plots)
 	split := container.NewHSplit(container.NewVScroll(settings), right)
 	split.Offset = 0.36
@@ -178,14 +176,14 @@ func (t *trainingPanel) running() bool {
 }
 
 // current returns the latest run (nil before the first).
-func (t *trainingPanel) current() *workbench.Training {
+func (t *trainingPanel) current() *session.Training {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.run
 }
 
 // history returns the last run's history (nil if none).
-func (t *trainingPanel) history() *nn.History {
+func (t *trainingPanel) history() *session.History {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.hist
@@ -214,8 +212,8 @@ func (t *trainingPanel) archChanged(s string) {
 			data, err := io.ReadAll(r)
 			r.Close()
 			if err == nil {
-				var a nn.Arch
-				if a, err = nn.ParseArch(data); err == nil {
+				var a session.Arch
+				if a, err = session.ParseArch(data); err == nil {
 					t.archLoaded, t.archFile = &a, r.URI().Path()
 					t.showSummary(a)
 					return
@@ -227,22 +225,37 @@ func (t *trainingPanel) archChanged(s string) {
 		d.Resize(fyne.NewSize(900, 600))
 		d.Show()
 	case archCurrent:
-		t.showSummary(t.u.bench.Model().Net.Arch())
+		t.showSummary(t.u.ses.ModelArch())
 	default:
-		t.showSummary(nn.ReferenceArch())
+		t.showSummary(session.ReferenceArch())
 	}
 }
 
-// modelChanged is called when a model is loaded.
-func (t *trainingPanel) modelChanged(*workbench.Model) {
+// modelChanged is called when the model on screen changes. A model that
+// comes with a training history (a loaded file) has it plotted, unless it
+// is the result of the run on screen (issue #17 defect 8: "no data yet").
+func (t *trainingPanel) modelChanged() {
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
+	if t.running() {
+		return
+	}
+	m := t.u.ses.Model()
+	h := m.Meta.History
+	if h == nil || h.Len() == 0 || h == t.history() {
+		return
+	}
+	loss, acc := session.HistoryCharts(h)
+	t.lossPlot.SetChart(loss)
+	t.accPlot.SetChart(acc)
+	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
 }
 
 // showSummary shows the Keras summary of a — once the Training page has
-// been opened (building the reference model takes a moment).
-func (t *trainingPanel) showSummary(a nn.Arch) {
+// been opened (building the reference model takes a moment, off the UI
+// goroutine).
+func (t *trainingPanel) showSummary(a session.Arch) {
 	t.pendingArch = &a
 	if t.visible {
 		t.refreshSummary()
@@ -261,36 +274,27 @@ func (t *trainingPanel) refreshSummary() {
 	}
 	a := *t.pendingArch
 	t.pendingArch = nil
-	net, err := a.Build()
-	if err != nil {
-		t.summary.SetText(err.Error())
-		return
-	}
-	var b strings.Builder
-	if err := net.Summary(&b); err != nil {
-		b.WriteString(err.Error())
-	}
-	t.summary.SetText(strings.TrimRight(b.String(), "\n"))
+	t.u.ses.Summary(a, t.summary.SetText)
 }
 
 // chosenArch returns the architecture to train.
-func (t *trainingPanel) chosenArch() (nn.Arch, error) {
+func (t *trainingPanel) chosenArch() (session.Arch, error) {
 	switch t.arch.Selected {
 	case archJSON:
 		if t.archLoaded == nil {
-			return nn.Arch{}, errors.New("choose an architecture JSON file")
+			return session.Arch{}, errors.New("choose an architecture JSON file")
 		}
 		return *t.archLoaded, nil
 	case archCurrent:
-		return t.u.bench.Model().Net.Arch(), nil
+		return t.u.ses.ModelArch(), nil
 	}
-	return nn.ReferenceArch(), nil
+	return session.ReferenceArch(), nil
 }
 
 // config reads the form.
-func (t *trainingPanel) config() (workbench.TrainConfig, workbench.DataSpec, error) {
-	c := workbench.DefaultTrainConfig()
-	var spec workbench.DataSpec
+func (t *trainingPanel) config() (session.TrainConfig, session.DataSpec, error) {
+	c := session.DefaultTrainConfig()
+	var spec session.DataSpec
 	ints := []struct {
 		name string
 		e    *widget.Entry
@@ -329,8 +333,8 @@ func (t *trainingPanel) config() (workbench.TrainConfig, workbench.DataSpec, err
 	return c, spec, nil
 }
 
-// startTraining reads the form, opens the data (off the UI goroutine),
-// builds the networks and starts the run.
+// startTraining reads the form and asks the session for a run: it opens
+// the data and builds the networks off the UI goroutine.
 func (t *trainingPanel) startTraining() {
 	if t.running() {
 		return
@@ -345,92 +349,77 @@ func (t *trainingPanel) startTraining() {
 		t.u.showError("Cannot start training", err)
 		return
 	}
-	cont := t.cont.Checked
+	t.launch(session.TrainRequest{Arch: arch, Continue: t.cont.Checked, Config: cfg, Data: spec, Live: t.live.Checked}, "Preparing data…")
+}
+
+// launch asks the session for the run req, autosaved at every epoch end.
+func (t *trainingPanel) launch(req session.TrainRequest, what string) {
+	req.Config.Checkpoint, req.Config.Config = t.u.autosavePath(), t.formJSON()
+	cfg := req.Config
 	t.start.Disable()
-	t.progress.SetText("Preparing data…")
-	t.u.bg.Add(1)
-	go func() {
-		defer t.u.bg.Done()
-		display, train, data, err := t.prepare(arch, cfg, spec, cont)
-		t.u.post(func() {
-			if err != nil {
-				t.start.Enable()
-				t.progress.SetText("Not training.")
-				t.u.showError("Cannot start training", err)
-				return
-			}
-			t.launch(display, train, data, cfg)
-		})
-	}()
-}
-
-// prepare builds the display and training networks (same weights) and
-// opens the data. It runs off the UI goroutine.
-func (t *trainingPanel) prepare(arch nn.Arch, cfg workbench.TrainConfig, spec workbench.DataSpec, cont bool) (display, train *nn.Sequential, data *workbench.Data, err error) {
-	if cont {
-		err = t.u.bench.WithNet(func(m *workbench.Model) error {
-			var err error
-			if display, err = m.CloneNet(); err != nil {
-				return err
-			}
-			train, err = m.CloneNet()
-			return err
-		})
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("the current model cannot be trained further: %w", err)
-		}
-	} else {
-		if display, err = arch.Build(); err != nil {
-			return nil, nil, nil, err
-		}
-		display.Init(cfg.Seed)
-		if train, err = arch.Build(); err != nil {
-			return nil, nil, nil, err
-		}
-		if err = train.CopyWeightsFrom(display); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	out := 1
-	for _, d := range train.OutputShape() {
-		out *= d
-	}
-	data, err = workbench.OpenData(spec, train.InputShape(), out, cfg.BatchSize, cfg.ValidationSteps)
-	return display, train, data, err
-}
-
-// launch starts the run (UI goroutine).
-func (t *trainingPanel) launch(display, train *nn.Sequential, data *workbench.Data, cfg workbench.TrainConfig) {
-	cfg.Train, cfg.Validation = data.Train, data.Validation
-	cfg.Init = false // prepare drew the weights
-	m := &workbench.Model{Net: display, Classes: data.Classes, Label: "training…"}
-	t.u.setModel(m)
-	t.classes.SetText("Classes: " + classList(data.Classes))
-	t.report.SetText(data.Report)
-	live := t.live.Checked
-	run, err := workbench.StartTraining(train, cfg, workbench.TrainCallbacks{
-		OnProgress: t.onProgress,
-		OnWeights: func(net *nn.Sequential) {
-			if live {
-				_ = t.u.bench.LiveWeights(net)
-			}
-		},
-		OnDone: func(r workbench.TrainResult) { t.u.post(func() { t.finished(r, m) }) },
+	t.progress.SetText(what)
+	t.u.ses.Train(req, session.RunCallbacks{
+		OnStart:    func(run *session.Training, data *session.Data, err error) { t.started(run, data, cfg, err) },
+		OnProgress: t.showProgress,
+		OnDone:     t.finished,
 	})
+}
+
+// started shows a run that started, or why it could not.
+func (t *trainingPanel) started(run *session.Training, data *session.Data, cfg session.TrainConfig, err error) {
 	if err != nil {
-		data.Close()
 		t.start.Enable()
+		t.progress.SetText("Not training.")
 		t.u.showError("Cannot start training", err)
 		return
 	}
+	t.u.modelChanged()
+	t.classes.SetText("Classes: " + classList(data.Classes))
+	t.report.SetText(data.Report)
 	t.mu.Lock()
-	t.run, t.data = run, data
+	t.run = run
 	t.mu.Unlock()
-	t.lossPlot.SetChart(workbench.Chart{Title: "Loss", XLabel: "epoch"})
-	t.accPlot.SetChart(workbench.Chart{Title: "Accuracy", XLabel: "epoch"})
+	t.lossPlot.SetChart(session.Chart{Title: "Loss", XLabel: "epoch"})
+	t.accPlot.SetChart(session.Chart{Title: "Accuracy", XLabel: "epoch"})
 	t.bar.SetValue(0)
 	t.progress.SetText(fmt.Sprintf("Starting: %d epochs of %d steps of %d images…", cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize))
 	t.setRunning(true)
+}
+
+// metricsLine is the running epoch's loss and accuracy and the last
+// validation, e.g. "loss 0.6931 · accuracy 0.5000 · val_loss …".
+func metricsLine(p session.Progress) string {
+	s := fmt.Sprintf("loss %.4f · accuracy %.4f", p.Loss, p.Accuracy)
+	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
+		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
+	}
+	return s
+}
+
+// stoppedText says where a stopped run stopped, without an ETA (issue #17
+// defect 9: "Stopped after 4 epochs. Epoch 5/30 · step 100/100 · ETA 0:00").
+func stoppedText(r session.TrainResult, run *session.Training) string {
+	done := 0
+	if r.History != nil {
+		done = r.History.Len()
+	}
+	if run == nil {
+		return fmt.Sprintf("Stopped after %d epochs.", done)
+	}
+	p := run.Progress()
+	if p.Step == 0 || p.Step == p.Steps && p.Epoch == done {
+		return fmt.Sprintf("Stopped after %d of %d epochs.\n%s", done, p.Epochs, metricsLine(p))
+	}
+	return fmt.Sprintf("Stopped in epoch %d/%d after step %d/%d (%d epochs complete).\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, done, metricsLine(p))
+}
+
+// fmtRate writes a learning rate as Keras users do: 1e-4, 0.01 for 1e-2.
+func fmtRate(v float64) string {
+	if v >= 1e-3 {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	m, e, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, 64), "e")
+	return m + "e" + strings.Replace(strings.Replace(e, "-0", "-", 1), "+", "", 1)
 }
 
 func classList(c []string) string {
@@ -441,49 +430,26 @@ func classList(c []string) string {
 	return strings.Join(parts, ", ")
 }
 
-// onProgress runs on the training goroutine: keep the newest progress and
-// schedule one UI update for it.
-func (t *trainingPanel) onProgress(p workbench.Progress) {
-	t.progMu.Lock()
-	scheduled := t.pendingProg != nil
-	t.pendingProg = &p
-	t.progMu.Unlock()
-	if scheduled {
-		return
-	}
-	t.u.post(func() {
-		t.progMu.Lock()
-		p := t.pendingProg
-		t.pendingProg = nil
-		t.progMu.Unlock()
-		if p != nil {
-			t.showProgress(*p)
-		}
-	})
-}
-
-func (t *trainingPanel) showProgress(p workbench.Progress) {
+func (t *trainingPanel) showProgress(p session.Progress) {
 	t.bar.SetValue(p.Fraction)
-	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\nloss %.4f · accuracy %.4f",
-		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, workbench.FormatETA(p.ETA), p.Loss, p.Accuracy)
-	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
-		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
-	}
-	if p.Paused {
-		s = "Paused · " + s
+	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\n%s",
+		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, session.FormatETA(p.ETA), metricsLine(p))
+	if p.Paused { // no ETA while nothing moves
+		s = fmt.Sprintf("Paused in epoch %d/%d at step %d/%d\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, metricsLine(p))
 	}
 	t.progress.SetText(s)
 	t.lossPlot.SetChart(p.LossChart)
 	t.accPlot.SetChart(p.AccChart)
 }
 
-// finished ends a run (UI goroutine): the trained weights stay on screen.
-func (t *trainingPanel) finished(r workbench.TrainResult, m *workbench.Model) {
-	if t.data != nil {
-		t.data.Close()
-		if r := t.data.SkippedReport(); r != "" {
-			t.report.SetText(t.report.Text + "\n" + r)
-		}
+// finished ends a run: the session has put the trained weights on screen.
+func (t *trainingPanel) finished(r session.TrainResult) {
+	// The app saw the run end: nothing to offer at the next start.
+	if p := t.u.autosavePath(); p != "" {
+		session.RemoveAutosave(p)
+	}
+	if r.Skipped != "" {
+		t.report.SetText(t.report.Text + "\n" + r.Skipped)
 	}
 	t.mu.Lock()
 	t.hist = r.History
@@ -493,20 +459,23 @@ func (t *trainingPanel) finished(r workbench.TrainResult, m *workbench.Model) {
 	if run != nil {
 		t.showProgress(run.Progress())
 	}
-	trained := &workbench.Model{Net: m.Net, Classes: m.Classes, Label: "trained here (unsaved)", Trained: r.History != nil && r.History.Len() > 0, Meta: nn.Metadata{History: r.History}}
-	if !trained.Trained {
-		trained.Label = "untrained (stopped before the first epoch)"
-		trained.Trained = true // the weights did change
-	}
-	t.u.setModel(trained)
+	t.u.modelChanged()
 	switch {
 	case r.Err != nil:
 		t.progress.SetText("Training failed: " + r.Err.Error())
 		t.u.showError("Training failed", r.Err)
 	case r.Stopped:
-		t.progress.SetText(fmt.Sprintf("Stopped after %d epochs. ", r.History.Len()) + t.progress.Text)
+		t.progress.SetText(stoppedText(r, run))
 	default:
-		t.progress.SetText("Done. " + t.progress.Text)
+		n := 0
+		if r.History != nil {
+			n = r.History.Len()
+		}
+		line := ""
+		if run != nil {
+			line = "\n" + metricsLine(run.Progress())
+		}
+		t.progress.SetText(fmt.Sprintf("Done: %d epochs.%s", n, line))
 	}
 	for _, fn := range t.onStopped {
 		fn()
@@ -545,7 +514,9 @@ func (t *trainingPanel) togglePause() {
 		run.Pause()
 		t.pause.SetText("Resume")
 		t.pause.SetIcon(theme.MediaPlayIcon())
-		t.progress.SetText("Paused · " + t.progress.Text)
+		p := run.Progress()
+		p.Paused = true
+		t.showProgress(p)
 	}
 }
 
@@ -571,7 +542,7 @@ func (t *trainingPanel) stopThen(fn func()) {
 func (t *trainingPanel) exportCSV() {
 	h := t.history()
 	if h == nil {
-		h = t.u.bench.Model().Meta.History
+		h = t.u.ses.Model().Meta.History
 	}
 	if h == nil || h.Len() == 0 {
 		t.u.showError("No history", errors.New("train the model first (the history of a finished epoch is exported)"))
@@ -583,13 +554,15 @@ func (t *trainingPanel) exportCSV() {
 		}
 		path := w.URI().Path()
 		w.Close()
-		if err := workbench.WriteFileAtomic(path, h.WriteCSV); err != nil {
-			os.Remove(path)
-			t.u.showError("Cannot export history", err)
-			return
-		}
-		t.u.rememberFolder(filepath.Dir(path))
-		t.u.setStatus("Exported history to " + path)
+		t.u.ses.ExportHistory(path, h, func(_ []string, err error) {
+			if err != nil {
+				os.Remove(path) // the dialog created it empty
+				t.u.showError("Cannot export history", err)
+				return
+			}
+			t.u.rememberFolder(filepath.Dir(path))
+			t.u.setStatus("Exported history to " + path)
+		})
 	}, t.u.win)
 	d.SetFileName("history.csv")
 	if l := t.u.lastFolder(); l != nil {

@@ -23,6 +23,7 @@ func setupTinyTraining(u *UI, epochs string) {
 	tp.valSteps.SetText("2")
 	tp.lr.SetText("1e-3")
 	tp.live.SetChecked(false)
+	settle(u) // the summary is built off the UI goroutine
 }
 
 // waitRun pumps the UI queue until cond holds.
@@ -72,10 +73,10 @@ func TestTrainingRunFeedsPlot(t *testing.T) {
 	if tp.start.Disabled() || !tp.stp.Disabled() {
 		t.Error("Start/Stop not reset after the run")
 	}
-	if !strings.HasPrefix(tp.progress.Text, "Done.") {
+	if !strings.HasPrefix(tp.progress.Text, "Done: 3 epochs.") || strings.Contains(tp.progress.Text, "ETA") {
 		t.Errorf("progress %q", tp.progress.Text)
 	}
-	if m := u.bench.Model(); m.Label != "trained here (unsaved)" || !m.Trained {
+	if m := u.ses.Model(); m.Label != "trained here (unsaved)" || !m.Trained {
 		t.Errorf("model after training: %q trained=%v", m.Label, m.Trained)
 	}
 	if r := tp.lossPlot.Readout(tp.lossPlot.Size().Width / 2); tp.lossPlot.Size().Width > 0 && !strings.Contains(r, "loss") {
@@ -101,6 +102,10 @@ func TestTrainingStopAndPause(t *testing.T) {
 	if !run.Paused() || tp.pause.Text != "Resume" {
 		t.Errorf("pause: paused=%v, button %q", run.Paused(), tp.pause.Text)
 	}
+	tp.showProgress(run.Progress())
+	if !strings.HasPrefix(tp.progress.Text, "Paused") || strings.Contains(tp.progress.Text, "ETA") {
+		t.Errorf("progress while paused %q", tp.progress.Text)
+	}
 	test.Tap(tp.pause)
 	if run.Paused() || tp.pause.Text != "Pause" {
 		t.Errorf("resume: paused=%v, button %q", run.Paused(), tp.pause.Text)
@@ -111,7 +116,7 @@ func TestTrainingStopAndPause(t *testing.T) {
 	if res := run.Wait(); !res.Stopped || res.Err != nil {
 		t.Errorf("result stopped=%v err=%v", res.Stopped, res.Err)
 	}
-	if !strings.HasPrefix(tp.progress.Text, "Stopped") {
+	if !strings.HasPrefix(tp.progress.Text, "Stopped") || strings.Contains(tp.progress.Text, "ETA") {
 		t.Errorf("progress %q", tp.progress.Text)
 	}
 }
@@ -208,7 +213,7 @@ func TestTrainingOnFolders(t *testing.T) {
 	if !strings.Contains(tp.report.Text, "empty.png") {
 		t.Errorf("report does not name the bad file: %q", tp.report.Text)
 	}
-	if m := u.bench.Model(); strings.Join(m.Classes, ",") != "cats,dogs" {
+	if m := u.ses.Model(); strings.Join(m.Classes, ",") != "cats,dogs" {
 		t.Errorf("model classes %v", m.Classes)
 	}
 	names := []string{}
@@ -217,5 +222,13 @@ func TestTrainingOnFolders(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(names, ","), "val_loss") {
 		t.Errorf("no validation curve: %v", names)
+	}
+}
+
+func TestFmtRate(t *testing.T) {
+	for v, want := range map[float64]string{1e-4: "1e-4", 1e-3: "0.001", 0.01: "0.01", 2.5e-5: "2.5e-5", 1e-10: "1e-10"} {
+		if got := fmtRate(v); got != want {
+			t.Errorf("fmtRate(%v) = %q, want %q", v, got, want)
+		}
 	}
 }

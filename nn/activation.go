@@ -17,9 +17,10 @@ const (
 	actSigmoid                   // f(z) = 1 / (1 + exp(-z))
 	actTanh                      // f(z) = tanh(z)
 	actSoftmax                   // f(z)_i = exp(z_i) / Σ_j exp(z_j) over the last axis
+	actReLU6                     // f(z) = min(max(z, 0), 6) (Keras "relu6", MobileNet's)
 )
 
-var activationNames = [...]string{"linear", "relu", "sigmoid", "tanh", "softmax"}
+var activationNames = [...]string{"linear", "relu", "sigmoid", "tanh", "softmax", "relu6"}
 
 // ActivationNames lists the activation names layers accept, as Keras spells
 // them ("linear" is Keras' activation=None).
@@ -56,8 +57,11 @@ func biasAct(y, bias []float32, c int, a activation) {
 		return
 	}
 	c = len(bias)
-	if a == actReLU {
+	if a == actReLU || a == actReLU6 {
 		biasReLU(y[:len(y)/c*c], y, bias)
+		if a == actReLU6 {
+			clamp(y, 0, 6)
+		}
 		return
 	}
 	for r := 0; r+c <= len(y); r += c {
@@ -91,12 +95,23 @@ func biasAct(y, bias []float32, c int, a activation) {
 // another buffer.
 func biasActTo(dst, src, bias []float32, c int, a activation) {
 	src = src[:len(dst)]
-	if a != actReLU || bias == nil {
+	switch {
+	case (a == actReLU || a == actReLU6) && bias != nil:
+		biasReLU(dst, src, bias)
+		if a == actReLU6 {
+			clamp(dst, 0, 6)
+		}
+	case a == actLinear && bias != nil: // one pass instead of a copy and an add
+		for r := 0; r+len(bias) <= len(dst); r += len(bias) {
+			d, s := dst[r:r+len(bias)], src[r:r+len(bias)]
+			for i, b := range bias[:len(d)] {
+				d[i] = s[i] + b
+			}
+		}
+	default:
 		copy(dst, src)
 		biasAct(dst, bias, c, a)
-		return
 	}
-	biasReLU(dst, src, bias)
 }
 
 // apply computes v = f(v) element-wise (not for softmax).
@@ -114,6 +129,8 @@ func (a activation) apply(v []float32) {
 		for i, x := range v {
 			v[i] = float32(math.Tanh(float64(x)))
 		}
+	case actReLU6:
+		clamp(v, 0, 6)
 	}
 }
 
@@ -149,7 +166,8 @@ func softmax(row []float32) {
 
 // grad computes dz = dLoss/dz from dy = dLoss/dy and the activation's output
 // y = f(z), in rows of c values. The derivatives are written in terms of y:
-// relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1-y², and softmax uses its full
+// relu' = [y > 0], relu6' = [0 < y < 6], sigmoid' = y(1-y), tanh' = 1-y²,
+// and softmax uses its full
 // Jacobian-vector product dz_i = y_i (dy_i - Σ_j dy_j y_j). dz may alias dy.
 // For linear it copies dy into dz.
 func (a activation) grad(dz, dy, y []float32, c int) {
@@ -166,6 +184,14 @@ func (a activation) grad(dz, dy, y []float32, c int) {
 	case actTanh:
 		for i, v := range y {
 			dz[i] = dy[i] * (1 - v*v)
+		}
+	case actReLU6:
+		for i, v := range y {
+			if v > 0 && v < 6 {
+				dz[i] = dy[i]
+			} else {
+				dz[i] = 0
+			}
 		}
 	case actSoftmax:
 		for r := 0; r+c <= len(y); r += c {
@@ -192,7 +218,7 @@ type Activation struct {
 }
 
 // NewActivation returns an Activation layer for a Keras activation name
-// ("linear", "relu", "sigmoid", "tanh", "softmax"). Option: WithName.
+// ("linear", "relu", "relu6", "sigmoid", "tanh", "softmax"). Option: WithName.
 func NewActivation(name string, opts ...Option) *Activation {
 	o, err := applyOptions("Activation", options{}, 0, opts)
 	a := &Activation{actName: name, err: err}

@@ -33,6 +33,7 @@ func TestActivationValues(t *testing.T) {
 		"relu":    func(v float64) float64 { return math.Max(v, 0) },
 		"sigmoid": func(v float64) float64 { return 1 / (1 + math.Exp(-v)) },
 		"tanh":    math.Tanh,
+		"relu6":   func(v float64) float64 { return math.Min(math.Max(v, 0), 6) },
 	}
 	for name, f := range ref {
 		l := NewActivation(name)
@@ -78,7 +79,7 @@ func TestActivationErrors(t *testing.T) {
 	if _, err := NewActivation("swish").Build([]int{3}); err == nil || !strings.Contains(err.Error(), `Activation: unknown activation "swish"`) {
 		t.Errorf("err = %v", err)
 	}
-	if !slices.Equal(ActivationNames(), []string{"linear", "relu", "sigmoid", "tanh", "softmax"}) {
+	if !slices.Equal(ActivationNames(), []string{"linear", "relu", "sigmoid", "tanh", "softmax", "relu6"}) {
 		t.Errorf("ActivationNames() = %v", ActivationNames())
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
@@ -14,9 +13,9 @@ func TestLayersDoNotAllocate(t *testing.T) {
 	// This checks the layers, so the GEMM is gonum's (nn/sgemm keeps its
 	// packing buffers in a sync.Pool, which drops items under -race), at
 	// sizes small enough that it runs serially (its parallel path starts
-	// goroutines); the layers' own worker pool runs with the default Workers.
-	defer blas32.Use(blas32.Implementation())
-	blas32.Use(gonum.Implementation{})
+	// goroutines); the layers' own worker pool runs with the default
+	// number of workers.
+	gonumEngine := Engine{BLAS: gonum.Implementation{}}
 	cases := []struct {
 		name  string
 		layer Layer
@@ -37,6 +36,7 @@ func TestLayersDoNotAllocate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			useEngine(c.layer, gonumEngine)
 			out, err := c.layer.Build(c.in)
 			if err != nil {
 				t.Fatal(err)
@@ -72,83 +72,81 @@ func TestLayersDoNotAllocate(t *testing.T) {
 
 func TestParallelFor(t *testing.T) {
 	for _, w := range []int{1, 2, 3, 8} {
-		withWorkers(w, func() {
-			for _, n := range []int{0, 1, 2, 5, 100} {
-				hits := make([]atomic.Int32, n)
-				var bad atomic.Bool
-				parallelFor(n, func(worker, i int) {
-					if worker < 0 || worker >= max(1, w) {
-						bad.Store(true)
-					}
-					hits[i].Add(1)
-				})
-				for i := range hits {
-					if hits[i].Load() != 1 {
-						t.Fatalf("workers=%d n=%d: item %d ran %d times", w, n, i, hits[i].Load())
-					}
+		e := Engine{Workers: w}
+		for _, n := range []int{0, 1, 2, 5, 100} {
+			hits := make([]atomic.Int32, n)
+			var bad atomic.Bool
+			e.parallelFor(n, func(worker, i int) {
+				if worker < 0 || worker >= max(1, w) {
+					bad.Store(true)
 				}
-				if bad.Load() {
-					t.Fatalf("workers=%d: worker id out of range", w)
+				hits[i].Add(1)
+			})
+			for i := range hits {
+				if hits[i].Load() != 1 {
+					t.Fatalf("workers=%d n=%d: item %d ran %d times", w, n, i, hits[i].Load())
 				}
 			}
-		})
+			if bad.Load() {
+				t.Fatalf("workers=%d: worker id out of range", w)
+			}
+		}
 	}
 }
 
 func TestParallelForNestedAndConcurrent(t *testing.T) {
 	// Nested calls and calls from several goroutines must not deadlock,
 	// and each item must run once.
-	withWorkers(3, func() {
-		var total atomic.Int64
-		done := make(chan bool)
-		for g := 0; g < 4; g++ {
-			go func() {
-				parallelFor(6, func(_, _ int) {
-					parallelFor(5, func(_, _ int) { total.Add(1) })
-				})
-				done <- true
-			}()
-		}
-		for g := 0; g < 4; g++ {
-			<-done
-		}
-		if total.Load() != 4*6*5 {
-			t.Errorf("ran %d items, want %d", total.Load(), 4*6*5)
-		}
-	})
+	e := Engine{Workers: 3}
+	var total atomic.Int64
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			e.parallelFor(6, func(_, _ int) {
+				e.parallelFor(5, func(_, _ int) { total.Add(1) })
+			})
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	if total.Load() != 4*6*5 {
+		t.Errorf("ran %d items, want %d", total.Load(), 4*6*5)
+	}
 }
 
 func TestParallelForManyShortCalls(t *testing.T) {
 	// Back-to-back calls too short for a helper to join: helpers are
 	// revoked before they start, and a late helper must neither run an
 	// item of a finished call nor be lost to the next one.
-	withWorkers(4, func() {
-		var wg sync.WaitGroup
-		for g := 0; g < 3; g++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for c := 0; c < 2000; c++ {
-					var hits [3]atomic.Int32
-					parallelFor(3, func(_, i int) { hits[i].Add(1) })
-					for i := range hits {
-						if n := hits[i].Load(); n != 1 {
-							t.Errorf("call %d: item %d ran %d times", c, i, n)
-							return
-						}
+	e := Engine{Workers: 4}
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := 0; c < 2000; c++ {
+				var hits [3]atomic.Int32
+				e.parallelFor(3, func(_, i int) { hits[i].Add(1) })
+				for i := range hits {
+					if n := hits[i].Load(); n != 1 {
+						t.Errorf("call %d: item %d ran %d times", c, i, n)
+						return
 					}
 				}
-			}()
-		}
-		wg.Wait()
-	})
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func TestParallelForDoesNotAllocate(t *testing.T) {
 	var sum atomic.Int64
 	fn := func(_, i int) { sum.Add(int64(i)) }
-	parallelFor(64, fn)
-	if n := testing.AllocsPerRun(50, func() { parallelFor(64, fn) }); n != 0 {
+	var e Engine
+	e.parallelFor(64, fn)
+	if n := testing.AllocsPerRun(50, func() { e.parallelFor(64, fn) }); n != 0 {
 		t.Errorf("parallelFor: %v allocations, want 0", n)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func parseLayer(data []byte) (LayerConfig, error) {
 	}
 	allowed := make([]string, len(keys))
 	for i, k := range keys {
-		allowed[i] = strings.TrimSuffix(k, "!")
+		allowed[i] = keyName(k)
 		if _, ok := cfg[allowed[i]]; !ok && strings.HasSuffix(k, "!") {
 			return LayerConfig{}, fmt.Errorf("%s: missing %q", c.ClassName, allowed[i])
 		}
@@ -68,7 +69,11 @@ func parseLayer(data []byte) (LayerConfig, error) {
 		case "strides":
 			err = decodePair(raw, &c.Strides, true)
 		case "padding":
-			err = decodeString(raw, &c.Padding)
+			if c.ClassName == "ZeroPadding2D" {
+				err = decodeZeroPadding(raw, &c.Pads)
+			} else {
+				err = decodeString(raw, &c.Padding)
+			}
 		case "activation":
 			err = decodeString(raw, &c.Activation)
 		case "use_bias":
@@ -78,8 +83,58 @@ func parseLayer(data []byte) (LayerConfig, error) {
 			}
 			c.NoBias = !use
 		case "rate":
-			if isNull(raw) || json.Unmarshal(raw, &c.Rate) != nil {
-				err = fmt.Errorf("expected a number, received %s", excerpt(raw))
+			err = decodeFloat(raw, &c.Rate)
+		case "groups":
+			err = decodeInt(raw, &c.Groups)
+		case "dilation_rate":
+			err = decodePair(raw, &c.DilationRate, true)
+		case "pads":
+			var v []int
+			if json.Unmarshal(raw, &v) != nil || len(v) != 4 {
+				err = fmt.Errorf("expected [top, left, bottom, right], received %s", excerpt(raw))
+			} else {
+				c.Pads = [4]int(v)
+			}
+		case "ceil_mode":
+			err = decodeBool(raw, &c.CeilMode)
+		case "count_include_pad":
+			err = decodeBool(raw, &c.CountIncludePad)
+		case "epsilon":
+			err = decodeFloat(raw, &c.Epsilon)
+		case "momentum":
+			err = decodeFloat(raw, &c.Momentum)
+		case "max_value":
+			if !isNull(raw) { // null: no maximum
+				err = decodeFloat(raw, &c.MaxValue)
+			}
+		case "negative_slope":
+			err = decodeFloat(raw, &c.NegativeSlope)
+		case "threshold":
+			err = decodeFloat(raw, &c.Threshold)
+		case "alpha":
+			err = decodeFloat(raw, &c.Alpha)
+		case "beta":
+			err = decodeFloat(raw, &c.Beta)
+		case "min":
+			c.Min = math.Inf(-1)
+			if !isNull(raw) {
+				err = decodeFloat(raw, &c.Min)
+			}
+		case "max":
+			c.Max = math.Inf(1)
+			if !isNull(raw) {
+				err = decodeFloat(raw, &c.Max)
+			}
+		case "scale":
+			err = decodeFloat(raw, &c.Scale)
+		case "offset":
+			err = decodeFloat(raw, &c.Offset)
+		case "target_shape":
+			var v []int
+			if json.Unmarshal(raw, &v) != nil || len(v) == 0 || len(v) > 4 || slices.Contains(v, 0) {
+				err = fmt.Errorf("expected a list of 1 to 4 dimensions (one may be -1), received %s", excerpt(raw))
+			} else {
+				copy(c.TargetShape[:], v)
 			}
 		}
 		if err != nil {
@@ -87,10 +142,46 @@ func parseLayer(data []byte) (LayerConfig, error) {
 		}
 	}
 	c = c.withDefaults()
-	if _, err := c.Layer(); err != nil {
+	if _, err := c.GraphLayer(); err != nil {
 		return LayerConfig{}, err
 	}
 	return c, nil
+}
+
+func decodeFloat(raw []byte, v *float64) error {
+	if isNull(raw) || json.Unmarshal(raw, v) != nil {
+		return fmt.Errorf("expected a number, received %s", excerpt(raw))
+	}
+	return nil
+}
+
+func decodeBool(raw []byte, v *bool) error {
+	if isNull(raw) || json.Unmarshal(raw, v) != nil {
+		return fmt.Errorf("expected true or false, received %s", excerpt(raw))
+	}
+	return nil
+}
+
+// decodeZeroPadding reads ZeroPadding2D's padding as Keras takes it: n (all
+// sides), [h, w] (symmetric) or [[top, bottom], [left, right]], into pads
+// (top, left, bottom, right).
+func decodeZeroPadding(raw []byte, pads *[4]int) error {
+	var n int
+	if !isNull(raw) && json.Unmarshal(raw, &n) == nil {
+		*pads = [4]int{n, n, n, n}
+		return nil
+	}
+	var hw []int
+	if json.Unmarshal(raw, &hw) == nil && len(hw) == 2 {
+		*pads = [4]int{hw[0], hw[1], hw[0], hw[1]}
+		return nil
+	}
+	var tb [][]int
+	if json.Unmarshal(raw, &tb) == nil && len(tb) == 2 && len(tb[0]) == 2 && len(tb[1]) == 2 {
+		*pads = [4]int{tb[0][0], tb[1][0], tb[0][1], tb[1][1]}
+		return nil
+	}
+	return fmt.Errorf("expected [[top, bottom], [left, right]], [height, width] or an integer, received %s", excerpt(raw))
 }
 
 func isNull(raw []byte) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
@@ -205,9 +296,9 @@ func (c LayerConfig) MarshalJSON() ([]byte, error) {
 	writeString(&b, c.ClassName)
 	b.WriteString(`, "config": {`)
 	n := 0
-	for _, k := range keys {
-		k = strings.TrimSuffix(k, "!")
-		if k == "name" && c.Name == "" {
+	for _, key := range keys {
+		k := keyName(key)
+		if k == "name" && c.Name == "" || strings.HasSuffix(key, "?") && c.isDefault(k) {
 			continue
 		}
 		if n > 0 {
@@ -230,13 +321,56 @@ func (c LayerConfig) MarshalJSON() ([]byte, error) {
 		case "strides":
 			writeInts(&b, c.Strides[:])
 		case "padding":
-			writeString(&b, c.Padding)
+			if c.ClassName == "ZeroPadding2D" {
+				fmt.Fprintf(&b, "[[%d, %d], [%d, %d]]", c.Pads[0], c.Pads[2], c.Pads[1], c.Pads[3])
+			} else {
+				writeString(&b, c.Padding)
+			}
 		case "activation":
 			writeString(&b, c.Activation)
 		case "use_bias":
 			b.WriteString(strconv.FormatBool(!c.NoBias))
 		case "rate":
-			b.WriteString(strconv.FormatFloat(c.Rate, 'g', -1, 64))
+			writeFloat(&b, c.Rate)
+		case "groups":
+			b.WriteString(strconv.Itoa(max(c.Groups, 1)))
+		case "dilation_rate":
+			d := pairOr(c.DilationRate, [2]int{1, 1})
+			writeInts(&b, d[:])
+		case "pads":
+			writeInts(&b, c.Pads[:])
+		case "ceil_mode":
+			b.WriteString(strconv.FormatBool(c.CeilMode))
+		case "count_include_pad":
+			b.WriteString(strconv.FormatBool(c.CountIncludePad))
+		case "epsilon":
+			writeFloat(&b, c.Epsilon)
+		case "momentum":
+			writeFloat(&b, c.Momentum)
+		case "max_value":
+			if c.MaxValue == 0 {
+				b.WriteString("null")
+			} else {
+				writeFloat(&b, c.MaxValue)
+			}
+		case "negative_slope":
+			writeFloat(&b, c.NegativeSlope)
+		case "threshold":
+			writeFloat(&b, c.Threshold)
+		case "alpha":
+			writeFloat(&b, c.Alpha)
+		case "beta":
+			writeFloat(&b, c.Beta)
+		case "min":
+			writeFloat(&b, c.Min)
+		case "max":
+			writeFloat(&b, c.Max)
+		case "scale":
+			writeFloat(&b, c.Scale)
+		case "offset":
+			writeFloat(&b, c.Offset)
+		case "target_shape":
+			writeInts(&b, c.targetShape())
 		}
 	}
 	b.WriteString("}}")
@@ -262,6 +396,33 @@ func writeInts(b *bytes.Buffer, v []int) {
 		b.WriteString(strconv.Itoa(d))
 	}
 	b.WriteByte(']')
+}
+
+// writeFloat writes v as the shortest JSON number that reads back as v;
+// infinities (Clip's open bounds) as null.
+func writeFloat(b *bytes.Buffer, v float64) {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		b.WriteString("null")
+		return
+	}
+	b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+}
+
+// isDefault reports whether the optional key k holds its default.
+func (c LayerConfig) isDefault(k string) bool {
+	switch k {
+	case "groups":
+		return c.Groups <= 1
+	case "dilation_rate":
+		return pairOr(c.DilationRate, [2]int{1, 1}) == [2]int{1, 1}
+	case "pads":
+		return c.Pads == [4]int{}
+	case "ceil_mode":
+		return !c.CeilMode
+	case "count_include_pad":
+		return !c.CountIncludePad
+	}
+	return false
 }
 
 func writeString(b *bytes.Buffer, s string) {

@@ -17,7 +17,7 @@ import "fmt"
 // Stride-1 "valid" convolutions (the reference model's) take a direct path
 // with nn/sgemm that reads the input in place, without im2col, and, inside a
 // Sequential, run fused with a 2×2 max pooling after them (conv2d_direct.go,
-// conv2d_pool.go). Everything else runs as im2col + GEMM (blas32.Gemm): for
+// conv2d_pool.go). Everything else runs as im2col + GEMM (Engine.BLAS): for
 // a block of output rows, the patches form a P×K matrix (K = kh·kw·cin, in
 // (kh, kw, cin) order) which times the kernel, read as K×cout, gives the
 // P×cout block of y in NHWC. Either way the bias and activation are applied
@@ -31,22 +31,34 @@ type Conv2D struct {
 	padding    string
 	actName    string
 	useBias    bool
-	err        error // invalid options, reported by Build
+	groups     int
+	dilation   [2]int
+	pads       [4]int // explicit padding (top, left, bottom, right), with padding "valid"
+	err        error  // invalid options, reported by Build
 
 	act          activation
+	eng          Engine
 	g            window
-	k            int // kh·kw·cin
+	cg, og       int  // input and output channels per group
+	depthwise    bool // one input channel per group: conv2d_depthwise.go
+	grouped      bool // groups or dilation on the im2col path: im2colG per group
+	k            int  // kh·kw·cg
 	kernel, bias *Param
 	maxRows      int // output rows per work item for large batches
 	rows, blocks int // output rows per work item and items per sample, this call
+	cb, cw       int // column blocks per item and their width (filters), this call
 
 	cols, dz, dcols [][]float32 // per worker (forward) or slot (backward) scratch
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
+	stk             [][]float32 // per worker: stacked input rows of the direct path (small kw·cin)
+	kstk            []float32   // kernel in stacked order (conv2d_direct.go)
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
+	xpad, dxpad     *Tensor     // zero-bordered input and its gradient (conv2d_padded.go)
+	noWeightGrads   bool        // Backward computes dx only (skipWeightGrads)
 	yp              *Tensor     // output of a fused pooling layer (conv2d_pool.go), or nil
 	codes           []uint8     // fused pooling: each window's winner, recorded in training
 	codesValid      bool        // codes belong to the last Forward
@@ -56,19 +68,16 @@ type Conv2D struct {
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
 
-// convBlockPixels is the target number of output pixels per work item
-// (tests lower it to exercise many blocks per image).
-var convBlockPixels = 256
-
 // NewConv2D returns a Conv2D layer with the given number of filters and a
 // kh×kw kernel (Keras: Conv2D(filters, (kh, kw), ...)). Options:
 // WithStrides (default 1, 1), WithPadding (default "valid"), WithActivation
-// (default linear), WithUseBias (default true), WithName.
+// (default linear), WithUseBias (default true), WithGroups (default 1),
+// WithDilation (default 1, 1), WithPads (explicit padding), WithName.
 func NewConv2D(filters, kh, kw int, opts ...Option) *Conv2D {
-	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true},
-		optActivation|optStrides|optPadding|optUseBias, opts)
+	o, err := applyOptions("Conv2D", options{strides: [2]int{1, 1}, padding: "valid", useBias: true, groups: 1, dilation: [2]int{1, 1}},
+		optActivation|optStrides|optPadding|optUseBias|optGroups|optDilation|optPads, opts)
 	c := &Conv2D{filters: filters, kernelSize: [2]int{kh, kw}, strides: o.strides, padding: o.padding,
-		actName: o.activation, useBias: o.useBias, err: err}
+		actName: o.activation, useBias: o.useBias, groups: o.groups, dilation: o.dilation, pads: o.pads, err: err}
 	c.name = o.name
 	c.act, _ = parseActivation(o.activation)
 	return c
@@ -94,6 +103,15 @@ func (c *Conv2D) check() error {
 	if err := checkPadding("Conv2D", c.padding); err != nil {
 		return err
 	}
+	if err := checkPair("Conv2D", "dilation_rate", c.dilation); err != nil {
+		return err
+	}
+	if err := checkPads("Conv2D", c.padding, c.pads); err != nil {
+		return err
+	}
+	if c.groups <= 0 || c.filters%max(c.groups, 1) != 0 {
+		return fmt.Errorf("Conv2D: expected groups > 0 dividing filters (%d), received %d", c.filters, c.groups)
+	}
 	var err error
 	if c.act, err = parseActivation(c.actName); err != nil {
 		return fmt.Errorf("Conv2D: %w", err)
@@ -107,25 +125,45 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := c.g.setup("Conv2D", "kernel", in, c.kernelSize, c.strides, c.padding); err != nil {
+	if err := c.g.setupFull("Conv2D", "kernel", in, c.kernelSize, c.strides, c.dilation, c.padding, c.pads, false); err != nil {
 		return nil, err
 	}
 	g := &c.g
-	c.k = g.kh * g.kw * g.c
-	c.kernel = newParam("kernel", g.kh, g.kw, g.c, c.filters)
+	if g.c%c.groups != 0 {
+		return nil, fmt.Errorf("Conv2D: expected input channels divisible by groups (%d), received %d", c.groups, g.c)
+	}
+	c.cg, c.og = g.c/c.groups, c.filters/c.groups
+	c.depthwise = c.groups > 1 && c.cg == 1
+	c.grouped = !c.depthwise && (c.groups > 1 || g.dh > 1 || g.dw > 1)
+	c.k = g.kh * g.kw * c.cg
+	c.kernel = newParam("kernel", g.kh, g.kw, c.cg, c.filters)
 	c.bias = nil
 	if c.useBias {
 		c.bias = newParam("bias", c.filters)
 	}
-	// About convBlockPixels output pixels per work item: big enough for an efficient
-	// GEMM, small enough for the patches to stay in cache. At least
-	// ceil(kh/sh) rows, so that blocks two apart never touch the same input
-	// row (Backward relies on it).
-	c.maxRows = min(g.oh, max(1, convBlockPixels/g.ow, (g.kh+g.sh-1)/g.sh))
+	c.setMaxRows()
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.fwdDirect, c.bwdDirect = c.forwardDirect, c.backwardDirect
 	c.cols, c.dz, c.dcols, c.dk, c.db, c.dzbuf, c.kflip = nil, nil, nil, nil, nil, nil, nil
 	return []int{g.oh, g.ow, c.filters}, nil
+}
+
+// setMaxRows sets the output rows per work item: about the engine's block
+// pixels (defaultConvBlockPixels), big enough for an efficient GEMM, small
+// enough for the patches to stay in cache. At least ceil(kh/sh) rows, so
+// that blocks two apart never touch the same input row (Backward relies on
+// it).
+func (c *Conv2D) setMaxRows() {
+	g := &c.g
+	c.maxRows = min(g.oh, max(1, c.eng.blockPixels()/g.ow, (c.effKH()+g.sh-1)/g.sh))
+}
+
+// setEngine makes the layer compute with e (Sequential.SetEngine).
+func (c *Conv2D) setEngine(e Engine) {
+	c.eng = e
+	if c.g.ow > 0 { // built
+		c.setMaxRows()
+	}
 }
 
 // Params returns the kernel and, with use_bias, the bias.
@@ -139,7 +177,7 @@ func (c *Conv2D) Params() []*Param {
 // Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
 func (c *Conv2D) Init(rng Rand) {
 	g := &c.g
-	glorotUniform(c.kernel.Value, g.kh*g.kw*g.c, g.kh*g.kw*c.filters, rng)
+	glorotUniform(c.kernel.Value, g.kh*g.kw*c.cg, g.kh*g.kw*c.filters, rng)
 	if c.bias != nil {
 		clear(c.bias.Value)
 	}
@@ -149,7 +187,8 @@ func (c *Conv2D) Init(rng Rand) {
 // activation, use_bias).
 func (c *Conv2D) Config() LayerConfig {
 	return LayerConfig{ClassName: "Conv2D", Name: c.name, Filters: c.filters, KernelSize: c.kernelSize,
-		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias}
+		Strides: c.strides, Padding: c.padding, Activation: c.act.String(), NoBias: !c.useBias,
+		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
 
 // Forward computes y = f(conv(x, K) + b) for the batch.
@@ -158,37 +197,44 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.split(n, 1)
+	c.splitColumns(n)
+	if c.paddedDirect() {
+		c.forwardPadded(y, x)
+		return
+	}
 	c.x, c.y = x, y
 	if c.direct() {
-		c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.w*c.filters)
-		parallelFor(n*c.blocks, c.fwdDirect)
+		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.prepareStacked()
+		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
-		c.cols = scratch(c.cols, max(1, Workers), c.maxRows*c.g.ow*c.k)
-		parallelFor(n*c.blocks, c.fwd)
+		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
+		c.eng.parallelFor(n*c.blocks*c.cb, c.fwd)
 	}
 	c.x, c.y = nil, nil
 }
 
 // split sets the output rows per work item for a batch of n: maxRows
-// (about convBlockPixels pixels), unless that gives fewer than four items per
+// (about the engine's block pixels), unless that gives fewer than four items per
 // worker that do not divide evenly among the workers; then images are cut
 // into more, equal blocks (of at least minRows rows) so that, for example,
 // one image keeps every core busy.
 func (c *Conv2D) split(n, minRows int) {
-	w, oh := max(1, Workers), c.g.oh
+	w, oh := c.eng.workers(), c.g.oh
 	b := (oh + c.maxRows - 1) / c.maxRows
 	for n*b < 4*w && (n*b)%w != 0 && (oh+b)/(b+1) >= minRows && b < oh {
 		b++
 	}
 	c.rows = (oh + b - 1) / b
 	c.blocks = (oh + c.rows - 1) / c.rows
+	c.cb, c.cw = 1, c.filters
 }
 
 // Backward computes, with dz = dy ⊙ f'(y) (see activation.grad):
 //
 //	dK = Σ_blocks colsᵀ · dz,  db = Σ_pixels dz,  dx = col2im(dz · Kᵀ).
 //
-// Blocks are split statically over Workers slots, each with its own gradient
+// Blocks are split statically over the engine's workers (slots), each with its own gradient
 // sums added in slot order at the end, so results do not depend on
 // scheduling. Blocks of one sample that share input rows never run at the
 // same time: even blocks run first, then odd ones.
@@ -197,16 +243,20 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
-	c.slots, c.x, c.y, c.dx, c.dy = max(1, Workers), x, y, dx, dy
+	c.slots, c.x, c.y, c.dx, c.dy = c.eng.workers(), x, y, dx, dy
+	if c.paddedDirect() {
+		c.backwardPadded(dx, x)
+		return
+	}
 	if c.direct() {
 		c.backwardDirectAll(n)
 		return
 	}
-	c.split(n, (c.g.kh+c.g.sh-1)/c.g.sh)
+	c.split(n, (c.effKH()+c.g.sh-1)/c.g.sh)
 	s, p := c.slots, c.maxRows*c.g.ow
 	if dx != nil {
 		checkTensor("Conv2D", "input gradient", dx, n, []int{c.g.h, c.g.w, c.g.c})
-		parallelFor(n, c.clr) // col2im adds into dx
+		c.eng.parallelFor(n, c.clr) // col2im adds into dx
 		c.dcols = scratch(c.dcols, s, p*c.k)
 	}
 	c.cols = scratch(c.cols, s, p*c.k)
@@ -220,10 +270,10 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	c.phase = -1 // all blocks at once
 	if dx != nil && c.blocks > 1 {
 		c.phase = 0
-		parallelFor(s, c.bwd)
+		c.eng.parallelFor(s, c.bwd)
 		c.phase = 1
 	}
-	parallelFor(s, c.bwd)
+	c.eng.parallelFor(s, c.bwd)
 	c.sumSlots()
 }
 

@@ -2,18 +2,43 @@ package nn
 
 // Conv2D's im2col path, for every convolution the direct path
 // (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
-// other than nn/sgemm behind blas32.
+// other than nn/sgemm in the Engine.
 
 // forwardItem computes one block of output rows of one sample.
 func (c *Conv2D) forwardItem(worker, item int) {
 	g := &c.g
-	n, r0 := item/c.blocks, item%c.blocks*c.rows
+	blk, j0 := item/c.cb, item%c.cb*c.cw
+	j1 := min(j0+c.cw, c.filters)
+	n, r0 := blk/c.blocks, blk%c.blocks*c.rows
 	r1 := min(r0+c.rows, g.oh)
 	p := (r1 - r0) * g.ow
-	cols := c.cols[worker][:p*c.k]
-	g.im2col(cols, c.x.Sample(n), r0, r1)
 	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
-	gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+	switch {
+	case c.depthwise:
+		c.depthwiseForward(y, c.x.Sample(n), r0, r1)
+	case c.grouped:
+		cols := c.cols[worker][:p*c.k]
+		for gi := 0; gi < c.groups; gi++ {
+			g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
+			c.eng.gemm(false, false, p, c.og, c.k, 1, cols, c.k, c.kernel.Value[gi*c.og:], c.filters, 0, y[gi*c.og:], c.filters)
+		}
+	case c.cb > 1: // splitColumns: channels [j0, j1) of the whole image
+		cols := c.cols[worker][:p*c.k]
+		g.im2col(cols, c.x.Sample(n), r0, r1)
+		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
+		var b []float32
+		if c.bias != nil {
+			b = c.bias.Value[j0:j1]
+		}
+		for o := 0; o < len(y); o += c.filters {
+			biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
+		}
+		return
+	default:
+		cols := c.cols[worker][:p*c.k]
+		g.im2col(cols, c.x.Sample(n), r0, r1)
+		c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+	}
 	var b []float32
 	if c.bias != nil {
 		b = c.bias.Value
@@ -57,13 +82,37 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 				addTo(db, dz[i:i+c.filters])
 			}
 		}
-		cols := c.cols[slot][:p*c.k]
-		g.im2col(cols, c.x.Sample(n), r0, r1)
-		gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		var dx []float32
 		if c.dx != nil {
+			dx = c.dx.Sample(n)
+		}
+		if c.depthwise {
+			c.depthwiseBackward(dk, dx, dz, c.x.Sample(n), r0, r1)
+			continue
+		}
+		cols := c.cols[slot][:p*c.k]
+		if c.grouped {
+			for gi := 0; gi < c.groups; gi++ {
+				if !c.noWeightGrads {
+					g.im2colG(cols, c.x.Sample(n), r0, r1, gi*c.cg, c.cg)
+					c.eng.gemm(true, false, c.k, c.og, p, 1, cols, c.k, dz[gi*c.og:], c.filters, 1, dk[gi*c.og:], c.filters)
+				}
+				if dx != nil {
+					dcols := c.dcols[slot][:p*c.k]
+					c.eng.gemm(false, true, p, c.k, c.og, 1, dz[gi*c.og:], c.filters, c.kernel.Value[gi*c.og:], c.filters, 0, dcols, c.k)
+					g.col2imG(dx, dcols, r0, r1, gi*c.cg, c.cg)
+				}
+			}
+			continue
+		}
+		if !c.noWeightGrads {
+			g.im2col(cols, c.x.Sample(n), r0, r1)
+			c.eng.gemm(true, false, c.k, c.filters, p, 1, cols, c.k, dz, c.filters, 1, dk, c.filters)
+		}
+		if dx != nil {
 			dcols := c.dcols[slot][:p*c.k]
-			gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
-			g.col2im(c.dx.Sample(n), dcols, r0, r1)
+			c.eng.gemm(false, true, p, c.k, c.filters, 1, dz, c.filters, c.kernel.Value, c.filters, 0, dcols, c.k)
+			g.col2im(dx, dcols, r0, r1)
 		}
 	}
 }

@@ -33,7 +33,8 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 		c.rows++
 		c.blocks = (c.g.oh + c.rows - 1) / c.rows
 	}
-	c.cols = scratch(c.cols, max(1, Workers), c.rows*c.g.w*c.filters)
+	c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+	c.prepareStacked()
 	c.codesValid = false
 	if training {
 		if size := len(yp.Data) / c.filters * codeBytes(c.filters); len(c.codes) != size {
@@ -41,7 +42,7 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 		}
 	}
 	c.x, c.y, c.yp, c.recording = x, y, yp, training
-	parallelFor(n*c.blocks, c.fwdDirect)
+	c.eng.parallelFor(n*c.blocks, c.fwdDirect)
 	c.x, c.y, c.yp, c.recording = nil, nil, nil, false
 	c.codesValid = training
 }
@@ -72,7 +73,7 @@ func (c *Conv2D) backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor(p.kind, "output", yp, n, []int{p.g.oh, p.g.ow, p.g.c})
 	checkTensor(p.kind, "output gradient", dyp, n, []int{p.g.oh, p.g.ow, p.g.c})
-	c.slots, c.x, c.y, c.dx, c.yp, c.dy = max(1, Workers), x, y, dx, yp, dyp
+	c.slots, c.x, c.y, c.dx, c.yp, c.dy = c.eng.workers(), x, y, dx, yp, dyp
 	if c.codesValid && len(c.codes) == len(yp.Data)/c.filters*codeBytes(c.filters) {
 		c.gp = scratch(c.gp, c.slots, p.g.ow*c.filters)
 		c.recording = true // read the codes

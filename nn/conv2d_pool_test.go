@@ -33,26 +33,25 @@ func TestConvPoolFusedMatchesSeparate(t *testing.T) {
 		return m
 	}
 	run := func(fuse bool, w, batch, pixels int, training bool) (outs []*Tensor, grads [][]float32) {
-		defer func(old bool, oldPix int) { fuseOff, convBlockPixels = old, oldPix }(fuseOff, convBlockPixels)
-		fuseOff, convBlockPixels = !fuse, pixels
-		withWorkers(w, func() {
-			m := build()
-			if f, _ := m.fused(0); (f != nil) != fuse {
-				t.Fatalf("fused(0) = %v, want fusion %v", f, fuse)
-			}
-			x := NewTensor(batch, 19, 14, 3)
-			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
-			y := m.Forward(x, training) // without training, no window codes: Backward compares y with yp
-			dy := NewTensor(y.Shape...)
-			fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
-			m.Backward(dy)
-			for _, o := range m.Outputs() {
-				outs = append(outs, o.Clone())
-			}
-			for _, p := range m.Params() {
-				grads = append(grads, slices.Clone(p.Grad))
-			}
-		})
+		m := build()
+		e := testEngine(w, pixels, "")
+		e.opts.fuseOff = !fuse
+		m.SetEngine(e)
+		if f, _ := m.fused(0); (f != nil) != fuse {
+			t.Fatalf("fused(0) = %v, want fusion %v", f, fuse)
+		}
+		x := NewTensor(batch, 19, 14, 3)
+		fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+		y := m.Forward(x, training) // without training, no window codes: Backward compares y with yp
+		dy := NewTensor(y.Shape...)
+		fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+		m.Backward(dy)
+		for _, o := range m.Outputs() {
+			outs = append(outs, o.Clone())
+		}
+		for _, p := range m.Params() {
+			grads = append(grads, slices.Clone(p.Grad))
+		}
 		return
 	}
 	for _, batch := range []int{1, 3} {
@@ -90,7 +89,7 @@ func TestConvPoolFusedSkipsGradient(t *testing.T) {
 	y := m.Forward(x, true)
 	m.Backward(NewTensor(y.Shape...))
 	for i, l := range m.Layers() {
-		if _, conv := l.(*Conv2D); conv && m.grads[i] != nil {
+		if _, conv := l.(*Conv2D); conv && m.g.order[i].grad != nil {
 			t.Errorf("layer %d (%s): output gradient allocated", i, l.Name())
 		}
 		if f, _ := m.fused(i); conv(l) && f == nil {
@@ -102,7 +101,7 @@ func TestConvPoolFusedSkipsGradient(t *testing.T) {
 func conv(l Layer) bool { _, ok := l.(*Conv2D); return ok }
 
 func TestFusedTrainingDoesNotAllocate(t *testing.T) {
-	// The direct and fused paths (nn/sgemm behind blas32, as by default):
+	// The direct and fused paths (nn/sgemm, the default Engine):
 	// after the first step, training steps and inference allocate nothing.
 	m, err := NewSequential([]int{20, 18, 3},
 		NewConv2D(8, 3, 3, WithActivation("relu")),
@@ -131,5 +130,48 @@ func TestFusedTrainingDoesNotAllocate(t *testing.T) {
 	m.Activations(one)
 	if n := testing.AllocsPerRun(10, func() { m.Activations(one) }); n != 0 {
 		t.Errorf("activations of one image: %v allocations, want 0", n)
+	}
+}
+
+func TestConv2DStackedRows(t *testing.T) {
+	// The direct path with stacked kernel rows (small kw·cin) gives the
+	// maps of kh separate products, alone and fused with pooling, for one
+	// image split into row blocks and for a batch, on 1 and 2 workers.
+	for _, c := range []struct{ cin, kh, kw int }{{3, 3, 3}, {1, 3, 3}, {5, 2, 4}, {2, 5, 1}, {3, 3, 3}} {
+		for _, batch := range []int{1, 2} {
+			for _, w := range []int{1, 2} {
+				run := func(stack bool) []*Tensor {
+					m, err := NewSequential([]int{17, 13, c.cin},
+						NewConv2D(8, c.kh, c.kw, WithActivation("relu")),
+						NewMaxPooling2D(2, 2),
+						NewConv2D(4, c.kh, c.kw, WithActivation("tanh")),
+					)
+					if err != nil {
+						t.Fatal(err)
+					}
+					m.Init(5)
+					fillUniform(m.Params()[1].Value, 0.3, rand.New(rand.NewSource(6)))
+					e := testEngine(w, 40, "")
+					e.opts.convStackOff = !stack
+					m.SetEngine(e)
+					if got := m.Layers()[0].(*Conv2D).stacked(); got != stack {
+						t.Fatalf("stacked() = %v, want %v", got, stack)
+					}
+					x := NewTensor(batch, 17, 13, c.cin)
+					fillUniform(x.Data, 1, rand.New(rand.NewSource(7)))
+					var outs []*Tensor
+					for _, o := range m.Activations(x) {
+						outs = append(outs, o.Clone())
+					}
+					return outs
+				}
+				want, got := run(false), run(true)
+				for i := range want {
+					if d := maxRelDiff(got[i].Data, want[i].Data); d > 1e-5 {
+						t.Errorf("cin=%d %dx%d batch=%d workers=%d layer %d: differs by %g", c.cin, c.kh, c.kw, batch, w, i, d)
+					}
+				}
+			}
+		}
 	}
 }

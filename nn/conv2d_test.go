@@ -35,22 +35,13 @@ func TestConv2DGradients(t *testing.T) {
 			for _, pixels := range []int{256, 1} { // one block per image, or one output row per block
 				for _, c := range cases {
 					t.Run(fmt.Sprintf("%s/%s/workers=%d/pixels=%d", c.name, path, w, pixels), func(t *testing.T) {
-						defer func(old int) { convBlockPixels = old }(convBlockPixels)
-						convBlockPixels = pixels
-						withConvPath(path, func() { withWorkers(w, func() { checkGradients(t, c) }) })
+						c.eng = testEngine(w, pixels, path)
+						checkGradients(t, c)
 					})
 				}
 			}
 		}
 	}
-}
-
-// withConvPath runs f with Conv2D's direct path enabled ("direct") or not
-// ("im2col").
-func withConvPath(path string, f func()) {
-	defer func(old bool) { convDirectOff = old }(convDirectOff)
-	convDirectOff = path != "direct"
-	f()
 }
 
 // x16 is the 4×4 image 1..16, one channel.
@@ -126,24 +117,21 @@ func TestConv2DWorkersAgree(t *testing.T) {
 	// Forward is exact whatever the split; Backward sums in a fixed order
 	// for a given Workers, so it repeats bit for bit.
 	run := func(w int) (y, dx *Tensor, dk []float32) {
-		withWorkers(w, func() {
-			l := NewConv2D(8, 3, 3, WithActivation("tanh"), WithPadding("same"))
-			l.Build([]int{12, 11, 5})
-			l.Init(rand.New(rand.NewSource(1)))
-			x := NewTensor(3, 12, 11, 5)
-			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
-			y = NewTensor(3, 12, 11, 8)
-			l.Forward(y, x, true)
-			dy := NewTensor(y.Shape...)
-			fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
-			dx = NewTensor(x.Shape...)
-			l.Backward(dx, dy, x, y)
-			dk = slices.Clone(l.kernel.Grad)
-		})
+		l := NewConv2D(8, 3, 3, WithActivation("tanh"), WithPadding("same"))
+		l.setEngine(testEngine(w, 20, ""))
+		l.Build([]int{12, 11, 5})
+		l.Init(rand.New(rand.NewSource(1)))
+		x := NewTensor(3, 12, 11, 5)
+		fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+		y = NewTensor(3, 12, 11, 8)
+		l.Forward(y, x, true)
+		dy := NewTensor(y.Shape...)
+		fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+		dx = NewTensor(x.Shape...)
+		l.Backward(dx, dy, x, y)
+		dk = slices.Clone(l.kernel.Grad)
 		return
 	}
-	defer func(old int) { convBlockPixels = old }(convBlockPixels)
-	convBlockPixels = 20
 	y1, dx1, dk1 := run(1)
 	for _, w := range []int{2, 5} {
 		y, dx, dk := run(w)
@@ -184,7 +172,7 @@ func TestConv2DBuildErrors(t *testing.T) {
 		{NewConv2D(4, 3, 0), []int{8, 8, 1}, "Conv2D: expected positive kernel_size, received (3, 0)"},
 		{NewConv2D(4, 3, 3, WithStrides(0, 1)), []int{8, 8, 1}, "Conv2D: expected positive strides, received (0, 1)"},
 		{NewConv2D(4, 3, 3, WithPadding("full")), []int{8, 8, 1}, `Conv2D: expected padding "valid" or "same", received "full"`},
-		{NewConv2D(4, 3, 3, WithActivation("rleu")), []int{8, 8, 1}, `Conv2D: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax)`},
+		{NewConv2D(4, 3, 3, WithActivation("rleu")), []int{8, 8, 1}, `Conv2D: unknown activation "rleu" (expected one of linear, relu, sigmoid, tanh, softmax, relu6)`},
 	}
 	for _, c := range cases {
 		_, err := c.layer.Build(c.in)
@@ -276,17 +264,16 @@ func TestConv2DSplit(t *testing.T) {
 		{5, 1, 4, 3, 1},    // 3 output rows cannot make 4 blocks of >= 3 rows (backward)
 	}
 	for _, c := range cases {
-		withWorkers(c.workers, func() {
-			l := NewConv2D(4, 3, 3)
-			if _, err := l.Build([]int{c.size, c.size, 2}); err != nil {
-				t.Fatal(err)
-			}
-			l.split(c.batch, 3)
-			if l.rows != c.wantRows || l.blocks != c.wantBlocks {
-				t.Errorf("%d×%d, batch %d, %d workers: %d rows × %d blocks, want %d × %d",
-					c.size, c.size, c.batch, c.workers, l.rows, l.blocks, c.wantRows, c.wantBlocks)
-			}
-		})
+		l := NewConv2D(4, 3, 3)
+		l.setEngine(Engine{Workers: c.workers})
+		if _, err := l.Build([]int{c.size, c.size, 2}); err != nil {
+			t.Fatal(err)
+		}
+		l.split(c.batch, 3)
+		if l.rows != c.wantRows || l.blocks != c.wantBlocks {
+			t.Errorf("%d×%d, batch %d, %d workers: %d rows × %d blocks, want %d × %d",
+				c.size, c.size, c.batch, c.workers, l.rows, l.blocks, c.wantRows, c.wantBlocks)
+		}
 	}
 }
 
@@ -295,31 +282,28 @@ func TestConv2DDirectMatchesIm2col(t *testing.T) {
 	// outputs and gradients, for whole images and for images split into
 	// row ranges (batch 1), with and without dx, on any number of workers.
 	run := func(path string, w, batch int, act string, kh, kw int, withDx bool) (y, dx *Tensor, dk, db []float32) {
-		withConvPath(path, func() {
-			withWorkers(w, func() {
-				l := NewConv2D(7, kh, kw, WithActivation(act))
-				if _, err := l.Build([]int{13, 11, 5}); err != nil {
-					t.Fatal(err)
-				}
-				if path == "direct" && !l.direct() {
-					t.Fatal("the direct path is not taken")
-				}
-				l.Init(rand.New(rand.NewSource(1)))
-				fillUniform(l.bias.Value, 0.3, rand.New(rand.NewSource(3)))
-				x := NewTensor(batch, 13, 11, 5)
-				fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
-				y = NewTensor(batch, 13-kh+1, 11-kw+1, 7)
-				l.Forward(y, x, true)
-				dy := NewTensor(y.Shape...)
-				fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
-				if withDx {
-					dx = NewTensor(x.Shape...)
-					fillUniform(dx.Data, 9, rand.New(rand.NewSource(5))) // must be overwritten
-				}
-				l.Backward(dx, dy, x, y)
-				dk, db = slices.Clone(l.kernel.Grad), slices.Clone(l.bias.Grad)
-			})
-		})
+		l := NewConv2D(7, kh, kw, WithActivation(act))
+		l.setEngine(testEngine(w, 0, path))
+		if _, err := l.Build([]int{13, 11, 5}); err != nil {
+			t.Fatal(err)
+		}
+		if path == "direct" && !l.direct() {
+			t.Fatal("the direct path is not taken")
+		}
+		l.Init(rand.New(rand.NewSource(1)))
+		fillUniform(l.bias.Value, 0.3, rand.New(rand.NewSource(3)))
+		x := NewTensor(batch, 13, 11, 5)
+		fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+		y = NewTensor(batch, 13-kh+1, 11-kw+1, 7)
+		l.Forward(y, x, true)
+		dy := NewTensor(y.Shape...)
+		fillUniform(dy.Data, 1, rand.New(rand.NewSource(4)))
+		if withDx {
+			dx = NewTensor(x.Shape...)
+			fillUniform(dx.Data, 9, rand.New(rand.NewSource(5))) // must be overwritten
+		}
+		l.Backward(dx, dy, x, y)
+		dk, db = slices.Clone(l.kernel.Grad), slices.Clone(l.bias.Grad)
 		return
 	}
 	for _, c := range []struct {

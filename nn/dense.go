@@ -20,7 +20,10 @@ type Dense struct {
 	useBias bool
 	err     error
 
+	noWeightGrads bool // Backward computes dx only (skipWeightGrads)
+
 	act           activation
+	eng           Engine
 	in            int
 	kernel, bias  *Param
 	dz            []float32 // backward scratch, batch×units
@@ -42,6 +45,10 @@ func NewDense(units int, opts ...Option) *Dense {
 	d.act, _ = parseActivation(o.activation)
 	return d
 }
+
+// skipWeightGrads makes Backward compute only the input gradient until
+// called with false (Graph.BackwardWith's SkipWeights).
+func (d *Dense) skipWeightGrads(skip bool) { d.noWeightGrads = skip }
 
 // Kind returns "Dense".
 func (d *Dense) Kind() string { return "Dense" }
@@ -100,10 +107,13 @@ func (d *Dense) Config() LayerConfig {
 	return LayerConfig{ClassName: "Dense", Name: d.name, Units: d.units, Activation: d.act.String(), NoBias: !d.useBias}
 }
 
+// setEngine makes the layer compute with e (Sequential.SetEngine).
+func (d *Dense) setEngine(e Engine) { d.eng = e }
+
 // blocks splits cols columns into about two blocks per worker, at least 16
 // wide, and returns the width and count.
-func blocks(cols int) (width, count int) {
-	count = max(1, min((cols+15)/16, 2*Workers))
+func (d *Dense) blocks(cols int) (width, count int) {
+	count = max(1, min((cols+15)/16, 2*d.eng.workers()))
 	width = (cols + count - 1) / count
 	return width, (cols + width - 1) / width
 }
@@ -117,8 +127,8 @@ func (d *Dense) Forward(y, x *Tensor, training bool) {
 	if n == 1 {
 		d.forwardOne()
 	} else {
-		d.bw, d.nOut = blocks(d.units)
-		parallelFor(d.nOut, d.fwd)
+		d.bw, d.nOut = d.blocks(d.units)
+		d.eng.parallelFor(d.nOut, d.fwd)
 		if d.act == actSoftmax { // needs whole rows
 			biasAct(y.Data, nil, d.units, d.act)
 		}
@@ -127,7 +137,7 @@ func (d *Dense) Forward(y, x *Tensor, training bool) {
 }
 
 // denseChunks is the number of row ranges of W a single sample's product is
-// split into. It is fixed, not Workers, so the sums do not depend on the
+// split into. It is fixed, not the engine's workers, so the sums do not depend on the
 // number of cores.
 const denseChunks = 4
 
@@ -139,7 +149,7 @@ func (d *Dense) forwardOne() {
 	if len(d.part) != denseChunks*d.units {
 		d.part = make([]float32, denseChunks*d.units)
 	}
-	parallelFor(denseChunks, d.one)
+	d.eng.parallelFor(denseChunks, d.one)
 	y := d.y.Data
 	copy(y, d.part[:d.units])
 	for c := 1; c < denseChunks; c++ {
@@ -164,7 +174,7 @@ func (d *Dense) forwardBlock(_, blk int) {
 	j0 := blk * d.bw
 	j1 := min(j0+d.bw, d.units)
 	y := d.y.Data
-	gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
+	d.eng.gemm(false, false, n, j1-j0, d.in, 1, d.x.Data, d.in, d.kernel.Value[j0:], d.units, 0, y[j0:], d.units)
 	act := d.act
 	if act == actSoftmax {
 		act = actLinear
@@ -196,11 +206,14 @@ func (d *Dense) Backward(dx, dy, x, y *Tensor) {
 	d.nIn = 0
 	if dx != nil {
 		checkTensor("Dense", "input gradient", dx, n, []int{d.in})
-		d.bwIn, d.nIn = blocks(d.in)
+		d.bwIn, d.nIn = d.blocks(d.in)
 	}
-	d.bw, d.nOut = blocks(d.units)
+	d.bw, d.nOut = d.blocks(d.units)
+	if d.noWeightGrads {
+		d.nOut = 0 // input gradient blocks only
+	}
 	d.x, d.dx = x, dx
-	parallelFor(d.nOut+d.nIn, d.bwd)
+	d.eng.parallelFor(d.nOut+d.nIn, d.bwd)
 	d.x, d.dx, d.cur = nil, nil, nil
 }
 
@@ -210,7 +223,7 @@ func (d *Dense) backwardBlock(_, blk int) {
 	if blk < d.nOut {
 		j0 := blk * d.bw
 		j1 := min(j0+d.bw, d.units)
-		gemm(true, false, d.in, j1-j0, n, 1, d.x.Data, d.in, dz[j0:], d.units, 0, d.kernel.Grad[j0:], d.units)
+		d.eng.gemm(true, false, d.in, j1-j0, n, 1, d.x.Data, d.in, dz[j0:], d.units, 0, d.kernel.Grad[j0:], d.units)
 		if d.bias != nil {
 			db := d.bias.Grad[j0:j1]
 			clear(db)
@@ -223,8 +236,8 @@ func (d *Dense) backwardBlock(_, blk int) {
 	i0 := (blk - d.nOut) * d.bwIn
 	i1 := min(i0+d.bwIn, d.in)
 	if n == 1 { // dx = W·dz
-		gemv(false, i1-i0, d.units, 1, d.kernel.Value[i0*d.units:], d.units, dz, 0, d.dx.Data[i0:i1])
+		d.eng.gemv(false, i1-i0, d.units, 1, d.kernel.Value[i0*d.units:], d.units, dz, 0, d.dx.Data[i0:i1])
 		return
 	}
-	gemm(false, true, n, i1-i0, d.units, 1, dz, d.units, d.kernel.Value[i0*d.units:], d.units, 0, d.dx.Data[i0:], d.in)
+	d.eng.gemm(false, true, n, i1-i0, d.units, 1, dz, d.units, d.kernel.Value[i0*d.units:], d.units, 0, d.dx.Data[i0:], d.in)
 }

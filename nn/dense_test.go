@@ -26,7 +26,8 @@ func TestDenseGradients(t *testing.T) {
 	for _, w := range []int{1, 3} {
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s/workers=%d", c.name, w), func(t *testing.T) {
-				withWorkers(w, func() { checkGradients(t, c) })
+				c.eng = Engine{Workers: w}
+				checkGradients(t, c)
 			})
 		}
 	}

@@ -64,10 +64,10 @@ func TestFitConvNetLearnsBars(t *testing.T) {
 // TestFitConvNetDeterministic checks that the parallel layers and optimizer
 // give bit-identical weights for the same seeds, with several workers.
 func TestFitConvNetDeterministic(t *testing.T) {
-	defer func(w int) { Workers = w }(Workers)
-	Workers = 2
 	run := func() []float32 {
-		tr := NewTrainer(barsModel(t, 4), BinaryCrossentropy{}, NewAdam(0.01))
+		m := barsModel(t, 4)
+		m.SetEngine(Engine{Workers: 2})
+		tr := NewTrainer(m, BinaryCrossentropy{}, NewAdam(0.01))
 		if _, err := tr.Fit(context.Background(), &bars{rand.New(rand.NewSource(5))}, FitConfig{Epochs: 2, StepsPerEpoch: 10, BatchSize: 32}); err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,9 @@ type gradCase struct {
 	// prep, if set, adjusts parameters and input after the random fill
 	// (e.g. to keep pre-activations away from relu's kink).
 	prep func(l Layer, x *Tensor, rng *rand.Rand)
+	// eng is the engine the layer computes with (the zero value: the
+	// default).
+	eng Engine
 }
 
 // fillUniform fills v with U(-a, a).
@@ -45,6 +48,7 @@ func checkGradients(t *testing.T, c gradCase) {
 	t.Helper()
 	rng := rand.New(rand.NewSource(1))
 	l := c.layer()
+	useEngine(l, c.eng)
 	out, err := l.Build(c.in)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
@@ -105,12 +109,19 @@ func checkGradients(t *testing.T, c gradCase) {
 	}
 }
 
-// withWorkers runs f with Workers set to w.
-func withWorkers(w int, f func()) {
-	old := Workers
-	Workers = w
-	defer func() { Workers = old }()
-	f()
+// useEngine makes l compute with e, if it computes with an Engine.
+func useEngine(l Layer, e Engine) {
+	if u, ok := l.(engineUser); ok {
+		u.setEngine(e)
+	}
+}
+
+// testEngine returns the default engine with w workers and test knobs:
+// Conv2D work items of about pixels output pixels (0: the default), and
+// Conv2D's direct path ("direct") or im2col ("im2col"; "" keeps the
+// default).
+func testEngine(w, pixels int, path string) Engine {
+	return Engine{Workers: w, opts: engineOptions{convBlockPixels: pixels, convDirectOff: path == "im2col"}}
 }
 
 // splitBias sets the first half of a layer's biases to +3 and the rest to
@@ -141,8 +152,6 @@ func spreadInput(_ Layer, x *Tensor, rng *rand.Rand) {
 func TestSequentialGradients(t *testing.T) {
 	// The layers chained by Sequential: every parameter's gradient of
 	// L = Σ output·r against central differences.
-	defer func(old int) { convBlockPixels = old }(convBlockPixels)
-	convBlockPixels = 8
 	m, err := NewSequential([]int{9, 8, 2},
 		NewConv2D(3, 3, 3, WithActivation("tanh"), WithPadding("same")),
 		NewMaxPooling2D(2, 2),
@@ -156,6 +165,7 @@ func TestSequentialGradients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.SetEngine(testEngine(0, 8, "")) // several blocks per image
 	rng := rand.New(rand.NewSource(5))
 	x := NewTensor(2, 9, 8, 2)
 	spreadInput(nil, x, rng) // no near ties in max pooling

@@ -1,19 +1,16 @@
 package nn
 
-import (
-	"fmt"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-)
+import "fmt"
 
 // window is the geometry of a sliding 2-D window (a convolution kernel or a
 // pooling window) over an NHWC image, shared by Conv2D and the pooling layers.
 type window struct {
 	h, w, c        int // input height, width, channels
 	kh, kw, sh, sw int // window size and strides
+	dh, dw         int // dilation (1: adjacent taps)
 	oh, ow         int // output height and width
 	pt, pl         int // padding before (top, left)
+	pb, pr         int // padding after (bottom, right); windows may end past it in ceil mode
 }
 
 // outSize returns the output length and the padding before it along one
@@ -35,18 +32,67 @@ func outSize(in, k, s int, same bool) (out, before int) {
 // setup fills the geometry for input (h, w, c), checking that a valid window
 // fits. what names the window in errors ("kernel", "pool").
 func (g *window) setup(kind, what string, in []int, size, strides [2]int, padding string) error {
+	return g.setupFull(kind, what, in, size, strides, [2]int{1, 1}, padding, [4]int{}, false)
+}
+
+// setupFull is setup with a dilation, explicit padding pads (top, left,
+// bottom, right; with padding "valid") and ceil mode:
+//
+//	out = floor((in + before + after - k_eff)/s) + 1,  k_eff = (k-1)·d + 1
+//
+// rounded up instead in ceil mode, where a last window that would start in
+// the padding after the image is dropped (PyTorch's rule, which ONNX
+// Runtime follows).
+func (g *window) setupFull(kind, what string, in []int, size, strides, dilation [2]int, padding string, pads [4]int, ceil bool) error {
 	if err := checkImage(kind, in); err != nil {
 		return err
 	}
 	g.h, g.w, g.c = in[0], in[1], in[2]
 	g.kh, g.kw, g.sh, g.sw = size[0], size[1], strides[0], strides[1]
-	same := padding == "same"
-	if !same && (g.kh > g.h || g.kw > g.w) {
-		return fmt.Errorf("%s: %s %d×%d larger than input %d×%d (use padding \"same\" or a larger input)", kind, what, g.kh, g.kw, g.h, g.w)
+	g.dh, g.dw = dilation[0], dilation[1]
+	ekh, ekw := (g.kh-1)*g.dh+1, (g.kw-1)*g.dw+1
+	if padding == "same" {
+		g.oh, g.pt = outSize(g.h, ekh, g.sh, true)
+		g.ow, g.pl = outSize(g.w, ekw, g.sw, true)
+		g.pb = max((g.oh-1)*g.sh+ekh-g.h, 0) - g.pt
+		g.pr = max((g.ow-1)*g.sw+ekw-g.w, 0) - g.pl
+		return nil
 	}
-	g.oh, g.pt = outSize(g.h, g.kh, g.sh, same)
-	g.ow, g.pl = outSize(g.w, g.kw, g.sw, same)
+	g.pt, g.pl, g.pb, g.pr = pads[0], pads[1], pads[2], pads[3]
+	ph, pw := g.h+g.pt+g.pb, g.w+g.pl+g.pr
+	if ekh > ph || ekw > pw {
+		if pads == ([4]int{}) {
+			return fmt.Errorf("%s: %s %d×%d larger than input %d×%d (use padding \"same\" or a larger input)", kind, what, ekh, ekw, g.h, g.w)
+		}
+		return fmt.Errorf("%s: %s %d×%d larger than the padded input %d×%d", kind, what, ekh, ekw, ph, pw)
+	}
+	g.oh, g.ow = (ph-ekh)/g.sh+1, (pw-ekw)/g.sw+1
+	if ceil {
+		g.oh, g.ow = (ph-ekh+g.sh-1)/g.sh+1, (pw-ekw+g.sw-1)/g.sw+1
+		if (g.oh-1)*g.sh >= g.h+g.pt {
+			g.oh--
+		}
+		if (g.ow-1)*g.sw >= g.w+g.pl {
+			g.ow--
+		}
+	}
 	return nil
+}
+
+// spanD is span for taps d apart: the first input row a window at output
+// position o covers and the range [lo, hi) of tap indexes inside the input.
+func spanD(o, s, pad, k, in, d int) (start, lo, hi int) {
+	start = o*s - pad
+	if start < 0 {
+		lo = (-start + d - 1) / d
+	}
+	hi = k
+	if last := in - start; last <= 0 {
+		hi = 0
+	} else {
+		hi = min(k, (last+d-1)/d)
+	}
+	return start, lo, max(hi, lo)
 }
 
 // span returns the first input row (or column) a window at output position o
@@ -54,7 +100,10 @@ func (g *window) setup(kind, what string, in []int, size, strides [2]int, paddin
 func span(o, s, pad, k, in int) (start, lo, hi int) {
 	start = o*s - pad
 	lo, hi = max(0, -start), min(k, in-start)
-	return start, lo, max(hi, lo)
+	if hi <= lo { // the window lies wholly in the padding: nothing to read
+		return 0, 0, 0
+	}
+	return start, lo, hi
 }
 
 // im2col writes the patches of output rows [r0, r1) of one NHWC sample x
@@ -127,37 +176,53 @@ func (g *window) col2im(dx, cols []float32, r0, r1 int) {
 	}
 }
 
-// gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices
-// through gonum's blas32, so a faster implementation installed with
-// blas32.Use serves every layer. op(A) is m×k, op(B) is k×n; lda, ldb, ldc
-// are row strides of the stored matrices (A is stored k×m when transA).
-func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	ta, tb := blas.NoTrans, blas.NoTrans
-	ar, ac, br, bc := m, k, k, n
-	if transA {
-		ta, ar, ac = blas.Trans, k, m
+// im2colG is im2col for dilated windows and channel groups: the patch of
+// each output pixel holds, for every tap (u, v) in (kh, kw) order, the cg
+// channels from c0 of the pixel the tap reads (zeros in the padding).
+func (g *window) im2colG(cols, x []float32, r0, r1, c0, cg int) {
+	k := g.kh * g.kw * cg
+	p := 0
+	for oy := r0; oy < r1; oy++ {
+		iy0, ulo, uhi := spanD(oy, g.sh, g.pt, g.kh, g.h, g.dh)
+		for ox := 0; ox < g.ow; ox++ {
+			ix0, vlo, vhi := spanD(ox, g.sw, g.pl, g.kw, g.w, g.dw)
+			dst := cols[p*k : (p+1)*k]
+			p++
+			if ulo > 0 || uhi < g.kh || vlo > 0 || vhi < g.kw {
+				clear(dst)
+			}
+			for u := ulo; u < uhi; u++ {
+				row := (iy0 + u*g.dh) * g.w
+				for v := vlo; v < vhi; v++ {
+					src := (row+ix0+v*g.dw)*g.c + c0
+					copy(dst[(u*g.kw+v)*cg:(u*g.kw+v+1)*cg], x[src:src+cg])
+				}
+			}
+		}
 	}
-	if transB {
-		tb, br, bc = blas.Trans, n, k
-	}
-	blas32.Gemm(ta, tb, alpha,
-		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
-		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b},
-		beta,
-		blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
 
-// gemv computes y = alpha·op(A)·x + beta·y through blas32 for a row-major
-// A of r×c (stride lda); op(A) = Aᵀ when transA. For a single sample a
-// matrix-vector product streams the weights once, where a GEMM would first
-// copy (pack) them.
-func gemv(transA bool, r, c int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
-	t, nx, ny := blas.NoTrans, c, r
-	if transA {
-		t, nx, ny = blas.Trans, r, c
+// col2imG is the adjoint of im2colG: it adds each patch back into dx.
+func (g *window) col2imG(dx, cols []float32, r0, r1, c0, cg int) {
+	k := g.kh * g.kw * cg
+	p := 0
+	for oy := r0; oy < r1; oy++ {
+		iy0, ulo, uhi := spanD(oy, g.sh, g.pt, g.kh, g.h, g.dh)
+		for ox := 0; ox < g.ow; ox++ {
+			ix0, vlo, vhi := spanD(ox, g.sw, g.pl, g.kw, g.w, g.dw)
+			src := cols[p*k : (p+1)*k]
+			p++
+			for u := ulo; u < uhi; u++ {
+				row := (iy0 + u*g.dh) * g.w
+				for v := vlo; v < vhi; v++ {
+					d := dx[(row+ix0+v*g.dw)*g.c+c0:][:cg]
+					for j, val := range src[(u*g.kw+v)*cg : (u*g.kw+v+1)*cg] {
+						d[j] += val
+					}
+				}
+			}
+		}
 	}
-	blas32.Gemv(t, alpha, blas32.General{Rows: r, Cols: c, Stride: lda, Data: a},
-		blas32.Vector{N: nx, Inc: 1, Data: x}, beta, blas32.Vector{N: ny, Inc: 1, Data: y})
 }
 
 // scratch makes sure n per-worker buffers of size elements exist.

@@ -10,7 +10,7 @@ import (
 // benchLayer times Forward (inference) and a training Backward of one layer
 // built for the per-sample shape in, at the given batch size, and reports
 // GFLOP/s when flops (per sample, forward) is known. GEMMs run on the
-// package's default (GEMMBackend).
+// default Engine (nn/sgemm).
 func benchLayer(b *testing.B, l Layer, in []int, batch int, flops float64) {
 	out, err := l.Build(in)
 	if err != nil {
@@ -57,7 +57,7 @@ func benchLayer(b *testing.B, l Layer, in []int, batch int, flops float64) {
 	})
 }
 
-// The reference model's layers (GUIDE §2) at batch 2.
+// The reference model's layers (docs/REFERENCE.md §2) at batch 2.
 func BenchmarkConv2D(b *testing.B) {
 	for i, c := range []struct{ in, filters int }{{3, 32}, {32, 64}, {64, 128}, {128, 128}} {
 		size := []int{150, 74, 36, 17}[i]

@@ -8,7 +8,7 @@ import (
 // Optimizer updates parameters from their gradients, as a Keras optimizer's
 // apply_gradients. Its state (momenta, moving averages) is allocated on the
 // first Step and reused: Step does not allocate afterwards. Updates are
-// elementwise, so large models are split across Workers goroutines without
+// elementwise, so large models are split across the model's Engine workers without
 // changing a single bit of the result.
 type Optimizer interface {
 	// Name is the Keras identifier, e.g. "rmsprop".
@@ -55,6 +55,8 @@ type slots struct {
 	spans  []optimSpan
 	update func(p, lo, hi int)
 	par    func(worker, i int)
+	eng    Engine // set by the Trainer from its model
+	steps  int    // steps taken (Keras' optimizer.iterations)
 }
 
 // bound reports whether the state is allocated, and panics if it was
@@ -103,16 +105,17 @@ func (s *slots) bind(name string, params []*Param, n int, update func(p, lo, hi 
 
 // run calls update on every span, in parallel when there is enough work.
 func (s *slots) run() {
-	if Workers <= 1 || len(s.spans) < 4 {
+	s.steps++
+	if s.eng.workers() <= 1 || len(s.spans) < 4 {
 		for _, sp := range s.spans {
 			s.update(sp.p, sp.lo, sp.hi)
 		}
 		return
 	}
-	parallelFor(len(s.spans), s.par)
+	s.eng.parallelFor(len(s.spans), s.par)
 }
 
-func (s *slots) reset() { *s = slots{} }
+func (s *slots) reset() { *s = slots{eng: s.eng} }
 
 func defaultLR(lr, def float64) float64 {
 	if lr <= 0 {

@@ -46,6 +46,9 @@ func (o *Adam) Iterations() int { return o.t }
 // Reset drops the moments and the iteration count.
 func (o *Adam) Reset() { o.s.reset(); o.t = 0 }
 
+// setEngine makes Step compute with e (the Trainer hands down its model's).
+func (o *Adam) setEngine(e Engine) { o.s.eng = e }
+
 // Step applies one update.
 func (o *Adam) Step(params []*Param) {
 	if !o.s.bound("Adam", params) {

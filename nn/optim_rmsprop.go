@@ -39,6 +39,9 @@ func (o *RMSprop) SetLearningRate(lr float64) { o.LR = lr }
 // Reset drops the moving averages.
 func (o *RMSprop) Reset() { o.s.reset() }
 
+// setEngine makes Step compute with e (the Trainer hands down its model's).
+func (o *RMSprop) setEngine(e Engine) { o.s.eng = e }
+
 // Step applies one update.
 func (o *RMSprop) Step(params []*Param) {
 	if !o.s.bound("RMSprop", params) {

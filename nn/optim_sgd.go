@@ -33,6 +33,9 @@ func (o *SGD) SetLearningRate(lr float64) { o.LR = lr }
 // Reset drops the velocities.
 func (o *SGD) Reset() { o.s.reset() }
 
+// setEngine makes Step compute with e (the Trainer hands down its model's).
+func (o *SGD) setEngine(e Engine) { o.s.eng = e }
+
 // Step applies one update.
 func (o *SGD) Step(params []*Param) {
 	if !o.s.bound("SGD", params) {

@@ -219,12 +219,11 @@ func bigParams() []*Param {
 }
 
 func TestOptimizerParallelIsBitIdentical(t *testing.T) {
-	defer func(w int) { Workers = w }(Workers)
 	for _, name := range []string{"sgd", "rmsprop", "adam"} {
 		var results [2][]float32
 		for run, workers := range []int{1, 2} {
-			Workers = workers
 			o, _ := OptimizerByName(name, 0.01)
+			o.(engineUser).setEngine(Engine{Workers: workers})
 			ps := bigParams()
 			for step := 0; step < 3; step++ {
 				o.Step(ps)
@@ -240,12 +239,11 @@ func TestOptimizerParallelIsBitIdentical(t *testing.T) {
 }
 
 func TestOptimizerStepDoesNotAllocate(t *testing.T) {
-	defer func(w int) { Workers = w }(Workers)
 	for _, workers := range []int{1, 2} {
-		Workers = workers
 		sgd := NewSGD(0.01)
 		sgd.Momentum = 0.9
 		for _, o := range []Optimizer{sgd, NewRMSprop(0), NewAdam(0)} {
+			o.(engineUser).setEngine(Engine{Workers: workers})
 			ps := bigParams()
 			o.Step(ps)
 			if a := testing.AllocsPerRun(5, func() { o.Step(ps) }); a != 0 {

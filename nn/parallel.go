@@ -7,15 +7,10 @@ import (
 	"time"
 )
 
-// Workers is the number of goroutines layers use for their parallel loops. It
-// defaults to GOMAXPROCS. Set it before building models; 1 runs everything
-// on the calling goroutine.
-var Workers = runtime.GOMAXPROCS(0)
-
-// parallelFor calls fn(worker, i) for i in [0, n) on up to Workers goroutines.
-// worker is in [0, Workers) and is unique among concurrently running calls,
-// so fn may use per-worker scratch buffers indexed by it. Items are handed out
-// dynamically, so uneven items balance.
+// parallelFor calls fn(worker, i) for i in [0, n) on up to e.workers()
+// goroutines. worker is in [0, e.workers()) and is unique among
+// concurrently running calls, so fn may use per-worker scratch buffers
+// indexed by it. Items are handed out dynamically, so uneven items balance.
 //
 // The goroutines are a persistent pool of helpers started on first use, so
 // a call does not allocate (as long as fn itself is not a freshly allocated
@@ -33,8 +28,8 @@ var Workers = runtime.GOMAXPROCS(0)
 // the job instead. After a job a helper spins briefly for the next one
 // before it blocks: a layer's parallel loops come in quick succession, and
 // waking a parked goroutine costs tens of microseconds.
-func parallelFor(n int, fn func(worker, i int)) {
-	w := Workers
+func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
+	w := e.workers()
 	if w > n {
 		w = n
 	}

@@ -1,5 +1,7 @@
 package nn
 
+import "fmt"
+
 // MaxPooling2D takes the maximum of each window, as
 // keras.layers.MaxPooling2D with data_format="channels_last":
 //
@@ -32,13 +34,17 @@ type AveragePooling2D struct{ pool2D }
 
 // NewMaxPooling2D returns a max-pooling layer with a ph×pw window (Keras:
 // MaxPooling2D((ph, pw))). Options: WithStrides (default: the pool size),
-// WithPadding (default "valid"), WithName.
+// WithPadding (default "valid"), WithPads (explicit padding, which never
+// wins), WithCeilMode, WithName.
 func NewMaxPooling2D(ph, pw int, opts ...Option) *MaxPooling2D {
 	return &MaxPooling2D{newPool2D("MaxPooling2D", true, ph, pw, opts)}
 }
 
 // NewAveragePooling2D returns an average-pooling layer with a ph×pw window
-// (Keras: AveragePooling2D((ph, pw))). Options as NewMaxPooling2D.
+// (Keras: AveragePooling2D((ph, pw))). Options as NewMaxPooling2D, and
+// WithCountIncludePad: divide by the whole window, explicit padding
+// included (but not the part of a ceil-mode window past the padding), as
+// ONNX count_include_pad=1 and PyTorch's default.
 func NewAveragePooling2D(ph, pw int, opts ...Option) *AveragePooling2D {
 	return &AveragePooling2D{newPool2D("AveragePooling2D", false, ph, pw, opts)}
 }
@@ -51,8 +57,12 @@ type pool2D struct {
 	poolSize [2]int
 	strides  [2]int
 	padding  string
+	pads     [4]int // explicit padding (top, left, bottom, right)
+	ceil     bool   // ceil mode
+	countPad bool   // average pooling: count_include_pad
 	err      error
 
+	eng          Engine
 	g            window
 	fast         bool // 2×2 max pooling, stride 2, no padding
 	rows, blocks int  // output rows per work item, items per sample
@@ -61,9 +71,17 @@ type pool2D struct {
 	fwd, bwd, bwdFast func(worker, i int)
 }
 
+// setEngine makes the layer compute with e (Sequential.SetEngine).
+func (p *pool2D) setEngine(e Engine) { p.eng = e }
+
 func newPool2D(kind string, isMax bool, ph, pw int, opts []Option) pool2D {
-	o, err := applyOptions(kind, options{strides: [2]int{ph, pw}, padding: "valid"}, optStrides|optPadding, opts)
-	p := pool2D{kind: kind, isMax: isMax, poolSize: [2]int{ph, pw}, strides: o.strides, padding: o.padding, err: err}
+	allowed := optStrides | optPadding | optPads | optCeilMode
+	if !isMax {
+		allowed |= optCountPad
+	}
+	o, err := applyOptions(kind, options{strides: [2]int{ph, pw}, padding: "valid"}, allowed, opts)
+	p := pool2D{kind: kind, isMax: isMax, poolSize: [2]int{ph, pw}, strides: o.strides, padding: o.padding,
+		pads: o.pads, ceil: o.ceilMode, countPad: o.countPad, err: err}
 	p.name = o.name
 	return p
 }
@@ -81,7 +99,16 @@ func (p *pool2D) check() error {
 	if err := checkPair(p.kind, "strides", p.strides); err != nil {
 		return err
 	}
-	return checkPadding(p.kind, p.padding)
+	if err := checkPadding(p.kind, p.padding); err != nil {
+		return err
+	}
+	if err := checkPads(p.kind, p.padding, p.pads); err != nil {
+		return err
+	}
+	if p.pads[0] >= p.poolSize[0] || p.pads[2] >= p.poolSize[0] || p.pads[1] >= p.poolSize[1] || p.pads[3] >= p.poolSize[1] {
+		return fmt.Errorf("%s: expected pads smaller than the pool size (%d, %d), received %v", p.kind, p.poolSize[0], p.poolSize[1], p.pads)
+	}
+	return nil
 }
 
 // Build checks the input (h, w, c) and returns (oh, ow, c).
@@ -89,11 +116,11 @@ func (p *pool2D) Build(in []int) ([]int, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if err := p.g.setup(p.kind, "pool", in, p.poolSize, p.strides, p.padding); err != nil {
+	if err := p.g.setupFull(p.kind, "pool", in, p.poolSize, p.strides, [2]int{1, 1}, p.padding, p.pads, p.ceil); err != nil {
 		return nil, err
 	}
 	g := &p.g
-	p.fast = p.isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.oh == g.h/2 && g.ow == g.w/2
+	p.fast = p.isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.oh == g.h/2 && g.ow == g.w/2 && g.pt == 0 && g.pl == 0
 	p.rows = min(g.oh, max(1, 4096/(g.ow*g.c)))
 	p.blocks = (g.oh + p.rows - 1) / p.rows
 	p.fwd, p.bwd, p.bwdFast = p.forwardItem, p.backwardSample, p.backwardFast
@@ -105,7 +132,8 @@ func (p *pool2D) Params() []*Param { return nil }
 
 // Config returns the Keras config (pool_size, strides, padding).
 func (p *pool2D) Config() LayerConfig {
-	return LayerConfig{ClassName: p.kind, Name: p.name, PoolSize: p.poolSize, Strides: p.strides, Padding: p.padding}
+	return LayerConfig{ClassName: p.kind, Name: p.name, PoolSize: p.poolSize, Strides: p.strides, Padding: p.padding,
+		Pads: p.pads, CeilMode: p.ceil, CountIncludePad: p.countPad}
 }
 
 // Forward pools the batch (training makes no difference).
@@ -115,7 +143,7 @@ func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	p.x, p.y = x, y
-	parallelFor(n*p.blocks, p.fwd)
+	p.eng.parallelFor(n*p.blocks, p.fwd)
 	p.x, p.y = nil, nil
 }
 
@@ -139,6 +167,10 @@ func (p *pool2D) forwardItem(_, item int) {
 			ix0, jlo, jhi := span(ox, g.sw, g.pl, g.kw, g.w)
 			o := (oy*g.ow + ox) * c
 			out := y[o : o+c]
+			if ihi <= ilo || jhi <= jlo { // a window wholly in the padding
+				clear(out)
+				continue
+			}
 			first := true
 			for i := ilo; i < ihi; i++ {
 				for j := jlo; j < jhi; j++ {
@@ -148,11 +180,7 @@ func (p *pool2D) forwardItem(_, item int) {
 					case first:
 						copy(out, src)
 					case p.isMax:
-						for k, v := range src {
-							if v > out[k] {
-								out[k] = v
-							}
-						}
+						maxInto(out, src)
 					default:
 						addTo(out, src)
 					}
@@ -160,7 +188,7 @@ func (p *pool2D) forwardItem(_, item int) {
 				}
 			}
 			if !p.isMax {
-				inv := 1 / float32((ihi-ilo)*(jhi-jlo))
+				inv := p.inverseCount(iy0, ix0, ilo, ihi, jlo, jhi)
 				for k := range out {
 					out[k] *= inv
 				}
@@ -183,9 +211,9 @@ func (p *pool2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor(p.kind, "input gradient", dx, n, []int{g.h, g.w, g.c})
 	p.x, p.y, p.dx, p.dy = x, y, dx, dy
 	if p.fast {
-		parallelFor(n*p.blocks, p.bwdFast)
+		p.eng.parallelFor(n*p.blocks, p.bwdFast)
 	} else {
-		parallelFor(n, p.bwd)
+		p.eng.parallelFor(n, p.bwd)
 	}
 	p.x, p.y, p.dx, p.dy = nil, nil, nil, nil
 }
@@ -229,7 +257,7 @@ func (p *pool2D) backwardSample(_, n int) {
 				}
 				continue
 			}
-			inv := 1 / float32((ihi-ilo)*(jhi-jlo))
+			inv := p.inverseCount(iy0, ix0, ilo, ihi, jlo, jhi)
 			for i := ilo; i < ihi; i++ {
 				for j := jlo; j < jhi; j++ {
 					d := dx[((iy0+i)*g.w+ix0+j)*c:][:c]

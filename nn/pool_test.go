@@ -26,7 +26,8 @@ func TestPoolingGradients(t *testing.T) {
 	for _, w := range []int{1, 2} {
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s/workers=%d", c.name, w), func(t *testing.T) {
-				withWorkers(w, func() { checkGradients(t, c) })
+				c.eng = Engine{Workers: w}
+				checkGradients(t, c)
 			})
 		}
 	}
@@ -113,7 +114,7 @@ func TestPoolingBuildErrors(t *testing.T) {
 		{NewMaxPooling2D(3, 3), []int{2, 5, 1}, "MaxPooling2D: pool 3×3 larger than input 2×5"},
 		{NewAveragePooling2D(0, 2), []int{4, 4, 1}, "AveragePooling2D: expected positive pool_size, received (0, 2)"},
 		{NewAveragePooling2D(2, 2, WithPadding("causal")), []int{4, 4, 1}, `AveragePooling2D: expected padding "valid" or "same", received "causal"`},
-		{NewMaxPooling2D(2, 2, WithActivation("relu")), []int{4, 4, 1}, "MaxPooling2D: unexpected option activation (MaxPooling2D takes name, strides, padding)"},
+		{NewMaxPooling2D(2, 2, WithActivation("relu")), []int{4, 4, 1}, "MaxPooling2D: unexpected option activation (MaxPooling2D takes name, strides, padding, pads, ceil_mode)"},
 	}
 	for _, c := range cases {
 		_, err := c.layer.Build(c.in)

@@ -63,6 +63,8 @@ func TestLoadCorruptInputs(t *testing.T) {
 		{"shape too large", withEntry(1, func(e *stEntry) { e.shape = []int{5} }), "needs more bytes than data_offsets [144, 160] hold"},
 		{"shape too small", withEntry(1, func(e *stEntry) { e.shape = []int{3} }), "needs 12 bytes, data_offsets [144, 160] hold 16"},
 		{"overflowing shape", withEntry(1, func(e *stEntry) { e.shape = []int{1 << 40, 1 << 40} }), "needs more bytes"},
+		{"fractional offsets", rawFile([]byte(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0.5,4.5]}}`), make([]byte, 5)), "not a valid byte range"},
+		{"fractional end", rawFile([]byte(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.25]}}`), make([]byte, 5)), "not a valid byte range"},
 		{"offsets reversed", withEntry(1, func(e *stEntry) { e.offsets = [2]int64{e.offsets[1], e.offsets[0]} }), "not a valid byte range"},
 		{"overlap", withEntry(2, func(e *stEntry) { e.offsets[0] -= 4; e.offsets[1] -= 4 }), "overlap"},
 		{"gap", withEntry(len(es)-1, func(e *stEntry) { e.offsets[0] += 4; e.offsets[1] += 4 }), "gap"},

@@ -31,6 +31,11 @@ type Metadata struct {
 	// Interpolation is the resampling used to resize images to the input
 	// size (Keras' interpolation); empty means "nearest", Keras' default.
 	Interpolation string
+	// Mean and Std, when set (one value per input channel), normalise the
+	// rescaled pixels (see Normalize); Logits marks a model whose outputs
+	// are unnormalised scores (see metadata_norm.go).
+	Mean, Std []float64
+	Logits    bool
 	// History is the training history, if any.
 	History *History
 	// Card is the model card (see ModelCard), if any.
@@ -41,18 +46,20 @@ type Metadata struct {
 }
 
 // reservedMeta are the __metadata__ keys Convscope writes itself.
-var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history", "model_card"}
+// A checkpoint's keys (checkpoint.go) are reserved too.
+var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history", "model_card",
+	metaOptimizer, metaProgress, metaRNG, metaConfig}
 
 // colorModes maps Keras' color modes to their channel counts.
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
 
 // encodeMeta builds the __metadata__ map for m, validating meta against it.
-func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
+func encodeMeta(m model, meta Metadata) (map[string]string, error) {
 	meta, err := completeMeta(m, meta)
 	if err != nil {
 		return nil, err
 	}
-	arch, err := m.Arch().MarshalJSON()
+	arch, err := m.archJSON()
 	if err != nil {
 		return nil, fmt.Errorf("nn: save: architecture: %w", err)
 	}
@@ -83,6 +90,9 @@ func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
 	kv["rescale"] = strconv.FormatFloat(meta.Rescale, 'g', -1, 64)
 	kv["color_mode"] = meta.ColorMode
 	kv["interpolation"] = meta.Interpolation
+	if err := encodeNorm(kv, meta, m.InputShape()); err != nil {
+		return nil, err
+	}
 	if meta.History != nil {
 		hj, err := meta.History.MarshalJSON()
 		if err != nil {
@@ -101,7 +111,7 @@ func encodeMeta(m *Sequential, meta Metadata) (map[string]string, error) {
 }
 
 // completeMeta fills meta's defaults for m and checks it fits m.
-func completeMeta(m *Sequential, meta Metadata) (Metadata, error) {
+func completeMeta(m model, meta Metadata) (Metadata, error) {
 	in := m.InputShape()
 	channels := in[len(in)-1]
 	if meta.Rescale == 0 {
@@ -157,7 +167,7 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 	var meta Metadata
 	for k, v := range kv {
 		switch k {
-		case "format", "format_version", "arch", "input_shape":
+		case "format", "format_version", "arch", "input_shape", metaOptimizer, metaProgress, metaRNG, metaConfig:
 		case "class_names":
 			if err := json.Unmarshal([]byte(v), &meta.ClassNames); err != nil {
 				return meta, fmt.Errorf("nn: metadata: class_names: expected a JSON list of strings, received %q", stExcerpt((v)))
@@ -170,6 +180,10 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 			meta.Rescale = f
 		case "color_mode":
 			meta.ColorMode = v
+		case "mean", "std", "logits":
+			if err := decodeNorm(&meta, k, v); err != nil {
+				return meta, err
+			}
 		case "interpolation":
 			meta.Interpolation = v
 		case "history":

@@ -8,23 +8,26 @@ import (
 	"unicode"
 )
 
-// Sequential is a linear stack of layers, as keras.Sequential. It owns one
-// output buffer per layer (and one gradient buffer per layer for training), so
-// every layer's activation is available after a forward pass at no extra cost.
+// Sequential is a linear stack of layers, as keras.Sequential. It runs as a
+// chain on the Graph executor (Sequential.Graph is that chain), which owns
+// one output buffer per layer (and one gradient buffer per layer for
+// training), so every layer's activation is available after a forward pass
+// at no extra cost, and runs a Conv2D and the 2×2 MaxPooling2D after it
+// fused.
 //
 // A Sequential is not safe for concurrent use; give each goroutine its own
 // copy (see CopyWeightsFrom).
 type Sequential struct {
-	name   string
-	input  []int // per-sample input shape, e.g. (150, 150, 3)
-	layers []Layer
-	shapes [][]int // per-sample output shape of each layer
-	params []*Param
+	name    string
+	input   []int // per-sample input shape, e.g. (150, 150, 3)
+	layers  []Layer
+	shapes  [][]int // per-sample output shape of each layer
+	params  []*Param
+	weights []*Param // params and non-trainable state (see Stateful)
+	eng     Engine   // how the layers compute (SetEngine)
 
-	batch int       // batch size the buffers below are sized for
-	outs  []*Tensor // outs[i] is layers[i]'s output
-	grads []*Tensor // grads[i] is dLoss/d(outs[i]), allocated on first Backward
-	x     *Tensor   // last input passed to Forward
+	g    *Graph    // the chain that runs the layers (Sequential.Graph)
+	outs []*Tensor // outs[i] is layers[i]'s output, from the graph
 }
 
 // NewSequential builds a model for per-sample inputs of shape input. Layers
@@ -70,18 +73,20 @@ func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
 			return nil, fmt.Errorf("nn: layer %d (%s, %s): %w", i+1, l.Name(), l.Kind(), err)
 		}
 		m.shapes = append(m.shapes, out)
-		for _, p := range l.Params() {
+		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = l.Name() + "/" + p.Name
 			}
-			m.params = append(m.params, p)
+			m.weights = append(m.weights, p)
 		}
+		m.params = append(m.params, l.Params()...)
 		shape = out
 	}
 	if len(used) != len(layers) {
 		return nil, fmt.Errorf("nn: layer names must be unique")
 	}
 	m.Init(0)
+	m.g = m.Graph()
 	return m, nil
 }
 
@@ -118,6 +123,12 @@ func (m *Sequential) LayerOutputShape(i int) []int { return m.shapes[i] }
 // "<layer>/kernel" and "<layer>/bias".
 func (m *Sequential) Params() []*Param { return m.params }
 
+// Weights returns every weight, trainable or not (BatchNormalization's
+// moving statistics), in layer order: what a model file holds.
+func (m *Sequential) Weights() []*Param { return m.weights }
+
+func (m *Sequential) archJSON() ([]byte, error) { return m.Arch().MarshalJSON() }
+
 // CountParams returns the total number of trainable values.
 func (m *Sequential) CountParams() int {
 	n := 0
@@ -145,30 +156,17 @@ func (m *Sequential) Init(seed int64) {
 // same architecture. Use it to snapshot a model that is training on another
 // goroutine (call it from that goroutine, e.g. in a batch callback).
 func (m *Sequential) CopyWeightsFrom(src *Sequential) error {
-	if len(src.params) != len(m.params) {
-		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(m.params), len(src.params))
+	if len(src.weights) != len(m.weights) {
+		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(m.weights), len(src.weights))
 	}
-	for i, p := range m.params {
-		q := src.params[i]
+	for i, p := range m.weights {
+		q := src.weights[i]
 		if !slices.Equal(p.Shape, q.Shape) {
 			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
 		}
 		copy(p.Value, q.Value)
 	}
 	return nil
-}
-
-// ensureBatch sizes the activation buffers for batch size n.
-func (m *Sequential) ensureBatch(n int) {
-	if m.batch == n && m.outs != nil {
-		return
-	}
-	m.batch = n
-	m.outs = make([]*Tensor, len(m.layers))
-	for i, s := range m.shapes {
-		m.outs[i] = NewTensor(append([]int{n}, s...)...)
-	}
-	m.grads = nil
 }
 
 // Forward runs the batch x (shape (n, input...)) through every layer and
@@ -179,19 +177,14 @@ func (m *Sequential) Forward(x *Tensor, training bool) *Tensor {
 	if len(x.Shape) != len(m.input)+1 || !slices.Equal(x.Shape[1:], m.input) {
 		panic(fmt.Sprintf("nn: Forward: expected input shape (n, %s), received %s", strings.Trim(shapeString(m.input), "(),"), shapeString(x.Shape)))
 	}
-	m.ensureBatch(x.Shape[0])
-	m.x = x
-	in := x
-	for i := 0; i < len(m.layers); i++ {
-		if f, p := m.fused(i); f != nil {
-			f.forwardPooled(m.outs[i], m.outs[i+1], in, p, training)
-			i++
-		} else {
-			m.layers[i].Forward(m.outs[i], in, training)
-		}
-		in = m.outs[i]
+	y := m.g.Forward(x, training)
+	if len(m.outs) != len(m.layers) {
+		m.outs = make([]*Tensor, len(m.layers))
 	}
-	return in
+	for i, n := range m.g.order {
+		m.outs[i] = n.out
+	}
+	return y
 }
 
 // poolFuser is a layer that can run the MaxPooling2D after it in the same
@@ -205,21 +198,13 @@ type poolFuser interface {
 	backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D)
 }
 
-// fuseOff disables fusion (tests compare fused and separate passes).
-var fuseOff = false
-
 // fused returns layer i as a poolFuser, and the pooling layer i+1, when the
-// two run fused for this call; nil otherwise.
+// two run fused; nil otherwise.
 func (m *Sequential) fused(i int) (poolFuser, *MaxPooling2D) {
-	if fuseOff || i+1 >= len(m.layers) {
-		return nil, nil
+	if n := m.g.order[i]; n.fusedPool != nil {
+		return n.fuser, n.fusedPool.layer.(*MaxPooling2D)
 	}
-	f, ok := m.layers[i].(poolFuser)
-	p, okp := m.layers[i+1].(*MaxPooling2D)
-	if !ok || !okp || !f.fusesWith(p) {
-		return nil, nil
-	}
-	return f, p
+	return nil, nil
 }
 
 // Outputs returns every layer's output from the last Forward, in layer order
@@ -240,42 +225,12 @@ func (m *Sequential) Predict(x *Tensor) *Tensor { return m.Forward(x, false) }
 // Backward back-propagates dy = dLoss/d(output) through the model after a
 // Forward(x, true) and leaves dLoss/dParam in every Param.Grad.
 func (m *Sequential) Backward(dy *Tensor) {
-	last := len(m.layers) - 1
-	if !slices.Equal(dy.Shape, m.outs[last].Shape) {
-		panic(fmt.Sprintf("nn: Backward: expected gradient shape %s, received %s", shapeString(m.outs[last].Shape), shapeString(dy.Shape)))
+	if m.outs == nil {
+		panic("nn: Backward: call Forward first")
 	}
-	if m.grads == nil {
-		m.grads = make([]*Tensor, len(m.layers))
+	last := m.outs[len(m.outs)-1]
+	if !slices.Equal(dy.Shape, last.Shape) {
+		panic(fmt.Sprintf("nn: Backward: expected gradient shape %s, received %s", shapeString(last.Shape), shapeString(dy.Shape)))
 	}
-	g := dy
-	for i := last; i >= 0; i-- {
-		f, p := (poolFuser)(nil), (*MaxPooling2D)(nil)
-		if i > 0 {
-			f, p = m.fused(i - 1)
-		}
-		if f != nil {
-			i-- // the pair (i, i+1): no gradient for layer i's output
-		}
-		in := m.x
-		var dx *Tensor
-		if i > 0 {
-			in = m.outs[i-1]
-			dx = m.grad(i - 1)
-		}
-		if f != nil {
-			f.backwardPooled(dx, g, in, m.outs[i], m.outs[i+1], p)
-		} else {
-			m.layers[i].Backward(dx, g, in, m.outs[i])
-		}
-		g = dx
-	}
-}
-
-// grad returns the buffer for dLoss/d(outs[i]), allocated on first use:
-// layers that run fused with the pooling after them never need theirs.
-func (m *Sequential) grad(i int) *Tensor {
-	if m.grads[i] == nil {
-		m.grads[i] = NewTensor(m.outs[i].Shape...)
-	}
-	return m.grads[i]
+	m.g.Backward(dy)
 }

@@ -166,3 +166,57 @@ func TestAxpyRows(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxIntoSIMD(t *testing.T) {
+	// The assembly and Go versions agree bit for bit, NaNs included (a NaN
+	// already in dst stays, one in src never wins).
+	for _, n := range []int{8, 64, 72, 5} {
+		src, dst := make([]float32, n), make([]float32, n)
+		for i := range src {
+			src[i] = float32((i*7)%11) - 5
+			dst[i] = float32((i*5)%13) - 6
+		}
+		src[1], dst[2] = float32(math.NaN()), float32(math.NaN())
+		want := slices.Clone(dst)
+		maxIntoGo(want, src)
+		maxInto(dst, src)
+		for i := range dst {
+			if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n=%d: maxInto[%d] = %v, Go version %v", n, i, dst[i], want[i])
+			}
+		}
+		if !math.IsNaN(float64(dst[2])) || math.IsNaN(float64(dst[1])) {
+			t.Fatalf("NaN handling: %v", dst[:3])
+		}
+	}
+}
+
+func TestMulAddSIMD(t *testing.T) {
+	// FMA rounds once: within an ulp or two of the Go loop.
+	for _, n := range []int{8, 96, 7} {
+		a, b, dst := make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i], b[i], dst[i] = float32(i%5)-2.3, float32(i%7)*0.37-1, float32(i%3)-0.5
+		}
+		want := slices.Clone(dst)
+		mulAddGo(want, a, b)
+		mulAdd(dst, a, b)
+		for i := range dst {
+			if d := math.Abs(float64(dst[i] - want[i])); d > 1e-6*(1+math.Abs(float64(want[i]))) {
+				t.Fatalf("n=%d: mulAdd[%d] = %v, Go version %v", n, i, dst[i], want[i])
+			}
+		}
+	}
+}
+
+func TestClampSIMD(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	v := []float32{-1, 0, 3, 6, 7, nan, inf, -inf, 2.5, -0.5, 6.5, 5.9, nan}
+	want := []float32{0, 0, 3, 6, 6, nan, 6, 0, 2.5, 0, 6, 5.9, nan}
+	clamp(v, 0, 6)
+	for i := range v {
+		if math.Float32bits(v[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(v[i])) && math.IsNaN(float64(want[i]))) {
+			t.Errorf("clamp[%d] = %v, expected %v", i, v[i], want[i])
+		}
+	}
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch side of scripts/bench.sh: the reference model (GUIDE §2, the Keras
+"""PyTorch side of scripts/bench.sh: the reference model (docs/REFERENCE.md §2, the Keras
 tutorial's cats-vs-dogs convnet) timed the way nn's Go benchmarks time it.
 
 Modes (one per run, so that the Go and PyTorch runs can alternate):
@@ -11,7 +11,7 @@ Modes (one per run, so that the Go and PyTorch runs can alternate):
 
 Prints one line: "<mode> <wall ms per op> <CPU ms per op> <images/s> <peak
 RSS in MiB>" (CPU time of the whole process, all threads).
-Run with /usr/bin/python3 (Debian's python3-torch) and, as the GUIDE says,
+Run with /usr/bin/python3 (Debian's python3-torch) and, as docs/REFERENCE.md §6 says,
 LD_PRELOAD=libjemalloc.so.2; bench.sh does both.
 """
 import argparse

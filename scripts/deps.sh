@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Convscope needs, if any are missing.
 #   scripts/deps.sh        — what building and running the app needs (cgo + GL + X11 headers)
-#   scripts/deps.sh --ci   — also Xvfb, xauth, ImageMagick and xdotool for the headless window check
+#   scripts/deps.sh --ci   — also Xvfb, xauth, ImageMagick, xdotool and GTK for Python (the
+#                            window check and the real drag-and-drop check), and
+#                            libonnx-testdata (ONNX's operator conformance tests, internal/onnx)
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 if [[ "${1:-}" == "--ci" ]]; then
-  pkgs+=(xvfb xauth imagemagick xdotool)
+  pkgs+=(xvfb xauth imagemagick xdotool python3-gi gir1.2-gtk-3.0 libonnx-testdata)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -15,7 +15,10 @@ if [[ -f dist/Convscope.tar.xz ]]; then
   bin="$tmp/root/usr/bin/convscope"
   desktop=$(ls "$tmp"/root/usr/share/applications/*.desktop)
   [[ -x "$bin" ]] || fail "installed binary missing"
-  grep -q '^MimeType=.*image/jpeg' "$desktop" || fail "$desktop has no image MimeType"
+  # Every image type the README says "Open with Convscope" works for.
+  for mime in image/png image/jpeg image/gif image/bmp image/tiff image/webp; do
+    grep -q "^MimeType=.*$mime;" "$desktop" || fail "$desktop does not register $mime"
+  done
   grep -q '^Categories=Science;Education;Graphics' "$desktop" || fail "$desktop lacks the categories"
   grep -q '^Exec=convscope %F' "$desktop" || fail "$desktop does not pass files to the app"
   ls "$tmp"/root/usr/share/pixmaps/*.png >/dev/null || fail "icon not installed"

@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/convscope/convscope/internal/colormap"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/render"
-	"github.com/convscope/convscope/internal/workbench"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -31,14 +31,15 @@ func runActivations(e *env, args []string) error {
 		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE] [--tile PIXELS]",
 		activationsHelp)
 	model := fs.String("model", "", modelFlagHelp)
+	preset := fs.String("preprocess", "", preprocessUsage)
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	var layers listFlag
-	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer)")
+	fs.Var(&layers, "layers", "comma-separated layer `NAMES` (default: every conv and pooling layer; for .onnx, all = every node)")
 	format := fs.String("format", "both", "`FORMAT` to write: png, npy or both")
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
-	tile := fs.Int("tile", workbench.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
+	tile := fs.Int("tile", render.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
 	pos, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
@@ -56,7 +57,7 @@ func runActivations(e *env, args []string) error {
 	case *tile < 0:
 		return fs.bad("--tile must be 0 or more, received %d", *tile)
 	}
-	view := workbench.DefaultView()
+	view := render.DefaultView()
 	view.Tile = *tile
 	if _, err := colormap.ByName(*cmap); err != nil {
 		return fs.bad("--colormap: unknown colormap %q (valid: %s)", *cmap, strings.Join(colormap.Names(), ", "))
@@ -64,6 +65,15 @@ func runActivations(e *env, args []string) error {
 	view.Colormap = *cmap
 	if view.Scale, err = render.ParseScaleMode(*scale); err != nil {
 		return fs.bad("--scale: unknown mode %q (valid: %s)", *scale, strings.Join(render.ScaleModeNames(), ", "))
+	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
+	if isONNX(*model) {
+		draw := func(act *nn.Tensor) *render.Sheet {
+			return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])
+		}
+		return activationsONNX(e, *model, *preset, *image, *out, layers, *format, draw)
 	}
 
 	m, err := loadModel(*model, "", e.stderr)
@@ -89,7 +99,7 @@ func runActivations(e *env, args []string) error {
 		var written []string
 		if *format != "npy" {
 			p := base + ".png"
-			if err := render.WriteLayerPNG(p, workbench.RenderSheet(act, view)); err != nil {
+			if err := render.WriteLayerPNG(p, view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
 			written = append(written, p)
@@ -115,7 +125,7 @@ func pickLayers(net *nn.Sequential, names []string, maps bool) ([]int, error) {
 	index := map[string]int{}
 	for i, l := range net.Layers() {
 		index[l.Name()] = i
-		if workbench.IsMapLayer(l, net.LayerOutputShape(i)) {
+		if model.IsMapLayer(l, net.LayerOutputShape(i)) {
 			isMap[i] = true
 			mapNames = append(mapNames, l.Name())
 		}

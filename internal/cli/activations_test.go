@@ -10,8 +10,9 @@ import (
 	"testing"
 
 	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/internal/npy"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/render"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -19,7 +20,7 @@ import (
 // engine directly: what the exported files must hold.
 func engineActivations(t *testing.T, modelPath, imagePath string) []*nn.Tensor {
 	t.Helper()
-	m, err := workbench.LoadModelFile(modelPath)
+	m, err := model.Open(modelPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestActivationsWritesEngineValues(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s.png: %v", name, err)
 		}
-		sheet := workbench.RenderSheet(acts[i], workbench.DefaultView()).Image
+		sheet := render.DefaultView().Render(nil, acts[i].Data, acts[i].Shape[1], acts[i].Shape[2], acts[i].Shape[3]).Image
 		if !samePixels(got, sheet) {
 			t.Errorf("%s.png differs from the app's rendering of the layer", name)
 		}

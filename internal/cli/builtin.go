@@ -4,16 +4,16 @@ import (
 	"io"
 
 	"github.com/convscope/convscope/assets"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 )
 
 // modelFlagHelp describes --model in every command that takes one.
-const modelFlagHelp = "a trained model `FILE` (.safetensors), or builtin:shapes (the default) or builtin:fashion"
+const modelFlagHelp = "a trained model `FILE` (.safetensors or .onnx), or builtin:shapes (the default) or builtin:fashion"
 
 // loadBuiltin returns the built-in model a --model value names
 // (assets.LookupBuiltin): "builtin" and "builtin:shapes" are the default
 // model, "builtin:fashion" the Fashion-MNIST one.
-func loadBuiltin(spec string, stderr io.Writer) (*workbench.Model, error) {
+func loadBuiltin(spec string, stderr io.Writer) (*model.Model, error) {
 	b, err := assets.LookupBuiltin(spec)
 	if err != nil {
 		return nil, err
@@ -21,5 +21,5 @@ func loadBuiltin(spec string, stderr io.Writer) (*workbench.Model, error) {
 	if b.Name == assets.Builtins()[0].Name {
 		return loadModel("", "", stderr)
 	}
-	return workbench.LoadModelBytes(b.Model, "built-in model "+b.Name)
+	return model.Read(b.Model, "built-in model "+b.Name)
 }

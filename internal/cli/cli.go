@@ -49,6 +49,10 @@ func commands() []*command {
 		{"train", "train a model on a folder of class subfolders", runTrain},
 		{"predict", "classify images with a trained model", runPredict},
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
+		{"export", "write a model as ONNX (for ONNX Runtime, Netron, …)", runExport},
+		{"explain", "explain a prediction: Grad-CAM, saliency, SmoothGrad, IG heat maps", runExplain},
+		{"exemplars", "find the images that excite each channel most (top 9, with patches)", runExemplars},
+		{"filters", "draw what each channel responds to (activation maximisation atlas)", runFilters},
 		{"dataset", "write class folders of images: generated shapes, IDX files, Fashion-MNIST", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
@@ -98,7 +102,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(stderr, "convscope: unknown command %q\n\n%s", args[0], mainUsage())
+		fmt.Fprintf(stderr, "convscope: %s\nRun 'convscope --help' for usage.\n", unknownCommand(args[0]))
 		return ExitUsage
 	}
 	e.name = c.name
@@ -188,7 +192,7 @@ func runHelp(e *env, args []string) error {
 			names = append(names, c.name)
 		}
 		sort.Strings(names)
-		return fs.bad("unknown command %q (commands: %s)", pos[0], strings.Join(names, ", "))
+		return fs.bad("%s (commands: %s)", unknownCommand(pos[0]), strings.Join(names, ", "))
 	}
 	return c.run(e, []string{"--help"})
 }

@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/convscope/convscope/assets"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -18,24 +18,25 @@ var embeddedModel = func() []byte { return assets.DefaultModel }
 // cats-vs-dogs folders) when it runs with untrained weights.
 var defaultClasses = []string{"cats", "dogs"}
 
-// loadModel returns the model named by --model (a file), or the one built
-// from --arch (a JSON architecture, weights drawn with seed 0), or the
-// embedded default model. Without an embedded model it says on stderr that
-// it uses the reference architecture with untrained weights.
-func loadModel(modelPath, archPath string, stderr io.Writer) (*workbench.Model, error) {
+// loadModel returns the model named by --model (a file, or builtin:NAME),
+// or the one built from --arch (a JSON architecture, weights drawn with
+// seed 0), or the embedded default model. Without an embedded model it
+// says on stderr that it uses the reference architecture with untrained
+// weights.
+func loadModel(modelPath, archPath string, stderr io.Writer) (*model.Model, error) {
 	switch {
 	case assets.IsBuiltin(modelPath):
 		return loadBuiltin(modelPath, stderr)
 	case modelPath != "":
-		return workbench.LoadModelFile(modelPath)
+		return model.Open(modelPath)
 	case archPath != "":
 		net, err := buildArch(archPath)
 		if err != nil {
 			return nil, err
 		}
-		return &workbench.Model{Net: net, Label: archPath}, nil
+		return &model.Model{Net: net, Label: archPath}, nil
 	}
-	m, err := workbench.DefaultModel(embeddedModel(), defaultClasses)
+	m, err := model.Default(embeddedModel(), defaultClasses)
 	if m == nil {
 		return nil, err
 	}

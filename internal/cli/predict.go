@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/convscope/convscope/internal/dataset"
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -39,12 +39,19 @@ func runPredict(e *env, args []string) error {
 	fs := newFlagSet("predict", "convscope predict [--model FILE] [--json] IMAGE...", predictHelp)
 	model := fs.String("model", "", modelFlagHelp)
 	asJSON := fs.Bool("json", false, "print a JSON array with every class's probability")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	images, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
 	}
 	if len(images) == 0 {
 		return fs.bad("no image given")
+	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
+	if isONNX(*model) {
+		return predictONNX(e, *model, *preset, images, *asJSON)
 	}
 	m, err := loadModel(*model, "", e.stderr)
 	if err != nil {
@@ -102,7 +109,7 @@ func writeJSON(w io.Writer, results []prediction) error {
 
 // classify fills out[i] with the prediction for paths[i], running the
 // readable images through the model as one batch.
-func classify(m *workbench.Model, paths []string, out []prediction) {
+func classify(m *model.Model, paths []string, out []prediction) {
 	in := m.Net.InputShape()
 	x := nn.NewTensor(append([]int{len(paths)}, in...)...)
 	opts := m.Prep()
@@ -137,9 +144,9 @@ func loadInput(dst []float32, path string, opts dataset.Options) error {
 }
 
 // interpret fills r with one sample's class probabilities
-// (workbench.ClassProbabilities, as the app shows them).
-func interpret(r *prediction, m *workbench.Model, out []float32) {
-	all := workbench.ClassProbabilities(m, out)
+// (model.Model.ClassProbabilities, as the app shows them).
+func interpret(r *prediction, m *model.Model, out []float32) {
+	all := m.ClassProbabilities(out)
 	r.Probabilities = make(map[string]float32, len(all))
 	for _, c := range all {
 		r.Probabilities[c.Name] = float32(c.Prob)

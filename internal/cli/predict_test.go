@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/convscope/convscope/internal/workbench"
+	"github.com/convscope/convscope/internal/model"
 )
 
 func TestPredictMatchesEngine(t *testing.T) {
@@ -62,7 +62,7 @@ func TestPredictMatchesEngine(t *testing.T) {
 }
 
 func TestInterpret(t *testing.T) {
-	m := &workbench.Model{Classes: []string{"a", "b", "c"}}
+	m := &model.Model{Classes: []string{"a", "b", "c"}}
 	tests := []struct {
 		name  string
 		out   []float32

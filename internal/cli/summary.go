@@ -19,6 +19,7 @@ func runSummary(e *env, args []string) error {
 	fs := newFlagSet("summary", "convscope summary [--model FILE | --arch FILE]", summaryHelp)
 	model := fs.String("model", "", modelFlagHelp)
 	arch := fs.String("arch", "", "an architecture `FILE` (JSON, Keras-style layer list)")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	pos, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
@@ -28,6 +29,12 @@ func runSummary(e *env, args []string) error {
 	}
 	if *model != "" && *arch != "" {
 		return fs.bad("--model and --arch cannot be used together")
+	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
+	if isONNX(*model) {
+		return summaryONNX(e.stdout, *model, *preset)
 	}
 	m, err := loadModel(*model, *arch, e.stderr)
 	if err != nil {

@@ -1,13 +1,13 @@
 package cli
 
-import "github.com/convscope/convscope/internal/workbench"
+import "github.com/convscope/convscope/internal/model"
 
 // dataSpec says where --train, --val and --validation-split take the data
-// from; workbench.OpenData opens it exactly as the app does (Keras'
+// from; model.OpenData opens it exactly as the app does (Keras'
 // flow_from_directory rules, or the built-in generated dataset).
-func (f *trainFlags) dataSpec() workbench.DataSpec {
+func (f *trainFlags) dataSpec() model.DataSpec {
 	if f.train == builtinData {
-		return workbench.DataSpec{Generated: true, Seed: f.seed}
+		return model.DataSpec{Generated: true, Seed: f.seed}
 	}
-	return workbench.DataSpec{TrainDir: f.train, ValDir: f.val, ValSplit: f.valSplit, Seed: f.seed}
+	return model.DataSpec{TrainDir: f.train, ValDir: f.val, ValSplit: f.valSplit, Seed: f.seed}
 }

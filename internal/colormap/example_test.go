@@ -13,7 +13,7 @@ func ExampleByName() {
 	fmt.Println(err)
 	// Output:
 	// {68 1 84 255} {32 144 140 255} {253 231 36 255}
-	// colormap: unknown colormap "jet"; valid names are viridis, magma, inferno, plasma, cividis, gray, coolwarm, rdbu
+	// colormap: unknown colormap "jet"; valid names are viridis, magma, inferno, plasma, cividis, gray, coolwarm, rdbu, turbo
 }
 
 func ExampleMap_LUT() {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/convscope/convscope/nn"
-	"github.com/convscope/convscope/nn/sgemm"
 )
 
 // photoLike is a w×h picture with what makes a photo cost to decode:
@@ -130,10 +129,9 @@ func reportRates(b *testing.B, images int, cpu0 float64) {
 
 // BenchmarkTrainStep is the consumer the loader must keep up with: one
 // training step of the reference model (batch 20, RMSprop, binary
-// cross-entropy, the fast Sgemm) per op. Run it with -benchtime 5x.
+// cross-entropy, the fast Sgemm of the default nn.Engine) per op. Run it with -benchtime 5x.
 func BenchmarkTrainStep(b *testing.B) {
-	sgemm.Use()
-	m, err := nn.ReferenceModel()
+	m, err := nn.ReferenceModel() // the default nn.Engine: nn/sgemm
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,13 +32,19 @@ func pilInput(w, h int) *image.NRGBA {
 // TestResizeMatchesPIL pins both interpolations and both colour modes to the
 // bytes PIL 9.4 produces for Keras' load_img (convert, then resize).
 func TestResizeMatchesPIL(t *testing.T) {
-	for _, in := range [][2]int{{97, 61}, {23, 17}} {
+	// {input w, h, output w, h}. 500×375 → 150×150 is a width where a naive
+	// nearest position formula (x·in/out) disagrees with Pillow's (centre
+	// sampling); 2×2 → 7×7 upscales by a non-integer factor.
+	for _, c := range [][4]int{{97, 61, 40, 30}, {23, 17, 40, 30}, {500, 375, 150, 150}, {2, 2, 7, 7}} {
 		for _, interp := range []Interpolation{Nearest, Bilinear} {
 			for _, mode := range []ColorMode{RGB, Grayscale} {
-				name := fmt.Sprintf("%dx%d_%s_%s", in[0], in[1], interp, mode)
+				name := fmt.Sprintf("%dx%d_%s_%s", c[0], c[1], interp, mode)
+				if c[2] != 40 || c[3] != 30 {
+					name = fmt.Sprintf("%dx%d_to_%dx%d_%s_%s", c[0], c[1], c[2], c[3], interp, mode)
+				}
 				t.Run(name, func(t *testing.T) {
 					want := readGolden(t, "testdata/pil/"+name+".png", mode.Channels())
-					got, err := Preprocess(nil, pilInput(in[0], in[1]), Options{Height: 30, Width: 40, ColorMode: mode, Interpolation: interp, Rescale: 1})
+					got, err := Preprocess(nil, pilInput(c[0], c[1]), Options{Height: c[3], Width: c[2], ColorMode: mode, Interpolation: interp, Rescale: 1})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -27,6 +27,7 @@ func (it *Iterator) Next(x, y *nn.Tensor) error {
 	n := x.Shape[0]
 	k := it.targetWidth()
 	clear(y.Data)
+	it.last = it.last[:0]
 	for i := 0; i < n; {
 		s := &it.ring[it.next%len(it.ring)]
 		select {
@@ -53,10 +54,21 @@ func (it *Iterator) Next(x, y *nn.Tensor) error {
 		} else {
 			y.Data[i] = float32(s.class)
 		}
+		it.last = append(it.last, s.idx)
 		it.free <- struct{}{}
 		i++
 	}
 	return nil
+}
+
+// LastNames returns the names of the samples the last Next returned (file
+// paths as shown to the user for a folder), in batch order.
+func (it *Iterator) LastNames() []string {
+	out := make([]string, len(it.last))
+	for i, idx := range it.last {
+		out[i] = it.src.name(idx)
+	}
+	return out
 }
 
 // checkShapes panics unless x is (n, H, W, C) and y is (n, k).
@@ -89,6 +101,7 @@ func (it *Iterator) skip(idx int, err error) {
 
 // start allocates the ring and launches the producer and the workers.
 func (it *Iterator) start() {
+	it.started = true
 	r := it.Prefetch()
 	it.ring = make([]slot, r)
 	for i := range it.ring {
@@ -129,13 +142,14 @@ func (it *Iterator) produce() {
 		return true
 	}
 	if n == 0 { // endless stream
-		for idx := 0; ; idx++ {
+		for idx := int(it.skipN); ; idx++ {
 			if !emit(idx) {
 				return
 			}
 		}
 	}
-	for pass := uint64(0); ; pass++ {
+	firstPass, offset := uint64(it.skipN/int64(n)), int(it.skipN%int64(n))
+	for pass := firstPass; ; pass++ {
 		for i := range order {
 			order[i] = i
 		}
@@ -144,8 +158,8 @@ func (it *Iterator) produce() {
 			rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		}
 		emitted := 0
-		for _, idx := range order {
-			if it.bad[idx].Load() {
+		for k, idx := range order {
+			if it.bad[idx].Load() || (pass == firstPass && k < offset) {
 				continue
 			}
 			if !emit(idx) {
@@ -153,7 +167,7 @@ func (it *Iterator) produce() {
 			}
 			emitted++
 		}
-		if emitted == 0 { // everything failed; Next reports it
+		if emitted == 0 && (pass != firstPass || offset == 0) { // everything failed; Next reports it
 			<-it.stop
 			return
 		}

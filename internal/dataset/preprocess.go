@@ -27,6 +27,25 @@ func Preprocess(dst []float32, img image.Image, opts Options) ([]float32, error)
 	return dst, nil
 }
 
+// PreprocessImage resizes img once and returns both what Preprocess writes
+// into dst (the network's input) and what PreprocessedImage returns (the
+// same pixels before rescaling, for display).
+func PreprocessImage(dst []float32, img image.Image, opts Options) ([]float32, *image.RGBA, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return dst, nil, err
+	}
+	var r resizer
+	u8 := make([]uint8, o.sampleLen())
+	r.resize(u8, img, 1, o.Height, o.Width, o.ColorMode, o.Interpolation)
+	dst = grow(dst, len(u8))
+	lut := rescaleTable(o.Rescale)
+	for i, v := range u8 {
+		dst[i] = lut[v]
+	}
+	return dst, toRGBA(u8, o.Height, o.Width, o.ColorMode.Channels()), nil
+}
+
 // PreprocessedImage returns the image a model sees, before rescaling, for
 // display: opts' size, interpolation and colour mode (grayscale is shown as
 // gray RGB), fully opaque.

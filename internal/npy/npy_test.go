@@ -53,6 +53,10 @@ func TestHeaderBytes(t *testing.T) {
 		{[]int{5}, pre + "(5,), }" + strings.Repeat(" ", 60) + "\n"},
 		{[]int{}, pre + "(), }" + strings.Repeat(" ", 62) + "\n"},
 		{[]int{1, 148, 148, 32}, pre + "(1, 148, 148, 32), }" + strings.Repeat(" ", 47) + "\n"},
+		// A six-digit first dimension where numpy's growth room (21 digits
+		// less the first dimension's) decides between 128 and 192 bytes
+		// (np.lib.format.write_array_header_1_0, numpy 1.24.2).
+		{[]int{100000, 12345, 12345, 33, 333, 333, 3}, pre + "(100000, 12345, 12345, 33, 333, 333, 3), }" + strings.Repeat(" ", 25) + "\n"},
 	} {
 		if got := string(Header(tc.shape)); got != tc.want {
 			t.Errorf("Header(%v) =\n%q\nwant\n%q", tc.shape, got, tc.want)

@@ -9,7 +9,7 @@ import (
 )
 
 // referenceLayers are the conv/pool output shapes (H, W, C) of the
-// tutorial's model (GUIDE §2).
+// tutorial's model (docs/REFERENCE.md §2).
 var referenceLayers = [][3]int{
 	{148, 148, 32}, {74, 74, 32}, {72, 72, 64}, {36, 36, 64},
 	{34, 34, 128}, {17, 17, 128}, {15, 15, 128}, {7, 7, 128},

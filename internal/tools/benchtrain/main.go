@@ -8,9 +8,12 @@
 //
 // Usage:
 //
-//	go run ./internal/tools/benchtrain [-steps 20] [-batch 20]
+//	go run ./internal/tools/benchtrain [-steps 20] [-batch 20] [-gemm sgemm|gonum]
 //
-// GOMAXPROCS sets the number of cores the engine uses.
+// GOMAXPROCS sets the number of cores the engine uses. -gemm picks the
+// model's matrix multiply (nn.Engine.BLAS): nn/sgemm (the default, what the
+// app uses) or gonum's own Sgemm, for comparisons; its default is
+// $CONVSCOPE_GEMM when set.
 package main
 
 import (
@@ -20,27 +23,48 @@ import (
 	"os"
 	"time"
 
+	"gonum.org/v1/gonum/blas/gonum"
+
 	"github.com/convscope/convscope/nn"
 )
 
 func main() {
 	steps := flag.Int("steps", 20, "timed training steps (after one warm-up step)")
 	batch := flag.Int("batch", 20, "images per batch")
+	gemm := flag.String("gemm", envOr("CONVSCOPE_GEMM", "sgemm"), "matrix multiply: sgemm or gonum")
 	flag.Parse()
-	if err := run(*steps, *batch); err != nil {
+	if err := run(*steps, *batch, *gemm); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtrain:", err)
 		os.Exit(1)
 	}
 }
 
-func run(steps, batch int) error {
+// envOr returns the environment variable key, or def when it is unset or
+// empty.
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func run(steps, batch int, gemm string) error {
 	if steps < 1 || batch < 1 {
 		return fmt.Errorf("expected positive -steps and -batch, received %d and %d", steps, batch)
+	}
+	var e nn.Engine
+	switch gemm {
+	case "sgemm":
+	case "gonum":
+		e.BLAS = gonum.Implementation{}
+	default:
+		return fmt.Errorf("expected -gemm sgemm or gonum, received %q", gemm)
 	}
 	m, err := nn.ReferenceModel()
 	if err != nil {
 		return err
 	}
+	m.SetEngine(e)
 	x := nn.NewTensor(batch, 150, 150, 3)
 	y := nn.NewTensor(batch, 1)
 	rng := rand.New(rand.NewSource(1))

@@ -64,7 +64,7 @@ Keras conventions implemented explicitly (PyTorch is NCHW and differs):
   * RMSprop (rho 0.9, eps 1e-7): v = rho*v + (1-rho)*g^2;
     w -= lr*g/(sqrt(v) + eps), eps OUTSIDE the square root as in the Keras 2
     the tutorial was written for (keras/optimizers.py, RMSprop.get_updates),
-    the GUIDE and torch.optim.RMSprop (checked below). Keras 3 and tf.keras
+    and torch.optim.RMSprop (checked below). Keras 3 and tf.keras
     (tf.raw_ops.ApplyRMSProp) use lr*g/sqrt(v + eps) instead; with eps = 1e-7
     the two differ by ~5% at |g| ~ 1e-3, so the choice is visible here;
   * Adam (b1 0.9, b2 0.999, eps 1e-7): m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;

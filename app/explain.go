@@ -1,0 +1,295 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/convscope/convscope/internal/session"
+)
+
+// explainPanel is the Explain tab: a heat map of why the model predicted
+// what it did for the image on screen (internal/explain through the
+// session), with method, class, target layer, colormap and opacity, the
+// value under the mouse, a colour bar, and export of the overlay (PNG) and
+// the raw map (.npy). Grad-CAM and Grad-CAM++ follow the image, the model
+// and, while training runs, the live weights; the slower methods run when
+// asked, with progress and cancel.
+type explainPanel struct {
+	u *UI
+
+	method, class, layer, cmap *widget.Select
+	opacity                    *widget.Slider
+	run, stop, png, npy        *widget.Button
+	sanity                     *widget.Button
+	sanityView                 fyne.CanvasObject // the last sanity check's content (tests)
+	progress                   *widget.ProgressBar
+	view                       *channelView
+	holder                     *fyne.Container
+	bar                        *canvas.Image
+	info, value                *widget.Label
+	original                   *widget.Check // show the original's aspect
+
+	cur     *session.Explanation // on screen
+	cancel  func()               // the running explanation's, or nil
+	again   bool                 // a new frame arrived while one was running
+	shown   bool                 // the tab is visible
+	model   *session.Model       // whose classes and layers the selects list
+	classes []string
+}
+
+const (
+	predictedLabel = "predicted"
+	defaultLayer   = "default"
+	explainScale   = 3 // screen pixels per input pixel
+)
+
+// methodLabels names the methods in the method select, in
+// session.ExplainMethods order.
+var methodLabels = []string{"Grad-CAM", "Grad-CAM++", "Guided backprop", "Guided Grad-CAM", "Saliency (gradient)", "SmoothGrad", "Integrated Gradients"}
+
+func newExplainPanel(u *UI) *explainPanel {
+	p := &explainPanel{u: u}
+	p.method = widget.NewSelect(methodLabels, func(string) { p.refresh() })
+	p.method.SetSelectedIndex(0)
+	p.class = widget.NewSelect([]string{predictedLabel}, func(string) { p.refresh() })
+	p.class.SetSelectedIndex(0)
+	p.layer = widget.NewSelect([]string{defaultLayer}, func(string) { p.refresh() })
+	p.layer.PlaceHolder = "default: the last convolution"
+	p.layer.SetSelectedIndex(0)
+	p.cmap = widget.NewSelect(session.Colormaps(), func(string) { p.refresh() })
+	p.cmap.SetSelected("turbo")
+	p.opacity = widget.NewSlider(0, 1)
+	p.opacity.Step = 0.05
+	p.opacity.SetValue(0.5)
+	p.opacity.OnChangeEnded = func(float64) { p.refresh() }
+	p.run = widget.NewButton("Explain", p.start)
+	p.run.Importance = widget.HighImportance
+	p.stop = widget.NewButton("Cancel", p.cancelRun)
+	p.stop.Disable()
+	p.sanity = widget.NewButton("Sanity check…", p.sanityCheck)
+	p.png = widget.NewButton("Export overlay PNG…", func() { p.export(false) })
+	p.npy = widget.NewButton("Export raw map (.npy)…", func() { p.export(true) })
+	p.original = widget.NewCheck("Original image and aspect", func(bool) { p.showImage() })
+	p.progress = widget.NewProgressBar()
+	p.progress.Hide()
+	p.info = widget.NewLabel("Open an image: the heat map shows which pixels made the model say what it said.")
+	p.info.Wrapping = fyne.TextWrapWord
+	p.value = widget.NewLabel(" ")
+	blank := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	p.view = newChannelView(blank, p.hover, 1, 1)
+	p.holder = container.NewGridWrap(fyne.NewSize(150*explainScale, 150*explainScale), p.view)
+	p.bar = canvas.NewImageFromImage(blank)
+	p.bar.ScaleMode = canvas.ImageScalePixels
+	p.bar.FillMode = canvas.ImageFillStretch
+	p.bar.SetMinSize(fyne.NewSize(150*explainScale, 14))
+	return p
+}
+
+func (p *explainPanel) object() fyne.CanvasObject {
+	form := widget.NewForm(
+		widget.NewFormItem("Method", p.method),
+		widget.NewFormItem("Class", p.class),
+		widget.NewFormItem("Layer", p.layer),
+		widget.NewFormItem("Colormap", p.cmap),
+		widget.NewFormItem("Opacity", p.opacity),
+	)
+	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, p.sanity, widget.NewSeparator(), p.png, p.npy)
+	scale := container.NewBorder(nil, nil, widget.NewLabel("0"), widget.NewLabel("maximum"))
+	right := container.NewVBox(p.holder, p.bar, scale, p.value, p.info)
+	// Scrolls both ways: every tab works in a 900×600 window (issue #17).
+	return container.NewScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))
+}
+
+// options reads the controls.
+func (p *explainPanel) options() session.ExplainOptions {
+	o := session.ExplainOptions{Class: -1, Colormap: p.cmap.Selected, Opacity: p.opacity.Value}
+	if i := p.method.SelectedIndex(); i >= 0 {
+		o.Method = session.ExplainMethods()[i]
+	}
+	if i := p.class.SelectedIndex(); i > 0 {
+		o.Class = i - 1
+	}
+	if i := p.layer.SelectedIndex(); i > 0 {
+		o.Layer = p.layer.Selected
+	}
+	return o
+}
+
+// fast reports whether the chosen method is one backward pass to a layer
+// (cheap enough to follow every frame).
+func (p *explainPanel) fast() bool {
+	m := p.options().Method
+	return m == "gradcam" || m == "gradcam++"
+}
+
+// setFrame follows a new frame: new model → new class and layer lists;
+// Grad-CAM is redone for the new image or live weights while the tab is
+// visible.
+func (p *explainPanel) setFrame(f *session.Frame) {
+	if f.Model != p.model {
+		p.model = f.Model
+		p.classes = session.ClassNames(f.Model)
+		p.class.Options = append([]string{predictedLabel}, p.classes...)
+		p.class.SetSelectedIndex(0)
+		layers, _ := p.u.ses.ExplainLayersOf(f.Model)
+		p.layer.Options = append([]string{defaultLayer}, layers...)
+		p.layer.SetSelectedIndex(0)
+	}
+	if p.shown && p.fast() {
+		p.start()
+	}
+}
+
+// setShown is called when the tab is selected or left.
+func (p *explainPanel) setShown(on bool) {
+	p.shown = on
+	if on && p.u.frame != nil && (p.cur == nil || p.fast()) {
+		p.start()
+	}
+}
+
+// refresh reruns a fast method when a control changes.
+func (p *explainPanel) refresh() {
+	if p.shown && p.u.frame != nil && p.fast() {
+		p.start()
+	}
+}
+
+// start asks the session for an explanation; while one runs, a new
+// request waits for it (only the last is kept).
+func (p *explainPanel) start() {
+	if p.cancel != nil {
+		p.again = true
+		return
+	}
+	o := p.options()
+	slow := !p.fast()
+	if slow {
+		p.progress.SetValue(0)
+		p.progress.Show()
+	}
+	p.run.Disable()
+	p.stop.Enable()
+	p.cancel = p.u.ses.Explain(o, func(done, total int) { p.progress.SetValue(float64(done) / float64(total)) }, p.show)
+}
+
+func (p *explainPanel) cancelRun() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
+
+// show puts an explanation on screen (UI goroutine).
+func (p *explainPanel) show(e *session.Explanation) {
+	p.cancel = nil
+	p.progress.Hide()
+	p.run.Enable()
+	p.stop.Disable()
+	if p.again {
+		p.again = false
+		if p.fast() {
+			p.start()
+		}
+	}
+	if e.Err != nil {
+		p.info.SetText("No explanation: " + e.Err.Error())
+		return
+	}
+	p.cur = e
+	p.showImage()
+	p.bar.Image = e.ColorBar
+	p.bar.Refresh()
+	lines := []string{fmt.Sprintf("%s of class %s (predicted: %s), score (logit) %.4g, at %s · %d ms",
+		methodLabels[p.method.SelectedIndex()], e.Class, e.Predicted, e.Score, e.Layer, e.Took.Milliseconds())}
+	if e.Completeness != "" {
+		lines = append(lines, "Completeness: "+e.Completeness)
+	}
+	if e.Heat.Note != "" {
+		lines = append(lines, "Note: "+e.Heat.Note)
+	}
+	if e.Layer == "input" && e.Heat.H > 8 {
+		lines = append(lines, "Pixels the prediction cannot depend on (a blind strip where pooling drops rows or columns) stay at the lowest colour.")
+	}
+	p.info.SetText(strings.Join(lines, "\n"))
+}
+
+// showImage shows the overlay at 3× the network input, pixel for pixel,
+// or over the original image (at most 450 pixels on a side) with its true
+// aspect.
+func (p *explainPanel) showImage() {
+	e := p.cur
+	if e == nil {
+		return
+	}
+	img := e.Overlay
+	size := fyne.NewSize(float32(img.Bounds().Dx()*explainScale), float32(img.Bounds().Dy()*explainScale))
+	if p.original.Checked && e.Original != nil {
+		img = e.Original
+		b := img.Bounds()
+		f := 150 * explainScale / float32(max(b.Dx(), b.Dy()))
+		size = fyne.NewSize(float32(b.Dx())*f, float32(b.Dy())*f)
+	}
+	b := img.Bounds()
+	p.view.img.Image = img
+	p.view.h, p.view.w = b.Dy(), b.Dx()
+	p.holder.Layout = layout.NewGridWrapLayout(size)
+	p.holder.Refresh()
+	p.view.Refresh()
+}
+
+// hover shows the map's value under the mouse (row and column of the
+// image on screen, mapped back to the network input).
+func (p *explainPanel) hover(row, col int, ok bool) {
+	if p.cur == nil || !ok {
+		p.value.SetText(" ")
+		return
+	}
+	if h := p.cur.Heat; p.view.h != h.H || p.view.w != h.W {
+		row, col = (2*row+1)*h.H/(2*p.view.h), (2*col+1)*h.W/(2*p.view.w)
+	}
+	n, v, in := p.cur.Heat.At(col, row)
+	if !in {
+		p.value.SetText(" ")
+		return
+	}
+	p.value.SetText(fmt.Sprintf("pixel (%d, %d): %s (%.0f %% of the maximum)", row, col, fmtVal(float32(v)), 100*n))
+}
+
+// export saves the overlay or the raw map.
+func (p *explainPanel) export(asNPY bool) {
+	e := p.cur
+	if e == nil {
+		p.u.showError("Nothing to export", errors.New("explain an image first"))
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		p.u.ses.SaveExplanation(e, path, asNPY, func(err error) {
+			if err != nil {
+				p.u.showError("Export failed", err)
+				return
+			}
+			p.u.setStatus("Saved " + path)
+		})
+	}, p.u.win)
+	ext := ".png"
+	if asNPY {
+		ext = ".npy"
+	}
+	d.SetFileName(strings.ReplaceAll(e.Options.Method, "+", "p") + ext)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package explain
+
+func cpuTime() float64 { return 0 }

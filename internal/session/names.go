@@ -1,0 +1,93 @@
+package session
+
+import (
+	"image"
+	"io"
+	"strings"
+
+	"github.com/convscope/convscope/assets"
+	"github.com/convscope/convscope/internal/colormap"
+	"github.com/convscope/convscope/internal/dataset"
+	"github.com/convscope/convscope/internal/model"
+	"github.com/convscope/convscope/internal/render"
+	"github.com/convscope/convscope/nn"
+)
+
+// DefaultView is the tutorial's view: viridis, per-channel
+// standardisation, 16 tiles per row.
+func DefaultView() View { return render.DefaultView() }
+
+// Colormaps lists the colormap names a View accepts.
+func Colormaps() []string { return colormap.Names() }
+
+// IsColormap reports whether name is a colormap.
+func IsColormap(name string) bool {
+	_, err := colormap.ByName(name)
+	return err == nil
+}
+
+// ParseScaleMode returns the scale mode called name.
+func ParseScaleMode(name string) (ScaleMode, error) { return render.ParseScaleMode(name) }
+
+// ImageExtensions are the image file extensions Convscope opens.
+func ImageExtensions() []string { return model.ImageExtensions() }
+
+// IsImageName reports whether a file name has an image extension.
+func IsImageName(name string) bool { return model.IsImageName(name) }
+
+// ModelExtensions are the model file extensions Convscope opens.
+func ModelExtensions() []string { return append([]string(nil), model.Extensions...) }
+
+// IsModelName reports whether a file name has a model extension.
+func IsModelName(name string) bool { return model.IsModelName(name) }
+
+// ImageTypes names the image types for messages: "PNG, JPG, …".
+func ImageTypes() string {
+	return strings.ToUpper(strings.ReplaceAll(strings.Join(dataset.Extensions, ", "), ".", ""))
+}
+
+// OpenModel opens a model file (model.Open). It reads the whole file: call
+// it off the UI goroutine once the window is up (LoadModel does).
+func OpenModel(path string) (*Model, error) { return model.Open(path) }
+
+// DefaultModel returns the embedded model or, failing that, the reference
+// architecture with fresh weights for the generated shapes (err says why).
+func DefaultModel() (*Model, error) {
+	return model.Default(assets.DefaultModel, dataset.BinaryShapes)
+}
+
+// BuiltinSamples returns the embedded sample images (or n generated ones).
+func BuiltinSamples(n int) []Sample { return model.BuiltinSamples(n) }
+
+// GeneratedSamples returns n images of the built-in generated dataset.
+func GeneratedSamples(n int) []Sample { return model.GeneratedSamples(n) }
+
+// ReferenceArch is the tutorial's convnet.
+func ReferenceArch() Arch { return nn.ReferenceArch() }
+
+// ParseArch reads a JSON architecture (Keras' model.to_json()).
+func ParseArch(data []byte) (Arch, error) { return nn.ParseArch(data) }
+
+// Summary builds a (Keras' model.summary()) off the UI goroutine and hands
+// the text, or the error, to done on the UI goroutine.
+func (s *Session) Summary(a Arch, done func(string)) {
+	s.call(func() {
+		text := summary(a)
+		s.post(func() { done(text) })
+	})
+}
+
+func summary(a Arch) string {
+	net, err := a.Build()
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	if err := net.Summary(&b); err != nil {
+		b.WriteString(err.Error())
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// DecodeImage decodes an image (upright, EXIF applied) for a Loader.
+func DecodeImage(r io.Reader) (image.Image, error) { return dataset.LoadImage(r, 0) }
