@@ -69,6 +69,7 @@ type node struct {
 	merge  MergeLayer // multi-input layers
 	inputs []string
 	addIdx int
+	frozen bool // SetTrainable(name, false): inference mode, no trainable params
 
 	// Set by Build.
 	in        []*node  // Graph.inNode stands for the graph input

@@ -79,11 +79,10 @@ func (g *Graph) Build() error {
 	if err := g.resolveOutputs(); err != nil {
 		return err
 	}
-	g.params, g.weights = nil, nil
+	g.weights = nil
+	g.collectParams() // graph_trainable.go
 	for _, n := range order {
 		l := n.base()
-		n.params = l.Params()
-		g.params = append(g.params, n.params...)
 		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = n.name + "/" + p.Name

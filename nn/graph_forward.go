@@ -45,17 +45,18 @@ func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
 	g.ensureBatch(x.Shape[0])
 	g.inNode.out = x
 	for _, n := range g.order {
+		tr := training && !n.frozen // a frozen node runs in inference mode
 		switch {
 		case n.fusedInto != nil: // computed with its convolution
 		case n.fusedPool != nil:
-			n.fuser.forwardPooled(n.out, n.fusedPool.out, n.in[0].out, n.fusedPool.layer.(*MaxPooling2D), training)
+			n.fuser.forwardPooled(n.out, n.fusedPool.out, n.in[0].out, n.fusedPool.layer.(*MaxPooling2D), tr)
 		case n.merge != nil:
 			for i, src := range n.in {
 				n.xs[i] = src.out
 			}
-			n.merge.ForwardMerge(n.out, n.xs, training)
+			n.merge.ForwardMerge(n.out, n.xs, tr)
 		default:
-			n.layer.Forward(n.out, n.in[0].out, training)
+			n.layer.Forward(n.out, n.in[0].out, tr)
 		}
 	}
 	for i, n := range g.outs {

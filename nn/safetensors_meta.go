@@ -47,8 +47,8 @@ type Metadata struct {
 
 // reservedMeta are the __metadata__ keys Convscope writes itself.
 // A checkpoint's keys (checkpoint.go) are reserved too.
-var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history", "model_card",
-	metaOptimizer, metaProgress, metaRNG, metaConfig}
+var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history",
+	"model_card", metaOptimizer, metaProgress, metaRNG, metaConfig}
 
 // colorModes maps Keras' color modes to their channel counts.
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
