@@ -204,6 +204,14 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 		note.SizeName = theme.SizeNameCaptionText
 		p.bars.Add(note)
 	}
+	// What the model knows (its card), so that a confident answer about an
+	// image it was never meant for is not taken for understanding.
+	if msg := session.KnowsNote(f.Model, f.Input); msg != "" && !f.Live {
+		note := widget.NewLabel(msg)
+		note.Wrapping = fyne.TextWrapWord
+		note.SizeName = theme.SizeNameCaptionText
+		p.bars.Add(note)
+	}
 	names := make([]string, len(f.Layers))
 	for i, l := range f.Layers {
 		names[i] = fmt.Sprintf("%s  (%d×%d×%d)", l.Name, l.Shape[0], l.Shape[1], l.Shape[2])
