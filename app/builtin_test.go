@@ -41,6 +41,9 @@ func TestUseBuiltinFashion(t *testing.T) {
 	if text := strings.Join(notes, "\n"); !strings.Contains(text, "This image is a colour image; the model was trained on grayscale images") || !strings.Contains(text, "Knows only Fashion-MNIST-like pictures") {
 		t.Errorf("prediction area notes: %q", notes)
 	}
+	if !u.side.cardBox.Visible() || !strings.Contains(u.side.card.Text, "Accuracy: validation 0.9282") || !strings.Contains(u.side.card.Text, "Input: 28×28 grayscale") {
+		t.Errorf("model card (shown %v): %q", u.side.cardBox.Visible(), u.side.card.Text)
+	}
 	u.useBuiltin("shapes")
 	settle(u)
 	if m := u.ses.Model(); m.Net.InputShape()[0] != 150 {
