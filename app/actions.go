@@ -325,13 +325,23 @@ func (u *UI) loadModelWith(path, preset string) {
 
 // useBuiltinModel puts the built-in model back on screen and forgets the
 // remembered model file (issue #17 defect 8: there was no way back).
-func (u *UI) useBuiltinModel() {
+func (u *UI) useBuiltinModel() { u.useBuiltin("") }
+
+// useBuiltin puts the built-in model called name on screen ("" or the first
+// of session.BuiltinModels: the default).
+func (u *UI) useBuiltin(name string) {
 	if u.training.running() {
 		u.showError("Cannot change the model", errors.New("training is running: stop it first"))
 		return
 	}
 	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
-		m, err := session.DefaultModel()
+		var m *session.Model
+		var err error
+		if name == "" || name == session.BuiltinModels()[0].Name {
+			m, err = session.DefaultModel()
+		} else {
+			m, err = session.BuiltinModel(name)
+		}
 		u.post(func() {
 			if m == nil {
 				u.showError("Cannot use the built-in model", err)

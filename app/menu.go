@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -26,6 +28,17 @@ var (
 	scNextSamp  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
+// builtinMenu is File ▸ Use Built-in Model: one item per built-in model.
+func (u *UI) builtinMenu() *fyne.MenuItem {
+	m := fyne.NewMenuItem("Use Built-in Model", nil)
+	for _, b := range session.BuiltinModels() {
+		name := b.Name
+		label := strings.ToUpper(name[:1]) + name[1:] + ": " + b.Description
+		m.ChildMenu = appendItem(m.ChildMenu, label, u.guard("Use Built-in Model", func() { u.useBuiltin(name) }))
+	}
+	return m
+}
+
 func (u *UI) mainMenu() *fyne.MainMenu {
 	item := func(label string, sc fyne.Shortcut, fn func()) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, u.guard(label, fn))
@@ -40,7 +53,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Open Model…", scOpenModel, u.openModelDialog),
 		item("Save Model…", scSave, u.saveModelDialog),
-		item("Use Built-in Model", nil, u.useBuiltinModel),
+		u.builtinMenu(),
 		fyne.NewMenuItemSeparator(),
 		item("Export Grid as PNG…", scExport, func() { u.exportGrid(false) }),
 		item("Export One PNG per Layer…", nil, func() { u.exportGrid(true) }),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -22,6 +23,8 @@ type sidePanel struct {
 	seen     *canvas.Image
 	name     *widget.Label
 	pred     *widget.Label
+	card     *widget.Label     // the model card (nn.Metadata.CardLines)
+	cardBox  *widget.Accordion // folded by default; hidden without a card
 	bars     *fyne.Container
 	layers   *widget.List
 	names    []string
@@ -87,7 +90,12 @@ func newSidePanel(u *UI) *sidePanel {
 	p.prepBtn = widget.NewButton("Change preprocessing…", u.changePreprocess)
 	p.prepBox = container.NewVBox(p.prep, p.prepBtn)
 	p.prepBox.Hide()
-	top := container.NewVBox(p.name, images, p.prepBox, heading("Prediction"), p.pred, p.bars,
+	p.card = widget.NewLabel("")
+	p.card.Wrapping = fyne.TextWrapWord
+	p.card.SizeName = theme.SizeNameCaptionText
+	p.cardBox = widget.NewAccordion(widget.NewAccordionItem("Model card", p.card))
+	p.cardBox.Hide()
+	top := container.NewVBox(p.name, images, p.prepBox, heading("Prediction"), p.pred, p.bars, p.cardBox,
 		heading("Samples"), p.samplesStrip(),
 		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,
 		heading("Layers"))
@@ -219,6 +227,15 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 		note.SizeName = theme.SizeNameCaptionText
 		p.bars.Add(note)
 	}
+	// What the model knows (its card), so that a confident answer about an
+	// image it was never meant for is not taken for understanding.
+	if msg := session.KnowsNote(f.Model, f.Input); msg != "" && !f.Live {
+		note := widget.NewLabel(msg)
+		note.Wrapping = fyne.TextWrapWord
+		note.SizeName = theme.SizeNameCaptionText
+		p.bars.Add(note)
+	}
+	p.setCard(f.Model)
 	names := make([]string, len(f.Layers))
 	for i, l := range f.Layers {
 		names[i] = fmt.Sprintf("%s  (%d×%d×%d)", l.Name, l.Shape[0], l.Shape[1], l.Shape[2])
@@ -239,6 +256,20 @@ func (p *sidePanel) modelChanged() {
 	} else {
 		p.prepBox.Hide()
 	}
+}
+
+// setCard shows the model's card, if it has one: what it was trained on,
+// when, its accuracy, input and preprocessing, and what it knows.
+func (p *sidePanel) setCard(m *session.Model) {
+	if m == nil || m.Meta.Card == nil {
+		p.cardBox.Hide()
+		return
+	}
+	text := strings.Join(m.Meta.CardLines(m.InputShape()), "\n")
+	if p.card.Text != text {
+		p.card.SetText(text)
+	}
+	p.cardBox.Show()
 }
 
 // setColorBar shows the colour bar the session drew for the view.

@@ -1,8 +1,11 @@
-// Package assets embeds what Convscope ships with: the app icon, the default
-// model and sample images. Everything here is our own: the icon is drawn by
-// internal/tools/mkicon, the model was trained by Convscope on its built-in
-// generated dataset and the samples come from that generator (see README.md
-// for the exact commands).
+// Package assets embeds what Convscope ships with: the app icon, the built-in
+// models and their sample images. The icon is drawn by internal/tools/mkicon;
+// the default (shapes) model was trained by Convscope on its built-in
+// generated dataset and its samples come from that generator; the fashion
+// model was trained by Convscope on Fashion-MNIST (MIT licence) and its
+// samples are ten of Fashion-MNIST's test images (see README.md for the
+// exact commands). Builtins lists the models; LookupBuiltin resolves the
+// command line's builtin:NAME.
 package assets
 
 import (

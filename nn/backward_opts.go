@@ -92,8 +92,8 @@ func (g *Graph) fromLogits(o *BackwardOptions) (restore func(), err error) {
 			}
 			names[i] = n.in[0].name
 		case a == nil:
-			restore()
-			return nil, fmt.Errorf("nn: Graph.Backward: FromLogits: %s (%s) has no activation to skip", name, kind)
+			// No activation (GlobalAveragePooling2D ending SqueezeNet, a
+			// Flatten, an Add): the node's output already is the logits.
 		default:
 			saved, acts = append(saved, a), append(acts, *a)
 			*a = actLinear

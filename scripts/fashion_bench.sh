@@ -3,11 +3,13 @@
 # (scripts/fashion_arch.json), data, batch (100), optimizer (Adam 1e-3) and
 # number of epochs (BENCHMARKS.md, "Fashion-MNIST training").
 #
-# Usage: scripts/fashion_bench.sh [--epochs N] [--data DIR]
+# Usage: scripts/fashion_bench.sh [--epochs N] [--data DIR] [--folders DIR]
 #
-#   --epochs N   epochs for each (default 1)
-#   --data DIR   the four Fashion-MNIST IDX files (default: Debian's
-#                dataset-fashion-mnist location, /usr/share/datasets/fashion-mnist)
+#   --epochs N     epochs for each (default 1)
+#   --data DIR     the four Fashion-MNIST IDX files (default: Debian's
+#                  dataset-fashion-mnist location, /usr/share/datasets/fashion-mnist)
+#   --folders DIR  reuse what `convscope dataset fashion-mnist --out DIR` wrote
+#                  instead of converting again
 #
 # Convscope: `convscope train` on the PNG class folders that `convscope dataset
 # fashion-mnist` writes, validating on the 10,000 test images (so val_acc is
@@ -21,11 +23,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-epochs=1 data=/usr/share/datasets/fashion-mnist
+epochs=1 data=/usr/share/datasets/fashion-mnist folders=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--epochs) epochs="$2"; shift ;;
 	--data) data="$2"; shift ;;
+	--folders) folders="$2"; shift ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 0 ;;
 	*) echo "fashion_bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
 	esac
@@ -41,10 +44,13 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -tags ci -o "$tmp/convscope" .
-"$tmp/convscope" dataset fashion-mnist --from "$data" --out "$tmp/fm" >/dev/null
+if [ -z "$folders" ]; then
+	folders="$tmp/fm"
+	"$tmp/convscope" dataset fashion-mnist --from "$data" --out "$folders" >/dev/null
+fi
 
 steps=600
-/usr/bin/time -f "%e %U %S" -o "$tmp/time" "$tmp/convscope" train --train "$tmp/fm/train" --val "$tmp/fm/test" \
+/usr/bin/time -f "%e %U %S" -o "$tmp/time" "$tmp/convscope" train --train "$folders/train" --val "$folders/test" \
 	--arch scripts/fashion_arch.json --epochs "$epochs" --steps-per-epoch $steps --batch 100 \
 	--optimizer adam --lr 1e-3 --validation-steps 100 --seed 1 --out "$tmp/m.safetensors" >"$tmp/go.log"
 read -r wall user sys <"$tmp/time"

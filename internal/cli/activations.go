@@ -31,7 +31,7 @@ func runActivations(e *env, args []string) error {
 	fs := newFlagSet("activations",
 		"convscope activations [--model FILE] --image IMAGE --out DIR [--layers NAMES] [--format png|npy|both] [--colormap NAME] [--scale MODE] [--tile PIXELS]",
 		activationsHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors or .onnx)")
+	model := fs.String("model", "", modelFlagHelp)
 	preset := fs.String("preprocess", "", preprocessUsage)
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")

@@ -37,7 +37,7 @@ func ExampleMain() {
 	//
 	// Flags:
 	//   --json                  print a JSON array with every class's probability
-	//   --model FILE            a trained model FILE (.safetensors or .onnx)
+	//   --model FILE            a trained model FILE (.safetensors or .onnx), or builtin:shapes (the default) or builtin:fashion
 	//   --preprocess PRESET     PRESET for an .onnx model: tutorial (×1/255, default), imagenet (×1/255, then ImageNet mean/std) or raw (0–255)
 	// exit status 2
 }

@@ -61,6 +61,9 @@ func runExemplars(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if m.Net == nil {
+		return errors.New("exemplars work on Sequential models (a plain stack of layers) for now; this model is a graph")
+	}
 	c, err := exemplars.NewCollector(m.Net, []string{*layer}, *top)
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "exemplars: "))

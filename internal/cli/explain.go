@@ -117,7 +117,7 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in := m.Net.InputShape()
+	in := m.InputShape()
 	if len(in) != 3 {
 		return fmt.Errorf("expected a model with an image input (height, width, channels), received %v", in)
 	}
@@ -125,7 +125,13 @@ func runExplain(e *env, args []string) error {
 	if err := loadInput(x, *image, m.Prep()); err != nil {
 		return err
 	}
-	ex := explain.New(explain.FromSequential(m.Net))
+	var em explain.Randomizable
+	if m.Net != nil {
+		em = explain.FromSequential(m.Net)
+	} else if em, err = explain.FromGraph(m.Graph); err != nil {
+		return err
+	}
+	ex := explain.New(em)
 	o := explain.Options{Method: meth, Class: cls, Layer: *layer, Steps: *steps, Samples: *samples, Noise: *noise, Seed: *seed}
 	r, err := ex.Explain(e.ctx, x, o)
 	if errors.Is(err, context.Canceled) {
@@ -183,7 +189,7 @@ func parseClass(m *model.Model, s string) (int, error) {
 	if s == "" {
 		return explain.Predicted, nil
 	}
-	n := m.Net.OutputShape()[0]
+	n := m.Outputs()
 	if n == 1 {
 		n = 2
 	}

@@ -70,6 +70,9 @@ func runFilters(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if m.Net == nil {
+		return errors.New("the atlas works on Sequential models (a plain stack of layers) for now; this model is a graph")
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}

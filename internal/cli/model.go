@@ -25,6 +25,8 @@ var defaultClasses = []string{"cats", "dogs"}
 // weights.
 func loadModel(modelPath, archPath string, stderr io.Writer) (*model.Model, error) {
 	switch {
+	case assets.IsBuiltin(modelPath):
+		return loadBuiltin(modelPath, stderr)
 	case modelPath != "":
 		return model.Open(modelPath)
 	case archPath != "":

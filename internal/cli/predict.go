@@ -37,7 +37,7 @@ type prediction struct {
 // runPredict classifies images.
 func runPredict(e *env, args []string) error {
 	fs := newFlagSet("predict", "convscope predict [--model FILE] [--json] IMAGE...", predictHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors or .onnx)")
+	model := fs.String("model", "", modelFlagHelp)
 	asJSON := fs.Bool("json", false, "print a JSON array with every class's probability")
 	preset := fs.String("preprocess", "", preprocessUsage)
 	images, err := fs.parse(e.stdout, args)

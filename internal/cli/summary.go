@@ -17,7 +17,7 @@ its accuracy, its input and preprocessing, and what it knows.
 // runSummary prints the Keras summary table of a model.
 func runSummary(e *env, args []string) error {
 	fs := newFlagSet("summary", "convscope summary [--model FILE | --arch FILE]", summaryHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors or .onnx)")
+	model := fs.String("model", "", modelFlagHelp)
 	arch := fs.String("arch", "", "an architecture `FILE` (JSON, Keras-style layer list)")
 	preset := fs.String("preprocess", "", preprocessUsage)
 	pos, err := fs.parse(e.stdout, args)

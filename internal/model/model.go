@@ -141,11 +141,14 @@ func IsModelName(name string) bool {
 }
 
 func openBuiltin(name string) (*Model, error) {
-	switch name {
-	case "default":
-		return Read(assets.DefaultModel, "reference model (embedded weights)")
+	b, err := assets.LookupBuiltin(BuiltinPrefix + name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("expected a built-in model (%sdefault), received %q", BuiltinPrefix, BuiltinPrefix+name)
+	if b.Name == assets.Builtins()[0].Name {
+		return Read(b.Model, "reference model (embedded weights)")
+	}
+	return Read(b.Model, "built-in model "+b.Name)
 }
 
 // Read reads a model from safetensors bytes in memory (the embedded

@@ -116,3 +116,27 @@ func summary(a Arch) string {
 
 // DecodeImage decodes an image (upright, EXIF applied) for a Loader.
 func DecodeImage(r io.Reader) (image.Image, error) { return dataset.LoadImage(r, 0) }
+
+// BuiltinModels lists the models built into the program (assets.Builtins);
+// the first is the default.
+func BuiltinModels() []assets.Builtin { return assets.Builtins() }
+
+// BuiltinModel opens the built-in model called name ("shapes", "fashion").
+func BuiltinModel(name string) (*Model, error) { return model.Open(model.BuiltinPrefix + name) }
+
+// KnowsNote says, for the prediction area, what the model knows (its model
+// card's "knows only" line), preceded by how the image differs from the
+// images the model was trained on (dataset.Unfamiliar), if it does. It is
+// "" for a model without a card.
+func KnowsNote(m *Model, in *Input) string {
+	if m == nil || m.Meta.Card == nil || m.Meta.Card.Knows == "" {
+		return ""
+	}
+	note := m.Meta.Card.Knows
+	if in != nil && in.Original != nil {
+		if why := dataset.Unfamiliar(in.Original, m.InputShape()); len(why) > 0 {
+			note = "This image is " + strings.Join(why, "; ") + ". " + note
+		}
+	}
+	return note
+}
