@@ -1,18 +1,16 @@
 package app
 
 import (
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/convscope/convscope/internal/importrules"
 )
 
 // TestImportsOnlySession checks docs/ARCHITECTURE.md's rule for app: Fyne,
 // assets, internal/session and the standard library, nothing else.
 func TestImportsOnlySession(t *testing.T) {
-	files, err := filepath.Glob("*.go")
+	imps, err := importrules.Read(".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,19 +23,9 @@ func TestImportsOnlySession(t *testing.T) {
 		}
 		return !strings.Contains(strings.Split(p, "/")[0], ".") // standard library
 	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			if !allowed(p) {
-				t.Errorf("%s imports %s: app may import only Fyne, assets, internal/session and the standard library", name, p)
-			}
+	for _, imp := range imps {
+		if !allowed(imp.Path) {
+			t.Errorf("%s imports %s: app may import only Fyne, assets, internal/session and the standard library", imp.File, imp.Path)
 		}
 	}
 }
