@@ -47,8 +47,13 @@ type CutChoice struct {
 func (s *Session) TransferCuts() []CutChoice {
 	var out []CutChoice
 	net := s.model.Net // layer names and shapes never change after Build
-	if net == nil {    // a graph model: no base here yet (prepareTransfer)
-		return nil
+	if net == nil {
+		for _, n := range s.model.Graph.Nodes() {
+			if len(n.OutputShape) == 3 {
+				out = append(out, CutChoice{n.Name, n.OutputShape})
+			}
+		}
+		return out
 	}
 	for i, l := range net.Layers() {
 		if sh := net.LayerOutputShape(i); len(sh) == 3 {
@@ -100,11 +105,11 @@ func (s *Session) prepareTransfer(req TransferRequest) (*transferRun, error) {
 	)
 	s.Do(func(m *Model) {
 		defer close(done)
-		if m.Net == nil {
-			err = errors.New("expected a Sequential model as the base, received a graph (functional, ONNX)")
-			return
+		if m.Net != nil {
+			base, err = m.Net.ToGraph()
+		} else {
+			base, err = copyGraph(m.Graph)
 		}
-		base, err = m.Net.ToGraph()
 		r.baseMeta, r.baseLabel, prep = m.Meta, m.Label, m.Prep()
 		if m.Path != "" {
 			r.baseLabel = m.Path
@@ -274,4 +279,18 @@ func (t *Training) runTransfer(ctx context.Context, req TransferRequest, r *tran
 	t.mu.Unlock()
 	emit(true)
 	return res
+}
+
+// copyGraph returns an independent copy of g (architecture and every
+// weight, BatchNormalization's statistics included), for a transfer run
+// to cut and train while the worker keeps showing the original.
+func copyGraph(g *nn.Graph) (*nn.Graph, error) {
+	c, err := g.Arch().Build()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.CopyWeightsFrom(g); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

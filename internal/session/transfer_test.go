@@ -93,3 +93,44 @@ func TestTrainTransferFromTheModelOnScreen(t *testing.T) {
 		t.Error("the last frame is not of the transfer model")
 	}
 }
+
+// TestTrainTransferFromAGraphOnScreen: a functional model on screen (as an
+// ONNX or Keras file opens) can be the base too: its cut choices are its
+// nodes with spatial outputs, and the run trains a new head on a copy while
+// the base's own weights stay as they were.
+func TestTrainTransferFromAGraphOnScreen(t *testing.T) {
+	base := wideModel(t)
+	stem := slices.Clone(base.Graph.Weights()[0].Value)
+	h := newHarness(t, base)
+	h.Open("a", "", loaderOf(testImage(12, 12, 1)))
+	h.settle()
+	if cuts := h.TransferCuts(); len(cuts) != 2 || cuts[0].Name != "stem" || cuts[1].Name != "wide" {
+		t.Fatalf("cut choices %+v, expected stem and wide", cuts)
+	}
+	train := writeFolders(t, filepath.Join(t.TempDir(), "train"), 4, "ants", "bees")
+	cfg := DefaultTrainConfig()
+	cfg.Epochs, cfg.BatchSize, cfg.UpdateEvery = 2, 4, time.Millisecond
+	var result *TrainResult
+	h.TrainTransfer(TransferRequest{Head: "gap", Config: cfg, Data: DataSpec{TrainDir: train}}, RunCallbacks{
+		OnStart: func(r *Training, d *Data, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+		},
+		OnProgress: func(Progress) {},
+		OnDone:     func(r TrainResult) { result = &r },
+	})
+	for deadline := time.Now().Add(30 * time.Second); result == nil && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		h.settle()
+	}
+	if result == nil || result.Err != nil || result.History.Len() != 2 {
+		t.Fatalf("result %+v", result)
+	}
+	if m := h.Model(); m.Outputs() != 1 {
+		t.Errorf("two classes should train one sigmoid output, the model has %d", m.Outputs())
+	}
+	if !slices.Equal(base.Graph.Weights()[0].Value, stem) {
+		t.Error("training changed the weights of the model the base was copied from")
+	}
+}
