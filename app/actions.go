@@ -318,6 +318,7 @@ func (u *UI) loadModelWith(path, preset string) {
 		u.rememberFolder(filepath.Dir(path))
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.ses.SetModel(m)
+		u.setSamples(u.defaultSamples)
 		u.modelChanged()
 		u.setStatus(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())))
 	})
@@ -337,10 +338,12 @@ func (u *UI) useBuiltin(name string) {
 	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
 		var m *session.Model
 		var err error
+		var samples []session.Sample // nil: the default samples
 		if name == "" || name == session.BuiltinModels()[0].Name {
 			m, err = session.DefaultModel()
 		} else {
 			m, err = session.BuiltinModel(name)
+			samples = session.BuiltinModelSamples(name)
 		}
 		u.post(func() {
 			if m == nil {
@@ -349,10 +352,21 @@ func (u *UI) useBuiltin(name string) {
 			}
 			u.app.Preferences().RemoveValue(prefLastModel)
 			u.ses.SetModel(m)
+			if samples == nil {
+				samples = u.defaultSamples
+			}
+			u.setSamples(samples)
 			u.modelChanged()
 			u.setStatus("Using the built-in model.")
 		})
 	})
+}
+
+// setSamples puts samples in the side panel's strip (the samples follow
+// the model on screen).
+func (u *UI) setSamples(samples []session.Sample) {
+	u.samples = samples
+	u.side.setSamples()
 }
 
 // modelChanged updates everything that shows the model on screen.

@@ -57,7 +57,10 @@ type UI struct {
 	win fyne.Window
 	ses *session.Session
 
-	samples []session.Sample
+	samples []session.Sample // in the side panel's strip: the model's
+	// defaultSamples are the samples of the default model and of any model
+	// opened from a file (Options.Samples or the embedded shapes samples).
+	defaultSamples []session.Sample
 
 	grid     *grid
 	side     *sidePanel
@@ -118,6 +121,7 @@ func New(a fyne.App, opts Options) *UI {
 	if u.samples == nil {
 		u.samples = session.BuiltinSamples(8)
 	}
+	u.defaultSamples = u.samples
 	u.grid = newGrid(u)
 	u.side = newSidePanel(u)
 	u.side.modelChanged()

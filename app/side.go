@@ -25,6 +25,9 @@ type sidePanel struct {
 	pred     *widget.Label
 	card     *widget.Label     // the model card (nn.Metadata.CardLines)
 	cardBox  *widget.Accordion // folded by default; hidden without a card
+	// samplesBox holds the samples strip, rebuilt when the samples
+	// follow the model (setSamples).
+	samplesBox *fyne.Container
 	bars     *fyne.Container
 	layers   *widget.List
 	names    []string
@@ -95,8 +98,9 @@ func newSidePanel(u *UI) *sidePanel {
 	p.card.SizeName = theme.SizeNameCaptionText
 	p.cardBox = widget.NewAccordion(widget.NewAccordionItem("Model card", p.card))
 	p.cardBox.Hide()
+	p.samplesBox = container.NewStack(p.samplesStrip())
 	top := container.NewVBox(p.name, images, p.prepBox, heading("Prediction"), p.pred, p.bars, p.cardBox,
-		heading("Samples"), p.samplesStrip(),
+		heading("Samples"), p.samplesBox,
 		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,
 		heading("Layers"))
 	// The list keeps room for several layers: as the Border's centre
@@ -153,6 +157,12 @@ func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		s = s.Max(fyne.NewSize(0, o.MinSize().Height))
 	}
 	return s
+}
+
+// setSamples shows the UI's samples (u.samples) in the strip.
+func (p *sidePanel) setSamples() {
+	p.samplesBox.Objects = []fyne.CanvasObject{p.samplesStrip()}
+	p.samplesBox.Refresh()
 }
 
 // samplesStrip is a row of sample thumbnails, one click each.

@@ -3,6 +3,7 @@ package session
 import (
 	"image"
 	"io"
+	"io/fs"
 	"runtime/debug"
 	"strings"
 
@@ -123,6 +124,35 @@ func BuiltinModels() []assets.Builtin { return assets.Builtins() }
 
 // BuiltinModel opens the built-in model called name ("shapes", "fashion").
 func BuiltinModel(name string) (*Model, error) { return model.Open(model.BuiltinPrefix + name) }
+
+// BuiltinModelSamples returns the sample images of the built-in model called
+// name (assets.Builtin.Samples: one folder per class), each named
+// "class (file)" and sorted by class, or nil for an unknown name. It decodes
+// the images: call it off the UI goroutine.
+func BuiltinModelSamples(name string) []Sample {
+	for _, b := range assets.Builtins() {
+		if b.Name != name || b.Samples == nil {
+			continue
+		}
+		dirs, _ := fs.ReadDir(b.Samples, ".")
+		var out []Sample
+		for _, d := range dirs {
+			if !d.IsDir() {
+				continue
+			}
+			sub, err := fs.Sub(b.Samples, d.Name())
+			if err != nil {
+				continue
+			}
+			for _, s := range model.SamplesFromFS(sub) {
+				s.Name = d.Name() + " (" + s.Name + ")"
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
 
 // KnowsNote says, for the prediction area, what the model knows (its model
 // card's "knows only" line), preceded by how the image differs from the
