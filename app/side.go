@@ -28,19 +28,19 @@ type sidePanel struct {
 	// samplesBox holds the samples strip, rebuilt when the samples
 	// follow the model (setSamples).
 	samplesBox *fyne.Container
-	bars     *fyne.Container
-	layers   *widget.List
-	names    []string
-	cbar     *canvas.Image
-	cbarLo   *widget.Label
-	cbarMid  *widget.Label
-	cbarHi   *widget.Label
-	cbarNote *widget.Label
-	field    *fieldOverlay // hover.go: the receptive field on the input
-	prep     *widget.Label
-	prepBtn  *widget.Button
-	prepBox  *fyne.Container
-	obj      fyne.CanvasObject
+	bars       *fyne.Container
+	layers     *widget.List
+	names      []string
+	cbar       *canvas.Image
+	cbarLo     *widget.Label
+	cbarMid    *widget.Label
+	cbarHi     *widget.Label
+	cbarNote   *widget.Label
+	field      *fieldOverlay // hover.go: the receptive field on the input
+	prep       *widget.Label
+	prepBtn    *widget.Button
+	prepBox    *fyne.Container
+	obj        fyne.CanvasObject
 }
 
 func newSidePanel(u *UI) *sidePanel {
