@@ -36,6 +36,9 @@ type Options struct {
 	onWork func(string)
 	// onRenderBand is the session's OnRenderBand (tests count bands drawn).
 	onRenderBand func(session.Band)
+	// fashionDir replaces session.FashionMNISTDir, where the Training
+	// panel looks for Fashion-MNIST's IDX files (tests).
+	fashionDir string
 }
 
 // Preference keys (remembered between runs).
@@ -85,6 +88,10 @@ type UI struct {
 	modelLabel string
 	quitting   bool
 
+	// fashionDir holds Fashion-MNIST's IDX files when it is installed
+	// (session.FashionMNISTDir; Options.fashionDir in tests).
+	fashionDir string
+
 	// preprocessDialog is the last preprocessing question asked (tests).
 	preprocessDialog dialog.Dialog
 	// summaryDialog is the last model summary shown (tests).
@@ -98,7 +105,10 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post}
+	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir}
+	if u.fashionDir == "" {
+		u.fashionDir = session.FashionMNISTDir
+	}
 	if u.post == nil {
 		u.post = fyne.Do
 	}

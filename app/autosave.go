@@ -28,6 +28,16 @@ func (u *UI) autosavePath() string {
 	return filepath.Join(root.Path(), autosaveName)
 }
 
+// fashionFolder is where Fashion-MNIST's class folders go in the app's
+// storage folder, or "" without app storage.
+func (u *UI) fashionFolder() string {
+	root := u.app.Storage().RootURI()
+	if root == nil || root.Scheme() != "file" {
+		return ""
+	}
+	return filepath.Join(root.Path(), "fashion-mnist")
+}
+
 // formState is the Training form as an autosave records it, to open the
 // same data again when the run resumes.
 type formState struct {
@@ -125,5 +135,7 @@ func (t *trainingPanel) resume(a *session.Autosave) {
 		t.u.setStatus("The autosaved run had already trained all " + strconv.Itoa(cfg.Epochs) + " epochs.")
 		return
 	}
-	t.launch(session.TrainRequest{Config: cfg, Data: spec, Live: t.live.Checked, Resume: a}, "Resuming…")
+	t.withData(spec, "Cannot resume training", func(spec session.DataSpec) {
+		t.launch(session.TrainRequest{Config: cfg, Data: spec, Live: t.live.Checked, Resume: a}, "Resuming…")
+	})
 }

@@ -99,7 +99,18 @@ func newTestUI(t *testing.T) *UI {
 // band the session draws.
 func newTestUIWith(t testing.TB, m *session.Model, onBand func(session.Band)) *UI {
 	t.Helper()
+	return newTestUIOpts(t, Options{Model: m, onRenderBand: onBand})
+}
+
+// newTestUIOpts is newTestUIWith with more options (opts.Model,
+// onRenderBand, fashionDir: a folder without Fashion-MNIST unless set, so
+// that what the app shows does not depend on the machine's packages).
+func newTestUIOpts(t testing.TB, opts Options) *UI {
+	t.Helper()
 	a := newTempApp(t)
+	if opts.fashionDir == "" {
+		opts.fashionDir = filepath.Join(t.TempDir(), "no-fashion-mnist")
+	}
 	q := &uiQueue{}
 	ui := goid()
 	var mu sync.Mutex
@@ -111,7 +122,8 @@ func newTestUIWith(t testing.TB, m *session.Model, onBand func(session.Band)) *U
 			mu.Unlock()
 		}
 	}
-	u := New(a, Options{Model: m, Samples: testSamples(), NoSample: true, post: q.post, onWork: work, onRenderBand: onBand})
+	opts.Samples, opts.NoSample, opts.post, opts.onWork = testSamples(), true, q.post, work
+	u := New(a, opts)
 	queues.Store(u, q)
 	u.win.Resize(fyne.NewSize(1000, 700))
 	settle(u)

@@ -30,6 +30,10 @@ const (
 const (
 	dataGenerated = "Built-in generated shapes"
 	dataFolder    = "Image folders"
+	// dataFashion is offered when Debian's dataset-fashion-mnist is
+	// installed: converted once to class folders in the app's storage
+	// folder, then trained on as image folders (train/, test/ validates).
+	dataFashion = "Fashion-MNIST (installed)"
 )
 
 // trainingPanel is the Training page: data, hyperparameters, model
@@ -91,7 +95,11 @@ func newTrainingPanel(u *UI) *trainingPanel {
 		container.NewBorder(nil, nil, newTipLabel("Validation", "Optional folder with the same class subfolders", t.tips), browse(t.valDir), t.valDir),
 		container.NewBorder(nil, nil, newTipLabel("Validation split", "Without a validation folder: the fraction of each class held out for validation (0 for none)", t.tips), nil, t.valSplit),
 	)
-	t.source = widget.NewRadioGroup([]string{dataGenerated, dataFolder}, func(s string) {
+	sources := []string{dataGenerated, dataFolder}
+	if session.FashionMNISTInstalled(u.fashionDir) { // a few stats, once
+		sources = append(sources, dataFashion)
+	}
+	t.source = widget.NewRadioGroup(sources, func(s string) {
 		if s == dataFolder {
 			t.folderBox.Show()
 		} else {
@@ -195,9 +203,12 @@ func (t *trainingPanel) showClasses() {
 	if t.classes == nil || t.source == nil {
 		return
 	}
-	if t.source.Selected == dataGenerated {
+	switch t.source.Selected {
+	case dataGenerated:
 		t.classes.SetText("Classes: circles (0), crosses (1), drawn on the fly.")
-	} else {
+	case dataFashion:
+		t.classes.SetText("Classes: Fashion-MNIST's ten (28×28 grayscale; 60,000 to train, the 10,000 test images validate).")
+	default:
 		t.classes.SetText("Classes: the training folder's subfolders, sorted (shown when training starts).")
 	}
 }
@@ -327,8 +338,8 @@ func (t *trainingPanel) config() (session.TrainConfig, session.DataSpec, error) 
 	}
 	c.Seed, spec.Seed = seed, seed
 	c.Optimizer = t.optimizer.Selected
-	spec.Generated = t.source.Selected != dataFolder
-	if !spec.Generated {
+	spec.Generated = t.source.Selected == dataGenerated
+	if t.source.Selected == dataFolder {
 		spec.TrainDir = strings.TrimSpace(t.trainDir.Text)
 		spec.ValDir = strings.TrimSpace(t.valDir.Text)
 		if spec.ValDir == "" {
@@ -353,6 +364,40 @@ func (t *trainingPanel) startTraining() {
 		t.u.showError("Cannot start training", err)
 		return
 	}
+	t.withData(spec, "Cannot start training", func(spec session.DataSpec) { t.startWith(cfg, spec) })
+}
+
+// withData runs fn with spec; for Fashion-MNIST, once its IDX files are
+// converted to class folders in the app's storage folder (the first time:
+// off the UI goroutine, through the session) and spec names them.
+func (t *trainingPanel) withData(spec session.DataSpec, what string, fn func(session.DataSpec)) {
+	if t.source.Selected != dataFashion {
+		fn(spec)
+		return
+	}
+	out := t.u.fashionFolder()
+	if out == "" {
+		t.u.showError(what, errors.New("Fashion-MNIST needs the app's storage folder to convert its IDX files into, and there is none"))
+		return
+	}
+	t.start.Disable()
+	t.progress.SetText("Converting Fashion-MNIST to class folders (the first time takes a while)…")
+	t.u.setStatus("Converting Fashion-MNIST's IDX files from " + t.u.fashionDir + " to class folders in " + out + "…")
+	t.u.ses.PrepareFashionMNIST(t.u.fashionDir, out, func(train, test string, err error) {
+		t.start.Enable()
+		t.progress.SetText("Not training.")
+		if err != nil {
+			t.u.showError(what, err)
+			return
+		}
+		t.u.setStatus("Fashion-MNIST is in " + out + ".")
+		spec.TrainDir, spec.ValDir = train, test
+		fn(spec)
+	})
+}
+
+// startWith starts a run on the data spec (folders resolved).
+func (t *trainingPanel) startWith(cfg session.TrainConfig, spec session.DataSpec) {
 	if t.xfer.fromBase() {
 		t.startTransfer(cfg, spec)
 		return
