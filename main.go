@@ -2,33 +2,27 @@
 // opens the desktop app; an image path as the only argument opens the app on
 // that image ("Open with…" from a file manager); a subcommand (summary,
 // train, predict, activations, dataset, version, --help) runs the command
-// line without a display.
+// line without a display. main only wires: run (run.go) decides.
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/convscope/convscope/app"
-	"github.com/convscope/convscope/internal/cli"
+	// Makes a C.UTF-8 locale read as English; its init runs before Fyne's
+	// lang package parses the locale (see the package's doc for why).
+	_ "github.com/convscope/convscope/internal/locale"
 )
 
 func main() {
-	args := os.Args[1:]
-	if cli.IsCommand(args) {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Main(ctx, args, os.Stdin, os.Stdout, os.Stderr)
-		stop()
-		os.Exit(code)
-	}
-	var opts app.Options
-	if len(args) > 0 {
-		opts.OpenPath = args[len(args)-1]
-	}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv, openWindow))
+}
+
+// openWindow opens the desktop app (on openPath, if not empty) and returns
+// when its window closes.
+func openWindow(openPath string) {
 	a := fyneapp.NewWithID("io.github.convscope")
-	app.NewMainWindow(a, opts).ShowAndRun()
+	app.NewMainWindow(a, app.Options{OpenPath: openPath}).ShowAndRun()
 }

@@ -9,8 +9,11 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
 )
@@ -24,6 +27,7 @@ func (u *UI) initialModel(opts Options) (*session.Model, error) {
 	}
 	if p := u.app.Preferences().String(prefLastModel); p != "" {
 		if m, err := session.OpenModel(p); err == nil {
+			u.reopened = p
 			return m, nil
 		}
 		u.app.Preferences().RemoveValue(prefLastModel)
@@ -165,14 +169,45 @@ func (u *UI) lastFolder() fyne.ListableURI {
 func (u *UI) showError(title string, err error) {
 	var oe *session.OpenError
 	msg := err.Error()
-	if errors.As(err, &oe) {
+	status := title + ": " + msg
+	switch {
+	case errors.As(err, &oe):
 		msg = fmt.Sprintf("%s could not be opened:\n%v", oe.Name, oe.Err)
+		status = fmt.Sprintf("Cannot open %s: %v", oe.Name, oe.Err)
+	case strings.HasPrefix(msg, "internal error"):
+		title, status = "Internal error", "Internal e"+strings.TrimPrefix(msg, "internal e")
+	case strings.HasPrefix(strings.ToLower(msg), strings.ToLower(title)):
+		status = strings.ToUpper(msg[:1]) + msg[1:] // not "Cannot open image: cannot open …"
 	}
-	d := dialog.NewError(errors.New(wrapText(msg, 70)), u.win)
-	d.SetDismissText("OK")
-	_ = title
+	u.errorDialog(title, msg)
+	u.setStatus(status)
+}
+
+// errorDialog shows msg under title as written (Fyne's error dialog
+// capitalises the first letter: "Text.png could not be opened"), wrapped,
+// scrolling when long instead of growing to the window's height, and
+// closed by OK, Enter or Escape (issue #17 defect 6).
+func (u *UI) errorDialog(title, msg string) {
+	label := widget.NewLabel(wrapText(msg, 70))
+	label.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(label)
+	lines := strings.Count(label.Text, "\n") + 1
+	scroll.SetMinSize(fyne.NewSize(460, float32(min(lines, 8))*theme.TextSize()*1.6+theme.Padding()*2))
+	d := dialog.NewCustom(title, "OK", scroll, u.win)
+	c := u.win.Canvas()
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
+			d.Hide()
+		default:
+			if prev != nil {
+				prev(k)
+			}
+		}
+	})
+	d.SetOnClosed(func() { c.SetOnTypedKey(prev) })
 	d.Show()
-	u.setStatus(title + ": " + err.Error())
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.
@@ -268,6 +303,28 @@ func (u *UI) loadModel(path string) {
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.ses.SetModel(m)
 		u.modelChanged()
+	})
+}
+
+// useBuiltinModel puts the built-in model back on screen and forgets the
+// remembered model file (issue #17 defect 8: there was no way back).
+func (u *UI) useBuiltinModel() {
+	if u.training.running() {
+		u.showError("Cannot change the model", errors.New("training is running: stop it first"))
+		return
+	}
+	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
+		m, err := session.DefaultModel()
+		u.post(func() {
+			if m == nil {
+				u.showError("Cannot use the built-in model", err)
+				return
+			}
+			u.app.Preferences().RemoveValue(prefLastModel)
+			u.ses.SetModel(m)
+			u.modelChanged()
+			u.setStatus("Using the built-in model.")
+		})
 	})
 }
 

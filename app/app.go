@@ -48,6 +48,8 @@ const (
 
 // UI is the main window and everything in it.
 type UI struct {
+	reopened string // the remembered model file opened at start, if any
+
 	app fyne.App
 	win fyne.Window
 	ses *session.Session
@@ -131,6 +133,8 @@ func New(a fyne.App, opts Options) *UI {
 
 	if why != nil {
 		u.setStatus(why.Error())
+	} else if u.reopened != "" {
+		u.setStatus("Opened " + u.reopened + ", the model used last (File ▸ Use Built-in Model goes back to the built-in one).")
 	}
 	switch {
 	case opts.OpenPath != "":
@@ -141,6 +145,10 @@ func New(a fyne.App, opts Options) *UI {
 	p := a.Preferences()
 	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
 	u.updateTitle()
+	if t := p.String(prefTheme); t != "" && t != "system" {
+		u.setTheme(t)
+	}
+	u.offerResume()
 	return u
 }
 
@@ -175,12 +183,17 @@ func (u *UI) showFrame(f *session.Frame) {
 	if f.Live {
 		live = " · live weights from training"
 	}
-	load := ""
+	// Only the steps this frame took: a view change re-renders without a
+	// forward pass, and total (from the request) is never below the parts.
+	parts := ""
 	if t.Load > 0 {
-		load = fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
+		parts += fmt.Sprintf("load %d ms, ", t.Load.Milliseconds())
 	}
-	u.setStatus(fmt.Sprintf("%s · %s · %sforward %d ms, render %d ms, total %d ms%s",
-		f.Input.Name, u.modelLabel, load, t.Forward.Milliseconds(), t.Render.Milliseconds(), t.Total.Milliseconds(), live))
+	if t.Forward > 0 {
+		parts += fmt.Sprintf("forward %d ms, ", t.Forward.Milliseconds())
+	}
+	u.setStatus(fmt.Sprintf("%s · %s · %srender %d ms, total %d ms%s",
+		f.Input.Name, u.modelLabel, parts, t.Render.Milliseconds(), t.Total.Milliseconds(), live))
 }
 
 // Frame returns the frame on screen (nil before the first).

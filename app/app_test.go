@@ -227,6 +227,15 @@ func TestLastModelRemembered(t *testing.T) {
 	if m := u2.ses.Model(); m.Path != p {
 		t.Errorf("started with %q, want the last model %q", m.Label, p)
 	}
+	if !strings.Contains(u2.status.Text, "Use Built-in Model") {
+		t.Errorf("the reopened model is not announced: %q", u2.status.Text)
+	}
+	// File ▸ Use Built-in Model goes back and forgets the file.
+	u2.useBuiltinModel()
+	settle(u2)
+	if m := u2.ses.Model(); m.Path == p || a.Preferences().String(prefLastModel) != "" {
+		t.Errorf("after Use Built-in Model: model %q, remembered %q", m.Label, a.Preferences().String(prefLastModel))
+	}
 	if s := u2.win.Canvas().Size(); s.Width != 900 || s.Height != 650 {
 		t.Errorf("window size %v, want the remembered 900×650", s)
 	}

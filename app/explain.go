@@ -105,7 +105,8 @@ func (p *explainPanel) object() fyne.CanvasObject {
 	controls := container.NewVBox(form, p.original, container.NewHBox(p.run, p.stop), p.progress, p.sanity, widget.NewSeparator(), p.png, p.npy)
 	scale := container.NewBorder(nil, nil, widget.NewLabel("0"), widget.NewLabel("maximum"))
 	right := container.NewVBox(p.holder, p.bar, scale, p.value, p.info)
-	return container.NewHScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))
+	// Scrolls both ways: every tab works in a 900×600 window (issue #17).
+	return container.NewScroll(container.NewHBox(container.NewPadded(controls), widget.NewSeparator(), container.NewPadded(right)))
 }
 
 // options reads the controls.
@@ -139,7 +140,7 @@ func (p *explainPanel) setFrame(f *session.Frame) {
 		p.classes = session.ClassNames(f.Model)
 		p.class.Options = append([]string{predictedLabel}, p.classes...)
 		p.class.SetSelectedIndex(0)
-		layers, _ := session.ExplainLayers(f.Model)
+		layers, _ := p.u.ses.ExplainLayersOf(f.Model)
 		p.layer.Options = append([]string{defaultLayer}, layers...)
 		p.layer.SetSelectedIndex(0)
 	}

@@ -19,7 +19,7 @@ import (
 type grid struct {
 	u        *UI
 	box      *fyne.Container
-	scroll   *container.Scroll
+	scroll   *gridScroll
 	sections []*section
 	empty    *widget.Label
 	width    int // sheet width last sent to the session
@@ -43,8 +43,38 @@ func newGrid(u *UI) *grid {
 	g.empty = widget.NewLabel("Open an image (Ctrl+O), drop one on the window, or pick a sample.")
 	g.empty.Alignment = fyne.TextAlignCenter
 	g.box.Add(g.empty)
-	g.scroll = container.NewVScroll(g.box)
+	g.scroll = newGridScroll(g)
 	return g
+}
+
+// gridScroll is the grid's vertical scroll; Ctrl+scroll (Cmd on macOS)
+// zooms the tiles instead. The tiles must not handle scrolling themselves:
+// Fyne's hit test treats every Scrollable as a clip region and resets the
+// clip to its own bounds, so a tile scrolled out of view would still catch
+// clicks meant for the tab bar above it (issue #17 defect 2).
+type gridScroll struct {
+	container.Scroll
+	g *grid
+}
+
+func newGridScroll(g *grid) *gridScroll {
+	s := &gridScroll{g: g}
+	s.Content, s.Direction = g.box, container.ScrollVerticalOnly
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Scrolled zooms with Ctrl held and scrolls the page otherwise.
+func (s *gridScroll) Scrolled(e *fyne.ScrollEvent) {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok && d.CurrentKeyModifiers()&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
+		if e.Scrolled.DY > 0 {
+			s.g.u.zoom(1.1)
+		} else if e.Scrolled.DY < 0 {
+			s.g.u.zoom(1 / 1.1)
+		}
+		return
+	}
+	s.Scroll.Scrolled(e)
 }
 
 func (g *grid) object() fyne.CanvasObject {
@@ -217,7 +247,7 @@ func (g *grid) scrollTo(i int) {
 }
 
 // sheetImage shows one layer's sheet pixel for pixel; tapping a tile opens
-// the channel inspector and Ctrl+scroll zooms.
+// the channel inspector (Ctrl+scroll zooms: gridScroll).
 type sheetImage struct {
 	widget.BaseWidget
 	g     *grid
@@ -272,19 +302,6 @@ func (s *sheetImage) Tapped(e *fyne.PointEvent) {
 	if ch, _, ok := s.channelAt(e.Position); ok {
 		s.g.u.inspect(s.lv, ch)
 	}
-}
-
-// Scrolled zooms with Ctrl held and scrolls the page otherwise.
-func (s *sheetImage) Scrolled(e *fyne.ScrollEvent) {
-	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok && d.CurrentKeyModifiers()&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
-		if e.Scrolled.DY > 0 {
-			s.g.u.zoom(1.1)
-		} else if e.Scrolled.DY < 0 {
-			s.g.u.zoom(1 / 1.1)
-		}
-		return
-	}
-	s.g.scroll.Scrolled(e)
 }
 
 // Cursor shows a pointer over tiles.

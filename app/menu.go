@@ -28,7 +28,7 @@ var (
 
 func (u *UI) mainMenu() *fyne.MainMenu {
 	item := func(label string, sc fyne.Shortcut, fn func()) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, fn)
+		it := fyne.NewMenuItem(label, u.guard(label, fn))
 		it.Shortcut = sc
 		return it
 	}
@@ -40,35 +40,40 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Open Model…", scOpenModel, u.openModelDialog),
 		item("Save Model…", scSave, u.saveModelDialog),
+		item("Use Built-in Model", nil, u.useBuiltinModel),
 		fyne.NewMenuItemSeparator(),
 		item("Export Grid as PNG…", scExport, func() { u.exportGrid(false) }),
-		fyne.NewMenuItem("Export One PNG per Layer…", func() { u.exportGrid(true) }),
-		fyne.NewMenuItem("Export Activations (.npy)…", u.exportNPY),
-		fyne.NewMenuItem("Export History (CSV)…", u.training.exportCSV),
+		item("Export One PNG per Layer…", nil, func() { u.exportGrid(true) }),
+		item("Export Activations (.npy)…", nil, u.exportNPY),
+		item("Export History (CSV)…", nil, u.training.exportCSV),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
 	cmaps := fyne.NewMenuItem("Colormap", nil)
 	for _, name := range session.Colormaps() {
 		name := name
-		cmaps.ChildMenu = appendItem(cmaps.ChildMenu, name, func() { u.grid.setColormap(name) })
+		cmaps.ChildMenu = appendItem(cmaps.ChildMenu, name, u.guard("Colormap", func() { u.grid.setColormap(name) }))
 	}
 	scales := fyne.NewMenuItem("Scale", nil)
 	for i, name := range scaleLabels {
 		mode := session.ScaleMode(i)
-		scales.ChildMenu = appendItem(scales.ChildMenu, name, func() { u.grid.setScale(mode) })
+		scales.ChildMenu = appendItem(scales.ChildMenu, name, u.guard("Scale", func() { u.grid.setScale(mode) }))
 	}
 	view := fyne.NewMenu("View",
-		cmaps, scales,
+		cmaps, scales, u.themeMenu(),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom In", scZoomIn, func() { u.zoom(1.25) }),
 		item("Zoom Out", scZoomOut, func() { u.zoom(0.8) }),
 		item("Actual Size", scZoomReset, func() { u.zoom(1) }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Activations", func() { u.tabs.SelectIndex(0) }),
+		item("Activations", nil, func() { u.tabs.SelectIndex(0) }),
 		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
 	)
-	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Convscope", u.about))
+	help := fyne.NewMenu("Help",
+		item("Keyboard Shortcuts", nil, u.showShortcuts),
+		item("Documentation (README)", nil, u.openDocs),
+		fyne.NewMenuItemSeparator(),
+		item("About Convscope", nil, u.about))
 	return fyne.NewMainMenu(file, view, help)
 }
 
@@ -85,7 +90,10 @@ var scaleLabels = []string{"Standardise (tutorial)", "Min–max per channel", "O
 
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
-	add := func(sc fyne.Shortcut, fn func()) { c.AddShortcut(sc, func(fyne.Shortcut) { fn() }) }
+	add := func(sc fyne.Shortcut, fn func()) {
+		fn = u.guard(sc.ShortcutName(), fn)
+		c.AddShortcut(sc, func(fyne.Shortcut) { fn() })
+	}
 	add(scOpen, u.openImageDialog)
 	add(scOpenModel, u.openModelDialog)
 	add(scSave, u.saveModelDialog)
@@ -118,13 +126,13 @@ func (u *UI) nextSample() {
 func (u *UI) toolbar() fyne.CanvasObject {
 	tips := newTipper(u.win)
 	tip := func(icon fyne.Resource, text string, fn func()) *tipButton {
-		b := newTipButton("", icon, text, tips, fn)
+		b := newTipButton("", icon, text, tips, u.guard(text, fn))
 		b.Importance = widget.LowImportance
 		return b
 	}
 	return container.NewHBox(
 		tip(theme.FolderOpenIcon(), "Open an image (Ctrl+O) — or drop one anywhere on the window", u.openImageDialog),
-		tip(theme.StorageIcon(), "Open a model (.safetensors, Ctrl+Shift+O)", u.openModelDialog),
+		tip(theme.FileApplicationIcon(), "Open a model (.safetensors, Ctrl+Shift+O)", u.openModelDialog),
 		tip(theme.DocumentSaveIcon(), "Save the model (Ctrl+S)", u.saveModelDialog),
 		tip(theme.DownloadIcon(), "Export the grid as PNG (Ctrl+E); more exports in the File menu", func() { u.exportGrid(false) }),
 		widget.NewSeparator(),
@@ -134,7 +142,8 @@ func (u *UI) toolbar() fyne.CanvasObject {
 
 func (u *UI) about() {
 	dialog.ShowInformation("About Convscope",
-		"Convscope shows what a convolutional network sees.\n\n"+
+		"Convscope "+u.version()+"\n\n"+
+			"Convscope shows what a convolutional network sees.\n\n"+
 			"Open or drop an image to see every channel of every conv and pool layer;\n"+
 			"train the network on the Training tab and watch the maps change.\n\n"+
 			"Modelled on the Keras tutorial \"Visualizing intermediate activations\".", u.win)

@@ -80,8 +80,28 @@ func newSidePanel(u *UI) *sidePanel {
 		heading("Samples"), p.samplesStrip(),
 		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,
 		heading("Layers"))
-	p.obj = container.NewBorder(top, nil, nil, nil, p.layers)
+	// The list keeps room for several layers: as the Border's centre
+	// inside a scroll it got its own minimum, one row, and the "live
+	// weights" note during training pushed even that out (issue #17
+	// defect 4).
+	p.obj = container.NewBorder(top, nil, nil, nil, container.New(minHeight(layerListHeight), p.layers))
 	return p
+}
+
+// layerListHeight is the Layers list's least height: about six rows.
+const layerListHeight = 230
+
+// minHeight lays its children out full size and asks for at least h.
+type minHeight float32
+
+func (m minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) { minWidth(0).Layout(objs, size) }
+
+func (m minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(0, float32(m))
+	for _, o := range objs {
+		s = s.Max(fyne.NewSize(o.MinSize().Width, 0))
+	}
+	return s
 }
 
 func caption(s string) *widget.Label {
@@ -163,10 +183,13 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 	}
 	p.bars.RemoveAll()
 	for _, c := range pr.Top {
+		// The formatter goes first: SetValue draws the text, and the
+		// default one rounds down to whole percents ("55%" under a
+		// "55.7 %" heading, issue #17 defect 5).
 		bar := widget.NewProgressBar()
-		bar.SetValue(c.Prob)
 		v := c.Prob
 		bar.TextFormatter = func() string { return fmt.Sprintf("%.1f %%", 100*v) }
+		bar.SetValue(c.Prob)
 		p.bars.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(84, bar.MinSize().Height), truncLabel(c.Name)), nil, bar))
 	}
 	if f.Live || !f.Model.Trained {

@@ -98,7 +98,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 		}
 		t.showClasses()
 	})
-	t.source.Horizontal = true
+	t.source.Horizontal = false // one option per line: the column fits a 900-pixel window
 	t.source.SetSelected(dataGenerated)
 	t.classes = widget.NewLabel("")
 	t.classes.Wrapping = fyne.TextWrapWord
@@ -120,10 +120,10 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
 
-	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, t.startTraining)
+	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, u.guard("Start", t.startTraining))
 	t.start.Importance = widget.HighImportance
-	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, t.togglePause)
-	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, t.stopTraining)
+	t.pause = newTipButton("Pause", theme.MediaPauseIcon(), "Pause after the current batch; Resume continues", t.tips, u.guard("Pause", t.togglePause))
+	t.stp = newTipButton("Stop", theme.MediaStopIcon(), "Stop after the current batch and keep the weights", t.tips, u.guard("Stop", t.stopTraining))
 	t.bar = widget.NewProgressBar()
 	t.progress = widget.NewLabel("Not training.")
 	t.progress.Wrapping = fyne.TextWrapWord
@@ -156,7 +156,10 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	)
 	controls := container.NewHBox(t.start, t.pause, t.stp)
 	top := container.NewBorder(nil, nil, controls, nil, container.NewVBox(t.bar, t.progress))
-	plots := container.NewGridWithColumns(2, t.lossPlot, t.accPlot)
+	// Plots one above the other and the data choices one per line keep the
+	// page usable in a 900×600 window (issue #17: it widened the window to
+	// 1176 pixels).
+	plots := container.NewGridWithRows(2, t.lossPlot, t.accPlot)
 	right := container.NewBorder(top, nil, nil, nil, plots)
 	split := container.NewHSplit(container.NewVScroll(settings), right)
 	split.Offset = 0.36
@@ -228,11 +231,25 @@ func (t *trainingPanel) archChanged(s string) {
 	}
 }
 
-// modelChanged is called when the model on screen changes.
+// modelChanged is called when the model on screen changes. A model that
+// comes with a training history (a loaded file) has it plotted, unless it
+// is the result of the run on screen (issue #17 defect 8: "no data yet").
 func (t *trainingPanel) modelChanged() {
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
+	if t.running() {
+		return
+	}
+	m := t.u.ses.Model()
+	h := m.Meta.History
+	if h == nil || h.Len() == 0 || h == t.history() {
+		return
+	}
+	loss, acc := session.HistoryCharts(h)
+	t.lossPlot.SetChart(loss)
+	t.accPlot.SetChart(acc)
+	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
 }
 
 // showSummary shows the Keras summary of a — once the Training page has
@@ -332,9 +349,15 @@ func (t *trainingPanel) startTraining() {
 		t.u.showError("Cannot start training", err)
 		return
 	}
+	t.launch(session.TrainRequest{Arch: arch, Continue: t.cont.Checked, Config: cfg, Data: spec, Live: t.live.Checked}, "Preparing data…")
+}
+
+// launch asks the session for the run req, autosaved at every epoch end.
+func (t *trainingPanel) launch(req session.TrainRequest, what string) {
+	req.Config.Checkpoint, req.Config.Config = t.u.autosavePath(), t.formJSON()
+	cfg := req.Config
 	t.start.Disable()
-	t.progress.SetText("Preparing data…")
-	req := session.TrainRequest{Arch: arch, Continue: t.cont.Checked, Config: cfg, Data: spec, Live: t.live.Checked}
+	t.progress.SetText(what)
 	t.u.ses.Train(req, session.RunCallbacks{
 		OnStart:    func(run *session.Training, data *session.Data, err error) { t.started(run, data, cfg, err) },
 		OnProgress: t.showProgress,
@@ -363,6 +386,33 @@ func (t *trainingPanel) started(run *session.Training, data *session.Data, cfg s
 	t.setRunning(true)
 }
 
+// metricsLine is the running epoch's loss and accuracy and the last
+// validation, e.g. "loss 0.6931 · accuracy 0.5000 · val_loss …".
+func metricsLine(p session.Progress) string {
+	s := fmt.Sprintf("loss %.4f · accuracy %.4f", p.Loss, p.Accuracy)
+	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
+		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
+	}
+	return s
+}
+
+// stoppedText says where a stopped run stopped, without an ETA (issue #17
+// defect 9: "Stopped after 4 epochs. Epoch 5/30 · step 100/100 · ETA 0:00").
+func stoppedText(r session.TrainResult, run *session.Training) string {
+	done := 0
+	if r.History != nil {
+		done = r.History.Len()
+	}
+	if run == nil {
+		return fmt.Sprintf("Stopped after %d epochs.", done)
+	}
+	p := run.Progress()
+	if p.Step == 0 || p.Step == p.Steps && p.Epoch == done {
+		return fmt.Sprintf("Stopped after %d of %d epochs.\n%s", done, p.Epochs, metricsLine(p))
+	}
+	return fmt.Sprintf("Stopped in epoch %d/%d after step %d/%d (%d epochs complete).\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, done, metricsLine(p))
+}
+
 // fmtRate writes a learning rate as Keras users do: 1e-4, 0.01 for 1e-2.
 func fmtRate(v float64) string {
 	if v >= 1e-3 {
@@ -382,13 +432,10 @@ func classList(c []string) string {
 
 func (t *trainingPanel) showProgress(p session.Progress) {
 	t.bar.SetValue(p.Fraction)
-	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\nloss %.4f · accuracy %.4f",
-		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, session.FormatETA(p.ETA), p.Loss, p.Accuracy)
-	if l := p.LastEpoch; l.Epoch >= 0 && l.Validated {
-		s += fmt.Sprintf(" · val_loss %.4f · val_accuracy %.4f", l.ValLoss, l.ValAccuracy)
-	}
-	if p.Paused {
-		s = "Paused · " + s
+	s := fmt.Sprintf("Epoch %d/%d · step %d/%d · %.1f images/s · ETA %s\n%s",
+		p.Epoch, p.Epochs, p.Step, p.Steps, p.ImagesPerSec, session.FormatETA(p.ETA), metricsLine(p))
+	if p.Paused { // no ETA while nothing moves
+		s = fmt.Sprintf("Paused in epoch %d/%d at step %d/%d\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, metricsLine(p))
 	}
 	t.progress.SetText(s)
 	t.lossPlot.SetChart(p.LossChart)
@@ -397,6 +444,10 @@ func (t *trainingPanel) showProgress(p session.Progress) {
 
 // finished ends a run: the session has put the trained weights on screen.
 func (t *trainingPanel) finished(r session.TrainResult) {
+	// The app saw the run end: nothing to offer at the next start.
+	if p := t.u.autosavePath(); p != "" {
+		session.RemoveAutosave(p)
+	}
 	if r.Skipped != "" {
 		t.report.SetText(t.report.Text + "\n" + r.Skipped)
 	}
@@ -414,9 +465,17 @@ func (t *trainingPanel) finished(r session.TrainResult) {
 		t.progress.SetText("Training failed: " + r.Err.Error())
 		t.u.showError("Training failed", r.Err)
 	case r.Stopped:
-		t.progress.SetText(fmt.Sprintf("Stopped after %d epochs. ", r.History.Len()) + t.progress.Text)
+		t.progress.SetText(stoppedText(r, run))
 	default:
-		t.progress.SetText("Done. " + t.progress.Text)
+		n := 0
+		if r.History != nil {
+			n = r.History.Len()
+		}
+		line := ""
+		if run != nil {
+			line = "\n" + metricsLine(run.Progress())
+		}
+		t.progress.SetText(fmt.Sprintf("Done: %d epochs.%s", n, line))
 	}
 	for _, fn := range t.onStopped {
 		fn()
@@ -455,7 +514,9 @@ func (t *trainingPanel) togglePause() {
 		run.Pause()
 		t.pause.SetText("Resume")
 		t.pause.SetIcon(theme.MediaPlayIcon())
-		t.progress.SetText("Paused · " + t.progress.Text)
+		p := run.Progress()
+		p.Paused = true
+		t.showProgress(p)
 	}
 }
 

@@ -73,7 +73,7 @@ func TestTrainingRunFeedsPlot(t *testing.T) {
 	if tp.start.Disabled() || !tp.stp.Disabled() {
 		t.Error("Start/Stop not reset after the run")
 	}
-	if !strings.HasPrefix(tp.progress.Text, "Done.") {
+	if !strings.HasPrefix(tp.progress.Text, "Done: 3 epochs.") || strings.Contains(tp.progress.Text, "ETA") {
 		t.Errorf("progress %q", tp.progress.Text)
 	}
 	if m := u.ses.Model(); m.Label != "trained here (unsaved)" || !m.Trained {
@@ -102,6 +102,10 @@ func TestTrainingStopAndPause(t *testing.T) {
 	if !run.Paused() || tp.pause.Text != "Resume" {
 		t.Errorf("pause: paused=%v, button %q", run.Paused(), tp.pause.Text)
 	}
+	tp.showProgress(run.Progress())
+	if !strings.HasPrefix(tp.progress.Text, "Paused") || strings.Contains(tp.progress.Text, "ETA") {
+		t.Errorf("progress while paused %q", tp.progress.Text)
+	}
 	test.Tap(tp.pause)
 	if run.Paused() || tp.pause.Text != "Pause" {
 		t.Errorf("resume: paused=%v, button %q", run.Paused(), tp.pause.Text)
@@ -112,7 +116,7 @@ func TestTrainingStopAndPause(t *testing.T) {
 	if res := run.Wait(); !res.Stopped || res.Err != nil {
 		t.Errorf("result stopped=%v err=%v", res.Stopped, res.Err)
 	}
-	if !strings.HasPrefix(tp.progress.Text, "Stopped") {
+	if !strings.HasPrefix(tp.progress.Text, "Stopped") || strings.Contains(tp.progress.Text, "ETA") {
 		t.Errorf("progress %q", tp.progress.Text)
 	}
 }

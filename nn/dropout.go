@@ -22,6 +22,7 @@ type Dropout struct {
 
 	in   []int
 	mask []float32 // per value: 0 or 1/(1-rate), from the last training Forward
+	src  *rand.PCG // the stream's state, saved in checkpoints (RandState)
 	rng  *rand.Rand
 }
 
@@ -59,7 +60,28 @@ func (d *Dropout) Build(in []int) ([]int, error) {
 
 // Seed restarts the layer's random stream.
 func (d *Dropout) Seed(seed int64) {
-	d.rng = rand.New(rand.NewPCG(uint64(seed), 0x6c8e9cf570932bd5))
+	d.src = rand.NewPCG(uint64(seed), 0x6c8e9cf570932bd5)
+	d.rng = rand.New(d.src)
+}
+
+// RandState returns the state of the layer's random stream, so that a
+// resumed training run draws the masks the uninterrupted one would.
+func (d *Dropout) RandState() ([]byte, error) {
+	if d.src == nil {
+		d.Seed(0)
+	}
+	return d.src.MarshalBinary()
+}
+
+// SetRandState restores a state returned by RandState.
+func (d *Dropout) SetRandState(b []byte) error {
+	if d.src == nil {
+		d.Seed(0)
+	}
+	if err := d.src.UnmarshalBinary(b); err != nil {
+		return fmt.Errorf("nn: %s: random state: %w", d.name, err)
+	}
+	return nil
 }
 
 // Params returns nil.

@@ -22,6 +22,7 @@ type Trainer struct {
 
 	x, y, dy *Tensor
 	snap     []float32 // parameter values before the last update
+	progress FitProgress
 }
 
 // NewTrainer prepares m for training, as model.compile(loss=loss,
@@ -54,7 +55,44 @@ type FitConfig struct {
 	OnEpoch func(EpochLog)
 	// Control, if non-nil, pauses and resumes training between batches.
 	Control *Control
+
+	// Resume, if non-nil, continues a run that stopped at Resume (a
+	// Trainer's Progress, saved in a checkpoint): training starts at its
+	// epoch and step instead of InitialEpoch, the partial epoch's sums
+	// carry on, and the sources, which must be fresh ones made as for the
+	// first run, skip the samples that run drew (see SampleSkipper). With
+	// the checkpoint's weights and optimizer state, the result is the
+	// uninterrupted run's.
+	Resume *FitProgress
 }
+
+// FitProgress is where a Fit run stands: the next batch to train and what
+// the run has drawn so far. Trainer.Progress returns it; FitConfig.Resume
+// continues from it.
+type FitProgress struct {
+	// Epoch and Step are the next batch to train (0-based). After a
+	// complete epoch e they are e+1 and 0.
+	Epoch, Step int
+	// LossSum and MetricSum are the sums of the batch losses and of the
+	// metric over the Step batches of the current epoch done so far.
+	LossSum, MetricSum float64
+	// Samples and ValSamples count the samples drawn from the training and
+	// validation sources since the run began.
+	Samples, ValSamples int64
+}
+
+// SampleSkipper is a BatchSource that can skip samples without producing
+// them, so that a resumed Fit continues the data order where the stopped
+// run left it. Fit calls SkipSamples once, before the first Next. Sources
+// that do not implement it are advanced by drawing and discarding batches.
+type SampleSkipper interface {
+	BatchSource
+	SkipSamples(n int64) error
+}
+
+// Progress returns where the last Fit stands: after it returns (stopped or
+// not), or from an OnBatch or OnEpoch callback.
+func (t *Trainer) Progress() FitProgress { return t.progress }
 
 // BatchLog reports progress after a training batch, as Keras' progress bar.
 // Epoch and Step are 0-based (display Epoch+1 of Epochs, Step+1 of Steps).
@@ -132,8 +170,25 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 		return hist, fmt.Errorf("nn: fit: initial_epoch must be in [0, epochs=%d], received %d", cfg.Epochs, cfg.InitialEpoch)
 	case cfg.Validation != nil && cfg.ValidationSteps <= 0:
 		return hist, fmt.Errorf("nn: fit: validation_steps must be positive with validation data, received %d", cfg.ValidationSteps)
+	case cfg.Resume != nil && (cfg.Resume.Epoch < 0 || cfg.Resume.Epoch > cfg.Epochs || cfg.Resume.Step < 0 || cfg.Resume.Step > cfg.StepsPerEpoch ||
+		cfg.Resume.Samples < 0 || cfg.Resume.ValSamples < 0):
+		r := cfg.Resume
+		return hist, fmt.Errorf("nn: fit: resume: expected epoch in [0, %d] and step in [0, %d], received epoch %d, step %d", cfg.Epochs, cfg.StepsPerEpoch, r.Epoch, r.Step)
 	}
 	t.ensureBuffers(cfg.BatchSize)
+	t.progress = FitProgress{Epoch: cfg.InitialEpoch}
+	if r := cfg.Resume; r != nil {
+		t.progress = *r
+		if err := skipSamples(train, r.Samples, t.x, t.y); err != nil {
+			return hist, fmt.Errorf("nn: fit: resume: skipping %d training samples: %w", r.Samples, err)
+		}
+		if cfg.Validation != nil {
+			if err := skipSamples(cfg.Validation, r.ValSamples, t.x, t.y); err != nil {
+				return hist, fmt.Errorf("nn: fit: resume: skipping %d validation samples: %w", r.ValSamples, err)
+			}
+		}
+		cfg.InitialEpoch = r.Epoch
+	}
 	names := []string{"loss", t.Metric.Name()}
 	if cfg.Validation != nil {
 		names = append(names, "val_loss", "val_"+t.Metric.Name())
@@ -142,8 +197,8 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 	for epoch := cfg.InitialEpoch; epoch < cfg.Epochs; epoch++ {
 		start := time.Now()
 		var paused time.Duration
-		var lossSum, metricSum float64
-		for step := 0; step < cfg.StepsPerEpoch; step++ {
+		lossSum, metricSum, first := t.progress.LossSum, t.progress.MetricSum, t.progress.Step
+		for step := first; step < cfg.StepsPerEpoch; step++ {
 			d, err := cfg.Control.wait(ctx)
 			paused += d
 			if err == nil {
@@ -165,12 +220,14 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 			}
 			lossSum += loss
 			metricSum += score
+			t.progress = FitProgress{Epoch: epoch, Step: step + 1, LossSum: lossSum, MetricSum: metricSum,
+				Samples: t.progress.Samples + int64(cfg.BatchSize), ValSamples: t.progress.ValSamples}
 			if cfg.OnBatch != nil {
 				el := time.Since(start) - paused
 				n := float64(step + 1)
 				var ips float64
 				if el > 0 {
-					ips = n * float64(cfg.BatchSize) / el.Seconds()
+					ips = float64(step+1-first) * float64(cfg.BatchSize) / el.Seconds()
 				}
 				cfg.OnBatch(BatchLog{
 					Epoch: epoch, Epochs: cfg.Epochs, Step: step, Steps: cfg.StepsPerEpoch,
@@ -192,6 +249,10 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 		}
 		log.Duration = time.Since(start) - paused
 		hist.Append(epoch, names, values)
+		t.progress = FitProgress{Epoch: epoch + 1, Samples: t.progress.Samples, ValSamples: t.progress.ValSamples}
+		if cfg.Validation != nil {
+			t.progress.ValSamples += int64(cfg.ValidationSteps) * int64(cfg.BatchSize)
+		}
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(log)
 		}
@@ -287,6 +348,27 @@ func (t *Trainer) restore(params []*Param) {
 	for _, p := range params {
 		off += copy(p.Value, t.snap[off:off+len(p.Value)])
 	}
+}
+
+// skipSamples advances a fresh source by n samples: through SkipSamples
+// when it has it, otherwise by drawing n/batch batches into x and y.
+func skipSamples(src BatchSource, n int64, x, y *Tensor) error {
+	if n == 0 {
+		return nil
+	}
+	if s, ok := src.(SampleSkipper); ok {
+		return s.SkipSamples(n)
+	}
+	b := int64(x.Shape[0])
+	if n%b != 0 {
+		return fmt.Errorf("expected a multiple of the batch size %d, received %d", b, n)
+	}
+	for i := int64(0); i < n/b; i++ {
+		if err := src.Next(x, y); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkTargets returns an error for targets the loss cannot use: class

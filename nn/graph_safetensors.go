@@ -29,7 +29,7 @@ func WriteGraph(w io.Writer, g *Graph, meta Metadata) error {
 	if err != nil {
 		return err
 	}
-	return writeModel(w, g, kv)
+	return writeModel(w, g, kv, nil)
 }
 
 // SaveGraphFile writes g to path as WriteGraph does, atomically (see
@@ -100,7 +100,7 @@ func loadGraph(r io.Reader, size int64) (*Graph, Metadata, error) {
 	if meta, err = completeMeta(g, meta); err != nil {
 		return nil, Metadata{}, err
 	}
-	if err := readWeights(r, h, g); err != nil {
+	if err := readWeights(r, h, g, nil); err != nil {
 		return nil, Metadata{}, err
 	}
 	return g, meta, nil

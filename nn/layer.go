@@ -104,6 +104,13 @@ type Seeder interface {
 	Seed(seed int64)
 }
 
+// RandStater is implemented by layers whose random stream is part of the
+// training state (Dropout): checkpoints save and restore it.
+type RandStater interface {
+	RandState() ([]byte, error)
+	SetRandState([]byte) error
+}
+
 // Rand is the subset of *math/rand.Rand the layers need.
 type Rand interface {
 	Float64() float64

@@ -56,6 +56,7 @@ type slots struct {
 	update func(p, lo, hi int)
 	par    func(worker, i int)
 	eng    Engine // set by the Trainer from its model
+	steps  int    // steps taken (Keras' optimizer.iterations)
 }
 
 // bound reports whether the state is allocated, and panics if it was
@@ -104,6 +105,7 @@ func (s *slots) bind(name string, params []*Param, n int, update func(p, lo, hi 
 
 // run calls update on every span, in parallel when there is enough work.
 func (s *slots) run() {
+	s.steps++
 	if s.eng.workers() <= 1 || len(s.spans) < 4 {
 		for _, sp := range s.spans {
 			s.update(sp.p, sp.lo, sp.hi)

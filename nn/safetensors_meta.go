@@ -44,7 +44,9 @@ type Metadata struct {
 }
 
 // reservedMeta are the __metadata__ keys Convscope writes itself.
-var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history"}
+// A checkpoint's keys (checkpoint.go) are reserved too.
+var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history",
+	metaOptimizer, metaProgress, metaRNG, metaConfig}
 
 // colorModes maps Keras' color modes to their channel counts.
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
@@ -156,7 +158,7 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 	var meta Metadata
 	for k, v := range kv {
 		switch k {
-		case "format", "format_version", "arch", "input_shape":
+		case "format", "format_version", "arch", "input_shape", metaOptimizer, metaProgress, metaRNG, metaConfig:
 		case "class_names":
 			if err := json.Unmarshal([]byte(v), &meta.ClassNames); err != nil {
 				return meta, fmt.Errorf("nn: metadata: class_names: expected a JSON list of strings, received %q", stExcerpt((v)))

@@ -101,44 +101,51 @@ func readModelHeader(r io.Reader, size int64) (*stHeader, io.Reader, error) {
 }
 
 func load(r io.Reader, size int64) (*Sequential, Metadata, error) {
+	m, meta, _, err := loadRaw(r, size, nil)
+	return m, meta, err
+}
+
+// loadRaw is load that also returns the raw __metadata__ and reads a
+// checkpoint's "optimizer/…" tensors into extra (skipped when extra is nil).
+func loadRaw(r io.Reader, size int64, extra map[string][]float32) (*Sequential, Metadata, map[string]string, error) {
 	h, r, err := readModelHeader(r, size)
 	if err != nil {
-		return nil, Metadata{}, err
+		return nil, Metadata{}, nil, err
 	}
 	kv := h.Meta
 	if isGraphJSON([]byte(kv["arch"])) {
-		return nil, Metadata{}, errors.New("nn: model file: the model is a graph (a functional model), not a Sequential one: open it with LoadGraph or LoadGraphFile")
+		return nil, Metadata{}, nil, errors.New("nn: model file: the model is a graph (a functional model), not a Sequential one: open it with LoadGraph or LoadGraphFile")
 	}
 	arch, err := ParseArch([]byte(kv["arch"]))
 	if err != nil {
-		return nil, Metadata{}, fmt.Errorf("nn: model file: %w", err)
+		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: %w", err)
 	}
 	var in []int
 	if err := json.Unmarshal([]byte(kv["input_shape"]), &in); err != nil || !slices.Equal(in, arch.InputShape) {
-		return nil, Metadata{}, fmt.Errorf("nn: model file: input_shape %q does not match the architecture's %s", stExcerpt((kv["input_shape"])), shapeString(arch.InputShape))
+		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: input_shape %q does not match the architecture's %s", stExcerpt((kv["input_shape"])), shapeString(arch.InputShape))
 	}
 	var total int64
 	for _, t := range h.Tensors {
 		total += (t.End - t.Begin) / int64(dtypeSizes[t.DType])
 	}
 	if err := checkArchSize(arch, total); err != nil {
-		return nil, Metadata{}, err
+		return nil, Metadata{}, nil, err
 	}
 	m, err := arch.Build()
 	if err != nil {
-		return nil, Metadata{}, fmt.Errorf("nn: model file: %w", err)
+		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: %w", err)
 	}
 	meta, err := decodeMeta(kv)
 	if err != nil {
-		return nil, Metadata{}, err
+		return nil, Metadata{}, nil, err
 	}
 	if meta, err = completeMeta(m, meta); err != nil {
-		return nil, Metadata{}, err
+		return nil, Metadata{}, nil, err
 	}
-	if err := readWeights(r, h, m); err != nil {
-		return nil, Metadata{}, err
+	if err := readWeights(r, h, m, extra); err != nil {
+		return nil, Metadata{}, nil, err
 	}
-	return m, meta, nil
+	return m, meta, kv, nil
 }
 
 // bufferData reads the data section of h from r, a stream of unknown

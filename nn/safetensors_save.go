@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Write writes m's weights and architecture with meta to w in the
@@ -16,27 +18,39 @@ func Write(w io.Writer, m *Sequential, meta Metadata) error {
 	if err != nil {
 		return err
 	}
-	return writeModel(w, m, kv)
+	return writeModel(w, m, kv, nil)
 }
 
-func writeModel(w io.Writer, m model, kv map[string]string) error {
+// writeModel writes m's parameters and then the extra tensors (a
+// checkpoint's optimizer slots), each 1-D, with the metadata kv.
+func writeModel(w io.Writer, m model, kv map[string]string, extra []namedValues) error {
 	bw := bufio.NewWriterSize(w, stChunk)
 	params := m.Weights()
-	names := make([]string, len(params))
-	shapes := make([][]int, len(params))
-	for i, p := range params {
-		names[i], shapes[i] = p.Name, p.Shape
+	var names []string
+	var shapes [][]int
+	var values [][]float32
+	for _, p := range params {
+		names, shapes, values = append(names, p.Name), append(shapes, p.Shape), append(values, p.Value)
+	}
+	for _, e := range extra {
+		names, shapes, values = append(names, e.name), append(shapes, []int{len(e.values)}), append(values, e.values)
 	}
 	if err := writeHeader(bw, kv, names, shapes); err != nil {
 		return err
 	}
 	buf := make([]byte, stChunk)
-	for _, p := range params {
-		if err := writeF32(bw, p.Value, buf); err != nil {
+	for _, v := range values {
+		if err := writeF32(bw, v, buf); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// namedValues is a 1-D F32 tensor written after the model's parameters.
+type namedValues struct {
+	name   string
+	values []float32
 }
 
 // SaveFile writes the model to path as Write does, atomically: it writes a
@@ -50,11 +64,17 @@ func SaveFile(path string, m *Sequential, meta Metadata) error {
 // saveFile is SaveFile for a Sequential or a Graph; wrap, when non-nil,
 // wraps the temporary file it writes to (tests use it to simulate a full
 // disk).
-func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Writer) (err error) {
+func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Writer) error {
 	kv, err := encodeMeta(m, meta)
 	if err != nil {
 		return err
 	}
+	return saveRaw(path, m, kv, nil, wrap)
+}
+
+// saveRaw is saveFile with encoded metadata and the extra tensors written
+// after the parameters (a checkpoint's optimizer slots).
+func saveRaw(path string, m model, kv map[string]string, extra []namedValues, wrap func(io.Writer) io.Writer) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -80,7 +100,7 @@ func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Write
 	if wrap != nil {
 		w = wrap(w)
 	}
-	if err = writeModel(w, m, kv); err != nil {
+	if err = writeModel(w, m, kv, extra); err != nil {
 		return fmt.Errorf("nn: save %s: %w", path, err)
 	}
 	if err = f.Chmod(mode); err != nil {
@@ -101,5 +121,26 @@ func saveFile(path string, m model, meta Metadata, wrap func(io.Writer) io.Write
 		d.Sync()
 		d.Close()
 	}
+	removeStaleTemps(dir, "."+base+".", ".tmp", time.Now().Add(-time.Hour))
 	return nil
+}
+
+// removeStaleTemps removes the regular files in dir named prefix…suffix
+// and last modified before cutoff: temporary files of saves killed midway
+// (an hour old: no save in progress is). Best effort, as
+// internal/atomicfile.RemoveStale.
+func removeStaleTemps(dir, prefix, suffix string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || len(name) <= len(prefix)+len(suffix) || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
 }

@@ -1,8 +1,15 @@
 // Package atomicfile writes files so that a reader never sees a half-written
 // one and a failed write never destroys the previous version: the content
-// goes to a hidden temporary file in the same directory, is flushed to disk,
-// and is then renamed over the destination (rename is atomic within a
-// directory on POSIX systems and on NTFS).
+// goes to a hidden temporary file in the same directory, is flushed to disk
+// (fsync), and is then renamed over the destination (rename is atomic within
+// a directory on POSIX systems and on NTFS), and the directory is flushed so
+// that the new name survives a power failure.
+//
+// A process killed mid-write leaves its hidden temporary file
+// (".NAME.tmpNNNN") behind; the destination is never damaged
+// (TestCrashSafeSaving kills a writer a few hundred times to check). The
+// next successful Write of the same destination removes such leftovers
+// once they are StaleAfter old, an age no save in progress reaches.
 package atomicfile
 
 import (
@@ -10,7 +17,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
+
+// StaleAfter is the age from which a temporary file of a destination is a
+// leftover of a killed writer.
+const StaleAfter = time.Hour
 
 // Write creates or replaces path with what fn writes (through a buffered
 // writer). The file gets mode 0644. If fn or any step fails, the temporary
@@ -42,5 +55,41 @@ func Write(path string, fn func(io.Writer) error) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	RemoveStale(filepath.Dir(path), "."+filepath.Base(path)+".tmp", "", time.Now().Add(-StaleAfter))
+	return nil
+}
+
+// RemoveStale removes the regular files in dir whose names start with
+// prefix and end with suffix, last modified before cutoff: the temporary
+// files of writers killed mid-write. It is best effort and reports
+// nothing.
+func RemoveStale(dir, prefix, suffix string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) || len(name) <= len(prefix)+len(suffix) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+// syncDir flushes a directory's entries to disk, making a rename in it
+// durable across a power failure (fsync(2) of the file alone does not
+// persist its new name). It is best effort: Windows cannot open a directory
+// for syncing, and the file is complete either way.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

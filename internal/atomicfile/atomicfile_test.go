@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestWrite(t *testing.T) {
@@ -49,5 +50,38 @@ func TestWriteMissingDirectory(t *testing.T) {
 	err := Write(filepath.Join(t.TempDir(), "no", "such", "dir", "f"), func(io.Writer) error { return nil })
 	if err == nil {
 		t.Error("writing into a missing directory succeeded")
+	}
+}
+
+// A successful Write removes the temporary files killed writers left for
+// the same destination once they are StaleAfter old, and nothing else.
+func TestWriteRemovesStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.csv")
+	old := time.Now().Add(-2 * StaleAfter)
+	files := map[string]bool{ // name → removed
+		".m.csv.tmp123":   true,
+		".m.csv.tmp456":   false, // fresh: a writer may be at work
+		".other.csv.tmp1": false,
+		"m.csv.tmp9":      false, // not hidden: not ours
+		".m.csv.tmp":      false, // no random part
+	}
+	for name := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if name != ".m.csv.tmp456" {
+			os.Chtimes(p, old, old)
+		}
+	}
+	if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, "ok"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	for name, removed := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gone := os.IsNotExist(err); gone != removed {
+			t.Errorf("%s: removed %v, want %v", name, gone, removed)
+		}
 	}
 }

@@ -100,7 +100,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(stderr, "convscope: unknown command %q\n\n%s", args[0], mainUsage())
+		fmt.Fprintf(stderr, "convscope: %s\nRun 'convscope --help' for usage.\n", unknownCommand(args[0]))
 		return ExitUsage
 	}
 	e.name = c.name
@@ -190,7 +190,7 @@ func runHelp(e *env, args []string) error {
 			names = append(names, c.name)
 		}
 		sort.Strings(names)
-		return fs.bad("unknown command %q (commands: %s)", pos[0], strings.Join(names, ", "))
+		return fs.bad("%s (commands: %s)", unknownCommand(pos[0]), strings.Join(names, ", "))
 	}
 	return c.run(e, []string{"--help"})
 }

@@ -21,14 +21,20 @@ history. DIR holds one subfolder per class (e.g. train/cats, train/dogs);
 binary cross-entropy for one output, categorical for more.
 
 Progress is printed as Keras prints it, redrawn in place on a terminal and
-one line per epoch otherwise. Ctrl+C stops after the current batch and
-saves the model trained so far (exit status 130). Files that cannot be
-read are skipped and reported.
+one line per epoch otherwise. The model is saved with its optimizer state
+at the end of every epoch (as Keras' ModelCheckpoint) and when training
+ends. Ctrl+C stops after the current batch and saves the model trained so
+far (exit status 130); "convscope train --resume MODEL" continues a stopped
+run to the result the uninterrupted run would have had, with the data,
+seed and settings recorded in MODEL (flags given override them; --epochs
+N trains on to N epochs). Files that cannot be read are skipped and
+reported.
 `
 
 // trainFlags are the train command's settings.
 type trainFlags struct {
 	train, val, arch, out, history, optimizer string
+	resume                                    string
 	valSplit, lr                              float64
 	epochs, steps, batch, valSteps            int
 	seed                                      int64
@@ -42,7 +48,7 @@ func runTrain(e *env, args []string) error {
 	d := nn.TutorialRecipe()
 	var f trainFlags
 	fs := newFlagSet("train",
-		"convscope train --train DIR|builtin [--val DIR | --validation-split F] [--arch FILE] --out MODEL.safetensors [flags]",
+		"convscope train --train DIR|builtin [--val DIR | --validation-split F] [--arch FILE] --out MODEL.safetensors [flags]\n       convscope train --resume MODEL.safetensors [flags]",
 		trainHelp)
 	fs.StringVar(&f.train, "train", "", "training images: a `DIR` of class subfolders, or \"builtin\"")
 	fs.StringVar(&f.val, "val", "", "validation images: a `DIR` with the same class subfolders")
@@ -57,12 +63,19 @@ func runTrain(e *env, args []string) error {
 	fs.Int64Var(&f.seed, "seed", 0, "random seed `N` for the initial weights, the shuffling and the split")
 	fs.StringVar(&f.out, "out", "", "save the model to `FILE` (.safetensors)")
 	fs.StringVar(&f.history, "history", "", "also write the per-epoch metrics to `FILE` as CSV (as Keras' CSVLogger)")
+	fs.StringVar(&f.resume, "resume", "", "continue the stopped run saved in `MODEL` (--out defaults to MODEL)")
 	pos, err := fs.parse(e.stdout, args)
 	if err != nil {
 		return err
 	}
 	if err := fs.noArgs(pos); err != nil {
 		return err
+	}
+	var res *resumed
+	if f.resume != "" {
+		if res, err = f.loadResume(fs); err != nil {
+			return err
+		}
 	}
 	if err := f.check(fs); err != nil {
 		return err
@@ -76,11 +89,15 @@ func runTrain(e *env, args []string) error {
 		}
 	}
 
-	net, err := buildNet(f.arch)
-	if err != nil {
-		return err
+	var net *nn.Sequential
+	if res != nil {
+		net = res.net
+	} else {
+		if net, err = buildNet(f.arch); err != nil {
+			return err
+		}
+		net.Init(f.seed)
 	}
-	net.Init(f.seed)
 	outputs := model.Outputs(net)
 	loss, err := nn.LossByName(model.DefaultLoss(outputs))
 	if err != nil {
@@ -90,6 +107,11 @@ func runTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if res != nil {
+		if err := opt.(nn.StatefulOptimizer).SetState(net.Params(), res.ck.Optimizer); err != nil {
+			return fmt.Errorf("%s: %w", f.resume, err)
+		}
+	}
 	data, err := model.OpenData(f.dataSpec(), net.InputShape(), outputs, f.batch, f.valSteps)
 	if err != nil {
 		return err
@@ -98,17 +120,30 @@ func runTrain(e *env, args []string) error {
 	fmt.Fprintln(e.stdout, data.Report)
 
 	log := newTrainLog(e.stdout, isTerminal(e.stdout), f.steps)
+	tr := nn.NewTrainer(net, loss, opt)
+	run := &trainRun{f: &f, net: net, tr: tr, classes: data.Classes, epochs: &nn.History{}}
 	cfg := nn.FitConfig{
 		Epochs: f.epochs, StepsPerEpoch: f.steps, BatchSize: f.batch,
 		Validation: data.Validation, ValidationSteps: f.valSteps,
-		OnBatch: log.batch, OnEpoch: log.epoch,
+		OnBatch: log.batch,
+		OnEpoch: func(l nn.EpochLog) { log.epoch(l); run.onEpoch(l) },
+	}
+	if trainBatchHook != nil {
+		cfg.OnBatch = func(l nn.BatchLog) { log.batch(l); trainBatchHook(l) }
 	}
 	if data.Validation == nil {
 		cfg.ValidationSteps = 0
 	}
-	log.begin(0, f.epochs)
+	first := 0
+	if res != nil {
+		cfg.Resume = &res.ck.Progress
+		run.prior = res.meta.History
+		first = res.ck.Progress.Epoch
+		fmt.Fprintf(e.stdout, "Resuming %s at epoch %d/%d, step %d/%d\n", f.resume, first+1, f.epochs, res.ck.Progress.Step, f.steps)
+	}
+	log.begin(first, f.epochs)
 	quiet := announceStop(e, log.dynamic)
-	hist, fitErr := nn.NewTrainer(net, loss, opt).Fit(e.ctx, data.Train, cfg)
+	_, fitErr := tr.Fit(e.ctx, data.Train, cfg)
 	quiet()
 	if fitErr != nil {
 		log.stop()
@@ -116,7 +151,10 @@ func runTrain(e *env, args []string) error {
 	if r := data.SkippedReport(); r != "" {
 		fmt.Fprintln(e.stderr, strings.Replace(r, "Skipped", "Skipped during training:", 1))
 	}
-	return finishTraining(e, &f, net, data.Classes, hist, log, fitErr)
+	if run.saveErr != nil {
+		fmt.Fprintf(e.stderr, "convscope train: warning: an epoch-end checkpoint could not be saved: %s\n", oneLine(run.saveErr.Error()))
+	}
+	return finishTraining(e, run, log, fitErr)
 }
 
 // announceStop says on stderr, as soon as the context is cancelled (Ctrl+C),
@@ -205,16 +243,17 @@ func buildNet(path string) (*nn.Sequential, error) {
 // finishTraining saves what training produced and explains how it ended:
 // after a complete run, an interruption (exit status 130) or an error
 // (status 1). A model is saved whenever at least one batch was trained.
-func finishTraining(e *env, f *trainFlags, net *nn.Sequential, classes []string, hist *nn.History, log *trainLog, fitErr error) error {
+func finishTraining(e *env, run *trainRun, log *trainLog, fitErr error) error {
+	f := run.f
 	interrupted := fitErr != nil && (errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded))
-	if fitErr != nil && log.batches == 0 {
+	if fitErr != nil && log.batches == 0 && f.resume == "" {
 		if interrupted {
 			return &interruptedError{msg: "interrupted before the first batch; nothing saved"}
 		}
 		return fitErr
 	}
-	meta := nn.Metadata{ClassNames: classes, History: hist}
-	if err := nn.SaveFile(f.out, net, meta); err != nil {
+	hist := run.history()
+	if err := run.save(fitErr); err != nil {
 		if fitErr != nil {
 			return fmt.Errorf("%v; and the model could not be saved: %v", fitErr, err)
 		}
@@ -235,7 +274,10 @@ func finishTraining(e *env, f *trainFlags, net *nn.Sequential, classes []string,
 		if log.last.Step+1 < log.last.Steps {
 			at = fmt.Sprintf("in epoch %d/%d after step %d/%d", log.last.Epoch+1, log.last.Epochs, log.last.Step+1, log.last.Steps)
 		}
-		return &interruptedError{msg: fmt.Sprintf("interrupted %s; saved the model to %s", at, where)}
+		if log.batches == 0 {
+			at = "before its first batch"
+		}
+		return &interruptedError{msg: fmt.Sprintf("interrupted %s; saved the model to %s; continue with 'convscope train --resume %s'", at, where, f.out)}
 	case fitErr != nil:
 		return fmt.Errorf("%v; saved the model to %s", fitErr, where)
 	}

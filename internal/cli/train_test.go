@@ -165,7 +165,7 @@ func TestTrainInterruptedSavesModel(t *testing.T) {
 		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitInterrupted, w.buf.String(), errOut.String())
 	}
 	want := "convscope train: stopping after the current batch…\n" +
-		"convscope train: interrupted after epoch 1/3; saved the model to " + out + " (history: " + hist + ")\n"
+		"convscope train: interrupted after epoch 1/3; saved the model to " + out + " (history: " + hist + "); continue with 'convscope train --resume " + out + "'\n"
 	if errOut.String() != want {
 		t.Errorf("stderr %q, want %q", errOut.String(), want)
 	}

@@ -125,6 +125,16 @@ func (o orientation) apply(img image.Image) image.Image {
 	}
 	ax, bx, cx, ay, by, cy := o.affine(w, h)
 	dst := image.NewNRGBA(image.Rect(0, 0, ow, oh))
+	if fast := applyFast(img, dst, ax, bx, cx, ay, by, cy); fast != nil {
+		return fast
+	}
+	return applyGeneric(img, dst, ax, bx, cx, ay, by, cy)
+}
+
+// applyGeneric is apply for any image type, through At and NRGBAModel.
+func applyGeneric(img image.Image, dst *image.NRGBA, ax, bx, cx, ay, by, cy int) *image.NRGBA {
+	b := img.Bounds()
+	ow, oh := dst.Rect.Dx(), dst.Rect.Dy()
 	for y := 0; y < oh; y++ {
 		for x := 0; x < ow; x++ {
 			sx, sy := ax*x+bx*y+cx, ay*x+by*y+cy

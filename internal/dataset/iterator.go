@@ -79,7 +79,9 @@ type Iterator struct {
 	jobs      chan *slot
 	stop      chan struct{}
 	wg        sync.WaitGroup
-	next      int // sequence number of the next slot to consume
+	next      int   // sequence number of the next slot to consume
+	skipN     int64 // samples of the sequence to skip (SkipSamples)
+	started   bool  // the workers have started (first Next)
 
 	bad    []atomic.Bool
 	nbad   int

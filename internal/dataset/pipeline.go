@@ -89,6 +89,7 @@ func (it *Iterator) skip(idx int, err error) {
 
 // start allocates the ring and launches the producer and the workers.
 func (it *Iterator) start() {
+	it.started = true
 	r := it.Prefetch()
 	it.ring = make([]slot, r)
 	for i := range it.ring {
@@ -129,13 +130,14 @@ func (it *Iterator) produce() {
 		return true
 	}
 	if n == 0 { // endless stream
-		for idx := 0; ; idx++ {
+		for idx := int(it.skipN); ; idx++ {
 			if !emit(idx) {
 				return
 			}
 		}
 	}
-	for pass := uint64(0); ; pass++ {
+	firstPass, offset := uint64(it.skipN/int64(n)), int(it.skipN%int64(n))
+	for pass := firstPass; ; pass++ {
 		for i := range order {
 			order[i] = i
 		}
@@ -144,8 +146,8 @@ func (it *Iterator) produce() {
 			rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		}
 		emitted := 0
-		for _, idx := range order {
-			if it.bad[idx].Load() {
+		for k, idx := range order {
+			if it.bad[idx].Load() || (pass == firstPass && k < offset) {
 				continue
 			}
 			if !emit(idx) {
@@ -153,7 +155,7 @@ func (it *Iterator) produce() {
 			}
 			emitted++
 		}
-		if emitted == 0 { // everything failed; Next reports it
+		if emitted == 0 && (pass != firstPass || offset == 0) { // everything failed; Next reports it
 			<-it.stop
 			return
 		}

@@ -146,19 +146,45 @@ func Decode(r io.Reader) (shape []int, data []float32, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	data = make([]float32, size(shape))
+	count, ok := checkedSize(shape)
+	if !ok {
+		return nil, nil, fmt.Errorf("npy: shape %v holds more than %d values", shape, maxValues)
+	}
+	// The slice grows with the data actually read, so a header declaring a
+	// huge shape over a short file costs nothing.
+	data = make([]float32, 0, min(count, 1<<16))
 	var buf [4096]byte
-	for i := 0; i < len(data); {
-		n := min(len(data)-i, len(buf)/4)
+	for len(data) < count {
+		n := min(count-len(data), len(buf)/4)
 		if _, err := io.ReadFull(br, buf[:4*n]); err != nil {
-			return nil, nil, fmt.Errorf("npy: reading data: %w", err)
+			return nil, nil, fmt.Errorf("npy: reading data: expected %d values, the file ends after %d: %w", count, len(data), err)
 		}
 		for j := range n {
-			data[i+j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+			data = append(data, math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:])))
 		}
-		i += n
 	}
 	return shape, data, nil
+}
+
+// maxValues bounds the values a .npy file may declare (8 GiB of float32).
+const maxValues = 1<<31 - 1
+
+// checkedSize returns the number of values of shape, or false when it
+// exceeds maxValues (without overflowing on the way).
+func checkedSize(shape []int) (int, bool) {
+	n := 1
+	for _, d := range shape {
+		if d == 0 {
+			return 0, true
+		}
+	}
+	for _, d := range shape {
+		if d > maxValues/n {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
 }
 
 // ReadFile reads a .npy file written by WriteFile (or numpy.save of a float32 array).

@@ -102,3 +102,19 @@ func TestMetricsAndDecimate(t *testing.T) {
 		t.Errorf("short series decimated to %d", len(got))
 	}
 }
+
+func TestHistoryCharts(t *testing.T) {
+	h := &nn.History{}
+	h.Append(0, []string{"loss", "accuracy", "val_loss", "val_accuracy"}, []float64{0.7, 0.5, 0.68, 0.55})
+	h.Append(1, []string{"loss", "accuracy", "val_loss", "val_accuracy"}, []float64{0.6, 0.7, 0.65, 0.6})
+	loss, acc := HistoryCharts(h)
+	if len(loss.Series) != 2 || loss.Series[0].Name != "loss" || loss.Series[1].Name != "val_loss" || len(loss.Series[0].Points) != 2 {
+		t.Fatalf("loss chart %+v", loss)
+	}
+	if p := acc.Series[0].Points[1]; p.X != 2 || p.Y != 0.7 {
+		t.Errorf("accuracy after epoch 2: %+v", p)
+	}
+	if l, _ := HistoryCharts(nil); len(l.Series) != 0 {
+		t.Errorf("nil history: %+v", l)
+	}
+}

@@ -63,8 +63,38 @@ func ExplainMethods() []string {
 	return s
 }
 
+// explainLayersOf is ExplainLayers of one model.
+type explainLayersOf struct {
+	m      *Model
+	layers []string
+	def    string
+}
+
+// cacheExplainLayers computes ExplainLayers(m) now, while m is not yet the
+// worker's, and keeps it for ExplainLayersOf (the last few models).
+func (s *Session) cacheExplainLayers(m *Model) {
+	layers, def := ExplainLayers(m)
+	s.explainLayers = append(s.explainLayers, explainLayersOf{m, layers, def})
+	if n := len(s.explainLayers); n > 4 {
+		s.explainLayers = s.explainLayers[n-4:]
+	}
+}
+
+// ExplainLayersOf is ExplainLayers for a model the session was given (a
+// frame's model), without reading its network on the UI goroutine: the
+// worker may change a layer's activation for a moment during an
+// explanation (a data race TestGUIRobustness found under -race).
+func (s *Session) ExplainLayersOf(m *Model) (layers []string, def string) {
+	for i := len(s.explainLayers) - 1; i >= 0; i-- {
+		if c := s.explainLayers[i]; c.m == m {
+			return c.layers, c.def
+		}
+	}
+	return ExplainLayers(m)
+}
+
 // ExplainLayers returns the layers Grad-CAM can target in m and the
-// default one.
+// default one. m.Net must not be in use on another goroutine.
 func ExplainLayers(m *Model) (layers []string, def string) {
 	nodes := explain.FromSequential(m.Net).Nodes()
 	return explain.SpatialLayers(nodes), explain.DefaultLayer(nodes)

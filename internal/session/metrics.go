@@ -101,3 +101,28 @@ func (m *Metrics) chart(title string, k, maxPoints int) Chart {
 	}
 	return c
 }
+
+// HistoryCharts returns the loss and accuracy charts of a stored training
+// history (a loaded model's): its per-epoch points, without per-batch
+// curves. Metrics other than loss and accuracy are left out.
+func HistoryCharts(h *nn.History) (loss, acc Chart) {
+	m := NewMetrics(1)
+	if h != nil {
+		l, a := h.Values("loss"), h.Values("accuracy")
+		vl, va := h.Values("val_loss"), h.Values("val_accuracy")
+		for i, e := range h.Epoch {
+			log := nn.EpochLog{Epoch: e}
+			if i < len(l) {
+				log.Loss = l[i]
+			}
+			if i < len(a) {
+				log.Accuracy = a[i]
+			}
+			if i < len(vl) && i < len(va) {
+				log.Validated, log.ValLoss, log.ValAccuracy = true, vl[i], va[i]
+			}
+			m.AddEpoch(log)
+		}
+	}
+	return m.Charts(MaxPlotPoints)
+}

@@ -18,6 +18,12 @@ type TrainRequest struct {
 	Data     DataSpec
 	// Live shows the training weights in the grid every few steps.
 	Live bool
+	// Resume, if non-nil, continues the run an autosave recorded
+	// (LoadAutosave): its network and optimizer state, from its progress;
+	// Arch and Continue are ignored. Config and Data must be the stopped
+	// run's (the autosave's Config says what the caller needs to rebuild
+	// them).
+	Resume *Autosave
 }
 
 // RunCallbacks receive a run's events on the UI goroutine.
@@ -51,7 +57,14 @@ func (s *Session) Train(req TrainRequest, cb RunCallbacks) {
 // prepare builds the display and training networks (same weights) and
 // opens the data. It runs off the UI goroutine.
 func (s *Session) prepare(req TrainRequest) (display, train *nn.Sequential, data *model.Data, err error) {
-	if req.Continue {
+	if r := req.Resume; r != nil {
+		// The autosave's own network trains on: it carries the random
+		// streams (Dropout) the checkpoint restored.
+		train = r.Net
+		if display, err = (&Model{Net: r.Net}).CloneNet(); err != nil {
+			return nil, nil, nil, err
+		}
+	} else if req.Continue {
 		done := make(chan struct{})
 		s.Do(func(m *Model) {
 			defer close(done)
@@ -85,6 +98,12 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	cfg := req.Config
 	cfg.Train, cfg.Validation = data.Train, data.Validation
 	cfg.Init = false // prepare drew the weights
+	if cfg.Checkpoint != "" {
+		cfg.Classes = data.Classes
+	}
+	if r := req.Resume; r != nil {
+		cfg.Resume, cfg.History = r.Checkpoint, r.Meta.History
+	}
 	m := &Model{Net: display, Classes: data.Classes, Label: "training…"}
 	prev := s.model
 	s.SetModel(m) // before the run starts: live weights are for m

@@ -54,8 +54,12 @@ type Session struct {
 
 	// UI goroutine state: what the UI asked for last.
 	model *Model
-	view  View
-	frame *Frame // the frame last delivered to OnFrame
+	arch  Arch // model's architecture, read before the worker owned it
+	// explainLayers caches ExplainLayers for the models set last, read
+	// before the worker owned them (same reason as arch).
+	explainLayers []explainLayersOf
+	view          View
+	frame         *Frame // the frame last delivered to OnFrame
 }
 
 // New starts a session and its worker, which waits for the first request
@@ -68,6 +72,10 @@ func New(o Options) *Session {
 		o.OnWork = func(string) {}
 	}
 	s := &Session{opts: o, slot: newSlot(), done: make(chan struct{}), model: o.Model, view: o.View}
+	if o.Model != nil {
+		s.arch = o.Model.Net.Arch()
+		s.cacheExplainLayers(o.Model)
+	}
 	w := &worker{s: s, model: o.Model, view: o.View, dirty: true}
 	go func() {
 		defer close(s.done)
@@ -76,7 +84,10 @@ func New(o Options) *Session {
 			if !ok {
 				return
 			}
-			w.handle(r)
+			func() {
+				defer catch("the image worker", s.postError)
+				w.handle(r)
+			}()
 			s.slot.done()
 		}
 	}()
@@ -100,9 +111,12 @@ func (s *Session) Wait() {
 // Model returns the model on screen (the last one set).
 func (s *Session) Model() *Model { return s.model }
 
-// ModelArch returns the architecture of the model on screen (its layer
-// configuration, which the worker never changes).
-func (s *Session) ModelArch() Arch { return s.model.Net.Arch() }
+// ModelArch returns the architecture of the model on screen, read when the
+// model was set: the worker may change a layer's configuration for a moment
+// (an explanation's backward pass from the logits turns the output
+// activation off), so the UI must not read the network itself (a data race
+// TestGUIRobustness found under -race).
+func (s *Session) ModelArch() Arch { return s.arch }
 
 // View returns the view last set.
 func (s *Session) View() View { return s.view }
@@ -128,6 +142,10 @@ func (s *Session) OpenFile(path string) {
 // m.Net from now on: use Do to touch it.
 func (s *Session) SetModel(m *Model) {
 	s.model = m
+	if m != nil && m.Net != nil {
+		s.arch = m.Net.Arch()
+		s.cacheExplainLayers(m)
+	}
 	s.slot.put(request{model: m, at: time.Now()})
 }
 
@@ -152,9 +170,13 @@ func (s *Session) call(fn func()) {
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
+		defer catch("a background job", s.postError)
 		fn()
 	}()
 }
+
+// postError reports err on the UI goroutine (OnError).
+func (s *Session) postError(err error) { s.post(func() { s.reportError(err) }) }
 
 // LoadModel opens a model file (model.Open) off the UI goroutine and hands
 // it to done on the UI goroutine. It does not put the model on screen.

@@ -34,6 +34,23 @@ type TrainConfig struct {
 	// (default 500 ms).
 	SnapshotEvery    int
 	SnapshotInterval time.Duration
+
+	// Checkpoint, if set, is a file the run saves at the end of every
+	// epoch (as Keras' ModelCheckpoint), with the optimizer's state and the
+	// run's progress (nn.SaveCheckpoint), so that a run killed with the app
+	// can continue: the app's autosave. Classes names the outputs in it and
+	// Config is stored verbatim (the settings needed to rebuild the data
+	// sources).
+	Checkpoint string
+	Classes    []string
+	Config     string
+	// Resume, if non-nil, continues the run a checkpoint recorded (read
+	// with nn.LoadCheckpoint; net must be its model): the optimizer state
+	// is restored and Fit starts at its progress. Train and Validation
+	// must be fresh sources made as for the stopped run. History is the
+	// stopped run's, kept in later checkpoints.
+	Resume  *nn.Checkpoint
+	History *nn.History
 }
 
 // DefaultTrainConfig returns the tutorial's settings (nn.TutorialRecipe)
@@ -86,6 +103,9 @@ type TrainCallbacks struct {
 	OnWeights func(net *nn.Sequential)
 	// OnDone is called once, last.
 	OnDone func(TrainResult)
+	// OnCheckpointError is called when an epoch-end checkpoint (TrainConfig.
+	// Checkpoint) could not be saved; training goes on.
+	OnCheckpointError func(error)
 }
 
 // MaxPlotPoints bounds the points per series sent to the plot.
@@ -147,8 +167,17 @@ func StartTraining(net *nn.Sequential, cfg TrainConfig, cb TrainCallbacks) (*Tra
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Init {
+	if cfg.Init && cfg.Resume == nil {
 		net.Init(cfg.Seed)
+	}
+	if cfg.Resume != nil {
+		so, ok := opt.(nn.StatefulOptimizer)
+		if !ok {
+			return nil, fmt.Errorf("optimizer %s cannot resume", opt.Name())
+		}
+		if err := so.SetState(net.Params(), cfg.Resume.Optimizer); err != nil {
+			return nil, err
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &Training{cancel: cancel, done: make(chan struct{}), metrics: NewMetrics(cfg.StepsPerEpoch)}
@@ -180,6 +209,14 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 	}
 	fc := cfg.FitConfig()
 	fc.Validation, fc.Control = cfg.Validation, &t.ctl
+	var ckpt checkpointer
+	if cfg.Resume != nil {
+		p := cfg.Resume.Progress
+		fc.Resume = &p
+	}
+	if cfg.Checkpoint != "" {
+		ckpt = checkpointer{path: cfg.Checkpoint, net: net, tr: tr, classes: cfg.Classes, config: cfg.Config, prior: cfg.History}
+	}
 	if cfg.Validation == nil {
 		fc.ValidationSteps = 0
 	}
@@ -205,8 +242,13 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 		t.mu.Unlock()
 		snap(true, 0)
 		emit(true)
+		if ckpt.path != "" {
+			if err := ckpt.save(l); err != nil && cb.OnCheckpointError != nil {
+				cb.OnCheckpointError(err)
+			}
+		}
 	}
-	hist, err := tr.Fit(ctx, cfg.Train, fc)
+	hist, err := fitCaught(ctx, tr, cfg.Train, fc)
 	t.mu.Lock()
 	stopped := t.stopped && errors.Is(err, context.Canceled)
 	if stopped {
@@ -222,6 +264,12 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 	if cb.OnDone != nil {
 		cb.OnDone(res)
 	}
+}
+
+// fitCaught is tr.Fit with a panic (a bug) turned into the run's error.
+func fitCaught(ctx context.Context, tr *nn.Trainer, src nn.BatchSource, fc nn.FitConfig) (hist *nn.History, err error) {
+	defer catch("training", func(e error) { hist, err = &nn.History{}, e })
+	return tr.Fit(ctx, src, fc)
 }
 
 // eta estimates the time left from the finished epochs' durations

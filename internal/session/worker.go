@@ -125,7 +125,9 @@ func (w *worker) render() {
 		}
 		f.Timing = Timing{Load: w.load, Forward: w.forwardMs, Render: time.Since(t0), Total: time.Since(w.since)}
 	}
-	w.dirty, w.since, w.load = false, time.Time{}, 0
+	// Times are the frame's own: a later frame that only re-renders
+	// (a view change) reports no load and no forward pass.
+	w.dirty, w.since, w.load, w.forwardMs = false, time.Time{}, 0, 0
 	deliver(&w.s.frames, w.s.post, f, w.s.showFrame)
 }
 
