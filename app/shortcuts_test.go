@@ -62,7 +62,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 		{"Ctrl+O lists images", fyne.KeyO, ctrl, "picture\n", "weights"},
 		{"Ctrl+Shift+O opens models", fyne.KeyO, ctrl | fyne.KeyModifierShift, "weights\n", "picture"},
 		{"Ctrl+S saves the model", fyne.KeyS, ctrl, "Save File\n", "Open File"},
-		{"Ctrl+E without a frame says so", fyne.KeyE, ctrl, "Open an image first", "Save File"},
+		{"Ctrl+E without a frame says so", fyne.KeyE, ctrl, "Nothing to export", "Save File"},
 	}
 	for _, d := range dialogs {
 		dismissOverlays(u)
