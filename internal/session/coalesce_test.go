@@ -1,0 +1,89 @@
+package session
+
+import (
+	"fmt"
+	"image"
+	"runtime"
+	"testing"
+)
+
+// TestBurstWhileBusyMergesIntoOne: while the worker is held inside the
+// first image's load, 49 more opens arrive; they must merge into one
+// request (the newest image), so exactly two images are loaded and one
+// frame reaches the UI, showing the last. A worker that queued requests
+// would load 50.
+func TestBurstWhileBusyMergesIntoOne(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	started, gate := make(chan struct{}), make(chan struct{})
+	h.Open("img0", "", func() (image.Image, error) {
+		close(started)
+		<-gate
+		return testImage(16, 16, 0), nil
+	})
+	<-started
+	for i := 1; i < 50; i++ {
+		h.Open(fmt.Sprint("img", i), "", loaderOf(testImage(16, 16, i)))
+	}
+	close(gate)
+	h.Wait()
+	h.mu.Lock()
+	posts := len(h.queue)
+	h.mu.Unlock()
+	h.settle()
+	if n := h.work["load"]; n != 2 {
+		t.Errorf("%d loads for 50 opens made while the worker was busy, want 2 (the first and the newest)", n)
+	}
+	if posts != 1 {
+		t.Errorf("%d posts to the UI for the burst, want 1", posts)
+	}
+	if len(h.frames) != 1 || h.last().Input.Name != "img49" {
+		t.Errorf("%d frames, last %q; want 1 frame of img49", len(h.frames), h.last().Input.Name)
+	}
+}
+
+// TestSlowUIHoldsOneFrame: the UI does not run what the session posts
+// while 40 images are rendered one after another. Only the newest frame
+// may be kept for it (Latest): one pending post, and the heap grows by
+// less than three frames, where queueing them would hold all 40 (each
+// frame's sheets are about 0.5 MB here).
+func TestSlowUIHoldsOneFrame(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 24))
+	v := h.View()
+	v.Tile = 120
+	h.SetView(v)
+	h.Open("warm-up", "", loaderOf(testImage(24, 24, 99)))
+	h.settle()
+	frameBytes := 0
+	for _, l := range h.last().Layers {
+		if l.Sheet != nil && l.Sheet.Image != nil {
+			frameBytes += len(l.Sheet.Image.Pix)
+		}
+	}
+	if frameBytes < 200_000 {
+		t.Fatalf("a frame's sheets are %d bytes; the test needs large frames", frameBytes)
+	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	for i := range 40 {
+		h.Open(fmt.Sprint("img", i), "", loaderOf(testImage(24, 24, i)))
+		h.Wait() // rendered and delivered; the UI has not run
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	grown := int64(ms.HeapAlloc) - int64(before)
+	h.mu.Lock()
+	posts := len(h.queue)
+	h.mu.Unlock()
+	if posts != 1 {
+		t.Errorf("%d posts waiting for a slow UI, want 1", posts)
+	}
+	if grown > int64(3*frameBytes) {
+		t.Errorf("heap grew by %d bytes over 40 undrained frames of %d bytes: frames are kept for the UI", grown, frameBytes)
+	}
+	h.settle()
+	if got := h.last().Input.Name; got != "img39" {
+		t.Errorf("the UI got %q, want the newest frame img39", got)
+	}
+}
