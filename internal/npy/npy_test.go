@@ -165,3 +165,24 @@ func TestHeaderLengthLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeLimit: a shape of exactly maxValues (2³¹ − 1) values passes the
+// size check (and then fails on the missing data); one of 65536 × 65536
+// (2³², which would overflow an int32 product) is refused as too large
+// before anything is read.
+func TestSizeLimit(t *testing.T) {
+	for _, tc := range []struct {
+		shape []int
+		want  string
+	}{
+		{[]int{1<<31 - 1}, "expected 2147483647 values, the file ends after 0"},
+		{[]int{1, 1<<31 - 1}, "expected 2147483647 values, the file ends after 0"},
+		{[]int{65536, 65536}, "holds more than 2147483647 values"},
+		{[]int{1 << 31}, "holds more than 2147483647 values"},
+	} {
+		_, _, err := Decode(bytes.NewReader(Header(tc.shape)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("shape %v: %v, want %q", tc.shape, err, tc.want)
+		}
+	}
+}
