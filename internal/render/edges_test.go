@@ -268,3 +268,26 @@ func TestColorBarVerticalWidth(t *testing.T) {
 		t.Error("pixel (11, 50) is background, want the bar")
 	}
 }
+
+func TestHeaderOmitsZeroCounts(t *testing.T) {
+	// Two live channels (0, 1) and (2, 3): no dead, no constant channel.
+	var st LayerStats
+	st.Compute([]float32{0, 2, 1, 3}, 1, 2, 2, 0)
+	got := Header(LayerData{Name: "c", Type: "Conv2D", H: 1, W: 2, C: 2}, &st)
+	if want := "c   Conv2D   (1, 2, 2)   range [0, 3]"; got != want {
+		t.Errorf("header %q, want %q", got, want)
+	}
+}
+
+func TestAllLayersSheetWidensForHeader(t *testing.T) {
+	// A 1×1×1 layer's sheet is a few pixels wide; the image takes the
+	// header's width plus the gap on both sides and 8 pixels of margin.
+	d := LayerData{Name: "a_layer_with_a_long_name", Type: "Conv2D", H: 1, W: 1, C: 1, Act: []float32{1}}
+	o := DefaultSheetOptions()
+	img := AllLayersSheet([]LayerData{d}, o)
+	var st LayerStats
+	st.Compute(d.Act, 1, 1, 1, 0)
+	if want := textWidth(Header(d, &st)) + 2*o.Gap + 8; img.Rect.Dx() != want {
+		t.Errorf("width %d, want %d (header width + 2·gap + 8)", img.Rect.Dx(), want)
+	}
+}
