@@ -202,3 +202,17 @@ func TestCheckHeaderBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestOrientationOneIsTheImageItself: orientation 1 (and out-of-range
+// values) return the decoded image, not a copy.
+func TestOrientationOneIsTheImageItself(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 2, 1))
+	for _, o := range []orientation{0, 1, 9} {
+		if got := o.apply(img); got != image.Image(img) {
+			t.Errorf("orientation %d: a new %T, want the image itself", o, got)
+		}
+	}
+	if got := orientation(2).apply(img); got == image.Image(img) {
+		t.Error("orientation 2: the image itself, want a mirrored copy")
+	}
+}
