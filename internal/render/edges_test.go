@@ -291,3 +291,21 @@ func TestAllLayersSheetWidensForHeader(t *testing.T) {
 		t.Errorf("width %d, want %d (header width + 2·gap + 8)", img.Rect.Dx(), want)
 	}
 }
+
+func TestKernelSheetNoLabelsNoInk(t *testing.T) {
+	// Labels off and a 10-pixel gap: nothing is drawn under the tiles (a
+	// label drawn anyway would put the digit's ink in the gap).
+	w := []float32{-1, 0, 1, 2, -2, 0.5}
+	s := KernelSheet(nil, w, 1, 1, 3, 2, 0, SheetOptions{TileSize: 8, Gap: 10, Cols: 3})
+	bg := s.Image.RGBAAt(0, 0)
+	for i := range 3 {
+		r := s.Layout.Tile(i)
+		for y := r.Max.Y; y < r.Max.Y+10; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if got := s.Image.RGBAAt(x, y); got != bg {
+					t.Fatalf("pixel (%d, %d) under tile %d is %v, want the background", x, y, i, got)
+				}
+			}
+		}
+	}
+}
