@@ -52,6 +52,7 @@ func TestShapeChecksPanicFirst(t *testing.T) {
 		{"KernelSheet cin=0", func() { KernelSheet(nil, nil, 1, 1, 0, 1, 0, SheetOptions{}) }},
 		{"KernelSheet cout=0", func() { KernelSheet(nil, nil, 1, 1, 1, 0, 0, SheetOptions{}) }},
 		{"KernelSheet filter=cout", func() { KernelSheet(nil, four, 1, 1, 1, 4, 4, SheetOptions{}) }},
+		{"KernelSheet RGB with cout=0", func() { KernelSheet(nil, nil, 1, 1, 3, 0, -1, SheetOptions{}) }},
 		{"KernelSheet RGB of 1 channel", func() { KernelSheet(nil, one, 1, 1, 1, 1, -1, SheetOptions{}) }},
 		{"RenderChannel ch=c", func() { RenderChannel(dst, four, 1, 1, 4, 4, Standardize, nil, &st) }},
 		{"ChannelHistogram ch=c", func() { ChannelHistogram(make([]int, 2), four, 1, 1, 4, 4, 0, 1) }},
@@ -307,5 +308,39 @@ func TestKernelSheetNoLabelsNoInk(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestColorBarSquareIsHorizontal(t *testing.T) {
+	// A square bar is laid out horizontally: the bar starts right of a
+	// margin for the end labels, so (3, 20) is background, and its top
+	// row band holds the colours. A vertical bar would cover x = 3.
+	dst := image.NewRGBA(image.Rect(0, 0, 40, 40))
+	ColorBar(dst, nil, MinMax, 0, 1)
+	if got := dst.RGBAAt(3, 20); got != DefaultBackground {
+		t.Errorf("pixel (3, 20) %v, want the background of a horizontal bar", got)
+	}
+	if got := dst.RGBAAt(20, 5); got == DefaultBackground {
+		t.Error("pixel (20, 5) is background, want the horizontal bar")
+	}
+}
+
+func TestAllLayersHeaderAboveSheet(t *testing.T) {
+	// The header's text sits in the top of its 21-pixel line: ink above
+	// row 12 (its baseline is row 16).
+	d := LayerData{Name: "conv2d_1", Type: "Conv2D", H: 2, W: 2, C: 1, Act: []float32{0, 1, 2, 3}}
+	img := AllLayersSheet([]LayerData{d}, DefaultSheetOptions())
+	bg := img.RGBAAt(0, 0)
+	ink := false
+	for y := 0; y < 12 && !ink; y++ {
+		for x := 0; x < img.Rect.Dx(); x++ {
+			if img.RGBAAt(x, y) != bg {
+				ink = true
+				break
+			}
+		}
+	}
+	if !ink {
+		t.Error("no header text in rows 0–11")
 	}
 }
