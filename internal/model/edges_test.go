@@ -120,3 +120,63 @@ func TestOpenDataFolderClassCount(t *testing.T) {
 		t.Errorf("2 classes, 3 outputs: %v", err)
 	}
 }
+
+func TestClassProbabilitiesLiteral(t *testing.T) {
+	m := &Model{Classes: []string{"a", "", "c"}}
+	type cp = ClassProb
+	for _, tc := range []struct {
+		out  []float32
+		want []ClassProb
+	}{
+		// Not normalised: 1 and 3 of 4.
+		{[]float32{1, 3}, []cp{{1, "class 1", 0.75}, {0, "a", 0.25}}},
+		// All zero: no division by zero, order kept.
+		{[]float32{0, 0, 0}, []cp{{0, "a", 0}, {1, "class 1", 0}, {2, "c", 0}}},
+		// Ties keep class order; a sigmoid at 0.5 is class 0 first.
+		{[]float32{0.5}, []cp{{0, "a", 0.5}, {1, "class 1", 0.5}}},
+		{[]float32{0.25, 0.25, 0.5}, []cp{{2, "c", 0.5}, {0, "a", 0.25}, {1, "class 1", 0.25}}},
+	} {
+		got := m.ClassProbabilities(tc.out)
+		if len(got) != len(tc.want) {
+			t.Fatalf("%v: %v, want %v", tc.out, got, tc.want)
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%v: %v, want %v", tc.out, got, tc.want)
+				break
+			}
+		}
+	}
+	for i, want := range map[int]string{-1: "class -1", 0: "a", 1: "class 1", 2: "c", 3: "class 3"} {
+		if got := m.ClassName(i); got != want {
+			t.Errorf("ClassName(%d) = %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestGeneratedSamplesFromValidationRange(t *testing.T) {
+	g, err := dataset.NewGenerated(dataset.GenOptions{Classes: dataset.BinaryShapes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range GeneratedSamples(3) {
+		want, _ := g.Sample(ValidationStart + i)
+		if !samePix(s.Thumb, want) {
+			t.Errorf("sample %d is not image ValidationStart+%d of the generator", i+1, i)
+		}
+	}
+}
+
+func samePix(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
