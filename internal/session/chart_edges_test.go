@@ -3,6 +3,7 @@ package session
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -82,5 +83,39 @@ func TestAutosaveDescribeAndRemove(t *testing.T) {
 	}
 	if _, err := os.Stat(p); !os.IsNotExist(err) {
 		t.Error("the autosave is still there")
+	}
+}
+
+func TestNiceTicksLiteral(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		n      int
+		want   []float64
+		step   float64
+	}{
+		// raw step 120/3 = 40 = 4·10 → 5·10.
+		{0, 120, 4, []float64{0, 50, 100, 150}, 50},
+		// Exactly two ticks: no third is added.
+		{0, 1, 2, []float64{0, 1}, 1},
+		// An empty range: the value itself, step 1.
+		{3, 3, 5, []float64{3}, 1},
+	} {
+		ticks, step := NiceTicks(tc.lo, tc.hi, tc.n)
+		if step != tc.step || !slices.Equal(ticks, tc.want) {
+			t.Errorf("NiceTicks(%v, %v, %d) = %v step %v, want %v step %v", tc.lo, tc.hi, tc.n, ticks, step, tc.want, tc.step)
+		}
+	}
+}
+
+func TestDecimateAverages(t *testing.T) {
+	// Six points y = 10x in three buckets of two: their means.
+	pts := []Point{{0, 0}, {1, 10}, {2, 20}, {3, 30}, {4, 40}, {5, 50}}
+	if got, want := Decimate(pts, 3), []Point{{0.5, 5}, {2.5, 25}, {4.5, 45}}; !slices.Equal(got, want) {
+		t.Errorf("Decimate = %v, want %v", got, want)
+	}
+	// Seven into three: buckets [0, 2), [2, 4), [4, 7).
+	pts = append(pts, Point{6, 60})
+	if got, want := Decimate(pts, 3), []Point{{0.5, 5}, {2.5, 25}, {5, 50}}; !slices.Equal(got, want) {
+		t.Errorf("Decimate of 7 = %v, want %v", got, want)
 	}
 }
