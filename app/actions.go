@@ -333,6 +333,7 @@ func (u *UI) modelChanged() {
 	u.modelLabel = u.ses.Model().Label
 	u.updateTitle()
 	u.training.modelChanged()
+	u.atlas.modelChanged()
 }
 
 func (u *UI) saveModelDialog() {

@@ -60,6 +60,8 @@ type UI struct {
 	side     *sidePanel
 	training *trainingPanel
 	explain  *explainPanel
+	atlas    *atlasPanel   // atlas.go
+	compare  *comparePanel // compare.go
 	tabs     *container.AppTabs
 	status   *widget.Label
 
@@ -110,6 +112,8 @@ func New(a fyne.App, opts Options) *UI {
 	u.side = newSidePanel(u)
 	u.training = newTrainingPanel(u)
 	u.explain = newExplainPanel(u)
+	u.atlas = newAtlasPanel(u)
+	u.compare = newComparePanel(u)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 
@@ -117,11 +121,16 @@ func New(a fyne.App, opts Options) *UI {
 		container.NewTabItem("Activations", u.grid.object()),
 		container.NewTabItem("Training", u.training.object()),
 		container.NewTabItem("Explain", u.explain.object()),
+		container.NewTabItem("Atlas", u.atlas.object()),
+		container.NewTabItem("Compare", u.compare.object()),
 	)
 	u.tabs.OnSelected = func(ti *container.TabItem) {
 		u.explain.setShown(ti.Text == "Explain")
 		if ti.Text == "Training" {
 			u.training.shown()
+		}
+		if ti.Text == "Atlas" {
+			u.atlas.shown()
 		}
 	}
 	body := container.NewBorder(nil, nil, container.NewHBox(u.side.object(), widget.NewSeparator()), nil, u.tabs)

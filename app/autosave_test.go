@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -65,6 +66,7 @@ func TestAutosaveOffersResume(t *testing.T) {
 		settle(u)
 	}
 	setupTinyTraining(u, "3")
+	u.training.steps.SetText("40") // epochs long enough to catch an autosave mid-run
 	runToEnd()
 	want := weightsOf(u.ses.Model().Net)
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
@@ -74,17 +76,19 @@ func TestAutosaveOffersResume(t *testing.T) {
 	// The same run, "killed" once an epoch-end autosave exists: keep a
 	// copy of the file, stop the run (which removes it), put the copy back.
 	setupTinyTraining(u, "3")
+	u.training.steps.SetText("40")
 	test.Tap(u.training.start)
 	settle(u)
 	run := u.training.current()
+	// Poll without pumping the UI queue: the app removes the autosave when
+	// it sees the run end, which happens only in pump.
 	var saved []byte
-	waitRun(t, u, "the first autosave", func() bool {
-		b, err := os.ReadFile(path)
-		saved = b
-		return err == nil || !run.Running()
-	})
-	if saved == nil {
-		t.Fatal("the run ended without an autosave")
+	for deadline := time.Now().Add(60 * time.Second); saved == nil; time.Sleep(time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil {
+			saved = b
+		} else if time.Now().After(deadline) {
+			t.Fatal("no autosave within a minute")
+		}
 	}
 	test.Tap(u.training.stp)
 	waitRun(t, u, "the run to stop", func() bool { return !run.Running() })
@@ -93,6 +97,9 @@ func TestAutosaveOffersResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	setupTinyTraining(u, "99") // the form changes; resuming restores it
+	if _, _, ck, err := nn.LoadCheckpoint(path); err != nil || ck.Progress.Epoch >= 3 {
+		t.Fatalf("the autosave caught: %v, %+v", err, ck)
+	}
 
 	u.offerResume()
 	settle(u)
@@ -107,7 +114,7 @@ func TestAutosaveOffersResume(t *testing.T) {
 	test.Tap(yes)
 	settle(u)
 	run = u.training.current()
-	if run == nil || u.training.epochs.Text != "3" {
+	if run == nil || u.training.epochs.Text != "3" || u.training.steps.Text != "40" {
 		t.Fatalf("no resumed run (epochs field %q, progress %q)", u.training.epochs.Text, u.training.progress.Text)
 	}
 	waitRun(t, u, "the resumed run to end", func() bool { return !run.Running() })

@@ -255,6 +255,7 @@ type sheetImage struct {
 	index int
 	layer string
 	lv    *session.LayerView
+	rend  *sheetRenderer // hover.go: the linked-cell outlines
 }
 
 func newSheetImage(g *grid) *sheetImage {
@@ -278,9 +279,7 @@ func (s *sheetImage) MinSize() fyne.Size {
 	return fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
 }
 
-func (s *sheetImage) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(s.img)
-}
+func (s *sheetImage) CreateRenderer() fyne.WidgetRenderer { return newSheetRenderer(s) }
 
 // channelAt returns the channel under widget position p.
 func (s *sheetImage) channelAt(p fyne.Position) (int, image.Point, bool) {

@@ -92,6 +92,12 @@ func pump(u *UI) {
 // if the session loads, computes or renders anything on it.
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
+	return newTestUIWith(t, tinyModel(t))
+}
+
+// newTestUIWith is newTestUI with model m.
+func newTestUIWith(t *testing.T, m *session.Model) *UI {
+	t.Helper()
 	a := test.NewTempApp(t)
 	q := &uiQueue{}
 	ui := goid()
@@ -104,7 +110,7 @@ func newTestUI(t *testing.T) *UI {
 			mu.Unlock()
 		}
 	}
-	u := New(a, Options{Model: tinyModel(t), Samples: testSamples(), NoSample: true, post: q.post, onWork: work})
+	u := New(a, Options{Model: m, Samples: testSamples(), NoSample: true, post: q.post, onWork: work})
 	queues.Store(u, q)
 	u.win.Resize(fyne.NewSize(1000, 700))
 	settle(u)

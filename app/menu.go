@@ -46,6 +46,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Export One PNG per Layer…", nil, func() { u.exportGrid(true) }),
 		item("Export Activations (.npy)…", nil, u.exportNPY),
 		item("Export History (CSV)…", nil, u.training.exportCSV),
+		item("Find Exemplars in Folder…", nil, u.findExemplars),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
@@ -68,6 +69,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Activations", nil, func() { u.tabs.SelectIndex(0) }),
 		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
+		item("Atlas", nil, func() { u.tabs.SelectIndex(3) }),
+		item("Compare", nil, func() { u.tabs.SelectIndex(4) }),
 	)
 	help := fyne.NewMenu("Help",
 		item("Keyboard Shortcuts", nil, u.showShortcuts),

@@ -30,6 +30,7 @@ type sidePanel struct {
 	cbarMid  *widget.Label
 	cbarHi   *widget.Label
 	cbarNote *widget.Label
+	field    *fieldOverlay // hover.go: the receptive field on the input
 	obj      fyne.CanvasObject
 }
 
@@ -39,6 +40,7 @@ func newSidePanel(u *UI) *sidePanel {
 	p.original.SetMinSize(fyne.NewSize(96, 96))
 	p.seen = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	p.seen.SetMinSize(fyne.NewSize(96, 96))
+	p.field = newFieldOverlay(p.seen)
 	p.name = widget.NewLabel("")
 	p.name.Truncation = fyne.TextTruncateEllipsis
 	p.pred = widget.NewLabel("")
@@ -75,7 +77,7 @@ func newSidePanel(u *UI) *sidePanel {
 	}
 	images := container.NewGridWithColumns(2,
 		container.NewBorder(nil, caption("original"), nil, nil, p.original),
-		container.NewBorder(nil, caption("network input"), nil, nil, p.seen))
+		container.NewBorder(nil, caption("network input"), nil, nil, p.field))
 	top := container.NewVBox(p.name, images, heading("Prediction"), p.pred, p.bars,
 		heading("Samples"), p.samplesStrip(),
 		heading("Colour scale"), p.cbar, container.NewGridWithColumns(3, p.cbarLo, p.cbarMid, p.cbarHi), p.cbarNote,

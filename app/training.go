@@ -53,6 +53,7 @@ type trainingPanel struct {
 	archLoaded        *session.Arch
 	cont              *widget.Check
 	live              *widget.Check
+	xfer              *transferOptions // training_transfer.go
 	summary           *widget.Label
 	start, pause, stp *tipButton
 	bar               *widget.ProgressBar
@@ -119,6 +120,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.summary = widget.NewLabel("")
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
+	t.xfer = newTransferOptions(t)
 
 	t.start = newTipButton("Start", theme.MediaPlayIcon(), "Train from the settings above (new weights from the seed unless continuing)", t.tips, u.guard("Start", t.startTraining))
 	t.start.Importance = widget.HighImportance
@@ -150,7 +152,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	}
 	settings := container.NewVBox(
 		heading("Data"), t.source, t.folderBox, t.classes, t.report,
-		heading("Model"), t.arch, t.cont,
+		heading("Model"), t.xfer.obj, t.arch, t.cont,
 		heading("Hyperparameters"), form, t.live,
 		widget.NewAccordion(widget.NewAccordionItem("Model summary", container.NewHScroll(t.summary))),
 	)
@@ -235,6 +237,7 @@ func (t *trainingPanel) archChanged(s string) {
 // comes with a training history (a loaded file) has it plotted, unless it
 // is the result of the run on screen (issue #17 defect 8: "no data yet").
 func (t *trainingPanel) modelChanged() {
+	t.xfer.modelChanged()
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
@@ -342,6 +345,10 @@ func (t *trainingPanel) startTraining() {
 	cfg, spec, err := t.config()
 	if err != nil {
 		t.u.showError("Cannot start training", err)
+		return
+	}
+	if t.xfer.fromBase() {
+		t.startTransfer(cfg, spec)
 		return
 	}
 	arch, err := t.chosenArch()

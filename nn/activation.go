@@ -57,8 +57,11 @@ func biasAct(y, bias []float32, c int, a activation) {
 		return
 	}
 	c = len(bias)
-	if a == actReLU {
+	if a == actReLU || a == actReLU6 {
 		biasReLU(y[:len(y)/c*c], y, bias)
+		if a == actReLU6 {
+			clamp(y, 0, 6)
+		}
 		return
 	}
 	for r := 0; r+c <= len(y); r += c {
@@ -92,12 +95,23 @@ func biasAct(y, bias []float32, c int, a activation) {
 // another buffer.
 func biasActTo(dst, src, bias []float32, c int, a activation) {
 	src = src[:len(dst)]
-	if a != actReLU || bias == nil {
+	switch {
+	case (a == actReLU || a == actReLU6) && bias != nil:
+		biasReLU(dst, src, bias)
+		if a == actReLU6 {
+			clamp(dst, 0, 6)
+		}
+	case a == actLinear && bias != nil: // one pass instead of a copy and an add
+		for r := 0; r+len(bias) <= len(dst); r += len(bias) {
+			d, s := dst[r:r+len(bias)], src[r:r+len(bias)]
+			for i, b := range bias[:len(d)] {
+				d[i] = s[i] + b
+			}
+		}
+	default:
 		copy(dst, src)
 		biasAct(dst, bias, c, a)
-		return
 	}
-	biasReLU(dst, src, bias)
 }
 
 // apply computes v = f(v) element-wise (not for softmax).
@@ -116,9 +130,7 @@ func (a activation) apply(v []float32) {
 			v[i] = float32(math.Tanh(float64(x)))
 		}
 	case actReLU6:
-		for i, x := range v {
-			v[i] = min(max(x, 0), 6)
-		}
+		clamp(v, 0, 6)
 	}
 }
 

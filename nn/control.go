@@ -65,3 +65,9 @@ func (c *Control) wait(ctx context.Context) (time.Duration, error) {
 		}
 	}
 }
+
+// Wait blocks while c is paused, as Trainer.Fit does between batches, and
+// returns how long it waited, or ctx's error if ctx is done first: for
+// training loops outside nn (transfer learning's). A nil Control never
+// waits.
+func (c *Control) Wait(ctx context.Context) (time.Duration, error) { return c.wait(ctx) }

@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/convscope/convscope/nn/sgemm"
+)
 
 // Conv2D is a 2-D convolution layer, as keras.layers.Conv2D with
 // data_format="channels_last" and dilation 1:
@@ -52,6 +56,8 @@ type Conv2D struct {
 	dk, db          [][]float32 // per slot gradient sums; dk[0], db[0] alias Param.Grad
 	dzbuf           [][]float32 // per slot padded dZ of the direct path
 	kflip           []float32   // flipped kernel of the direct path's input gradient
+	stk             [][]float32 // per worker: stacked input rows of the direct path (small kw·cin)
+	kstk            []float32   // kernel in stacked order (conv2d_direct.go)
 	slots, phase    int
 	parts           int         // row ranges per sample in a direct Backward
 	x, y, dx, dy    *Tensor     // arguments of the running call
@@ -62,6 +68,10 @@ type Conv2D struct {
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
+
+	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
+	packOK bool            // packs match the kernel's values
+	packed bool            // this forward call multiplies with packs
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -143,6 +153,7 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	c.fwd, c.bwd, c.clr = c.forwardItem, c.backwardSlot, c.clearSample
 	c.fwdDirect, c.bwdDirect = c.forwardDirect, c.backwardDirect
 	c.cols, c.dz, c.dcols, c.dk, c.db, c.dzbuf, c.kflip = nil, nil, nil, nil, nil, nil, nil
+	c.weightsChanged()
 	return []int{g.oh, g.ow, c.filters}, nil
 }
 
@@ -175,6 +186,7 @@ func (c *Conv2D) Params() []*Param {
 // Init draws a Glorot-uniform kernel and zeroes the bias (Keras defaults).
 func (c *Conv2D) Init(rng Rand) {
 	g := &c.g
+	c.weightsChanged()
 	glorotUniform(c.kernel.Value, g.kh*g.kw*c.cg, g.kh*g.kw*c.filters, rng)
 	if c.bias != nil {
 		clear(c.bias.Value)
@@ -189,14 +201,6 @@ func (c *Conv2D) Config() LayerConfig {
 		Groups: c.groups, DilationRate: c.dilation, Pads: c.pads}.zeroExtensions()
 }
 
-// skipWeightGrads makes Backward compute only the input gradient (the
-// kernel's and bias' gradients are then meaningless) until called with
-// false: Graph.BackwardWith's SkipWeights.
-func (c *Conv2D) skipWeightGrads(skip bool) { c.noWeightGrads = skip }
-
-// effKH is the kernel's height in input rows, dilation included.
-func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }
-
 // Forward computes y = f(conv(x, K) + b) for the batch.
 func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	n := x.Batch()
@@ -204,13 +208,21 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.split(n, 1)
 	c.splitColumns(n)
+	if training { // an optimiser step may follow: drop the packed kernels
+		c.weightsChanged()
+	}
+	c.packed = c.usePacked(training)
+	defer func() { c.packed = false }()
 	if c.paddedDirect() {
+		c.preparePackedFor(true)
 		c.forwardPadded(y, x)
 		return
 	}
 	c.x, c.y = x, y
+	c.preparePackedFor(c.direct())
 	if c.direct() {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
@@ -235,22 +247,6 @@ func (c *Conv2D) split(n, minRows int) {
 	c.cb, c.cw = 1, c.filters
 }
 
-// splitColumns, for a forward pass with few output pixels (the deep layers
-// of a network on one image), makes each work item one whole sample and a
-// block of output channels instead: the kernel, not the image, is then the
-// large operand, and row blocks would each read (and the GEMM pack) all of
-// it, where column blocks share it out. Blocks are multiples of 32 columns
-// (the GEMM micro-kernel's width), at least 64.
-func (c *Conv2D) splitColumns(n int) {
-	w := c.eng.workers()
-	if n*c.g.oh*c.g.ow > 1024 || c.filters < 128 || c.act == actSoftmax || c.depthwise || c.grouped || n >= 2*w {
-		return
-	}
-	cw := max(64, ((c.filters+(2*w+n-1)/n-1)/((2*w+n-1)/n)+31)/32*32)
-	c.rows, c.blocks = c.g.oh, 1
-	c.cb, c.cw = (c.filters+cw-1)/cw, cw
-}
-
 // Backward computes, with dz = dy ⊙ f'(y) (see activation.grad):
 //
 //	dK = Σ_blocks colsᵀ · dz,  db = Σ_pixels dz,  dx = col2im(dz · Kᵀ).
@@ -265,6 +261,9 @@ func (c *Conv2D) Backward(dx, dy, x, y *Tensor) {
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor("Conv2D", "output gradient", dy, n, []int{c.g.oh, c.g.ow, c.filters})
 	c.slots, c.x, c.y, c.dx, c.dy = c.eng.workers(), x, y, dx, dy
+	if !c.noWeightGrads { // an optimiser step may follow
+		c.weightsChanged()
+	}
 	if c.paddedDirect() {
 		c.backwardPadded(dx, x)
 		return

@@ -28,6 +28,13 @@ func (c *Conv2D) depthwiseForward(y, x []float32, r0, r1 int) {
 			clear(out)
 			for u := ulo; u < uhi; u++ {
 				row := (iy0 + u*g.dh) * g.w
+				if m == 1 && vhi-vlo == 3 && useSIMD && f%8 == 0 && f > 0 {
+					// A whole row of three taps in one pass over out.
+					xo, ko := (row+ix0+vlo*g.dw)*g.c, (u*g.kw+vlo)*f
+					_, _ = x[xo+2*g.dw*g.c+f-1], kv[ko+3*f-1]
+					mulAdd3AVX2(&out[0], &x[xo], &kv[ko], f, g.dw*g.c, f)
+					continue
+				}
 				for v := vlo; v < vhi; v++ {
 					xs := x[(row+ix0+v*g.dw)*g.c:][:g.c]
 					ks := kv[(u*g.kw+v)*f:][:f]
@@ -103,5 +110,23 @@ func (c *Conv2D) depthwiseBackward(dk, dx, dz, x []float32, r0, r1 int) {
 				}
 			}
 		}
+	}
+}
+
+// clamp sets v[i] = min(max(v[i], lo), hi); a NaN stays NaN.
+func clamp(v []float32, lo, hi float32) {
+	n := len(v) &^ 7
+	if useSIMD && n > 0 {
+		clampAVX2(&v[0], n, lo, hi)
+		v = v[n:]
+	}
+	for i, x := range v {
+		if x < lo {
+			x = lo
+		}
+		if x > hi {
+			x = hi
+		}
+		v[i] = x
 	}
 }

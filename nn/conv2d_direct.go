@@ -51,9 +51,21 @@ func (c *Conv2D) forwardDirect(worker, item int) {
 	kr := g.kw * cin
 	x := c.x.Sample(n)
 	out := c.cols[worker][:m*f]
-	for u := 0; u < g.kh; u++ {
-		sgemm.GemmOverlap(false, false, m, j1-j0, kr, 1, x[(r0+u)*g.w*cin:], cin,
-			c.kernel.Value[u*kr*f+j0:(u+1)*kr*f], f, float32(min(u, 1)), out[j0:], f)
+	if c.stacked() {
+		// One product of depth kh·kw·cin over the stacked rows.
+		kc := g.kh * cin
+		s := c.stk[worker]
+		stackRows(s[:(m+g.kw-1)*kc], x[r0*g.w*cin:], g.kh, g.w*cin, cin)
+		sgemm.GemmOverlap(false, false, m, j1-j0, g.kw*kc, 1, s, kc, c.kstk[j0:], f, 0, out[j0:], f)
+	} else if len(c.packs) == g.kh && c.packedColumns(j0) {
+		for u := 0; u < g.kh; u++ {
+			sgemm.GemmPacked(m, j0, j1, 1, x[(r0+u)*g.w*cin:], cin, c.packs[u], float32(min(u, 1)), out[j0:], f)
+		}
+	} else {
+		for u := 0; u < g.kh; u++ {
+			sgemm.GemmOverlap(false, false, m, j1-j0, kr, 1, x[(r0+u)*g.w*cin:], cin,
+				c.kernel.Value[u*kr*f+j0:(u+1)*kr*f], f, float32(min(u, 1)), out[j0:], f)
+		}
 	}
 	var b []float32
 	if c.bias != nil {
@@ -86,6 +98,65 @@ func (c *Conv2D) biasActColumns(y, out, b []float32, r0, r1, w, j0, j1 int) {
 			o := (r*ow + px) * f
 			s := ((r-r0)*w + px) * f
 			biasActTo(y[o+j0:o+j1], out[s+j0:s+j1], b, j1-j0, c.act)
+		}
+	}
+}
+
+// stackMaxK bounds kw·cin for stacked kernel rows: below it, the direct
+// path's kh products of depth kw·cin (conv2d_1: 9) spend more time loading
+// and storing the output tile than multiplying, so the kh input rows under
+// each pixel are first copied side by side and multiplied at once.
+const stackMaxK = 32
+
+// stacked reports whether the direct forward pass stacks kernel rows: for
+// a small kw·cin, it copies the kh input rows under each pixel p side by
+// side, S[p] = (X[p], X[p+w], …, X[p+(kh-1)·w]) (kh·cin values), so that,
+// read with row stride kh·cin, the windows of kw consecutive pixels of S
+// are whole receptive fields and one product of depth kh·kw·cin against
+// the kernel in (kw, kh, cin) order (kstk) gives the output block.
+func (c *Conv2D) stacked() bool {
+	return c.g.kh > 1 && c.g.kw*c.g.c < stackMaxK && !c.eng.opts.convStackOff
+}
+
+// prepareStacked sizes the per-worker stacked rows for blocks of c.rows
+// output rows and writes the kernel in stacked order, when stacked.
+func (c *Conv2D) prepareStacked() {
+	if !c.stacked() {
+		return
+	}
+	g := &c.g
+	f, cin := c.filters, g.c
+	c.stk = scratch(c.stk, c.eng.workers(), (c.rows*g.w+g.kw)*g.kh*cin)
+	if size := g.kh * g.kw * cin * f; len(c.kstk) != size {
+		c.kstk = make([]float32, size)
+	}
+	k := c.kernel.Value
+	for u := 0; u < g.kh; u++ {
+		for v := 0; v < g.kw; v++ {
+			copy(c.kstk[(v*g.kh+u)*cin*f:(v*g.kh+u+1)*cin*f], k[(u*g.kw+v)*cin*f:])
+		}
+	}
+}
+
+// stackRows writes s[p·kh·cin + u·cin + ci] = x[p·cin + u·row + ci] for
+// the len(s)/(kh·cin) pixels p of s (row: one input row, w·cin values).
+func stackRows(s, x []float32, kh, row, cin int) {
+	kc := kh * cin
+	np := len(s) / kc
+	if kh == 3 && cin == 3 { // conv2d_1 of the tutorial model
+		x = x[:(np-1)*3+2*row+3]
+		for p := 0; p < np; p++ {
+			d, a, b, e := s[p*9:p*9+9], x[p*3:p*3+3], x[p*3+row:p*3+row+3], x[p*3+2*row:p*3+2*row+3]
+			d[0], d[1], d[2] = a[0], a[1], a[2]
+			d[3], d[4], d[5] = b[0], b[1], b[2]
+			d[6], d[7], d[8] = e[0], e[1], e[2]
+		}
+		return
+	}
+	for p := 0; p < np; p++ {
+		d := s[p*kc : p*kc+kc]
+		for u := 0; u < kh; u++ {
+			copy(d[u*cin:u*cin+cin], x[p*cin+u*row:])
 		}
 	}
 }

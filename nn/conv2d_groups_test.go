@@ -57,6 +57,7 @@ var convCases = []convCase{
 	{name: "Depthwise", in: []int{6, 7, 3}, filters: 3, kh: 3, kw: 3, groups: 3, sh: 1, sw: 1, dh: 1, dw: 1, pads: [4]int{1, 1, 1, 1}, wantH: 6, wantW: 7},
 	{name: "DepthwiseStride2Asym", in: []int{7, 6, 4}, filters: 4, kh: 3, kw: 3, groups: 4, sh: 2, sw: 2, dh: 1, dw: 1, pads: [4]int{0, 1, 1, 0}, wantH: 3, wantW: 3},
 	{name: "Depthwise16", in: []int{5, 6, 16}, filters: 16, kh: 3, kw: 3, groups: 16, sh: 1, sw: 1, dh: 1, dw: 1, pads: [4]int{1, 1, 1, 1}, wantH: 5, wantW: 6},
+	{name: "Depthwise16Stride2Dilated", in: []int{7, 8, 16}, filters: 16, kh: 3, kw: 3, groups: 16, sh: 2, sw: 2, dh: 1, dw: 2, pads: [4]int{1, 2, 1, 2}, wantH: 4, wantW: 4},
 	{name: "DepthwiseMultiplier", in: []int{5, 5, 2}, filters: 6, kh: 2, kw: 3, groups: 2, sh: 1, sw: 2, dh: 1, dw: 1, pads: [4]int{1, 0, 0, 2}, wantH: 5, wantW: 3},
 	{name: "Dilated", in: []int{7, 8, 2}, filters: 3, kh: 3, kw: 3, groups: 1, sh: 1, sw: 1, dh: 2, dw: 3, wantH: 3, wantW: 2},
 	{name: "DilatedSame", in: []int{6, 6, 2}, filters: 2, kh: 3, kw: 3, groups: 1, sh: 1, sw: 1, dh: 2, dw: 2, same: true, wantH: 6, wantW: 6},

@@ -1,5 +1,7 @@
 package nn
 
+import "github.com/convscope/convscope/nn/sgemm"
+
 // Conv2D's im2col path, for every convolution the direct path
 // (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
 // other than nn/sgemm in the Engine.
@@ -25,7 +27,11 @@ func (c *Conv2D) forwardItem(worker, item int) {
 	case c.cb > 1: // splitColumns: channels [j0, j1) of the whole image
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
+		if len(c.packs) == 1 && c.packedColumns(j0) {
+			sgemm.GemmPacked(p, j0, j1, 1, cols, c.k, c.packs[0], 0, y[j0:], c.filters)
+		} else {
+			c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
+		}
 		var b []float32
 		if c.bias != nil {
 			b = c.bias.Value[j0:j1]
@@ -37,7 +43,11 @@ func (c *Conv2D) forwardItem(worker, item int) {
 	default:
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+		if len(c.packs) == 1 && c.packedColumns(0) {
+			sgemm.GemmPacked(p, 0, c.filters, 1, cols, c.k, c.packs[0], 0, y, c.filters)
+		} else {
+			c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
+		}
 	}
 	var b []float32
 	if c.bias != nil {

@@ -52,6 +52,7 @@ func (c *Conv2D) forwardPadded(y, x *Tensor) {
 	defer func() { c.g = orig }()
 	c.x, c.y = c.xpad, y
 	c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+	c.prepareStacked()
 	c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	c.x, c.y = nil, nil
 }

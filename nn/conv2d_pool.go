@@ -34,6 +34,13 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 		c.blocks = (c.g.oh + c.rows - 1) / c.rows
 	}
 	c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
+	c.prepareStacked()
+	if training { // an optimiser step may follow: drop the packed kernels
+		c.weightsChanged()
+	}
+	c.packed = c.usePacked(training)
+	defer func() { c.packed = false }()
+	c.preparePackedFor(true)
 	c.codesValid = false
 	if training {
 		if size := len(yp.Data) / c.filters * codeBytes(c.filters); len(c.codes) != size {
@@ -67,6 +74,9 @@ func (c *Conv2D) poolRows(n, r0, r1 int) {
 // backwardPooled computes the gradients of c from dyp, the gradient of the
 // output yp = p(y) of the pooling layer after it; see Backward.
 func (c *Conv2D) backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D) {
+	if !c.noWeightGrads { // an optimiser step may follow
+		c.weightsChanged()
+	}
 	n := x.Batch()
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})

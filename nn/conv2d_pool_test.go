@@ -132,3 +132,46 @@ func TestFusedTrainingDoesNotAllocate(t *testing.T) {
 		t.Errorf("activations of one image: %v allocations, want 0", n)
 	}
 }
+
+func TestConv2DStackedRows(t *testing.T) {
+	// The direct path with stacked kernel rows (small kw·cin) gives the
+	// maps of kh separate products, alone and fused with pooling, for one
+	// image split into row blocks and for a batch, on 1 and 2 workers.
+	for _, c := range []struct{ cin, kh, kw int }{{3, 3, 3}, {1, 3, 3}, {5, 2, 4}, {2, 5, 1}, {3, 3, 3}} {
+		for _, batch := range []int{1, 2} {
+			for _, w := range []int{1, 2} {
+				run := func(stack bool) []*Tensor {
+					m, err := NewSequential([]int{17, 13, c.cin},
+						NewConv2D(8, c.kh, c.kw, WithActivation("relu")),
+						NewMaxPooling2D(2, 2),
+						NewConv2D(4, c.kh, c.kw, WithActivation("tanh")),
+					)
+					if err != nil {
+						t.Fatal(err)
+					}
+					m.Init(5)
+					fillUniform(m.Params()[1].Value, 0.3, rand.New(rand.NewSource(6)))
+					e := testEngine(w, 40, "")
+					e.opts.convStackOff = !stack
+					m.SetEngine(e)
+					if got := m.Layers()[0].(*Conv2D).stacked(); got != stack {
+						t.Fatalf("stacked() = %v, want %v", got, stack)
+					}
+					x := NewTensor(batch, 17, 13, c.cin)
+					fillUniform(x.Data, 1, rand.New(rand.NewSource(7)))
+					var outs []*Tensor
+					for _, o := range m.Activations(x) {
+						outs = append(outs, o.Clone())
+					}
+					return outs
+				}
+				want, got := run(false), run(true)
+				for i := range want {
+					if d := maxRelDiff(got[i].Data, want[i].Data); d > 1e-5 {
+						t.Errorf("cin=%d %dx%d batch=%d workers=%d layer %d: differs by %g", c.cin, c.kh, c.kw, batch, w, i, d)
+					}
+				}
+			}
+		}
+	}
+}

@@ -53,6 +53,10 @@ type FitConfig struct {
 	OnBatch func(BatchLog)
 	// OnEpoch, if non-nil, is called after every epoch (after validation).
 	OnEpoch func(EpochLog)
+	// OnValidationBatch, if non-nil, is called after the forward pass of
+	// every validation batch (Step 0-based), while the model's Outputs
+	// hold that batch's layer outputs: what gathers exemplars "for free".
+	OnValidationBatch func(epoch, step int)
 	// Control, if non-nil, pauses and resumes training between batches.
 	Control *Control
 
@@ -240,7 +244,11 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 		log := EpochLog{Epoch: epoch, Epochs: cfg.Epochs, Loss: lossSum / n, Accuracy: metricSum / (n * float64(cfg.BatchSize))}
 		values := []float64{log.Loss, log.Accuracy}
 		if cfg.Validation != nil {
-			vl, va, err := t.evaluate(ctx, cfg.Validation, cfg.ValidationSteps)
+			var hook func(int)
+			if cfg.OnValidationBatch != nil {
+				hook = func(step int) { cfg.OnValidationBatch(epoch, step) }
+			}
+			vl, va, err := t.evaluate(ctx, cfg.Validation, cfg.ValidationSteps, hook)
 			if err != nil {
 				return hist, fmt.Errorf("nn: fit: epoch %d: validation: %w", epoch+1, err)
 			}
@@ -293,10 +301,10 @@ func (t *Trainer) Evaluate(ctx context.Context, src BatchSource, steps, batchSiz
 		return 0, 0, fmt.Errorf("nn: evaluate: expected positive steps and batch size, received %d and %d", steps, batchSize)
 	}
 	t.ensureBuffers(batchSize)
-	return t.evaluate(ctx, src, steps)
+	return t.evaluate(ctx, src, steps, nil)
 }
 
-func (t *Trainer) evaluate(ctx context.Context, src BatchSource, steps int) (loss, metric float64, err error) {
+func (t *Trainer) evaluate(ctx context.Context, src BatchSource, steps int, hook func(step int)) (loss, metric float64, err error) {
 	for step := 0; step < steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return 0, 0, fmt.Errorf("stopped at step %d: %w", step+1, err)
@@ -308,6 +316,9 @@ func (t *Trainer) evaluate(ctx context.Context, src BatchSource, steps int) (los
 			return 0, 0, fmt.Errorf("step %d: %w", step+1, err)
 		}
 		pred := t.Model.Forward(t.x, false)
+		if hook != nil {
+			hook(step)
+		}
 		loss += t.Loss.Loss(pred, t.y)
 		metric += t.Metric.Sum(pred, t.y)
 	}
@@ -348,6 +359,7 @@ func (t *Trainer) restore(params []*Param) {
 	for _, p := range params {
 		off += copy(p.Value, t.snap[off:off+len(p.Value)])
 	}
+	t.Model.WeightsChanged()
 }
 
 // skipSamples advances a fresh source by n samples: through SkipSamples

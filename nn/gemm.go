@@ -30,6 +30,14 @@ type Engine struct {
 	// the caller's included. 0 means runtime.GOMAXPROCS(0) at the time of
 	// the call; 1 runs everything on the calling goroutine.
 	Workers int
+	// PackWeights makes inference passes (Forward with training false)
+	// multiply with convolution kernels packed once into nn/sgemm's panel
+	// layout (sgemm.Pack) instead of packing them on every call: faster
+	// single-image inference for the price of a second copy of those
+	// kernels. The copy is dropped by Backward, Init, CopyWeightsFrom and
+	// loading weights; code that writes a Param's Value directly must call
+	// the model's WeightsChanged. Off by default.
+	PackWeights bool
 
 	// opts are knobs for tests (the zero value is what users get).
 	opts engineOptions
@@ -44,6 +52,8 @@ type engineOptions struct {
 	convDirectOff bool
 	// fuseOff disables conv + pool fusion in Sequential.
 	fuseOff bool
+	// convStackOff disables stacked kernel rows in Conv2D's direct path.
+	convStackOff bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

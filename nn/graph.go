@@ -3,8 +3,6 @@ package nn
 import (
 	"fmt"
 	"math/rand"
-	"slices"
-	"strings"
 )
 
 // GraphInput is the name by which a Graph's nodes refer to the graph's
@@ -59,7 +57,8 @@ type Graph struct {
 	from    []*node    // BackwardWith's From nodes, reused
 	acts    []*Tensor  // Activations' result, reused
 	adopted bool       // the layers are built already (Sequential.Graph): Build keeps them
-	budget  int64      // weights a model file holds (Build refuses more), or 0
+	limited bool       // Build checks budget and the kept outputs' size (SetLimits)
+	budget  int64      // weights a model file holds (Build refuses more)
 	spent   float64    // weights counted against budget so far
 }
 
@@ -70,6 +69,7 @@ type node struct {
 	merge  MergeLayer // multi-input layers
 	inputs []string
 	addIdx int
+	frozen bool // SetTrainable(name, false): inference mode, no trainable params
 
 	// Set by Build.
 	in        []*node  // Graph.inNode stands for the graph input
@@ -181,185 +181,6 @@ func (g *Graph) SetOutputs(names ...string) {
 	g.built = false
 }
 
-// Build checks and orders the graph: every input must name a node or
-// GraphInput, there must be no cycle, and each layer must accept its
-// inputs' shapes (the layer's Build). It then allocates and initialises the
-// weights (seed 0, see Init). Errors name the node at fault.
-func (g *Graph) Build() error {
-	g.built = false
-	if len(g.nodes) == 0 {
-		return fmt.Errorf("nn: graph: no nodes (Add at least one layer)")
-	}
-	if len(g.input) == 0 || slices.ContainsFunc(g.input, func(d int) bool { return d <= 0 }) {
-		return fmt.Errorf("nn: graph: expected an input shape of positive dimensions, received %s", shapeString(g.input))
-	}
-	g.inNode = &node{name: GraphInput, shape: g.input}
-	for _, n := range g.nodes {
-		n.in = n.in[:0]
-		n.consumers, n.isOutput, n.fusedPool, n.fusedInto, n.fuser = 0, false, nil, nil, nil
-		for _, name := range n.inputs {
-			if name == GraphInput {
-				n.in = append(n.in, g.inNode)
-				continue
-			}
-			src := g.byName[name]
-			if src == nil {
-				return fmt.Errorf("nn: graph: node %q (%s): input %q is not a node of the graph (dangling input)", n.name, n.base().Kind(), name)
-			}
-			n.in = append(n.in, src)
-		}
-	}
-	order, err := topoSort(g.nodes)
-	if err != nil {
-		return err
-	}
-	g.order = order
-	g.spent = 0
-	for _, n := range order {
-		shapes := make([][]int, len(n.in))
-		for i, src := range n.in {
-			shapes[i] = src.shape
-			src.consumers++
-		}
-		if g.budget > 0 {
-			if err := g.checkBudget(n, shapes); err != nil {
-				return fmt.Errorf("nn: graph: %w", err)
-			}
-		}
-		var out []int
-		switch {
-		case g.adopted:
-			out = n.shape
-		case n.merge != nil:
-			out, err = n.merge.BuildMerge(shapes)
-		default:
-			out, err = n.layer.Build(shapes[0])
-		}
-		if err != nil {
-			return fmt.Errorf("nn: graph: node %q (%s): %w", n.name, n.base().Kind(), err)
-		}
-		if g.budget > 0 && int64(shapeSize(out)) > maxInputSize*64 {
-			return fmt.Errorf("nn: graph: node %q (%s): output %s is too large", n.name, n.base().Kind(), shapeString(out))
-		}
-		n.shape = out
-	}
-	if err := g.resolveOutputs(); err != nil {
-		return err
-	}
-	g.params, g.weights = nil, nil
-	for _, n := range order {
-		l := n.base()
-		n.params = l.Params()
-		g.params = append(g.params, n.params...)
-		for _, p := range layerWeights(l) {
-			if !strings.Contains(p.Name, "/") {
-				p.Name = n.name + "/" + p.Name
-			}
-			g.weights = append(g.weights, p)
-		}
-	}
-	g.SetEngine(g.eng)
-	g.planFusion()
-	g.batch, g.swapped, g.skipBuf = 0, nil, nil
-	g.built = true
-	if !g.adopted {
-		g.Init(0)
-	}
-	return nil
-}
-
-// resolveOutputs marks the output nodes.
-func (g *Graph) resolveOutputs() error {
-	g.outs = g.outs[:0]
-	if len(g.outputs) == 0 {
-		for _, n := range g.nodes {
-			if n.consumers == 0 {
-				g.outs = append(g.outs, n)
-			}
-		}
-	}
-	for _, name := range g.outputs {
-		n := g.byName[name]
-		if n == nil {
-			return fmt.Errorf("nn: graph: output %q is not a node of the graph", name)
-		}
-		g.outs = append(g.outs, n)
-	}
-	for _, n := range g.outs {
-		n.isOutput = true
-	}
-	return nil
-}
-
-// topoSort orders nodes so that every node comes after its inputs, keeping
-// the Add order wherever it already is one (a depth-first search in Add
-// order). A cycle is an error that lists it.
-func topoSort(nodes []*node) ([]*node, error) {
-	const (
-		unseen = iota
-		active
-		done
-	)
-	state := make(map[*node]int, len(nodes))
-	order := make([]*node, 0, len(nodes))
-	var path []*node
-	var visit func(n *node) error
-	visit = func(n *node) error {
-		switch state[n] {
-		case done:
-			return nil
-		case active:
-			i := slices.Index(path, n)
-			names := make([]string, 0, len(path)-i+1)
-			for _, p := range path[i:] {
-				names = append(names, p.name)
-			}
-			names = append(names, n.name)
-			return fmt.Errorf("nn: graph: cycle: %s (a graph must be acyclic)", strings.Join(names, " → "))
-		}
-		state[n] = active
-		path = append(path, n)
-		for _, src := range n.in {
-			if src.layer != nil || src.merge != nil {
-				if err := visit(src); err != nil {
-					return err
-				}
-			}
-		}
-		path = path[:len(path)-1]
-		state[n] = done
-		order = append(order, n)
-		return nil
-	}
-	for _, n := range nodes {
-		if err := visit(n); err != nil {
-			return nil, err
-		}
-	}
-	return order, nil
-}
-
-// planFusion pairs each Conv2D whose only reader is a 2×2 MaxPooling2D it
-// can run fused with (see poolFuser), as Sequential does.
-func (g *Graph) planFusion() {
-	for _, n := range g.order {
-		n.fusedPool, n.fusedInto, n.fuser = nil, nil, nil
-	}
-	for _, m := range g.order {
-		p, ok := m.layer.(*MaxPooling2D)
-		if !ok || len(m.in) != 1 {
-			continue
-		}
-		n := m.in[0]
-		if g.eng.opts.fuseOff || n == g.inNode || n.consumers != 1 || n.layer == nil || n.fusedPool != nil {
-			continue
-		}
-		if f, ok := n.layer.(poolFuser); ok && f.fusesWith(p) {
-			n.fusedPool, m.fusedInto, n.fuser = m, n, f
-		}
-	}
-}
-
 // SetEngine makes every layer of g compute with e (see Engine); the zero
 // Engine is the default. Call it between passes, not during one (after
 // Build it also applies to layers added later, at the next Build).
@@ -378,6 +199,17 @@ func (g *Graph) SetEngine(e Engine) {
 // Engine returns the Engine g computes with.
 func (g *Graph) Engine() Engine { return g.eng }
 
+// SetLimits makes the next Builds refuse, with an error naming the node,
+// a graph whose layers would allocate more than weights values of weights
+// in total, or whose kept outputs would exceed 2^28 values per sample: for
+// graphs described by a file (a model file, ONNX, Keras), where sizes come
+// from data and must not be able to make Build or the first Forward
+// allocate gigabytes. Call it before Build with the number of weight values
+// the file holds.
+func (g *Graph) SetLimits(weights int64) {
+	g.limited, g.budget = true, weights
+}
+
 // Init draws fresh weights with the given seed (Glorot-uniform kernels,
 // zero biases, BatchNormalization's ones and zeros: Keras' defaults).
 func (g *Graph) Init(seed int64) {
@@ -391,87 +223,4 @@ func (g *Graph) Init(seed int64) {
 			s.Seed(seed + int64(i) + 1)
 		}
 	}
-}
-
-// Params returns the trainable parameters in topological node order, named
-// "<node>/kernel", "<node>/bias", … (what optimizers update).
-func (g *Graph) Params() []*Param { return g.params }
-
-// Weights returns every weight, trainable or not (BatchNormalization's
-// moving statistics), in topological node order and Keras' per-layer order:
-// what a model file holds.
-func (g *Graph) Weights() []*Param { return g.weights }
-
-// CountParams returns the number of trainable values.
-func (g *Graph) CountParams() int { return countValues(g.params) }
-
-func countValues(ps []*Param) int {
-	n := 0
-	for _, p := range ps {
-		n += len(p.Value)
-	}
-	return n
-}
-
-// NodeInfo describes one node of a built Graph.
-type NodeInfo struct {
-	Name        string
-	Kind        string   // the layer's Keras class name
-	Inputs      []string // input node names (GraphInput for the graph's input)
-	OutputShape []int    // per-sample
-	Params      int      // trainable values
-	Weights     int      // all values, non-trainable included
-	Layer       LayerBase
-	IsOutput    bool
-}
-
-// Nodes describes every node in topological order (the order Forward runs
-// them, and the order of the activation grid).
-func (g *Graph) Nodes() []NodeInfo {
-	out := make([]NodeInfo, len(g.order))
-	for i, n := range g.order {
-		l := n.base()
-		out[i] = NodeInfo{Name: n.name, Kind: l.Kind(), Inputs: append([]string(nil), n.inputs...),
-			OutputShape: n.shape, Params: countValues(l.Params()), Weights: countValues(layerWeights(l)),
-			Layer: l, IsOutput: n.isOutput}
-	}
-	return out
-}
-
-// Node returns the description of the named node, or false.
-func (g *Graph) Node(name string) (NodeInfo, bool) {
-	for _, info := range g.Nodes() {
-		if info.Name == name {
-			return info, true
-		}
-	}
-	return NodeInfo{}, false
-}
-
-// OutputNames returns the names of the output nodes, in order.
-func (g *Graph) OutputNames() []string {
-	names := make([]string, len(g.outs))
-	for i, n := range g.outs {
-		names[i] = n.name
-	}
-	return names
-}
-
-// OutputShape returns the per-sample shape of the first output.
-func (g *Graph) OutputShape() []int { return g.outs[0].shape }
-
-// CopyWeightsFrom copies every weight value from src, a graph of the same
-// architecture (e.g. to snapshot a model training on another goroutine).
-func (g *Graph) CopyWeightsFrom(src *Graph) error {
-	if len(src.weights) != len(g.weights) {
-		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(g.weights), len(src.weights))
-	}
-	for i, p := range g.weights {
-		q := src.weights[i]
-		if !slices.Equal(p.Shape, q.Shape) {
-			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
-		}
-		copy(p.Value, q.Value)
-	}
-	return nil
 }

@@ -330,3 +330,25 @@ func TestSequentialGraphView(t *testing.T) {
 		t.Error("Add on a view succeeded")
 	}
 }
+
+func TestLoadGraphRefusesHugeActivations(t *testing.T) {
+	// Weightless layers cost nothing in the file but their outputs are all
+	// kept: a chain of 80 Identity nodes on a 4096×4096×3 input would keep
+	// 4 billion values.
+	var b strings.Builder
+	b.WriteString(`{"class_name": "Functional", "config": {"layers": [{"class_name": "InputLayer", "name": "input", "config": {"batch_input_shape": [null, 4096, 4096, 3]}, "inbound_nodes": []}`)
+	prev := "input"
+	for i := 0; i < 80; i++ {
+		name := "id" + strings.Repeat("x", i)
+		b.WriteString(`, {"class_name": "Identity", "name": "` + name + `", "config": {}, "inbound_nodes": [[["` + prev + `", 0, 0, {}]]]}`)
+		prev = name
+	}
+	b.WriteString(`], "output_layers": [["` + prev + `", 0, 0]]}}`)
+	a, err := ParseGraphArch([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.build(0); err == nil || !strings.Contains(err.Error(), "is too large (the outputs kept for one sample would exceed") {
+		t.Errorf("build: %v", err)
+	}
+}

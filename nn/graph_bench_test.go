@@ -98,3 +98,79 @@ func BenchmarkResNet18(b *testing.B) {
 		})
 	}
 }
+
+// mobileNetV2 builds torchvision's MobileNetV2 (width 1.0) as an ONNX export
+// of it reads, BatchNorm folded, ReLU6 fused into the convolutions: a 3×3/2
+// stem, 17 inverted residual blocks (1×1 expansion, 3×3 depthwise, 1×1
+// projection; residual Add where the shape allows), a 1×1 convolution to
+// 1280 channels, global average pooling and a 1000-way Dense.
+func mobileNetV2(t testing.TB) *Graph {
+	g := NewGraph([]int{224, 224, 3})
+	add := func(l LayerBase, in ...string) string {
+		name, err := g.Add(l, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	conv := func(in string, filters, k, stride, groups int, act string) string {
+		p := k / 2
+		return add(NewConv2D(filters, k, k, WithStrides(stride, stride), WithPads(p, p, p, p), WithGroups(groups), WithActivation(act)), in)
+	}
+	h := conv(GraphInput, 32, 3, 2, 1, "relu6")
+	in := 32
+	for _, s := range [][4]int{{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}} {
+		t6, c, n, stride := s[0], s[1], s[2], s[3]
+		for i := 0; i < n; i++ {
+			st := 1
+			if i == 0 {
+				st = stride
+			}
+			r := h
+			hidden := in * t6
+			if t6 != 1 {
+				r = conv(r, hidden, 1, 1, 1, "relu6")
+			}
+			r = conv(r, hidden, 3, st, hidden, "relu6")
+			r = conv(r, c, 1, 1, 1, "linear")
+			if st == 1 && in == c {
+				r = add(NewAdd(), h, r)
+			}
+			h, in = r, c
+		}
+	}
+	h = conv(h, 1280, 1, 1, 1, "relu6")
+	h = add(NewGlobalAveragePooling2D(), h)
+	add(NewDense(1000), h)
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	g.Init(1)
+	return g
+}
+
+func TestMobileNetV2Shapes(t *testing.T) {
+	g := mobileNetV2(t)
+	// torchvision's 3,504,872 less one value per BatchNorm channel (17,056
+	// channels in 52 BatchNorms): folded, each leaves a bias.
+	if n := g.CountParams(); n != 3504872-17056 {
+		t.Errorf("CountParams = %d, expected %d", n, 3504872-17056)
+	}
+}
+
+// BenchmarkMobileNetV2 times one 224×224 image through MobileNetV2
+// (inference, batch 1): issue #12 compares it with PyTorch's ~41 ms and ONNX
+// Runtime's 4–5 ms here.
+func BenchmarkMobileNetV2(b *testing.B) {
+	g := mobileNetV2(b)
+	x := NewTensor(1, 224, 224, 3)
+	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+	g.Forward(x, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	m := startCPU()
+	for i := 0; i < b.N; i++ {
+		g.Forward(x, false)
+	}
+	m.report(b, 1)
+}

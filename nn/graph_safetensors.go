@@ -14,6 +14,7 @@ type model interface {
 	OutputShape() []int
 	Weights() []*Param
 	archJSON() ([]byte, error)
+	WeightsChanged()
 }
 
 func (g *Graph) archJSON() ([]byte, error) { return g.Arch().MarshalJSON() }
@@ -124,8 +125,7 @@ func (a GraphArch) build(values int64) (*Graph, error) {
 		}
 	}
 	g.SetOutputs(a.Outputs...)
-	g.budget = values
-	defer func() { g.budget = 0 }()
+	g.SetLimits(values)
 	if err := g.Build(); err != nil {
 		return nil, err
 	}

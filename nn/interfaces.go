@@ -34,6 +34,7 @@ var (
 	_ Initializer = (*BatchNormalization)(nil)
 	_ engineUser  = (*BatchNormalization)(nil)
 	_ engineUser  = (*ReLU)(nil)
+	_ engineUser  = (*Add)(nil)
 	_ model       = (*Sequential)(nil)
 	_ model       = (*Graph)(nil)
 

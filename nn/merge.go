@@ -14,8 +14,12 @@ import (
 type Add struct {
 	named
 	err   error
+	eng   Engine
 	shape []int
 	k     int
+	y     *Tensor
+	xs    []*Tensor
+	fwd   func(worker, i int)
 }
 
 // NewAdd returns an Add layer (Keras: Add()). Option: WithName.
@@ -46,8 +50,12 @@ func (a *Add) BuildMerge(in [][]int) ([]int, error) {
 		}
 	}
 	a.shape, a.k = append([]int(nil), in[0]...), len(in)
+	a.fwd = a.forwardChunk
 	return a.shape, nil
 }
+
+// setEngine makes the layer compute with e (Graph.SetEngine).
+func (a *Add) setEngine(e Engine) { a.eng = e }
 
 // Params returns nil.
 func (a *Add) Params() []*Param { return nil }
@@ -65,9 +73,19 @@ func (a *Add) ForwardMerge(y *Tensor, xs []*Tensor, training bool) {
 	for _, x := range xs {
 		checkTensor("Add", "input", x, n, a.shape)
 	}
-	add2(y.Data, xs[0].Data, xs[1].Data)
-	for _, x := range xs[2:] {
-		addTo(y.Data, x.Data)
+	a.y, a.xs = y, xs
+	a.eng.parallelFor((len(y.Data)+pwChunk-1)/pwChunk, a.fwd)
+	a.y, a.xs = nil, nil
+}
+
+// forwardChunk sums one range of values.
+func (a *Add) forwardChunk(_, i int) {
+	lo := i * pwChunk
+	hi := min(lo+pwChunk, len(a.y.Data))
+	y := a.y.Data[lo:hi]
+	add2(y, a.xs[0].Data[lo:hi], a.xs[1].Data[lo:hi])
+	for _, x := range a.xs[2:] {
+		addTo(y, x.Data[lo:hi])
 	}
 }
 

@@ -38,6 +38,8 @@ type Metadata struct {
 	Logits    bool
 	// History is the training history, if any.
 	History *History
+	// Card is the model card (see ModelCard), if any.
+	Card *ModelCard
 	// Extra holds any other __metadata__ entries: written as given, and
 	// filled with the unknown entries on load.
 	Extra map[string]string
@@ -46,7 +48,7 @@ type Metadata struct {
 // reservedMeta are the __metadata__ keys Convscope writes itself.
 // A checkpoint's keys (checkpoint.go) are reserved too.
 var reservedMeta = []string{"format", "format_version", "arch", "input_shape", "class_names", "rescale", "color_mode", "interpolation", "history",
-	metaOptimizer, metaProgress, metaRNG, metaConfig}
+	"model_card", metaOptimizer, metaProgress, metaRNG, metaConfig}
 
 // colorModes maps Keras' color modes to their channel counts.
 var colorModes = map[string]int{"grayscale": 1, "rgb": 3, "rgba": 4}
@@ -97,6 +99,13 @@ func encodeMeta(m model, meta Metadata) (map[string]string, error) {
 			return nil, err
 		}
 		kv["history"] = string(hj)
+	}
+	if meta.Card != nil {
+		cj, err := encodeCard(meta.Card)
+		if err != nil {
+			return nil, err
+		}
+		kv["model_card"] = cj
 	}
 	return kv, nil
 }
@@ -182,6 +191,12 @@ func decodeMeta(kv map[string]string) (Metadata, error) {
 			if err := meta.History.UnmarshalJSON([]byte(v)); err != nil {
 				return meta, fmt.Errorf("nn: metadata: %w", err)
 			}
+		case "model_card":
+			card, err := decodeCard(v)
+			if err != nil {
+				return meta, err
+			}
+			meta.Card = card
 		default:
 			if meta.Extra == nil {
 				meta.Extra = map[string]string{}

@@ -112,6 +112,7 @@ func readWeights(r io.Reader, h *stHeader, m model, extra map[string][]float32) 
 	if err != nil {
 		return err
 	}
+	defer m.WeightsChanged()
 	buf := make([]byte, stChunk)
 	for i, t := range h.Tensors {
 		if dst[i] == nil {

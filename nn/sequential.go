@@ -166,6 +166,7 @@ func (m *Sequential) CopyWeightsFrom(src *Sequential) error {
 		}
 		copy(p.Value, q.Value)
 	}
+	m.WeightsChanged()
 	return nil
 }
 

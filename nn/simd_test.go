@@ -208,3 +208,15 @@ func TestMulAddSIMD(t *testing.T) {
 		}
 	}
 }
+
+func TestClampSIMD(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	v := []float32{-1, 0, 3, 6, 7, nan, inf, -inf, 2.5, -0.5, 6.5, 5.9, nan}
+	want := []float32{0, 0, 3, 6, 6, nan, 6, 0, 2.5, 0, 6, 5.9, nan}
+	clamp(v, 0, 6)
+	for i := range v {
+		if math.Float32bits(v[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(v[i])) && math.IsNaN(float64(want[i]))) {
+			t.Errorf("clamp[%d] = %v, expected %v", i, v[i], want[i])
+		}
+	}
+}

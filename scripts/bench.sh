@@ -1,16 +1,36 @@
 #!/usr/bin/env bash
-# Engine vs PyTorch, side by side on this machine (BENCHMARKS.md, "Engine vs
-# PyTorch"): the reference model (docs/REFERENCE.md §2) trained at batch 20, inference at
-# batch 20, and every conv/pool map of one 150×150 image, on 2 cores and on 1,
-# then the peak RSS of a training run. Go and PyTorch runs alternate, round
-# after round, so both see the same machine state; the table gives medians.
+# Engine vs PyTorch and ONNX Runtime, side by side on this machine
+# (BENCHMARKS.md, "Engine vs PyTorch", "Engine vs ONNX Runtime"): the
+# reference model (docs/REFERENCE.md §2) trained at batch 20, inference at batch 20, and
+# one 150×150 image (Go and PyTorch: every conv/pool map; ONNX Runtime: the
+# full forward, dense layers included), on 2 cores and on 1, then the peak
+# RSS of a training run. The runs alternate, round after round, so all see
+# the same machine state; the tables give medians and ratios.
 #
-# Usage: scripts/bench.sh [--install] [--rounds N] [--plain-jemalloc]
+# Usage: scripts/bench.sh [--install] [--rounds N] [--only FIGURES] [--no-ort]
+#                         [--imported] [--plain-jemalloc]
 #
-#   --install          apt-get install -y python3-torch libjemalloc2 first
+#   --install          apt-get install -y python3-torch python3-torchvision
+#                      python3-onnx libjemalloc2 nodejs npm, npm install
+#                      onnxruntime-node@1.30.0 into the cache, export the
+#                      ONNX files, then run
 #   --rounds N         rounds of alternating runs (default 5)
+#   --only FIGURES     comma-separated subset of train,inference,activations
+#                      (default all; ONNX Runtime runs with activations)
+#   --no-ort           leave ONNX Runtime out
+#   --imported         also time ONNX Runtime on torchvision ResNet-18,
+#                      MobileNetV2 and SqueezeNet 1.1 (224×224, batch 1),
+#                      for comparisons with imported models
 #   --plain-jemalloc   PyTorch with jemalloc's default settings instead of
 #                      MALLOC_CONF that keeps freed memory mapped (see below)
+#
+# ONNX Runtime: onnxruntime-node@1.30.0 (CPU binaries inside the npm
+# package; --ignore-scripts skips the install script, which only fetches GPU
+# extras) in $CONVSCOPE_BENCH_CACHE (default .cache/bench, not committed),
+# run by scripts/bench_ort.js with intraOpNumThreads 2 or 1 on ONNX files
+# that scripts/export_onnx.py writes from the same PyTorch model
+# bench_torch.py times (seeded weights, opset 13). bench_ort.js reports the
+# median of its timed runs.
 #
 # Go: the nn benchmarks BenchmarkTrainStep, BenchmarkInference and
 # BenchmarkActivations (blas=sgemm, what the app uses), GOMAXPROCS=2 or 1;
@@ -25,11 +45,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=5 install=0 plain=0
+rounds=5 install=0 plain=0 only="train,inference,activations" useort=1 imported=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--install) install=1 ;;
 	--rounds) rounds="$2"; shift ;;
+	--only) only="$2"; shift ;;
+	--no-ort) useort=0 ;;
+	--imported) imported=1 ;;
 	--plain-jemalloc) plain=1 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 0 ;;
 	*) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
@@ -37,8 +60,29 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+for f in ${only//,/ }; do
+	case "$f" in
+	train | inference | activations) ;;
+	*) echo "bench.sh: --only: expected train, inference or activations, received $f" >&2; exit 2 ;;
+	esac
+done
+want() { [[ ",$only," == *",$1,"* ]]; }
+
+cache=${CONVSCOPE_BENCH_CACHE:-.cache/bench}
+ortdir="$cache/ort" onnxdir="$cache/onnx"
 if [ "$install" = 1 ]; then
-	apt-get install -y python3-torch libjemalloc2
+	apt-get install -y python3-torch python3-torchvision python3-onnx libjemalloc2 nodejs npm
+	if [ ! -d "$ortdir/node_modules/onnxruntime-node" ]; then
+		mkdir -p "$ortdir"
+		(cd "$ortdir" && npm install --ignore-scripts --no-audit --no-fund onnxruntime-node@1.30.0)
+	fi
+	/usr/bin/python3 scripts/export_onnx.py --out "$onnxdir"
+fi
+if [ "$useort" = 1 ]; then
+	if ! command -v node >/dev/null || [ ! -d "$ortdir/node_modules/onnxruntime-node" ] || [ ! -f "$onnxdir/tutorial.onnx" ]; then
+		echo "bench.sh: ONNX Runtime needs node, $ortdir/node_modules/onnxruntime-node and $onnxdir/tutorial.onnx (run with --install, or --no-ort)" >&2
+		exit 1
+	fi
 fi
 py=/usr/bin/python3
 jemalloc=$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n1 || true)
@@ -65,9 +109,10 @@ go_bench() {
 			if ($i == "ns/op") ms = $(i-1) / 1e6
 			if ($i == "cpu-ms/op") cpu = $(i-1)
 			if ($i == "images/s") ips = $(i-1)
+			if ($i == "fastest-ms") fast = $(i-1)
 		}
 		v = (m == "ms") ? ms : ips
-		print "go", f, c, v, cpu
+		print "go", f, c, v, cpu, (fast == "" ? "-" : fast)
 	}' >>"$results"
 }
 
@@ -76,37 +121,62 @@ torch_bench() {
 	local line
 	line=$(OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$2" MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
 		"$py" scripts/bench_torch.py "$3" --threads "$2" --iters "$4")
-	echo "$line" | awk -v f="$1" -v c="$2" -v m="$5" '{ v = (m == "ms") ? $2 : $4; print "torch", f, c, v, $3 }' >>"$results"
+	echo "$line" | awk -v f="$1" -v c="$2" -v m="$5" '{ v = (m == "ms") ? $2 : $4; print "torch", f, c, v, $3, "-" }' >>"$results"
+}
+
+# ort_bench figure cores model iters: one ONNX Runtime run (median ms of its
+# timed runs, batch 1).
+ort_bench() {
+	local line
+	line=$(node scripts/bench_ort.js "$onnxdir/$3.onnx" --ort "$ortdir" --threads "$2" --iters "$4")
+	echo "$line" | awk -v f="$1" -v c="$2" '{ print "ort", f, c, $2, $3, $6 }' >>"$results"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "load average before: $load_before; $rounds rounds" >&2
+echo "load average before: $load_before; $rounds rounds; figures $only" >&2
 for r in $(seq "$rounds"); do
 	for cores in 2 1; do
-		go_bench train "$cores" TrainStep 10x images
-		torch_bench train "$cores" train 10 images
-		go_bench inference "$cores" Inference 20x images
-		torch_bench inference "$cores" inference 20 images
-		go_bench activations "$cores" Activations 200x ms
-		torch_bench activations "$cores" activations 200 ms
+		if want train; then
+			go_bench train "$cores" TrainStep 10x images
+			torch_bench train "$cores" train 10 images
+		fi
+		if want inference; then
+			go_bench inference "$cores" Inference 20x images
+			torch_bench inference "$cores" inference 20 images
+		fi
+		if want activations; then
+			go_bench activations "$cores" Activations 200x ms
+			torch_bench activations "$cores" activations 200 ms
+			[ "$useort" = 1 ] && ort_bench activations "$cores" tutorial 200
+		fi
+		if [ "$imported" = 1 ] && [ "$useort" = 1 ]; then
+			for m in resnet18 mobilenet_v2 squeezenet1_1; do
+				ort_bench "$m" "$cores" "$m" 30
+			done
+		fi
 	done
 	echo "round $r of $rounds done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 done
 
 # Peak RSS of 20 training steps at batch 20, 2 cores.
-rss_go=$(GOMAXPROCS=2 "$tmp/benchtrain" -steps 20 | awk '{print $5}')
-rss_torch=$(OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
-	"$py" scripts/bench_torch.py rss --threads 2 --steps 20 | awk '{print $5}')
+rss_go=0 rss_torch=0
+if want train; then
+	rss_go=$(GOMAXPROCS=2 "$tmp/benchtrain" -steps 20 | awk '{print $5}')
+	rss_torch=$(OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
+		"$py" scripts/bench_torch.py rss --threads 2 --steps 20 | awk '{print $5}')
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 "$py" - "$results" "$rss_go" "$rss_torch" "$load_before" "$load_after" "${mconf:-default}" <<'EOF'
 import statistics, sys
 path, rss_go, rss_torch, before, after, mconf = sys.argv[1:]
-vals, cpus = {}, {}
+vals, cpus, fast = {}, {}, {}
 for line in open(path):
-    impl, fig, cores, v, cpu = line.split()
+    impl, fig, cores, v, cpu, f = line.split()
     vals.setdefault((impl, fig, cores), []).append(float(v))
     cpus.setdefault((impl, fig, cores), []).append(float(cpu))
+    if f != "-":
+        fast.setdefault((impl, fig, cores), []).append(float(f))
 # Physical limits (docs/REFERENCE.md §6): 471 GFLOP/s on 2 cores, half on one.
 limit = {"train": 332, "inference": 997}
 unit = {"train": "img/s", "inference": "img/s", "activations": "ms/image"}
@@ -127,5 +197,29 @@ for fig in ("train", "inference", "activations"):
         lims = f"{lim:>6}" if lim else f"{'':>6}"
         frac = f"{100 * g / lim:>9.0f}%" if lim else f"{'':>10}"
         print(f"{fig:<12} {cores:>5} {g:>9.2f} {t:>9.2f} {unit[fig]:<9} {ratio:>9.2f}x {lims} {frac} {gc:>9.1f} {tc:>9.1f}")
-print(f"peak RSS, 20 training steps at batch 20 (2 cores): Go {float(rss_go):.0f} MiB, PyTorch {float(rss_torch):.0f} MiB")
+if float(rss_go) > 0:
+    print(f"peak RSS, 20 training steps at batch 20 (2 cores): Go {float(rss_go):.0f} MiB, PyTorch {float(rss_torch):.0f} MiB")
+# ONNX Runtime: one image at batch 1. Go computes every conv/pool map, ORT
+# the full forward (dense layers too); Go/ORT > 1: Go is slower. Medians of
+# the runs' mean (Go) or median (ORT) times, then the fastest single image
+# of all runs (the best estimate of an idle machine when it is loaded).
+if any(k[0] == "ort" for k in vals):
+    print()
+    print(f"{'one image':<14} {'cores':>5} {'Go ms':>8} {'ORT ms':>8} {'Go/ORT':>7} {'Go cpu-ms':>9} {'ORT cpu-ms':>10} {'Go fastest':>10} {'ORT fastest':>11} {'Go/ORT':>7}")
+    for fig in ["activations", "resnet18", "mobilenet_v2", "squeezenet1_1"]:
+        for cores in ("2", "1"):
+            o = vals.get(("ort", fig, cores))
+            if not o:
+                continue
+            om, oc = statistics.median(o), statistics.median(cpus[("ort", fig, cores)])
+            g = vals.get(("go", fig, cores))
+            if g:
+                gm, gc = statistics.median(g), statistics.median(cpus[("go", fig, cores)])
+                gf, of = fast.get(("go", fig, cores)), fast.get(("ort", fig, cores))
+                fs = f"{min(gf):>10.2f} {min(of):>11.2f} {min(gf) / min(of):>6.2f}x" if gf and of else ""
+                print(f"{fig:<14} {cores:>5} {gm:>8.2f} {om:>8.2f} {gm / om:>6.2f}x {gc:>9.1f} {oc:>10.1f} {fs}")
+            else:
+                of = fast.get(("ort", fig, cores))
+                fs = f"{'-':>10} {min(of):>11.2f}" if of else ""
+                print(f"{fig:<14} {cores:>5} {'-':>8} {om:>8.2f} {'-':>7} {'-':>9} {oc:>10.1f} {fs}")
 EOF

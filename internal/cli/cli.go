@@ -51,7 +51,9 @@ func commands() []*command {
 		{"activations", "export every layer's channel maps as PNG grids and .npy", runActivations},
 		{"export", "write a model as ONNX (for ONNX Runtime, Netron, …)", runExport},
 		{"explain", "explain a prediction: Grad-CAM, saliency, SmoothGrad, IG heat maps", runExplain},
-		{"dataset", "write the built-in generated dataset as class folders", runDataset},
+		{"exemplars", "find the images that excite each channel most (top 9, with patches)", runExemplars},
+		{"filters", "draw what each channel responds to (activation maximisation atlas)", runFilters},
+		{"dataset", "write class folders of images: generated shapes, IDX files, Fashion-MNIST", runDataset},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}

@@ -8,9 +8,11 @@ import (
 )
 
 const datasetHelp = `Commands:
-  generate   write the built-in generated dataset as class folders
+  generate       write the built-in generated dataset as class folders
+  idx            convert an MNIST-style pair of IDX files into class folders
+  fashion-mnist  convert the installed Fashion-MNIST into class folders
 
-Run 'convscope dataset generate --help' for its flags.
+Run 'convscope dataset SUBCOMMAND --help' for its flags.
 `
 
 const generateHelp = `Writes N images of the built-in generated dataset (shapes drawn over
@@ -22,7 +24,9 @@ gives the same images.
 
 // runDataset dispatches the dataset subcommands.
 func runDataset(e *env, args []string) error {
-	synopsis := "convscope dataset generate --out DIR --n N [--classes NAMES] [--seed N] [--size PIXELS]"
+	synopsis := "convscope dataset generate --out DIR --n N [--classes NAMES] [--seed N] [--size PIXELS]\n" +
+		"       convscope dataset idx --images FILE --labels FILE --out DIR [--classes NAMES]\n" +
+		"       convscope dataset fashion-mnist --out DIR [--from DIR]"
 	if len(args) == 0 {
 		return usagef("Usage: "+synopsis+"\n\n"+datasetHelp, "missing subcommand")
 	}
@@ -32,7 +36,13 @@ func runDataset(e *env, args []string) error {
 		return errHelp
 	case "generate":
 		e.name = "dataset generate"
-		return runGenerate(e, args[1:], synopsis)
+		return runGenerate(e, args[1:], "convscope dataset generate --out DIR --n N [--classes NAMES] [--seed N] [--size PIXELS]")
+	case "idx":
+		e.name = "dataset idx"
+		return runIDX(e, args[1:], "convscope dataset idx --images FILE --labels FILE --out DIR [--classes NAMES]")
+	case "fashion-mnist":
+		e.name = "dataset fashion-mnist"
+		return runFashionMNIST(e, args[1:], "convscope dataset fashion-mnist --out DIR [--from DIR]")
 	}
 	return usagef("Usage: "+synopsis+"\n\n"+datasetHelp, "unknown subcommand %q", args[0])
 }

@@ -1,8 +1,17 @@
 package cli
 
+import (
+	"fmt"
+	"io"
+
+	"github.com/convscope/convscope/nn"
+)
+
 const summaryHelp = `Prints the model's layer table as Keras' model.summary() does: each
 layer's name, type, output shape and parameter count, then the totals.
-With neither flag, the embedded default model.
+With neither flag, the embedded default model. A model file with a model
+card gets it printed below the table: what the model was trained on, when,
+its accuracy, its input and preprocessing, and what it knows.
 `
 
 // runSummary prints the Keras summary table of a model.
@@ -31,5 +40,22 @@ func runSummary(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return m.Net.Summary(e.stdout)
+	if err := m.Net.Summary(e.stdout); err != nil {
+		return err
+	}
+	printCard(e.stdout, m.Meta, m.Net.InputShape())
+	return nil
+}
+
+// printCard prints the model card, when the model has one, after the
+// summary table: what the model was trained on, how well it did, its input
+// and what it knows.
+func printCard(w io.Writer, meta nn.Metadata, input []int) {
+	if meta.Card == nil {
+		return
+	}
+	fmt.Fprintln(w, "\nModel card:")
+	for _, l := range meta.CardLines(input) {
+		fmt.Fprintln(w, "  "+l)
+	}
 }

@@ -29,6 +29,9 @@ run to the result the uninterrupted run would have had, with the data,
 seed and settings recorded in MODEL (flags given override them; --epochs
 N trains on to N epochs). Files that cannot be read are skipped and
 reported.
+
+With --base MODEL, train does transfer learning instead: a model cut,
+frozen and given a new head (convscope train --base MODEL --help).
 `
 
 // trainFlags are the train command's settings.
@@ -45,6 +48,9 @@ const builtinData = "builtin"
 
 // runTrain trains a model.
 func runTrain(e *env, args []string) error {
+	if wantsBase(args) { // transfer learning: trainbase.go
+		return runTrainBase(e, args)
+	}
 	d := nn.TutorialRecipe()
 	var f trainFlags
 	fs := newFlagSet("train",

@@ -80,6 +80,7 @@ type Iterator struct {
 	stop      chan struct{}
 	wg        sync.WaitGroup
 	next      int   // sequence number of the next slot to consume
+	last      []int // source indexes of the last batch's samples
 	skipN     int64 // samples of the sequence to skip (SkipSamples)
 	started   bool  // the workers have started (first Next)
 

@@ -27,6 +27,7 @@ func (it *Iterator) Next(x, y *nn.Tensor) error {
 	n := x.Shape[0]
 	k := it.targetWidth()
 	clear(y.Data)
+	it.last = it.last[:0]
 	for i := 0; i < n; {
 		s := &it.ring[it.next%len(it.ring)]
 		select {
@@ -53,10 +54,21 @@ func (it *Iterator) Next(x, y *nn.Tensor) error {
 		} else {
 			y.Data[i] = float32(s.class)
 		}
+		it.last = append(it.last, s.idx)
 		it.free <- struct{}{}
 		i++
 	}
 	return nil
+}
+
+// LastNames returns the names of the samples the last Next returned (file
+// paths as shown to the user for a folder), in batch order.
+func (it *Iterator) LastNames() []string {
+	out := make([]string, len(it.last))
+	for i, idx := range it.last {
+		out[i] = it.src.name(idx)
+	}
+	return out
 }
 
 // checkShapes panics unless x is (n, H, W, C) and y is (n, k).

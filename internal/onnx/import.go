@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/convscope/convscope/nn"
@@ -252,6 +253,10 @@ func (im *importer) finish() error {
 		return errors.New("onnx: the graph has no outputs")
 	}
 	im.g.SetOutputs(outs...)
+	// The file's weights bound what Build may allocate: every kernel the
+	// engine builds is filled from an initializer, so a node declaring more
+	// (a huge kernel_shape, say) is refused before anything is allocated.
+	im.g.SetLimits(im.initializerValues())
 	if err := im.g.Build(); err != nil {
 		return fmt.Errorf("onnx: %w", err)
 	}
@@ -306,7 +311,31 @@ func (im *importer) add(n *Node, l nn.LayerBase, ins ...string) (string, error) 
 
 // errf formats an error about node n.
 func (im *importer) errf(n *Node, format string, args ...any) error {
-	return fmt.Errorf("onnx: node %q (%s): %s", n.Name, n.OpType, fmt.Sprintf(format, args...))
+	return fmt.Errorf("onnx: node %q (%s): %s", n.Name, printable(n.OpType), fmt.Sprintf(format, args...))
+}
+
+// printable returns s as is, or quoted when it holds control characters, so
+// that an error stays on one line (a newline in an op type, found by
+// FuzzRead).
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// initializerValues counts the values of the model's initializers (whose
+// sizes the reader has checked against the bytes in the file).
+func (im *importer) initializerValues() int64 {
+	var n int64
+	for _, t := range im.m.Graph.Initializers {
+		c := int64(1)
+		for _, d := range t.Dims {
+			c *= max(d, 0)
+		}
+		n += c
+	}
+	return n
+}

@@ -13,7 +13,7 @@ func (im *importer) order() ([]*Node, error) {
 				continue
 			}
 			if _, dup := producer[o]; dup || im.vals[o] != nil {
-				return nil, fmt.Errorf("onnx: node %q (%s): value %q is defined twice", n.Name, n.OpType, o)
+				return nil, fmt.Errorf("onnx: node %q (%s): value %q is defined twice", n.Name, printable(n.OpType), o)
 			}
 			producer[o] = i
 		}
@@ -49,11 +49,11 @@ func (im *importer) order() ([]*Node, error) {
 			}
 			p, ok := producer[in]
 			if !ok {
-				return nil, fmt.Errorf("onnx: node %q (%s): input %q is not computed by any node, initializer or graph input (dangling input)", n.Name, n.OpType, in)
+				return nil, fmt.Errorf("onnx: node %q (%s): input %q is not computed by any node, initializer or graph input (dangling input)", n.Name, printable(n.OpType), in)
 			}
 			switch state[p] {
 			case active:
-				return nil, fmt.Errorf("onnx: the graph has a cycle through node %q (%s) and its input %q: expected an acyclic graph", n.Name, n.OpType, in)
+				return nil, fmt.Errorf("onnx: the graph has a cycle through node %q (%s) and its input %q: expected an acyclic graph", n.Name, printable(n.OpType), in)
 			case unseen:
 				state[p] = active
 				stack = append(stack, frame{p, 0})

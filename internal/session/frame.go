@@ -25,6 +25,9 @@ type Frame struct {
 	Timing   Timing
 	// Live is set for frames computed from a training snapshot.
 	Live bool
+	// Fields gives the receptive fields of the model's layers (hover
+	// linking); nil when the model is not an image model.
+	Fields *Fields
 }
 
 // LayerView is one conv or pool layer of a frame.

@@ -141,4 +141,7 @@ func (s *Session) finished(r TrainResult, m *Model) {
 		trained.Label = "untrained (stopped before the first epoch)" // the weights did change
 	}
 	s.SetModel(trained)
+	if r.Exemplars != nil {
+		s.exemplars = &exemplarSet{model: trained, c: r.Exemplars}
+	}
 }

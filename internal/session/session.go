@@ -60,6 +60,8 @@ type Session struct {
 	explainLayers []explainLayersOf
 	view          View
 	frame         *Frame // the frame last delivered to OnFrame
+
+	exemplars *exemplarSet // the last finished exemplar scan
 }
 
 // New starts a session and its worker, which waits for the first request

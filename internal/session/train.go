@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convscope/convscope/internal/exemplars"
 	"sync"
 	"time"
 
@@ -91,6 +92,9 @@ type TrainResult struct {
 	// Skipped lists the files the data sources skipped while reading
 	// (Session.Train fills it in).
 	Skipped string
+	// Exemplars holds every map channel's top images of the last complete
+	// validation pass (nil without validation data that names its images).
+	Exemplars *exemplars.Collector
 }
 
 // TrainCallbacks receive a run's events, all on the training goroutine.
@@ -248,13 +252,17 @@ func (t *Training) run(ctx context.Context, net *nn.Sequential, tr *nn.Trainer, 
 			}
 		}
 	}
+	var ex *exemplars.Collector
+	if cfg.Validation != nil {
+		ex = gatherExemplars(&fc, net, cfg.Validation)
+	}
 	hist, err := fitCaught(ctx, tr, cfg.Train, fc)
 	t.mu.Lock()
 	stopped := t.stopped && errors.Is(err, context.Canceled)
 	if stopped {
 		err = nil
 	}
-	t.result = TrainResult{Net: net, History: hist, Stopped: stopped, Err: err}
+	t.result = TrainResult{Net: net, History: hist, Stopped: stopped, Err: err, Exemplars: ex}
 	t.prog.Done = true
 	t.prog.ETA = 0
 	res := t.result

@@ -20,6 +20,9 @@ type worker struct {
 	bar   *image.RGBA
 	barOf string // colormap of bar
 
+	fields   *Fields // receptive fields of fieldsOf
+	fieldsOf *Model
+
 	since           time.Time // oldest request not yet answered by a frame
 	load, forwardMs time.Duration
 }
@@ -110,7 +113,10 @@ func (w *worker) render() {
 	if w.bar == nil || w.barOf != w.view.Colormap {
 		w.bar, w.barOf = colorBar(w.view), w.view.Colormap
 	}
-	f := &Frame{Model: w.model, Input: w.input, Prediction: w.pred, View: w.view, ColorBar: w.bar, Live: w.live}
+	if w.fieldsOf != w.model {
+		w.fields, w.fieldsOf = newFields(w.model.Net), w.model
+	}
+	f := &Frame{Model: w.model, Input: w.input, Prediction: w.pred, View: w.view, ColorBar: w.bar, Live: w.live, Fields: w.fields}
 	if w.input != nil {
 		w.s.opts.OnWork("render")
 		f.Layers = make([]*LayerView, len(w.maps))

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/convscope/convscope/internal/atlas"
+	"github.com/convscope/convscope/internal/render"
+)
+
+const filtersHelp = `Draws what each channel of --layer responds to: for every channel (or
+--channels), gradient ascent on the input image maximises the channel's mean
+pre-activation (a border of 2 cells left out, as Keras' "visualizing what
+convnets learn"), with jitter, small random scale and rotation, periodic
+blur and decorrelated colours (Olah et al., "Feature visualization",
+Distill 2017). Channels optimise in batches.
+
+Writes DIR/LAYER_cNNN.png per channel (the network input's size) and
+DIR/LAYER_atlas.png (16 tiles per row; a red frame marks a channel whose
+objective stayed flat: no input moves it). With --cache and a model FILE,
+the atlas is also stored in the model file (its metadata, keyed by a hash
+of the weights), where the app finds it. Without --model, the embedded
+default model.
+`
+
+// runFilters computes a layer's filter atlas.
+func runFilters(e *env, args []string) error {
+	fs := newFlagSet("filters",
+		"convscope filters [--model FILE] --layer NAME [--channels LIST] --out DIR [--steps N] [--cache]",
+		filtersHelp)
+	modelPath := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	layer := fs.String("layer", "", "map layer `NAME` (a convolution or pooling)")
+	var chans listFlag
+	fs.Var(&chans, "channels", "comma-separated channel `LIST` (default: all; ranges as 0-15)")
+	out := fs.String("out", "", "output folder `DIR` (created if needed)")
+	steps := fs.Int("steps", atlas.DefaultOptions.Steps, "gradient steps `N`")
+	lr := fs.Float64("lr", atlas.DefaultOptions.LR, "step size `S` per pixel of the parameterisation")
+	batch := fs.Int("batch", atlas.DefaultOptions.Batch, "channels optimised together `N`")
+	seed := fs.Int64("seed", 0, "random `SEED`")
+	cache := fs.Bool("cache", false, "also store the atlas in the model file (--model FILE)")
+	pos, err := fs.parse(e.stdout, args)
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(pos); err != nil {
+		return err
+	}
+	switch {
+	case *layer == "":
+		return fs.bad("--layer is required")
+	case *out == "":
+		return fs.bad("--out is required")
+	case *steps < 1 || *batch < 1 || !(*lr > 0):
+		return fs.bad("--steps and --batch must be 1 or more and --lr positive, received %d, %d and %g", *steps, *batch, *lr)
+	case *cache && (*modelPath == "" || strings.HasPrefix(*modelPath, "builtin:")):
+		return fs.bad("--cache needs --model FILE (a .safetensors file to write into)")
+	}
+	channels, err := parseChannels(chans)
+	if err != nil {
+		return fs.bad("--channels: %v", err)
+	}
+	m, err := loadModel(*modelPath, "", e.stderr)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	total := len(channels)
+	for i, l := range m.Net.Layers() {
+		if s := m.Net.LayerOutputShape(i); total == 0 && l.Name() == *layer {
+			total = s[len(s)-1]
+		}
+	}
+	bar := NewProgbar(e.stderr, max(total, 1), isTerminal(e.stderr))
+	start := time.Now()
+	o := atlas.Options{Steps: *steps, LR: *lr, Batch: *batch, Seed: *seed}
+	res, err := atlas.Visualize(e.ctx, m.Net, float32(m.Prep().Rescale), *layer, channels, o, func(done, _ int) {
+		bar.Update(done, nil, time.Since(start))
+	})
+	if errors.Is(err, context.Canceled) {
+		return &interruptedError{msg: "interrupted"}
+	}
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "atlas: "))
+	}
+	elapsed := time.Since(start)
+	bar.Finish(len(res), nil, elapsed)
+	base := filepath.Join(*out, fileName(*layer))
+	tiles := make([]*image.RGBA, 0, len(res))
+	var flat []bool
+	nflat := 0
+	for _, r := range res {
+		p := fmt.Sprintf("%s_c%03d.png", base, r.Channel)
+		if err := render.WritePNG(p, r.Image); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		tiles = append(tiles, r.Image)
+		flat = append(flat, r.Flat)
+		if r.Flat {
+			nflat++
+		}
+	}
+	sheet := base + "_atlas.png"
+	if err := render.WritePNG(sheet, atlas.Sheet(tiles, flat, 64, 2)); err != nil {
+		return fmt.Errorf("%s: %w", sheet, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d channels (%d flat), %d steps in %.1f s → %s_c*.png, %s\n", *layer, len(res), nflat, *steps, elapsed.Seconds(), base, sheet)
+	if *cache {
+		meta := m.Metadata(nil)
+		if err := atlas.Store(&meta, atlas.New(m.Net, *layer, *steps, res)); err != nil {
+			return err
+		}
+		m.Meta = meta
+		if err := m.Save(*modelPath, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "stored in %s\n", *modelPath)
+	}
+	return nil
+}
+
+// parseChannels reads "0,3,8-11" (an empty list means all).
+func parseChannels(items []string) ([]int, error) {
+	var out []int
+	for _, it := range items {
+		it = strings.TrimSpace(it)
+		lo, hi, isRange := strings.Cut(it, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil || a < 0 {
+			return nil, fmt.Errorf("expected channel numbers or ranges (0,3,8-11), received %q", it)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil || b < a {
+				return nil, fmt.Errorf("expected a range LOW-HIGH, received %q", it)
+			}
+		}
+		for k := a; k <= b; k++ {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,187 @@
+// Package exemplars finds, for every channel of a network's map layers, the
+// dataset images that excite it most: the K images (DeepVis' top 9; Yosinski
+// et al., "Understanding neural networks through deep visualization", 2015)
+// with the highest maximum activation over the channel's map, each with the
+// position of that maximum and its receptive field on the network input
+// (the image patch the channel saw there).
+//
+// A Collector observes the layer outputs of forward passes as they happen —
+// the validation passes of training (nn.FitConfig.OnValidationBatch) or a
+// scan over a folder (ScanFolder) — so gathering costs one pass over each
+// map per image and no extra forward pass. Each image enters a channel's
+// list at most once (its best position); an image seen again (the same
+// validation set every epoch) keeps its newest value.
+package exemplars
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/convscope/convscope/internal/model"
+	"github.com/convscope/convscope/internal/receptive"
+	"github.com/convscope/convscope/nn"
+)
+
+// DefaultTop is the number of exemplars kept per channel (DeepVis' top 9).
+const DefaultTop = 9
+
+// Entry is one exemplar of a channel.
+type Entry struct {
+	Image string  // the image's name (its file path for a folder scan)
+	Value float32 // the channel's maximum over the image's map
+	Y, X  int     // where the maximum is (the first in row-major order)
+	// Patch is the receptive field of (Y, X): the input pixels behind it.
+	Patch receptive.Box
+}
+
+// Layer holds one map layer's exemplars.
+type Layer struct {
+	Name    string
+	Index   int // position in the Sequential model
+	H, W, C int
+	// Top[c] lists channel c's exemplars, highest value first (ties keep
+	// the order the images came in).
+	Top [][]Entry
+
+	rows, cols [][2]int // receptive field of each row and column
+	plan       int      // index in Collector.plan
+}
+
+// Collector gathers exemplars for some map layers of a Sequential model.
+// It is not safe for concurrent use.
+type Collector struct {
+	K       int
+	Layers  []*Layer
+	byName  map[string]*Layer
+	plan    []scanItem
+	scratch [][]sampleMax // [sample][plan item]
+}
+
+// NewCollector prepares a collector for the named map layers of net (all
+// of them when names is empty), keeping k exemplars per channel.
+func NewCollector(net *nn.Sequential, names []string, k int) (*Collector, error) {
+	if k < 1 {
+		return nil, fmt.Errorf("exemplars: expected at least 1 exemplar per channel, received %d", k)
+	}
+	rf, err := receptive.FromSequential(net)
+	if err != nil {
+		return nil, err
+	}
+	c := &Collector{K: k, byName: map[string]*Layer{}}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var mapNames []string
+	for i, l := range net.Layers() {
+		shape := net.LayerOutputShape(i)
+		if !model.IsMapLayer(l, shape) {
+			continue
+		}
+		mapNames = append(mapNames, l.Name())
+		if len(names) > 0 && !want[l.Name()] {
+			continue
+		}
+		delete(want, l.Name())
+		ly := &Layer{Name: l.Name(), Index: i, H: shape[0], W: shape[1], C: shape[2], Top: make([][]Entry, shape[2])}
+		for y := range ly.H {
+			b, _ := rf.Field(ly.Name, y, 0)
+			ly.rows = append(ly.rows, [2]int{b.Y0, b.Y1})
+		}
+		for x := range ly.W {
+			b, _ := rf.Field(ly.Name, 0, x)
+			ly.cols = append(ly.cols, [2]int{b.X0, b.X1})
+		}
+		c.Layers = append(c.Layers, ly)
+		c.byName[ly.Name] = ly
+	}
+	for n := range want {
+		return nil, fmt.Errorf("exemplars: expected a map layer (%v), received %q", mapNames, n)
+	}
+	c.makePlan(net)
+	return c, nil
+}
+
+// Layer returns the named layer's exemplars, or nil.
+func (c *Collector) Layer(name string) *Layer { return c.byName[name] }
+
+// Observe takes the outputs of a forward pass (Sequential.Outputs: one
+// tensor per layer, batch first) and the names of the batch's images
+// (names[i] for sample i; an empty name skips the sample). The maps are
+// scanned in parallel, one goroutine per sample up to GOMAXPROCS.
+func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
+	n := min(len(names), outs[0].Shape[0])
+	for len(c.scratch) < n {
+		c.scratch = append(c.scratch, make([]sampleMax, len(c.plan)))
+	}
+	parallelFor(n, func(s int) {
+		if names[s] == "" {
+			return
+		}
+		sm := c.scratch[s]
+		for k, it := range c.plan {
+			size := it.h * it.w * it.c
+			data := outs[it.index].Data[s*size : (s+1)*size]
+			if it.pooled >= 0 {
+				p := c.plan[it.pooled]
+				sm[k].scanPooled(data, it.h, it.w, it.c, &sm[it.pooled], p.h, p.w)
+			} else {
+				sm[k].scan(data, it.c)
+			}
+		}
+	})
+	for _, ly := range c.Layers {
+		for s, name := range names[:n] {
+			if name == "" {
+				continue
+			}
+			sm := &c.scratch[s][ly.plan]
+			for ch, v := range sm.maxv[:ly.C] {
+				c.offer(ly, ch, name, v, sm.arg[ch])
+			}
+		}
+	}
+}
+
+// offer puts (name, v) into channel ch's list if it belongs there.
+func (c *Collector) offer(ly *Layer, ch int, name string, v float32, at int) {
+	top := ly.Top[ch]
+	for i := range top {
+		if top[i].Image == name { // seen before: drop the old entry
+			top = append(top[:i], top[i+1:]...)
+			break
+		}
+	}
+	if len(top) == c.K && !(v > top[len(top)-1].Value) {
+		ly.Top[ch] = top
+		return
+	}
+	i := sort.Search(len(top), func(i int) bool { return top[i].Value < v })
+	y, x := at/ly.W, at%ly.W
+	r, q := ly.rows[y], ly.cols[x]
+	e := Entry{Image: name, Value: v, Y: y, X: x, Patch: receptive.Box{Y0: r[0], X0: q[0], Y1: r[1], X1: q[1]}}
+	top = append(top, Entry{})
+	copy(top[i+1:], top[i:])
+	top[i] = e
+	if len(top) > c.K {
+		top = top[:c.K]
+	}
+	ly.Top[ch] = top
+}
+
+// Named is a batch source that names the samples of its last batch
+// (dataset.Iterator: file paths; the generated data: "generated image N").
+type Named interface {
+	LastNames() []string
+}
+
+// ValidationHook returns a function for nn.FitConfig.OnValidationBatch
+// that shows every validation batch's outputs of net to c, naming the
+// images as val does. val must implement Named.
+func (c *Collector) ValidationHook(net *nn.Sequential, val nn.BatchSource) (func(epoch, step int), error) {
+	named, ok := val.(Named)
+	if !ok {
+		return nil, fmt.Errorf("exemplars: expected a validation source that names its images, received %T", val)
+	}
+	return func(epoch, step int) { c.Observe(net.Outputs(), named.LastNames()) }, nil
+}

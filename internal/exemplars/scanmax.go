@@ -1,0 +1,185 @@
+package exemplars
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// scanItem is one map a Collector scans per image.
+type scanItem struct {
+	index   int // layer index in the Sequential model
+	h, w, c int
+	// pooled is the plan index of the 2×2/2 "valid" max pooling that
+	// follows this layer (its maxima give most of this layer's), or -1.
+	pooled int
+}
+
+// makePlan lists the maps to scan: the collected layers and, for a
+// collected layer followed by a 2×2, stride 2, "valid" max pooling, that
+// pooling's map too. Each pooling comes before the layer it pools.
+func (c *Collector) makePlan(net *nn.Sequential) {
+	layers := net.Layers()
+	at := map[int]int{}
+	add := func(i int) int {
+		if k, ok := at[i]; ok {
+			return k
+		}
+		s := net.LayerOutputShape(i)
+		c.plan = append(c.plan, scanItem{index: i, h: s[0], w: s[1], c: s[2], pooled: -1})
+		at[i] = len(c.plan) - 1
+		return at[i]
+	}
+	for j := len(c.Layers) - 1; j >= 0; j-- {
+		ly := c.Layers[j]
+		pooled := -1
+		if i := ly.Index + 1; i < len(layers) && halves(layers[i]) {
+			pooled = add(i)
+		}
+		ly.plan = add(ly.Index)
+		c.plan[ly.plan].pooled = pooled
+	}
+}
+
+// halves reports whether l is a 2×2, stride 2, "valid" max pooling without
+// explicit padding or ceil mode.
+func halves(l nn.Layer) bool {
+	cfg := l.Config()
+	return cfg.ClassName == "MaxPooling2D" && cfg.PoolSize == [2]int{2, 2} &&
+		(cfg.Strides == [2]int{2, 2} || cfg.Strides == [2]int{}) &&
+		(cfg.Padding == "" || cfg.Padding == "valid") && cfg.Pads == [4]int{} && !cfg.CeilMode
+}
+
+// sampleMax is one sample's per-channel maximum of one map and where it
+// first occurs (row-major position y·W + x).
+type sampleMax struct {
+	maxv  []float32
+	arg   []int
+	block []float32 // per-block maxima, scanBlock positions at a time
+}
+
+func (m *sampleMax) size(c, blocks int) {
+	if len(m.maxv) < c {
+		m.maxv, m.arg = make([]float32, c), make([]int, c)
+	}
+	if len(m.block) < blocks*c {
+		m.block = make([]float32, blocks*c)
+	}
+}
+
+// scanBlock is the number of map positions per block in sampleMax.scan.
+const scanBlock = 16
+
+// scan finds each channel's maximum over an HWC map and where it first
+// occurs in row-major order (a NaN never wins unless it comes first, and
+// then the position is 0). One vector pass (nn.MaxInto) gives the maxima
+// of blocks of scanBlock positions and of the map; the position is then
+// looked for only inside the first block holding the maximum.
+func (m *sampleMax) scan(data []float32, c int) {
+	p := len(data) / c
+	nb := (p + scanBlock - 1) / scanBlock
+	m.size(c, nb)
+	maxv, arg := m.maxv[:c], m.arg[:c]
+	for b := range nb {
+		bm := m.block[b*c : (b+1)*c]
+		first, last := b*scanBlock, min((b+1)*scanBlock, p)
+		copy(bm, data[first*c:(first+1)*c])
+		for q := first + 1; q < last; q++ {
+			nn.MaxInto(bm, data[q*c:(q+1)*c])
+		}
+		if b == 0 {
+			copy(maxv, bm)
+		} else {
+			nn.MaxInto(maxv, bm)
+		}
+	}
+	for ch, v := range maxv {
+		arg[ch] = 0
+		for b := range nb {
+			if m.block[b*c+ch] != v {
+				continue
+			}
+			for q := b * scanBlock; q < min((b+1)*scanBlock, p); q++ {
+				if data[q*c+ch] == v {
+					arg[ch] = q
+					break
+				}
+			}
+			break
+		}
+	}
+}
+
+// scanPooled is scan for an h×w map whose 2×2/2 "valid" max pooling (ph×pw,
+// already scanned into pool) covers all but an odd last row or column:
+// the map's maximum is the pooling's or one of those left over, and its
+// first occurrence lies in the rows before the pooling's first row holding
+// it (only their left-over column) or in that pooling row's two map rows.
+func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, ph, pw int) {
+	m.size(c, 0)
+	maxv, arg := m.maxv[:c], m.arg[:c]
+	copy(maxv, pool.maxv[:c])
+	row := w * c
+	for y := range 2 * ph {
+		for x := 2 * pw; x < w; x++ {
+			nn.MaxInto(maxv, data[y*row+x*c:])
+		}
+	}
+	for y := 2 * ph; y < h; y++ {
+		for x := range w {
+			nn.MaxInto(maxv, data[y*row+x*c:])
+		}
+	}
+	for ch, v := range maxv {
+		start := 0
+		if pool.maxv[ch] == v {
+			start = 2 * (pool.arg[ch] / pw)
+		}
+		arg[ch] = firstEqual(data, w, c, ch, v, start)
+	}
+}
+
+// firstEqual returns the first row-major position of channel ch equal to
+// v, looking at the columns right of the pooled ones in rows before start
+// and then at every position from row start on (0 if none).
+func firstEqual(data []float32, w, c, ch int, v float32, start int) int {
+	ph2 := (w / 2) * 2
+	for y := range start {
+		for x := ph2; x < w; x++ {
+			if data[(y*w+x)*c+ch] == v {
+				return y*w + x
+			}
+		}
+	}
+	for q := start * w; q*c < len(data); q++ {
+		if data[q*c+ch] == v {
+			return q
+		}
+	}
+	return 0
+}
+
+// parallelFor runs f(0..n-1) on up to GOMAXPROCS goroutines.
+func parallelFor(n int, f func(int)) {
+	w := min(runtime.GOMAXPROCS(0), n)
+	if w <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,60 @@
+package exemplars
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// scan and scanPooled agree with a plain row-major scan, ties (many equal
+// values, as ReLU zeros give) and odd left-over rows and columns included.
+func TestScanTies(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for _, tc := range []struct{ h, w, c, levels int }{
+		{5, 7, 8, 3}, {6, 6, 16, 2}, {15, 15, 8, 4}, {33, 9, 3, 3}, {1, 40, 8, 2}, {7, 3, 8, 100},
+	} {
+		for range 20 {
+			data := make([]float32, tc.h*tc.w*tc.c)
+			for i := range data {
+				data[i] = float32(rng.Intn(tc.levels))
+			}
+			want := make([]int, tc.c)
+			wantV := make([]float32, tc.c)
+			for ch := range tc.c {
+				wantV[ch] = data[ch]
+				for q := range tc.h * tc.w {
+					if v := data[q*tc.c+ch]; v > wantV[ch] {
+						wantV[ch], want[ch] = v, q
+					}
+				}
+			}
+			var plain sampleMax
+			plain.scan(data, tc.c)
+			ph, pw := tc.h/2, tc.w/2
+			var pooled, m sampleMax
+			if ph > 0 && pw > 0 {
+				pool := make([]float32, ph*pw*tc.c)
+				for y := range ph {
+					for x := range pw {
+						for ch := range tc.c {
+							v := data[((2*y)*tc.w+2*x)*tc.c+ch]
+							for _, d := range [][2]int{{0, 1}, {1, 0}, {1, 1}} {
+								v = max(v, data[((2*y+d[0])*tc.w+2*x+d[1])*tc.c+ch])
+							}
+							pool[(y*pw+x)*tc.c+ch] = v
+						}
+					}
+				}
+				pooled.scan(pool, tc.c)
+				m.scanPooled(data, tc.h, tc.w, tc.c, &pooled, ph, pw)
+			}
+			for ch := range tc.c {
+				if plain.maxv[ch] != wantV[ch] || plain.arg[ch] != want[ch] {
+					t.Fatalf("%+v ch %d: scan %g at %d, want %g at %d", tc, ch, plain.maxv[ch], plain.arg[ch], wantV[ch], want[ch])
+				}
+				if ph > 0 && pw > 0 && (m.maxv[ch] != wantV[ch] || m.arg[ch] != want[ch]) {
+					t.Fatalf("%+v ch %d: scanPooled %g at %d, want %g at %d", tc, ch, m.maxv[ch], m.arg[ch], wantV[ch], want[ch])
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package session
+
+import (
+	"context"
+	"image"
+
+	"github.com/convscope/convscope/internal/atlas"
+)
+
+// AtlasTile is one channel's picture in an atlas.
+type AtlasTile struct {
+	Channel int
+	Image   *image.RGBA
+	// Flat marks a channel whose objective did not move.
+	Flat bool
+}
+
+// AtlasProgress reports an atlas being computed: Done of Total channels.
+type AtlasProgress struct {
+	Layer       string
+	Done, Total int
+}
+
+// AtlasSteps is the number of gradient steps the app's atlas takes (the
+// command line's default).
+var AtlasSteps = atlas.DefaultOptions.Steps
+
+// Atlas computes the filter atlas of layer for the model on screen, in the
+// background: the model file's cached atlas when its weights are unchanged
+// (at once), else activation maximisation on a copy of the network, all
+// channels batched. progress and done run on the UI goroutine; the result
+// is also kept in the model's metadata, so saving the model caches it.
+// cancel stops the computation (done then gets context.Canceled).
+func (s *Session) Atlas(layer string, progress func(AtlasProgress), done func([]AtlasTile, error)) (cancel func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Do(func(m *Model) {
+		s.opts.OnWork("atlas")
+		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
+			tiles := atlasTiles(a)
+			s.post(func() { done(tiles, nil) })
+			return
+		}
+		net, err := m.CloneNet()
+		if err != nil {
+			s.post(func() { done(nil, err) })
+			return
+		}
+		rescale := m.Prep().Rescale
+		s.call(func() {
+			var latest Latest[AtlasProgress]
+			res, err := atlas.Visualize(ctx, net, rescale, layer, nil, atlas.Options{Steps: AtlasSteps}, func(d, t int) {
+				deliver(&latest, s.post, AtlasProgress{layer, d, t}, progress)
+			})
+			if err != nil {
+				s.post(func() { done(nil, err) })
+				return
+			}
+			a := atlas.New(net, layer, AtlasSteps, res)
+			s.Do(func(cur *Model) {
+				if cur == m && atlas.WeightsHash(cur.Net) == a.Weights {
+					atlas.Store(&cur.Meta, a)
+				}
+			})
+			tiles := atlasTiles(a)
+			s.post(func() { done(tiles, nil) })
+		})
+	})
+	return cancel
+}
+
+func atlasTiles(a *atlas.Atlas) []AtlasTile {
+	out := make([]AtlasTile, len(a.Tiles))
+	for i, t := range a.Tiles {
+		out[i] = AtlasTile{Channel: a.Channels[i], Image: t, Flat: a.Flat[i]}
+	}
+	return out
+}
+
+// AtlasLayers returns the names of the model's map layers, for the atlas'
+// layer choice.
+func (s *Session) AtlasLayers() []string {
+	var out []string
+	for _, l := range s.model.MapLayers() {
+		out = append(out, l.Name)
+	}
+	return out
+}
+
+// DefaultAtlasLayer is the last convolution of the model on screen (the
+// deepest layer whose channels are filters), or the last map layer.
+func (s *Session) DefaultAtlasLayer() string {
+	name := ""
+	for _, l := range s.model.MapLayers() {
+		if name == "" || l.Kind == "Conv2D" {
+			name = l.Name
+		}
+	}
+	return name
+}
+
+// CachedAtlas hands done the atlas of layer stored in the model file when
+// it was made for the current weights, nil otherwise (nothing is
+// computed). done runs on the UI goroutine.
+func (s *Session) CachedAtlas(layer string, done func([]AtlasTile)) {
+	s.Do(func(m *Model) {
+		var tiles []AtlasTile
+		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
+			s.opts.OnWork("cached atlas")
+			tiles = atlasTiles(a)
+		}
+		s.post(func() { done(tiles) })
+	})
+}

@@ -1,0 +1,27 @@
+package nn
+
+// How Conv2D divides a pass into work items, and its options for graphs.
+
+// splitColumns, for a forward pass with few output pixels (the deep layers
+// of a network on one image), makes each work item one whole sample and a
+// block of output channels instead: the kernel, not the image, is then the
+// large operand, and row blocks would each read (and the GEMM pack) all of
+// it, where column blocks share it out. Blocks are multiples of 32 columns
+// (the GEMM micro-kernel's width), at least 64.
+func (c *Conv2D) splitColumns(n int) {
+	w := c.eng.workers()
+	if n*c.g.oh*c.g.ow > 1024 || c.filters < 128 || c.act == actSoftmax || c.depthwise || c.grouped || n >= 2*w {
+		return
+	}
+	cw := max(64, ((c.filters+(2*w+n-1)/n-1)/((2*w+n-1)/n)+31)/32*32)
+	c.rows, c.blocks = c.g.oh, 1
+	c.cb, c.cw = (c.filters+cw-1)/cw, cw
+}
+
+// skipWeightGrads makes Backward compute only the input gradient (the
+// kernel's and bias' gradients are then meaningless) until called with
+// false: Graph.BackwardWith's SkipWeights.
+func (c *Conv2D) skipWeightGrads(skip bool) { c.noWeightGrads = skip }
+
+// effKH is the kernel's height in input rows, dilation included.
+func (c *Conv2D) effKH() int { return (c.g.kh-1)*c.g.dh + 1 }

@@ -1,0 +1,120 @@
+package nn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Graph.Forward and what it leaves to read: every node's output.
+
+// ensureBatch sizes every node's output buffer for batch size n (gradient
+// buffers are allocated by the first Backward that needs them).
+func (g *Graph) ensureBatch(n int) {
+	if g.batch == n {
+		return
+	}
+	g.batch = n
+	for _, nd := range g.order {
+		nd.out = NewTensor(append([]int{n}, nd.shape...)...)
+		nd.grad, nd.acc = nil, nil
+		nd.xs = make([]*Tensor, len(nd.in))
+		nd.dxs = make([]*Tensor, len(nd.in)*2) // targets, then per-input scratch
+	}
+	g.inNode.grad, g.inNode.acc = nil, nil
+	g.outTs = make([]*Tensor, len(g.outs))
+}
+
+func (g *Graph) mustBeBuilt(op string) {
+	if !g.built {
+		panic("nn: Graph." + op + ": the graph is not built (call Build after the last Add or SetOutputs)")
+	}
+}
+
+// Forward runs the batch x (shape (n, input...)) through every node in
+// topological order and returns the first output's value. Every node's
+// output is kept until the next call (see Output); the tensors belong to the
+// graph. training enables training-only behaviour (Dropout's masks,
+// BatchNormalization's batch statistics). It panics if x has the wrong
+// shape or the graph is not built.
+func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
+	g.mustBeBuilt("Forward")
+	if len(x.Shape) != len(g.input)+1 || !slices.Equal(x.Shape[1:], g.input) {
+		panic(fmt.Sprintf("nn: Graph.Forward: expected input shape (n, %s), received %s", strings.Trim(shapeString(g.input), "(),"), shapeString(x.Shape)))
+	}
+	g.ensureBatch(x.Shape[0])
+	g.inNode.out = x
+	for _, n := range g.order {
+		tr := training && !n.frozen // a frozen node runs in inference mode
+		switch {
+		case n.fusedInto != nil: // computed with its convolution
+		case n.fusedPool != nil:
+			n.fuser.forwardPooled(n.out, n.fusedPool.out, n.in[0].out, n.fusedPool.layer.(*MaxPooling2D), tr)
+		case n.merge != nil:
+			for i, src := range n.in {
+				n.xs[i] = src.out
+			}
+			n.merge.ForwardMerge(n.out, n.xs, tr)
+		default:
+			n.layer.Forward(n.out, n.in[0].out, tr)
+		}
+	}
+	for i, n := range g.outs {
+		g.outTs[i] = n.out
+	}
+	return g.outs[0].out
+}
+
+// Activations runs x in inference mode and returns every node's output in
+// topological order (Nodes' order): the tutorial's activation model, for
+// a graph. The tensors belong to the graph (see Output).
+func (g *Graph) Activations(x *Tensor) []*Tensor {
+	g.Forward(x, false)
+	if len(g.acts) != len(g.order) {
+		g.acts = make([]*Tensor, len(g.order))
+	}
+	for i, n := range g.order {
+		g.acts[i] = n.out
+	}
+	return g.acts
+}
+
+// Predict runs x in inference mode and returns the first output.
+func (g *Graph) Predict(x *Tensor) *Tensor { return g.Forward(x, false) }
+
+// Outputs returns the value of every output of the last Forward, in
+// output order.
+func (g *Graph) Outputs() []*Tensor { return g.outTs }
+
+// Output returns the named node's output from the last Forward (GraphInput
+// gives the input), or nil if there is no such node or no Forward yet. The
+// tensor belongs to the graph; Clone it to keep it past the next Forward.
+func (g *Graph) Output(name string) *Tensor {
+	if n := g.lookup(name); n != nil {
+		return n.out
+	}
+	return nil
+}
+
+// Grad returns dLoss/d(output) of the named node (GraphInput: dLoss/dinput)
+// from the last Backward, or nil where that Backward did not compute it:
+// nodes outside the requested part of the graph, the graph input without
+// BackwardOptions.InputGrad, and, after Backward (not BackwardWith), a
+// Conv2D run fused with the MaxPooling2D that reads it.
+func (g *Graph) Grad(name string) *Tensor {
+	n := g.lookup(name)
+	if n == nil || !n.written {
+		return nil
+	}
+	return n.grad
+}
+
+func (g *Graph) lookup(name string) *node {
+	if name == GraphInput {
+		return g.inNode
+	}
+	if n := g.byName[name]; n != nil && g.built {
+		return n
+	}
+	return nil
+}
