@@ -1,6 +1,8 @@
 package session
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -117,5 +119,31 @@ func TestDecimateAverages(t *testing.T) {
 	pts = append(pts, Point{6, 60})
 	if got, want := Decimate(pts, 3), []Point{{0.5, 5}, {2.5, 25}, {5, 50}}; !slices.Equal(got, want) {
 		t.Errorf("Decimate of 7 = %v, want %v", got, want)
+	}
+}
+
+// TestExplainCompletenessLine: Integrated Gradients' line states the gap
+// in percent, 100·|Σ − Δ|/|Δ| of the two numbers it prints.
+func TestExplainCompletenessLine(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	h.Open("grad.png", "", loaderOf(testImage(40, 30, 1)))
+	h.settle()
+	var got *Explanation
+	h.Explain(ExplainOptions{Method: "ig", Class: 1, Opacity: 0.5}, nil, func(e *Explanation) { got = e })
+	h.settle()
+	if got == nil || got.Err != nil {
+		t.Fatalf("ig: %+v", got)
+	}
+	var sum, delta, gap float64
+	if _, err := fmt.Sscanf(got.Completeness, "Σ attributions %g vs s(x) − s(black) %g: gap %g %%", &sum, &delta, &gap); err != nil {
+		t.Fatalf("completeness %q: %v", got.Completeness, err)
+	}
+	want := 100 * math.Abs(sum-delta) / math.Abs(delta)
+	if delta == 0 {
+		want = 100 * math.Abs(sum)
+	}
+	// The printed numbers have 4 significant digits.
+	if math.Abs(gap-want) > 0.01+want*2e-3 {
+		t.Errorf("%q: gap %v %%, want 100·|Σ − Δ|/|Δ| ≈ %.3f %%", got.Completeness, gap, want)
 	}
 }
