@@ -216,3 +216,18 @@ func TestOrientationOneIsTheImageItself(t *testing.T) {
 		t.Error("orientation 2: the image itself, want a mirrored copy")
 	}
 }
+
+// TestOrientationOfPalettedImage: an image type without a fast path
+// (paletted, as from a GIF) is turned through the generic path.
+func TestOrientationOfPalettedImage(t *testing.T) {
+	red, blue := color.RGBA{255, 0, 0, 255}, color.RGBA{0, 0, 255, 255}
+	p := image.NewPaletted(image.Rect(0, 0, 2, 1), color.Palette{red, blue})
+	p.SetColorIndex(1, 0, 1) // red, blue
+	got, ok := orientation(2).apply(p).(*image.NRGBA) // mirrored: blue, red
+	if !ok || got == nil || got.Rect != image.Rect(0, 0, 2, 1) {
+		t.Fatalf("mirrored paletted image: %T %v", got, got)
+	}
+	if a, b := got.NRGBAAt(0, 0), got.NRGBAAt(1, 0); a != (color.NRGBA{0, 0, 255, 255}) || b != (color.NRGBA{255, 0, 0, 255}) {
+		t.Errorf("mirrored pixels %v %v, want blue, red", a, b)
+	}
+}
