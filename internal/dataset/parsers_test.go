@@ -231,3 +231,44 @@ func TestOrientationOfPalettedImage(t *testing.T) {
 		t.Errorf("mirrored pixels %v %v, want blue, red", a, b)
 	}
 }
+
+// TestOrientationLargeOffsetImages: images wider and taller than one
+// 32-pixel tile, with a negative, odd origin (a sub-image of a YCbCr 4:2:0
+// picture), turned by every orientation, against the reference turns
+// written with At alone.
+func TestOrientationLargeOffsetImages(t *testing.T) {
+	r := image.Rect(-3, -5, 37, 30) // 40×35
+	ycc := image.NewYCbCr(r, image.YCbCrSubsampleRatio420)
+	rgba := image.NewRGBA(r)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			k := (x+7)*31 + (y+11)*17
+			ycc.Y[ycc.YOffset(x, y)] = uint8(k)
+			ycc.Cb[ycc.COffset(x, y)] = uint8(k * 3)
+			ycc.Cr[ycc.COffset(x, y)] = uint8(k * 5)
+			rgba.SetRGBA(x, y, color.RGBA{uint8(k), uint8(k * 7), uint8(k * 13), 255})
+		}
+	}
+	for _, img := range []image.Image{ycc, rgba} {
+		ref := image.NewNRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+		for y := range r.Dy() {
+			for x := range r.Dx() {
+				ref.Set(x, y, color.NRGBAModel.Convert(img.At(r.Min.X+x, r.Min.Y+y)))
+			}
+		}
+		for o := 2; o <= 8; o++ {
+			got := orientation(o).apply(img)
+			want := uprightRef(ref, o)
+			if got.Bounds() != want.Bounds() {
+				t.Fatalf("%T orientation %d: bounds %v, want %v", img, o, got.Bounds(), want.Bounds())
+			}
+			for y := range want.Rect.Dy() {
+				for x := range want.Rect.Dx() {
+					if g, w := color.NRGBAModel.Convert(got.At(x, y)), want.At(x, y); g != w {
+						t.Fatalf("%T orientation %d: pixel (%d, %d) %v, want %v", img, o, x, y, g, w)
+					}
+				}
+			}
+		}
+	}
+}
