@@ -222,7 +222,7 @@ func TestOrientationOneIsTheImageItself(t *testing.T) {
 func TestOrientationOfPalettedImage(t *testing.T) {
 	red, blue := color.RGBA{255, 0, 0, 255}, color.RGBA{0, 0, 255, 255}
 	p := image.NewPaletted(image.Rect(0, 0, 2, 1), color.Palette{red, blue})
-	p.SetColorIndex(1, 0, 1) // red, blue
+	p.SetColorIndex(1, 0, 1)                          // red, blue
 	got, ok := orientation(2).apply(p).(*image.NRGBA) // mirrored: blue, red
 	if !ok || got == nil || got.Rect != image.Rect(0, 0, 2, 1) {
 		t.Fatalf("mirrored paletted image: %T %v", got, got)
