@@ -237,7 +237,14 @@ func TestOrientationOfPalettedImage(t *testing.T) {
 // picture), turned by every orientation, against the reference turns
 // written with At alone.
 func TestOrientationLargeOffsetImages(t *testing.T) {
-	r := image.Rect(-3, -5, 37, 30) // 40×35
+	// 40×35, with the origin's x, y or both negative and odd.
+	for _, r := range []image.Rectangle{image.Rect(-3, -5, 37, 30), image.Rect(-3, 0, 37, 35), image.Rect(0, -5, 40, 30)} {
+		testOrientationAt(t, r)
+	}
+}
+
+func testOrientationAt(t *testing.T, r image.Rectangle) {
+	t.Helper()
 	ycc := image.NewYCbCr(r, image.YCbCrSubsampleRatio420)
 	rgba := image.NewRGBA(r)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
@@ -260,12 +267,12 @@ func TestOrientationLargeOffsetImages(t *testing.T) {
 			got := orientation(o).apply(img)
 			want := uprightRef(ref, o)
 			if got.Bounds() != want.Bounds() {
-				t.Fatalf("%T orientation %d: bounds %v, want %v", img, o, got.Bounds(), want.Bounds())
+				t.Fatalf("%T at %v orientation %d: bounds %v, want %v", img, r.Min, o, got.Bounds(), want.Bounds())
 			}
 			for y := range want.Rect.Dy() {
 				for x := range want.Rect.Dx() {
 					if g, w := color.NRGBAModel.Convert(got.At(x, y)), want.At(x, y); g != w {
-						t.Fatalf("%T orientation %d: pixel (%d, %d) %v, want %v", img, o, x, y, g, w)
+						t.Fatalf("%T at %v orientation %d: pixel (%d, %d) %v, want %v", img, r.Min, o, x, y, g, w)
 					}
 				}
 			}
