@@ -87,3 +87,17 @@ func TestSlowUIHoldsOneFrame(t *testing.T) {
 		t.Errorf("the UI got %q, want the newest frame img39", got)
 	}
 }
+
+// TestCompareNamesItsSides: the comparison carries the names it was given.
+func TestCompareNamesItsSides(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	h.Open("a.png", "", loaderOf(testImage(16, 16, 1)))
+	h.settle()
+	f := h.last()
+	var c *Comparison
+	h.Compare(f, f, "cat.jpg · epoch 3", "cat.jpg · epoch 4", func(r *Comparison, err error) { c = r })
+	h.settle()
+	if c == nil || c.A != "cat.jpg · epoch 3" || c.B != "cat.jpg · epoch 4" {
+		t.Errorf("comparison %+v, want sides named as given", c)
+	}
+}
