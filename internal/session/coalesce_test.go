@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"image"
+	"math"
 	"runtime"
 	"testing"
 )
@@ -99,5 +100,41 @@ func TestCompareNamesItsSides(t *testing.T) {
 	h.settle()
 	if c == nil || c.A != "cat.jpg · epoch 3" || c.B != "cat.jpg · epoch 4" {
 		t.Errorf("comparison %+v, want sides named as given", c)
+	}
+}
+
+// TestCompareRanksChannels: channels are ranked by L2, most changed first,
+// ties in channel order, and RMS = L2 / √(H·W).
+func TestCompareRanksChannels(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	h.Open("a.png", "", loaderOf(testImage(16, 16, 1)))
+	h.settle()
+	a := h.last()
+	h.Open("b.png", "", loaderOf(testImage(30, 20, 6)))
+	h.settle()
+	b := h.last()
+	var same, diff *Comparison
+	h.Compare(a, a, "a", "a", func(r *Comparison, err error) { same = r })
+	h.Compare(a, b, "a", "b", func(r *Comparison, err error) { diff = r })
+	h.settle()
+	if same == nil || diff == nil {
+		t.Fatal("no comparison")
+	}
+	for k, c := range same.Layers[0].Changes {
+		if c.Channel != k || c.L2 != 0 {
+			t.Fatalf("a frame against itself: rank %d is channel %d (L2 %v), want channel %d, 0", k, c.Channel, c.L2, k)
+		}
+	}
+	for li, l := range diff.Layers {
+		shape := a.Layers[li].Act.Shape // 1, H, W, C
+		hw := float64(shape[1] * shape[2])
+		for k, c := range l.Changes {
+			if k > 0 && c.L2 > l.Changes[k-1].L2 {
+				t.Errorf("%s: rank %d has L2 %v above rank %d's %v", l.Name, k, c.L2, k-1, l.Changes[k-1].L2)
+			}
+			if want := c.L2 / math.Sqrt(hw); math.Abs(c.RMS-want) > 1e-9*(1+want) {
+				t.Errorf("%s channel %d: RMS %v, want L2/√(H·W) = %v", l.Name, c.Channel, c.RMS, want)
+			}
+		}
 	}
 }
