@@ -138,3 +138,18 @@ func TestCompareRanksChannels(t *testing.T) {
 		}
 	}
 }
+
+func TestStandardiseLiteral(t *testing.T) {
+	// HWC with 2 channels: channel 0 = (1, 2) → mean 1.5, σ 0.5 → (−1, 1);
+	// channel 1 = (3, 6) → mean 4.5, σ 1.5 → (−1, 1); constant → 0.
+	got := standardise([]float32{1, 3, 2, 6}, 2)
+	want := []float32{-1, -1, 1, 1}
+	for i := range want {
+		if math.Abs(float64(got[i]-want[i])) > 1e-6 {
+			t.Fatalf("standardise = %v, want %v", got, want)
+		}
+	}
+	if got := standardise([]float32{7, 7, 7}, 1); got[0] != 0 || got[1] != 0 || got[2] != 0 {
+		t.Errorf("constant channel: %v, want zeros", got)
+	}
+}
