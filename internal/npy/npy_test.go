@@ -2,6 +2,7 @@ package npy
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"os"
 	"path/filepath"
@@ -139,4 +140,49 @@ func seq(n int) []float32 {
 		s[i] = float32(i) * 0.25
 	}
 	return s
+}
+
+// TestHeaderLengthLimit: a version 2.0 header of exactly 1 MiB (the limit)
+// is read; one byte more is refused as implausible.
+func TestHeaderLengthLimit(t *testing.T) {
+	dict := "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }"
+	for _, tc := range []struct {
+		hlen int
+		ok   bool
+	}{{1 << 20, true}, {1<<20 + 1, false}} {
+		var b bytes.Buffer
+		b.WriteString("\x93NUMPY\x02\x00")
+		binary.Write(&b, binary.LittleEndian, uint32(tc.hlen))
+		b.WriteString(dict)
+		b.WriteString(strings.Repeat(" ", tc.hlen-len(dict)-1) + "\n")
+		b.Write([]byte{0, 0, 0x80, 0x3f}) // 1.0
+		shape, data, err := Decode(&b)
+		if tc.ok && (err != nil || len(shape) != 1 || shape[0] != 1 || data[0] != 1) {
+			t.Errorf("header of %d bytes: %v %v %v, want shape [1] and data [1]", tc.hlen, shape, data, err)
+		}
+		if !tc.ok && (err == nil || !strings.Contains(err.Error(), "implausible")) {
+			t.Errorf("header of %d bytes: error %v, want \"implausible\"", tc.hlen, err)
+		}
+	}
+}
+
+// TestSizeLimit: a shape of exactly maxValues (2³¹ − 1) values passes the
+// size check (and then fails on the missing data); one of 65536 × 65536
+// (2³², which would overflow an int32 product) is refused as too large
+// before anything is read.
+func TestSizeLimit(t *testing.T) {
+	for _, tc := range []struct {
+		shape []int
+		want  string
+	}{
+		{[]int{1<<31 - 1}, "expected 2147483647 values, the file ends after 0"},
+		{[]int{1, 1<<31 - 1}, "expected 2147483647 values, the file ends after 0"},
+		{[]int{65536, 65536}, "holds more than 2147483647 values"},
+		{[]int{1 << 31}, "holds more than 2147483647 values"},
+	} {
+		_, _, err := Decode(bytes.NewReader(Header(tc.shape)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("shape %v: %v, want %q", tc.shape, err, tc.want)
+		}
+	}
 }

@@ -1,0 +1,155 @@
+package session
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"runtime"
+	"testing"
+)
+
+// TestBurstWhileBusyMergesIntoOne: while the worker is held inside the
+// first image's load, 49 more opens arrive; they must merge into one
+// request (the newest image), so exactly two images are loaded and one
+// frame reaches the UI, showing the last. A worker that queued requests
+// would load 50.
+func TestBurstWhileBusyMergesIntoOne(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	started, gate := make(chan struct{}), make(chan struct{})
+	h.Open("img0", "", func() (image.Image, error) {
+		close(started)
+		<-gate
+		return testImage(16, 16, 0), nil
+	})
+	<-started
+	for i := 1; i < 50; i++ {
+		h.Open(fmt.Sprint("img", i), "", loaderOf(testImage(16, 16, i)))
+	}
+	close(gate)
+	h.Wait()
+	h.mu.Lock()
+	posts := len(h.queue)
+	h.mu.Unlock()
+	h.settle()
+	if n := h.work["load"]; n != 2 {
+		t.Errorf("%d loads for 50 opens made while the worker was busy, want 2 (the first and the newest)", n)
+	}
+	if posts != 1 {
+		t.Errorf("%d posts to the UI for the burst, want 1", posts)
+	}
+	if len(h.frames) != 1 || h.last().Input.Name != "img49" {
+		t.Errorf("%d frames, last %q; want 1 frame of img49", len(h.frames), h.last().Input.Name)
+	}
+}
+
+// TestSlowUIHoldsOneFrame: the UI does not run what the session posts
+// while 40 images are rendered one after another. Only the newest frame
+// may be kept for it (Latest): one pending post, and the heap grows by
+// less than three frames, where queueing them would hold all 40 (each
+// frame's sheets are about 0.5 MB here).
+func TestSlowUIHoldsOneFrame(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 24))
+	v := h.View()
+	v.Tile = 120
+	h.SetView(v)
+	h.Open("warm-up", "", loaderOf(testImage(24, 24, 99)))
+	h.settle()
+	frameBytes := 0
+	for _, l := range h.last().Layers {
+		if l.Sheet != nil && l.Sheet.Image != nil {
+			frameBytes += len(l.Sheet.Image.Pix)
+		}
+	}
+	if frameBytes < 200_000 {
+		t.Fatalf("a frame's sheets are %d bytes; the test needs large frames", frameBytes)
+	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	for i := range 40 {
+		h.Open(fmt.Sprint("img", i), "", loaderOf(testImage(24, 24, i)))
+		h.Wait() // rendered and delivered; the UI has not run
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	grown := int64(ms.HeapAlloc) - int64(before)
+	h.mu.Lock()
+	posts := len(h.queue)
+	h.mu.Unlock()
+	if posts != 1 {
+		t.Errorf("%d posts waiting for a slow UI, want 1", posts)
+	}
+	if grown > int64(3*frameBytes) {
+		t.Errorf("heap grew by %d bytes over 40 undrained frames of %d bytes: frames are kept for the UI", grown, frameBytes)
+	}
+	h.settle()
+	if got := h.last().Input.Name; got != "img39" {
+		t.Errorf("the UI got %q, want the newest frame img39", got)
+	}
+}
+
+// TestCompareNamesItsSides: the comparison carries the names it was given.
+func TestCompareNamesItsSides(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	h.Open("a.png", "", loaderOf(testImage(16, 16, 1)))
+	h.settle()
+	f := h.last()
+	var c *Comparison
+	h.Compare(f, f, "cat.jpg · epoch 3", "cat.jpg · epoch 4", func(r *Comparison, err error) { c = r })
+	h.settle()
+	if c == nil || c.A != "cat.jpg · epoch 3" || c.B != "cat.jpg · epoch 4" {
+		t.Errorf("comparison %+v, want sides named as given", c)
+	}
+}
+
+// TestCompareRanksChannels: channels are ranked by L2, most changed first,
+// ties in channel order, and RMS = L2 / √(H·W).
+func TestCompareRanksChannels(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	h.Open("a.png", "", loaderOf(testImage(16, 16, 1)))
+	h.settle()
+	a := h.last()
+	h.Open("b.png", "", loaderOf(testImage(30, 20, 6)))
+	h.settle()
+	b := h.last()
+	var same, diff *Comparison
+	h.Compare(a, a, "a", "a", func(r *Comparison, err error) { same = r })
+	h.Compare(a, b, "a", "b", func(r *Comparison, err error) { diff = r })
+	h.settle()
+	if same == nil || diff == nil {
+		t.Fatal("no comparison")
+	}
+	for k, c := range same.Layers[0].Changes {
+		if c.Channel != k || c.L2 != 0 {
+			t.Fatalf("a frame against itself: rank %d is channel %d (L2 %v), want channel %d, 0", k, c.Channel, c.L2, k)
+		}
+	}
+	for li, l := range diff.Layers {
+		shape := a.Layers[li].Act.Shape // 1, H, W, C
+		hw := float64(shape[1] * shape[2])
+		for k, c := range l.Changes {
+			if k > 0 && c.L2 > l.Changes[k-1].L2 {
+				t.Errorf("%s: rank %d has L2 %v above rank %d's %v", l.Name, k, c.L2, k-1, l.Changes[k-1].L2)
+			}
+			if want := c.L2 / math.Sqrt(hw); math.Abs(c.RMS-want) > 1e-9*(1+want) {
+				t.Errorf("%s channel %d: RMS %v, want L2/√(H·W) = %v", l.Name, c.Channel, c.RMS, want)
+			}
+		}
+	}
+}
+
+func TestStandardiseLiteral(t *testing.T) {
+	// HWC with 2 channels: channel 0 = (1, 2) → mean 1.5, σ 0.5 → (−1, 1);
+	// channel 1 = (3, 6) → mean 4.5, σ 1.5 → (−1, 1); constant → 0.
+	got := standardise([]float32{1, 3, 2, 6}, 2)
+	want := []float32{-1, -1, 1, 1}
+	for i := range want {
+		if math.Abs(float64(got[i]-want[i])) > 1e-6 {
+			t.Fatalf("standardise = %v, want %v", got, want)
+		}
+	}
+	if got := standardise([]float32{7, 7, 7}, 1); got[0] != 0 || got[1] != 0 || got[2] != 0 {
+		t.Errorf("constant channel: %v, want zeros", got)
+	}
+}
