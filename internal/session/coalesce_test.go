@@ -87,13 +87,24 @@ func TestCompareRanksChannels(t *testing.T) {
 	h := newHarness(t, tinyModel(t, 12))
 	h.Open("a.png", "", loaderOf(testImage(16, 16, 1)))
 	h.settle()
-	a := h.last()
+	// A frame's activations are the network's own buffers: pin the first
+	// (a copy of its own) before the next image overwrites them.
+	var a *Frame
+	h.Pin(h.last(), func(p *Frame, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		a = p
+	})
+	h.settle()
 	h.Open("b.png", "", loaderOf(testImage(30, 20, 6)))
 	h.settle()
 	b := h.last()
 	var same, diff *Comparison
 	h.Compare(a, a, "a", "a", func(r *Comparison, err error) { same = r })
 	h.Compare(a, b, "a", "b", func(r *Comparison, err error) { diff = r })
+	h.settle()
+	h.Wait()
 	h.settle()
 	if same == nil || diff == nil {
 		t.Fatal("no comparison")
