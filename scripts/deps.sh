@@ -4,10 +4,11 @@
 #   scripts/deps.sh --ci   — also Xvfb, xauth, ImageMagick, xdotool and GTK for Python (the
 #                            window check and the real drag-and-drop check), and
 #                            libonnx-testdata (ONNX's operator conformance tests, internal/onnx)
+#                            and dataset-fashion-mnist (the real-data tests of assets and internal/transfer)
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 if [[ "${1:-}" == "--ci" ]]; then
-  pkgs+=(xvfb xauth imagemagick xdotool python3-gi gir1.2-gtk-3.0 libonnx-testdata)
+  pkgs+=(xvfb xauth imagemagick xdotool python3-gi gir1.2-gtk-3.0 libonnx-testdata dataset-fashion-mnist)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -16,7 +16,7 @@ import (
 )
 
 // idxFile encodes an IDX file: magic, dimensions, data; gzipped if gz.
-func idxFile(t *testing.T, magic uint32, dims []uint32, data []byte, gz bool) []byte {
+func idxFile(t testing.TB, magic uint32, dims []uint32, data []byte, gz bool) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	binary.Write(&b, binary.BigEndian, magic)
