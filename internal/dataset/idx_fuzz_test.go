@@ -16,7 +16,7 @@ func FuzzIDX(f *testing.F) {
 		f.Add(idxFile(f, idxLabelsMagic, []uint32{5}, labels, gz))
 	}
 	f.Add(idxFile(f, idxImagesMagic, []uint32{1 << 30, 1 << 10, 1 << 10}, pixels, false)) // huge declared, tiny file
-	f.Add(idxFile(f, idxLabelsMagic, []uint32{9}, labels, false))                       // truncated
+	f.Add(idxFile(f, idxLabelsMagic, []uint32{9}, labels, false))                         // truncated
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		px, n, rows, cols, err := ReadIDXImages(bytes.NewReader(data))
