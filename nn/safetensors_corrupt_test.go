@@ -110,6 +110,7 @@ func TestLoadCorruptInputs(t *testing.T) {
 	}
 }
 
+// FuzzLoad runs Load, ReadWeights and LoadGraph on arbitrary bytes.
 func FuzzLoad(f *testing.F) {
 	m := smallConvNet(f, 1, 1)
 	good := savedBytes(f, m, Metadata{ClassNames: []string{"a", "b"}, History: sampleHistory()})
@@ -131,6 +132,13 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("Load from a bytes.Reader: %v; from a stream: %v", err, err2)
 		}
 		ReadWeights(bytes.NewReader(in), target)
+		// The graph reader takes the same files (and graph ones): it must
+		// refuse or load, never panic, and agree with Load on Sequential ones.
+		if g, _, gerr := LoadGraph(bytes.NewReader(in)); err == nil && gerr != nil {
+			t.Fatalf("Load accepts the file, LoadGraph refuses it: %v", gerr)
+		} else if gerr == nil && g == nil {
+			t.Fatal("LoadGraph returned no graph and no error")
+		}
 		if err != nil {
 			return
 		}
