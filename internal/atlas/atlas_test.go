@@ -6,8 +6,6 @@ import (
 	"image"
 	"math"
 	"math/rand"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -40,18 +38,67 @@ func meanActs(t testing.TB, net *nn.Sequential, layer int, imgs [][]float32) [][
 	return out
 }
 
-var testOpts = Options{Seed: 1}
+// baselineImages returns the baseline: 100 uniform-noise images
+// (seeded) and the 8 sample images, preprocessed for m.
+func baselineImages(t testing.TB, m *model.Model) [][]float32 {
+	in := m.InputShape()
+	rng := rand.New(rand.NewSource(1))
+	var base [][]float32
+	for range 100 {
+		im := make([]float32, in[0]*in[1]*in[2])
+		for i := range im {
+			im[i] = float32(rng.Intn(256)) / 255
+		}
+		base = append(base, im)
+	}
+	for _, s := range model.BuiltinSamples(8) {
+		img, err := s.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _, err := dataset.PreprocessImage(nil, img, m.Prep())
+		if err != nil {
+			t.Fatal(err)
+		}
+		base = append(base, x)
+	}
+	if len(base) != 108 {
+		t.Fatalf("%d baseline images, want 108", len(base))
+	}
+	return base
+}
 
-func init() {
-	if v := os.Getenv("ATLAS_LR"); v != "" {
-		testOpts.LR, _ = strconv.ParseFloat(v, 64)
+// ratio is one channel's result against its baseline.
+type ratio struct {
+	ch            int
+	avg, max, got float64 // baseline mean and max over the images, optimised
+	ratio         float64
+	dead          bool // zero on every baseline image and on the optimised one
+}
+
+// measure compares each result's mean activation (after the layer's
+// activation, whole map) with the channel's baseline.
+func measure(t testing.TB, net *nn.Sequential, layer int, base [][]float32, res []Result) []ratio {
+	in := net.InputShape()
+	baseActs := meanActs(t, net, layer, base)
+	var imgs [][]float32
+	for _, r := range res {
+		imgs = append(imgs, pixels(r.Image, in[2]))
 	}
-	if os.Getenv("ATLAS_NOTF") != "" {
-		testOpts.Jitter, testOpts.Scale, testOpts.Rotate = -1, 1e-9, 1e-9
+	opt := meanActs(t, net, layer, imgs)
+	var out []ratio
+	for i, r := range res {
+		q := ratio{ch: r.Channel, got: opt[i][r.Channel]}
+		for _, b := range baseActs {
+			q.avg += b[r.Channel]
+			q.max = max(q.max, b[r.Channel])
+		}
+		q.avg /= float64(len(baseActs))
+		q.ratio = q.got / q.avg
+		q.dead = q.max < 1e-4 && q.got < 1e-4
+		out = append(out, q)
 	}
-	if v := os.Getenv("ATLAS_BLUR"); v != "" {
-		testOpts.BlurEvery, _ = strconv.Atoi(v)
-	}
+	return out
 }
 
 func pixels(img *image.RGBA, c int) []float32 {

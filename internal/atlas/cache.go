@@ -43,7 +43,7 @@ const CacheTile = 96
 
 // WeightsHash is the SHA-256 of every weight of net (shapes and values,
 // in order), hex-encoded.
-func WeightsHash(net *nn.Sequential) string {
+func WeightsHash(net Network) string {
 	h := sha256.New()
 	var buf [4]byte
 	for _, p := range net.Weights() {
@@ -62,8 +62,12 @@ func WeightsHash(net *nn.Sequential) string {
 }
 
 // New makes an Atlas from results for net's layer.
-func New(net *nn.Sequential, layer string, steps int, res []Result) *Atlas {
-	a := &Atlas{Layer: layer, Weights: WeightsHash(net), Steps: steps}
+func New(net Network, layer string, steps int, res []Result) *Atlas {
+	return newAtlas(layer, WeightsHash(net), steps, res)
+}
+
+func newAtlas(layer, weights string, steps int, res []Result) *Atlas {
+	a := &Atlas{Layer: layer, Weights: weights, Steps: steps}
 	for _, r := range res {
 		a.Channels = append(a.Channels, r.Channel)
 		a.Flat = append(a.Flat, r.Flat)
@@ -117,7 +121,7 @@ func Store(meta *nn.Metadata, a *Atlas) error {
 
 // Cached returns the atlas of layer stored in meta when it was made for
 // net's current weights; ok is false when there is none or it is stale.
-func Cached(meta nn.Metadata, net *nn.Sequential, layer string) (a *Atlas, ok bool, err error) {
+func Cached(meta nn.Metadata, net Network, layer string) (a *Atlas, ok bool, err error) {
 	s, found := meta.Extra[MetaPrefix+layer]
 	if !found {
 		return nil, false, nil

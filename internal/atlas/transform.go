@@ -21,8 +21,8 @@ type affine struct {
 }
 
 func randomAffine(rng *rand.Rand, o Options) affine {
-	s := 1 + o.Scale*(2*rng.Float64()-1)
-	th := o.Rotate * math.Pi / 180 * (2*rng.Float64() - 1)
+	s := 1 + max(o.Scale, 0)*(2*rng.Float64()-1)
+	th := max(o.Rotate, 0) * math.Pi / 180 * (2*rng.Float64() - 1)
 	cos, sin := math.Cos(th)/s, math.Sin(th)/s
 	j := float64(max(o.Jitter, 0))
 	return affine{a: cos, b: sin, c: -sin, d: cos,

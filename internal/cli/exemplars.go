@@ -34,7 +34,7 @@ func runExemplars(e *env, args []string) error {
 	fs := newFlagSet("exemplars",
 		"convscope exemplars [--model FILE] --data DIR --layer NAME --out DIR [--top 9] [--batch N]",
 		exemplarsHelp)
-	modelPath := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	modelPath := fs.String("model", "", "a model `FILE` (.safetensors, .onnx, .h5, .keras; Sequential or graph)")
 	data := fs.String("data", "", "folder `DIR` of images (subfolders included)")
 	layer := fs.String("layer", "", "map layer `NAME` (a convolution or pooling)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
@@ -61,10 +61,11 @@ func runExemplars(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if m.Net == nil {
-		return errors.New("exemplars work on Sequential models (a plain stack of layers) for now; this model is a graph")
+	var net exemplars.Network = m.Net
+	if m.Graph != nil {
+		net = m.Graph
 	}
-	c, err := exemplars.NewCollector(m.Net, []string{*layer}, *top)
+	c, err := exemplars.NewCollector(net, []string{*layer}, *top)
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "exemplars: "))
 	}
@@ -105,7 +106,7 @@ func runExemplars(e *env, args []string) error {
 		cache[name] = s
 		return s
 	}
-	in := m.Net.InputShape()
+	in := m.InputShape()
 	base := filepath.Join(*out, fileName(*layer))
 	for ch, entries := range ly.Top {
 		p := fmt.Sprintf("%s_c%03d.png", base, ch)

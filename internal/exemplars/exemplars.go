@@ -37,7 +37,7 @@ type Entry struct {
 // Layer holds one map layer's exemplars.
 type Layer struct {
 	Name    string
-	Index   int // position in the Sequential model
+	Index   int // position in the model's outputs (Sequential layers, graph nodes)
 	H, W, C int
 	// Top[c] lists channel c's exemplars, highest value first (ties keep
 	// the order the images came in).
@@ -47,7 +47,8 @@ type Layer struct {
 	plan       int      // index in Collector.plan
 }
 
-// Collector gathers exemplars for some map layers of a Sequential model.
+// Collector gathers exemplars for some map layers of a Sequential model or
+// a graph.
 // It is not safe for concurrent use.
 type Collector struct {
 	K       int
@@ -57,13 +58,53 @@ type Collector struct {
 	scratch [][]sampleMax // [sample][plan item]
 }
 
-// NewCollector prepares a collector for the named map layers of net (all
-// of them when names is empty), keeping k exemplars per channel.
-func NewCollector(net *nn.Sequential, names []string, k int) (*Collector, error) {
+// Network is a model a Collector observes: *nn.Sequential or *nn.Graph.
+type Network interface {
+	InputShape() []int
+}
+
+// netNode is one layer or node of a Network, in the order of its outputs
+// (Sequential.Outputs, Graph.Activations).
+type netNode struct {
+	name   string
+	cfg    nn.LayerConfig
+	inputs []string
+	shape  []int
+	isMap  bool // a default layer to collect
+}
+
+// nodesOf lists net's layers and its receptive fields.
+func nodesOf(net Network) ([]netNode, *receptive.Net, error) {
+	var out []netNode
+	switch n := net.(type) {
+	case *nn.Sequential:
+		prev := nn.InputName
+		for i, l := range n.Layers() {
+			shape := n.LayerOutputShape(i)
+			out = append(out, netNode{name: l.Name(), cfg: l.Config(), inputs: []string{prev}, shape: shape, isMap: model.IsMapLayer(l, shape)})
+			prev = l.Name()
+		}
+		rf, err := receptive.FromSequential(n)
+		return out, rf, err
+	case *nn.Graph:
+		for _, info := range n.Nodes() {
+			out = append(out, netNode{name: info.Name, cfg: info.Layer.Config(), inputs: info.Inputs, shape: info.OutputShape, isMap: len(info.OutputShape) == 3})
+		}
+		rf, err := receptive.FromGraph(n)
+		return out, rf, err
+	}
+	return nil, nil, fmt.Errorf("exemplars: expected a Sequential or graph model, received %T", net)
+}
+
+// NewCollector prepares a collector for the named map layers of net, a
+// Sequential model or a graph (all of them when names is empty: the
+// convolutions and poolings of a Sequential model, every node with channel
+// maps of a graph), keeping k exemplars per channel.
+func NewCollector(net Network, names []string, k int) (*Collector, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("exemplars: expected at least 1 exemplar per channel, received %d", k)
 	}
-	rf, err := receptive.FromSequential(net)
+	nodes, rf, err := nodesOf(net)
 	if err != nil {
 		return nil, err
 	}
@@ -73,17 +114,17 @@ func NewCollector(net *nn.Sequential, names []string, k int) (*Collector, error)
 		want[n] = true
 	}
 	var mapNames []string
-	for i, l := range net.Layers() {
-		shape := net.LayerOutputShape(i)
-		if !model.IsMapLayer(l, shape) {
+	for i, nd := range nodes {
+		if !nd.isMap && !(want[nd.name] && len(nd.shape) == 3) {
 			continue
 		}
-		mapNames = append(mapNames, l.Name())
-		if len(names) > 0 && !want[l.Name()] {
+		mapNames = append(mapNames, nd.name)
+		if len(names) > 0 && !want[nd.name] {
 			continue
 		}
-		delete(want, l.Name())
-		ly := &Layer{Name: l.Name(), Index: i, H: shape[0], W: shape[1], C: shape[2], Top: make([][]Entry, shape[2])}
+		delete(want, nd.name)
+		shape := nd.shape
+		ly := &Layer{Name: nd.name, Index: i, H: shape[0], W: shape[1], C: shape[2], Top: make([][]Entry, shape[2])}
 		for y := range ly.H {
 			b, _ := rf.Field(ly.Name, y, 0)
 			ly.rows = append(ly.rows, [2]int{b.Y0, b.Y1})
@@ -98,15 +139,15 @@ func NewCollector(net *nn.Sequential, names []string, k int) (*Collector, error)
 	for n := range want {
 		return nil, fmt.Errorf("exemplars: expected a map layer (%v), received %q", mapNames, n)
 	}
-	c.makePlan(net)
+	c.makePlan(nodes)
 	return c, nil
 }
 
 // Layer returns the named layer's exemplars, or nil.
 func (c *Collector) Layer(name string) *Layer { return c.byName[name] }
 
-// Observe takes the outputs of a forward pass (Sequential.Outputs: one
-// tensor per layer, batch first) and the names of the batch's images
+// Observe takes the outputs of a forward pass (Sequential.Outputs or
+// Graph.Activations: one tensor per layer or node, batch first) and the names of the batch's images
 // (names[i] for sample i; an empty name skips the sample). The maps are
 // scanned in parallel, one goroutine per sample up to GOMAXPROCS.
 func (c *Collector) Observe(outs []*nn.Tensor, names []string) {

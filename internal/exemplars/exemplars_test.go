@@ -56,16 +56,52 @@ func defaultModel(t testing.TB) *model.Model {
 	return m
 }
 
+// graphModel is the tutorial's architecture exported from PyTorch to ONNX
+// (62×62 input; Conv, Relu and MaxPool nodes): a graph.
+func graphModel(t testing.TB) *model.Model {
+	m, err := model.Open("../onnx/testdata/parity/tutorial.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Graph == nil {
+		t.Fatal("tutorial.onnx: not a graph")
+	}
+	return m
+}
+
 // A brute-force scan — every image alone, every value of every map — finds
-// the same top 9, with the same values and positions.
+// the same top 9, with the same values and positions, on the tutorial's
+// Sequential model (8 map layers) and on a graph (12 nodes with maps, each
+// ReLU read by a 2×2 max pooling).
 func TestScanMatchesBruteForce(t *testing.T) {
 	dir := writeImages(t, 14)
-	m := defaultModel(t)
 	files, err := ListImages(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewCollector(m.Net, nil, DefaultTop)
+	for _, tc := range []struct {
+		name   string
+		m      *model.Model
+		layers int
+	}{{"sequential", defaultModel(t), 8}, {"graph", graphModel(t), 12}} {
+		t.Run(tc.name, func(t *testing.T) { checkScan(t, tc.m, files, tc.layers) })
+	}
+}
+
+func checkScan(t *testing.T, m *model.Model, files []string, layers int) {
+	var net Network = m.Net
+	var rf *receptive.Net
+	var err error
+	if m.Graph != nil {
+		net = m.Graph
+		rf, err = receptive.FromGraph(m.Graph)
+	} else {
+		rf, err = receptive.FromSequential(m.Net)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewCollector(net, nil, DefaultTop)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +124,6 @@ func TestScanMatchesBruteForce(t *testing.T) {
 		y, x int
 	}
 	all := map[string][][]cand{} // layer → channel → candidates
-	rf, _ := receptive.FromSequential(m.Net)
 	for _, f := range files {
 		img, err := dataset.LoadImageFile(f, dataset.DefaultMaxPixels)
 		if err != nil {
@@ -98,7 +133,7 @@ func TestScanMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		outs := m.Net.Activations(in.Tensor)
+		outs := m.Activations(in.Tensor)
 		for _, ly := range c.Layers {
 			if all[ly.Name] == nil {
 				all[ly.Name] = make([][]cand, ly.C)
@@ -117,8 +152,8 @@ func TestScanMatchesBruteForce(t *testing.T) {
 			}
 		}
 	}
-	if len(c.Layers) != 8 {
-		t.Fatalf("%d map layers, want 8", len(c.Layers))
+	if len(c.Layers) != layers {
+		t.Fatalf("%d map layers, want %d", len(c.Layers), layers)
 	}
 	for _, ly := range c.Layers {
 		for ch := range ly.C {

@@ -44,13 +44,13 @@ func ListImages(dir string) ([]string, error) {
 // Progress reports a scan's progress: done of total images.
 type Progress func(done, total int)
 
-// ScanFiles runs every image file through m (preprocessed as m.Prepare
-// does, batch images at a time) and shows the outputs to c. Files that do
+// ScanFiles runs every image file through m, Sequential or graph
+// (preprocessed as m.Prepare does, batch images at a time) and shows the outputs to c. Files that do
 // not decode are skipped and returned in skipped. progress, if non-nil, is
 // called after every batch. It stops with ctx's error when ctx is done.
 func ScanFiles(ctx context.Context, m *model.Model, files []string, c *Collector, batch int, progress Progress) (skipped []string, err error) {
 	batch = max(batch, 1)
-	in := m.Net.InputShape()
+	in := m.InputShape()
 	per := in[0] * in[1] * in[2]
 	x := nn.NewTensor(append([]int{batch}, in...)...)
 	names := make([]string, batch)
@@ -64,14 +64,18 @@ func ScanFiles(ctx context.Context, m *model.Model, files []string, c *Collector
 			if err == nil {
 				_, _, err = dataset.PreprocessImage(x.Data[i*per:(i+1)*per], img, m.Prep())
 			}
+			if c := in[2]; err == nil && len(m.Meta.Mean) == c { // as Model.Prepare
+				for j := i * per; j < (i+1)*per; j++ {
+					x.Data[j] = m.Meta.Normalize(x.Data[j], j%c)
+				}
+			}
 			if err != nil {
 				skipped = append(skipped, fmt.Sprintf("%s: %v", p, err))
 				continue
 			}
 			names[i] = p
 		}
-		m.Net.Forward(x, false)
-		c.Observe(m.Net.Outputs(), names)
+		c.Observe(m.Activations(x), names)
 		if progress != nil {
 			progress(min(start+batch, len(files)), len(files))
 		}

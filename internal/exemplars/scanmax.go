@@ -10,7 +10,7 @@ import (
 
 // scanItem is one map a Collector scans per image.
 type scanItem struct {
-	index   int // layer index in the Sequential model
+	index   int // position in the model's outputs
 	h, w, c int
 	// pooled is the plan index of the 2×2/2 "valid" max pooling that
 	// follows this layer (its maxima give most of this layer's), or -1.
@@ -18,16 +18,16 @@ type scanItem struct {
 }
 
 // makePlan lists the maps to scan: the collected layers and, for a
-// collected layer followed by a 2×2, stride 2, "valid" max pooling, that
+// collected layer read by a 2×2, stride 2, "valid" max pooling (the next
+// layer of a Sequential model, any node reading only it in a graph), that
 // pooling's map too. Each pooling comes before the layer it pools.
-func (c *Collector) makePlan(net *nn.Sequential) {
-	layers := net.Layers()
+func (c *Collector) makePlan(nodes []netNode) {
 	at := map[int]int{}
 	add := func(i int) int {
 		if k, ok := at[i]; ok {
 			return k
 		}
-		s := net.LayerOutputShape(i)
+		s := nodes[i].shape
 		c.plan = append(c.plan, scanItem{index: i, h: s[0], w: s[1], c: s[2], pooled: -1})
 		at[i] = len(c.plan) - 1
 		return at[i]
@@ -35,18 +35,20 @@ func (c *Collector) makePlan(net *nn.Sequential) {
 	for j := len(c.Layers) - 1; j >= 0; j-- {
 		ly := c.Layers[j]
 		pooled := -1
-		if i := ly.Index + 1; i < len(layers) && halves(layers[i]) {
-			pooled = add(i)
+		for i, nd := range nodes {
+			if len(nd.inputs) == 1 && nd.inputs[0] == ly.Name && halves(nd.cfg) {
+				pooled = add(i)
+				break
+			}
 		}
 		ly.plan = add(ly.Index)
 		c.plan[ly.plan].pooled = pooled
 	}
 }
 
-// halves reports whether l is a 2×2, stride 2, "valid" max pooling without
-// explicit padding or ceil mode.
-func halves(l nn.Layer) bool {
-	cfg := l.Config()
+// halves reports whether cfg is a 2×2, stride 2, "valid" max pooling
+// without explicit padding or ceil mode.
+func halves(cfg nn.LayerConfig) bool {
 	return cfg.ClassName == "MaxPooling2D" && cfg.PoolSize == [2]int{2, 2} &&
 		(cfg.Strides == [2]int{2, 2} || cfg.Strides == [2]int{}) &&
 		(cfg.Padding == "" || cfg.Padding == "valid") && cfg.Pads == [4]int{} && !cfg.CeilMode

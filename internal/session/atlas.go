@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"errors"
 	"image"
 
 	"github.com/convscope/convscope/internal/atlas"
@@ -26,45 +25,42 @@ type AtlasProgress struct {
 // command line's default).
 var AtlasSteps = atlas.DefaultOptions.Steps
 
-// Atlas computes the filter atlas of layer for the model on screen, in the
-// background: the model file's cached atlas when its weights are unchanged
-// (at once), else activation maximisation on a copy of the network, all
-// channels batched. progress and done run on the UI goroutine; the result
-// is also kept in the model's metadata, so saving the model caches it.
-// cancel stops the computation (done then gets context.Canceled).
+// Atlas computes the filter atlas of layer for the model on screen
+// (Sequential or graph), in the background: the model file's cached atlas
+// when its weights are unchanged (at once), else activation maximisation
+// on a copy of the part of the network the layer depends on, all channels
+// batched. progress and done run on the UI goroutine; the result is also
+// kept in the model's metadata, so saving the model caches it. cancel
+// stops the computation (done then gets context.Canceled).
 func (s *Session) Atlas(layer string, progress func(AtlasProgress), done func([]AtlasTile, error)) (cancel func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.Do(func(m *Model) {
 		s.opts.OnWork("atlas")
-		if m.Net == nil { // a graph: activation maximisation runs on Sequential models
-			s.post(func() {
-				done(nil, errors.New("the filter atlas works on Sequential models such as the tutorial's; this model is a graph (functional, ONNX)"))
-			})
-			return
-		}
-		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
+		net := atlasNet(m)
+		if a, ok, _ := atlas.Cached(m.Meta, net, layer); ok {
 			tiles := atlasTiles(a)
 			s.post(func() { done(tiles, nil) })
 			return
 		}
-		net, err := m.CloneNet()
+		t, err := atlas.NewTarget(net, layer)
 		if err != nil {
 			s.post(func() { done(nil, err) })
 			return
 		}
 		rescale := m.Prep().Rescale
+		o := atlas.Options{Steps: AtlasSteps, Mean: m.Meta.Mean, Std: m.Meta.Std}
 		s.call(func() {
 			var latest Latest[AtlasProgress]
-			res, err := atlas.Visualize(ctx, net, rescale, layer, nil, atlas.Options{Steps: AtlasSteps}, func(d, t int) {
-				deliver(&latest, s.post, AtlasProgress{layer, d, t}, progress)
+			res, err := t.Visualize(ctx, rescale, nil, o, func(d, n int) {
+				deliver(&latest, s.post, AtlasProgress{layer, d, n}, progress)
 			})
 			if err != nil {
 				s.post(func() { done(nil, err) })
 				return
 			}
-			a := atlas.New(net, layer, AtlasSteps, res)
+			a := t.Atlas(AtlasSteps, res)
 			s.Do(func(cur *Model) {
-				if cur == m && atlas.WeightsHash(cur.Net) == a.Weights {
+				if cur == m && atlas.WeightsHash(atlasNet(cur)) == a.Weights {
 					atlas.Store(&cur.Meta, a)
 				}
 			})
@@ -73,6 +69,14 @@ func (s *Session) Atlas(layer string, progress func(AtlasProgress), done func([]
 		})
 	})
 	return cancel
+}
+
+// atlasNet is the model's network, Sequential or graph.
+func atlasNet(m *Model) atlas.Network {
+	if m.Graph != nil {
+		return m.Graph
+	}
+	return m.Net
 }
 
 func atlasTiles(a *atlas.Atlas) []AtlasTile {
@@ -111,11 +115,7 @@ func (s *Session) DefaultAtlasLayer() string {
 func (s *Session) CachedAtlas(layer string, done func([]AtlasTile)) {
 	s.Do(func(m *Model) {
 		var tiles []AtlasTile
-		if m.Net == nil {
-			s.post(func() { done(nil) })
-			return
-		}
-		if a, ok, _ := atlas.Cached(m.Meta, m.Net, layer); ok {
+		if a, ok, _ := atlas.Cached(m.Meta, atlasNet(m), layer); ok {
 			s.opts.OnWork("cached atlas")
 			tiles = atlasTiles(a)
 		}

@@ -154,3 +154,48 @@ func TestTrainingGathersExemplars(t *testing.T) {
 		}
 	}
 }
+
+// A graph model gets an atlas (kept in its metadata, so CachedAtlas finds
+// it afterwards) and exemplars, as a Sequential one does.
+func TestAtlasAndExemplarsOnGraph(t *testing.T) {
+	defer func(n int) { AtlasSteps = n }(AtlasSteps)
+	AtlasSteps = 3
+	h := newHarness(t, wideModel(t))
+	var tiles []AtlasTile
+	var aerr error
+	finished, progressed := false, false
+	h.Atlas("wide", func(p AtlasProgress) { progressed = p.Total == 40 }, func(ts []AtlasTile, err error) { tiles, aerr, finished = ts, err, true })
+	until(t, h, func() bool { return finished })
+	if aerr != nil || len(tiles) != 40 || tiles[39].Channel != 39 || tiles[0].Image.Rect.Dx() != 12 || !progressed {
+		t.Fatalf("atlas: %d tiles, %v (progress seen %v)", len(tiles), aerr, progressed)
+	}
+	var cached []AtlasTile
+	got := false
+	h.CachedAtlas("wide", func(ts []AtlasTile) { cached, got = ts, true })
+	until(t, h, func() bool { return got })
+	if len(cached) != 40 {
+		t.Errorf("cached atlas: %d tiles, want 40", len(cached))
+	}
+
+	dir := t.TempDir()
+	for i := range 3 {
+		var buf bytes.Buffer
+		png.Encode(&buf, testImage(20+i, 20, i))
+		os.WriteFile(filepath.Join(dir, fmt.Sprint("g", i, ".png")), buf.Bytes(), 0o644)
+	}
+	var images int
+	var ferr error
+	finished = false
+	h.FindExemplars(dir, func(done, total int) {}, func(n int, err error) { images, ferr, finished = n, err, true })
+	until(t, h, func() bool { return finished })
+	if ferr != nil || images != 3 || !h.HasExemplars() {
+		t.Fatalf("exemplars: %d images, %v", images, ferr)
+	}
+	var ex []Exemplar
+	got = false
+	h.Exemplars("wide", 7, func(e []Exemplar) { ex, got = e, true })
+	until(t, h, func() bool { return got })
+	if len(ex) != 3 || ex[0].Value < ex[2].Value || ex[0].Patch.Empty() {
+		t.Errorf("exemplars %+v", ex)
+	}
+}

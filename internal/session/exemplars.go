@@ -23,21 +23,30 @@ type exemplarSet struct {
 	c     *exemplars.Collector
 }
 
-// FindExemplars scans every image under dir with the model on screen (a
-// copy of its network, in the background) for every map layer's top 9
+// FindExemplars scans every image under dir with the model on screen,
+// Sequential or graph (a copy of its network, in the background), for every map layer's top 9
 // per channel. progress (done of total images) and done run on the UI
 // goroutine; cancel stops the scan.
 func (s *Session) FindExemplars(dir string, progress func(done, total int), finished func(images int, err error)) (cancel func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.Do(func(m *Model) {
 		s.opts.OnWork("exemplars")
-		net, err := m.CloneNet()
+		cp := *m
+		var net exemplars.Network
+		var err error
+		if m.Graph != nil {
+			if cp.Graph, err = copyGraph(m.Graph); err == nil {
+				cp.Graph.SetEngine(m.Graph.Engine())
+			}
+			net = cp.Graph
+		} else {
+			cp.Net, err = m.CloneNet()
+			net = cp.Net
+		}
 		if err != nil {
 			s.post(func() { finished(0, err) })
 			return
 		}
-		cp := *m
-		cp.Net = net
 		s.call(func() {
 			files, err := exemplars.ListImages(dir)
 			var c *exemplars.Collector
