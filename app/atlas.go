@@ -38,7 +38,7 @@ func newAtlasPanel(u *UI) *atlasPanel {
 	p.cancel = widget.NewButton("Cancel", p.stopRun)
 	p.cancel.Disable()
 	p.note.Wrapping = fyne.TextWrapWord
-	p.note.SetText(fmt.Sprintf("Each tile is an image optimised to excite one channel (%d steps of gradient ascent on its mean pre-activation, with jitter, scale, rotation, blur and decorrelated colour). A red frame marks a channel that stays flat.", session.AtlasSteps))
+	p.note.SetText(fmt.Sprintf("Each tile is an image optimised to excite one channel (%d steps of gradient ascent on its mean activation, from noise, with jitter, scale, rotation and blur). A red frame marks a channel that stays flat.", session.AtlasSteps))
 	p.tiles = container.NewGridWithColumns(atlasCols)
 	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Layer"), p.layer, p.run, p.cancel), nil, p.progress)
 	p.obj = container.NewBorder(container.NewVBox(bar, p.note), nil, nil, nil, container.NewVScroll(p.tiles))

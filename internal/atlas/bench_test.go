@@ -1,0 +1,46 @@
+package atlas
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/convscope/convscope/assets"
+	"github.com/convscope/convscope/internal/model"
+)
+
+// BenchmarkAtlasConv2d4 computes the atlas of all 128 channels of the
+// tutorial model's conv2d_4 at 40 steps (issue #15: ≤ 60 s on 2 cores),
+// batched as the app does. It reports process CPU seconds per atlas
+// (cpu-s/op) beside the wall time: on a shared machine the wall time
+// depends on the load, the CPU time much less. ATLAS_BENCH_CHANNELS
+// limits the channels (a quick profile).
+func BenchmarkAtlasConv2d4(b *testing.B) {
+	m, err := model.Read(assets.DefaultModel, "default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var chans []int
+	if n, _ := strconv.Atoi(os.Getenv("ATLAS_BENCH_CHANNELS")); n > 0 {
+		for k := range n {
+			chans = append(chans, k)
+		}
+	}
+	param := os.Getenv("ATLAS_BENCH_PARAM")
+	t, err := NewTarget(m.Net, "conv2d_4")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu0, wall0 := cpuTime(), time.Now()
+	n := 0
+	for b.Loop() {
+		if _, err := t.Visualize(context.Background(), 0, chans, Options{Steps: 40, Param: param}, nil); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric(time.Since(wall0).Seconds()/float64(n), "wall-s/op")
+}
