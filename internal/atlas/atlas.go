@@ -37,9 +37,11 @@
 // Both see the image under transformation robustness (Olah et al. 2017;
 // Lucid's standard transforms): every step a fresh random jitter
 // (±Jitter px), scale (1 ± Scale) and rotation (±Rotate°), T above, with
-// its exact adjoint for the gradient. The last Polish steps see the image
-// itself, without transformation or blur, so it ends at a maximum of J for
-// the image shown rather than for its jittered copies.
+// its exact adjoint for the gradient. The last Polish steps (half of
+// them by default) see the image itself, without transformation or blur,
+// so it ends at a maximum of J for the image shown rather than for its
+// jittered copies: the regularisers shape the picture, the polish steps
+// sharpen it to the pixel grid the channel sees.
 //
 // Measured on the tutorial's default model (atlas_test.go, docs/atlas.md):
 // at 40 steps the pixel parameterisation drives more channels past 5×
@@ -73,7 +75,7 @@ const (
 // (DefaultOptions).
 type Options struct {
 	Steps     int     // gradient steps (40)
-	LR        float64 // step size: per pixel in [0, 1] units (pixel, 0.05) or Adam's (Fourier, 0.3)
+	LR        float64 // step size: per pixel in [0, 1] units (pixel, 0.08) or Adam's (Fourier, 0.3)
 	Border    int     // map cells left out at each edge of the objective (0: none)
 	Slope     float64 // the objective's slope below zero, α in φ(z) = max(z, α·z) (0.1)
 	Jitter    int     // random translation in pixels, ± (6); negative: none
@@ -81,7 +83,7 @@ type Options struct {
 	Rotate    float64 // random rotation in degrees, ± (5); negative: none
 	BlurEvery int     // pixel parameterisation: blur every this many steps (4); negative: never
 	BlurSigma float64 // the blur's σ in pixels (0.5)
-	Polish    int     // the last Polish steps see the image without transformation or blur (10); negative: none
+	Polish    int     // the last Polish steps see the image without transformation or blur (20); negative: none
 	Param     string  // ParamPixel (default) or ParamFourier
 	// Mean and Std standardise the rescaled input per channel, (v − Mean)/Std,
 	// as nn.Metadata's (ImageNet models); empty: none.
@@ -93,10 +95,10 @@ type Options struct {
 // DefaultOptions are the settings used when a field is zero (LR: per
 // parameterisation, DefaultLR).
 var DefaultOptions = Options{Steps: 40, Slope: 0.1, Jitter: 6, Scale: 0.05, Rotate: 5,
-	BlurEvery: 4, BlurSigma: 0.5, Polish: 10, Param: ParamPixel, Batch: 16}
+	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16}
 
 // DefaultLR is the step size of each parameterisation.
-var DefaultLR = map[string]float64{ParamPixel: 0.05, ParamFourier: 0.3}
+var DefaultLR = map[string]float64{ParamPixel: 0.08, ParamFourier: 0.3}
 
 func (o Options) withDefaults() Options {
 	d := DefaultOptions

@@ -2,10 +2,10 @@ package atlas
 
 import (
 	"context"
-	"fmt"
 	"image"
-	"math"
 	"math/rand"
+	"os"
+	"sort"
 	"testing"
 	"time"
 
@@ -110,118 +110,96 @@ func pixels(img *image.RGBA, c int) []float32 {
 	return out
 }
 
-// The optimised image drives each channel's mean activation at least 5×
-// above its average over 100 noise images and the 8 sample images (issue
-// #15), for a representative subset of channels (evenly spaced, the same
-// for every run) of three convolutions of the embedded default model.
-// Channels that no baseline image nor the optimised one activates are
-// dead; a first-layer channel whose best possible mean, relu(b + Σ
-// max(K, 0)) over inputs in [0, 1], is below 5× its baseline cannot pass
-// and is reported. The issue asks 5× of every live channel; measured at
-// 40 steps (see the log) about half of the sampled channels reach it
-// (conv2d_3/2 9×, conv2d_4/99 23×) and the others 1.5–4.5× (conv2d_3/122
-// 1.7×, conv2d_4/67 4.5×), so this asserts what holds: at least 5× for
-// 40 % of the checked channels and 1.5× for every one of them.
+// ceiling are the settings of the best any gradient ascent reached for a
+// channel in our measurements: no transformation, no blur, 3× the steps.
+var ceiling = Options{Steps: 120, Jitter: -1, Scale: -1, Rotate: -1, BlurEvery: -1, Polish: -1, Seed: 1}
+
+// The optimised image drives each channel's mean activation (after its
+// ReLU, over the whole map, as the grid shows it) at least 5× above its
+// average over 100 uniform-noise images and the 8 sample images (issue
+// #15), on the embedded default model: every 8th channel of each of the
+// four convolutions (CONVSCOPE_ATLAS_ALL=1: every channel; the
+// distribution in docs/atlas.md comes from that run). Dead channels (zero
+// on every image, the optimised one included) are left out. A channel that
+// stays below 5× must show that no image can do better, or that gradient
+// ascent cannot find one:
+//   - a first-layer channel whose best possible activation at any one cell,
+//     relu(b + Σ max(K, 0)) (interval bound propagation, exact for one
+//     layer), is below 5× its baseline: no image reaches 5× on average;
+//   - any other: the ceiling settings (no regulariser, 120 steps) must stay
+//     below 5× too — else the defaults are at fault and the test fails —
+//     and the defaults must reach 80 % of what the ceiling reaches.
 func TestActivationMaximisation(t *testing.T) {
 	if testing.Short() {
-		t.Skip("optimises 11 channels for 40 steps")
+		t.Skip("optimises 44 channels for 40 steps")
 	}
 	m, err := model.Read(assets.DefaultModel, "default")
 	if err != nil {
 		t.Fatal(err)
 	}
 	net := m.Net
-	in := net.InputShape()
-	rng := rand.New(rand.NewSource(1))
-	var base [][]float32
-	for range 100 {
-		im := make([]float32, in[0]*in[1]*in[2])
-		for i := range im {
-			im[i] = float32(rng.Intn(256)) / 255
-		}
-		base = append(base, im)
+	base := baselineImages(t, m)
+	every := 8
+	if os.Getenv("CONVSCOPE_ATLAS_ALL") != "" {
+		every = 1
 	}
-	for _, s := range model.BuiltinSamples(8) {
-		img, err := s.Load()
-		if err != nil {
-			t.Fatal(err)
+	bounds := upperBounds(net, 1.0/255)
+	for _, ly := range []struct {
+		name  string
+		index int
+	}{{"conv2d_1", 0}, {"conv2d_2", 2}, {"conv2d_3", 4}, {"conv2d_4", 6}} {
+		var chans []int
+		for k := 0; k < net.LayerOutputShape(ly.index)[2]; k += every {
+			chans = append(chans, k)
 		}
-		x, _, err := dataset.PreprocessImage(nil, img, m.Prep())
-		if err != nil {
-			t.Fatal(err)
-		}
-		base = append(base, x)
-	}
-	if len(base) != 108 {
-		t.Fatalf("%d baseline images, want 108", len(base))
-	}
-	passed, checked := 0, 0
-	for _, tc := range []struct {
-		layer    string
-		index    int
-		channels []int
-	}{
-		{"conv2d_1", 0, []int{5, 10, 20}},
-		{"conv2d_3", 4, []int{2, 42, 82, 122}},
-		{"conv2d_4", 6, []int{3, 35, 67, 99}},
-	} {
-		baseActs := meanActs(t, net, tc.index, base)
 		t0 := time.Now()
-		res, err := Visualize(context.Background(), net, 0, tc.layer, tc.channels, Options{Seed: 1}, nil)
+		res, err := Visualize(context.Background(), net, 0, ly.name, chans, Options{Seed: 1}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		el := time.Since(t0)
-		var imgs [][]float32
-		for _, r := range res {
-			imgs = append(imgs, pixels(r.Image, in[2]))
-		}
-		opt := meanActs(t, net, tc.index, imgs)
-		var ratios []string
-		for i, r := range res {
-			var avg, mx float64
-			for _, b := range baseActs {
-				avg += b[r.Channel]
-				mx = max(mx, b[r.Channel])
-			}
-			avg /= float64(len(baseActs))
-			got := opt[i][r.Channel]
-			ratio := got / avg
-			ratios = append(ratios, fmt.Sprintf("%d: %.1f×", r.Channel, ratio))
-			if mx < 1e-4 && got < 1e-4 {
-				t.Logf("%s/%d: dead (zero on every image; J %.3g → %.3g, flat %v)", tc.layer, r.Channel, r.Start, r.Value, r.Flat)
+		var ratios []float64
+		var short []ratio
+		dead, bounded, capped := 0, 0, 0
+		for _, r := range measure(t, net, ly.index, base, res) {
+			switch {
+			case r.dead:
+				dead++
 				continue
+			case r.ratio >= 5:
+			case bounds[ly.index][r.ch] < 5*r.avg:
+				bounded++
+				t.Logf("%s/%d: %.2f× (%.3g vs baseline %.3g); no image reaches 5×: no cell exceeds %.3g", ly.name, r.ch, r.ratio, r.got, r.avg, bounds[ly.index][r.ch])
+			default:
+				short = append(short, r)
 			}
-			if tc.index == 0 {
-				if ub := firstLayerBound(net, r.Channel); ub < 5*avg {
-					t.Logf("%s/%d: %.1f× (%.3g vs %.3g); no input can reach 5×: the best possible mean is %.3g", tc.layer, r.Channel, ratio, got, avg, ub)
-					continue
+			ratios = append(ratios, r.ratio)
+		}
+		if len(short) > 0 {
+			var sc []int
+			for _, r := range short {
+				sc = append(sc, r.ch)
+			}
+			cres, err := Visualize(context.Background(), net, 0, ly.name, sc, ceiling, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range measure(t, net, ly.index, base, cres) {
+				r := short[i]
+				switch {
+				case c.ratio >= 5:
+					t.Errorf("%s/%d: %.2f× its baseline (%.3g vs %.3g), but the ceiling settings reach %.2f×", ly.name, r.ch, r.ratio, r.got, r.avg, c.ratio)
+				case r.got < 0.8*c.got:
+					t.Errorf("%s/%d: %.2f×, below 80 %% of the ceiling's %.2f×", ly.name, r.ch, r.ratio, c.ratio)
+				default:
+					capped++
+					t.Logf("%s/%d: %.2f× (%.3g vs baseline %.3g, noise max %.3g); the ceiling settings reach %.2f× (%.3g)", ly.name, r.ch, r.ratio, r.got, r.avg, r.max, c.ratio, c.got)
 				}
 			}
-			checked++
-			if got >= 5*avg {
-				passed++
-			} else if !(got >= 1.5*avg) {
-				t.Errorf("%s/%d: optimised mean activation %.4g, baseline %.4g (%.2f×), want ≥ 1.5× at least", tc.layer, r.Channel, got, avg, ratio)
-			}
 		}
-		t.Logf("%s: %d channels in %v; optimised / baseline: %v", tc.layer, len(res), el.Round(time.Millisecond), ratios)
+		sort.Float64s(ratios)
+		n := len(ratios)
+		t.Logf("%s: %d channels in %v: %d dead, %d of %d live ≥ 5×, %d bounded below 5×, %d at their ceiling below 5×; ratio min %.2f, median %.2f, max %.4g",
+			ly.name, len(res), el.Round(time.Millisecond), dead, n-bounded-len(short), n, bounded, capped, ratios[0], ratios[n/2], ratios[n-1])
 	}
-	t.Logf("%d of %d checked channels reach 5×", passed, checked)
-	if checked == 0 || 10*passed < 4*checked {
-		t.Errorf("%d of %d checked channels reach 5×, want at least 40 %%", passed, checked)
-	}
-}
-
-// firstLayerBound is the largest mean activation a first-layer ReLU
-// convolution channel can reach with inputs in [0, 1]: relu(b + Σ max(K, 0)).
-func firstLayerBound(net *nn.Sequential, ch int) float64 {
-	ps := net.Layers()[0].Params()
-	k, b := ps[0], ps[1]
-	cout := k.Shape[3]
-	v := float64(b.Value[ch])
-	for i := ch; i < len(k.Value); i += cout {
-		v += math.Max(float64(k.Value[i]), 0)
-	}
-	return math.Max(v, 0)
 }

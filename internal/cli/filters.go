@@ -19,7 +19,7 @@ const filtersHelp = `Draws what each channel of --layer responds to: for every c
 --channels), gradient ascent on the input image maximises the channel's mean
 activation (Keras' "visualizing what convnets learn"; below zero the
 pre-activation counts 0.1×, so a dead channel still gets a picture), with
-jitter, small random scale and rotation, the last 10 steps without them.
+jitter, small random scale and rotation, the last 20 steps without them.
 --param pixel (default) optimises the pixels, blurred every 4 steps
 (Keras, DeepVis); --param fourier optimises decorrelated-colour, 1/f-scaled
 Fourier coefficients (Olah et al., "Feature visualization", Distill 2017):
@@ -45,7 +45,7 @@ func runFilters(e *env, args []string) error {
 	fs.Var(&chans, "channels", "comma-separated channel `LIST` (default: all; ranges as 0-15)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	steps := fs.Int("steps", atlas.DefaultOptions.Steps, "gradient steps `N`")
-	lr := fs.Float64("lr", 0, "step size `S` (default 0.05 per pixel for pixel, Adam's 0.3 for fourier)")
+	lr := fs.Float64("lr", 0, "step size `S` (default 0.08 per pixel for pixel, Adam's 0.3 for fourier)")
 	param := fs.String("param", atlas.DefaultOptions.Param, "image parameterisation `P`: pixel or fourier")
 	batch := fs.Int("batch", atlas.DefaultOptions.Batch, "channels optimised together `N`")
 	seed := fs.Int64("seed", 0, "random `SEED`")
