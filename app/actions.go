@@ -152,19 +152,6 @@ func (u *UI) rememberFolder(dir string) {
 	u.app.Preferences().SetString(prefLastFolder, dir)
 }
 
-// lastFolder returns the remembered folder as a lister, if it still exists.
-func (u *UI) lastFolder() fyne.ListableURI {
-	dir := u.app.Preferences().String(prefLastFolder)
-	if dir == "" {
-		return nil
-	}
-	l, err := storage.ListerForURI(storage.NewFileURI(dir))
-	if err != nil {
-		return nil
-	}
-	return l
-}
-
 // showError shows a dialog that says what went wrong.
 func (u *UI) showError(title string, err error) {
 	var oe *session.OpenError
@@ -238,24 +225,9 @@ func wrapText(s string, n int) string {
 // dialogs
 
 func (u *UI) openImageDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError("Cannot open image", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		u.HandleDrop([]fyne.URI{r.URI()})
-	}, u.win)
-	exts := session.ImageExtensions()
-	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.openFile("Open Image", session.ImageExtensions(), func(path string) {
+		u.HandleDrop([]fyne.URI{storage.NewFileURI(path)})
+	})
 }
 
 func upper(exts []string) []string {
@@ -267,24 +239,7 @@ func upper(exts []string) []string {
 }
 
 func (u *UI) openModelDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError("Cannot open model", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		u.loadModel(r.URI().Path())
-	}, u.win)
-	exts := session.ModelExtensions()
-	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.openFile("Open Model", session.ModelExtensions(), u.loadModel)
 }
 
 // loadModel loads a model file off the UI goroutine and puts it on screen.
@@ -383,29 +338,7 @@ func (u *UI) saveModelDialog() {
 		u.showError("Cannot save model", errors.New("training is running: pause does not make the weights final; stop it first"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError("Cannot save model", err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		if !session.IsModelName(path) {
-			os.Remove(path) // the dialog created it; we write path+ext
-			path += ".safetensors"
-		}
-		u.saveModel(path, nil)
-	}, u.win)
-	d.SetFileName("model.safetensors")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.saveFile("Save Model", "model.safetensors", []string{".safetensors"}, func(path string) { u.saveModel(path, nil) })
 }
 
 // saveModel writes the model on screen (atomically) off the UI goroutine;
@@ -416,7 +349,7 @@ func (u *UI) saveModel(path string, after func()) {
 			u.showError("Cannot save model", err)
 			return
 		}
-		u.rememberFolder(filepath.Dir(path))
+		u.app.Preferences().SetString(prefLastSaveFolder, filepath.Dir(path))
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.modelLabel = filepath.Base(path)
 		u.updateTitle()
@@ -427,24 +360,16 @@ func (u *UI) saveModel(path string, after func()) {
 	})
 }
 
-// chooseFolder asks for a folder and calls fn with its path.
-func (u *UI) chooseFolder(fn func(dir string)) {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError("Cannot open folder", err)
-			return
-		}
-		if l == nil {
-			return
-		}
-		u.rememberFolder(l.Path())
-		fn(l.Path())
-	}, u.win)
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+// chooseFolder asks for a folder to read from (remembered with the
+// folders images are opened from) and calls fn with its path.
+func (u *UI) chooseFolder(title, confirm string, fn func(dir string)) {
+	u.chooseFolderFor(title, confirm, prefLastFolder, fn)
+}
+
+// chooseExportFolder asks for a folder to write an export into (remembered
+// with the save folder) and calls fn with its path.
+func (u *UI) chooseExportFolder(fn func(dir string)) {
+	u.chooseFolderFor("Choose export folder", "Export", prefLastSaveFolder, fn)
 }
 
 // exportGrid writes the grid: all layers in one PNG, or one per layer.
@@ -455,23 +380,11 @@ func (u *UI) exportGrid(perLayer bool) {
 		return
 	}
 	if perLayer {
-		u.chooseFolder(func(dir string) { u.ses.ExportSheets(dir, f, u.reportExport) })
+		u.chooseExportFolder(func(dir string) { u.ses.ExportSheets(dir, f, u.reportExport) })
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.ses.ExportGrid(path, f, u.reportExport)
-	}, u.win)
-	d.SetFileName(strings.TrimSuffix(f.Input.Name, filepath.Ext(f.Input.Name)) + "-activations.png")
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	name := strings.TrimSuffix(f.Input.Name, filepath.Ext(f.Input.Name)) + "-activations.png"
+	u.saveFile("Export Activations", name, []string{".png"}, func(path string) { u.ses.ExportGrid(path, f, u.reportExport) })
 }
 
 func (u *UI) exportNPY() {
@@ -480,7 +393,7 @@ func (u *UI) exportNPY() {
 		u.showError("Nothing to export", errors.New("open an image first"))
 		return
 	}
-	u.chooseFolder(func(dir string) { u.ses.ExportActivations(dir, f, u.reportExport) })
+	u.chooseExportFolder(func(dir string) { u.ses.ExportActivations(dir, f, u.reportExport) })
 }
 
 // reportExport says where an export went (UI goroutine).
@@ -521,18 +434,12 @@ func (u *UI) onClose() {
 }
 
 func (u *UI) saveModelDialogThen(after func()) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			after()
-			return
+	c := u.saveFile("Save Model", "model.safetensors", []string{".safetensors"}, func(path string) { u.saveModel(path, after) })
+	c.d.SetOnClosed(func() {
+		if !c.picked {
+			after() // cancelled: quit without saving
 		}
-		path := w.URI().Path()
-		w.Close()
-		u.saveModel(path, after)
-	}, u.win)
-	d.SetFileName("model.safetensors")
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
 
 func (u *UI) closeNow() {

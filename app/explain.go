@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -271,12 +270,12 @@ func (p *explainPanel) export(asNPY bool) {
 		p.u.showError("Nothing to export", errors.New("explain an image first"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	ext := ".png"
+	if asNPY {
+		ext = ".npy"
+	}
+	name := strings.ReplaceAll(e.Options.Method, "+", "p") + ext
+	p.u.saveFile("Export Explanation", name, []string{ext}, func(path string) {
 		p.u.ses.SaveExplanation(e, path, asNPY, func(err error) {
 			if err != nil {
 				p.u.showError("Export failed", err)
@@ -284,12 +283,5 @@ func (p *explainPanel) export(asNPY bool) {
 			}
 			p.u.setStatus("Saved " + path)
 		})
-	}, p.u.win)
-	ext := ".png"
-	if asNPY {
-		ext = ".npy"
-	}
-	d.SetFileName(strings.ReplaceAll(e.Options.Method, "+", "p") + ext)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }

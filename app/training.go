@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -88,7 +86,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.valDir.SetPlaceHolder("optional: a validation folder with the same classes")
 	t.valSplit = entry("0.2")
 	browse := func(e *widget.Entry) fyne.CanvasObject {
-		return newTipButton("", theme.FolderOpenIcon(), "Choose a folder", t.tips, func() { u.chooseFolder(func(dir string) { e.SetText(dir) }) })
+		return newTipButton("", theme.FolderOpenIcon(), "Choose a folder", t.tips, func() { u.chooseFolder("Choose data folder", "Choose", func(dir string) { e.SetText(dir) }) })
 	}
 	t.folderBox = container.NewVBox(
 		container.NewBorder(nil, nil, newTipLabel("Train", "flow_from_directory: classes are the sorted subfolder names", t.tips), browse(t.trainDir), t.trainDir),
@@ -217,26 +215,24 @@ func (t *trainingPanel) showClasses() {
 func (t *trainingPanel) archChanged(s string) {
 	switch s {
 	case archJSON:
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				t.arch.SetSelected(archReference)
-				return
-			}
-			data, err := io.ReadAll(r)
-			r.Close()
+		c := t.u.openFile("Open Architecture", []string{".json"}, func(path string) {
+			data, err := os.ReadFile(path)
 			if err == nil {
 				var a session.Arch
 				if a, err = session.ParseArch(data); err == nil {
-					t.archLoaded, t.archFile = &a, r.URI().Path()
+					t.archLoaded, t.archFile = &a, path
 					t.showSummary(a)
 					return
 				}
 			}
-			t.u.showError("Cannot use architecture", fmt.Errorf("%s: %w", r.URI().Name(), err))
+			t.u.showError("Cannot use architecture", fmt.Errorf("%s: %w", filepath.Base(path), err))
 			t.arch.SetSelected(archReference)
-		}, t.u.win)
-		d.Resize(fyne.NewSize(900, 600))
-		d.Show()
+		})
+		c.d.SetOnClosed(func() {
+			if !c.picked {
+				t.arch.SetSelected(archReference)
+			}
+		})
 	case archCurrent:
 		a, err := t.u.ses.ModelArch()
 		if err != nil { // a graph: its functional summary, with "Connected to"
@@ -606,26 +602,13 @@ func (t *trainingPanel) exportCSV() {
 		t.u.showError("No history", errors.New("train the model first (the history of a finished epoch is exported)"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	t.u.saveFile("Export History", "history.csv", []string{".csv"}, func(path string) {
 		t.u.ses.ExportHistory(path, h, func(_ []string, err error) {
 			if err != nil {
-				os.Remove(path) // the dialog created it empty
 				t.u.showError("Cannot export history", err)
 				return
 			}
-			t.u.rememberFolder(filepath.Dir(path))
 			t.u.setStatus("Exported history to " + path)
 		})
-	}, t.u.win)
-	d.SetFileName("history.csv")
-	if l := t.u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
