@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -181,20 +182,42 @@ func (u *UI) errorDialog(title, msg string) {
 	lines := strings.Count(label.Text, "\n") + 1
 	scroll.SetMinSize(fyne.NewSize(460, float32(min(lines, 8))*theme.TextSize()*1.6+theme.Padding()*2))
 	d := dialog.NewCustom(title, "OK", scroll, u.win)
+	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
+	d.Show()
+}
+
+// closeWithKeys makes keys close d while it is the newest such dialog on
+// screen (the canvas gets the keys when no field has the focus). Dialogs
+// stack: closing one gives the keys back to the one below, in whatever
+// order they close.
+func (u *UI) closeWithKeys(d dialog.Dialog, keys ...fyne.KeyName) {
 	c := u.win.Canvas()
-	prev := c.OnTypedKey()
-	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		switch k.Name {
-		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
-			d.Hide()
-		default:
+	if u.keyDialogs == nil {
+		prev := c.OnTypedKey()
+		c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+			if n := len(u.keyDialogs); n > 0 {
+				top := u.keyDialogs[n-1]
+				if slices.Contains(top.keys, k.Name) {
+					top.d.Hide()
+					return
+				}
+			}
 			if prev != nil {
 				prev(k)
 			}
-		}
+		})
+	}
+	kd := &keyDialog{d: d, keys: keys}
+	u.keyDialogs = append(u.keyDialogs, kd)
+	d.SetOnClosed(func() {
+		u.keyDialogs = slices.DeleteFunc(u.keyDialogs, func(o *keyDialog) bool { return o == kd })
 	})
-	d.SetOnClosed(func() { c.SetOnTypedKey(prev) })
-	d.Show()
+}
+
+// keyDialog is a dialog that keys close (closeWithKeys).
+type keyDialog struct {
+	d    dialog.Dialog
+	keys []fyne.KeyName
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.

@@ -96,6 +96,9 @@ type UI struct {
 	preprocessDialog dialog.Dialog
 	// summaryDialog is the last model summary shown (tests).
 	summaryDialog dialog.Dialog
+	// keyDialogs are the dialogs on screen that keys close, newest last
+	// (closeWithKeys); non-nil once the canvas's key handler is set.
+	keyDialogs []*keyDialog
 }
 
 // NewMainWindow creates the Convscope window on a.
