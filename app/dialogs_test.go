@@ -66,3 +66,42 @@ func TestStatusSaysCannotOpenOnce(t *testing.T) {
 		dismissOverlays(u)
 	}
 }
+
+// TestThinImageThumbnailIsVisible opens a 10000×3 image: its original
+// thumbnail was a line a fraction of a pixel high (issue #17 defect 10).
+// It must cover a visible strip, stretched to the capped aspect, and say so.
+func TestThinImageThumbnailIsVisible(t *testing.T) {
+	for _, c := range []struct{ w, h int }{{10000, 3}, {3, 2000}, {60, 40}} {
+		u := newTestUI(t)
+		u.openPath(writePNG(t, t.TempDir(), "thin.png", c.w, c.h))
+		settle(u)
+		if f := u.Frame(); f == nil || f.Input.Name != "thin.png" {
+			t.Fatalf("%d×%d: not opened; status %q", c.w, c.h, u.status.Text)
+		}
+		img := u.side.original
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(u.side.originalBox)
+		box := u.side.originalBox.Size()
+		shot := u.win.Canvas().Capture()
+		// The picture's pixels: blue 128 (writePNG), nothing else here has it.
+		n := 0
+		for y := int(pos.Y); y < int(pos.Y+box.Height); y++ {
+			for x := int(pos.X); x < int(pos.X+box.Width); x++ {
+				_, _, b, _ := shot.At(x, y).RGBA()
+				if d := int(b>>8) - 128; d > -12 && d < 12 {
+					n++
+				}
+			}
+		}
+		area := box.Width * box.Height
+		if float32(n) < area/maxThumbAspect/2 {
+			t.Errorf("%d×%d: the thumbnail covers %d of %.0f pixels (image %v in a %v box)", c.w, c.h, n, area, img.Size(), box)
+		}
+		stretched := c.w > maxThumbAspect*c.h || c.h > maxThumbAspect*c.w
+		if got := u.side.originalCap.Text; strings.Contains(got, "stretched") != stretched {
+			t.Errorf("%d×%d: caption %q", c.w, c.h, got)
+		}
+		if s := img.Size(); !stretched && (s.Width/s.Height > 1.6 || s.Width/s.Height < 1.4) {
+			t.Errorf("60×40 shown at %v: aspect not kept", s)
+		}
+	}
+}
