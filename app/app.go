@@ -30,6 +30,8 @@ type Options struct {
 	Samples []session.Sample
 	// NoSample skips showing the first sample at start.
 	NoSample bool
+	// Note is shown in the status bar at start (FixPreferences' note).
+	Note string
 
 	// post replaces fyne.Do and onWork is the session's OnWork (tests).
 	post   func(func())
@@ -170,6 +172,8 @@ func New(a fyne.App, opts Options) *UI {
 
 	if why != nil {
 		u.setStatus(why.Error())
+	} else if opts.Note != "" {
+		u.setStatus(opts.Note)
 	} else if u.reopened != "" {
 		u.setStatus("Opened " + u.reopened + ", the model used last (File ▸ Use Built-in Model goes back to the built-in one).")
 	}
