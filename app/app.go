@@ -41,6 +41,9 @@ type Options struct {
 	// fashionDir replaces session.FashionMNISTDir, where the Training
 	// panel looks for Fashion-MNIST's IDX files (tests).
 	fashionDir string
+	// skipDiscardQuestion makes Start replace a trained model without
+	// asking (tests that press Start on their trained tiny model).
+	skipDiscardQuestion bool
 }
 
 // Preference keys (remembered between runs).
@@ -90,6 +93,8 @@ type UI struct {
 	modelLabel string
 	quitting   bool
 
+	skipDiscardQuestion bool // Options.skipDiscardQuestion
+
 	// fashionDir holds Fashion-MNIST's IDX files when it is installed
 	// (session.FashionMNISTDir; Options.fashionDir in tests).
 	fashionDir string
@@ -110,7 +115,7 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir}
+	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir, skipDiscardQuestion: opts.skipDiscardQuestion}
 	if u.fashionDir == "" {
 		u.fashionDir = session.FashionMNISTDir
 	}

@@ -123,6 +123,9 @@ func newTestUIOpts(t testing.TB, opts Options) *UI {
 		}
 	}
 	opts.Samples, opts.NoSample, opts.post, opts.onWork = testSamples(), true, q.post, work
+	// Tests press Start on their trained tiny model; TestStartAsksBefore
+	// Discarding turns the question back on.
+	opts.skipDiscardQuestion = true
 	u := New(a, opts)
 	queues.Store(u, q)
 	u.win.Resize(fyne.NewSize(1000, 700))

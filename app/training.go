@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,6 +40,8 @@ const (
 type trainingPanel struct {
 	u    *UI
 	tips *tipper
+	// discardDialog is the last "Start from scratch?" question (tests).
+	discardDialog dialog.Dialog
 
 	source            *widget.RadioGroup
 	trainDir, valDir  *widget.Entry
@@ -350,8 +353,65 @@ func (t *trainingPanel) config() (session.TrainConfig, session.DataSpec, error) 
 }
 
 // startTraining reads the form and asks the session for a run: it opens
-// the data and builds the networks off the UI goroutine.
+// the data and builds the networks off the UI goroutine. When the run
+// would replace trained weights with fresh ones, it asks first
+// (askDiscard).
 func (t *trainingPanel) startTraining() {
+	if t.running() {
+		return
+	}
+	if _, _, err := t.config(); err != nil {
+		t.u.showError("Cannot start training", err)
+		return
+	}
+	if m := t.u.ses.Model(); m.Trained && !t.cont.Checked && !t.xfer.fromBase() && !t.u.skipDiscardQuestion {
+		t.askDiscard(m, t.startConfirmed)
+		return
+	}
+	t.startConfirmed()
+}
+
+// askDiscard asks what Start should do with the trained model m on screen
+// (issue #17 defect 8: Start silently replaced it, prediction fell to
+// 51 %). "Continue training" is the default, as calling Keras' fit() again
+// continues from the model's weights; it also ticks "Continue from the
+// current weights", so the next Start continues without asking. "Start
+// from scratch" draws fresh weights from the seed. Cancel, Escape: nothing.
+func (t *trainingPanel) askDiscard(m *session.Model, start func()) {
+	_, seqErr := t.u.ses.ModelArch()
+	msg := fmt.Sprintf("The model on screen (%s) has trained weights. Start from scratch replaces them with fresh weights drawn from the seed", m.Label)
+	if m.Path == "" {
+		msg += ": the training on screen is lost unless you saved it."
+	} else {
+		msg += " (its file stays as it is)."
+	}
+	if seqErr == nil {
+		msg += " Continue training trains them further, as calling Keras' fit() again does."
+	}
+	label := widget.NewLabel(wrapText(msg, 64))
+	d := dialog.NewCustomWithoutButtons("Start from scratch?", label, t.u.win)
+	scratch := widget.NewButton("Start from scratch", func() { d.Hide(); start() })
+	cancel := widget.NewButton("Cancel", d.Hide)
+	buttons := []fyne.CanvasObject{cancel, scratch}
+	if seqErr == nil {
+		cont := widget.NewButton("Continue training", func() {
+			d.Hide()
+			t.cont.SetChecked(true)
+			start()
+		})
+		cont.Importance = widget.HighImportance
+		buttons = append(buttons, cont)
+	} else {
+		scratch.Importance = widget.HighImportance
+	}
+	d.SetButtons(buttons)
+	t.u.closeWithKeys(d, fyne.KeyEscape)
+	t.discardDialog = d
+	d.Show()
+}
+
+// startConfirmed starts the run the form describes.
+func (t *trainingPanel) startConfirmed() {
 	if t.running() {
 		return
 	}
