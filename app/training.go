@@ -365,26 +365,21 @@ func (t *trainingPanel) startTraining() {
 		return
 	}
 	if m := t.u.ses.Model(); m.Trained && !t.cont.Checked && !t.xfer.fromBase() && !t.u.skipDiscardQuestion {
-		t.askDiscard(m, t.startConfirmed)
+		t.askDiscard(t.startConfirmed)
 		return
 	}
 	t.startConfirmed()
 }
 
-// askDiscard asks what Start should do with the trained model m on screen
+// askDiscard asks what Start should do with the trained model on screen
 // (issue #17 defect 8: Start silently replaced it, prediction fell to
 // 51 %). "Continue training" is the default, as calling Keras' fit() again
 // continues from the model's weights; it also ticks "Continue from the
 // current weights", so the next Start continues without asking. "Start
 // from scratch" draws fresh weights from the seed. Cancel, Escape: nothing.
-func (t *trainingPanel) askDiscard(m *session.Model, start func()) {
+func (t *trainingPanel) askDiscard(start func()) {
 	_, seqErr := t.u.ses.ModelArch()
-	msg := fmt.Sprintf("The model on screen (%s) has trained weights. Start from scratch replaces them with fresh weights drawn from the seed", m.Label)
-	if m.Path == "" {
-		msg += ": the training on screen is lost unless you saved it."
-	} else {
-		msg += " (its file stays as it is)."
-	}
+	msg := fmt.Sprintf("The model on screen (%s) has trained weights. Start from scratch replaces them on screen with fresh weights drawn from the seed: training not saved to a file is lost.", t.u.modelLabel)
 	if seqErr == nil {
 		msg += " Continue training trains them further, as calling Keras' fit() again does."
 	}
