@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/convscope/convscope/internal/session"
 )
 
 func TestTypedPath(t *testing.T) {
@@ -261,5 +263,63 @@ func TestOpenTypedPath(t *testing.T) {
 	}
 	if topOverlay(u) != nil {
 		t.Errorf("typing after the dialog closed opened %q", overlayText(u))
+	}
+}
+
+// TestExportHistoryStartsInTheLastSaveFolder: Export History opened in the
+// image folder; it opens where the last save went, and a typed absolute
+// path writes the CSV there.
+func TestExportHistoryStartsInTheLastSaveFolder(t *testing.T) {
+	images, saves, elsewhere := t.TempDir(), t.TempDir(), t.TempDir()
+	writePNG(t, images, "picture.png", 8, 8)
+	os.WriteFile(filepath.Join(saves, "old.csv"), []byte("x"), 0o644)
+	u := newTestUI(t)
+	h := &session.History{}
+	h.Append(0, []string{"loss", "accuracy"}, []float64{0.7, 0.5})
+	u.ses.Model().Meta.History = h
+	u.openPath(filepath.Join(images, "picture.png"))
+	settle(u)
+	u.app.Preferences().SetString(prefLastSaveFolder, saves)
+	u.training.exportCSV()
+	got := overlayText(u)
+	if !strings.Contains(got, "old\n") || strings.Contains(got, "picture\n") || !strings.Contains(got, "history.csv") {
+		t.Fatalf("Export History lists %q, want the save folder", got)
+	}
+	e, save := saveDialogParts(t, u)
+	want := filepath.Join(elsewhere, "h")
+	e.SetText(want)
+	test.Tap(save)
+	settle(u)
+	if b, err := os.ReadFile(want + ".csv"); err != nil || !strings.Contains(string(b), "loss") {
+		t.Fatalf("history not written to %s.csv: %q, %v (status %q)", want, b, err, u.status.Text)
+	}
+	if got := u.app.Preferences().String(prefLastSaveFolder); got != elsewhere {
+		t.Errorf("last save folder %q, want %q", got, elsewhere)
+	}
+}
+
+// TestExportFolderTyped: in the export folder dialog, a typed folder is
+// shown and Export writes there.
+func TestExportFolderTyped(t *testing.T) {
+	start, target := t.TempDir(), t.TempDir()
+	u := newTestUI(t)
+	u.app.Preferences().SetString(prefLastSaveFolder, start)
+	u.openSample(0)
+	settle(u)
+	u.exportNPY()
+	test.TypeOnCanvas(u.win.Canvas(), target)
+	e := goToField(t, u)
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := u.app.Preferences().String(fyneLastFolder); !strings.HasSuffix(got, target) {
+		t.Fatalf("the dialog shows %q, want %s", got, target)
+	}
+	tapButton(t, u, "Export")
+	settle(u)
+	files, _ := filepath.Glob(filepath.Join(target, "*.npy"))
+	if len(files) == 0 {
+		t.Fatalf("nothing exported to %s; status %q", target, u.status.Text)
+	}
+	if got := u.app.Preferences().String(prefLastSaveFolder); got != target {
+		t.Errorf("last save folder %q, want %q", got, target)
 	}
 }
