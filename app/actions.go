@@ -458,11 +458,7 @@ func (u *UI) onClose() {
 
 func (u *UI) saveModelDialogThen(after func()) {
 	c := u.saveFile("Save Model", "model.safetensors", []string{".safetensors"}, func(path string) { u.saveModel(path, after) })
-	c.d.SetOnClosed(func() {
-		if !c.picked {
-			after() // cancelled: quit without saving
-		}
-	})
+	c.onCancel(after) // quit without saving
 }
 
 func (u *UI) closeNow() {

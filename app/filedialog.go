@@ -167,6 +167,19 @@ func (c *chooser) show(pref string) {
 	cv.AddShortcut(scGoTo, func(fyne.Shortcut) { c.openGoTo("") })
 }
 
+// onCancel runs fn when the dialog closes without a choice. Fyne calls
+// its on-closed callbacks before the one with the choice, so the check
+// waits for the UI goroutine's next turn.
+func (c *chooser) onCancel(fn func()) {
+	c.d.SetOnClosed(func() {
+		c.u.post(func() {
+			if !c.picked {
+				fn()
+			}
+		})
+	})
+}
+
 // close undoes show's hooks (the dialog closed).
 func (c *chooser) close() {
 	if c.closed {

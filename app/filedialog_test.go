@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -322,4 +323,87 @@ func TestExportFolderTyped(t *testing.T) {
 	if got := u.app.Preferences().String(prefLastSaveFolder); got != target {
 		t.Errorf("last save folder %q, want %q", got, target)
 	}
+}
+
+// TestArchitectureFileDialog: choosing "architecture from a JSON file"
+// opens a dialog; a typed path loads it and keeps the choice; Cancel goes
+// back to the reference architecture.
+func TestArchitectureFileDialog(t *testing.T) {
+	dir := t.TempDir()
+	data, err := session.ReferenceArch().MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "arch.json")
+	os.WriteFile(p, data, 0o644)
+	u := newTestUI(t)
+	tp := u.training
+
+	tp.arch.SetSelected(archJSON)
+	test.TypeOnCanvas(u.win.Canvas(), p)
+	goToField(t, u).TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	settle(u)
+	if tp.arch.Selected != archJSON || tp.archFile != p || tp.archLoaded == nil {
+		t.Fatalf("after typing %s: choice %q, file %q", p, tp.arch.Selected, tp.archFile)
+	}
+
+	// Picked in Fyne's own list: Fyne reports the dialog closed before
+	// it hands over the file, which must not undo the choice.
+	tp.arch.SetSelected(archReference)
+	tp.archFile = ""
+	u.app.Preferences().SetString(prefLastFolder, dir)
+	tp.arch.SetSelected(archJSON)
+	tapText(t, u, "arch")
+	tapButton(t, u, "Open")
+	if tp.arch.Selected != archJSON || tp.archFile != p {
+		t.Fatalf("after picking %s in the list: choice %q, file %q", p, tp.arch.Selected, tp.archFile)
+	}
+
+	tp.arch.SetSelected(archReference)
+	tp.arch.SetSelected(archJSON)
+	tapButton(t, u, "Cancel")
+	if tp.arch.Selected != archReference {
+		t.Errorf("after Cancel the choice is %q, want the reference", tp.arch.Selected)
+	}
+}
+
+// tapText taps the innermost tappable widget of the top dialog that draws
+// the text s (a file in Fyne's file list).
+func tapText(t *testing.T, u *UI, s string) {
+	t.Helper()
+	if tp := tappableWith(topOverlay(u), s); tp != nil {
+		test.Tap(tp)
+		return
+	}
+	t.Fatalf("no text %q in %q", s, overlayText(u))
+}
+
+// tappableWith returns the innermost fyne.Tappable in o's tree that draws
+// the text s, and whether the tree draws it at all.
+func tappableWith(o fyne.CanvasObject, s string) fyne.Tappable {
+	var found fyne.Tappable
+	var visit func(o fyne.CanvasObject) bool
+	visit = func(o fyne.CanvasObject) bool {
+		if tx, ok := o.(*canvas.Text); ok {
+			return tx.Text == s
+		}
+		var kids []fyne.CanvasObject
+		switch v := o.(type) {
+		case *fyne.Container:
+			kids = v.Objects
+		case fyne.Widget:
+			kids = test.WidgetRenderer(v).Objects()
+		}
+		for _, k := range kids {
+			if visit(k) {
+				if tp, ok := o.(fyne.Tappable); ok && found == nil {
+					found = tp
+				}
+				return true
+			}
+		}
+		return false
+	}
+	visit(o)
+	return found
 }

@@ -231,11 +231,7 @@ func (t *trainingPanel) archChanged(s string) {
 			t.u.showError("Cannot use architecture", fmt.Errorf("%s: %w", filepath.Base(path), err))
 			t.arch.SetSelected(archReference)
 		})
-		c.d.SetOnClosed(func() {
-			if !c.picked {
-				t.arch.SetSelected(archReference)
-			}
-		})
+		c.onCancel(func() { t.arch.SetSelected(archReference) })
 	case archCurrent:
 		a, err := t.u.ses.ModelArch()
 		if err != nil { // a graph: its functional summary, with "Connected to"
