@@ -42,6 +42,19 @@ func TestEscapeClosesTheInspector(t *testing.T) {
 	if topOverlay(u) != nil {
 		t.Errorf("the second Escape left %q open", overlayText(u))
 	}
+
+	// The other dialogs that only show something close the same way.
+	for name, open := range map[string]func(){"Keyboard Shortcuts": u.showShortcuts, "Summary of": u.showModelSummary} {
+		open()
+		settle(u)
+		if !strings.Contains(overlayText(u), name) {
+			t.Fatalf("%s: not shown: %q", name, overlayText(u))
+		}
+		esc()
+		if topOverlay(u) != nil {
+			t.Errorf("%s: Escape left %q open", name, overlayText(u))
+		}
+	}
 }
 
 // TestStatusSaysCannotOpenOnce opens bad files every way the app can and

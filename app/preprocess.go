@@ -113,6 +113,7 @@ func (u *UI) showModelSummary() {
 		d := dialog.NewCustom("Summary of "+label, "Close", container.NewScroll(l), u.win)
 		d.Resize(fyne.NewSize(1000, 640))
 		u.summaryDialog = d
+		u.closeWithKeys(d, fyne.KeyEscape)
 		d.Show()
 	})
 }
