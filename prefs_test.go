@@ -39,28 +39,33 @@ func TestPreferencesFileEmptyOrDamaged(t *testing.T) {
 			}
 			t.Cleanup(func() { os.RemoveAll(tmp) })
 			t.Setenv("TMPDIR", tmp)
-			const id = "io.github.convscope.test"
-			path := filepath.Join(os.TempDir(), "fyne-test", id, "preferences.json")
-			write := func() {
+			// One app ID before the fix and another after: the first app
+			// keeps watching (and may rewrite) its own file.
+			pathOf := func(id string) string {
+				return filepath.Join(os.TempDir(), "fyne-test", id, "preferences.json")
+			}
+			write := func(path string) {
 				os.MkdirAll(filepath.Dir(path), 0o700)
 				if err := os.WriteFile(path, []byte(c.content), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			start := func() string {
+			start := func(id string) string {
 				var buf bytes.Buffer
 				log.SetOutput(&buf)
 				defer log.SetOutput(os.Stderr)
 				fyneapp.NewWithID(id)
 				return buf.String()
 			}
-			write()
-			if got := strings.Contains(start(), "Preferences load error"); got != c.complains {
+			const before, after = "io.github.convscope.before", "io.github.convscope.after"
+			write(pathOf(before))
+			if got := strings.Contains(start(before), "Preferences load error"); got != c.complains {
 				t.Fatalf("without the fix, Fyne complains: %v, want %v", got, c.complains)
 			}
-			write()
+			path := pathOf(after)
+			write(path)
 			note := app.FixPreferences(path)
-			if logged := start(); strings.Contains(logged, "Preferences load error") {
+			if logged := start(after); strings.Contains(logged, "Preferences load error") {
 				t.Errorf("after FixPreferences Fyne still logs %q", logged)
 			}
 			if _, err := os.Stat(path); (err == nil) != c.kept {
