@@ -1,0 +1,57 @@
+package nn
+
+import (
+	"math"
+	"testing"
+)
+
+// TestExpf: expf within 2 float32 ulps of math.Exp over the normal range,
+// and its edges.
+func TestExpf(t *testing.T) {
+	worst := 0.0
+	for x := float32(-87.3); x <= 88.7; x += 0.0137 {
+		want := math.Exp(float64(x))
+		got := float64(expf(x))
+		ulp := float64(math.Nextafter32(float32(want), float32(math.Inf(1))) - float32(want))
+		if d := math.Abs(got-want) / ulp; d > worst {
+			worst = d
+		}
+	}
+	if worst > 2 {
+		t.Errorf("expf: worst error %.2f ulps, expected <= 2", worst)
+	}
+	for _, tc := range []struct{ x, want float32 }{
+		{0, 1}, {1, float32(math.E)}, {-88, 0}, {89, float32(math.Inf(1))}, {-1000, 0}, {1000, float32(math.Inf(1))},
+	} {
+		if got := expf(tc.x); got != tc.want && math.Abs(float64(got-tc.want)) > 1e-7*float64(tc.want) {
+			t.Errorf("expf(%g) = %g, expected %g", tc.x, got, tc.want)
+		}
+	}
+	if got := expf(float32(math.NaN())); got == got {
+		t.Errorf("expf(NaN) = %g", got)
+	}
+}
+
+func TestSiLUValues(t *testing.T) {
+	x := []float32{-100, -8, -1, 0, 0.5, 3, 100, float32(math.Inf(-1)), float32(math.Inf(1))}
+	s := NewSiLU()
+	if _, err := s.Build([]int{len(x)}); err != nil {
+		t.Fatal(err)
+	}
+	y := NewTensor(1, len(x))
+	s.Forward(y, &Tensor{Shape: []int{1, len(x)}, Data: x}, false)
+	for i, v := range x {
+		want := float64(v) / (1 + math.Exp(-float64(v)))
+		switch {
+		case math.IsInf(float64(v), -1):
+			want = math.NaN() // -Inf·σ(-Inf) = -Inf·0, as PyTorch's F.silu
+		case math.IsInf(float64(v), 1):
+			want = math.Inf(1)
+		}
+		got := float64(y.Data[i])
+		ok := got == want || math.Abs(got-want) <= 1e-6*math.Max(1, math.Abs(want)) || (math.IsNaN(got) && math.IsNaN(want))
+		if !ok {
+			t.Errorf("SiLU(%g) = %g, expected %g", v, got, want)
+		}
+	}
+}
