@@ -12,7 +12,8 @@ package nn
 //
 // The derivative is taken from x (x·σ(x) is not invertible), so Backward
 // needs the layer's input, as Graph keeps it. σ is computed in float32
-// with expf (silu_exp.go), within 2 float32 ulps of the exact value.
+// with expf (silu_exp.go), within 2 float32 ulps of the exact value, eight
+// values at a time with AVX2 (silu_amd64.s).
 type SiLU struct {
 	named
 	err    error
@@ -97,10 +98,19 @@ func (s *SiLU) backwardChunk(_, i int) {
 	}
 }
 
-// silu computes y = x·σ(x) element-wise (y may alias x).
+// silu computes y = x·σ(x) = x / (1 + e⁻ˣ) element-wise (y may alias x),
+// eight values at a time with AVX2 where the CPU has it (the two paths
+// agree within 2 ulps).
 func silu(y, x []float32) {
 	x = x[:len(y)]
-	for i, v := range x {
-		y[i] = v * sigmoidf(v)
+	n := 0
+	if useSIMD {
+		if n = len(y) &^ 7; n > 0 {
+			siluAVX2(&y[0], &x[0], n)
+		}
+	}
+	for i := n; i < len(y); i++ {
+		v := x[i]
+		y[i] = v / (1 + expf(-v))
 	}
 }

@@ -1,0 +1,8 @@
+//go:build amd64 && !purego
+
+package nn
+
+// siluAVX2 is silu for n values, n % 8 == 0, with AVX2 and FMA (silu_amd64.s).
+//
+//go:noescape
+func siluAVX2(y, x *float32, n int)

@@ -1,0 +1,5 @@
+//go:build !amd64 || purego
+
+package nn
+
+func siluAVX2(y, x *float32, n int) { panic("nn: no SIMD") }
