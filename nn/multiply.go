@@ -143,18 +143,20 @@ func (m *Multiply) ForwardMerge(y *Tensor, xs []*Tensor, training bool) {
 // forwardChunk computes one work item's rows.
 func (m *Multiply) forwardChunk(_, item int) {
 	total := len(m.y.Data) / m.c
-	for r := item * m.rows; r < min((item+1)*m.rows, total); r++ {
-		y := m.y.Data[r*m.c : (r+1)*m.c]
-		a, b := m.row(m.xs[0], 0, r), m.row(m.xs[1], 1, r)
-		a, b = a[:len(y)], b[:len(y)]
-		for i := range y {
-			y[i] = a[i] * b[i]
+	r0, r1 := item*m.rows, min((item+1)*m.rows, total)
+	if !slices.Contains(m.bcast, true) { // one run of values
+		lo, hi := r0*m.c, r1*m.c
+		mul(m.y.Data[lo:hi], m.xs[0].Data[lo:hi], m.xs[1].Data[lo:hi])
+		for _, x := range m.xs[2:] {
+			mul(m.y.Data[lo:hi], m.y.Data[lo:hi], x.Data[lo:hi])
 		}
+		return
+	}
+	for r := r0; r < r1; r++ {
+		y := m.y.Data[r*m.c : (r+1)*m.c]
+		mul(y, m.row(m.xs[0], 0, r), m.row(m.xs[1], 1, r))
 		for j := 2; j < len(m.xs); j++ {
-			x := m.row(m.xs[j], j, r)[:len(y)]
-			for i := range y {
-				y[i] *= x[i]
-			}
+			mul(y, y, m.row(m.xs[j], j, r))
 		}
 	}
 }

@@ -84,3 +84,60 @@ slLoop:
 slDone:
 	VZEROUPPER
 	RET
+
+// func hardSwishAVX2(y, x *float32, n int)
+// y[i] = x[i]·min(max(x[i]/6 + 1/2, 0), 1) for n values (n % 8 == 0; y may
+// be x), rounding as the Go loop of pointwise.go does (a division by 6,
+// then the addition), so both give the same bits. A NaN stays NaN.
+TEXT ·hardSwishAVX2(SB), NOSPLIT, $0-24
+	MOVQ         y+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	SHLQ         $2, CX
+	XORQ         AX, AX
+	MOVL         $0x40c00000, DX // 6
+	MOVL         DX, X15
+	VBROADCASTSS X15, Y15
+	VBROADCASTSS siluC<>+12(SB), Y14 // 0.5
+	VBROADCASTSS siluC<>+24(SB), Y13 // 1
+	VXORPS       Y12, Y12, Y12
+
+hsLoop:
+	CMPQ    AX, CX
+	JAE     hsDone
+	VMOVUPS (SI)(AX*1), Y0
+	VDIVPS  Y15, Y0, Y1    // x/6
+	VADDPS  Y14, Y1, Y1    // + 1/2
+	VMAXPS  Y1, Y12, Y1    // max(…, 0); NaN x: Y1 NaN (second source)
+	VMINPS  Y1, Y13, Y1    // min(…, 1)
+	VMULPS  Y1, Y0, Y0     // x·…
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     hsLoop
+
+hsDone:
+	VZEROUPPER
+	RET
+
+// func mulAVX2(dst, a, b *float32, n int)
+// dst[i] = a[i]·b[i] for n values (n % 8 == 0; dst may be a or b).
+TEXT ·mulAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHLQ $2, CX
+	XORQ AX, AX
+
+muLoop:
+	CMPQ    AX, CX
+	JAE     muDone
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS  (DX)(AX*1), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     muLoop
+
+muDone:
+	VZEROUPPER
+	RET

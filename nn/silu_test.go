@@ -93,3 +93,26 @@ func TestSiLUPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestHardSwishMulPaths: the AVX2 loops give the scalar loops' bits.
+func TestHardSwishMulPaths(t *testing.T) {
+	var x, b []float32
+	for v := float32(-5); v <= 5; v += 0.0137 {
+		x = append(x, v)
+		b = append(b, 1.5-v/3)
+	}
+	x = append(x, -3, 3, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 0, 0, 0)
+	b = append(b, 2, 2, 2, 2, 2, float32(math.NaN()), 0, 1)
+	y, m := make([]float32, len(x)), make([]float32, len(x))
+	hardSwish(y, x)
+	mul(m, x, b)
+	for i, v := range x {
+		want := v * min(max(v/6+0.5, 0), 1)
+		if math.Float32bits(y[i]) != math.Float32bits(want) && !(want != want && y[i] != y[i]) {
+			t.Errorf("hardSwish(%g) = %g, expected %g", v, y[i], want)
+		}
+		if w := v * b[i]; math.Float32bits(m[i]) != math.Float32bits(w) && !(w != w && m[i] != m[i]) {
+			t.Errorf("mul(%g, %g) = %g, expected %g", v, b[i], m[i], w)
+		}
+	}
+}
