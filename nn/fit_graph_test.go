@@ -17,7 +17,7 @@ type fitGraphRef struct {
 		X torchTensor `json:"x"`
 		Y []int       `json:"y"`
 	} `json:"batches"`
-	Losses []float64               `json:"losses"`
+	Losses []float64              `json:"losses"`
 	Final  map[string]torchTensor `json:"final"`
 }
 
