@@ -146,3 +146,30 @@ func TestGatesFused(t *testing.T) {
 		}
 	}
 }
+
+// TestReduceMeanOpset18: from opset 18 the axes are an input.
+func TestReduceMeanOpset18(t *testing.T) {
+	m := mulNet(&Node{Name: "mean", OpType: "ReduceMean", Inputs: []string{"c", "axes"}, Outputs: []string{"y"}})
+	m.Opsets[""] = 18
+	m.Graph.Initializers = append(m.Graph.Initializers, &Tensor{Name: "axes", Dims: []int64{2}, DataType: TypeInt64, Int64: []int64{3, 2}})
+	im, err := importModel(m, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := randomInput([]int{8, 8, 3}, 3)
+	im.g.Forward(x, false)
+	c := im.g.Output(im.vals["c"].node).Data
+	y := im.g.Output(im.vals["y"].node).Data
+	if len(y) != 8 {
+		t.Fatalf("%d outputs, expected 2 samples × 4 channels", len(y))
+	}
+	for i, v := range y {
+		if w := mean(c, i/4, i%4); math.Abs(float64(v)-w) > 1e-6 {
+			t.Errorf("y[%d] = %g, expected %g", i, v, w)
+		}
+	}
+	m.Graph.Initializers[len(m.Graph.Initializers)-1].Int64 = []int64{1}
+	if _, err := Import(m); err == nil || !strings.Contains(err.Error(), "mean over axes [1]") {
+		t.Errorf("ReduceMean over the channels at opset 18: %v", err)
+	}
+}
