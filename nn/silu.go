@@ -114,3 +114,21 @@ func silu(y, x []float32) {
 		y[i] = v / (1 + expf(-v))
 	}
 }
+
+// sigmoidTo computes y = σ(x) = 1 / (1 + e⁻ˣ) element-wise in float32 (y
+// may alias x): the Activation layer's "sigmoid" (ONNX Sigmoid, e.g.
+// EfficientNet's SiLU imported unfused), eight values at a time with AVX2
+// where the CPU has it; within 2 ulps of the exact value (0 below x ≈ -88,
+// where σ(x) < 6.1e-39).
+func sigmoidTo(y, x []float32) {
+	x = x[:len(y)]
+	n := 0
+	if useSIMD {
+		if n = len(y) &^ 7; n > 0 {
+			sigmoidAVX2(&y[0], &x[0], n)
+		}
+	}
+	for i := n; i < len(y); i++ {
+		y[i] = 1 / (1 + expf(-x[i]))
+	}
+}

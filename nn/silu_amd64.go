@@ -16,3 +16,8 @@ func hardSwishAVX2(y, x *float32, n int)
 //
 //go:noescape
 func mulAVX2(dst, a, b *float32, n int)
+
+// sigmoidAVX2 is sigmoidTo for n values, n % 8 == 0 (silu_amd64.s).
+//
+//go:noescape
+func sigmoidAVX2(y, x *float32, n int)
