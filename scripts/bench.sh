@@ -19,9 +19,7 @@
 #                      (default all; ONNX Runtime runs with activations)
 #   --no-ort           leave ONNX Runtime out
 #   --imported         also time ONNX Runtime on torchvision ResNet-18,
-#                      MobileNetV2, SqueezeNet 1.1, MobileNetV3-Small and
-#                      EfficientNet-B0 (224×224, batch 1; files absent from
-#                      an older cache are skipped),
+#                      MobileNetV2 and SqueezeNet 1.1 (224×224, batch 1),
 #                      for comparisons with imported models
 #   --plain-jemalloc   PyTorch with jemalloc's default settings instead of
 #                      MALLOC_CONF that keeps freed memory mapped (see below)
@@ -152,8 +150,7 @@ for r in $(seq "$rounds"); do
 			[ "$useort" = 1 ] && ort_bench activations "$cores" tutorial 200
 		fi
 		if [ "$imported" = 1 ] && [ "$useort" = 1 ]; then
-			for m in resnet18 mobilenet_v2 squeezenet1_1 mobilenet_v3_small efficientnet_b0; do
-				[ -f "$onnxdir/$m.onnx" ] || continue
+			for m in resnet18 mobilenet_v2 squeezenet1_1; do
 				ort_bench "$m" "$cores" "$m" 30
 			done
 		fi
