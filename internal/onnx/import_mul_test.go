@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/convscope/convscope/nn"
 )
 
 // mulNet is convNet's first layers with node extra reading the Conv's
@@ -171,5 +173,38 @@ func TestReduceMeanOpset18(t *testing.T) {
 	m.Graph.Initializers[len(m.Graph.Initializers)-1].Int64 = []int64{1}
 	if _, err := Import(m); err == nil || !strings.Contains(err.Error(), "mean over axes [1]") {
 		t.Errorf("ReduceMean over the channels at opset 18: %v", err)
+	}
+}
+
+// TestGatesFusedGradients: the fused import (SiLU, HardSwish nodes) and
+// the plain one (Sigmoid/HardSigmoid and Multiply) agree on the outputs
+// and on the input gradient (what explanations back-propagate) within
+// 1e-6 of the largest value.
+func TestGatesFusedGradients(t *testing.T) {
+	for _, f := range []string{"mobilenetv3_folded", "efficientnet_folded", "se_block_bn"} {
+		var grads, outs [][]float32
+		for _, fuse := range []bool{false, true} {
+			g, _, err := Load("testdata/parity/"+f+".onnx", Options{ImportOptions: ImportOptions{FuseActivations: fuse}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := randomInput(g.InputShape(), 2)
+			y := g.Forward(x, false)
+			dy := nn.NewTensor(y.Shape...)
+			for i := range dy.Data {
+				dy.Data[i] = float32(i%3) - 1
+			}
+			if err := g.BackwardWith(nn.BackwardOptions{InputGrad: true, SkipWeights: true}, dy); err != nil {
+				t.Fatal(err)
+			}
+			grads = append(grads, append([]float32(nil), g.Grad(nn.GraphInput).Data...))
+			outs = append(outs, append([]float32(nil), y.Data...))
+		}
+		if e := relErr(outs[1], outs[0]); e > 1e-6 || math.IsNaN(e) {
+			t.Errorf("%s: fused and plain outputs differ by %.3g of the largest", f, e)
+		}
+		if e := relErr(grads[1], grads[0]); e > 1e-6 || math.IsNaN(e) {
+			t.Errorf("%s: fused and plain input gradients differ by %.3g of the largest", f, e)
+		}
 	}
 }
