@@ -154,9 +154,7 @@ func (p *pointwise) forwardChunk(_, i int) {
 			y[i] = min(max(a*v+b, 0), 1)
 		}
 	case pwHardSwish:
-		for i, v := range x {
-			y[i] = v * min(max(v/6+0.5, 0), 1)
-		}
+		hardSwish(y, x) // hardswish.go: with AVX2
 	case pwRescale:
 		for i, v := range x {
 			y[i] = v*a + b

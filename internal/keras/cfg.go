@@ -171,10 +171,11 @@ func (c *cfg) activation(key string) string {
 		return "linear"
 	}
 	if c.err == nil {
-		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
+		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish, swish, silu)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
 	}
 	return a
 }
 
 // standalone are the activations nn has as layers only.
-var standalone = map[string]bool{"relu6": true, "leaky_relu": true, "hard_sigmoid": true, "hard_swish": true, "hard_silu": true}
+var standalone = map[string]bool{"relu6": true, "leaky_relu": true, "hard_sigmoid": true, "hard_swish": true, "hard_silu": true,
+	"swish": true, "silu": true}

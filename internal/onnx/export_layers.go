@@ -3,6 +3,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/convscope/convscope/nn"
 )
@@ -86,6 +87,13 @@ func (e *exporter) node(n xnode) error {
 			}
 			out.name = e.emit("Add", nm, []string{out.name, names[i]})
 		}
+		out.perm = x.perm
+	case "Multiply": // ONNX's broadcasting covers the (1, C, 1, 1) gate
+		out.name, err = e.multiply(n, xs)
+		out.perm = x.perm
+	case "SiLU": // x·Sigmoid(x): ONNX has no SiLU before opset 24
+		sig := e.emit("Sigmoid", n.name+"/sigmoid", []string{x.name})
+		out.name = e.emit("Mul", n.name, []string{x.name, sig})
 		out.perm = x.perm
 	case "Concatenate":
 		names := make([]string, len(xs))
@@ -299,4 +307,23 @@ func (e *exporter) batchNorm(n xnode, c nn.LayerConfig, x xvalue) (string, error
 		eps = 1e-3
 	}
 	return e.emit("BatchNormalization", n.name, ins, floatAttr("epsilon", eps)), nil
+}
+
+// multiply exports a Multiply as a chain of Mul nodes; a broadcast input,
+// (1, 1, C) in the engine, is (1, C, 1, 1) in NCHW, which Mul broadcasts.
+func (e *exporter) multiply(n xnode, xs []xvalue) (string, error) {
+	name := xs[0].name
+	for i := 1; i < len(xs); i++ {
+		if xs[i].perm != nil || xs[0].perm != nil {
+			if xs[i].perm == nil || xs[0].perm == nil || !slices.Equal(xs[i].perm, xs[0].perm) {
+				return "", fmt.Errorf("multiplying flattened images in different orders has no NCHW equivalent")
+			}
+		}
+		nm := n.name
+		if i < len(xs)-1 {
+			nm = fmt.Sprintf("%s/partial_%d", n.name, i)
+		}
+		name = e.emit("Mul", nm, []string{name, xs[i].name})
+	}
+	return name, nil
 }

@@ -13,7 +13,7 @@ import (
 var SupportedOps = []string{
 	"Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
 	"Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul",
-	"MaxPool", "Mul", "Pad", "Relu", "Reshape", "Sigmoid", "Softmax", "Sub", "Tanh", "Transpose",
+	"MaxPool", "Mul", "Pad", "ReduceMean", "Relu", "Reshape", "Sigmoid", "Softmax", "Sub", "Tanh", "Transpose",
 	// Shape arithmetic on constants only (fold.go).
 	"Gather", "Shape", "Unsqueeze",
 }
@@ -71,6 +71,8 @@ func (im *importer) node(n *Node) error {
 		return im.pool(n)
 	case "GlobalAveragePool":
 		return im.globalPool(n)
+	case "ReduceMean":
+		return im.reduceMean(n)
 	case "Flatten", "Reshape":
 		return im.reshape(n)
 	case "Transpose":
@@ -182,6 +184,10 @@ func (im *importer) activation(n *Node) error {
 	}
 	if im.fused[n] { // computed by the Conv2D (planFusion)
 		im.vals[n.Outputs[0]] = like(x, x.node)
+		return nil
+	}
+	if im.gated[n] { // computed by the Mul that reads it (planGates)
+		im.gateOutput(n, x)
 		return nil
 	}
 	var l nn.LayerBase

@@ -152,10 +152,13 @@ func (im *importer) arith(n *Node) error {
 		return im.arithConsts(n, a.k, b.k)
 	}
 	if a.k == nil && b.k == nil {
-		if n.OpType != "Add" {
-			return im.errf(n, "%s of two computed tensors is not supported (only Add is)", n.OpType)
+		switch n.OpType {
+		case "Add":
+			return im.add2(n, a, b)
+		case "Mul":
+			return im.mul2(n, a, b)
 		}
-		return im.add2(n, a, b)
+		return im.errf(n, "%s of two computed tensors is not supported (only Add and Mul are)", n.OpType)
 	}
 	x, k, constFirst := a, b.k, false
 	if a.k != nil {
