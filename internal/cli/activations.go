@@ -41,18 +41,14 @@ func runActivations(e *env, args []string) error {
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
 	tile := fs.Int("tile", render.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
-	pos, err := fs.parse(e.stdout, args)
+	err := fs.parseNoArgs(e.stdout, args)
 	if err != nil {
 		return err
 	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.require("image", "out"); err != nil {
 		return err
 	}
 	switch {
-	case *image == "":
-		return fs.bad("--image is required")
-	case *out == "":
-		return fs.bad("--out is required")
 	case *format != "png" && *format != "npy" && *format != "both":
 		return fs.bad("--format must be png, npy or both, received %q", *format)
 	case *tile < 0:
