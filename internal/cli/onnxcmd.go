@@ -99,7 +99,6 @@ func predictONNX(e *env, path, preset string, images []string, asJSON bool) erro
 	in := m.g.InputShape()
 	results := make([]prediction, len(images))
 	x := nn.NewTensor(append([]int{1}, in...)...)
-	failed := 0
 	for i, p := range images {
 		if err := e.ctx.Err(); err != nil {
 			return &interruptedError{msg: "interrupted"}
@@ -107,8 +106,6 @@ func predictONNX(e *env, path, preset string, images []string, asJSON bool) erro
 		results[i] = prediction{Image: p}
 		if err := m.input(x.Data, p); err != nil {
 			results[i].Error = oneLine(err.Error())
-			failed++
-			fmt.Fprintf(e.stderr, "convscope predict: %s\n", results[i].Error)
 			continue
 		}
 		y := m.g.Predict(x)
@@ -123,21 +120,7 @@ func predictONNX(e *env, path, preset string, images []string, asJSON bool) erro
 		}
 		results[i].Index, results[i].Class, results[i].Probability = best, m.meta.ClassNames[best], float32(probs[best])
 	}
-	if asJSON {
-		if err := writeJSON(e.stdout, results); err != nil {
-			return err
-		}
-	} else {
-		for _, r := range results {
-			if r.Error == "" {
-				fmt.Fprintf(e.stdout, "%s: %s %.4f\n", r.Image, r.Class, r.Probability)
-			}
-		}
-	}
-	if failed > 0 {
-		return &reportedError{fmt.Sprintf("%d of %d images could not be read", failed, len(images))}
-	}
-	return nil
+	return reportPredictions(e, results, asJSON)
 }
 
 // probabilities interprets one output: a single sigmoid unit p is the
