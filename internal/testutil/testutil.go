@@ -1,0 +1,63 @@
+// Package testutil holds the fixtures that several packages' tests share: a
+// tiny convnet architecture, a gradient test image and a PNG writer. Only
+// tests import it; it imports nn and the standard library.
+package testutil
+
+import (
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"testing"
+
+	"github.com/convscope/convscope/nn"
+)
+
+// TinyArch is a small convnet: size×size×3 → conv 4 → pool → conv 6 →
+// dense 1 (sigmoid).
+func TinyArch(size int) nn.Arch {
+	return nn.Arch{InputShape: []int{size, size, 3}, Layers: []nn.LayerConfig{
+		{ClassName: "Conv2D", Filters: 4, KernelSize: [2]int{3, 3}, Activation: "relu"},
+		{ClassName: "MaxPooling2D", PoolSize: [2]int{2, 2}},
+		{ClassName: "Conv2D", Filters: 6, KernelSize: [2]int{3, 3}, Activation: "relu"},
+		{ClassName: "Flatten"},
+		{ClassName: "Dense", Units: 1, Activation: "sigmoid"},
+	}}
+}
+
+// TinyNet builds TinyArch(size) with weights drawn from seed 1; a build
+// error fails t.
+func TinyNet(t testing.TB, size int) *nn.Sequential {
+	t.Helper()
+	net, err := TinyArch(size).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Init(1)
+	return net
+}
+
+// Gradient is a w×h image: red rises left to right, green top to bottom,
+// and blue is seed·37 (mod 256).
+func Gradient(w, h, seed int) *image.RGBA {
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			m.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8(seed * 37), 255})
+		}
+	}
+	return m
+}
+
+// WritePNG encodes img as a PNG file at path; any error fails t.
+func WritePNG(t testing.TB, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+}
