@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/convscope/convscope/internal/npy"
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -61,14 +62,7 @@ func writeSolid(t *testing.T, dir, name string, w, h int, c color.RGBA) string {
 		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
 	}
 	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WritePNG(t, p, img)
 	return p
 }
 
@@ -114,14 +108,7 @@ func writeHalves(t *testing.T, dir string) string {
 			}
 		}
 	}
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WritePNG(t, p, img)
 	return p
 }
 
