@@ -61,3 +61,42 @@ func WritePNG(t testing.TB, path string, img image.Image) {
 		t.Fatal(err)
 	}
 }
+
+// CheckGolden compares img pixel by pixel with the PNG file at path
+// (decoded, so a different PNG encoder does not matter), or rewrites the
+// file when update is set (the packages' -update flag).
+func CheckGolden(t testing.TB, path string, img *image.RGBA, update bool) {
+	t.Helper()
+	if update {
+		WritePNG(t, path, img)
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	defer f.Close()
+	want, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Bounds() != img.Bounds() {
+		t.Fatalf("%s: size %v, golden %v", path, img.Bounds(), want.Bounds())
+	}
+	bad := 0
+	for y := img.Rect.Min.Y; y < img.Rect.Max.Y; y++ {
+		for x := img.Rect.Min.X; x < img.Rect.Max.X; x++ {
+			r, g, b, a := want.At(x, y).RGBA()
+			c := img.RGBAAt(x, y)
+			if uint8(r>>8) != c.R || uint8(g>>8) != c.G || uint8(b>>8) != c.B || uint8(a>>8) != c.A {
+				if bad == 0 {
+					t.Errorf("%s: first difference at (%d, %d): got %v, golden %v", path, x, y, c, want.At(x, y))
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d pixels differ (inspect with go test -update and git diff)", path, bad)
+	}
+}
