@@ -100,3 +100,23 @@ func CheckGolden(t testing.TB, path string, img *image.RGBA, update bool) {
 		t.Errorf("%s: %d pixels differ (inspect with go test -update and git diff)", path, bad)
 	}
 }
+
+// Chain builds a graph of the layers applied one after the other to an
+// input of the per-sample shape in (weights not initialised; see
+// nn.Graph.Init). An error fails t.
+func Chain(t testing.TB, in []int, layers ...nn.LayerBase) *nn.Graph {
+	t.Helper()
+	g := nn.NewGraph(in)
+	prev := nn.GraphInput
+	for _, l := range layers {
+		name, err := g.Add(l, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev = name
+	}
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
