@@ -77,14 +77,7 @@ func TestMulAndReduceMeanForms(t *testing.T) {
 			func(c []float32, i int) float64 { return mean(c, i/4, i%4) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			im, err := importModel(mulNet(tc.nodes...), ImportOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := randomInput([]int{8, 8, 3}, 3)
-			im.g.Forward(x, false)
-			c := im.g.Output(im.vals["c"].node).Data
-			y := im.g.Output(im.vals["y"].node).Data
+			c, y := runMulNet(t, mulNet(tc.nodes...))
 			for i, v := range y {
 				if w := tc.want(c, i); math.Abs(float64(v)-w) > 1e-5*math.Max(1, math.Abs(w)) {
 					t.Fatalf("y[%d] = %g, expected %g", i, v, w)
@@ -154,14 +147,7 @@ func TestReduceMeanOpset18(t *testing.T) {
 	m := mulNet(&Node{Name: "mean", OpType: "ReduceMean", Inputs: []string{"c", "axes"}, Outputs: []string{"y"}})
 	m.Opsets[""] = 18
 	m.Graph.Initializers = append(m.Graph.Initializers, &Tensor{Name: "axes", Dims: []int64{2}, DataType: TypeInt64, Int64: []int64{3, 2}})
-	im, err := importModel(m, ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := randomInput([]int{8, 8, 3}, 3)
-	im.g.Forward(x, false)
-	c := im.g.Output(im.vals["c"].node).Data
-	y := im.g.Output(im.vals["y"].node).Data
+	c, y := runMulNet(t, m)
 	if len(y) != 8 {
 		t.Fatalf("%d outputs, expected 2 samples × 4 channels", len(y))
 	}
@@ -207,4 +193,16 @@ func TestGatesFusedGradients(t *testing.T) {
 			t.Errorf("%s: fused and plain input gradients differ by %.3g of the largest", f, e)
 		}
 	}
+}
+
+// runMulNet imports m (a mulNet), runs it on a random 8×8×3 input and
+// returns the outputs of its values c and y.
+func runMulNet(t *testing.T, m *Model) (c, y []float32) {
+	t.Helper()
+	im, err := importModel(m, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.g.Forward(randomInput([]int{8, 8, 3}, 3), false)
+	return im.g.Output(im.vals["c"].node).Data, im.g.Output(im.vals["y"].node).Data
 }
