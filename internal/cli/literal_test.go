@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -142,15 +140,7 @@ func TestActivationsHandWorked(t *testing.T) {
 	// matplotlib's _viridis_data × 255 truncated: [192] = (94, 201, 97),
 	// [64] = (58, 82, 139). The 4×4 map is drawn at 14× (56-pixel tile)
 	// after a 2-pixel gap: x = 10 is column 0, x = 50 column 3.
-	f, err := os.Open(filepath.Join(out, "conv2d_1.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := testutil.ReadPNG(t, filepath.Join(out, "conv2d_1.png"))
 	for _, px := range []struct {
 		x, y int
 		want [3]uint32

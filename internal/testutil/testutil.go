@@ -120,3 +120,18 @@ func Chain(t testing.TB, in []int, layers ...nn.LayerBase) *nn.Graph {
 	}
 	return g
 }
+
+// ReadPNG decodes the PNG file at path; any error fails t.
+func ReadPNG(t testing.TB, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
