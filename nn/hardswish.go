@@ -6,13 +6,7 @@ package nn
 // as the scalar loop.
 func hardSwish(y, x []float32) {
 	x = x[:len(y)]
-	n := 0
-	if useSIMD {
-		if n = len(y) &^ 7; n > 0 {
-			hardSwishAVX2(&y[0], &x[0], n)
-		}
-	}
-	for i := n; i < len(y); i++ {
+	for i := unaryAVX2(hardSwishAVX2, y, x); i < len(y); i++ {
 		v := x[i]
 		y[i] = v * min(max(v/6+0.5, 0), 1)
 	}

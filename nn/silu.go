@@ -103,16 +103,23 @@ func (s *SiLU) backwardChunk(_, i int) {
 // agree within 2 ulps).
 func silu(y, x []float32) {
 	x = x[:len(y)]
-	n := 0
-	if useSIMD {
-		if n = len(y) &^ 7; n > 0 {
-			siluAVX2(&y[0], &x[0], n)
-		}
-	}
-	for i := n; i < len(y); i++ {
+	for i := unaryAVX2(siluAVX2, y, x); i < len(y); i++ {
 		v := x[i]
 		y[i] = v / (1 + expf(-v))
 	}
+}
+
+// unaryAVX2 runs kernel, an AVX2 loop over a multiple of 8 values (y may
+// be x), on the longest such prefix of y when the CPU has AVX2, and returns
+// how many values it computed (0 without AVX2): the caller's scalar loop
+// does the rest.
+func unaryAVX2(kernel func(y, x *float32, n int), y, x []float32) int {
+	n := len(y) &^ 7
+	if !useSIMD || n == 0 {
+		return 0
+	}
+	kernel(&y[0], &x[0], n)
+	return n
 }
 
 // sigmoidTo computes y = σ(x) = 1 / (1 + e⁻ˣ) element-wise in float32 (y
@@ -122,13 +129,7 @@ func silu(y, x []float32) {
 // where σ(x) < 6.1e-39).
 func sigmoidTo(y, x []float32) {
 	x = x[:len(y)]
-	n := 0
-	if useSIMD {
-		if n = len(y) &^ 7; n > 0 {
-			sigmoidAVX2(&y[0], &x[0], n)
-		}
-	}
-	for i := n; i < len(y); i++ {
+	for i := unaryAVX2(sigmoidAVX2, y, x); i < len(y); i++ {
 		y[i] = 1 / (1 + expf(-x[i]))
 	}
 }
