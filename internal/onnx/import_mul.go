@@ -91,17 +91,7 @@ func (im *importer) mul2(n *Node, a, b *value) error {
 			big = b
 		}
 	}
-	an, bn := a.node, b.node
-	if len(a.nnShape) != len(b.nnShape) || !same {
-		var err error
-		if an, err = im.spatial(n, a); err != nil {
-			return err
-		}
-		if bn, err = im.spatial(n, b); err != nil {
-			return err
-		}
-	}
-	name, err := im.add(n, nn.NewMultiply(), an, bn)
+	name, err := im.addPair(n, nn.NewMultiply(), a, b, len(a.nnShape) != len(b.nnShape) || !same)
 	if err != nil {
 		return err
 	}

@@ -136,6 +136,23 @@ func (im *importer) spatial(n *Node, v *value) (string, error) {
 	return name, nil
 }
 
+// addPair adds the two-input layer l over a and b; with spatial set, both
+// are first made (H, W, C) tensors (see spatial), as when one of them is
+// the (C,) output of a GlobalAveragePool.
+func (im *importer) addPair(n *Node, l nn.LayerBase, a, b *value, spatial bool) (string, error) {
+	an, bn := a.node, b.node
+	if spatial {
+		var err error
+		if an, err = im.spatial(n, a); err != nil {
+			return "", err
+		}
+		if bn, err = im.spatial(n, b); err != nil {
+			return "", err
+		}
+	}
+	return im.add(n, l, an, bn)
+}
+
 // spatialValue returns the (N, C, H, W) dimensions of an image value in
 // ONNX's NCHW order, whatever its layout.
 func spatialDims(v *value) (c, h, w int) {

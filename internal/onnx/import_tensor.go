@@ -233,17 +233,7 @@ func (im *importer) add2(n *Node, a, b *value) error {
 	if !slices.Equal(a.shape, b.shape) || a.lay != b.lay || !slices.Equal(a.perm, b.perm) {
 		return im.errf(n, "expected inputs of the same shape, received %v and %v (broadcasting is not supported)", a.shape, b.shape)
 	}
-	an, bn := a.node, b.node
-	if len(a.nnShape) != len(b.nnShape) {
-		var err error
-		if an, err = im.spatial(n, a); err != nil {
-			return err
-		}
-		if bn, err = im.spatial(n, b); err != nil {
-			return err
-		}
-	}
-	name, err := im.add(n, nn.NewAdd(), an, bn)
+	name, err := im.addPair(n, nn.NewAdd(), a, b, len(a.nnShape) != len(b.nnShape))
 	if err != nil {
 		return err
 	}
