@@ -69,15 +69,9 @@ func (im *importer) fold(n *Node) error {
 		}
 		im.vals[out] = &value{k: t}
 	case "Unsqueeze":
-		axes := attrInts(n, "axes")
-		if im.opset >= 13 {
-			a, err := im.konst(n, 1, true)
-			if err != nil {
-				return err
-			}
-			if a != nil {
-				axes = ints(a)
-			}
+		axes, err := im.axes(n, 13)
+		if err != nil {
+			return err
 		}
 		dims, ok := unsqueeze(k.Dims, axes)
 		if !ok {

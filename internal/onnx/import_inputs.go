@@ -79,6 +79,22 @@ func attrFloat(n *Node, name string, def float32) float32 {
 	return def
 }
 
+// axes returns a node's axes: from opset since on the optional constant
+// input 1 (when given), before it the axes attribute.
+func (im *importer) axes(n *Node, since int64) ([]int64, error) {
+	axes := attrInts(n, "axes")
+	if im.opset >= since {
+		t, err := im.konst(n, 1, true)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			axes = ints(t)
+		}
+	}
+	return axes, nil
+}
+
 func attrInts(n *Node, name string) []int64 {
 	if a := n.Attr(name); a != nil {
 		return a.Ints

@@ -125,15 +125,9 @@ func (im *importer) reduceMean(n *Node) error {
 	if err != nil {
 		return err
 	}
-	axes := attrInts(n, "axes")
-	if im.opset >= 18 {
-		t, err := im.konst(n, 1, true)
-		if err != nil {
-			return err
-		}
-		if t != nil {
-			axes = ints(t)
-		}
+	axes, err := im.axes(n, 18)
+	if err != nil {
+		return err
 	}
 	keep := attrInt(n, "keepdims", 1) != 0
 	r := int64(len(x.shape))
