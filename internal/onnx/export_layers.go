@@ -163,16 +163,23 @@ func (e *exporter) conv(n xnode, c nn.LayerConfig, x xvalue) (string, error) {
 	if !c.NoBias {
 		ins = append(ins, e.init(n.name+"/bias", []int{m}, ps[1].Value))
 	}
-	name := n.name
-	if c.Activation != "" && c.Activation != "linear" {
-		name = n.name + "/conv"
-	}
-	y := e.emit("Conv", name, ins, intsAttr("kernel_shape", kh, kw), intsAttr("strides", s[0], s[1]),
+	return e.emitActivated("Conv", "conv", n.name, c.Activation, ins, intsAttr("kernel_shape", kh, kw), intsAttr("strides", s[0], s[1]),
 		intsAttr("pads", pads[0], pads[1], pads[2], pads[3]), intsAttr("dilations", dil[0], dil[1]), intAttr("group", groups))
-	a, err := e.activation(c.Activation, n.name, y)
+}
+
+// emitActivated emits op over ins followed by the layer's activation; the
+// last node is called name (op's node is name/suffix when an activation
+// follows it).
+func (e *exporter) emitActivated(op, suffix, name, activation string, ins []string, attrs ...*Attribute) (string, error) {
+	opName := name
+	if activation != "" && activation != "linear" {
+		opName = name + "/" + suffix
+	}
+	y := e.emit(op, opName, ins, attrs...)
+	a, err := e.activation(activation, name, y)
 	if err == nil && a != y {
-		e.rename(a, n.name)
-		a = n.name
+		e.rename(a, name)
+		a = name
 	}
 	return a, err
 }
@@ -224,17 +231,7 @@ func (e *exporter) dense(n xnode, c nn.LayerConfig, x xvalue) (string, error) {
 	if !c.NoBias {
 		ins = append(ins, e.init(n.name+"/bias", []int{units}, ps[1].Value))
 	}
-	name := n.name
-	if c.Activation != "" && c.Activation != "linear" {
-		name = n.name + "/gemm"
-	}
-	y := e.emit("Gemm", name, ins, intAttr("transB", 1))
-	a, err := e.activation(c.Activation, n.name, y)
-	if err == nil && a != y {
-		e.rename(a, n.name)
-		a = n.name
-	}
-	return a, err
+	return e.emitActivated("Gemm", "gemm", n.name, c.Activation, ins, intAttr("transB", 1))
 }
 
 func (e *exporter) pointwise(n xnode, c nn.LayerConfig, x xvalue) (string, error) {
