@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/convscope/convscope/internal/hdf5"
@@ -32,13 +33,7 @@ var Extensions = []string{".h5", ".hdf5", ".keras"}
 
 // IsKerasName reports whether a file name has a Keras model extension.
 func IsKerasName(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range Extensions {
-		if e == ext {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Extensions, strings.ToLower(filepath.Ext(name)))
 }
 
 // Load opens a Keras model file: a legacy HDF5 file written by Keras 2's
