@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,16 +49,7 @@ func LoadGraph(r io.Reader) (*Graph, Metadata, error) {
 
 // LoadGraphFile reads a model file as LoadGraph does.
 func LoadGraphFile(path string) (*Graph, Metadata, error) {
-	f, size, err := openSized(path)
-	if err != nil {
-		return nil, Metadata{}, err
-	}
-	defer f.Close()
-	g, meta, err := loadGraph(bufio.NewReaderSize(f, stChunk), size)
-	if err != nil {
-		return nil, Metadata{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return g, meta, nil
+	return loadFile(path, loadGraph)
 }
 
 func loadGraph(r io.Reader, size int64) (*Graph, Metadata, error) {
