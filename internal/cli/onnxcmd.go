@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/convscope/convscope/internal/dataset"
-	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/onnx"
 	"github.com/convscope/convscope/internal/render"
 	"github.com/convscope/convscope/nn"
@@ -194,21 +193,9 @@ func activationsONNX(e *env, path, preset, image, out string, layers []string, f
 	used := map[string]bool{}
 	for _, n := range picked {
 		act := m.g.Output(n.Name)
-		base := filepath.Join(out, uniqueFileName(n.Name, used))
-		var written []string
-		if format != "npy" && len(act.Shape) == 4 {
-			p := base + ".png"
-			if err := render.WriteLayerPNG(p, draw(act)); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			written = append(written, p)
-		}
-		if format != "png" || len(act.Shape) != 4 {
-			p := base + ".npy"
-			if err := npy.WriteFile(p, act.Shape, act.Data); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			written = append(written, p)
+		written, err := writeLayer(filepath.Join(out, uniqueFileName(n.Name, used)), format, act, draw)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "%-24s %-20s %s\n", n.Name, shapeString(act.Shape), strings.Join(written, " "))
 	}
