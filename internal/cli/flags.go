@@ -150,7 +150,8 @@ func (fs *flagSet) parseNoArgs(stdout io.Writer, args []string) error {
 }
 
 // require returns a usageError "--NAME is required" for the first of the
-// named string flags that is empty.
+// named flags whose value is empty (string flags; each name must be
+// defined on fs).
 func (fs *flagSet) require(names ...string) error {
 	for _, name := range names {
 		if fs.Lookup(name).Value.String() == "" {
