@@ -72,6 +72,7 @@ type Conv2D struct {
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values
 	packed bool            // this forward call multiplies with packs
+	wino   winograd        // 3×3 inference on the Winograd path (winograd.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -210,6 +211,10 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.splitColumns(n)
 	if training { // an optimiser step may follow: drop the packed kernels
 		c.weightsChanged()
+	}
+	if c.winogradOK(training) {
+		c.forwardWinograd(y, nil, x)
+		return
 	}
 	c.packed = c.usePacked(training)
 	defer func() { c.packed = false }()

@@ -54,6 +54,8 @@ type engineOptions struct {
 	fuseOff bool
 	// convStackOff disables stacked kernel rows in Conv2D's direct path.
 	convStackOff bool
+	// winogradOff disables Conv2D's Winograd path (tests compare paths).
+	winogradOff bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work
