@@ -212,8 +212,8 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	if training { // an optimiser step may follow: drop the packed kernels
 		c.weightsChanged()
 	}
-	if c.winogradOK(training) {
-		c.forwardWinograd(y, nil, x)
+	if m := c.winoTile(training); m > 0 {
+		c.forwardWinograd(m, y, nil, x)
 		return
 	}
 	c.packed = c.usePacked(training)

@@ -28,9 +28,9 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor(p.kind, "output", yp, n, []int{p.g.oh, p.g.ow, p.g.c})
-	if c.winogradOK(training) {
+	if m := c.winoTile(training); m > 0 {
 		c.codesValid = false
-		c.forwardWinograd(y, yp, x)
+		c.forwardWinograd(m, y, yp, x)
 		return
 	}
 	c.split(n, 1)

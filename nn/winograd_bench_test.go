@@ -8,7 +8,7 @@ import (
 
 // BenchmarkConv3x3 times one image (batch 1, inference, PackWeights) through
 // the 3×3 stride-1 convolutions of the tutorial model (valid, ReLU) and of
-// ResNet-18 (padding 1), on the Winograd path and on the direct path, with
+// ResNet-18 (padding 1), on the Winograd paths and on the direct path, with
 // the CPU time per image (cpu-ms/op) beside the wall time.
 func BenchmarkConv3x3(b *testing.B) {
 	for _, s := range []struct {
@@ -23,7 +23,7 @@ func BenchmarkConv3x3(b *testing.B) {
 		{"resnet_14x256", 14, 256, 256, 1},
 		{"resnet_7x512", 7, 512, 512, 1},
 	} {
-		for _, path := range []string{"winograd", "direct"} {
+		for _, path := range []string{"F4", "F2", "direct"} {
 			b.Run(fmt.Sprintf("%s/%s", s.name, path), func(b *testing.B) {
 				c := NewConv2D(s.f, 3, 3, WithPads(s.p, s.p, s.p, s.p), WithActivation("relu"))
 				out, err := c.Build([]int{s.h, s.h, s.cin})
@@ -32,8 +32,9 @@ func BenchmarkConv3x3(b *testing.B) {
 				}
 				c.Init(rand.New(rand.NewSource(1)))
 				e := Engine{PackWeights: true}
-				e.opts.winogradOff = path == "direct"
+				e.opts.winogradOff, e.opts.winogradF2 = path == "direct", path == "F2"
 				c.setEngine(e)
+				defer allTiles()()
 				x := NewTensor(1, s.h, s.h, s.cin)
 				fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
 				y := NewTensor(append([]int{1}, out...)...)

@@ -57,9 +57,9 @@ func conv3x3Ref64(x *Tensor, k, b []float32, f, pt, pl, oh, ow int, act activati
 // allTiles makes every size take the Winograd path until the returned
 // function restores winoMinTiles.
 func allTiles() func() {
-	old := winoMinTiles
-	winoMinTiles = 1
-	return func() { winoMinTiles = old }
+	old, old4, oldU := winoMinTiles, winoF4MinTiles, winoF4MaxU
+	winoMinTiles, winoF4MinTiles, winoF4MaxU = 1, 1, 1<<30
+	return func() { winoMinTiles, winoF4MinTiles, winoF4MaxU = old, old4, oldU }
 }
 
 // maxRelErr returns max |got - want| / max |want|: the parity tests'
@@ -75,6 +75,11 @@ func maxRelErr(got []float32, want []float64) float64 {
 	}
 	return d / scale
 }
+
+// winoTol bounds the error of F(m×m, 3×3) against a float64 convolution,
+// relative to the output's largest value (the parity tests' measure; their
+// tolerance is 1e-4).
+var winoTol = map[int]float64{2: 1e-6, 4: 1e-5}
 
 // TestWinogradMatchesDirect runs 3×3 stride-1 convolutions of many shapes
 // (channels that are and are not multiples of 8, odd and even sizes, valid,
@@ -100,84 +105,108 @@ func TestWinogradMatchesDirect(t *testing.T) {
 		{22, 22, 64, 96, []Option{WithActivation("relu")}, 1, 2},
 		{1, 1, 16, 16, []Option{WithPadding("same"), WithUseBias(false)}, 1, 1},
 	} {
-		name := fmt.Sprintf("%dx%dx%d-%d", tc.h, tc.w, tc.cin, tc.f)
-		t.Run(name, func(t *testing.T) {
-			rng := rand.New(rand.NewSource(7))
-			run := func(off bool) (*Conv2D, *Tensor, *Tensor) {
-				c := NewConv2D(tc.f, 3, 3, tc.opts...)
-				out, err := c.Build([]int{tc.h, tc.w, tc.cin})
-				if err != nil {
-					t.Fatal(err)
+		for _, m := range []int{2, 4} {
+			name := fmt.Sprintf("F%d/%dx%dx%d-%d", m, tc.h, tc.w, tc.cin, tc.f)
+			t.Run(name, func(t *testing.T) {
+				rng := rand.New(rand.NewSource(7))
+				run := func(off bool) (*Conv2D, *Tensor, *Tensor) {
+					c := NewConv2D(tc.f, 3, 3, tc.opts...)
+					out, err := c.Build([]int{tc.h, tc.w, tc.cin})
+					if err != nil {
+						t.Fatal(err)
+					}
+					c.Init(rand.New(rand.NewSource(3)))
+					if c.bias != nil {
+						fillUniform(c.bias.Value, 0.5, rand.New(rand.NewSource(4)))
+					}
+					e := Engine{Workers: tc.workers}
+					e.opts.winogradOff, e.opts.winogradF2 = off, m == 2
+					c.setEngine(e)
+					x := NewTensor(append([]int{tc.n}, tc.h, tc.w, tc.cin)...)
+					fillUniform(x.Data, 1, rand.New(rand.NewSource(5)))
+					y := NewTensor(append([]int{tc.n}, out...)...)
+					fillUniform(y.Data, 100, rng) // every value must be written
+					c.Forward(y, x, false)
+					return c, x, y
 				}
-				c.Init(rand.New(rand.NewSource(3)))
+				c, x, wino := run(false)
+				if got := c.winoTile(false); got != m {
+					t.Fatalf("F(%d×%d) expected, the layer takes %d", m, m, got)
+				}
+				_, _, direct := run(true)
+				var b []float32
 				if c.bias != nil {
-					fillUniform(c.bias.Value, 0.5, rand.New(rand.NewSource(4)))
+					b = c.bias.Value
 				}
-				e := Engine{Workers: tc.workers}
-				e.opts.winogradOff = off
-				c.setEngine(e)
-				x := NewTensor(append([]int{tc.n}, tc.h, tc.w, tc.cin)...)
-				fillUniform(x.Data, 1, rand.New(rand.NewSource(5)))
-				y := NewTensor(append([]int{tc.n}, out...)...)
-				fillUniform(y.Data, 100, rng) // every value must be written
-				c.Forward(y, x, false)
-				return c, x, y
-			}
-			c, x, wino := run(false)
-			if !c.winogradOK(false) {
-				t.Fatal("the Winograd path is not taken")
-			}
-			_, _, direct := run(true)
-			var b []float32
-			if c.bias != nil {
-				b = c.bias.Value
-			}
-			ref := conv3x3Ref64(x, c.kernel.Value, b, tc.f, c.g.pt, c.g.pl, c.g.oh, c.g.ow, c.act)
-			ew, ed := maxRelErr(wino.Data, ref), maxRelErr(direct.Data, ref)
-			t.Logf("max error / max |y|: Winograd %.2e, direct %.2e", ew, ed)
-			if ew > 1e-5 || math.IsNaN(ew) {
-				t.Errorf("Winograd error %.3g of the output's scale, expected ≤ 1e-5 (direct path: %.3g)", ew, ed)
-			}
-		})
+				ref := conv3x3Ref64(x, c.kernel.Value, b, tc.f, c.g.pt, c.g.pl, c.g.oh, c.g.ow, c.act)
+				ew, ed := maxRelErr(wino.Data, ref), maxRelErr(direct.Data, ref)
+				t.Logf("max error / max |y|: Winograd F(%d×%d) %.2e, direct %.2e", m, m, ew, ed)
+				if tol := winoTol[m]; ew > tol || math.IsNaN(ew) {
+					t.Errorf("Winograd error %.3g of the output's scale, expected ≤ %g (direct path: %.3g)", ew, tol, ed)
+				}
+			})
+		}
 	}
 }
 
 // TestWinogradTransformsGo checks the assembly tile transforms against the
-// portable Go loops, bit for bit, on channel counts around the vector width.
+// portable Go loops on channel counts around the vector width: bit for bit
+// for F(2×2) (the same additions), within float32 rounding for F(4×4)
+// (the assembly fuses multiply-adds); a wrong coefficient would be off by
+// about 1.
 func TestWinogradTransformsGo(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	for _, cin := range []int{1, 7, 8, 9, 16, 24, 33} {
-		const n = 3
-		ldx, ldv := (2*n+2)*cin+5, n*cin+3
-		x := make([]float32, 3*ldx+(2*n+2)*cin)
-		fillUniform(x, 1, rng)
-		got, want := make([]float32, 16*ldv), make([]float32, 16*ldv)
-		winoIn(got, ldv, x, ldx, cin, n)
-		winoInGo(want, ldv, x, ldx, cin, 0, n)
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("input transform, cin %d: element %d = %g, Go %g", cin, i, got[i], want[i])
+	type inGo func(v []float32, ldv int, x []float32, ldx, cin, c0, n int)
+	type outGo func(y []float32, ldy, pf int, m []float32, ldm, cw, c0 int, b []float32, n int, lo, hi float32)
+	for _, tc := range []struct {
+		tr    *winoTransform
+		in    inGo
+		out   outGo
+		exact bool
+	}{{wino2, winoInGo, winoOutGo, true}, {wino4, winoIn4Go, winoOut4Go, false}} {
+		m, a := tc.tr.m, tc.tr.alpha
+		same := func(got, want float32) bool {
+			if tc.exact || math.IsNaN(float64(got)) || math.IsNaN(float64(want)) {
+				return got == want || math.IsNaN(float64(got)) && math.IsNaN(float64(want))
 			}
+			// Sums of up to 36 terms with coefficients up to 25 (input) or
+			// 64 (output) of values ≤ 1: a few ulps of ~100.
+			return math.Abs(float64(got-want)) <= 1e-4
 		}
-		ldm, pf := n*cin+1, cin+2
-		ldy := 2*n*pf + 3
-		m := make([]float32, 16*ldm)
-		fillUniform(m, 1, rng)
-		m[5] = float32(math.NaN())
-		b := make([]float32, cin)
-		fillUniform(b, 1, rng)
-		for _, act := range []activation{actLinear, actReLU, actReLU6} {
-			lo, hi := winoClamp(act)
-			gy, wy := make([]float32, 2*ldy), make([]float32, 2*ldy)
-			winoOut(gy, ldy, pf, m, ldm, cin, b, n, lo, hi)
-			winoOutGo(wy, ldy, pf, m, ldm, cin, 0, b, n, lo, hi)
-			for i := range wy {
-				if gy[i] != wy[i] && !(math.IsNaN(float64(gy[i])) && math.IsNaN(float64(wy[i]))) {
-					t.Fatalf("output transform, cin %d, %v: element %d = %g, Go %g", cin, act, i, gy[i], wy[i])
+		for _, cin := range []int{1, 7, 8, 9, 16, 24, 33} {
+			const n = 3
+			tmp := make([]float32, winoMaxPos*8)
+			ldx, ldv := (m*n+a)*cin+5, n*cin+3
+			x := make([]float32, (a-1)*ldx+(m*n+a)*cin)
+			fillUniform(x, 1, rng)
+			got, want := make([]float32, tc.tr.pos*ldv), make([]float32, tc.tr.pos*ldv)
+			tc.tr.in(got, ldv, x, ldx, cin, n, tmp)
+			tc.in(want, ldv, x, ldx, cin, 0, n)
+			for i := range want {
+				if !same(got[i], want[i]) {
+					t.Fatalf("F%d input transform, cin %d: element %d = %g, Go %g", m, cin, i, got[i], want[i])
 				}
 			}
-			if cin > 5 && !math.IsNaN(float64(gy[5])) { // m[5]: tile 0, channel 5
-				t.Fatalf("%v: a NaN product gave %g, expected NaN", act, gy[5])
+			ldm, pf := n*cin+1, cin+2
+			ldy := m*n*pf + 3
+			mm := make([]float32, tc.tr.pos*ldm)
+			fillUniform(mm, 1, rng)
+			mm[5] = float32(math.NaN())
+			b := make([]float32, cin)
+			fillUniform(b, 1, rng)
+			for _, act := range []activation{actLinear, actReLU, actReLU6} {
+				lo, hi := winoClamp(act)
+				gy, wy := make([]float32, m*ldy), make([]float32, m*ldy)
+				tc.tr.out(gy, ldy, pf, mm, ldm, cin, b, n, lo, hi, tmp)
+				tc.out(wy, ldy, pf, mm, ldm, cin, 0, b, n, lo, hi)
+				for i := range wy {
+					if !same(gy[i], wy[i]) {
+						t.Fatalf("F%d output transform, cin %d, %v: element %d = %g, Go %g", m, cin, act, i, gy[i], wy[i])
+					}
+				}
+				if cin > 5 && !math.IsNaN(float64(gy[5])) { // mm[5]: tile 0, channel 5
+					t.Fatalf("F%d, %v: a NaN product gave %g, expected NaN", m, act, gy[5])
+				}
 			}
 		}
 	}

@@ -7,65 +7,91 @@ import "math"
 // combine whole vectors, 8 channels at a time in assembly
 // (winograd_amd64.s) and the remaining ones in Go.
 
-// winoInputRow writes V = Bᵀ d B for the tw tiles of tile row ti: tile tj's
-// V_ξ at v[ξ·ldv + tj·cin:][:cin]. Tiles whose 4×4 input window lies inside
+// winoTransform is one F(m×m, 3×3): its sizes and tile transforms.
+type winoTransform struct {
+	m, alpha, pos int
+	// in writes V = Bᵀ d B for n tiles side by side: tile t's α×α input
+	// starts at x[m·t·cin:] (rows ldx apart, pixels cin apart), its V_ξ goes
+	// to v[ξ·ldv + t·cin:][:cin]; tmp is scratch (winoMaxPos·8 values).
+	in func(v []float32, ldv int, x []float32, ldx, cin, n int, tmp []float32)
+	// out writes y = min(max(Aᵀ M A + b, lo), hi) for n tiles side by side:
+	// tile t's M_ξ at m[ξ·ldm + t·cw:][:cw], its m×m outputs at y[m·t·pf:],
+	// pixels pf apart and rows ldy apart.
+	out func(y []float32, ldy, pf int, m []float32, ldm, cw int, b []float32, n int, lo, hi float32, tmp []float32)
+}
+
+var (
+	wino2 = &winoTransform{m: 2, alpha: 4, pos: 16, in: winoIn, out: winoOut}
+	wino4 = &winoTransform{m: 4, alpha: 6, pos: 36, in: winoIn4, out: winoOut4}
+)
+
+// winoTransforms returns F(m×m, 3×3)'s transforms (m = 2 or 4).
+func winoTransforms(m int) *winoTransform {
+	if m == 4 {
+		return wino4
+	}
+	return wino2
+}
+
+// inputRow writes V = Bᵀ d B for the tw tiles of tile row ti: tile tj's
+// V_ξ at v[ξ·ldv + tj·cin:][:cin]. Tiles whose α×α input window lies inside
 // the image read x in place; the others are first copied, zero-filled
 // outside the image, into edge.
-func winoInputRow(v []float32, ldv int, x []float32, g *window, ti, tw int, edge []float32) {
-	cin, w := g.c, g.w
-	r0 := 2*ti - g.pt
-	lo, hi := (g.pl+1)/2, 0 // tiles [lo, hi) have their 4 columns inside
-	if d := w - winoAlpha + g.pl; d >= 0 {
-		hi = min(d/2+1, tw)
+func (tr *winoTransform) inputRow(v []float32, ldv int, x []float32, g *window, ti, tw int, edge, tmp []float32) {
+	cin, w, m, a := g.c, g.w, tr.m, tr.alpha
+	r0 := m*ti - g.pt
+	lo, hi := (g.pl+m-1)/m, 0 // tiles [lo, hi) have their α columns inside
+	if d := w - a + g.pl; d >= 0 {
+		hi = min(d/m+1, tw)
 	}
-	if r0 < 0 || r0+winoAlpha > g.h || lo >= hi {
+	if r0 < 0 || r0+a > g.h || lo >= hi {
 		lo, hi = 0, 0
 	}
 	if hi > lo {
-		winoIn(v[lo*cin:], ldv, x[(r0*w+2*lo-g.pl)*cin:], w*cin, cin, hi-lo)
+		tr.in(v[lo*cin:], ldv, x[(r0*w+m*lo-g.pl)*cin:], w*cin, cin, hi-lo, tmp)
 	}
 	for tj := 0; tj < tw; tj++ {
 		if tj >= lo && tj < hi {
 			continue
 		}
-		e := edge[:winoPos*cin]
+		e := edge[:a*a*cin]
 		clear(e)
-		c0 := 2*tj - g.pl
-		for i := 0; i < winoAlpha; i++ {
+		c0 := m*tj - g.pl
+		for i := 0; i < a; i++ {
 			r := r0 + i
 			if r < 0 || r >= g.h {
 				continue
 			}
-			for j := 0; j < winoAlpha; j++ {
+			for j := 0; j < a; j++ {
 				if col := c0 + j; col >= 0 && col < w {
-					copy(e[(i*winoAlpha+j)*cin:][:cin], x[(r*w+col)*cin:])
+					copy(e[(i*a+j)*cin:][:cin], x[(r*w+col)*cin:])
 				}
 			}
 		}
-		winoIn(v[tj*cin:], ldv, e, winoAlpha*cin, cin, 1)
+		tr.in(v[tj*cin:], ldv, e, a*cin, cin, 1, tmp)
 	}
 }
 
-// winoOutputRow writes y = f(Aᵀ M A + b) for the tw tiles of tile row ti
+// outputRow writes y = f(Aᵀ M A + b) for the tw tiles of tile row ti
 // (channels [0, cw) of y, whose pixels are f apart and rows ow·f), from
-// tile tj's M_ξ at m[ξ·ldm + tj·cw:][:cw]. Tiles that stick out of the
-// output (odd sizes) go through edge.
-func winoOutputRow(y, m []float32, ldm int, b []float32, act activation, g *window, f, cw, ti, tw int, edge []float32) {
-	ow := g.ow
+// tile tj's M_ξ at mt[ξ·ldm + tj·cw:][:cw]. Tiles that stick out of the
+// output go through edge.
+func (tr *winoTransform) outputRow(y, mt []float32, ldm int, b []float32, act activation, g *window, f, cw, ti, tw int, edge, tmp []float32) {
+	ow, m := g.ow, tr.m
 	lo, hi := winoClamp(act)
 	full := 0
-	if 2*ti+1 < g.oh {
-		full = ow / 2
+	if m*ti+m <= g.oh {
+		full = ow / m
 	}
 	if full > 0 {
-		winoOut(y[2*ti*ow*f:], ow*f, f, m, ldm, cw, b, full, lo, hi)
+		tr.out(y[m*ti*ow*f:], ow*f, f, mt, ldm, cw, b, full, lo, hi, tmp)
 	}
 	for tj := full; tj < tw; tj++ {
-		e := edge[:4*cw]
-		winoOut(e, 2*cw, cw, m[tj*cw:], ldm, cw, b, 1, lo, hi)
-		for i := 0; i < 2 && 2*ti+i < g.oh; i++ {
-			for j := 0; j < 2 && 2*tj+j < ow; j++ {
-				copy(y[((2*ti+i)*ow+2*tj+j)*f:][:cw], e[(2*i+j)*cw:])
+		e := edge[:m*m*cw]
+		tr.out(e, m*cw, cw, mt[tj*cw:], ldm, cw, b, 1, lo, hi, tmp)
+		for i := 0; i < m && m*ti+i < g.oh; i++ {
+			for j := 0; j < m && m*tj+j < ow; j++ {
+				copy(y[((m*ti+i)*ow+m*tj+j)*f:][:cw], e[(m*i+j)*cw:])
 			}
 		}
 	}
@@ -83,10 +109,8 @@ func winoClamp(act activation) (lo, hi float32) {
 	return float32(math.Inf(-1)), float32(math.Inf(1))
 }
 
-// winoIn writes V = Bᵀ d B for n tiles side by side: tile t's 4×4 input
-// starts at x[2t·cin:] (rows ldx apart, pixels cin apart), its V_ξ goes to
-// v[ξ·ldv + t·cin:][:cin].
-func winoIn(v []float32, ldv int, x []float32, ldx, cin, n int) {
+// winoIn is F(2×2)'s winoTransform.in.
+func winoIn(v []float32, ldv int, x []float32, ldx, cin, n int, _ []float32) {
 	_ = x[(n-1)*2*cin+3*ldx+4*cin-1] // bounds
 	_ = v[15*ldv+n*cin-1]
 	nc := 0
@@ -122,10 +146,8 @@ func winoInGo(v []float32, ldv int, x []float32, ldx, cin, c0, n int) {
 	}
 }
 
-// winoOut writes y = min(max(Aᵀ M A + b, lo), hi) for n tiles side by side:
-// tile t's M_ξ at m[ξ·ldm + t·cw:][:cw], its 2×2 outputs at y[2t·pf:],
-// pixels pf apart and rows ldy apart. b may be nil (no bias).
-func winoOut(y []float32, ldy, pf int, m []float32, ldm, cw int, b []float32, n int, lo, hi float32) {
+// winoOut is F(2×2)'s winoTransform.out; b may be nil (no bias).
+func winoOut(y []float32, ldy, pf int, m []float32, ldm, cw int, b []float32, n int, lo, hi float32, _ []float32) {
 	_ = y[(n-1)*2*pf+ldy+pf+cw-1] // bounds
 	_ = m[15*ldm+n*cw-1]
 	nc := 0
