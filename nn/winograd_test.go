@@ -280,3 +280,59 @@ func TestWinogradFusedPool(t *testing.T) {
 		})
 	}
 }
+
+// TestWinogradParityReference runs the tutorial's model on the parity data
+// (testdata/torch/reference.json: its weights and two 150×150 images) in
+// inference, where conv2d_2–4 take the Winograd path, and compares every
+// layer's output with PyTorch's (parityTol) and with the direct path's.
+func TestWinogradParityReference(t *testing.T) {
+	var ref parityReferenceFile
+	parityLoad(t, "reference.json", &ref)
+	byName := map[string]parityStats{}
+	for _, s := range ref.Tensors {
+		byName[s.Name] = s
+	}
+	run := func(off bool) (*Sequential, []*Tensor) {
+		m, err := ReferenceModel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		paritySetWeights(t, m.Params())
+		e := Engine{Workers: 2}
+		e.opts.winogradOff = off
+		m.SetEngine(e)
+		x := parityInput(t, ref.Input, ref.InputSalt, ref.InputPatch)
+		var outs []*Tensor
+		for _, o := range m.Activations(x) {
+			outs = append(outs, o.Clone())
+		}
+		return m, outs
+	}
+	m, wino := run(false)
+	_, direct := run(true)
+	c := newParityChecker(t)
+	taken := 0
+	for i, l := range m.Layers() {
+		if cv, ok := l.(*Conv2D); ok && cv.winogradOK(false) {
+			taken++
+			var d, scale float64
+			for k, v := range direct[i].Data {
+				scale = math.Max(scale, math.Abs(float64(v)))
+				d = math.Max(d, math.Abs(float64(wino[i].Data[k]-v)))
+			}
+			t.Logf("%s (F(%d×%d)): max |Winograd - direct| = %.2e of max |y| %.3g", l.Name(), cv.winoTile(false), cv.winoTile(false), d/scale, scale)
+			if d > 1e-5*scale {
+				t.Errorf("%s: Winograd and direct differ by %.3g of the output's scale, expected ≤ 1e-5", l.Name(), d/scale)
+			}
+		}
+		s, ok := byName["output/"+l.Name()]
+		if !ok {
+			t.Fatalf("reference.json has no output of %s", l.Name())
+		}
+		c.stats(s, wino[i].Shape, parityTo64(wino[i].Data))
+	}
+	if taken != 3 {
+		t.Errorf("%d layers took the Winograd path, expected 3 (conv2d_2–4)", taken)
+	}
+	c.report()
+}
