@@ -18,7 +18,10 @@ import (
 // for "same", where TensorFlow pads pad_total = max((oh-1)·sh + kh - h, 0)
 // rows, pt = floor(pad_total/2) of them before (likewise for columns).
 //
-// Stride-1 "valid" convolutions (the reference model's) take a direct path
+// At inference, 3×3 stride-1 convolutions with enough channels and pixels
+// take the Winograd path (winograd.go: F(4×4, 3×3) or F(2×2, 3×3), 4× or
+// 2.25× fewer multiplies). Otherwise, stride-1 "valid" convolutions (the
+// reference model's) take a direct path
 // with nn/sgemm that reads the input in place, without im2col, and, inside a
 // Sequential, run fused with a 2×2 max pooling after them (conv2d_direct.go,
 // conv2d_pool.go). Everything else runs as im2col + GEMM (Engine.BLAS): for

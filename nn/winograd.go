@@ -180,21 +180,23 @@ func floatBytes(v []float32) []byte {
 }
 
 // splitWinograd sets the tile grid, the bands (tile rows per work item) and
-// the column blocks for a batch of n: bands as large as winoBlockBytes
-// allows, then smaller ones, then column blocks (multiples of the
-// micro-kernel's panel width), until there are enough items to keep every
-// worker busy. A fused pooling needs every channel of a band: no column
+// the column blocks for a batch of n: bands of equal size, as large as
+// winoBlockBytes allows, then more of them until they divide evenly among
+// the workers (or there are four per worker), then, if there are still
+// fewer than two per worker, column blocks (multiples of the
+// micro-kernel's panel width). A fused pooling needs every channel of a band: no column
 // blocks then.
 func (c *Conv2D) splitWinograd(n int, pooled bool) {
 	wg, g := &c.wino, &c.g
 	m := wg.tile
 	pos := (m + 2) * (m + 2)
 	wg.th, wg.tw = (g.oh+m-1)/m, (g.ow+m-1)/m
-	wg.band = max(1, min(wg.th, winoBlockBytes/(4*pos*wg.tw*(g.c+c.filters))))
-	w := c.eng.workers()
-	for wg.band > 1 && n*((wg.th+wg.band-1)/wg.band) < 2*w {
-		wg.band = (wg.band + 1) / 2
+	band := max(1, min(wg.th, winoBlockBytes/(4*pos*wg.tw*(g.c+c.filters))))
+	w, b := c.eng.workers(), (wg.th+band-1)/band
+	for b < wg.th && n*b < 4*w && (n*b)%w != 0 { // items the workers share evenly
+		b++
 	}
+	wg.band = (wg.th + b - 1) / b // bands of equal size
 	wg.blocks = (wg.th + wg.band - 1) / wg.band
 	nr := sgemm.PanelWidth()
 	wg.cb, wg.cw = 1, c.filters
