@@ -3,7 +3,9 @@ package nn
 import (
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
+	"time"
 )
 
 // BenchmarkConv3x3 times one image (batch 1, inference, PackWeights) through
@@ -67,6 +69,59 @@ func BenchmarkResNet18Winograd(b *testing.B) {
 				g.Forward(x, false)
 			}
 			m.report(b, 1)
+		})
+	}
+}
+
+// BenchmarkResNet18Layers times every node of ResNet-18 (one 224×224
+// image, inference, PackWeights) on its own, in network order, so that each
+// layer meets the caches as it does in a forward pass, with and without the
+// Winograd path. It reports the CPU time of the 3×3 stride-1 convolutions
+// (conv3x3-cpu-ms/op) and of all nodes (cpu-ms/op), and logs the CPU time of
+// each node (go test -v).
+func BenchmarkResNet18Layers(b *testing.B) {
+	g := resNet18(b, false)
+	x := NewTensor(1, 224, 224, 3)
+	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+	for _, path := range []string{"winograd", "direct"} {
+		b.Run(path, func(b *testing.B) {
+			e := Engine{PackWeights: true}
+			e.opts.winogradOff = path == "direct"
+			g.SetEngine(e)
+			g.Forward(x, false)
+			per := make([]time.Duration, len(g.order))
+			for b.Loop() {
+				for i, n := range g.order {
+					c0 := cpuTime()
+					switch {
+					case n.fusedInto != nil:
+					case n.merge != nil:
+						for k, src := range n.in {
+							n.xs[k] = src.out
+						}
+						n.merge.ForwardMerge(n.out, n.xs, false)
+					default:
+						n.layer.Forward(n.out, n.in[0].out, false)
+					}
+					per[i] += cpuTime() - c0
+				}
+			}
+			var all, conv time.Duration
+			var log strings.Builder
+			for i, n := range g.order {
+				all += per[i]
+				desc := ""
+				if c, ok := n.layer.(*Conv2D); ok {
+					desc = fmt.Sprintf("%dx%dx%d→%d %dx%d/%d F%d", c.g.h, c.g.w, c.g.c, c.filters, c.g.kh, c.g.kw, c.g.sh, c.winoTile(false))
+					if c.g.kh == 3 && c.g.sh == 1 {
+						conv += per[i]
+					}
+				}
+				fmt.Fprintf(&log, "\n%-12s %-28s %6.3f ms", n.name, desc, per[i].Seconds()*1e3/float64(b.N))
+			}
+			b.Logf("CPU time per node:%s", log.String())
+			b.ReportMetric(conv.Seconds()*1e3/float64(b.N), "conv3x3-cpu-ms/op")
+			b.ReportMetric(all.Seconds()*1e3/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
