@@ -56,8 +56,8 @@ type engineOptions struct {
 	convStackOff bool
 	// winogradOff disables Conv2D's Winograd path (tests compare paths).
 	winogradOff bool
-	// winogradF2 makes the Winograd path use F(2×2, 3×3) only.
-	winogradF2 bool
+	// winogradF4 lets the Winograd path take F(4×4, 3×3) (winograd.go).
+	winogradF4 bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

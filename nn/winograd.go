@@ -58,7 +58,8 @@ import (
 // Rounding: F(2×2)'s transforms use only ±1 and ½ and lose nothing
 // measurable against the direct product; F(4×4)'s larger coefficients lose
 // some (winograd_test.go measures both against a float64 convolution and
-// bounds them). Training passes and Backward keep the direct path.
+// bounds them), which is why F(2×2) is the default (see winoF4MinTiles).
+// Training passes and Backward keep the direct path.
 
 // winoMaxPos is the most positions ξ of a transformed tile (F(4×4): 36).
 const winoMaxPos = 36
@@ -78,8 +79,14 @@ var winoMinTiles = 64
 
 // winoF4MinTiles is the fewest F(4×4) tiles per sample, and winoF4MaxU the
 // largest transformed kernel (values, 36·cin·cout), that take F(4×4)
-// rather than F(2×2): its kernels are 4× the size of the kernel, and its
-// products have α² = 36 small blocks. Measured alone (one core, batch 1,
+// rather than F(2×2) when the engine allows it (engineOptions.winogradF4,
+// off by default): its kernels are 4× the size of the kernel, and its
+// products have α² = 36 small blocks. It is off by default because of its
+// rounding: outputs within 6e-6 of a float64 convolution's scale (F(2×2):
+// 4e-7, as the direct path), but enough to move ReLU and max-pooling
+// decisions at near-ties, so that explanations' gradients (Integrated
+// Gradients on the tutorial model, internal/explain) leave their 1e-4
+// PyTorch tolerance (6.3e-4), where F(2×2)'s stay within it. Measured alone (one core, batch 1,
 // loaded machine, ms per image, F(4×4) / F(2×2) / direct): 56×56, 64→64
 // 0.62–0.70 / 0.86–0.96 / 1.65; the tutorial's 72×72, 32→64 0.77 / 0.81 /
 // 1.46 and 34×34, 64→128 0.59 / 0.69 / 1.19; but 28×28, 128→128 0.88 /
@@ -117,7 +124,8 @@ type winograd struct {
 // for none: a 3×3 stride-1 undilated ungrouped convolution on nn/sgemm
 // with a ReLU, ReLU6 or linear activation, enough channels and tiles for
 // the products to pay (winoMinTiles), and its transformed kernels cacheable
-// (winoSnapMax); F(4×4) for large maps with small enough kernels.
+// (winoSnapMax). F(2×2); F(4×4) only with the engine's winogradF4 knob, for
+// large maps with small enough kernels (see winoF4MinTiles).
 func (c *Conv2D) winoTile(training bool) int {
 	g := &c.g
 	if training || c.eng.opts.winogradOff || !c.eng.sgemm() || g.kh != 3 || g.kw != 3 || g.sh != 1 || g.sw != 1 ||
@@ -130,7 +138,7 @@ func (c *Conv2D) winoTile(training bool) int {
 	if ((g.oh+1)/2)*((g.ow+1)/2) < winoMinTiles || !c.eng.PackWeights && len(c.kernel.Value) > winoSnapMax {
 		return 0
 	}
-	if !c.eng.opts.winogradF2 && ((g.oh+3)/4)*((g.ow+3)/4) >= winoF4MinTiles && 4*len(c.kernel.Value) <= winoF4MaxU {
+	if c.eng.opts.winogradF4 && ((g.oh+3)/4)*((g.ow+3)/4) >= winoF4MinTiles && 4*len(c.kernel.Value) <= winoF4MaxU {
 		return 4
 	}
 	return 2

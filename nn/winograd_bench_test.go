@@ -34,7 +34,7 @@ func BenchmarkConv3x3(b *testing.B) {
 				}
 				c.Init(rand.New(rand.NewSource(1)))
 				e := Engine{PackWeights: true}
-				e.opts.winogradOff, e.opts.winogradF2 = path == "direct", path == "F2"
+				e.opts.winogradOff, e.opts.winogradF4 = path == "direct", path == "F4"
 				c.setEngine(e)
 				defer allTiles()()
 				x := NewTensor(1, s.h, s.h, s.cin)

@@ -120,7 +120,7 @@ func TestWinogradMatchesDirect(t *testing.T) {
 						fillUniform(c.bias.Value, 0.5, rand.New(rand.NewSource(4)))
 					}
 					e := Engine{Workers: tc.workers}
-					e.opts.winogradOff, e.opts.winogradF2 = off, m == 2
+					e.opts.winogradOff, e.opts.winogradF4 = off, m == 4
 					c.setEngine(e)
 					x := NewTensor(append([]int{tc.n}, tc.h, tc.w, tc.cin)...)
 					fillUniform(x.Data, 1, rand.New(rand.NewSource(5)))
