@@ -125,3 +125,27 @@ func BenchmarkResNet18Layers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkActivationsWinograd is BenchmarkActivations (the tutorial model,
+// every layer's output for one image, the default Engine) with and without
+// the Winograd path, in one binary, for A/B comparisons on a shared machine.
+func BenchmarkActivationsWinograd(b *testing.B) {
+	m, err := ReferenceModel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := referenceInput(1)
+	for _, path := range []string{"winograd", "direct"} {
+		b.Run(path, func(b *testing.B) {
+			var e Engine
+			e.opts.winogradOff = path == "direct"
+			m.SetEngine(e)
+			m.Activations(x)
+			c := startCPU()
+			for b.Loop() {
+				m.Activations(x)
+			}
+			c.report(b, 1)
+		})
+	}
+}
