@@ -74,7 +74,7 @@ func (a *Add) ForwardMerge(y *Tensor, xs []*Tensor, training bool) {
 		checkTensor("Add", "input", x, n, a.shape)
 	}
 	a.y, a.xs = y, xs
-	a.eng.parallelFor((len(y.Data)+pwChunk-1)/pwChunk, a.fwd)
+	a.eng.parallelForWork((len(y.Data)+pwChunk-1)/pwChunk, pwWork(len(y.Data)*a.k/2), a.fwd)
 	a.y, a.xs = nil, nil
 }
 
