@@ -1,0 +1,5 @@
+//go:build !amd64 || purego
+
+package nn
+
+func biasClampAVX2(dst, src, bias *float32, n, c int, lo, hi float32) { panic("nn: no SIMD") }
