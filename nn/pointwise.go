@@ -136,8 +136,7 @@ func (p *pointwise) forwardChunk(_, i int) {
 		if p.op == pwClip {
 			floor, a = a, b
 		}
-		copy(y, x)
-		clamp(y, floor, a)
+		clampTo(y, x, floor, a) // pointwise_bias.go
 		return
 	}
 	switch p.op {

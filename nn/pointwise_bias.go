@@ -43,3 +43,25 @@ func clampAct(a activation) (lo, hi float32, ok bool) {
 	lo, hi = a.clampBounds()
 	return lo, hi, true
 }
+
+// clampTo computes dst = min(max(src, lo), hi) (len(dst) values) in one
+// pass: the Clip and ReLU6 layers of a graph whose activations are not
+// fused into the convolutions (the app shows each as its own node). A NaN
+// stays NaN.
+func clampTo(dst, src []float32, lo, hi float32) {
+	src = src[:len(dst)]
+	n := len(dst) &^ 7
+	if useSIMD && n > 0 {
+		clampToAVX2(&dst[0], &src[0], n, lo, hi)
+		dst, src = dst[n:], src[n:]
+	}
+	for i, v := range src {
+		if v < lo {
+			v = lo
+		}
+		if v > hi {
+			v = hi
+		}
+		dst[i] = v
+	}
+}

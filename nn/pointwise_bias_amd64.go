@@ -7,3 +7,8 @@ package nn
 //
 //go:noescape
 func biasClampAVX2(dst, src, bias *float32, n, c int, lo, hi float32)
+
+// clampToAVX2 is clampTo for n values (n % 8 == 0).
+//
+//go:noescape
+func clampToAVX2(dst, src *float32, n int, lo, hi float32)

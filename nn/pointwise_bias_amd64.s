@@ -39,3 +39,29 @@ bcCol:
 bcDone:
 	VZEROUPPER
 	RET
+
+// func clampToAVX2(dst, src *float32, n int, lo, hi float32)
+// dst[i] = min(max(src[i], lo), hi) for n values (n % 8 == 0); a NaN
+// stays NaN.
+TEXT ·clampToAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS lo+24(FP), Y14
+	VBROADCASTSS hi+28(FP), Y15
+	SHLQ         $2, CX
+	XORQ         AX, AX
+
+ctLoop:
+	CMPQ    AX, CX
+	JAE     ctDone
+	VMOVUPS (SI)(AX*1), Y0
+	VMAXPS  Y0, Y14, Y0    // lo > v ? lo : v
+	VMINPS  Y0, Y15, Y0    // hi < v ? hi : v
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     ctLoop
+
+ctDone:
+	VZEROUPPER
+	RET

@@ -59,3 +59,32 @@ func TestBiasClamp(t *testing.T) {
 		t.Error("tanh is not a clamp")
 	}
 }
+
+// TestClampTo compares clampTo with the definition for lengths around the
+// assembly's 8-value blocks, with NaN and ±Inf among the inputs.
+func TestClampTo(t *testing.T) {
+	inf := float32(math.Inf(1))
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 21} {
+		for _, b := range [][2]float32{{0, 6}, {-1, 1}, {0, inf}, {-inf, 0.5}} {
+			src := make([]float32, n)
+			fillUniform(src, 8, rand.New(rand.NewSource(int64(n))))
+			if n > 3 {
+				src[0], src[1], src[3] = float32(math.NaN()), inf, -inf
+			}
+			dst := make([]float32, n)
+			clampTo(dst, src, b[0], b[1])
+			for i, v := range src {
+				want := v
+				if v < b[0] {
+					want = b[0]
+				}
+				if v > b[1] {
+					want = b[1]
+				}
+				if !(dst[i] == want || dst[i] != dst[i] && want != want) {
+					t.Fatalf("n=%d clamp %v: dst[%d] = %g, expected %g", n, b, i, dst[i], want)
+				}
+			}
+		}
+	}
+}
