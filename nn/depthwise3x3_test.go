@@ -27,7 +27,8 @@ var dwCases = []dwCase{
 	{h: 3, w: 3, c: 16, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}}, // every pixel on a border
 	{h: 2, w: 2, c: 8, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}},  // no interior at all
 	{h: 5, w: 60, c: 144, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}},
-	{h: 5, w: 61, c: 96, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}}, // several tiles a row
+	{h: 5, w: 61, c: 96, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}},
+	{h: 3, w: 140, c: 8, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}}, // three tiles a row (dwTilePixels)
 	{h: 6, w: 5, c: 3, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}},   // Go fallback
 	{h: 7, w: 6, c: 12, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}},  // Go fallback
 }
