@@ -25,9 +25,12 @@ import (
 // job, so back-to-back calls always find it. When the items run out, the
 // caller does not wait for a helper that has not started (on a loaded
 // machine its thread may wait milliseconds for a time slice): it revokes
-// the job instead. After a job a helper spins briefly for the next one
+// the job instead, and polls for the helpers that did start (~30 µs)
+// before it blocks on them. After a job a helper spins briefly for the next one
 // before it blocks: a layer's parallel loops come in quick succession, and
-// waking a parked goroutine costs tens of microseconds.
+// waking a parked goroutine costs tens of microseconds. Loops whose work is
+// known to be small go through parallelForWork, which runs them on the
+// caller alone.
 func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 	w := e.workers()
 	if w > n {
