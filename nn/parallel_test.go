@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math/rand"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,6 +68,49 @@ func TestConv2DSmallImageOneItem(t *testing.T) {
 		l.splitColumns(1)
 		if got := l.blocks*l.cb == 1; got != tc.one {
 			t.Errorf("%v: %d blocks × %d column blocks (work %v), one item expected: %v", tc.in, l.blocks, l.cb, l.forwardWork(), tc.one)
+		}
+	}
+}
+
+// TestConcatenateParallel: the pixel-by-pixel, chunked Concatenate gives
+// the naive channel concatenation on 1 and 3 workers, for outputs smaller
+// than one work item and spanning many.
+func TestConcatenateParallel(t *testing.T) {
+	for _, tc := range []struct {
+		hw    int
+		chans []int
+	}{{3, []int{2, 5}}, {55, []int{64, 64}}, {27, []int{128, 128, 8}}, {13, []int{1, 3}}} {
+		for _, workers := range []int{1, 3} {
+			c := NewConcatenate()
+			var in [][]int
+			var xs []*Tensor
+			rng := rand.New(rand.NewSource(int64(tc.hw)))
+			for _, ch := range tc.chans {
+				in = append(in, []int{tc.hw, tc.hw, ch})
+				x := NewTensor(2, tc.hw, tc.hw, ch)
+				fillUniform(x.Data, 1, rng)
+				xs = append(xs, x)
+			}
+			out, err := c.BuildMerge(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.setEngine(Engine{Workers: workers})
+			y := NewTensor(append([]int{2}, out...)...)
+			c.ForwardMerge(y, xs, false)
+			outC := out[2]
+			for p := 0; p < 2*tc.hw*tc.hw; p++ {
+				off := 0
+				for j, x := range xs {
+					ch := tc.chans[j]
+					for k := 0; k < ch; k++ {
+						if got, want := y.Data[p*outC+off+k], x.Data[p*ch+k]; got != want {
+							t.Fatalf("%v workers=%d: pixel %d channel %d = %g, expected %g", tc.chans, workers, p, off+k, got, want)
+						}
+					}
+					off += ch
+				}
+			}
 		}
 	}
 }
