@@ -71,6 +71,8 @@ type Conv2D struct {
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
+	dwZero          []float32   // fused 3×3 depthwise kernel: zeros (depthwise3x3.go)
+	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)
 
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values
@@ -234,6 +236,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
+		c.prepareDepthwise()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwd)
 	}
 	c.x, c.y = nil, nil
