@@ -61,9 +61,9 @@ type fjFrame struct {
 	comp   [3]fjComp
 	quant  [4][64]int32 // zig-zag order
 	huff   [2][4]*fjHuff
-	ri     int // restart interval in MCUs; 0: none
-	mcuw   int // MCUs across
-	mcuh   int // MCUs down
+	ri     int  // restart interval in MCUs; 0: none
+	mcuw   int  // MCUs across
+	mcuh   int  // MCUs down
 	hs, vs uint // chroma subsampling shifts (4:2:0: 1, 1)
 	// segs are the entropy-coded segments (byte-stuffed, as stored): one,
 	// or one per restart interval.
