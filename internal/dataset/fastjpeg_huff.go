@@ -15,6 +15,9 @@ type fjHuff struct {
 	maxcode [17]int32
 	valptr  [17]int32
 	vals    [256]uint8
+	// fast resolves, for AC tables, a code and its extra bits together
+	// when both fit in fjLutBits: value<<16 | run<<8 | bits used, or 0.
+	fast [1 << fjLutBits]int32
 }
 
 // newFJHuff builds a table from the DHT counts of codes per length (1 to
@@ -48,6 +51,14 @@ func newFJHuff(counts [16]int, vals []uint8) (*fjHuff, error) {
 		}
 		code <<= 1
 	}
+	for i, v := range h.lut {
+		l, r, s := uint(v&0xFF), int32(v>>12), uint(v>>8&15)
+		if v == 0 || s == 0 || l+s > fjLutBits {
+			continue
+		}
+		extra := uint64(i) << (64 - fjLutBits + l) // the bits after the code, at the top
+		h.fast[i] = fjExtend(extra, s)<<16 | r<<8 | int32(l+s)
+	}
 	return h, nil
 }
 
@@ -62,6 +73,8 @@ func (h *fjHuff) decode(acc uint64) (uint8, uint) {
 }
 
 // decodeSlow resolves codes longer than fjLutBits.
+//
+//go:noinline
 func (h *fjHuff) decodeSlow(acc uint64) (uint8, uint) {
 	for l := fjLutBits + 1; l <= 16; l++ {
 		code := int32(acc >> (64 - l))

@@ -1,16 +1,11 @@
 package dataset
 
 import (
+	"bytes"
 	"encoding/binary"
 	"runtime"
 	"sync"
 )
-
-// fjPad is the zero padding after an unstuffed segment: the bit reader
-// loads 8 bytes at a time and one block reads at most 64·32 bits, so a
-// decode that runs past the data is caught (pos > limit) before it reads
-// past the padding.
-const fjPad = 512
 
 // fjPass is one entropy-decoding pass over a frame: it keeps the DC level
 // of every block (for the preview) and the pixels of the needed blocks.
@@ -91,47 +86,71 @@ func (p *fjPass) decodeSegments(first, last int) error {
 	if ri == 0 {
 		ri = total
 	}
-	var buf []byte
 	for s := first; s < last; s++ {
-		buf = unstuff(buf[:0], f.segs[s])
-		n := len(buf)
-		for range fjPad {
-			buf = append(buf, 0)
-		}
-		if err := p.interval(buf, n, s*ri, min(s*ri+ri, total)); err != nil {
+		if err := p.interval(f.segs[s], s*ri, min(s*ri+ri, total)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// unstuff appends the entropy-coded bytes of seg to dst with each stuffed
-// 0xFF 0x00 turned into 0xFF.
-func unstuff(dst, seg []byte) []byte {
-	for {
-		j := indexFF(seg, 0)
-		if j < 0 || j+1 >= len(seg) {
-			return append(dst, seg...)
-		}
-		dst = append(dst, seg[:j+1]...)
-		seg = seg[j+2:] // skip the stuffed zero (segments hold no markers)
-	}
+// fjNoFF reports whether none of w's 8 bytes is 0xFF (a zero byte of ^w).
+func fjNoFF(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	return (^w-lo)&w&hi == 0
 }
 
-// interval decodes MCUs [mcu0, mcu1) from buf, whose first n bytes are
-// data and the rest zero padding. Like image/jpeg, it fails if the codes
-// need bits past the data; unlike it, it also refuses data that does not
-// end within the last byte it used (image/jpeg would skip the rest).
-func (p *fjPass) interval(buf []byte, n, mcu0, mcu1 int) error {
+// fjRefill tops acc up to at least 56 valid bits from the byte-stuffed
+// data seg at pos. Eight bytes without 0xFF load at once (Giesen's
+// branch-free refill: bytes past the valid bits are loaded again next
+// time, identically); otherwise fjRefillSlow takes them one by one.
+func fjRefill(seg []byte, acc uint64, nb uint, pos, stuffed int) (uint64, uint, int, int) {
+	if pos+8 <= len(seg) {
+		if w := binary.BigEndian.Uint64(seg[pos:]); fjNoFF(w) {
+			return acc | w>>nb, nb | 56, pos + int(63-nb)>>3, stuffed
+		}
+	}
+	return fjRefillSlow(seg, acc, nb, pos, stuffed)
+}
+
+// fjRefillSlow loads bytes one at a time, turning each stuffed 0xFF 0x00
+// into 0xFF (stuffed counts them) and zeros past the end of seg (pos runs
+// on, so the caller sees how far it overran).
+//
+//go:noinline
+func fjRefillSlow(seg []byte, acc uint64, nb uint, pos, stuffed int) (uint64, uint, int, int) {
+	acc &^= ^uint64(0) >> nb // drop look-ahead bits: they are reloaded here
+	for nb <= 56 {
+		var b byte
+		if pos < len(seg) {
+			b = seg[pos]
+			if b == 0xFF { // always followed by its stuffed zero in a segment
+				pos++
+				stuffed++
+			}
+		}
+		pos++
+		acc |= uint64(b) << (56 - nb)
+		nb += 8
+	}
+	return acc, nb, pos, stuffed
+}
+
+// interval decodes MCUs [mcu0, mcu1) from the byte-stuffed segment seg.
+// Like image/jpeg, it fails if the codes need bits past the data; unlike
+// it, it also refuses data that does not end within the last byte it used
+// (image/jpeg would skip or resynchronise).
+func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 	f := p.f
 	var (
-		acc  uint64 // bits, most significant first
-		nb   uint   // valid bits in acc
-		pos  int    // bytes of buf loaded into acc
-		pred [3]int32
-		blk  [64]int32
+		acc     uint64 // bits, most significant first
+		nb      uint   // valid bits in acc
+		pos     int    // bytes of seg loaded into acc
+		stuffed int    // stuffed zero bytes skipped
+		pred    [3]int32
+		blk     [64]int32
 	)
-	limit := n + 8
+	limit := len(seg) + 8
 	for mcu := mcu0; mcu < mcu1; mcu++ {
 		my, mx := mcu/f.mcuw, mcu%f.mcuw
 		for ci := range f.ncomp {
@@ -146,9 +165,7 @@ func (p *fjPass) interval(buf []byte, n, mcu0, mcu1 int) error {
 				}
 				// DC difference.
 				if nb < 32 {
-					acc |= binary.BigEndian.Uint64(buf[pos:]) >> nb
-					pos += int(63-nb) >> 3
-					nb |= 56
+					acc, nb, pos, stuffed = fjRefill(seg, acc, nb, pos, stuffed)
 				}
 				s, l := dcT.decode(acc)
 				if l == 0 || s > 16 {
@@ -168,9 +185,18 @@ func (p *fjPass) interval(buf []byte, n, mcu0, mcu1 int) error {
 				// AC coefficients.
 				for k := 1; k < 64; {
 					if nb < 32 {
-						acc |= binary.BigEndian.Uint64(buf[pos:]) >> nb
-						pos += int(63-nb) >> 3
-						nb |= 56
+						acc, nb, pos, stuffed = fjRefill(seg, acc, nb, pos, stuffed)
+					}
+					if e := acT.fast[acc>>(64-fjLutBits)]; e != 0 && k+int(e>>8&0xFF) <= 63 {
+						k += int(e >> 8 & 0xFF)
+						n := uint(e & 0xFF)
+						acc <<= n
+						nb -= n
+						if need {
+							blk[fjUnzig[k]] = (e >> 16) * q[k]
+						}
+						k++
+						continue
 					}
 					rs, l := acT.decode(acc)
 					if l == 0 {
@@ -212,7 +238,12 @@ func (p *fjPass) interval(buf []byte, n, mcu0, mcu1 int) error {
 			}
 		}
 	}
-	used := 8*pos - int(nb) // bits consumed
+	// Bits used against the segment's data bytes (stuffing removed).
+	used := 8*(pos-stuffed) - int(nb)
+	n := len(seg) - stuffed
+	if pos < len(seg) {
+		n -= bytes.Count(seg[pos:], []byte{0xFF})
+	}
 	if used > 8*n || (used+7)/8 != n {
 		return errFastJPEG
 	}

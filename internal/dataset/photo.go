@@ -28,6 +28,7 @@ const PhotoMinEdge = 2048
 //
 // A Photo is safe for concurrent use.
 type Photo struct {
+	name string // the file, for errors; "" for a reader
 	data []byte
 	f    *fjFrame
 	o    orientation
@@ -74,6 +75,9 @@ func LoadPhotoFile(path string, maxPixels int) (image.Image, error) {
 	img, err := LoadPhoto(f, maxPixels)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if p, ok := img.(*Photo); ok {
+		p.name = path
 	}
 	return img, nil
 }
@@ -130,6 +134,9 @@ func (p *Photo) Image() (image.Image, error) {
 		img, o, err := decodeBytes(p.data, -1)
 		if err != nil {
 			p.fullErr = err
+			if p.name != "" {
+				p.fullErr = fmt.Errorf("%s: %w", p.name, err)
+			}
 			return
 		}
 		p.full = o.apply(img)
