@@ -34,6 +34,9 @@ func newFJHuff(counts [16]int, vals []uint8) (*fjHuff, error) {
 		if n > 0 {
 			h.valptr[l] = k - code
 			for range n {
+				if code >= 1<<l {
+					return nil, errFastJPEG
+				}
 				if l <= fjLutBits {
 					shift := fjLutBits - l
 					base := int(code) << shift
@@ -45,9 +48,6 @@ func newFJHuff(counts [16]int, vals []uint8) (*fjHuff, error) {
 				k++
 			}
 			h.maxcode[l] = code - 1
-		}
-		if code > 1<<l {
-			return nil, errFastJPEG
 		}
 		code <<= 1
 	}
