@@ -43,8 +43,15 @@ func fjRotate(a, b, kc, ks int32) (int32, int32) {
 
 // fjIDCT transforms dequantised coefficients in natural order, in place,
 // into level-shifted sample values (to be offset by 128 and clamped).
-func fjIDCT(b *[64]int32) {
+// Only the output columns set in cols are computed (the others are left
+// half-transformed), and input rows not set in rows must be all zero: their
+// row pass, all zeros in and out, is skipped. fjIDCT(b, 0xFF, 0xFF) is the
+// whole transform.
+func fjIDCT(b *[64]int32, rows, cols uint8) {
 	for i := 0; i < 64; i += 8 {
+		if rows&(1<<(i>>3)) == 0 {
+			continue
+		}
 		r := b[i : i+8 : i+8]
 		// Even half: coefficients 0, 4, 2, 6.
 		e0, e1 := r[0]<<17, r[4]<<17
@@ -66,6 +73,9 @@ func fjIDCT(b *[64]int32) {
 		r[3], r[4] = e3+o4, e3-o4
 	}
 	for i := range 8 {
+		if cols&(1<<i) == 0 {
+			continue
+		}
 		e0, e1 := b[i]+1<<19, b[32+i]
 		e0, e1 = (e0+e1)>>2, (e0-e1)>>2
 		e2, e3 := fjRotate(b[16+i]>>13, b[48+i]>>13, fjR12c6, -fjR12s6)

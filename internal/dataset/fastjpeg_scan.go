@@ -20,6 +20,9 @@ type fjPass struct {
 	// are pix[c][64·(col+row):].
 	col, row [3][]int32
 	pix      [3][]uint8
+	// cmask[c][bx] marks the pixel columns of block column bx that are
+	// read (bit x); nil: all.
+	cmask [3][]uint8
 }
 
 // newFJPass prepares a pass that keeps the blocks of component c whose
@@ -182,6 +185,7 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 				dcPlane[by*c.bw+bx] = dc
 				slot := cols[bx] + rows[by]
 				need := cols[bx] >= 0 && rows[by] >= 0
+				nzRows := uint8(1) // rows of blk holding a coefficient
 				// AC coefficients.
 				for k := 1; k < 64; {
 					if nb < 32 {
@@ -193,7 +197,9 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 						acc <<= n
 						nb -= n
 						if need {
-							blk[fjUnzig[k]] = (e >> 16) * q[k]
+							z := fjUnzig[k]
+							blk[z] = (e >> 16) * q[k]
+							nzRows |= 1 << (z >> 3)
 						}
 						k++
 						continue
@@ -220,7 +226,9 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 						break
 					}
 					if need {
-						blk[fjUnzig[k]] = fjExtend(acc, s) * q[k]
+						z := fjUnzig[k]
+						blk[z] = fjExtend(acc, s) * q[k]
+						nzRows |= 1 << (z >> 3)
 					}
 					acc <<= s
 					nb -= s
@@ -228,7 +236,11 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 				}
 				if need {
 					blk[0] = dc
-					fjIDCT(&blk)
+					cm := uint8(0xFF)
+					if cmask := p.cmask[ci]; cmask != nil {
+						cm = cmask[bx]
+					}
+					fjIDCT(&blk, nzRows, cm)
 					out := pix[64*slot : 64*slot+64 : 64*slot+64]
 					for i, v := range blk {
 						out[i] = fjSample(v)

@@ -170,6 +170,22 @@ func (p *Photo) nearest(dst []uint8, xs, ys []int32) error {
 	}
 	cols[2], rows[2] = cols[1], rows[1]
 	pass := newFJPass(f, cols, rows)
+	// Which pixel columns of each block column are read: the column pass
+	// of the inverse DCT runs for those only.
+	for c := range f.ncomp {
+		pass.cmask[c] = make([]uint8, f.comp[c].bw)
+	}
+	for _, y := range ys {
+		for _, x := range xs {
+			sx := ax*int(x) + bx*int(y) + cx
+			pass.cmask[0][sx>>3] |= 1 << (sx & 7)
+			if f.ncomp == 3 {
+				ch := sx >> f.hs
+				pass.cmask[1][ch>>3] |= 1 << (ch & 7)
+			}
+		}
+	}
+	pass.cmask[2] = pass.cmask[1]
 	if err := pass.run(); err != nil {
 		return err
 	}

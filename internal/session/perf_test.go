@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/convscope/convscope/internal/dataset"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -51,27 +52,39 @@ func BenchmarkReferenceFrame(b *testing.B) {
 // adds fine random texture so the file carries a real phone photo's
 // amount of data (5.6 MB). cpu-ms/op is the process's CPU time per drop
 // (all threads), steadier than wall time on a shared machine.
+//
+// "imagejpeg" opens the same file as before the fast JPEG path
+// (dataset.LoadImageFile: image/jpeg's full decode), for a same-run
+// comparison; "fast" is what OpenFile does now (dataset.LoadPhotoFile).
 func BenchmarkReferencePhoto(b *testing.B) {
 	for _, kind := range []string{"smooth", "textured"} {
-		b.Run(kind, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "photo.jpg")
-			if err := os.WriteFile(path, photoJPEG(b, kind == "textured"), 0o644); err != nil {
-				b.Fatal(err)
-			}
-			s := benchSession(b)
-			var total, load time.Duration
-			c0 := cpuSeconds()
-			for i := 0; i < b.N; i++ {
-				start := time.Now()
-				s.OpenFile(path)
-				s.Wait()
-				total += time.Since(start)
-				load += s.Frame().Timing.Load
-			}
-			b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
-			b.ReportMetric(float64(total.Microseconds())/1e3/float64(b.N), "drop-to-grid-ms")
-			b.ReportMetric(float64(load.Microseconds())/1e3/float64(b.N), "load-ms")
-		})
+		path := filepath.Join(b.TempDir(), "photo.jpg")
+		if err := os.WriteFile(path, photoJPEG(b, kind == "textured"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for _, how := range []string{"imagejpeg", "fast"} {
+			b.Run(kind+"/"+how, func(b *testing.B) {
+				s := benchSession(b)
+				var total, load time.Duration
+				c0 := cpuSeconds()
+				for i := 0; i < b.N; i++ {
+					start := time.Now()
+					if how == "fast" {
+						s.OpenFile(path)
+					} else {
+						s.Open("photo.jpg", path, func() (image.Image, error) {
+							return dataset.LoadImageFile(path, dataset.DefaultMaxPixels)
+						})
+					}
+					s.Wait()
+					total += time.Since(start)
+					load += s.Frame().Timing.Load
+				}
+				b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64(total.Microseconds())/1e3/float64(b.N), "drop-to-grid-ms")
+				b.ReportMetric(float64(load.Microseconds())/1e3/float64(b.N), "load-ms")
+			})
+		}
 	}
 }
 
