@@ -10,7 +10,7 @@ import (
 // proportion to the file (a frame needs at least two bits of data per
 // block, checked before anything frame-sized is allocated), and whenever
 // it decodes a file, image/jpeg decodes it too and every pixel is the
-// same. Seeds: generated baseline files (every sampling, restart
+// same, on one goroutine or two (fastjpeg_split.go). Seeds: generated baseline files (every sampling, restart
 // intervals, an orientation) and image/jpeg's own output.
 func FuzzFastJPEG(f *testing.F) {
 	for i, tj := range []testJPEG{
@@ -27,6 +27,10 @@ func FuzzFastJPEG(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add(encodeJPEG(f, quadImage(6, 4), 80))
+	// Inputs of 64 bytes and more take the two-goroutine path.
+	old := fjSplitMin
+	fjSplitMin = 64
+	f.Cleanup(func() { fjSplitMin = old })
 	f.Fuzz(func(t *testing.T, in []byte) {
 		fr, err := parseFastJPEG(in)
 		if err != nil {

@@ -61,6 +61,9 @@ func rank(r []int32, marked []bool, scale int32) int {
 // independently into disjoint blocks).
 func (p *fjPass) run() error {
 	segs := p.f.segs
+	if len(segs) == 1 && runtime.GOMAXPROCS(0) >= 2 && len(segs[0]) >= fjSplitMin {
+		return p.runSplit(segs[0])
+	}
 	workers := min(runtime.GOMAXPROCS(0), 2, len(segs))
 	if workers < 2 {
 		return p.decodeSegments(0, len(segs))
@@ -139,22 +142,85 @@ func fjRefillSlow(seg []byte, acc uint64, nb uint, pos, stuffed int) (uint64, ui
 	return acc, nb, pos, stuffed
 }
 
+// fjReader is the entropy decoder's place in a byte-stuffed segment.
+type fjReader struct {
+	acc     uint64 // bits, most significant first
+	nb      uint   // valid bits in acc
+	pos     int    // bytes of the segment loaded into acc
+	stuffed int    // stuffed zero bytes skipped
+}
+
+// bit is the position of the next unread bit in the segment's data with
+// the stuffing removed.
+func (r *fjReader) bit() int { return 8*(r.pos-r.stuffed) - int(r.nb) }
+
 // interval decodes MCUs [mcu0, mcu1) from the byte-stuffed segment seg.
 // Like image/jpeg, it fails if the codes need bits past the data; unlike
 // it, it also refuses data that does not end within the last byte it used
 // (image/jpeg would skip or resynchronise).
 func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
+	var r fjReader
+	var pred [3]int32
+	if _, _, err := p.mcus(seg, &r, &pred, mcu0, mcu1, nil, nil); err != nil {
+		return err
+	}
+	return fjCheckEnd(seg, &r)
+}
+
+// fjCheckEnd checks that the data of seg ends within the last byte r
+// used.
+func fjCheckEnd(seg []byte, r *fjReader) error {
+	used := r.bit()
+	n := len(seg) - r.stuffed
+	if r.pos < len(seg) {
+		n -= bytes.Count(seg[r.pos:], []byte{0xFF})
+	}
+	if used > 8*n || (used+7)/8 != n {
+		return errFastJPEG
+	}
+	return nil
+}
+
+// mcus decodes MCUs [mcu0, mcu1) from seg, from reader r and DC
+// predictors pred (both updated).
+//
+// With spec, it decodes speculatively from wherever r stands, taking it
+// for an MCU start: it stores nothing but spec's records (the reader at
+// each MCU start, every block's DC difference) and stops, without error,
+// at an MCU start where no data is left (mcu1 only bounds the count).
+//
+// With watch (a speculative decoder of a later part running at the same
+// time), it checks at each MCU start from watch.from on whether watch
+// started an MCU at the same bit: if so it returns that record's index
+// and the MCU's, leaving r there; from that bit on, both decode the same.
+func (p *fjPass) mcus(seg []byte, r *fjReader, pred *[3]int32, mcu0, mcu1 int, spec, watch *fjSpec) (synced, syncMCU int, err error) {
 	f := p.f
-	var (
-		acc     uint64 // bits, most significant first
-		nb      uint   // valid bits in acc
-		pos     int    // bytes of seg loaded into acc
-		stuffed int    // stuffed zero bytes skipped
-		pred    [3]int32
-		blk     [64]int32
-	)
+	acc, nb, pos, stuffed := r.acc, r.nb, r.pos, r.stuffed
+	defer func() { r.acc, r.nb, r.pos, r.stuffed = acc, nb, pos, stuffed }()
+	var blk [64]int32
 	limit := len(seg) + 8
+	wi := 0 // watch: first record not before the current bit
 	for mcu := mcu0; mcu < mcu1; mcu++ {
+		if spec != nil || watch != nil {
+			u := 8*(pos-stuffed) - int(nb)
+			if spec != nil {
+				if u >= spec.dataBits {
+					return -1, 0, nil
+				}
+				if !spec.publish(fjReader{acc, nb, pos, stuffed}, u) {
+					return -1, 0, errFastJPEG
+				}
+			}
+			if watch != nil && u >= watch.from {
+				var found bool
+				if wi, found = watch.find(wi, u); found {
+					return wi, mcu, nil
+				}
+				if wi < 0 {
+					watch = nil // it stopped short of this bit: no sync
+				}
+			}
+		}
 		my, mx := mcu/f.mcuw, mcu%f.mcuw
 		for ci := range f.ncomp {
 			c := &f.comp[ci]
@@ -162,9 +228,8 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 			q := &f.quant[c.tq]
 			dcPlane, cols, rows, pix := p.dc[ci], p.col[ci], p.row[ci], p.pix[ci]
 			for j := range c.h * c.v {
-				bx, by := mx*c.h+j%c.h, my*c.v+j/c.h
 				if pos > limit {
-					return errFastJPEG
+					return -1, 0, errFastJPEG
 				}
 				// DC difference.
 				if nb < 32 {
@@ -172,19 +237,27 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 				}
 				s, l := dcT.decode(acc)
 				if l == 0 || s > 16 {
-					return errFastJPEG
+					return -1, 0, errFastJPEG
 				}
 				acc <<= l
 				nb -= l
+				diff := int32(0)
 				if s != 0 {
-					pred[ci] += fjExtend(acc, uint(s))
+					diff = fjExtend(acc, uint(s))
 					acc <<= s
 					nb -= uint(s)
 				}
-				dc := pred[ci] * q[0]
-				dcPlane[by*c.bw+bx] = dc
-				slot := cols[bx] + rows[by]
-				need := cols[bx] >= 0 && rows[by] >= 0
+				need, slot, bx := false, int32(0), 0
+				if spec != nil {
+					spec.diffs = append(spec.diffs, diff)
+				} else {
+					pred[ci] += diff
+					var by int
+					bx, by = mx*c.h+j%c.h, my*c.v+j/c.h
+					dcPlane[by*c.bw+bx] = pred[ci] * q[0]
+					slot = cols[bx] + rows[by]
+					need = cols[bx] >= 0 && rows[by] >= 0
+				}
 				nzRows := uint8(1) // rows of blk holding a coefficient
 				// AC coefficients.
 				for k := 1; k < 64; {
@@ -206,7 +279,7 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 					}
 					rs, l := acT.decode(acc)
 					if l == 0 {
-						return errFastJPEG
+						return -1, 0, errFastJPEG
 					}
 					acc <<= l
 					nb -= l
@@ -217,7 +290,7 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 							continue
 						}
 						if r != 0 { // an EOB run: progressive only
-							return errFastJPEG
+							return -1, 0, errFastJPEG
 						}
 						break
 					}
@@ -235,7 +308,7 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 					k++
 				}
 				if need {
-					blk[0] = dc
+					blk[0] = pred[ci] * q[0]
 					cm := uint8(0xFF)
 					if cmask := p.cmask[ci]; cmask != nil {
 						cm = cmask[bx]
@@ -250,14 +323,5 @@ func (p *fjPass) interval(seg []byte, mcu0, mcu1 int) error {
 			}
 		}
 	}
-	// Bits used against the segment's data bytes (stuffing removed).
-	used := 8*(pos-stuffed) - int(nb)
-	n := len(seg) - stuffed
-	if pos < len(seg) {
-		n -= bytes.Count(seg[pos:], []byte{0xFF})
-	}
-	if used > 8*n || (used+7)/8 != n {
-		return errFastJPEG
-	}
-	return nil
+	return -1, 0, nil
 }

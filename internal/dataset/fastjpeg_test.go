@@ -148,3 +148,52 @@ func TestPhotoMatchesFullDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestFastJPEGSplit decodes files without restart markers on two
+// goroutines (the second starting mid-stream and falling into step,
+// fastjpeg_split.go) and requires image/jpeg's pixels, every one, for
+// every sampling; the split must actually meet in most of them.
+func TestFastJPEGSplit(t *testing.T) {
+	old := fjSplitMin
+	fjSplitMin = 64
+	defer func() { fjSplitMin = old }()
+	synced0 := fjSplitStats.synced.Load()
+	cases := 0
+	for i, s := range []struct{ hy, vy int }{{1, 1}, {2, 1}, {1, 2}, {2, 2}} {
+		for _, gray := range []bool{false, true} {
+			for _, sz := range [][2]int{{64, 64}, {200, 120}, {121, 203}} {
+				for _, noise := range []int{0, 20} {
+					cases++
+					data := encodeTestJPEG(t, testJPEG{w: sz[0], h: sz[1], hy: s.hy, vy: s.vy, gray: gray, quality: 85, noise: noise, seed: uint64(100 + i)})
+					name := fmt.Sprintf("%dx%d/%dx%d/gray%v/noise%d", s.hy, s.vy, sz[0], sz[1], gray, noise)
+					want, _, _ := uprightRGB(t, data)
+					got, _, _, err := fastRGB(t, data)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if i := firstDiff(got, want); i >= 0 {
+						t.Fatalf("%s: pixel %d = %v, image/jpeg %v", name, i/3, got[i/3*3:i/3*3+3], want[i/3*3:i/3*3+3])
+					}
+					// Sampled, as the network's input is.
+					f, _ := parseFastJPEG(data)
+					full, _ := LoadImage(bytes.NewReader(data), -1)
+					wantIn, _, _ := PreprocessImage(nil, full, Options{Height: 40, Width: 30})
+					gotIn, _, err := PreprocessImage(nil, openPhoto(data, f), Options{Height: 40, Width: 30})
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					for j := range wantIn {
+						if gotIn[j] != wantIn[j] {
+							t.Fatalf("%s: sampled value %d differs", name, j)
+						}
+					}
+				}
+			}
+		}
+	}
+	synced := fjSplitStats.synced.Load() - synced0
+	t.Logf("the decoders met in %d of %d split decodes", synced, 2*cases)
+	if synced < int64(cases) {
+		t.Errorf("the two decoders met in %d of %d decodes", synced, 2*cases)
+	}
+}

@@ -34,7 +34,9 @@ func texturedJPEG(b testing.TB, w, h int) []byte {
 // (nearest, Keras' default) and the preview. "imagejpeg" is the path
 // before the fast one (LoadImage: image/jpeg's full decode, then the same
 // resize); "fast" is LoadPhoto (Huffman pass, sampled blocks only, DC
-// preview). Both give the same network input byte for byte
+// preview) with the Huffman pass split over two goroutines
+// (fastjpeg_split.go), "fast-1goroutine" the same on one. All give the
+// same network input byte for byte
 // (TestPhotoMatchesFullDecode). "smooth" is photoJPEG's gradient image
 // (BenchmarkLoadPhoto12MP's, 1.0 MB); "textured" has a phone photo's
 // entropy (texturedJPEG, ≈ 4 MB).
@@ -47,14 +49,19 @@ func BenchmarkPhoto12MP(b *testing.B) {
 			data = texturedJPEG(b, 4000, 3000)
 		}
 		opts := Options{Height: 150, Width: 150}
-		for _, path := range []string{"imagejpeg", "fast"} {
+		for _, path := range []string{"imagejpeg", "fast-1goroutine", "fast"} {
 			b.Run(kind+"/"+path, func(b *testing.B) {
+				if path == "fast-1goroutine" {
+					old := fjSplitMin
+					fjSplitMin = 1 << 62
+					defer func() { fjSplitMin = old }()
+				}
 				b.SetBytes(int64(len(data)))
 				c0 := cpuSeconds()
 				for b.Loop() {
 					var img image.Image
 					var err error
-					if path == "fast" {
+					if path != "imagejpeg" {
 						img, err = LoadPhoto(bytes.NewReader(data), -1)
 					} else {
 						img, err = LoadImage(bytes.NewReader(data), -1)
@@ -69,7 +76,7 @@ func BenchmarkPhoto12MP(b *testing.B) {
 						if p.Preview() == nil {
 							b.Fatal("no preview")
 						}
-					} else if path == "fast" {
+					} else if path != "imagejpeg" {
 						b.Fatal("the fast path did not take the photo")
 					}
 				}
