@@ -5,6 +5,9 @@ package dataset
 // and the common AC codes in at most 9 bits) take the canonical slow path.
 const fjLutBits = 9
 
+// fjFastEOB flags an end-of-block entry of fjHuff.fast.
+const fjFastEOB = 1 << 15
+
 // fjHuff is a canonical Huffman table (T.81 Annex C) for decoding.
 type fjHuff struct {
 	// lut maps the next fjLutBits bits to symbol<<8 | code length, or 0
@@ -16,7 +19,8 @@ type fjHuff struct {
 	valptr  [17]int32
 	vals    [256]uint8
 	// fast resolves, for AC tables, a code and its extra bits together
-	// when both fit in fjLutBits: value<<16 | run<<8 | bits used, or 0.
+	// when both fit in fjLutBits: value<<16 | run<<8 | bits used, or 0;
+	// with fjFastEOB set, the code is an end of block.
 	fast [1 << fjLutBits]int32
 }
 
@@ -53,11 +57,16 @@ func newFJHuff(counts [16]int, vals []uint8) (*fjHuff, error) {
 	}
 	for i, v := range h.lut {
 		l, r, s := uint(v&0xFF), int32(v>>12), uint(v>>8&15)
-		if v == 0 || s == 0 || l+s > fjLutBits {
-			continue
+		switch {
+		case v == 0:
+		case s == 0 && r == 0: // end of block
+			h.fast[i] = fjFastEOB | int32(l)
+		case s == 0 && r == 15: // sixteen zeros: a zero coefficient after 15 zeros
+			h.fast[i] = 15<<8 | int32(l)
+		case s != 0 && l+s <= fjLutBits:
+			extra := uint64(i) << (64 - fjLutBits + l) // the bits after the code, at the top
+			h.fast[i] = fjExtend(extra, s)<<16 | r<<8 | int32(l+s)
 		}
-		extra := uint64(i) << (64 - fjLutBits + l) // the bits after the code, at the top
-		h.fast[i] = fjExtend(extra, s)<<16 | r<<8 | int32(l+s)
 	}
 	return h, nil
 }

@@ -264,11 +264,14 @@ func (p *fjPass) mcus(seg []byte, r *fjReader, pred *[3]int32, mcu0, mcu1 int, s
 					if nb < 32 {
 						acc, nb, pos, stuffed = fjRefill(seg, acc, nb, pos, stuffed)
 					}
-					if e := acT.fast[acc>>(64-fjLutBits)]; e != 0 && k+int(e>>8&0xFF) <= 63 {
-						k += int(e >> 8 & 0xFF)
+					if e := acT.fast[acc>>(64-fjLutBits)]; e != 0 && k+int(e>>8&0x7F) <= 63 {
 						n := uint(e & 0xFF)
 						acc <<= n
 						nb -= n
+						if e&fjFastEOB != 0 {
+							break
+						}
+						k += int(e >> 8 & 0x7F)
 						if need {
 							z := fjUnzig[k]
 							blk[z] = (e >> 16) * q[k]
@@ -315,8 +318,12 @@ func (p *fjPass) mcus(seg []byte, r *fjReader, pred *[3]int32, mcu0, mcu1 int, s
 					}
 					fjIDCT(&blk, nzRows, cm)
 					out := pix[64*slot : 64*slot+64 : 64*slot+64]
-					for i, v := range blk {
-						out[i] = fjSample(v)
+					for x := range 8 {
+						if cm&(1<<x) != 0 {
+							for y := 0; y < 64; y += 8 {
+								out[y+x] = fjSample(blk[y+x])
+							}
+						}
 					}
 					blk = [64]int32{}
 				}
