@@ -41,11 +41,15 @@ func texturedJPEG(b testing.TB, w, h int) []byte {
 // (BenchmarkLoadPhoto12MP's, 1.0 MB); "textured" has a phone photo's
 // entropy (texturedJPEG, ≈ 4 MB).
 func BenchmarkPhoto12MP(b *testing.B) {
-	for _, kind := range []string{"smooth", "textured"} {
+	smooth := photoJPEG(b, 4000, 3000)
+	for _, kind := range []string{"smooth", "smooth-orientation6", "textured"} {
 		var data []byte
-		if kind == "smooth" {
-			data = photoJPEG(b, 4000, 3000)
-		} else {
+		switch kind {
+		case "smooth":
+			data = smooth
+		case "smooth-orientation6": // a portrait photo as phones store it
+			data = withOrientation(smooth, 6, false)
+		default:
 			data = texturedJPEG(b, 4000, 3000)
 		}
 		opts := Options{Height: 150, Width: 150}
