@@ -19,7 +19,7 @@
 # first-run state: Fyne builds its font cache); with WARM=1 they share one
 # $HOME that an unmeasured start has warmed (a returning user). Prints each run's times and the medians, and exits 1 if
 # a median is over the targets (WINDOW_MS, default 500; GRID_MS, default 800)
-# or a run showed no grid within SECONDS_MAX (default 3) seconds. Needs Xvfb, xwd (x11-apps) and
+# or a run showed no grid within SECONDS_MAX (default 5) seconds. Needs Xvfb, xwd (x11-apps) and
 # ImageMagick's convert. The screenshots of the last run stay in
 # $OUT (default /tmp/convscope-startup) for a look.
 set -euo pipefail
@@ -63,10 +63,10 @@ for run in $(seq "$runs"); do
   t0=$(date +%s%N)
   HOME=$home LANG=en_US.UTF-8 "$bin" "$@" >"$out/app.log" 2>&1 &
   apid=$!
-  # Capture for SECONDS (default 3), judging the shots afterwards so the
+  # Capture for SECONDS_MAX (default 5), judging the shots afterwards so the
   # loop stays light.
   i=0 window="" grid=""
-  while (( ($(date +%s%N) - t0) / 1000000 < ${SECONDS_MAX:-3} * 1000 )); do
+  while (( ($(date +%s%N) - t0) / 1000000 < ${SECONDS_MAX:-5} * 1000 )); do
     ts=$(( ($(date +%s%N) - t0) / 1000000 ))
     # the app's CPU time so far (user + system, clock ticks → ms)
     cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$apid/stat" 2>/dev/null || echo 0)
@@ -91,7 +91,7 @@ for run in $(seq "$runs"); do
     fi
   done
   echo "run $run: window ${window:-none} ms (app CPU ${wcpu:-?} ms), grid ${grid:-none} ms (app CPU ${gcpu:-?} ms) ($i shots)"
-  [[ -z $grid ]] && { echo "startup check: no grid within ${SECONDS_MAX:-3} s"; exit 1; }
+  [[ -z $grid ]] && { echo "startup check: no grid within ${SECONDS_MAX:-5} s"; exit 1; }
   windows+=("$window") grids+=("$grid") wcpus+=("${wcpu:-0}") gcpus+=("${gcpu:-0}")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
