@@ -48,12 +48,24 @@ type Photo struct {
 // it is used; anything else is decoded by LoadImage. Errors in the
 // entropy-coded data of a Photo surface when its pixels are first needed.
 func LoadPhoto(r io.Reader, maxPixels int) (image.Image, error) {
-	if maxPixels == 0 {
-		maxPixels = DefaultMaxPixels
+	var data []byte
+	var err error
+	if sized, ok := r.(interface{ Len() int }); ok { // one allocation, no regrowing
+		data = make([]byte, sized.Len())
+		_, err = io.ReadFull(r, data)
+	} else {
+		data, err = io.ReadAll(r)
 	}
-	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
+	}
+	return loadPhotoBytes(data, maxPixels)
+}
+
+// loadPhotoBytes is LoadPhoto for the whole file in memory.
+func loadPhotoBytes(data []byte, maxPixels int) (image.Image, error) {
+	if maxPixels == 0 {
+		maxPixels = DefaultMaxPixels
 	}
 	if p := newPhoto(data, maxPixels); p != nil {
 		return p, nil
@@ -67,12 +79,11 @@ func LoadPhoto(r io.Reader, maxPixels int) (image.Image, error) {
 
 // LoadPhotoFile is LoadPhoto for a file on disk; errors name the file.
 func LoadPhotoFile(path string, maxPixels int) (image.Image, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path) // sized from the file: one allocation
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	img, err := LoadPhoto(f, maxPixels)
+	img, err := loadPhotoBytes(data, maxPixels)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
