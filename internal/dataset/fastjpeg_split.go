@@ -83,7 +83,11 @@ func (p *fjPass) runSplit(seg []byte) error {
 	for c := range f.ncomp {
 		bpm += f.comp[c].h * f.comp[c].v
 	}
-	m := len(seg) / 2
+	// The first goroutine also transforms the sampled blocks of its part,
+	// the second's are decoded again afterwards: a split a little before
+	// the middle balances them (measured: at the middle the first took
+	// 1.2–1.8× the second's CPU time).
+	m := len(seg) * 42 / 100
 	if seg[m-1] == 0xFF { // not between 0xFF and its stuffed zero
 		m++
 	}
