@@ -152,14 +152,23 @@ func encodeTestJPEG(tb testing.TB, t testJPEG) []byte {
 // order (a plain float DCT: any valid encoder will do).
 func fdctQuant(blk *[64]float64, q *[64]int) [64]int {
 	var out [64]int
+	// Separable: rows first (tmp[y][u]), then columns.
+	var tmp [8][8]float64
+	for y := range 8 {
+		for u := range 8 {
+			t := 0.0
+			for x := range 8 {
+				t += (blk[y*8+x] - 128) * dctCos[x][u]
+			}
+			tmp[y][u] = t
+		}
+	}
 	for zig := range 64 {
 		nat := int(fjUnzig[zig])
 		u, v := nat%8, nat/8
 		s := 0.0
 		for y := range 8 {
-			for x := range 8 {
-				s += (blk[y*8+x] - 128) * math.Cos(float64(2*x+1)*float64(u)*math.Pi/16) * math.Cos(float64(2*y+1)*float64(v)*math.Pi/16)
-			}
+			s += tmp[y][u] * dctCos[y][v]
 		}
 		cu, cv := 1.0, 1.0
 		if u == 0 {
@@ -172,6 +181,16 @@ func fdctQuant(blk *[64]float64, q *[64]int) [64]int {
 	}
 	return out
 }
+
+// dctCos[x][u] = cos((2x+1)uπ/16).
+var dctCos = func() (c [8][8]float64) {
+	for x := range 8 {
+		for u := range 8 {
+			c[x][u] = math.Cos(float64(2*x+1) * float64(u) * math.Pi / 16)
+		}
+	}
+	return c
+}()
 
 // segment returns the payload of the first marker m in a JPEG.
 func segment(data []byte, m byte) []byte {
