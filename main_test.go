@@ -125,6 +125,28 @@ func TestNoDisplay(t *testing.T) {
 	}
 }
 
+// TestGLFWPanicIsOneLine: an X server that accepts the connection but then
+// fails GLFW's initialisation makes Fyne panic (seen while Xvfb reset);
+// that is one line and exit status 1. Other panics are not swallowed.
+func TestGLFWPanicIsOneLine(t *testing.T) {
+	fakeX(t, nil)
+	env := fakeEnv("DISPLAY", ":0")
+	var out, errb bytes.Buffer
+	code := run(nil, strings.NewReader(""), &out, &errb, env, func(string) {
+		panic(errors.New("NotInitialized: The GLFW library is not initialized"))
+	})
+	if code != 1 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "the window cannot open") ||
+		!strings.Contains(errb.String(), "convscope --help") {
+		t.Errorf("exit status %d, stderr %q; want 1 and one line saying the window cannot open", code, errb.String())
+	}
+	defer func() {
+		if r := recover(); r == nil || fmt.Sprint(r) != "some bug" {
+			t.Errorf("recovered %v, want the app's own panic to propagate", r)
+		}
+	}()
+	run(nil, strings.NewReader(""), &out, &errb, env, func(string) { panic("some bug") })
+}
+
 // TestDialX dials real sockets: an X server's local socket (a listener on
 // Linux' abstract /tmp/.X11-unix/XN) and TCP port 6000+N answer; a display
 // number nobody listens on and malformed values do not.

@@ -42,8 +42,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	if len(args) > 0 && !isPSN(args[len(args)-1]) {
 		path = args[len(args)-1]
 	}
-	openWindow(path)
+	if !openWindowOrSay(openWindow, path, stderr) {
+		return cli.ExitError
+	}
 	return cli.ExitOK
+}
+
+// openWindowOrSay runs openWindow. When GLFW cannot initialise (an X
+// server that answered noDisplay's dial but then would not open the display:
+// refused authorisation, a server resetting, a display that went away)
+// Fyne panics with GLFW's NotInitialized error; that becomes one line on
+// stderr and false. Any other panic goes on as it was.
+func openWindowOrSay(openWindow func(string), path string, stderr io.Writer) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if !strings.Contains(msg, "NotInitialized") && !strings.Contains(msg, "GLFW") {
+				panic(r)
+			}
+			msg, _, _ = strings.Cut(msg, "\n")
+			fmt.Fprintf(stderr, "convscope: the window cannot open: the display server refused it (%s); the command line works without one: run 'convscope --help'\n", msg)
+			ok = false
+		}
+	}()
+	openWindow(path)
+	return true
 }
 
 // opensWindow reports whether a first argument that is not a command is

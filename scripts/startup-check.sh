@@ -32,7 +32,9 @@ out=${OUT:-/tmp/convscope-startup}
 poll=${POLL:-0.01}
 window_limit=${WINDOW_MS:-500} grid_limit=${GRID_MS:-800}
 display=":$((300 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# -noreset: Xvfb otherwise resets when the last client leaves, and the next
+# start can meet a server that refuses to open the display.
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 xpid=$!
 apid="" home=""
 cleanup() {
