@@ -197,3 +197,53 @@ func TestFastJPEGSplit(t *testing.T) {
 		t.Errorf("the two decoders met in %d of %d decodes", synced, 2*cases)
 	}
 }
+
+// TestPhotoCorruptFallsBack: a Photo whose entropy-coded data is damaged
+// (bytes overwritten mid-scan, a restart marker out of place) gives what
+// the full decode gives: the same network input, or an error where
+// image/jpeg fails. Nothing panics, on one goroutine or two.
+func TestPhotoCorruptFallsBack(t *testing.T) {
+	old := fjSplitMin
+	fjSplitMin = 64
+	defer func() { fjSplitMin = old }()
+	compared, refused := 0, 0
+	for _, ri := range []int{0, 2} {
+		data := encodeTestJPEG(t, testJPEG{w: 160, h: 96, hy: 2, vy: 2, quality: 85, noise: 5, ri: ri, seed: 9})
+		sos := bytes.Index(data, []byte{0xFF, 0xDA})
+		for i, at := range []int{sos + 40, sos + 200, len(data) / 2, len(data) - 12} {
+			for _, junk := range [][]byte{{0x13, 0x57, 0x9B, 0xDF}, {0x00, 0x00, 0x00}, {0xFF, 0xD3}} {
+				d := append([]byte(nil), data...)
+				copy(d[at:], junk)
+				name := fmt.Sprintf("ri%d/%d/% x", ri, i, junk)
+				f, err := parseFastJPEG(d)
+				if err != nil {
+					refused++
+					continue // LoadPhoto decodes it with image/jpeg
+				}
+				compared++
+				opts := Options{Height: 50, Width: 40}
+				got, _, gotErr := PreprocessImage(nil, openPhoto(d, f), opts)
+				full, fullErr := LoadImage(bytes.NewReader(d), -1)
+				if fullErr != nil {
+					if gotErr == nil {
+						t.Errorf("%s: image/jpeg fails (%v), the photo path gave an input", name, fullErr)
+					}
+					continue
+				}
+				want, _, _ := PreprocessImage(nil, full, opts)
+				if gotErr != nil {
+					t.Fatalf("%s: %v, image/jpeg decodes it", name, gotErr)
+				}
+				for j := range want {
+					if got[j] != want[j] {
+						t.Fatalf("%s: value %d = %v, full decode %v", name, j, got[j], want[j])
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d damaged files compared, %d refused by the parser", compared, refused)
+	if compared < 8 {
+		t.Errorf("only %d damaged files reached the decoder", compared)
+	}
+}
