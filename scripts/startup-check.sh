@@ -38,10 +38,11 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 xpid=$!
 apid="" home=""
 cleanup() {
-  [[ -n "$apid" ]] && kill "$apid" 2>/dev/null
-  kill "$xpid" 2>/dev/null
-  [[ -n "$home" ]] && rm -rf "$home"
-  true
+  # each step on its own: under set -e a failed kill (the app already
+  # gone) must not skip the rest
+  if [[ -n "$apid" ]]; then kill "$apid" 2>/dev/null || true; fi
+  kill "$xpid" 2>/dev/null || true
+  if [[ -n "$home" ]]; then rm -rf "$home"; fi
 }
 trap cleanup EXIT
 for _ in $(seq 50); do
