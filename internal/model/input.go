@@ -33,9 +33,12 @@ type Input struct {
 // Loader produces an image: decoding a file, a dropped URI or a sample.
 type Loader func() (image.Image, error)
 
-// FileLoader decodes the image file at path (upright, EXIF applied).
+// FileLoader decodes the image file at path (upright, EXIF applied). A
+// large baseline JPEG comes back as a *dataset.Photo, decoded only as far
+// as Prepare needs (the network's nearest-resized input, byte for byte
+// what the full decode gives, and a 1/8-scale preview).
 func FileLoader(path string) Loader {
-	return func() (image.Image, error) { return dataset.LoadImageFile(path, dataset.DefaultMaxPixels) }
+	return func() (image.Image, error) { return dataset.LoadPhotoFile(path, dataset.DefaultMaxPixels) }
 }
 
 // OpenError is reported when an image cannot be opened.
@@ -85,6 +88,11 @@ const PreviewSize = 512
 // preview scales img down to fit PreviewSize×PreviewSize, keeping its
 // aspect ratio (bilinear, sampling only the output pixels).
 func preview(img image.Image) image.Image {
+	if p, ok := img.(*dataset.Photo); ok {
+		if pv := p.Preview(); pv != nil {
+			img = pv // 1/8 scale from the DC coefficients: no full decode
+		}
+	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= PreviewSize && h <= PreviewSize {
