@@ -197,6 +197,10 @@ func (u *UI) closeWithKeys(d dialog.Dialog, keys ...fyne.KeyName) {
 		c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 			if n := len(u.keyDialogs); n > 0 {
 				top := u.keyDialogs[n-1]
+				if top.enter != nil && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) {
+					top.enter()
+					return
+				}
 				if slices.Contains(top.keys, k.Name) {
 					top.d.Hide()
 					return
@@ -214,10 +218,20 @@ func (u *UI) closeWithKeys(d dialog.Dialog, keys ...fyne.KeyName) {
 	})
 }
 
-// keyDialog is a dialog that keys close (closeWithKeys).
+// answerWithKeys makes a question d answer to the keyboard as a desktop
+// dialog does: Escape closes it (Cancel, No) and Enter or Return gives its
+// highlighted answer, enter (Fyne's dialogs took no keys at all).
+func (u *UI) answerWithKeys(d dialog.Dialog, enter func()) {
+	u.closeWithKeys(d, fyne.KeyEscape)
+	u.keyDialogs[len(u.keyDialogs)-1].enter = enter
+}
+
+// keyDialog is a dialog that keys close (closeWithKeys) or answer
+// (answerWithKeys).
 type keyDialog struct {
-	d    dialog.Dialog
-	keys []fyne.KeyName
+	d     dialog.Dialog
+	keys  []fyne.KeyName
+	enter func() // Enter and Return, if not nil
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.
@@ -442,7 +456,7 @@ func (u *UI) onClose() {
 		u.quitting = true
 		u.setStatus("Stopping training…")
 		u.training.stopThen(func() {
-			dialog.ShowConfirm("Save the trained model?", "Training was stopped. Save the model before quitting?", func(save bool) {
+			d := dialog.NewConfirm("Save the trained model?", "Training was stopped. Save the model before quitting?", func(save bool) {
 				if save {
 					u.quitting = false
 					u.saveModelDialogThen(u.closeNow)
@@ -450,6 +464,8 @@ func (u *UI) onClose() {
 				}
 				u.closeNow()
 			}, u.win)
+			u.answerWithKeys(d, d.Confirm)
+			d.Show()
 		})
 		return
 	}

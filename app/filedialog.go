@@ -330,13 +330,15 @@ func (c *chooser) submitSave() {
 	case st.IsDir():
 		c.u.errorDialog("Cannot save there", fmt.Sprintf("%s is a folder.", path))
 	default:
-		dialog.ShowConfirm("Replace "+filepath.Base(path)+"?",
+		d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?",
 			wrapText(fmt.Sprintf("%s already exists in %s. Replace it?", filepath.Base(path), dir), 60),
 			func(ok bool) {
 				if ok {
 					done()
 				}
 			}, c.u.win)
+		c.u.closeWithKeys(d, fyne.KeyEscape) // Enter does not replace a file
+		d.Show()
 	}
 }
 

@@ -67,6 +67,7 @@ func (u *UI) askPreprocess(path, current string, choose func(preset string)) {
 	}, u.win)
 	d.Resize(fyne.NewSize(640, 280))
 	u.preprocessDialog = d
+	u.answerWithKeys(d, d.Confirm)
 	d.Show()
 }
 

@@ -375,7 +375,7 @@ func (t *trainingPanel) startTraining() {
 // from scratch" draws fresh weights from the seed. Cancel, Escape: nothing.
 func (t *trainingPanel) askDiscard(start func()) {
 	_, seqErr := t.u.ses.ModelArch()
-	msg := fmt.Sprintf("The model on screen (%s) has trained weights. Start from scratch replaces them on screen with fresh weights drawn from the seed: training not saved to a file is lost.", t.u.modelLabel)
+	msg := fmt.Sprintf("The model on screen — %s — has trained weights. Start from scratch replaces them on screen with fresh weights drawn from the seed: training not saved to a file is lost.", t.u.modelLabel)
 	if seqErr == nil {
 		msg += " Continue training trains them further, as calling Keras' fit() again does."
 	}
@@ -384,6 +384,7 @@ func (t *trainingPanel) askDiscard(start func()) {
 	scratch := widget.NewButton("Start from scratch", func() { d.Hide(); start() })
 	cancel := widget.NewButton("Cancel", d.Hide)
 	buttons := []fyne.CanvasObject{cancel, scratch}
+	var enter func() // Enter continues; it never discards weights
 	if seqErr == nil {
 		cont := widget.NewButton("Continue training", func() {
 			d.Hide()
@@ -392,11 +393,12 @@ func (t *trainingPanel) askDiscard(start func()) {
 		})
 		cont.Importance = widget.HighImportance
 		buttons = append(buttons, cont)
+		enter = cont.OnTapped
 	} else {
 		scratch.Importance = widget.HighImportance
 	}
 	d.SetButtons(buttons)
-	t.u.closeWithKeys(d, fyne.KeyEscape)
+	t.u.answerWithKeys(d, enter)
 	t.discardDialog = d
 	d.Show()
 }
