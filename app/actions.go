@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
@@ -179,8 +178,11 @@ func (u *UI) errorDialog(title, msg string) {
 	label := widget.NewLabel(wrapText(msg, 70))
 	label.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(label)
-	lines := strings.Count(label.Text, "\n") + 1
-	scroll.SetMinSize(fyne.NewSize(460, float32(min(lines, 8))*theme.TextSize()*1.6+theme.Padding()*2))
+	// As tall as the text, up to eight lines: a label's own height (the
+	// wrapped lines and its insets) of the first eight lines.
+	lines := strings.Split(label.Text, "\n")
+	probe := widget.NewLabel(strings.Join(lines[:min(len(lines), 8)], "\n"))
+	scroll.SetMinSize(fyne.NewSize(460, probe.MinSize().Height))
 	d := dialog.NewCustom(title, "OK", scroll, u.win)
 	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
 	d.Show()
