@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 )
@@ -32,6 +33,25 @@ func TestErrorDialogScrollsOnlyLongMessages(t *testing.T) {
 		}
 		if repeats > 8 && need <= have {
 			t.Errorf("%d phrases: the dialog is %v px tall for all of it; want it to scroll", repeats, have)
+		}
+		dismissOverlays(u)
+	}
+}
+
+// TestEscapeCancelsOpenDialogs: Escape closes the Open Image and Open Model
+// dialogs (Fyne's file dialog took no keys); typing still goes to the window
+// afterwards.
+func TestEscapeCancelsOpenDialogs(t *testing.T) {
+	u := newTestUI(t)
+	for name, open := range map[string]func(){"Open Image": u.openImageDialog, "Open Model": u.openModelDialog} {
+		open()
+		if topOverlay(u) == nil {
+			t.Fatalf("%s: no dialog", name)
+		}
+		pressKey(u, fyne.KeyEscape)
+		settle(u)
+		if topOverlay(u) != nil {
+			t.Errorf("%s: Escape left %q", name, overlayText(u))
 		}
 		dismissOverlays(u)
 	}

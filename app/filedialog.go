@@ -157,6 +157,8 @@ func (c *chooser) show(pref string) {
 	c.d.Resize(fyne.NewSize(900, 600))
 	cv := u.win.Canvas()
 	c.d.SetOnClosed(c.close)
+	// Escape cancels (when no field has the focus: not in Save's name).
+	u.closeWithKeys(c.d, fyne.KeyEscape)
 	c.d.Show()
 	if c.save {
 		c.hookSave()
