@@ -146,6 +146,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.side = newSidePanel(u)
 	u.side.modelChanged()
 	u.training = newTrainingPanel(u)
+	u.training.showStoredHistory()
 	u.explain = newExplainPanel(u)
 	u.atlas = newAtlasPanel(u)
 	u.compare = newComparePanel(u)

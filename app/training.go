@@ -253,9 +253,16 @@ func (t *trainingPanel) modelChanged() {
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
-	if t.running() {
-		return
+	if !t.running() {
+		t.showStoredHistory()
 	}
+}
+
+// showStoredHistory plots the training history stored with the model on
+// screen, if it has one and it is not the run on screen's: a loaded file,
+// or the built-in model at start (it showed "no data yet"). The progress
+// bar of an earlier run is cleared: the text says what the plots show.
+func (t *trainingPanel) showStoredHistory() {
 	m := t.u.ses.Model()
 	h := m.Meta.History
 	if h == nil || h.Len() == 0 || h == t.history() {
@@ -264,6 +271,7 @@ func (t *trainingPanel) modelChanged() {
 	loss, acc := session.HistoryCharts(h)
 	t.lossPlot.SetChart(loss)
 	t.accPlot.SetChart(acc)
+	t.bar.SetValue(0)
 	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
 }
 
