@@ -314,7 +314,7 @@ func (u *UI) loadModelWith(path, preset string) {
 		u.ses.SetModel(m)
 		u.setSamples(u.defaultSamples)
 		u.modelChanged()
-		u.setStatus(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())))
+		u.noteOverFrame(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())), u.frame != nil)
 	})
 }
 
@@ -351,7 +351,7 @@ func (u *UI) useBuiltin(name string) {
 			}
 			u.setSamples(samples)
 			u.modelChanged()
-			u.setStatus("Using the built-in model.")
+			u.noteOverFrame("Using the built-in model: "+m.Label+".", u.frame != nil)
 		})
 	})
 }
