@@ -178,11 +178,14 @@ func (u *UI) errorDialog(title, msg string) {
 	label := widget.NewLabel(wrapText(msg, 70))
 	label.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(label)
-	// As tall as the text, up to eight lines: a label's own height (the
-	// wrapped lines and its insets) of the first eight lines.
+	// As wide as the longest line (up to 720 px, so that the label need
+	// not wrap again: with the window's font 70 characters did not fit
+	// 460 px and a fourth line fell out of view) and as tall as the text,
+	// up to eight lines: a label's own size (lines and insets).
 	lines := strings.Split(label.Text, "\n")
 	probe := widget.NewLabel(strings.Join(lines[:min(len(lines), 8)], "\n"))
-	scroll.SetMinSize(fyne.NewSize(460, probe.MinSize().Height))
+	width := min(max(widget.NewLabel(label.Text).MinSize().Width, 460), 720)
+	scroll.SetMinSize(fyne.NewSize(width, probe.MinSize().Height))
 	d := dialog.NewCustom(title, "OK", scroll, u.win)
 	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
 	d.Show()

@@ -8,16 +8,29 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestErrorDialogScrollsOnlyLongMessages: a message of up to eight lines is
-// shown whole (a one-line "No history" message sat in a box shorter than
-// its line, with a scroll bar), a longer one scrolls.
+// shown whole, a longer one scrolls. A one-line "No history" message sat in
+// a box shorter than its line, with a scroll bar, and the refused NaN
+// model's four lines (wrapped at 70 characters, wider than the 460-pixel
+// box) wrapped again into five, the last out of view.
 func TestErrorDialogScrollsOnlyLongMessages(t *testing.T) {
 	u := newTestUI(t)
-	for _, repeats := range []int{1, 2, 3, 8, 20} { // 48-character phrases, wrapped at 70
-		msg := strings.TrimSpace(strings.Repeat("train the model first, then export its history ", repeats))
-		u.showError("No history", errors.New(msg))
+	phrase := "train the model first, then export its history "
+	nan := "/tmp/polish-files/nan.safetensors: nn: conv2d_1/kernel holds 1 non-finite value(s), first NaN at [0 0 0 0] of shape (3, 3, 3, 32): refusing the model (a damaged file, or saved after training diverged)"
+	for _, tc := range []struct {
+		msg    string
+		scroll bool
+	}{
+		{"train the model first", false},
+		{strings.Repeat(phrase, 2), false},
+		{nan, false},
+		{strings.Repeat(phrase, 8), false}, // 6 lines
+		{strings.Repeat(phrase, 20), true}, // 14 lines
+	} {
+		u.showError("Cannot open model", errors.New(strings.TrimSpace(tc.msg)))
 		var scroll *container.Scroll
 		for _, o := range test.LaidOutObjects(topOverlay(u)) {
 			if s, ok := o.(*container.Scroll); ok {
@@ -25,14 +38,19 @@ func TestErrorDialogScrollsOnlyLongMessages(t *testing.T) {
 			}
 		}
 		if scroll == nil {
-			t.Fatalf("%d phrases: no scroll in the dialog", repeats)
+			t.Fatalf("%.30q: no scroll in the dialog", tc.msg)
+		}
+		// The lines as wrapped fit the width: the label does not wrap
+		// them again into more lines than the height allows for.
+		if w := widget.NewLabel(scroll.Content.(*widget.Label).Text).MinSize().Width; w > scroll.Size().Width {
+			t.Errorf("%.30q: the lines need %v px, the dialog is %v wide (they wrap again)", tc.msg, w, scroll.Size().Width)
 		}
 		need, have := scroll.Content.MinSize().Height, scroll.Size().Height
-		if repeats <= 8 && need > have {
-			t.Errorf("%d phrases: the text needs %v px, the dialog shows %v (it scrolls)", repeats, need, have)
+		if !tc.scroll && need > have {
+			t.Errorf("%.30q: the text needs %v px, the dialog shows %v (it scrolls)", tc.msg, need, have)
 		}
-		if repeats > 8 && need <= have {
-			t.Errorf("%d phrases: the dialog is %v px tall for all of it; want it to scroll", repeats, have)
+		if tc.scroll && need <= have {
+			t.Errorf("%.30q: the dialog is %v px tall for all of it; want it to scroll", tc.msg, have)
 		}
 		dismissOverlays(u)
 	}
