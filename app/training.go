@@ -52,8 +52,8 @@ type trainingPanel struct {
 	epochs, steps     *widget.Entry
 	batch, valSteps   *widget.Entry
 	lr, seed          *widget.Entry
-	optimizer         *widget.Select
-	arch              *widget.Select
+	optimizer         *tipSelect
+	arch              *tipSelect
 	archFile          string
 	archLoaded        *session.Arch
 	cont              *widget.Check
@@ -119,13 +119,13 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.epochs, t.steps = entry(strconv.Itoa(d.Epochs)), entry(strconv.Itoa(d.StepsPerEpoch))
 	t.batch, t.valSteps = entry(strconv.Itoa(d.BatchSize)), entry(strconv.Itoa(d.ValidationSteps))
 	t.lr, t.seed = entry(fmtRate(d.LearningRate)), entry("0")
-	t.optimizer = widget.NewSelect([]string{"rmsprop", "adam", "sgd"}, nil)
+	t.optimizer = newSelect([]string{"rmsprop", "adam", "sgd"}, u.win, nil)
 	t.optimizer.SetSelected(d.Optimizer)
 	t.cont = widget.NewCheck("Continue from the current weights", nil)
 	t.live = widget.NewCheck("Live activations", nil)
 	t.live.SetChecked(true)
 
-	t.arch = widget.NewSelect([]string{archReference, archCurrent, archJSON}, t.archChanged)
+	t.arch = newSelect([]string{archReference, archCurrent, archJSON}, u.win, t.archChanged)
 	t.summary = widget.NewLabel("")
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
