@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -72,5 +73,44 @@ func TestEscapeCancelsOpenDialogs(t *testing.T) {
 			t.Errorf("%s: Escape left %q", name, overlayText(u))
 		}
 		dismissOverlays(u)
+	}
+}
+
+// TestPreprocessQuestionAnswersEnter: the ONNX preprocessing question opens
+// the model with the chosen preset on Enter, also after a click on a
+// preset (the radio item kept the focus and took the key), and Escape
+// cancels it.
+func TestPreprocessQuestionAnswersEnter(t *testing.T) {
+	u := newTestUI(t)
+	var chosen []string
+	u.askPreprocess("m.onnx", "", func(p string) { chosen = append(chosen, p) })
+	var radio *widget.RadioGroup
+	var item fyne.Focusable
+	for _, o := range test.LaidOutObjects(topOverlay(u)) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			radio = r
+		}
+		if f, ok := o.(fyne.Focusable); ok && item == nil && strings.Contains(fmt.Sprintf("%T", o), "radioItem") {
+			item = f
+		}
+	}
+	if radio == nil || item == nil {
+		t.Fatalf("no preset radio in %q", overlayText(u))
+	}
+	u.win.Canvas().Focus(item) // as a click on it does
+	radio.SetSelected(radio.Options[1])
+	if f := u.win.Canvas().Focused(); f != nil {
+		t.Errorf("after choosing a preset %T keeps the focus: Enter goes to it", f)
+	}
+	pressKey(u, fyne.KeyReturn)
+	settle(u)
+	if topOverlay(u) != nil || len(chosen) != 1 || chosen[0] != "imagenet" {
+		t.Errorf("Enter: dialog %q, chosen %q; want imagenet", overlayText(u), chosen)
+	}
+	u.askPreprocess("m.onnx", "", func(p string) { chosen = append(chosen, p) })
+	pressKey(u, fyne.KeyEscape)
+	settle(u)
+	if topOverlay(u) != nil || len(chosen) != 1 {
+		t.Errorf("Escape: dialog %q, chosen %q", overlayText(u), chosen)
 	}
 }
