@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
@@ -179,8 +178,14 @@ func (u *UI) errorDialog(title, msg string) {
 	label := widget.NewLabel(wrapText(msg, 70))
 	label.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(label)
-	lines := strings.Count(label.Text, "\n") + 1
-	scroll.SetMinSize(fyne.NewSize(460, float32(min(lines, 8))*theme.TextSize()*1.6+theme.Padding()*2))
+	// As wide as the longest line (up to 720 px, so that the label need
+	// not wrap again: with the window's font 70 characters did not fit
+	// 460 px and a fourth line fell out of view) and as tall as the text,
+	// up to eight lines: a label's own size (lines and insets).
+	lines := strings.Split(label.Text, "\n")
+	probe := widget.NewLabel(strings.Join(lines[:min(len(lines), 8)], "\n"))
+	width := min(max(widget.NewLabel(label.Text).MinSize().Width, 460), 720)
+	scroll.SetMinSize(fyne.NewSize(width, probe.MinSize().Height))
 	d := dialog.NewCustom(title, "OK", scroll, u.win)
 	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
 	d.Show()
@@ -197,6 +202,10 @@ func (u *UI) closeWithKeys(d dialog.Dialog, keys ...fyne.KeyName) {
 		c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 			if n := len(u.keyDialogs); n > 0 {
 				top := u.keyDialogs[n-1]
+				if top.enter != nil && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) {
+					top.enter()
+					return
+				}
 				if slices.Contains(top.keys, k.Name) {
 					top.d.Hide()
 					return
@@ -214,10 +223,20 @@ func (u *UI) closeWithKeys(d dialog.Dialog, keys ...fyne.KeyName) {
 	})
 }
 
-// keyDialog is a dialog that keys close (closeWithKeys).
+// answerWithKeys makes a question d answer to the keyboard as a desktop
+// dialog does: Escape closes it (Cancel, No) and Enter or Return gives its
+// highlighted answer, enter (Fyne's dialogs took no keys at all).
+func (u *UI) answerWithKeys(d dialog.Dialog, enter func()) {
+	u.closeWithKeys(d, fyne.KeyEscape)
+	u.keyDialogs[len(u.keyDialogs)-1].enter = enter
+}
+
+// keyDialog is a dialog that keys close (closeWithKeys) or answer
+// (answerWithKeys).
 type keyDialog struct {
-	d    dialog.Dialog
-	keys []fyne.KeyName
+	d     dialog.Dialog
+	keys  []fyne.KeyName
+	enter func() // Enter and Return, if not nil
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.
@@ -298,7 +317,7 @@ func (u *UI) loadModelWith(path, preset string) {
 		u.ses.SetModel(m)
 		u.setSamples(u.defaultSamples)
 		u.modelChanged()
-		u.setStatus(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())))
+		u.noteOverFrame(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())), u.frame != nil)
 	})
 }
 
@@ -335,7 +354,7 @@ func (u *UI) useBuiltin(name string) {
 			}
 			u.setSamples(samples)
 			u.modelChanged()
-			u.setStatus("Using the built-in model.")
+			u.noteOverFrame("Using the built-in model: "+m.Label+".", u.frame != nil)
 		})
 	})
 }
@@ -442,7 +461,7 @@ func (u *UI) onClose() {
 		u.quitting = true
 		u.setStatus("Stopping training…")
 		u.training.stopThen(func() {
-			dialog.ShowConfirm("Save the trained model?", "Training was stopped. Save the model before quitting?", func(save bool) {
+			d := dialog.NewConfirm("Save the trained model?", "Training was stopped. Save the model before quitting?", func(save bool) {
 				if save {
 					u.quitting = false
 					u.saveModelDialogThen(u.closeNow)
@@ -450,6 +469,8 @@ func (u *UI) onClose() {
 				}
 				u.closeNow()
 			}, u.win)
+			u.answerWithKeys(d, d.Confirm)
+			d.Show()
 		})
 		return
 	}

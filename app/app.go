@@ -60,6 +60,9 @@ const (
 // UI is the main window and everything in it.
 type UI struct {
 	reopened string // the remembered model file opened at start, if any
+	// keepStatus: the next frame leaves the status line alone
+	// (noteOverFrame).
+	keepStatus bool
 
 	app fyne.App
 	win fyne.Window
@@ -146,6 +149,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.side = newSidePanel(u)
 	u.side.modelChanged()
 	u.training = newTrainingPanel(u)
+	u.training.showStoredHistory()
 	u.explain = newExplainPanel(u)
 	u.atlas = newAtlasPanel(u)
 	u.compare = newComparePanel(u)
@@ -175,18 +179,18 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.HandleDrop(uris) })
 	u.win.SetCloseIntercept(u.onClose)
 
-	if why != nil {
-		u.setStatus(why.Error())
-	} else if opts.Note != "" {
-		u.setStatus(opts.Note)
-	} else if u.reopened != "" {
-		u.setStatus("Opened " + u.reopened + ", the model used last (File ▸ Use Built-in Model goes back to the built-in one).")
-	}
 	switch {
 	case opts.OpenPath != "":
 		u.startup = func() { u.openPath(opts.OpenPath) }
 	case !opts.NoSample && len(u.samples) > 0:
 		u.startup = func() { u.openSample(0) }
+	}
+	if why != nil {
+		u.noteOverFrame(why.Error(), u.startup != nil)
+	} else if opts.Note != "" {
+		u.noteOverFrame(opts.Note, u.startup != nil)
+	} else if u.reopened != "" {
+		u.noteOverFrame("Opened "+u.reopened+", the model used last (File ▸ Use Built-in Model goes back to the built-in one).", u.startup != nil)
 	}
 	p := a.Preferences()
 	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
@@ -238,6 +242,10 @@ func (u *UI) showFrame(f *session.Frame) {
 	if t.Forward > 0 {
 		parts += fmt.Sprintf("forward %d ms, ", t.Forward.Milliseconds())
 	}
+	if u.keepStatus { // a note about this frame's model stays
+		u.keepStatus = false
+		return
+	}
 	u.setStatus(fmt.Sprintf("%s · %s · %stotal %d ms%s",
 		f.Input.Name, u.modelLabel, parts, t.Total.Milliseconds(), live))
 }
@@ -245,7 +253,20 @@ func (u *UI) showFrame(f *session.Frame) {
 // Frame returns the frame on screen (nil before the first).
 func (u *UI) Frame() *session.Frame { return u.frame }
 
-func (u *UI) setStatus(s string) { u.status.SetText(s) }
+func (u *UI) setStatus(s string) {
+	u.status.SetText(s)
+	u.keepStatus = false
+}
+
+// noteOverFrame shows s in the status line and, if a frame is coming
+// (frameComing: an image is on screen or opening), keeps it there when that
+// frame arrives: the frame's timing line replaced notes such as "Opened
+// m.safetensors, the model used last (File ▸ Use Built-in Model goes
+// back…)" at once. Any later status replaces it.
+func (u *UI) noteOverFrame(s string, frameComing bool) {
+	u.setStatus(s)
+	u.keepStatus = frameComing
+}
 
 func (u *UI) updateTitle() {
 	u.win.SetTitle(Title + " — " + u.modelLabel)

@@ -25,7 +25,7 @@ import (
 type explainPanel struct {
 	u *UI
 
-	method, class, layer, cmap *widget.Select
+	method, class, layer, cmap *tipSelect
 	opacity                    *widget.Slider
 	run, stop, png, npy        *widget.Button
 	sanity                     *widget.Button
@@ -57,14 +57,14 @@ var methodLabels = []string{"Grad-CAM", "Grad-CAM++", "Guided backprop", "Guided
 
 func newExplainPanel(u *UI) *explainPanel {
 	p := &explainPanel{u: u}
-	p.method = widget.NewSelect(methodLabels, func(string) { p.refresh() })
+	p.method = newSelect(methodLabels, u.win, func(string) { p.refresh() })
 	p.method.SetSelectedIndex(0)
-	p.class = widget.NewSelect([]string{predictedLabel}, func(string) { p.refresh() })
+	p.class = newSelect([]string{predictedLabel}, u.win, func(string) { p.refresh() })
 	p.class.SetSelectedIndex(0)
-	p.layer = widget.NewSelect([]string{defaultLayer}, func(string) { p.refresh() })
+	p.layer = newSelect([]string{defaultLayer}, u.win, func(string) { p.refresh() })
 	p.layer.PlaceHolder = "default: the last convolution"
 	p.layer.SetSelectedIndex(0)
-	p.cmap = widget.NewSelect(session.Colormaps(), func(string) { p.refresh() })
+	p.cmap = newSelect(session.Colormaps(), u.win, func(string) { p.refresh() })
 	p.cmap.SetSelected("turbo")
 	p.opacity = widget.NewSlider(0, 1)
 	p.opacity.Step = 0.05

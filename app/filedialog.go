@@ -157,6 +157,8 @@ func (c *chooser) show(pref string) {
 	c.d.Resize(fyne.NewSize(900, 600))
 	cv := u.win.Canvas()
 	c.d.SetOnClosed(c.close)
+	// Escape cancels (when no field has the focus: not in Save's name).
+	u.closeWithKeys(c.d, fyne.KeyEscape)
 	c.d.Show()
 	if c.save {
 		c.hookSave()
@@ -330,13 +332,15 @@ func (c *chooser) submitSave() {
 	case st.IsDir():
 		c.u.errorDialog("Cannot save there", fmt.Sprintf("%s is a folder.", path))
 	default:
-		dialog.ShowConfirm("Replace "+filepath.Base(path)+"?",
+		d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?",
 			wrapText(fmt.Sprintf("%s already exists in %s. Replace it?", filepath.Base(path), dir), 60),
 			func(ok bool) {
 				if ok {
 					done()
 				}
 			}, c.u.win)
+		c.u.closeWithKeys(d, fyne.KeyEscape) // Enter does not replace a file
+		d.Show()
 	}
 }
 

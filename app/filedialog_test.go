@@ -134,6 +134,19 @@ func TestSaveAsksBeforeReplacing(t *testing.T) {
 	if b, _ := os.ReadFile(old); string(b) != "old" {
 		t.Fatalf("the file changed before the user confirmed: %q", b)
 	}
+	// Enter does not replace a file; Escape answers No.
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape} {
+		pressKey(u, k)
+		settle(u)
+		if b, _ := os.ReadFile(old); string(b) != "old" {
+			t.Fatalf("%s replaced the file: %d bytes", k, len(b))
+		}
+	}
+	if got := overlayText(u); strings.Contains(got, "Replace model.safetensors?") {
+		t.Fatalf("Escape left the question open: %q", got)
+	}
+	test.Tap(save)
+	settle(u)
 	var yes *widget.Button
 	for _, o := range test.LaidOutObjects(topOverlay(u)) {
 		if b, ok := o.(*widget.Button); ok && b.Text == "Yes" {

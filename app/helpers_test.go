@@ -271,3 +271,11 @@ func newTempApp(t testing.TB) fyne.App {
 	t.Setenv("TMPDIR", t.TempDir())
 	return test.NewTempApp(t)
 }
+
+// pressKey types key on the window's canvas as the driver does when no
+// field has the focus (nothing happens when the canvas takes no keys).
+func pressKey(u *UI, key fyne.KeyName) {
+	if f := u.win.Canvas().OnTypedKey(); f != nil {
+		f(&fyne.KeyEvent{Name: key})
+	}
+}

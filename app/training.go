@@ -52,8 +52,8 @@ type trainingPanel struct {
 	epochs, steps     *widget.Entry
 	batch, valSteps   *widget.Entry
 	lr, seed          *widget.Entry
-	optimizer         *widget.Select
-	arch              *widget.Select
+	optimizer         *tipSelect
+	arch              *tipSelect
 	archFile          string
 	archLoaded        *session.Arch
 	cont              *widget.Check
@@ -119,13 +119,13 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.epochs, t.steps = entry(strconv.Itoa(d.Epochs)), entry(strconv.Itoa(d.StepsPerEpoch))
 	t.batch, t.valSteps = entry(strconv.Itoa(d.BatchSize)), entry(strconv.Itoa(d.ValidationSteps))
 	t.lr, t.seed = entry(fmtRate(d.LearningRate)), entry("0")
-	t.optimizer = widget.NewSelect([]string{"rmsprop", "adam", "sgd"}, nil)
+	t.optimizer = newSelect([]string{"rmsprop", "adam", "sgd"}, u.win, nil)
 	t.optimizer.SetSelected(d.Optimizer)
 	t.cont = widget.NewCheck("Continue from the current weights", nil)
 	t.live = widget.NewCheck("Live activations", nil)
 	t.live.SetChecked(true)
 
-	t.arch = widget.NewSelect([]string{archReference, archCurrent, archJSON}, t.archChanged)
+	t.arch = newSelect([]string{archReference, archCurrent, archJSON}, u.win, t.archChanged)
 	t.summary = widget.NewLabel("")
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
@@ -253,9 +253,16 @@ func (t *trainingPanel) modelChanged() {
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
-	if t.running() {
-		return
+	if !t.running() {
+		t.showStoredHistory()
 	}
+}
+
+// showStoredHistory plots the training history stored with the model on
+// screen, if it has one and it is not the run on screen's: a loaded file,
+// or the built-in model at start (it showed "no data yet"). The progress
+// bar of an earlier run is cleared: the text says what the plots show.
+func (t *trainingPanel) showStoredHistory() {
 	m := t.u.ses.Model()
 	h := m.Meta.History
 	if h == nil || h.Len() == 0 || h == t.history() {
@@ -264,6 +271,7 @@ func (t *trainingPanel) modelChanged() {
 	loss, acc := session.HistoryCharts(h)
 	t.lossPlot.SetChart(loss)
 	t.accPlot.SetChart(acc)
+	t.bar.SetValue(0)
 	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
 }
 
@@ -375,7 +383,7 @@ func (t *trainingPanel) startTraining() {
 // from scratch" draws fresh weights from the seed. Cancel, Escape: nothing.
 func (t *trainingPanel) askDiscard(start func()) {
 	_, seqErr := t.u.ses.ModelArch()
-	msg := fmt.Sprintf("The model on screen (%s) has trained weights. Start from scratch replaces them on screen with fresh weights drawn from the seed: training not saved to a file is lost.", t.u.modelLabel)
+	msg := fmt.Sprintf("The model on screen — %s — has trained weights. Start from scratch replaces them on screen with fresh weights drawn from the seed: training not saved to a file is lost.", t.u.modelLabel)
 	if seqErr == nil {
 		msg += " Continue training trains them further, as calling Keras' fit() again does."
 	}
@@ -384,6 +392,7 @@ func (t *trainingPanel) askDiscard(start func()) {
 	scratch := widget.NewButton("Start from scratch", func() { d.Hide(); start() })
 	cancel := widget.NewButton("Cancel", d.Hide)
 	buttons := []fyne.CanvasObject{cancel, scratch}
+	var enter func() // Enter continues; it never discards weights
 	if seqErr == nil {
 		cont := widget.NewButton("Continue training", func() {
 			d.Hide()
@@ -392,11 +401,12 @@ func (t *trainingPanel) askDiscard(start func()) {
 		})
 		cont.Importance = widget.HighImportance
 		buttons = append(buttons, cont)
+		enter = cont.OnTapped
 	} else {
 		scratch.Importance = widget.HighImportance
 	}
 	d.SetButtons(buttons)
-	t.u.closeWithKeys(d, fyne.KeyEscape)
+	t.u.answerWithKeys(d, enter)
 	t.discardDialog = d
 	d.Show()
 }

@@ -112,3 +112,30 @@ func TestStartAsksBeforeDiscarding(t *testing.T) {
 		t.Errorf("from scratch, the weights moved by only %.4f on average: not fresh", d)
 	}
 }
+
+// TestStartQuestionAnswersKeys: Enter gives the question's highlighted
+// answer, Continue training (it did nothing: Fyne's dialogs take no keys),
+// and Escape cancels.
+func TestStartQuestionAnswersKeys(t *testing.T) {
+	u := newTestUI(t)
+	u.skipDiscardQuestion = false
+	setupTinyTraining(u, "1")
+	tp := u.training
+	for _, key := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} {
+		tp.cont.SetChecked(false)
+		test.Tap(tp.start)
+		settle(u)
+		if !strings.Contains(overlayText(u), "Start from scratch?") {
+			t.Fatalf("no question: %q", overlayText(u))
+		}
+		pressKey(u, key)
+		settle(u)
+		if topOverlay(u) != nil {
+			t.Fatalf("%s: the question stays: %q", key, overlayText(u))
+		}
+		if tp.current() == nil || !tp.cont.Checked {
+			t.Fatalf("%s: run %v, continue ticked %v; want Continue training", key, tp.current(), tp.cont.Checked)
+		}
+		runToEnd(t, u)
+	}
+}

@@ -57,11 +57,8 @@ func biasAct(y, bias []float32, c int, a activation) {
 		return
 	}
 	c = len(bias)
-	if a == actReLU || a == actReLU6 {
-		biasReLU(y[:len(y)/c*c], y, bias)
-		if a == actReLU6 {
-			clamp(y, 0, 6)
-		}
+	if lo, hi, ok := clampAct(a); ok { // linear, relu, relu6: one pass (pointwise_bias.go)
+		biasClamp(y[:len(y)/c*c], y, bias, lo, hi)
 		return
 	}
 	for r := 0; r+c <= len(y); r += c {
@@ -95,19 +92,10 @@ func biasAct(y, bias []float32, c int, a activation) {
 // another buffer.
 func biasActTo(dst, src, bias []float32, c int, a activation) {
 	src = src[:len(dst)]
+	lo, hi, clamps := clampAct(a)
 	switch {
-	case (a == actReLU || a == actReLU6) && bias != nil:
-		biasReLU(dst, src, bias)
-		if a == actReLU6 {
-			clamp(dst, 0, 6)
-		}
-	case a == actLinear && bias != nil: // one pass instead of a copy and an add
-		for r := 0; r+len(bias) <= len(dst); r += len(bias) {
-			d, s := dst[r:r+len(bias)], src[r:r+len(bias)]
-			for i, b := range bias[:len(d)] {
-				d[i] = s[i] + b
-			}
-		}
+	case clamps && bias != nil: // one pass instead of a copy and an add (pointwise_bias.go)
+		biasClamp(dst, src, bias, lo, hi)
 	default:
 		copy(dst, src)
 		biasAct(dst, bias, c, a)

@@ -170,6 +170,7 @@ func Prefix(net *nn.Sequential, layer string) (*nn.Sequential, int, error) {
 	for i, p := range pre.Weights() {
 		copy(p.Value, src[i].Value)
 	}
+	pre.WeightsChanged() // written directly (nn.Engine.PackWeights)
 	return pre, shape[2], nil
 }
 

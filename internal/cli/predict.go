@@ -143,7 +143,7 @@ func classify(m *model.Model, paths []string, out []prediction) {
 
 // loadInput decodes the image at path and preprocesses it into dst.
 func loadInput(dst []float32, path string, opts dataset.Options) error {
-	img, err := dataset.LoadImageFile(path, dataset.DefaultMaxPixels)
+	img, err := dataset.LoadPhotoFile(path, dataset.DefaultMaxPixels)
 	if err != nil {
 		return err
 	}

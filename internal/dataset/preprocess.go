@@ -37,7 +37,9 @@ func preprocess(dst []float32, img image.Image, opts Options) (_ []float32, u8 [
 	}
 	var r resizer
 	u8 = make([]uint8, o.sampleLen())
-	r.resize(u8, img, 1, o.Height, o.Width, o.ColorMode, o.Interpolation)
+	if err := r.resizeImage(u8, img, o); err != nil {
+		return dst, nil, o, err
+	}
 	dst = grow(dst, len(u8))
 	lut := rescaleTable(o.Rescale)
 	for i, v := range u8 {
@@ -56,7 +58,9 @@ func PreprocessedImage(img image.Image, opts Options) (*image.RGBA, error) {
 	}
 	var r resizer
 	u8 := make([]uint8, o.sampleLen())
-	r.resize(u8, img, 1, o.Height, o.Width, o.ColorMode, o.Interpolation)
+	if err := r.resizeImage(u8, img, o); err != nil {
+		return nil, err
+	}
 	return toRGBA(u8, o.Height, o.Width, o.ColorMode.Channels()), nil
 }
 
@@ -83,4 +87,23 @@ func rescaleTable(rescale float32) *[256]float32 {
 		t[v] = float32(v) * rescale
 	}
 	return &t
+}
+
+// resizeImage is resize for an upright image and options with defaults
+// applied. A *Photo resized with nearest interpolation decodes only the
+// blocks the samples fall in; otherwise it is decoded whole first (which
+// can fail, for a photo whose data is corrupt).
+func (r *resizer) resizeImage(dst []uint8, img image.Image, o Options) error {
+	if p, ok := img.(*Photo); ok {
+		if o.Interpolation == Nearest && p.resizeNearest(dst, o.Height, o.Width, o.ColorMode.Channels()) == nil {
+			return nil
+		}
+		full, err := p.Image()
+		if err != nil {
+			return err
+		}
+		img = full
+	}
+	r.resize(dst, img, 1, o.Height, o.Width, o.ColorMode, o.Interpolation)
+	return nil
 }

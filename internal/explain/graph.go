@@ -38,7 +38,9 @@ func FromGraph(g *nn.Graph) (Randomizable, error) {
 }
 
 // SaveWeights copies every weight (BatchNormalization's statistics too).
-func (m *graphModel) SaveWeights() (restore func()) { return saveParams(m.g.Weights()) }
+func (m *graphModel) SaveWeights() (restore func()) {
+	return saveParams(m.g.Weights(), m.g.WeightsChanged)
+}
 
 // Randomize redraws one node's weights with its initialiser.
 func (m *graphModel) Randomize(layer string, seed int64) error {

@@ -161,11 +161,15 @@ func nextGeometry(g Geometry, c nn.LayerConfig, in, out []int) Geometry {
 }
 
 // SaveWeights copies every parameter.
-func (s *seqModel) SaveWeights() (restore func()) { return saveParams(s.m.Params()) }
+func (s *seqModel) SaveWeights() (restore func()) {
+	return saveParams(s.m.Params(), s.m.WeightsChanged)
+}
 
 // saveParams copies the values of ps and returns the function that puts
-// them back.
-func saveParams(ps []*nn.Param) func() {
+// them back and then calls changed, the model's WeightsChanged: the
+// weights are written directly, so anything derived from them (the packed
+// kernels of nn.Engine.PackWeights) must be dropped.
+func saveParams(ps []*nn.Param, changed func()) func() {
 	saved := make([][]float32, len(ps))
 	for i, p := range ps {
 		saved[i] = append([]float32(nil), p.Value...)
@@ -174,6 +178,7 @@ func saveParams(ps []*nn.Param) func() {
 		for i, p := range ps {
 			copy(p.Value, saved[i])
 		}
+		changed()
 	}
 }
 
