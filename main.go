@@ -23,6 +23,10 @@ func main() {
 // openWindow opens the desktop app (on openPath, if not empty) and returns
 // when its window closes.
 func openWindow(openPath string) {
-	a := fyneapp.NewWithID("io.github.convscope")
-	app.NewMainWindow(a, app.Options{OpenPath: openPath}).ShowAndRun()
+	note := app.FixPreferences(app.PreferencesPath(appID)) // before Fyne reads it
+	a := fyneapp.NewWithID(appID)
+	app.NewMainWindow(a, app.Options{OpenPath: openPath, Note: note}).ShowAndRun()
 }
+
+// appID is the app's ID (FyneApp.toml), which names its preferences.
+const appID = "io.github.convscope"

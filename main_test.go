@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +34,15 @@ type runCase struct {
 	stderr string // substring; "" means empty
 }
 
+// fakeX makes every X server reachable (err nil) or none, for the test.
+func fakeX(t *testing.T, err error) {
+	old := xReachable
+	xReachable = func(string) error { return err }
+	t.Cleanup(func() { xReachable = old })
+}
+
 func TestRun(t *testing.T) {
+	fakeX(t, nil)
 	img := filepath.Join(t.TempDir(), "cat.jpg")
 	if err := os.WriteFile(img, []byte("not really a jpeg"), 0o644); err != nil {
 		t.Fatal(err)
@@ -53,10 +64,16 @@ func TestRun(t *testing.T) {
 		tests = append(tests,
 			runCase{"no display", nil, fakeEnv(), 1, false, "", "", "no display"},
 			runCase{"no display with an image", []string{img}, fakeEnv(), 1, false, "", "", "convscope --help"},
+			runCase{"DISPLAY set but no X server", nil, display, 1, false, "", "",
+				"convscope: cannot reach the X server of DISPLAY=:0 (dial unix /tmp/.X11-unix/X0: connect: no such file or directory)"},
+			runCase{"DISPLAY set but no X server, with an image", []string{img}, display, 1, false, "", "", "convscope --help"},
 		)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if strings.HasPrefix(tt.name, "DISPLAY set") {
+				fakeX(t, errors.New("dial unix /tmp/.X11-unix/X0: connect: no such file or directory"))
+			}
 			var out, errb bytes.Buffer
 			opened, path := false, ""
 			code := run(tt.args, strings.NewReader(""), &out, &errb, tt.env, func(p string) { opened, path = true, p })
@@ -84,6 +101,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestNoDisplay(t *testing.T) {
+	fakeX(t, nil)
 	tests := []struct {
 		goos string
 		env  func(string) string
@@ -104,6 +122,81 @@ func TestNoDisplay(t *testing.T) {
 		if msg != "" && (strings.Contains(msg, "\n") || !strings.Contains(msg, "convscope --help")) {
 			t.Errorf("noDisplay(%s) = %q, want one line pointing to convscope --help", tt.goos, msg)
 		}
+	}
+}
+
+// TestGLFWPanicIsOneLine: an X server that accepts the connection but then
+// fails GLFW's initialisation makes Fyne panic (seen while Xvfb reset);
+// that is one line and exit status 1. Other panics are not swallowed.
+func TestGLFWPanicIsOneLine(t *testing.T) {
+	fakeX(t, nil)
+	env := fakeEnv("DISPLAY", ":0")
+	var out, errb bytes.Buffer
+	code := run(nil, strings.NewReader(""), &out, &errb, env, func(string) {
+		panic(errors.New("NotInitialized: The GLFW library is not initialized"))
+	})
+	if code != 1 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "the window cannot open") ||
+		!strings.Contains(errb.String(), "convscope --help") {
+		t.Errorf("exit status %d, stderr %q; want 1 and one line saying the window cannot open", code, errb.String())
+	}
+	defer func() {
+		if r := recover(); r == nil || fmt.Sprint(r) != "some bug" {
+			t.Errorf("recovered %v, want the app's own panic to propagate", r)
+		}
+	}()
+	run(nil, strings.NewReader(""), &out, &errb, env, func(string) { panic("some bug") })
+}
+
+// TestDialX dials real sockets: an X server's local socket (a listener on
+// Linux' abstract /tmp/.X11-unix/XN) and TCP port 6000+N answer; a display
+// number nobody listens on and malformed values do not.
+func TestDialX(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("abstract sockets are Linux only")
+	}
+	n := 6000 + os.Getpid()%3000 // display numbers no real server uses
+	l, err := net.Listen("unix", fmt.Sprintf("@/tmp/.X11-unix/X%d", n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	tl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tl.Close()
+	port := tl.Addr().(*net.TCPAddr).Port
+	for _, tt := range []struct {
+		display string
+		ok      bool
+	}{
+		{fmt.Sprintf(":%d", n), true},
+		{fmt.Sprintf(":%d.0", n), true},
+		{fmt.Sprintf("unix:%d", n), true},
+		{fmt.Sprintf(":%d", n+1), false},
+		{fmt.Sprintf("127.0.0.1:%d", port-6000), port >= 6000},
+		{"nonsense", false},
+		{":x", false},
+	} {
+		err := dialX(tt.display)
+		if (err == nil) != tt.ok {
+			t.Errorf("dialX(%q) = %v, want reachable %v", tt.display, err, tt.ok)
+		}
+	}
+	fakeX(t, nil)
+	xReachable = dialX
+	msg := noDisplay("linux", fakeEnv("DISPLAY", fmt.Sprintf(":%d", n+1)))
+	if !strings.HasPrefix(msg, "convscope: cannot reach the X server") || strings.Contains(msg, "\n") {
+		t.Errorf("noDisplay with no server = %q, want one line saying the X server cannot be reached", msg)
 	}
 }
 
@@ -139,6 +232,12 @@ func TestBinaryQuiet(t *testing.T) {
 	if runtime.GOOS == "linux" {
 		tests = append(tests, binCase{nil, []string{"LANG=C.UTF-8"}, 1,
 			"convscope: no display ($DISPLAY and $WAYLAND_DISPLAY are not set), so the window cannot open; the command line works without one: run 'convscope --help'\n"})
+		// $DISPLAY set, nobody listening: one line, not a GLFW panic.
+		n := 6000 + os.Getpid()%3000
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
+			tests = append(tests, binCase{nil, []string{"LANG=C.UTF-8", fmt.Sprintf("DISPLAY=:%d", n)}, 1,
+				fmt.Sprintf("convscope: cannot reach the X server of DISPLAY=:%d (dial unix /tmp/.X11-unix/X%d: connect: no such file or directory), so the window cannot open; the command line works without one: run 'convscope --help'\n", n, n)})
+		}
 	}
 	for _, tt := range tests {
 		cmd := exec.Command(bin, tt.args...)

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/convscope/convscope/internal/cli"
 )
@@ -39,8 +42,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	if len(args) > 0 && !isPSN(args[len(args)-1]) {
 		path = args[len(args)-1]
 	}
-	openWindow(path)
+	if !openWindowOrSay(openWindow, path, stderr) {
+		return cli.ExitError
+	}
 	return cli.ExitOK
+}
+
+// openWindowOrSay runs openWindow. When GLFW cannot initialise (an X
+// server that answered noDisplay's dial but then would not open the display:
+// refused authorisation, a server resetting, a display that went away)
+// Fyne panics with GLFW's NotInitialized error; that becomes one line on
+// stderr and false. Any other panic goes on as it was.
+func openWindowOrSay(openWindow func(string), path string, stderr io.Writer) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if !strings.Contains(msg, "NotInitialized") && !strings.Contains(msg, "GLFW") {
+				panic(r)
+			}
+			msg, _, _ = strings.Cut(msg, "\n")
+			fmt.Fprintf(stderr, "convscope: the window cannot open: the display server refused it (%s); the command line works without one: run 'convscope --help'\n", msg)
+			ok = false
+		}
+	}()
+	openWindow(path)
+	return true
 }
 
 // opensWindow reports whether a first argument that is not a command is
@@ -60,15 +86,68 @@ func isPSN(arg string) bool { return strings.HasPrefix(arg, "-psn_") }
 
 // noDisplay returns the message for a desktop without a display server, or
 // "" when a window can open. Only X11 and Wayland systems (Linux, the BSDs)
-// can be without one; macOS and Windows always have a desktop.
+// can be without one; macOS and Windows always have a desktop. A $DISPLAY
+// that names an X server nobody answers at (a stale value from an SSH or
+// Xvfb session) gets its own message: GLFW would otherwise panic.
 func noDisplay(goos string, getenv func(string) string) string {
 	switch goos {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly", "illumos", "solaris":
 	default:
 		return ""
 	}
-	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+	if d := getenv("DISPLAY"); d != "" {
+		if err := xReachable(d); err != nil {
+			return fmt.Sprintf("convscope: cannot reach the X server of DISPLAY=%s (%v), so the window cannot open; the command line works without one: run 'convscope --help'", d, oneLine(err))
+		}
+		return ""
+	}
+	if getenv("WAYLAND_DISPLAY") != "" {
 		return ""
 	}
 	return "convscope: no display ($DISPLAY and $WAYLAND_DISPLAY are not set), so the window cannot open; the command line works without one: run 'convscope --help'"
+}
+
+// xReachable reports whether an X server accepts connections at display;
+// tests replace it.
+var xReachable = dialX
+
+// dialX connects to the X server a $DISPLAY value names and hangs up:
+// "[host]:N[.S]" is TCP port 6000+N on host, or with no host (or "unix")
+// the local socket /tmp/.X11-unix/XN (Linux' abstract one first).
+func dialX(display string) error {
+	i := strings.LastIndex(display, ":")
+	if i < 0 {
+		return fmt.Errorf("expected [host]:number, received %q", display)
+	}
+	host, num := strings.TrimPrefix(display[:i], "tcp/"), display[i+1:]
+	if j := strings.IndexByte(num, '.'); j >= 0 {
+		num = num[:j]
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return fmt.Errorf("expected [host]:number, received %q", display)
+	}
+	const timeout = 2 * time.Second
+	if host == "" || host == "unix" {
+		path := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		var err error
+		for _, p := range []string{"@" + path, path} {
+			var c net.Conn
+			if c, err = net.DialTimeout("unix", p, timeout); err == nil {
+				return c.Close()
+			}
+		}
+		return err
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n)), timeout)
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// oneLine keeps the first line of err's message.
+func oneLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
 }

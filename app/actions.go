@@ -6,13 +6,13 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
@@ -152,19 +152,6 @@ func (u *UI) rememberFolder(dir string) {
 	u.app.Preferences().SetString(prefLastFolder, dir)
 }
 
-// lastFolder returns the remembered folder as a lister, if it still exists.
-func (u *UI) lastFolder() fyne.ListableURI {
-	dir := u.app.Preferences().String(prefLastFolder)
-	if dir == "" {
-		return nil
-	}
-	l, err := storage.ListerForURI(storage.NewFileURI(dir))
-	if err != nil {
-		return nil
-	}
-	return l
-}
-
 // showError shows a dialog that says what went wrong.
 func (u *UI) showError(title string, err error) {
 	var oe *session.OpenError
@@ -191,23 +178,65 @@ func (u *UI) errorDialog(title, msg string) {
 	label := widget.NewLabel(wrapText(msg, 70))
 	label.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(label)
-	lines := strings.Count(label.Text, "\n") + 1
-	scroll.SetMinSize(fyne.NewSize(460, float32(min(lines, 8))*theme.TextSize()*1.6+theme.Padding()*2))
+	// As wide as the longest line (up to 720 px, so that the label need
+	// not wrap again: with the window's font 70 characters did not fit
+	// 460 px and a fourth line fell out of view) and as tall as the text,
+	// up to eight lines: a label's own size (lines and insets).
+	lines := strings.Split(label.Text, "\n")
+	probe := widget.NewLabel(strings.Join(lines[:min(len(lines), 8)], "\n"))
+	width := min(max(widget.NewLabel(label.Text).MinSize().Width, 460), 720)
+	scroll.SetMinSize(fyne.NewSize(width, probe.MinSize().Height))
 	d := dialog.NewCustom(title, "OK", scroll, u.win)
+	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
+	d.Show()
+}
+
+// closeWithKeys makes keys close d while it is the newest such dialog on
+// screen (the canvas gets the keys when no field has the focus). Dialogs
+// stack: closing one gives the keys back to the one below, in whatever
+// order they close.
+func (u *UI) closeWithKeys(d dialog.Dialog, keys ...fyne.KeyName) {
 	c := u.win.Canvas()
-	prev := c.OnTypedKey()
-	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		switch k.Name {
-		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
-			d.Hide()
-		default:
+	if u.keyDialogs == nil {
+		prev := c.OnTypedKey()
+		c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+			if n := len(u.keyDialogs); n > 0 {
+				top := u.keyDialogs[n-1]
+				if top.enter != nil && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) {
+					top.enter()
+					return
+				}
+				if slices.Contains(top.keys, k.Name) {
+					top.d.Hide()
+					return
+				}
+			}
 			if prev != nil {
 				prev(k)
 			}
-		}
+		})
+	}
+	kd := &keyDialog{d: d, keys: keys}
+	u.keyDialogs = append(u.keyDialogs, kd)
+	d.SetOnClosed(func() {
+		u.keyDialogs = slices.DeleteFunc(u.keyDialogs, func(o *keyDialog) bool { return o == kd })
 	})
-	d.SetOnClosed(func() { c.SetOnTypedKey(prev) })
-	d.Show()
+}
+
+// answerWithKeys makes a question d answer to the keyboard as a desktop
+// dialog does: Escape closes it (Cancel, No) and Enter or Return gives its
+// highlighted answer, enter (Fyne's dialogs took no keys at all).
+func (u *UI) answerWithKeys(d dialog.Dialog, enter func()) {
+	u.closeWithKeys(d, fyne.KeyEscape)
+	u.keyDialogs[len(u.keyDialogs)-1].enter = enter
+}
+
+// keyDialog is a dialog that keys close (closeWithKeys) or answer
+// (answerWithKeys).
+type keyDialog struct {
+	d     dialog.Dialog
+	keys  []fyne.KeyName
+	enter func() // Enter and Return, if not nil
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.
@@ -238,24 +267,9 @@ func wrapText(s string, n int) string {
 // dialogs
 
 func (u *UI) openImageDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError("Cannot open image", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		u.HandleDrop([]fyne.URI{r.URI()})
-	}, u.win)
-	exts := session.ImageExtensions()
-	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.openFile("Open Image", session.ImageExtensions(), func(path string) {
+		u.HandleDrop([]fyne.URI{storage.NewFileURI(path)})
+	})
 }
 
 func upper(exts []string) []string {
@@ -267,24 +281,7 @@ func upper(exts []string) []string {
 }
 
 func (u *UI) openModelDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError("Cannot open model", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		u.loadModel(r.URI().Path())
-	}, u.win)
-	exts := session.ModelExtensions()
-	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.openFile("Open Model", session.ModelExtensions(), u.loadModel)
 }
 
 // loadModel loads a model file off the UI goroutine and puts it on screen.
@@ -320,7 +317,7 @@ func (u *UI) loadModelWith(path, preset string) {
 		u.ses.SetModel(m)
 		u.setSamples(u.defaultSamples)
 		u.modelChanged()
-		u.setStatus(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())))
+		u.noteOverFrame(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())), u.frame != nil)
 	})
 }
 
@@ -357,7 +354,7 @@ func (u *UI) useBuiltin(name string) {
 			}
 			u.setSamples(samples)
 			u.modelChanged()
-			u.setStatus("Using the built-in model.")
+			u.noteOverFrame("Using the built-in model: "+m.Label+".", u.frame != nil)
 		})
 	})
 }
@@ -383,29 +380,7 @@ func (u *UI) saveModelDialog() {
 		u.showError("Cannot save model", errors.New("training is running: pause does not make the weights final; stop it first"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError("Cannot save model", err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		if !session.IsModelName(path) {
-			os.Remove(path) // the dialog created it; we write path+ext
-			path += ".safetensors"
-		}
-		u.saveModel(path, nil)
-	}, u.win)
-	d.SetFileName("model.safetensors")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.saveFile("Save Model", "model.safetensors", []string{".safetensors"}, func(path string) { u.saveModel(path, nil) })
 }
 
 // saveModel writes the model on screen (atomically) off the UI goroutine;
@@ -416,7 +391,7 @@ func (u *UI) saveModel(path string, after func()) {
 			u.showError("Cannot save model", err)
 			return
 		}
-		u.rememberFolder(filepath.Dir(path))
+		u.app.Preferences().SetString(prefLastSaveFolder, filepath.Dir(path))
 		u.app.Preferences().SetString(prefLastModel, path)
 		u.modelLabel = filepath.Base(path)
 		u.updateTitle()
@@ -427,24 +402,16 @@ func (u *UI) saveModel(path string, after func()) {
 	})
 }
 
-// chooseFolder asks for a folder and calls fn with its path.
-func (u *UI) chooseFolder(fn func(dir string)) {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError("Cannot open folder", err)
-			return
-		}
-		if l == nil {
-			return
-		}
-		u.rememberFolder(l.Path())
-		fn(l.Path())
-	}, u.win)
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+// chooseFolder asks for a folder to read from (remembered with the
+// folders images are opened from) and calls fn with its path.
+func (u *UI) chooseFolder(title, confirm string, fn func(dir string)) {
+	u.chooseFolderFor(title, confirm, prefLastFolder, fn)
+}
+
+// chooseExportFolder asks for a folder to write an export into (remembered
+// with the save folder) and calls fn with its path.
+func (u *UI) chooseExportFolder(fn func(dir string)) {
+	u.chooseFolderFor("Choose export folder", "Export", prefLastSaveFolder, fn)
 }
 
 // exportGrid writes the grid: all layers in one PNG, or one per layer.
@@ -455,23 +422,11 @@ func (u *UI) exportGrid(perLayer bool) {
 		return
 	}
 	if perLayer {
-		u.chooseFolder(func(dir string) { u.ses.ExportSheets(dir, f, u.reportExport) })
+		u.chooseExportFolder(func(dir string) { u.ses.ExportSheets(dir, f, u.reportExport) })
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.ses.ExportGrid(path, f, u.reportExport)
-	}, u.win)
-	d.SetFileName(strings.TrimSuffix(f.Input.Name, filepath.Ext(f.Input.Name)) + "-activations.png")
-	if l := u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	name := strings.TrimSuffix(f.Input.Name, filepath.Ext(f.Input.Name)) + "-activations.png"
+	u.saveFile("Export Activations", name, []string{".png"}, func(path string) { u.ses.ExportGrid(path, f, u.reportExport) })
 }
 
 func (u *UI) exportNPY() {
@@ -480,7 +435,7 @@ func (u *UI) exportNPY() {
 		u.showError("Nothing to export", errors.New("open an image first"))
 		return
 	}
-	u.chooseFolder(func(dir string) { u.ses.ExportActivations(dir, f, u.reportExport) })
+	u.chooseExportFolder(func(dir string) { u.ses.ExportActivations(dir, f, u.reportExport) })
 }
 
 // reportExport says where an export went (UI goroutine).
@@ -506,7 +461,7 @@ func (u *UI) onClose() {
 		u.quitting = true
 		u.setStatus("Stopping training…")
 		u.training.stopThen(func() {
-			dialog.ShowConfirm("Save the trained model?", "Training was stopped. Save the model before quitting?", func(save bool) {
+			d := dialog.NewConfirm("Save the trained model?", "Training was stopped. Save the model before quitting?", func(save bool) {
 				if save {
 					u.quitting = false
 					u.saveModelDialogThen(u.closeNow)
@@ -514,6 +469,8 @@ func (u *UI) onClose() {
 				}
 				u.closeNow()
 			}, u.win)
+			u.answerWithKeys(d, d.Confirm)
+			d.Show()
 		})
 		return
 	}
@@ -521,18 +478,8 @@ func (u *UI) onClose() {
 }
 
 func (u *UI) saveModelDialogThen(after func()) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			after()
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.saveModel(path, after)
-	}, u.win)
-	d.SetFileName("model.safetensors")
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	c := u.saveFile("Save Model", "model.safetensors", []string{".safetensors"}, func(path string) { u.saveModel(path, after) })
+	c.onCancel(after) // quit without saving
 }
 
 func (u *UI) closeNow() {

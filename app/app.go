@@ -30,6 +30,8 @@ type Options struct {
 	Samples []session.Sample
 	// NoSample skips showing the first sample at start.
 	NoSample bool
+	// Note is shown in the status bar at start (FixPreferences' note).
+	Note string
 
 	// post replaces fyne.Do and onWork is the session's OnWork (tests).
 	post   func(func())
@@ -39,6 +41,9 @@ type Options struct {
 	// fashionDir replaces session.FashionMNISTDir, where the Training
 	// panel looks for Fashion-MNIST's IDX files (tests).
 	fashionDir string
+	// skipDiscardQuestion makes Start replace a trained model without
+	// asking (tests that press Start on their trained tiny model).
+	skipDiscardQuestion bool
 }
 
 // Preference keys (remembered between runs).
@@ -55,6 +60,9 @@ const (
 // UI is the main window and everything in it.
 type UI struct {
 	reopened string // the remembered model file opened at start, if any
+	// keepStatus: the next frame leaves the status line alone
+	// (noteOverFrame).
+	keepStatus bool
 
 	app fyne.App
 	win fyne.Window
@@ -88,6 +96,8 @@ type UI struct {
 	modelLabel string
 	quitting   bool
 
+	skipDiscardQuestion bool // Options.skipDiscardQuestion
+
 	// fashionDir holds Fashion-MNIST's IDX files when it is installed
 	// (session.FashionMNISTDir; Options.fashionDir in tests).
 	fashionDir string
@@ -96,6 +106,9 @@ type UI struct {
 	preprocessDialog dialog.Dialog
 	// summaryDialog is the last model summary shown (tests).
 	summaryDialog dialog.Dialog
+	// keyDialogs are the dialogs on screen that keys close, newest last
+	// (closeWithKeys); non-nil once the canvas's key handler is set.
+	keyDialogs []*keyDialog
 }
 
 // NewMainWindow creates the Convscope window on a.
@@ -105,7 +118,7 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir}
+	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir, skipDiscardQuestion: opts.skipDiscardQuestion}
 	if u.fashionDir == "" {
 		u.fashionDir = session.FashionMNISTDir
 	}
@@ -136,6 +149,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.side = newSidePanel(u)
 	u.side.modelChanged()
 	u.training = newTrainingPanel(u)
+	u.training.showStoredHistory()
 	u.explain = newExplainPanel(u)
 	u.atlas = newAtlasPanel(u)
 	u.compare = newComparePanel(u)
@@ -165,16 +179,18 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.HandleDrop(uris) })
 	u.win.SetCloseIntercept(u.onClose)
 
-	if why != nil {
-		u.setStatus(why.Error())
-	} else if u.reopened != "" {
-		u.setStatus("Opened " + u.reopened + ", the model used last (File ▸ Use Built-in Model goes back to the built-in one).")
-	}
 	switch {
 	case opts.OpenPath != "":
 		u.startup = func() { u.openPath(opts.OpenPath) }
 	case !opts.NoSample && len(u.samples) > 0:
 		u.startup = func() { u.openSample(0) }
+	}
+	if why != nil {
+		u.noteOverFrame(why.Error(), u.startup != nil)
+	} else if opts.Note != "" {
+		u.noteOverFrame(opts.Note, u.startup != nil)
+	} else if u.reopened != "" {
+		u.noteOverFrame("Opened "+u.reopened+", the model used last (File ▸ Use Built-in Model goes back to the built-in one).", u.startup != nil)
 	}
 	p := a.Preferences()
 	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
@@ -226,6 +242,10 @@ func (u *UI) showFrame(f *session.Frame) {
 	if t.Forward > 0 {
 		parts += fmt.Sprintf("forward %d ms, ", t.Forward.Milliseconds())
 	}
+	if u.keepStatus { // a note about this frame's model stays
+		u.keepStatus = false
+		return
+	}
 	u.setStatus(fmt.Sprintf("%s · %s · %stotal %d ms%s",
 		f.Input.Name, u.modelLabel, parts, t.Total.Milliseconds(), live))
 }
@@ -233,7 +253,20 @@ func (u *UI) showFrame(f *session.Frame) {
 // Frame returns the frame on screen (nil before the first).
 func (u *UI) Frame() *session.Frame { return u.frame }
 
-func (u *UI) setStatus(s string) { u.status.SetText(s) }
+func (u *UI) setStatus(s string) {
+	u.status.SetText(s)
+	u.keepStatus = false
+}
+
+// noteOverFrame shows s in the status line and, if a frame is coming
+// (frameComing: an image is on screen or opening), keeps it there when that
+// frame arrives: the frame's timing line replaced notes such as "Opened
+// m.safetensors, the model used last (File ▸ Use Built-in Model goes
+// back…)" at once. Any later status replaces it.
+func (u *UI) noteOverFrame(s string, frameComing bool) {
+	u.setStatus(s)
+	u.keepStatus = frameComing
+}
 
 func (u *UI) updateTitle() {
 	u.win.SetTitle(Title + " — " + u.modelLabel)

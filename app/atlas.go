@@ -20,7 +20,7 @@ const atlasCols = 16
 // background with progress and cancel, or read from the model file's cache.
 type atlasPanel struct {
 	u        *UI
-	layer    *widget.Select
+	layer    *tipSelect
 	run      *widget.Button
 	cancel   *widget.Button
 	progress *widget.ProgressBar
@@ -32,7 +32,7 @@ type atlasPanel struct {
 
 func newAtlasPanel(u *UI) *atlasPanel {
 	p := &atlasPanel{u: u, progress: widget.NewProgressBar(), note: widget.NewLabel("")}
-	p.layer = widget.NewSelect(u.ses.AtlasLayers(), nil)
+	p.layer = newSelect(u.ses.AtlasLayers(), u.win, nil)
 	p.layer.SetSelected(u.ses.DefaultAtlasLayer())
 	p.run = widget.NewButton("Compute", p.start)
 	p.cancel = widget.NewButton("Cancel", p.stopRun)

@@ -106,7 +106,7 @@ func (u *UI) offerResume() {
 // askResume offers to continue the autosaved run a.
 func (u *UI) askResume(a *session.Autosave) {
 	msg := fmt.Sprintf("A training run did not finish: it stopped %s.\nResume it where it stopped? (No discards it.)", a.Describe())
-	dialog.ShowConfirm("Resume training?", msg, func(ok bool) {
+	d := dialog.NewConfirm("Resume training?", msg, func(ok bool) {
 		if !ok {
 			session.RemoveAutosave(a.Path)
 			return
@@ -114,6 +114,8 @@ func (u *UI) askResume(a *session.Autosave) {
 		u.tabs.SelectIndex(1)
 		u.training.resume(a)
 	}, u.win)
+	u.answerWithKeys(d, d.Confirm)
+	d.Show()
 }
 
 // resume continues the autosaved run a with the settings it recorded.

@@ -153,3 +153,25 @@ func TestLoadedModelHistoryPlotted(t *testing.T) {
 		t.Errorf("progress %q", u.training.progress.Text)
 	}
 }
+
+// The model on screen at start has its stored history plotted too (the
+// built-in model's ten epochs showed "no data yet"), and a stored history
+// clears an earlier run's progress bar (it stayed at 6 %).
+func TestStartupModelHistoryPlotted(t *testing.T) {
+	m := tinyModel(t)
+	h := &nn.History{}
+	for e := range 4 {
+		h.Append(e, []string{"loss", "accuracy"}, []float64{0.7 - 0.1*float64(e), 0.5 + 0.1*float64(e)})
+	}
+	m.Meta.History = h
+	u := newTestUIWith(t, m, nil)
+	if n := u.training.lossPlot.Points(); n != 4 {
+		t.Errorf("at start the loss plot has %d points, want the 4 stored epochs", n)
+	}
+	u.training.bar.SetValue(0.06)
+	u.ses.SetModel(m)
+	u.modelChanged()
+	if v := u.training.bar.Value; v != 0 {
+		t.Errorf("progress bar at %v under a stored history's plots", v)
+	}
+}

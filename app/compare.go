@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
@@ -124,12 +123,7 @@ func (p *comparePanel) exportCSV() {
 	if c == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	p.u.saveFile("Export Ranking", "compare-ranking.csv", []string{".csv"}, func(path string) {
 		p.u.ses.SaveComparisonCSV(c, path, func(err error) {
 			if err != nil {
 				p.u.showError("Export failed", err)
@@ -137,8 +131,5 @@ func (p *comparePanel) exportCSV() {
 			}
 			p.u.setStatus("Exported " + path)
 		})
-	}, p.u.win)
-	d.SetFileName("compare-ranking.csv")
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }

@@ -17,7 +17,7 @@ type sessionExemplar = session.Exemplar
 // findExemplars asks for a folder and scans it for every channel's top 9
 // images, with a progress dialog that can cancel.
 func (u *UI) findExemplars() {
-	u.chooseFolder(func(dir string) {
+	u.chooseFolder("Choose image folder to scan", "Scan", func(dir string) {
 		bar := widget.NewProgressBar()
 		label := widget.NewLabel("Scanning " + dir)
 		var cancel func()

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,7 +25,7 @@ import (
 type explainPanel struct {
 	u *UI
 
-	method, class, layer, cmap *widget.Select
+	method, class, layer, cmap *tipSelect
 	opacity                    *widget.Slider
 	run, stop, png, npy        *widget.Button
 	sanity                     *widget.Button
@@ -58,14 +57,14 @@ var methodLabels = []string{"Grad-CAM", "Grad-CAM++", "Guided backprop", "Guided
 
 func newExplainPanel(u *UI) *explainPanel {
 	p := &explainPanel{u: u}
-	p.method = widget.NewSelect(methodLabels, func(string) { p.refresh() })
+	p.method = newSelect(methodLabels, u.win, func(string) { p.refresh() })
 	p.method.SetSelectedIndex(0)
-	p.class = widget.NewSelect([]string{predictedLabel}, func(string) { p.refresh() })
+	p.class = newSelect([]string{predictedLabel}, u.win, func(string) { p.refresh() })
 	p.class.SetSelectedIndex(0)
-	p.layer = widget.NewSelect([]string{defaultLayer}, func(string) { p.refresh() })
+	p.layer = newSelect([]string{defaultLayer}, u.win, func(string) { p.refresh() })
 	p.layer.PlaceHolder = "default: the last convolution"
 	p.layer.SetSelectedIndex(0)
-	p.cmap = widget.NewSelect(session.Colormaps(), func(string) { p.refresh() })
+	p.cmap = newSelect(session.Colormaps(), u.win, func(string) { p.refresh() })
 	p.cmap.SetSelected("turbo")
 	p.opacity = widget.NewSlider(0, 1)
 	p.opacity.Step = 0.05
@@ -271,12 +270,12 @@ func (p *explainPanel) export(asNPY bool) {
 		p.u.showError("Nothing to export", errors.New("explain an image first"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	ext := ".png"
+	if asNPY {
+		ext = ".npy"
+	}
+	name := strings.ReplaceAll(e.Options.Method, "+", "p") + ext
+	p.u.saveFile("Export Explanation", name, []string{ext}, func(path string) {
 		p.u.ses.SaveExplanation(e, path, asNPY, func(err error) {
 			if err != nil {
 				p.u.showError("Export failed", err)
@@ -284,12 +283,5 @@ func (p *explainPanel) export(asNPY bool) {
 			}
 			p.u.setStatus("Saved " + path)
 		})
-	}, p.u.win)
-	ext := ".png"
-	if asNPY {
-		ext = ".npy"
-	}
-	d.SetFileName(strings.ReplaceAll(e.Options.Method, "+", "p") + ext)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }

@@ -48,6 +48,7 @@ func (p *explainPanel) sanityCheck() {
 		p.sanityView = container.NewBorder(intro, nil, nil, nil, container.NewHScroll(container.NewHBox(cells...)))
 		d := dialog.NewCustom("Sanity check — "+methodLabels[p.method.SelectedIndex()], "Close", p.sanityView, p.u.win)
 		d.Resize(fyne.NewSize(1000, 420))
+		p.u.closeWithKeys(d, fyne.KeyEscape)
 		d.Show()
 		p.u.setStatus("Sanity check done")
 	})

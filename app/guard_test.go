@@ -113,3 +113,51 @@ func TestErrorDialog(t *testing.T) {
 	}
 	dismissOverlays(u)
 }
+
+// Every drop-down in the window is a guarded one (tipSelect): the Explain,
+// Atlas and Training pages had nine plain widget.Selects, which panic in
+// Select.showPopUp like the toolbar's did (issue #17 defect 1). And a
+// guarded drop-down without a tooltip opens without a canvas too.
+func TestNoPlainSelects(t *testing.T) {
+	u := newTestUI(t)
+	var walk func(o fyne.CanvasObject, path string)
+	found := 0
+	walk = func(o fyne.CanvasObject, path string) {
+		switch w := o.(type) {
+		case *widget.Select:
+			t.Errorf("a plain widget.Select (options %q) in %s", w.Options, path)
+			return
+		case *tipSelect:
+			found++
+			return
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c, path)
+			}
+			return
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c, path)
+			}
+		}
+	}
+	for _, it := range u.tabs.Items {
+		walk(it.Content, it.Text)
+	}
+	walk(u.win.Content(), "the window")
+	walk(u.training.xfer.obj, "the transfer options")
+	if found < 11 {
+		t.Errorf("%d guarded drop-downs, want the toolbar's 2, Explain's 4, Atlas' 1, Training's 2 and transfer's 2", found)
+	}
+
+	s := newSelect([]string{"gap", "flatten"}, u.win, nil)
+	s.Resize(fyne.NewSize(120, 36))
+	lookup := canvasFor
+	canvasFor = func(fyne.CanvasObject) fyne.Canvas { return nil }
+	defer func() { canvasFor = lookup }()
+	test.Tap(s)
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no drop-down list opened")
+	}
+}

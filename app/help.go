@@ -88,6 +88,8 @@ func shortcutHelp() string {
 		{"Ctrl+0", "Maps at actual size"},
 		{"Ctrl+T", "Training tab"},
 		{"Ctrl+Q", "Quit"},
+		{"Ctrl+L", "In Open and folder dialogs: type a path (or just start typing)"},
+		{"Escape", "Close the channel inspector or a message"},
 	}
 	var b strings.Builder
 	for _, r := range rows {
@@ -100,7 +102,9 @@ func shortcutHelp() string {
 func (u *UI) showShortcuts() {
 	l := widget.NewLabel(shortcutHelp())
 	l.TextStyle.Monospace = true
-	dialog.ShowCustom("Keyboard Shortcuts", "Close", container.NewPadded(l), u.win)
+	d := dialog.NewCustom("Keyboard Shortcuts", "Close", container.NewPadded(l), u.win)
+	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
+	d.Show()
 }
 
 func (u *UI) openDocs() {

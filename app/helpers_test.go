@@ -123,6 +123,9 @@ func newTestUIOpts(t testing.TB, opts Options) *UI {
 		}
 	}
 	opts.Samples, opts.NoSample, opts.post, opts.onWork = testSamples(), true, q.post, work
+	// Tests press Start on their trained tiny model; TestStartAsksBefore
+	// Discarding turns the question back on.
+	opts.skipDiscardQuestion = true
 	u := New(a, opts)
 	queues.Store(u, q)
 	u.win.Resize(fyne.NewSize(1000, 700))
@@ -267,4 +270,12 @@ func shownRow(t *testing.T, u *UI, id int) *gridRow {
 func newTempApp(t testing.TB) fyne.App {
 	t.Setenv("TMPDIR", t.TempDir())
 	return test.NewTempApp(t)
+}
+
+// pressKey types key on the window's canvas as the driver does when no
+// field has the focus (nothing happens when the canvas takes no keys).
+func pressKey(u *UI, key fyne.KeyName) {
+	if f := u.win.Canvas().OnTypedKey(); f != nil {
+		f(&fyne.KeyEvent{Name: key})
+	}
 }

@@ -21,7 +21,9 @@ func (u *UI) inspect(lv *session.LayerView, ch int) {
 	u.ses.Inspect(lv, ch, func(in *session.Inspection) {
 		u.inspector = buildInspector(in)
 		u.addExemplars(u.inspector, lv.Name, ch)
-		dialog.NewCustom(fmt.Sprintf("%s — channel %d", lv.Name, ch), "Close", u.inspector.obj, u.win).Show()
+		d := dialog.NewCustom(fmt.Sprintf("%s — channel %d", lv.Name, ch), "Close", u.inspector.obj, u.win)
+		u.closeWithKeys(d, fyne.KeyEscape) // issue #17 defect 6
+		d.Show()
 	})
 }
 

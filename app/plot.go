@@ -210,7 +210,14 @@ func (r *plotRenderer) build(size fyne.Size) {
 	}
 	if !g.ok {
 		if len(c.Series) == 0 {
-			text("no data yet", size.Width/2, size.Height/2, fyne.TextAlignCenter, grid, false)
+			// In the placeholder colour (the grid's was dark gray on
+			// black, issue #17 defect 8) and between grid lines, a
+			// quarter down the axes, not struck through by the middle one.
+			y := size.Height / 2
+			if g.bottom > g.top+10 {
+				y = g.top + (g.bottom-g.top)/4
+			}
+			text("no data yet", (g.left+g.right)/2, y, fyne.TextAlignCenter, theme.Color(theme.ColorNamePlaceHolder), false)
 		}
 		return
 	}

@@ -49,7 +49,9 @@ func (u *UI) askPreprocess(path, current string, choose func(preset string)) {
 			current = labels[i]
 		}
 	}
-	radio := widget.NewRadioGroup(labels, nil)
+	// Choosing gives the focus back to the window, so that Enter then
+	// answers Open (a focused radio item took the key and did nothing).
+	radio := widget.NewRadioGroup(labels, func(string) { u.win.Canvas().Unfocus() })
 	radio.Required = true
 	radio.SetSelected(current)
 	note := widget.NewLabel("An ONNX file does not say how pixels become its input. Convscope remembers your choice for this file; change it any time in the side panel.")
@@ -67,6 +69,7 @@ func (u *UI) askPreprocess(path, current string, choose func(preset string)) {
 	}, u.win)
 	d.Resize(fyne.NewSize(640, 280))
 	u.preprocessDialog = d
+	u.answerWithKeys(d, d.Confirm)
 	d.Show()
 }
 
@@ -113,6 +116,7 @@ func (u *UI) showModelSummary() {
 		d := dialog.NewCustom("Summary of "+label, "Close", container.NewScroll(l), u.win)
 		d.Resize(fyne.NewSize(1000, 640))
 		u.summaryDialog = d
+		u.closeWithKeys(d, fyne.KeyEscape)
 		d.Show()
 	})
 }

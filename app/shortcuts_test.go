@@ -58,11 +58,11 @@ func TestKeyboardShortcuts(t *testing.T) {
 		want, not string
 	}{
 		// The file dialog shows a file's name and extension apart.
-		{"Ctrl+O opens images", fyne.KeyO, ctrl, "Open File\n", "weights"},
+		{"Ctrl+O opens images", fyne.KeyO, ctrl, "Open Image", "weights"},
 		{"Ctrl+O lists images", fyne.KeyO, ctrl, "picture\n", "weights"},
 		{"Ctrl+Shift+O opens models", fyne.KeyO, ctrl | fyne.KeyModifierShift, "weights\n", "picture"},
-		{"Ctrl+S saves the model", fyne.KeyS, ctrl, "Save File\n", "Open File"},
-		{"Ctrl+E without a frame says so", fyne.KeyE, ctrl, "Nothing to export", "Save File"},
+		{"Ctrl+S saves the model", fyne.KeyS, ctrl, "Save Model", "Open Image"},
+		{"Ctrl+E without a frame says so", fyne.KeyE, ctrl, "Nothing to export", "Save Model"},
 	}
 	for _, d := range dialogs {
 		dismissOverlays(u)

@@ -20,11 +20,15 @@ import (
 type sidePanel struct {
 	u        *UI
 	original *canvas.Image
-	seen     *canvas.Image
-	name     *widget.Label
-	pred     *widget.Label
-	card     *widget.Label     // the model card (nn.Metadata.CardLines)
-	cardBox  *widget.Accordion // folded by default; hidden without a card
+	// originalBox lays the original out with a capped aspect; its caption
+	// says when the picture is stretched.
+	originalBox *fyne.Container
+	originalCap *widget.Label
+	seen        *canvas.Image
+	name        *widget.Label
+	pred        *widget.Label
+	card        *widget.Label     // the model card (nn.Metadata.CardLines)
+	cardBox     *widget.Accordion // folded by default; hidden without a card
 	// samplesBox holds the samples strip, rebuilt when the samples
 	// follow the model (setSamples).
 	samplesBox *fyne.Container
@@ -45,8 +49,12 @@ type sidePanel struct {
 
 func newSidePanel(u *UI) *sidePanel {
 	p := &sidePanel{u: u}
-	p.original = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
-	p.original.SetMinSize(fyne.NewSize(96, 96))
+	// Stretched inside a box whose aspect is capped (thumbLayout): with
+	// ImageFillContain a 10000×3 image was a line a fraction of a pixel
+	// high (issue #17 defect 10).
+	p.original = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleSmooth}
+	p.originalBox = container.New(&thumbLayout{img: p.original, min: 96}, p.original)
+	p.originalCap = caption("original")
 	p.seen = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	p.seen.SetMinSize(fyne.NewSize(96, 96))
 	p.field = newFieldOverlay(p.seen)
@@ -85,7 +93,7 @@ func newSidePanel(u *UI) *sidePanel {
 		return l
 	}
 	images := container.NewGridWithColumns(2,
-		container.NewBorder(nil, caption("original"), nil, nil, p.original),
+		container.NewBorder(nil, p.originalCap, nil, nil, p.originalBox),
 		container.NewBorder(nil, caption("network input"), nil, nil, p.field))
 	p.prep = widget.NewLabel("")
 	p.prep.Wrapping = fyne.TextWrapWord
@@ -200,7 +208,8 @@ func (p *sidePanel) setFrame(f *session.Frame) {
 	p.name.SetText(f.Input.Name)
 	if p.original.Image != f.Input.Preview {
 		p.original.Image = f.Input.Preview
-		p.original.Refresh()
+		p.originalCap.SetText(originalCaption(f.Input))
+		p.originalBox.Refresh()
 	}
 	if p.seen.Image != f.Input.Seen {
 		p.seen.Image = f.Input.Seen
@@ -320,4 +329,51 @@ func truncLabel(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
+}
+
+// maxThumbAspect is the most a thumbnail's long side may exceed its short
+// side: a longer image is shown stretched to this aspect.
+const maxThumbAspect = 4
+
+// thumbLayout centres an image in its space at the image's aspect ratio,
+// capped to maxThumbAspect (the image object stretches to the box), and
+// asks for a min×min square.
+type thumbLayout struct {
+	img *canvas.Image
+	min float32
+}
+
+func (l *thumbLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w, h := size.Width, size.Height
+	if l.img.Image != nil {
+		b := l.img.Image.Bounds()
+		a := float32(b.Dx()) / float32(max(1, b.Dy()))
+		a = max(1/float32(maxThumbAspect), min(float32(maxThumbAspect), a))
+		if w/h > a {
+			w = h * a
+		} else {
+			h = w / a
+		}
+	}
+	pos := fyne.NewPos((size.Width-w)/2, (size.Height-h)/2)
+	for _, o := range objs {
+		o.Move(pos)
+		o.Resize(fyne.NewSize(w, h))
+	}
+}
+
+func (l *thumbLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(l.min, l.min) }
+
+// originalCaption says when the original's thumbnail is stretched (an
+// aspect beyond maxThumbAspect).
+func originalCaption(in *session.Input) string {
+	if in.Original == nil {
+		return "original"
+	}
+	b := in.Original.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > maxThumbAspect*h || h > maxThumbAspect*w {
+		return "original (stretched)"
+	}
+	return "original"
 }

@@ -114,6 +114,14 @@ func newTipSelect(options []string, tip string, t *tipper, fn func(string)) *tip
 	return s
 }
 
+// newSelect is a drop-down without a tooltip that, like every tipSelect,
+// opens even when the driver has lost track of it (Tapped): a plain
+// widget.Select panics there, and the Explain, Atlas and Training pages had
+// nine of them.
+func newSelect(options []string, win fyne.Window, fn func(string)) *tipSelect {
+	return newTipSelect(options, "", newTipper(win), fn)
+}
+
 func (s *tipSelect) MouseIn(e *desktop.MouseEvent) { s.Select.MouseIn(e); s.t.enter(s, s.tip) }
 func (s *tipSelect) MouseOut()                     { s.Select.MouseOut(); s.t.leave(s) }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -41,6 +40,8 @@ const (
 type trainingPanel struct {
 	u    *UI
 	tips *tipper
+	// discardDialog is the last "Start from scratch?" question (tests).
+	discardDialog dialog.Dialog
 
 	source            *widget.RadioGroup
 	trainDir, valDir  *widget.Entry
@@ -51,8 +52,8 @@ type trainingPanel struct {
 	epochs, steps     *widget.Entry
 	batch, valSteps   *widget.Entry
 	lr, seed          *widget.Entry
-	optimizer         *widget.Select
-	arch              *widget.Select
+	optimizer         *tipSelect
+	arch              *tipSelect
 	archFile          string
 	archLoaded        *session.Arch
 	cont              *widget.Check
@@ -88,7 +89,7 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.valDir.SetPlaceHolder("optional: a validation folder with the same classes")
 	t.valSplit = entry("0.2")
 	browse := func(e *widget.Entry) fyne.CanvasObject {
-		return newTipButton("", theme.FolderOpenIcon(), "Choose a folder", t.tips, func() { u.chooseFolder(func(dir string) { e.SetText(dir) }) })
+		return newTipButton("", theme.FolderOpenIcon(), "Choose a folder", t.tips, func() { u.chooseFolder("Choose data folder", "Choose", func(dir string) { e.SetText(dir) }) })
 	}
 	t.folderBox = container.NewVBox(
 		container.NewBorder(nil, nil, newTipLabel("Train", "flow_from_directory: classes are the sorted subfolder names", t.tips), browse(t.trainDir), t.trainDir),
@@ -118,13 +119,13 @@ func newTrainingPanel(u *UI) *trainingPanel {
 	t.epochs, t.steps = entry(strconv.Itoa(d.Epochs)), entry(strconv.Itoa(d.StepsPerEpoch))
 	t.batch, t.valSteps = entry(strconv.Itoa(d.BatchSize)), entry(strconv.Itoa(d.ValidationSteps))
 	t.lr, t.seed = entry(fmtRate(d.LearningRate)), entry("0")
-	t.optimizer = widget.NewSelect([]string{"rmsprop", "adam", "sgd"}, nil)
+	t.optimizer = newSelect([]string{"rmsprop", "adam", "sgd"}, u.win, nil)
 	t.optimizer.SetSelected(d.Optimizer)
 	t.cont = widget.NewCheck("Continue from the current weights", nil)
 	t.live = widget.NewCheck("Live activations", nil)
 	t.live.SetChecked(true)
 
-	t.arch = widget.NewSelect([]string{archReference, archCurrent, archJSON}, t.archChanged)
+	t.arch = newSelect([]string{archReference, archCurrent, archJSON}, u.win, t.archChanged)
 	t.summary = widget.NewLabel("")
 	t.summary.TextStyle.Monospace = true
 	t.arch.SetSelected(archReference)
@@ -217,26 +218,20 @@ func (t *trainingPanel) showClasses() {
 func (t *trainingPanel) archChanged(s string) {
 	switch s {
 	case archJSON:
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				t.arch.SetSelected(archReference)
-				return
-			}
-			data, err := io.ReadAll(r)
-			r.Close()
+		c := t.u.openFile("Open Architecture", []string{".json"}, func(path string) {
+			data, err := os.ReadFile(path)
 			if err == nil {
 				var a session.Arch
 				if a, err = session.ParseArch(data); err == nil {
-					t.archLoaded, t.archFile = &a, r.URI().Path()
+					t.archLoaded, t.archFile = &a, path
 					t.showSummary(a)
 					return
 				}
 			}
-			t.u.showError("Cannot use architecture", fmt.Errorf("%s: %w", r.URI().Name(), err))
+			t.u.showError("Cannot use architecture", fmt.Errorf("%s: %w", filepath.Base(path), err))
 			t.arch.SetSelected(archReference)
-		}, t.u.win)
-		d.Resize(fyne.NewSize(900, 600))
-		d.Show()
+		})
+		c.onCancel(func() { t.arch.SetSelected(archReference) })
 	case archCurrent:
 		a, err := t.u.ses.ModelArch()
 		if err != nil { // a graph: its functional summary, with "Connected to"
@@ -258,9 +253,16 @@ func (t *trainingPanel) modelChanged() {
 	if t.arch.Selected == archCurrent {
 		t.archChanged(archCurrent)
 	}
-	if t.running() {
-		return
+	if !t.running() {
+		t.showStoredHistory()
 	}
+}
+
+// showStoredHistory plots the training history stored with the model on
+// screen, if it has one and it is not the run on screen's: a loaded file,
+// or the built-in model at start (it showed "no data yet"). The progress
+// bar of an earlier run is cleared: the text says what the plots show.
+func (t *trainingPanel) showStoredHistory() {
 	m := t.u.ses.Model()
 	h := m.Meta.History
 	if h == nil || h.Len() == 0 || h == t.history() {
@@ -269,6 +271,7 @@ func (t *trainingPanel) modelChanged() {
 	loss, acc := session.HistoryCharts(h)
 	t.lossPlot.SetChart(loss)
 	t.accPlot.SetChart(acc)
+	t.bar.SetValue(0)
 	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
 }
 
@@ -354,8 +357,62 @@ func (t *trainingPanel) config() (session.TrainConfig, session.DataSpec, error) 
 }
 
 // startTraining reads the form and asks the session for a run: it opens
-// the data and builds the networks off the UI goroutine.
+// the data and builds the networks off the UI goroutine. When the run
+// would replace trained weights with fresh ones, it asks first
+// (askDiscard).
 func (t *trainingPanel) startTraining() {
+	if t.running() {
+		return
+	}
+	if _, _, err := t.config(); err != nil {
+		t.u.showError("Cannot start training", err)
+		return
+	}
+	if m := t.u.ses.Model(); m.Trained && !t.cont.Checked && !t.xfer.fromBase() && !t.u.skipDiscardQuestion {
+		t.askDiscard(t.startConfirmed)
+		return
+	}
+	t.startConfirmed()
+}
+
+// askDiscard asks what Start should do with the trained model on screen
+// (issue #17 defect 8: Start silently replaced it, prediction fell to
+// 51 %). "Continue training" is the default, as calling Keras' fit() again
+// continues from the model's weights; it also ticks "Continue from the
+// current weights", so the next Start continues without asking. "Start
+// from scratch" draws fresh weights from the seed. Cancel, Escape: nothing.
+func (t *trainingPanel) askDiscard(start func()) {
+	_, seqErr := t.u.ses.ModelArch()
+	msg := fmt.Sprintf("The model on screen — %s — has trained weights. Start from scratch replaces them on screen with fresh weights drawn from the seed: training not saved to a file is lost.", t.u.modelLabel)
+	if seqErr == nil {
+		msg += " Continue training trains them further, as calling Keras' fit() again does."
+	}
+	label := widget.NewLabel(wrapText(msg, 64))
+	d := dialog.NewCustomWithoutButtons("Start from scratch?", label, t.u.win)
+	scratch := widget.NewButton("Start from scratch", func() { d.Hide(); start() })
+	cancel := widget.NewButton("Cancel", d.Hide)
+	buttons := []fyne.CanvasObject{cancel, scratch}
+	var enter func() // Enter continues; it never discards weights
+	if seqErr == nil {
+		cont := widget.NewButton("Continue training", func() {
+			d.Hide()
+			t.cont.SetChecked(true)
+			start()
+		})
+		cont.Importance = widget.HighImportance
+		buttons = append(buttons, cont)
+		enter = cont.OnTapped
+	} else {
+		scratch.Importance = widget.HighImportance
+	}
+	d.SetButtons(buttons)
+	t.u.answerWithKeys(d, enter)
+	t.discardDialog = d
+	d.Show()
+}
+
+// startConfirmed starts the run the form describes.
+func (t *trainingPanel) startConfirmed() {
 	if t.running() {
 		return
 	}
@@ -606,26 +663,13 @@ func (t *trainingPanel) exportCSV() {
 		t.u.showError("No history", errors.New("train the model first (the history of a finished epoch is exported)"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	t.u.saveFile("Export History", "history.csv", []string{".csv"}, func(path string) {
 		t.u.ses.ExportHistory(path, h, func(_ []string, err error) {
 			if err != nil {
-				os.Remove(path) // the dialog created it empty
 				t.u.showError("Cannot export history", err)
 				return
 			}
-			t.u.rememberFolder(filepath.Dir(path))
 			t.u.setStatus("Exported history to " + path)
 		})
-	}, t.u.win)
-	d.SetFileName("history.csv")
-	if l := t.u.lastFolder(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }

@@ -28,8 +28,8 @@ const (
 type transferOptions struct {
 	t        *trainingPanel
 	from     *widget.RadioGroup
-	cut      *widget.Select
-	head     *widget.Select
+	cut      *tipSelect
+	head     *tipSelect
 	dense    *widget.Entry
 	dropout  *widget.Entry
 	augment  *widget.Check
@@ -41,9 +41,9 @@ type transferOptions struct {
 
 func newTransferOptions(t *trainingPanel) *transferOptions {
 	x := &transferOptions{t: t}
-	x.cut = widget.NewSelect([]string{cutAuto}, nil)
+	x.cut = newSelect([]string{cutAuto}, t.u.win, nil)
 	x.cut.SetSelected(cutAuto)
-	x.head = widget.NewSelect([]string{"gap", "flatten"}, nil)
+	x.head = newSelect([]string{"gap", "flatten"}, t.u.win, nil)
 	x.head.SetSelected("gap")
 	x.dense, x.dropout = widget.NewEntry(), widget.NewEntry()
 	x.dense.SetText("0")

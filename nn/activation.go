@@ -57,11 +57,8 @@ func biasAct(y, bias []float32, c int, a activation) {
 		return
 	}
 	c = len(bias)
-	if a == actReLU || a == actReLU6 {
-		biasReLU(y[:len(y)/c*c], y, bias)
-		if a == actReLU6 {
-			clamp(y, 0, 6)
-		}
+	if lo, hi, ok := clampAct(a); ok { // linear, relu, relu6: one pass (pointwise_bias.go)
+		biasClamp(y[:len(y)/c*c], y, bias, lo, hi)
 		return
 	}
 	for r := 0; r+c <= len(y); r += c {
@@ -95,19 +92,10 @@ func biasAct(y, bias []float32, c int, a activation) {
 // another buffer.
 func biasActTo(dst, src, bias []float32, c int, a activation) {
 	src = src[:len(dst)]
+	lo, hi, clamps := clampAct(a)
 	switch {
-	case (a == actReLU || a == actReLU6) && bias != nil:
-		biasReLU(dst, src, bias)
-		if a == actReLU6 {
-			clamp(dst, 0, 6)
-		}
-	case a == actLinear && bias != nil: // one pass instead of a copy and an add
-		for r := 0; r+len(bias) <= len(dst); r += len(bias) {
-			d, s := dst[r:r+len(bias)], src[r:r+len(bias)]
-			for i, b := range bias[:len(d)] {
-				d[i] = s[i] + b
-			}
-		}
+	case clamps && bias != nil: // one pass instead of a copy and an add (pointwise_bias.go)
+		biasClamp(dst, src, bias, lo, hi)
 	default:
 		copy(dst, src)
 		biasAct(dst, bias, c, a)
@@ -122,9 +110,7 @@ func (a activation) apply(v []float32) {
 			v[i] = max(x, 0)
 		}
 	case actSigmoid:
-		for i, x := range v {
-			v[i] = sigmoid(x)
-		}
+		sigmoidTo(v, v) // float32, eight at a time with AVX2 (silu.go)
 	case actTanh:
 		for i, x := range v {
 			v[i] = float32(math.Tanh(float64(x)))
@@ -132,15 +118,6 @@ func (a activation) apply(v []float32) {
 	case actReLU6:
 		clamp(v, 0, 6)
 	}
-}
-
-// sigmoid is 1/(1+exp(-z)), evaluated without overflow for large |z|.
-func sigmoid(z float32) float32 {
-	if z >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(z))))
-	}
-	e := math.Exp(float64(z))
-	return float32(e / (1 + e))
 }
 
 // softmax normalises row in place: exp(z_i - max z) / Σ_j exp(z_j - max z)

@@ -113,14 +113,16 @@ var classKeys = map[string][]string{
 	"Identity":               {"name"},
 	"Rescaling":              {"name", "scale!", "offset"},
 	"Reshape":                {"name", "target_shape!"},
+	"Multiply":               {"name"},
+	"SiLU":                   {"name"},
 }
 
 // ClassNames lists the layer classes an Arch may use (a Sequential takes
-// the single-input ones; Add and Concatenate need a Graph).
+// the single-input ones; Add, Concatenate and Multiply need a Graph).
 func ClassNames() []string {
 	return []string{"Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Flatten", "Dense", "Dropout", "Activation",
 		"BatchNormalization", "Add", "Concatenate", "ZeroPadding2D", "ReLU", "LeakyReLU", "Clip", "HardSigmoid", "HardSwish",
-		"Softmax", "Identity", "Rescaling", "Reshape"}
+		"Softmax", "Identity", "Rescaling", "Reshape", "Multiply", "SiLU"}
 }
 
 // keyName strips a class key's '!' or '?' marker.
@@ -254,6 +256,10 @@ func (c LayerConfig) GraphLayer() (LayerBase, error) {
 		l = NewRescaling(c.Scale, c.Offset, name)
 	case "Reshape":
 		l = NewReshape(c.targetShape(), name)
+	case "Multiply":
+		l = NewMultiply(name)
+	case "SiLU":
+		l = NewSiLU(name)
 	default:
 		return nil, fmt.Errorf("unknown class_name %q (expected one of %s)", c.ClassName, strings.Join(ClassNames(), ", "))
 	}

@@ -114,7 +114,7 @@ func TestParseArchErrors(t *testing.T) {
 		{`{"input_shape": [8, 8, 1]}`, `arch: missing "layers"`},
 		{`{"input_shape": [8, 8, 1], "layers": []}`, `arch: "layers": expected a non-empty list of layers, received []`},
 		{`{"input_shape": [8, 8, 1], "layers": [], "optimizer": "adam"}`, `arch: unknown key "optimizer" (expected input_shape, layers)`},
-		{layer(`{"class_name": "Conv3D"}`), `arch: layer 1: unknown class_name "Conv3D" (expected one of Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Dense, Dropout, Activation, BatchNormalization, Add, Concatenate, ZeroPadding2D, ReLU, LeakyReLU, Clip, HardSigmoid, HardSwish, Softmax, Identity, Rescaling, Reshape)`},
+		{layer(`{"class_name": "Conv3D"}`), `arch: layer 1: unknown class_name "Conv3D" (expected one of Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Dense, Dropout, Activation, BatchNormalization, Add, Concatenate, ZeroPadding2D, ReLU, LeakyReLU, Clip, HardSigmoid, HardSwish, Softmax, Identity, Rescaling, Reshape, Multiply, SiLU)`},
 		{layer(`{"config": {}}`), `arch: layer 1: missing "class_name"`},
 		{layer(`{"class_name": "Flatten", "cfg": {}}`), `arch: layer 1: unknown key "cfg" (expected class_name, config)`},
 		{layer(`{"class_name": "Conv2D", "config": {"kernel_size": 3}}`), `arch: layer 1: Conv2D: missing "filters"`},

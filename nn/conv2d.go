@@ -18,7 +18,10 @@ import (
 // for "same", where TensorFlow pads pad_total = max((oh-1)·sh + kh - h, 0)
 // rows, pt = floor(pad_total/2) of them before (likewise for columns).
 //
-// Stride-1 "valid" convolutions (the reference model's) take a direct path
+// At inference, 3×3 stride-1 convolutions with enough channels and pixels
+// take the Winograd path (winograd.go: F(4×4, 3×3) or F(2×2, 3×3), 4× or
+// 2.25× fewer multiplies). Otherwise, stride-1 "valid" convolutions (the
+// reference model's) take a direct path
 // with nn/sgemm that reads the input in place, without im2col, and, inside a
 // Sequential, run fused with a 2×2 max pooling after them (conv2d_direct.go,
 // conv2d_pool.go). Everything else runs as im2col + GEMM (Engine.BLAS): for
@@ -68,10 +71,13 @@ type Conv2D struct {
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
+	dwZero          []float32   // fused 3×3 depthwise kernel: zeros (depthwise3x3.go)
+	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)
 
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values
 	packed bool            // this forward call multiplies with packs
+	wino   winograd        // 3×3 inference on the Winograd path (winograd.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -211,6 +217,10 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	if training { // an optimiser step may follow: drop the packed kernels
 		c.weightsChanged()
 	}
+	if m := c.winoTile(training); m > 0 {
+		c.forwardWinograd(m, y, nil, x)
+		return
+	}
 	c.packed = c.usePacked(training)
 	defer func() { c.packed = false }()
 	if c.paddedDirect() {
@@ -226,6 +236,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
+		c.prepareDepthwise()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwd)
 	}
 	c.x, c.y = nil, nil

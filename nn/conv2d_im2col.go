@@ -17,6 +17,9 @@ func (c *Conv2D) forwardItem(worker, item int) {
 	y := c.y.Sample(n)[r0*g.ow*c.filters : r1*g.ow*c.filters]
 	switch {
 	case c.depthwise:
+		if c.depthwise3x3(y, c.x.Sample(n), r0, r1, worker) {
+			return // bias and activation fused
+		}
 		c.depthwiseForward(y, c.x.Sample(n), r0, r1)
 	case c.grouped:
 		cols := c.cols[worker][:p*c.k]

@@ -68,6 +68,7 @@ func (c *Conv2D) preparePackedFor(direct bool) {
 // weightsChanged drops the packed kernels (see Engine.PackWeights).
 func (c *Conv2D) weightsChanged() {
 	c.packOK, c.packs = false, nil
+	c.wino.ok = false
 }
 
 // packedColumns reports whether the packed kernels can serve output

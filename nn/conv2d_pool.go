@@ -28,6 +28,11 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor(p.kind, "output", yp, n, []int{p.g.oh, p.g.ow, p.g.c})
+	if m := c.winoTile(training); m > 0 {
+		c.codesValid = false
+		c.forwardWinograd(m, y, yp, x)
+		return
+	}
 	c.split(n, 1)
 	if c.rows%2 == 1 && c.rows < c.g.oh { // whole row pairs per block
 		c.rows++

@@ -9,9 +9,10 @@
 // functional API, named nodes each applying one layer to earlier nodes'
 // outputs, run in topological order with every output kept. Graphs add the
 // layers such models need: grouped, depthwise, dilated and explicitly padded
-// Conv2D, BatchNormalization, Add, Concatenate, ZeroPadding2D, ReLU (ReLU6),
-// LeakyReLU, Clip, HardSigmoid, HardSwish, Softmax, Reshape, Rescaling,
-// Identity, and pooling with explicit padding and ceil mode.
+// Conv2D, BatchNormalization, Add, Concatenate, Multiply (with the
+// squeeze-and-excitation broadcast), ZeroPadding2D, ReLU (ReLU6),
+// LeakyReLU, Clip, HardSigmoid, HardSwish, SiLU, Softmax, Reshape,
+// Rescaling, Identity, and pooling with explicit padding and ceil mode.
 // Graph.BackwardWith computes the gradients explanations need (at any node,
 // without weight gradients). A Sequential model runs as a chain on the same
 // executor (Sequential.Graph is that chain, sharing the model's layers;

@@ -9,12 +9,18 @@ import (
 	"time"
 )
 
-// Trainer trains a Sequential model with a loss, an optimizer and a metric:
-// what Keras' model.compile sets up. It owns the input, target and gradient
-// buffers, allocated once per batch size. A Trainer is not safe for
-// concurrent use; its callbacks run on the goroutine that called Fit.
+// Trainer trains a Sequential model, or a Graph with one output, with a
+// loss, an optimizer and a metric: what Keras' model.compile sets up. It
+// owns the input, target and gradient buffers, allocated once per batch
+// size. A Trainer is not safe for concurrent use; its callbacks run on the
+// goroutine that called Fit.
 type Trainer struct {
-	Model     *Sequential
+	Model *Sequential
+	// Graph, if set (NewGraphTrainer), is the model trained instead of
+	// Model: a built Graph with one output (Keras' functional model.fit).
+	// Its frozen nodes (SetTrainable) keep their weights and run in
+	// inference mode.
+	Graph     *Graph
 	Loss      Loss
 	Optimizer Optimizer
 	// Metric is reported as "accuracy"; NewTrainer sets AccuracyFor(loss).
@@ -29,6 +35,48 @@ type Trainer struct {
 // optimizer=opt, metrics=["accuracy"]).
 func NewTrainer(m *Sequential, loss Loss, opt Optimizer) *Trainer {
 	return &Trainer{Model: m, Loss: loss, Optimizer: opt, Metric: AccuracyFor(loss)}
+}
+
+// NewGraphTrainer prepares the graph g (built, one output) for training,
+// as NewTrainer does a Sequential model: Fit, TrainBatch and Evaluate then
+// run g.
+func NewGraphTrainer(g *Graph, loss Loss, opt Optimizer) *Trainer {
+	return &Trainer{Graph: g, Loss: loss, Optimizer: opt, Metric: AccuracyFor(loss)}
+}
+
+// trainable is what a Trainer needs of a model (Sequential and Graph).
+type trainable interface {
+	Forward(x *Tensor, training bool) *Tensor
+	Backward(dy *Tensor)
+	Params() []*Param
+	InputShape() []int
+	OutputShape() []int
+	WeightsChanged()
+	Engine() Engine
+}
+
+// net is the model the Trainer trains: Graph if set, else Model.
+func (t *Trainer) net() trainable {
+	if t.Graph != nil {
+		return t.Graph
+	}
+	return t.Model
+}
+
+// checkNet reports a model Fit cannot train: none, or a graph that is not
+// built or has several outputs.
+func (t *Trainer) checkNet() error {
+	switch g := t.Graph; {
+	case g == nil && t.Model == nil:
+		return fmt.Errorf("nn: fit: the Trainer has no model")
+	case g == nil:
+		return nil
+	case !g.built:
+		return fmt.Errorf("nn: fit: the graph is not built: call Build first")
+	case len(g.outs) != 1:
+		return fmt.Errorf("nn: fit: expected a graph with 1 output, received %d (Fit trains one loss on one output)", len(g.outs))
+	}
+	return nil
 }
 
 // FitConfig holds Fit's arguments, named after Keras' fit.
@@ -163,6 +211,9 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 	if cfg.BatchSize == 0 {
 		cfg.BatchSize = 32
 	}
+	if err := t.checkNet(); err != nil {
+		return hist, err
+	}
 	switch {
 	case cfg.Epochs < 0:
 		return hist, fmt.Errorf("nn: fit: epochs must be positive, received %d", cfg.Epochs)
@@ -197,7 +248,7 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 	if cfg.Validation != nil {
 		names = append(names, "val_loss", "val_"+t.Metric.Name())
 	}
-	params := t.Model.Params()
+	params := t.net().Params()
 	for epoch := cfg.InitialEpoch; epoch < cfg.Epochs; epoch++ {
 		start := time.Now()
 		var paused time.Duration
@@ -214,7 +265,7 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 			if err := train.Next(t.x, t.y); err != nil {
 				return hist, fmt.Errorf("nn: fit: epoch %d, step %d: reading a batch: %w", epoch+1, step+1, err)
 			}
-			if err := checkTargets(t.Loss, t.y, t.Model.OutputShape()); err != nil {
+			if err := checkTargets(t.Loss, t.y, t.net().OutputShape()); err != nil {
 				return hist, fmt.Errorf("nn: fit: epoch %d, step %d: %w", epoch+1, step+1, err)
 			}
 			loss, score := t.TrainBatch(t.x, t.y)
@@ -274,7 +325,7 @@ func (t *Trainer) Fit(ctx context.Context, train BatchSource, cfg FitConfig) (*H
 // of the weights (Fit restores it when a later loss is not finite), then
 // back-propagates and applies one optimizer step.
 func (t *Trainer) TrainBatch(x, y *Tensor) (loss, metricSum float64) {
-	pred := t.Model.Forward(x, true)
+	pred := t.net().Forward(x, true)
 	loss = t.Loss.Loss(pred, y)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, 0
@@ -284,12 +335,12 @@ func (t *Trainer) TrainBatch(x, y *Tensor) (loss, metricSum float64) {
 		t.dy = NewTensor(pred.Shape...)
 	}
 	t.Loss.Grad(t.dy, pred, y)
-	t.Model.Backward(t.dy)
-	t.snapshot(t.Model.Params())
+	t.net().Backward(t.dy)
+	t.snapshot(t.net().Params())
 	if u, ok := t.Optimizer.(engineUser); ok {
-		u.setEngine(t.Model.eng) // the optimizer computes as its model does
+		u.setEngine(t.net().Engine()) // the optimizer computes as its model does
 	}
-	t.Optimizer.Step(t.Model.Params())
+	t.Optimizer.Step(t.net().Params())
 	return loss, metricSum
 }
 
@@ -299,6 +350,9 @@ func (t *Trainer) TrainBatch(x, y *Tensor) (loss, metricSum float64) {
 func (t *Trainer) Evaluate(ctx context.Context, src BatchSource, steps, batchSize int) (loss, metric float64, err error) {
 	if steps <= 0 || batchSize <= 0 {
 		return 0, 0, fmt.Errorf("nn: evaluate: expected positive steps and batch size, received %d and %d", steps, batchSize)
+	}
+	if err := t.checkNet(); err != nil {
+		return 0, 0, err
 	}
 	t.ensureBuffers(batchSize)
 	return t.evaluate(ctx, src, steps, nil)
@@ -312,10 +366,10 @@ func (t *Trainer) evaluate(ctx context.Context, src BatchSource, steps int, hook
 		if err := src.Next(t.x, t.y); err != nil {
 			return 0, 0, fmt.Errorf("step %d: reading a batch: %w", step+1, err)
 		}
-		if err := checkTargets(t.Loss, t.y, t.Model.OutputShape()); err != nil {
+		if err := checkTargets(t.Loss, t.y, t.net().OutputShape()); err != nil {
 			return 0, 0, fmt.Errorf("step %d: %w", step+1, err)
 		}
-		pred := t.Model.Forward(t.x, false)
+		pred := t.net().Forward(t.x, false)
 		if hook != nil {
 			hook(step)
 		}
@@ -331,8 +385,8 @@ func (t *Trainer) ensureBuffers(n int) {
 	if t.x != nil && t.x.Shape[0] == n {
 		return
 	}
-	t.x = NewTensor(append([]int{n}, t.Model.InputShape()...)...)
-	t.y = NewTensor(n, targetSize(t.Loss, shapeSize(t.Model.OutputShape())))
+	t.x = NewTensor(append([]int{n}, t.net().InputShape()...)...)
+	t.y = NewTensor(n, targetSize(t.Loss, shapeSize(t.net().OutputShape())))
 }
 
 // snapshot copies every parameter value into t.snap.
@@ -359,7 +413,7 @@ func (t *Trainer) restore(params []*Param) {
 	for _, p := range params {
 		off += copy(p.Value, t.snap[off:off+len(p.Value)])
 	}
-	t.Model.WeightsChanged()
+	t.net().WeightsChanged()
 }
 
 // skipSamples advances a fresh source by n samples: through SkipSamples

@@ -54,6 +54,10 @@ type engineOptions struct {
 	fuseOff bool
 	// convStackOff disables stacked kernel rows in Conv2D's direct path.
 	convStackOff bool
+	// winogradOff disables Conv2D's Winograd path (tests compare paths).
+	winogradOff bool
+	// winogradF4 lets the Winograd path take F(4×4, 3×3) (winograd.go).
+	winogradF4 bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

@@ -54,6 +54,14 @@ func (g *Graph) Arch() GraphArch {
 // Build makes the graph the architecture describes (weights initialised
 // with seed 0, see Graph.Init).
 func (a GraphArch) Build() (*Graph, error) {
+	return a.assemble("nn: graph", -1)
+}
+
+// assemble adds the architecture's nodes to a new graph, sets its outputs
+// and builds it, under the weight budget values (Graph.SetLimits) unless
+// values < 0. A layer the configuration cannot make is reported as
+// "PREFIX: layer N (NAME): …".
+func (a GraphArch) assemble(prefix string, values int64) (*Graph, error) {
 	g := NewGraph(a.InputShape)
 	if a.Name != "" {
 		g.name = a.Name
@@ -61,13 +69,16 @@ func (a GraphArch) Build() (*Graph, error) {
 	for i, n := range a.Nodes {
 		l, err := n.Layer.GraphLayer()
 		if err != nil {
-			return nil, fmt.Errorf("nn: graph: layer %d (%s): %w", i+1, n.Layer.Name, err)
+			return nil, fmt.Errorf("%s: layer %d (%s): %w", prefix, i+1, n.Layer.Name, err)
 		}
 		if _, err := g.Add(l, n.Inputs...); err != nil {
 			return nil, err
 		}
 	}
 	g.SetOutputs(a.Outputs...)
+	if values >= 0 {
+		g.SetLimits(values)
+	}
 	if err := g.Build(); err != nil {
 		return nil, err
 	}

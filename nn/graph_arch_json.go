@@ -171,27 +171,27 @@ func (a GraphArch) MarshalJSON() ([]byte, error) {
 		b.WriteString(`, "config": `)
 		b.Write(cfg)
 		b.WriteString(`, "inbound_nodes": [[`)
-		for i, in := range n.Inputs {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('[')
-			writeString(&b, in)
-			b.WriteString(", 0, 0, {}]")
-		}
+		writeRefs(&b, n.Inputs, ", 0, 0, {}]")
 		b.WriteString("]]}")
 	}
 	b.WriteString("\n  ],\n  \"input_layers\": [[\"input\", 0, 0]],\n  \"output_layers\": [")
-	for i, o := range a.Outputs {
+	writeRefs(&b, a.Outputs, ", 0, 0]")
+	b.WriteString("]\n}}\n")
+	return b.Bytes(), nil
+}
+
+// writeRefs writes Keras' references to the named layers, separated by
+// commas: ["NAME" then tail (the node and tensor indices, the closing
+// bracket) for each name.
+func writeRefs(b *bytes.Buffer, names []string, tail string) {
+	for i, name := range names {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteByte('[')
-		writeString(&b, o)
-		b.WriteString(", 0, 0]")
+		writeString(b, name)
+		b.WriteString(tail)
 	}
-	b.WriteString("]\n}}\n")
-	return b.Bytes(), nil
 }
 
 // isGraphJSON reports whether an architecture JSON is a functional model

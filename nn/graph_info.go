@@ -1,10 +1,5 @@
 package nn
 
-import (
-	"fmt"
-	"slices"
-)
-
 // What a built Graph tells about itself: weights, nodes, outputs.
 
 // Params returns the trainable parameters in topological node order, named
@@ -77,15 +72,8 @@ func (g *Graph) OutputShape() []int { return g.outs[0].shape }
 // CopyWeightsFrom copies every weight value from src, a graph of the same
 // architecture (e.g. to snapshot a model training on another goroutine).
 func (g *Graph) CopyWeightsFrom(src *Graph) error {
-	if len(src.weights) != len(g.weights) {
-		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(g.weights), len(src.weights))
-	}
-	for i, p := range g.weights {
-		q := src.weights[i]
-		if !slices.Equal(p.Shape, q.Shape) {
-			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
-		}
-		copy(p.Value, q.Value)
+	if err := copyWeights(g.weights, src.weights); err != nil {
+		return err
 	}
 	g.WeightsChanged()
 	return nil

@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,16 +49,7 @@ func LoadGraph(r io.Reader) (*Graph, Metadata, error) {
 
 // LoadGraphFile reads a model file as LoadGraph does.
 func LoadGraphFile(path string) (*Graph, Metadata, error) {
-	f, size, err := openSized(path)
-	if err != nil {
-		return nil, Metadata{}, err
-	}
-	defer f.Close()
-	g, meta, err := loadGraph(bufio.NewReaderSize(f, stChunk), size)
-	if err != nil {
-		return nil, Metadata{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return g, meta, nil
+	return loadFile(path, loadGraph)
 }
 
 func loadGraph(r io.Reader, size int64) (*Graph, Metadata, error) {
@@ -111,25 +101,7 @@ func loadGraph(r io.Reader, size int64) (*Graph, Metadata, error) {
 // the file's values values is refused before it allocates them, so a
 // corrupt or hostile file cannot make loading allocate gigabytes.
 func (a GraphArch) build(values int64) (*Graph, error) {
-	g := NewGraph(a.InputShape)
-	if a.Name != "" {
-		g.name = a.Name
-	}
-	for i, n := range a.Nodes {
-		l, err := n.Layer.GraphLayer()
-		if err != nil {
-			return nil, fmt.Errorf("graph: layer %d (%s): %w", i+1, n.Layer.Name, err)
-		}
-		if _, err := g.Add(l, n.Inputs...); err != nil {
-			return nil, err
-		}
-	}
-	g.SetOutputs(a.Outputs...)
-	g.SetLimits(values)
-	if err := g.Build(); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return a.assemble("graph", values)
 }
 
 // checkBudget counts the weights layer l will allocate for its inputs'

@@ -180,44 +180,40 @@ func (g *window) col2im(dx, cols []float32, r0, r1 int) {
 // each output pixel holds, for every tap (u, v) in (kh, kw) order, the cg
 // channels from c0 of the pixel the tap reads (zeros in the padding).
 func (g *window) im2colG(cols, x []float32, r0, r1, c0, cg int) {
-	k := g.kh * g.kw * cg
-	p := 0
-	for oy := r0; oy < r1; oy++ {
-		iy0, ulo, uhi := spanD(oy, g.sh, g.pt, g.kh, g.h, g.dh)
-		for ox := 0; ox < g.ow; ox++ {
-			ix0, vlo, vhi := spanD(ox, g.sw, g.pl, g.kw, g.w, g.dw)
-			dst := cols[p*k : (p+1)*k]
-			p++
-			if ulo > 0 || uhi < g.kh || vlo > 0 || vhi < g.kw {
-				clear(dst)
-			}
-			for u := ulo; u < uhi; u++ {
-				row := (iy0 + u*g.dh) * g.w
-				for v := vlo; v < vhi; v++ {
-					src := (row+ix0+v*g.dw)*g.c + c0
-					copy(dst[(u*g.kw+v)*cg:(u*g.kw+v+1)*cg], x[src:src+cg])
-				}
-			}
-		}
-	}
+	g.patchesG(cols, x, r0, r1, c0, cg, false)
 }
 
 // col2imG is the adjoint of im2colG: it adds each patch back into dx.
 func (g *window) col2imG(dx, cols []float32, r0, r1, c0, cg int) {
+	g.patchesG(cols, dx, r0, r1, c0, cg, true)
+}
+
+// patchesG walks the taps of im2colG's patches for output rows [r0, r1):
+// forward (adjoint false) it copies the pixels of x into cols, zeroing the
+// taps that fall in the padding; adjoint it adds cols back into x.
+func (g *window) patchesG(cols, x []float32, r0, r1, c0, cg int, adjoint bool) {
 	k := g.kh * g.kw * cg
 	p := 0
 	for oy := r0; oy < r1; oy++ {
 		iy0, ulo, uhi := spanD(oy, g.sh, g.pt, g.kh, g.h, g.dh)
 		for ox := 0; ox < g.ow; ox++ {
 			ix0, vlo, vhi := spanD(ox, g.sw, g.pl, g.kw, g.w, g.dw)
-			src := cols[p*k : (p+1)*k]
+			patch := cols[p*k : (p+1)*k]
 			p++
+			if !adjoint && (ulo > 0 || uhi < g.kh || vlo > 0 || vhi < g.kw) {
+				clear(patch)
+			}
 			for u := ulo; u < uhi; u++ {
 				row := (iy0 + u*g.dh) * g.w
 				for v := vlo; v < vhi; v++ {
-					d := dx[(row+ix0+v*g.dw)*g.c+c0:][:cg]
-					for j, val := range src[(u*g.kw+v)*cg : (u*g.kw+v+1)*cg] {
-						d[j] += val
+					px := x[(row+ix0+v*g.dw)*g.c+c0:][:cg]
+					tap := patch[(u*g.kw+v)*cg : (u*g.kw+v+1)*cg]
+					if !adjoint {
+						copy(tap, px)
+						continue
+					}
+					for j, val := range tap {
+						px[j] += val
 					}
 				}
 			}

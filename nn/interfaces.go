@@ -25,10 +25,14 @@ var (
 	_ Layer = (*Identity)(nil)
 	_ Layer = (*Softmax)(nil)
 	_ Layer = (*Reshape)(nil)
+	_ Layer = (*SiLU)(nil)
 
 	// Graph's multi-input layers and non-trainable state.
 	_ MergeLayer = (*Add)(nil)
 	_ MergeLayer = (*Concatenate)(nil)
+	_ MergeLayer = (*Multiply)(nil)
+	_ engineUser = (*Multiply)(nil)
+	_ engineUser = (*SiLU)(nil)
 	_ Stateful   = (*BatchNormalization)(nil)
 
 	_ Initializer = (*BatchNormalization)(nil)

@@ -74,7 +74,7 @@ func (a *Add) ForwardMerge(y *Tensor, xs []*Tensor, training bool) {
 		checkTensor("Add", "input", x, n, a.shape)
 	}
 	a.y, a.xs = y, xs
-	a.eng.parallelFor((len(y.Data)+pwChunk-1)/pwChunk, a.fwd)
+	a.eng.parallelForWork((len(y.Data)+pwChunk-1)/pwChunk, pwWork(len(y.Data)*a.k/2), a.fwd)
 	a.y, a.xs = nil, nil
 }
 
@@ -123,7 +123,14 @@ type Concatenate struct {
 	chans  []int // channels of each input
 	outC   int
 	shape  []int
+	eng    Engine
+	y      *Tensor   // arguments of the running ForwardMerge
+	xs     []*Tensor //
+	fwd    func(worker, i int)
 }
+
+// setEngine makes the layer compute with e (Graph.SetEngine).
+func (c *Concatenate) setEngine(e Engine) { c.eng = e }
 
 // NewConcatenate returns a Concatenate layer over the last axis (Keras:
 // Concatenate(), axis=-1). Option: WithName.
@@ -163,6 +170,7 @@ func (c *Concatenate) BuildMerge(in [][]int) ([]int, error) {
 		c.outC += s[r-1]
 	}
 	c.shape = append(append([]int(nil), in[0][:r-1]...), c.outC)
+	c.fwd = c.forwardChunk
 	return c.shape, nil
 }
 
@@ -184,21 +192,37 @@ func (c *Concatenate) Config() LayerConfig {
 	return LayerConfig{ClassName: "Concatenate", Name: c.name}
 }
 
-// ForwardMerge copies each input's channels into its slice of every pixel.
+// ForwardMerge copies each input's channels into its slice of every pixel,
+// pixel by pixel (each output pixel is written whole while it is in cache),
+// in parallel chunks of pixels.
 func (c *Concatenate) ForwardMerge(y *Tensor, xs []*Tensor, training bool) {
 	n := y.Batch()
 	checkTensor("Concatenate", "output", y, n, c.shape)
 	if len(xs) != len(c.chans) {
 		panic(fmt.Sprintf("nn: Concatenate: expected %d inputs, received %d", len(c.chans), len(xs)))
 	}
-	off := 0
 	for i, x := range xs {
 		checkTensor("Concatenate", "input", x, n, c.shapes[i])
-		ci := c.chans[i]
-		for p, q := 0, off; p < len(x.Data); p, q = p+ci, q+c.outC {
-			copy(y.Data[q:q+ci], x.Data[p:p+ci])
+	}
+	c.y, c.xs = y, xs
+	per := max(1, pwChunk/c.outC) // pixels per work item
+	pixels := len(y.Data) / c.outC
+	c.eng.parallelForWork((pixels+per-1)/per, pwWork(len(y.Data)), c.fwd)
+	c.y, c.xs = nil, nil
+}
+
+// forwardChunk copies the pixels of work item i (ForwardMerge).
+func (c *Concatenate) forwardChunk(_, i int) {
+	per := max(1, pwChunk/c.outC)
+	p1 := min((i+1)*per, len(c.y.Data)/c.outC)
+	for p := i * per; p < p1; p++ {
+		out := c.y.Data[p*c.outC : (p+1)*c.outC]
+		off := 0
+		for j, x := range c.xs {
+			ci := c.chans[j]
+			copy(out[off:off+ci], x.Data[p*ci:(p+1)*ci])
+			off += ci
 		}
-		off += ci
 	}
 }
 

@@ -25,9 +25,12 @@ import (
 // job, so back-to-back calls always find it. When the items run out, the
 // caller does not wait for a helper that has not started (on a loaded
 // machine its thread may wait milliseconds for a time slice): it revokes
-// the job instead. After a job a helper spins briefly for the next one
+// the job instead, and polls for the helpers that did start (~30 µs)
+// before it blocks on them. After a job a helper spins briefly for the next one
 // before it blocks: a layer's parallel loops come in quick succession, and
-// waking a parked goroutine costs tens of microseconds.
+// waking a parked goroutine costs tens of microseconds. Loops whose work is
+// known to be small go through parallelForWork, which runs them on the
+// caller alone.
 func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 	w := e.workers()
 	if w > n {
@@ -62,13 +65,41 @@ func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 	// Every item is taken. A helper that has not started yet (on a busy
 	// machine its thread may wait for a time slice) is told to skip the
 	// job rather than waited for.
+	started := int32(k)
 	for i, h := range sent[:k] {
 		if h.claim.CompareAndSwap(tickets[i]<<2, tickets[i]<<2|claimRevoked) {
 			j.wg.Done()
+			started--
+		}
+	}
+	// The helpers that started are finishing their last item: poll for
+	// them a little before blocking, because parking this goroutine and
+	// waking it again costs more than a short item on a VM.
+	if started > 0 && j.done.Load() < started {
+		deadline := time.Now().Add(joinSpin)
+		for j.done.Load() < started && time.Now().Before(deadline) {
+			runtime.Gosched()
 		}
 	}
 	j.wg.Wait()
 	putJob(j)
+}
+
+// parallelMinWork is the single-core time below which a parallel loop runs
+// on its caller alone: a helper's hand-off and join cost a few
+// microseconds when it is polling for work, tens when it has to be woken.
+const parallelMinWork = 20 * time.Microsecond
+
+// parallelForWork is parallelFor for a loop whose n items together take
+// about work on one core: below parallelMinWork, the caller runs them all.
+func (e *Engine) parallelForWork(n int, work time.Duration, fn func(worker, i int)) {
+	if work < parallelMinWork {
+		for i := 0; i < n; i++ {
+			fn(0, i)
+		}
+		return
+	}
+	e.parallelFor(n, fn)
 }
 
 // maxEnlist bounds the helpers one call enlists (a fixed array, so that
@@ -81,6 +112,7 @@ type job struct {
 	n    int64
 	next atomic.Int64 // next item to hand out
 	ids  atomic.Int32 // last worker id handed to a helper
+	done atomic.Int32 // helpers that have finished their items
 	wg   sync.WaitGroup
 }
 
@@ -112,8 +144,12 @@ const (
 )
 
 // helperSpin is how long a helper polls its mailbox after a job before it
-// blocks.
-const helperSpin = 50 * time.Microsecond
+// blocks; joinSpin how long a caller polls for its helpers to finish
+// before it blocks.
+const (
+	helperSpin = 50 * time.Microsecond
+	joinSpin   = 30 * time.Microsecond
+)
 
 func (h *helper) loop() {
 	for {
@@ -141,6 +177,7 @@ func (h *helper) loop() {
 		}
 		j.run(int(j.ids.Add(1)))
 		h.idle.Store(true)
+		j.done.Add(1)
 		j.wg.Done()
 	}
 }
@@ -192,6 +229,7 @@ func putJob(j *job) {
 	j.fn = nil
 	j.next.Store(0)
 	j.ids.Store(0)
+	j.done.Store(0)
 	poolMu.Lock()
 	free = append(free, j)
 	poolMu.Unlock()

@@ -46,14 +46,21 @@ func readerSize(r io.Reader) int64 {
 
 // LoadFile reads a model file written by SaveFile (see Load).
 func LoadFile(path string) (*Sequential, Metadata, error) {
+	return loadFile(path, load)
+}
+
+// loadFile opens the model file at path and reads it with load, naming
+// the file in any error about its content.
+func loadFile[M any](path string, load func(io.Reader, int64) (M, Metadata, error)) (M, Metadata, error) {
+	var none M
 	f, size, err := openSized(path)
 	if err != nil {
-		return nil, Metadata{}, err
+		return none, Metadata{}, err
 	}
 	defer f.Close()
 	m, meta, err := load(bufio.NewReaderSize(f, stChunk), size)
 	if err != nil {
-		return nil, Metadata{}, fmt.Errorf("%s: %w", path, err)
+		return none, Metadata{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, meta, nil
 }

@@ -156,17 +156,27 @@ func (m *Sequential) Init(seed int64) {
 // same architecture. Use it to snapshot a model that is training on another
 // goroutine (call it from that goroutine, e.g. in a batch callback).
 func (m *Sequential) CopyWeightsFrom(src *Sequential) error {
-	if len(src.weights) != len(m.weights) {
-		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(m.weights), len(src.weights))
+	if err := copyWeights(m.weights, src.weights); err != nil {
+		return err
 	}
-	for i, p := range m.weights {
-		q := src.weights[i]
+	m.WeightsChanged()
+	return nil
+}
+
+// copyWeights copies the values of src into dst, tensor by tensor, after
+// checking that the counts agree; it stops at the first tensor whose shape
+// differs (those before it are copied).
+func copyWeights(dst, src []*Param) error {
+	if len(src) != len(dst) {
+		return fmt.Errorf("nn: copy weights: expected %d tensors, received %d", len(dst), len(src))
+	}
+	for i, p := range dst {
+		q := src[i]
 		if !slices.Equal(p.Shape, q.Shape) {
 			return fmt.Errorf("nn: copy weights: %s: expected shape %s, received %s", p.Name, shapeString(p.Shape), shapeString(q.Shape))
 		}
 		copy(p.Value, q.Value)
 	}
-	m.WeightsChanged()
 	return nil
 }
 

@@ -29,50 +29,82 @@ import (
 //
 // Like Keras, it pads every row with spaces to 65 characters.
 func (m *Sequential) Summary(w io.Writer) error {
-	const width = 65
-	positions := []int{29, 55, 65}
-	var b strings.Builder
-	row := func(fields ...string) {
-		var line string
-		for i, f := range fields {
-			if i > 0 {
-				line = line[:len(line)-1] + " "
-			}
-			line += f
-			if len(line) > positions[i] {
-				line = line[:positions[i]]
-			}
-			line += strings.Repeat(" ", positions[i]-len(line))
-		}
-		b.WriteString(line + "\n")
-	}
-	fmt.Fprintf(&b, "Model: %q\n", m.name)
-	b.WriteString(strings.Repeat("_", width) + "\n")
-	row("Layer (type)", "Output Shape", "Param #")
-	b.WriteString(strings.Repeat("=", width) + "\n")
+	t := newSummaryTable(m.name, 65, []int{29, 55, 65}, "Layer (type)", "Output Shape", "Param #")
 	for i, l := range m.layers {
 		n := 0
 		for _, p := range l.Params() {
 			n += len(p.Value)
 		}
-		shape := "(None, " + strings.TrimPrefix(shapeString(m.shapes[i]), "(")
-		if len(m.shapes[i]) == 1 {
-			shape = strings.Replace(shape, ",)", ")", 1)
-		}
-		row(l.Name()+" ("+l.Kind()+")", shape, strconv.Itoa(n))
-		sep := "_"
+		t.row(l.Name()+" ("+l.Kind()+")", kerasShape(m.shapes[i]), strconv.Itoa(n))
 		if i == len(m.layers)-1 {
-			sep = "="
+			t.rule('=')
+		} else {
+			t.rule('_')
 		}
-		b.WriteString(strings.Repeat(sep, width) + "\n")
 	}
 	total := m.CountParams()
-	fmt.Fprintf(&b, "Total params: %s\n", commas(total))
-	fmt.Fprintf(&b, "Trainable params: %s\n", commas(total))
-	fmt.Fprintf(&b, "Non-trainable params: 0\n")
-	b.WriteString(strings.Repeat("_", width) + "\n")
-	_, err := io.WriteString(w, b.String())
+	return t.finish(w, total, total)
+}
+
+// summaryTable is a model summary being written as Keras 2's
+// keras.utils.print_summary writes it: a rule width characters long
+// between rows, columns ending at positions.
+type summaryTable struct {
+	b         strings.Builder
+	width     int
+	positions []int
+}
+
+// newSummaryTable starts a table with the model's name and the column
+// headers between rules of "_" and "=".
+func newSummaryTable(name string, width int, positions []int, headers ...string) *summaryTable {
+	t := &summaryTable{width: width, positions: positions}
+	fmt.Fprintf(&t.b, "Model: %q\n", name)
+	t.rule('_')
+	t.row(headers...)
+	t.rule('=')
+	return t
+}
+
+// rule writes a line of width copies of c.
+func (t *summaryTable) rule(c byte) {
+	t.b.WriteString(strings.Repeat(string(c), t.width) + "\n")
+}
+
+// row writes one row as Keras' print_row: each field starts where the
+// previous column ends (overwriting its last character with a space), is
+// cut to its column's end and padded to it.
+func (t *summaryTable) row(fields ...string) {
+	var line string
+	for i, f := range fields {
+		if i > 0 {
+			line = line[:len(line)-1] + " "
+		}
+		line += f
+		if len(line) > t.positions[i] {
+			line = line[:t.positions[i]]
+		}
+		line += strings.Repeat(" ", t.positions[i]-len(line))
+	}
+	t.b.WriteString(line + "\n")
+}
+
+// finish writes the parameter totals (total, of which trainable are
+// trainable) and a last rule, then the whole table to w.
+func (t *summaryTable) finish(w io.Writer, total, trainable int) error {
+	fmt.Fprintf(&t.b, "Total params: %s\n", commas(total))
+	fmt.Fprintf(&t.b, "Trainable params: %s\n", commas(trainable))
+	fmt.Fprintf(&t.b, "Non-trainable params: %s\n", commas(total-trainable))
+	t.rule('_')
+	_, err := io.WriteString(w, t.b.String())
 	return err
+}
+
+// kerasShape formats a per-sample shape with the batch as None, as Keras
+// prints it: "(None, 32, 32, 16)", "(None, 10)".
+func kerasShape(s []int) string {
+	out := "(None, " + strings.TrimPrefix(shapeString(s), "(")
+	return strings.Replace(out, ",)", ")", 1)
 }
 
 // commas formats n with thousands separators, as Python's "{:,}".

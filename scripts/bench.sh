@@ -18,9 +18,10 @@
 #   --only FIGURES     comma-separated subset of train,inference,activations
 #                      (default all; ONNX Runtime runs with activations)
 #   --no-ort           leave ONNX Runtime out
-#   --imported         also time ONNX Runtime on torchvision ResNet-18,
-#                      MobileNetV2 and SqueezeNet 1.1 (224×224, batch 1),
-#                      for comparisons with imported models
+#   --imported         also time ONNX Runtime and Convscope (every node's
+#                      output, BenchmarkImportedInference) on torchvision
+#                      ResNet-18, MobileNetV2 and SqueezeNet 1.1 (224×224,
+#                      batch 1), alternating
 #   --plain-jemalloc   PyTorch with jemalloc's default settings instead of
 #                      MALLOC_CONF that keeps freed memory mapped (see below)
 #
@@ -96,6 +97,7 @@ mconf="oversize_threshold:0,dirty_decay_ms:-1,muzzy_decay_ms:-1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 CGO_ENABLED=0 go test -c -o "$tmp/nn.test" ./nn
+[ "$imported" = 1 ] && CGO_ENABLED=0 go test -tags ci -c -o "$tmp/onnx.test" ./internal/onnx
 CGO_ENABLED=0 go build -o "$tmp/benchtrain" ./internal/tools/benchtrain
 results="$tmp/results"
 
@@ -113,6 +115,23 @@ go_bench() {
 		}
 		v = (m == "ms") ? ms : ips
 		print "go", f, c, v, cpu, (fast == "" ? "-" : fast)
+	}' >>"$results"
+}
+
+# go_imported cores model iters: Convscope on an imported torchvision model
+# (internal/onnx BenchmarkImportedInference: BatchNorm folded, activations
+# fused, PackWeights on, every node's output returned, batch 1).
+go_imported() {
+	local out
+	out=$(CONVSCOPE_ONNX_DIR="$onnxdir" GOMAXPROCS="$1" "$tmp/onnx.test" -test.run '^$' \
+		-test.bench "^BenchmarkImportedInference\$/^$2\$/^pack=true\$/^activations\$" \
+		-test.benchtime "${3}x" -test.count 1 | grep "^BenchmarkImportedInference/")
+	echo "$out" | awk -v f="$2" -v c="$1" '{
+		for (i = 1; i <= NF; i++) {
+			if ($i == "ns/op") ms = $(i-1) / 1e6
+			if ($i == "cpu-ms/op") cpu = $(i-1)
+		}
+		print "go", f, c, ms, cpu, "-"
 	}' >>"$results"
 }
 
@@ -151,6 +170,7 @@ for r in $(seq "$rounds"); do
 		fi
 		if [ "$imported" = 1 ] && [ "$useort" = 1 ]; then
 			for m in resnet18 mobilenet_v2 squeezenet1_1; do
+				go_imported "$cores" "$m" 30
 				ort_bench "$m" "$cores" "$m" 30
 			done
 		fi

@@ -41,18 +41,14 @@ func runActivations(e *env, args []string) error {
 	cmap := fs.String("colormap", colormap.Default, "colormap `NAME`: "+strings.Join(colormap.Names(), ", "))
 	scale := fs.String("scale", render.Standardize.String(), "value scaling `MODE`: "+strings.Join(render.ScaleModeNames(), ", "))
 	tile := fs.Int("tile", render.DefaultTile, "tile edge in `PIXELS`, maps scaled by whole factors; 0 keeps each map's own size")
-	pos, err := fs.parse(e.stdout, args)
+	err := fs.parseNoArgs(e.stdout, args)
 	if err != nil {
 		return err
 	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.require("image", "out"); err != nil {
 		return err
 	}
 	switch {
-	case *image == "":
-		return fs.bad("--image is required")
-	case *out == "":
-		return fs.bad("--out is required")
 	case *format != "png" && *format != "npy" && *format != "both":
 		return fs.bad("--format must be png, npy or both, received %q", *format)
 	case *tile < 0:
@@ -70,10 +66,10 @@ func runActivations(e *env, args []string) error {
 	if err := checkPreprocess(fs, *model, *preset); err != nil {
 		return err
 	}
+	draw := func(act *nn.Tensor) *render.Sheet {
+		return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])
+	}
 	if isONNX(*model) {
-		draw := func(act *nn.Tensor) *render.Sheet {
-			return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])
-		}
 		return activationsONNX(e, *model, *preset, *image, *out, layers, *format, draw)
 	}
 
@@ -99,25 +95,35 @@ func runActivations(e *env, args []string) error {
 	for _, i := range picked {
 		name := nodes[i].Name
 		act := outs[i]
-		base := filepath.Join(*out, uniqueFileName(name, used))
-		var written []string
-		if *format != "npy" && len(act.Shape) == 4 {
-			p := base + ".png"
-			if err := render.WriteLayerPNG(p, view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			written = append(written, p)
-		}
-		if *format != "png" || len(act.Shape) != 4 {
-			p := base + ".npy"
-			if err := npy.WriteFile(p, act.Shape, act.Data); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			written = append(written, p)
+		written, err := writeLayer(filepath.Join(*out, uniqueFileName(name, used)), *format, act, draw)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "%-16s %-20s %s\n", name, shapeString(act.Shape), strings.Join(written, " "))
 	}
 	return nil
+}
+
+// writeLayer writes one layer's output act as base.png (drawn by draw;
+// maps only, unless format is npy) and base.npy (unless format is png; any
+// output that is not a map) and returns the paths written.
+func writeLayer(base, format string, act *nn.Tensor, draw func(*nn.Tensor) *render.Sheet) ([]string, error) {
+	var written []string
+	if format != "npy" && len(act.Shape) == 4 {
+		p := base + ".png"
+		if err := render.WriteLayerPNG(p, draw(act)); err != nil {
+			return written, fmt.Errorf("%s: %w", p, err)
+		}
+		written = append(written, p)
+	}
+	if format != "png" || len(act.Shape) != 4 {
+		p := base + ".npy"
+		if err := npy.WriteFile(p, act.Shape, act.Data); err != nil {
+			return written, fmt.Errorf("%s: %w", p, err)
+		}
+		written = append(written, p)
+	}
+	return written, nil
 }
 
 // normalize applies the model's per-channel mean/std (if any) to a

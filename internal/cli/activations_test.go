@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/render"
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -66,15 +66,7 @@ func TestActivationsWritesEngineValues(t *testing.T) {
 				t.Fatalf("%s.npy[%d] = %v, engine says %v", name, j, data[j], v)
 			}
 		}
-		f, err := os.Open(filepath.Join(out, name+".png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s.png: %v", name, err)
-		}
+		got := testutil.ReadPNG(t, filepath.Join(out, name+".png"))
 		sheet := render.DefaultView().Render(nil, acts[i].Data, acts[i].Shape[1], acts[i].Shape[2], acts[i].Shape[3]).Image
 		if !samePixels(got, sheet) {
 			t.Errorf("%s.png differs from the app's rendering of the layer", name)

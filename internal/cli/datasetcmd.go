@@ -60,11 +60,7 @@ func runGenerate(e *env, args []string, synopsis string) error {
 	fs.Var(&classes, "classes", "comma-separated shape `NAMES` (default "+strings.Join(dataset.BinaryShapes, ",")+"; all: "+strings.Join(dataset.AllShapes, ",")+")")
 	seed := fs.Int64("seed", 0, "random seed `N`")
 	size := fs.Int("size", dataset.DefaultSize, "image width and height in `PIXELS`")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
 	switch {

@@ -33,20 +33,11 @@ func runIDX(e *env, args []string, synopsis string) error {
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	var classes listFlag
 	fs.Var(&classes, "classes", "comma-separated class `NAMES`, in label order (default 0, 1, …)")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.require("images", "labels", "out"); err != nil {
 		return err
-	}
-	switch {
-	case *images == "":
-		return fs.bad("--images is required")
-	case *labels == "":
-		return fs.bad("--labels is required")
-	case *out == "":
-		return fs.bad("--out is required")
 	}
 	var names []string
 	if len(classes) > 0 {
@@ -60,11 +51,7 @@ func runFashionMNIST(e *env, args []string, synopsis string) error {
 	fs := newFlagSet("dataset fashion-mnist", synopsis, fashionHelp)
 	out := fs.String("out", "", "output folder `DIR`: DIR/train and DIR/test are written")
 	from := fs.String("from", dataset.FashionMNISTDir, "folder `DIR` holding the four IDX files")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -80,21 +80,14 @@ func runExplain(e *env, args []string) error {
 	samples := fs.Int("samples", 25, "SmoothGrad's noisy samples `N`")
 	noise := fs.Float64("noise", 0.15, "SmoothGrad's noise σ as a `FRACTION` of the input's range")
 	seed := fs.Int64("seed", 0, "SmoothGrad's noise `SEED`")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.require("image", "out", "method"); err != nil {
 		return err
 	}
 	meth, err := explain.ParseMethod(*method)
 	switch {
-	case *image == "":
-		return fs.bad("--image is required")
-	case *out == "":
-		return fs.bad("--out is required")
-	case *method == "":
-		return fs.bad("--method is required")
 	case err != nil:
 		return fs.bad("--method: %s", strings.TrimPrefix(err.Error(), "explain: "))
 	case *opacity < 0 || *opacity > 1:

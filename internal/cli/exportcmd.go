@@ -20,11 +20,7 @@ func runExport(e *env, args []string) error {
 	model := fs.String("model", "", "the model `FILE` (.safetensors, or .onnx to re-export)")
 	out := fs.String("out", "", "the ONNX `FILE` to write")
 	preset := fs.String("preprocess", "", preprocessUsage)
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -138,6 +138,29 @@ func (fs *flagSet) noArgs(pos []string) error {
 	return nil
 }
 
+// parseNoArgs parses args as parse does and returns a usageError if any
+// positional argument is left: the start of every command that takes flags
+// only.
+func (fs *flagSet) parseNoArgs(stdout io.Writer, args []string) error {
+	pos, err := fs.parse(stdout, args)
+	if err != nil {
+		return err
+	}
+	return fs.noArgs(pos)
+}
+
+// require returns a usageError "--NAME is required" for the first of the
+// named flags whose value is empty (string flags; each name must be
+// defined on fs).
+func (fs *flagSet) require(names ...string) error {
+	for _, name := range names {
+		if fs.Lookup(name).Value.String() == "" {
+			return fs.bad("--%s is required", name)
+		}
+	}
+	return nil
+}
+
 // bad returns a usageError with the flag set's usage.
 func (fs *flagSet) bad(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...), usage: fs.usage()}

@@ -3,11 +3,10 @@ package cli
 import (
 	"image"
 	"image/color"
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -22,14 +21,7 @@ func writeImage(t *testing.T, dir, name string, w, h, seed int) string {
 		}
 	}
 	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WritePNG(t, path, img)
 	return path
 }
 

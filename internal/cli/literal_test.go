@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/convscope/convscope/internal/npy"
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -61,14 +60,7 @@ func writeSolid(t *testing.T, dir, name string, w, h int, c color.RGBA) string {
 		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
 	}
 	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WritePNG(t, p, img)
 	return p
 }
 
@@ -114,14 +106,7 @@ func writeHalves(t *testing.T, dir string) string {
 			}
 		}
 	}
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WritePNG(t, p, img)
 	return p
 }
 
@@ -155,15 +140,7 @@ func TestActivationsHandWorked(t *testing.T) {
 	// matplotlib's _viridis_data × 255 truncated: [192] = (94, 201, 97),
 	// [64] = (58, 82, 139). The 4×4 map is drawn at 14× (56-pixel tile)
 	// after a 2-pixel gap: x = 10 is column 0, x = 50 column 3.
-	f, err := os.Open(filepath.Join(out, "conv2d_1.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := testutil.ReadPNG(t, filepath.Join(out, "conv2d_1.png"))
 	for _, px := range []struct {
 		x, y int
 		want [3]uint32

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/convscope/convscope/internal/dataset"
-	"github.com/convscope/convscope/internal/npy"
 	"github.com/convscope/convscope/internal/onnx"
 	"github.com/convscope/convscope/internal/render"
 	"github.com/convscope/convscope/nn"
@@ -99,7 +98,6 @@ func predictONNX(e *env, path, preset string, images []string, asJSON bool) erro
 	in := m.g.InputShape()
 	results := make([]prediction, len(images))
 	x := nn.NewTensor(append([]int{1}, in...)...)
-	failed := 0
 	for i, p := range images {
 		if err := e.ctx.Err(); err != nil {
 			return &interruptedError{msg: "interrupted"}
@@ -107,8 +105,6 @@ func predictONNX(e *env, path, preset string, images []string, asJSON bool) erro
 		results[i] = prediction{Image: p}
 		if err := m.input(x.Data, p); err != nil {
 			results[i].Error = oneLine(err.Error())
-			failed++
-			fmt.Fprintf(e.stderr, "convscope predict: %s\n", results[i].Error)
 			continue
 		}
 		y := m.g.Predict(x)
@@ -123,21 +119,7 @@ func predictONNX(e *env, path, preset string, images []string, asJSON bool) erro
 		}
 		results[i].Index, results[i].Class, results[i].Probability = best, m.meta.ClassNames[best], float32(probs[best])
 	}
-	if asJSON {
-		if err := writeJSON(e.stdout, results); err != nil {
-			return err
-		}
-	} else {
-		for _, r := range results {
-			if r.Error == "" {
-				fmt.Fprintf(e.stdout, "%s: %s %.4f\n", r.Image, r.Class, r.Probability)
-			}
-		}
-	}
-	if failed > 0 {
-		return &reportedError{fmt.Sprintf("%d of %d images could not be read", failed, len(images))}
-	}
-	return nil
+	return reportPredictions(e, results, asJSON)
 }
 
 // probabilities interprets one output: a single sigmoid unit p is the
@@ -211,21 +193,9 @@ func activationsONNX(e *env, path, preset, image, out string, layers []string, f
 	used := map[string]bool{}
 	for _, n := range picked {
 		act := m.g.Output(n.Name)
-		base := filepath.Join(out, uniqueFileName(n.Name, used))
-		var written []string
-		if format != "npy" && len(act.Shape) == 4 {
-			p := base + ".png"
-			if err := render.WriteLayerPNG(p, draw(act)); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			written = append(written, p)
-		}
-		if format != "png" || len(act.Shape) != 4 {
-			p := base + ".npy"
-			if err := npy.WriteFile(p, act.Shape, act.Data); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			written = append(written, p)
+		written, err := writeLayer(filepath.Join(out, uniqueFileName(n.Name, used)), format, act, draw)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "%-24s %-20s %s\n", n.Name, shapeString(act.Shape), strings.Join(written, " "))
 	}

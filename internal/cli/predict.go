@@ -64,6 +64,13 @@ func runPredict(e *env, args []string) error {
 		}
 		classify(m, images[lo:min(lo+predictBatch, len(images))], results[lo:])
 	}
+	return reportPredictions(e, results, *asJSON)
+}
+
+// reportPredictions prints each unreadable image's error on stderr and the
+// predictions on stdout (one line an image, or JSON), and returns a
+// reportedError if any image could not be read.
+func reportPredictions(e *env, results []prediction, asJSON bool) error {
 	failed := 0
 	for _, r := range results {
 		if r.Error != "" {
@@ -71,7 +78,7 @@ func runPredict(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "convscope predict: %s\n", r.Error)
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		if err := writeJSON(e.stdout, results); err != nil {
 			return err
 		}
@@ -83,7 +90,7 @@ func runPredict(e *env, args []string) error {
 		}
 	}
 	if failed > 0 {
-		return &reportedError{fmt.Sprintf("%d of %d images could not be read", failed, len(images))}
+		return &reportedError{fmt.Sprintf("%d of %d images could not be read", failed, len(results))}
 	}
 	return nil
 }
@@ -136,7 +143,7 @@ func classify(m *model.Model, paths []string, out []prediction) {
 
 // loadInput decodes the image at path and preprocesses it into dst.
 func loadInput(dst []float32, path string, opts dataset.Options) error {
-	img, err := dataset.LoadImageFile(path, dataset.DefaultMaxPixels)
+	img, err := dataset.LoadPhotoFile(path, dataset.DefaultMaxPixels)
 	if err != nil {
 		return err
 	}

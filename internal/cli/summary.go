@@ -20,11 +20,7 @@ func runSummary(e *env, args []string) error {
 	model := fs.String("model", "", modelFlagHelp)
 	arch := fs.String("arch", "", "an architecture `FILE` (JSON, Keras-style layer list)")
 	preset := fs.String("preprocess", "", preprocessUsage)
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
 	if *model != "" && *arch != "" {

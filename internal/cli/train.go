@@ -70,11 +70,8 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.out, "out", "", "save the model to `FILE` (.safetensors)")
 	fs.StringVar(&f.history, "history", "", "also write the per-epoch metrics to `FILE` as CSV (as Keras' CSVLogger)")
 	fs.StringVar(&f.resume, "resume", "", "continue the stopped run saved in `MODEL` (--out defaults to MODEL)")
-	pos, err := fs.parse(e.stdout, args)
+	err := fs.parseNoArgs(e.stdout, args)
 	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
 		return err
 	}
 	var res *resumed

@@ -76,11 +76,7 @@ func runTrainBase(e *env, args []string) error {
 	fs.Int64Var(&f.seed, "seed", 0, "random seed `N` for the head's weights, the order and the augmentation")
 	fs.StringVar(&f.out, "out", "", "save the model to `FILE` (.safetensors)")
 	fs.StringVar(&f.history, "history", "", "also write the per-epoch metrics to `FILE` as CSV")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
 	switch {

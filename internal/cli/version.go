@@ -39,11 +39,7 @@ func versionString() string {
 // runVersion prints the version.
 func runVersion(e *env, args []string) error {
 	fs := newFlagSet("version", "convscope version", "Prints Convscope's version, commit, Go version and platform.\n")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
-		return err
-	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, versionString())

@@ -35,9 +35,18 @@ const colourTolerance = 12
 // hasColour reports whether any pixel's channels differ by more than
 // colourTolerance. It samples at most about 64×64 pixels.
 func hasColour(img image.Image) bool {
-	switch img.(type) {
+	switch m := img.(type) {
 	case *image.Gray, *image.Gray16:
 		return false
+	case *Photo:
+		// Block means (the 1/8 preview) instead of decoding the photo:
+		// a gray photo's blocks are gray too.
+		if m.f.ncomp == 1 {
+			return false
+		}
+		if pv := m.Preview(); pv != nil {
+			img = pv
+		}
 	}
 	b := img.Bounds()
 	step := max(1, max(b.Dx(), b.Dy())/64)

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -258,13 +259,7 @@ func skipped(name string) bool { return strings.HasPrefix(name, ".") || name == 
 
 // imageExt reports whether name has one of Extensions.
 func imageExt(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	for _, e := range Extensions {
-		if ext == e {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Extensions, strings.ToLower(path.Ext(name)))
 }
 
 // listOrNone joins names, or says "none".

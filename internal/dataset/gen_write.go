@@ -33,6 +33,22 @@ func (g *Generated) WriteTree(dir string, first, n int) error {
 		}
 	}
 	width := max(6, len(strconv.Itoa(first+n-1)))
+	return writePNGs(n, func() func(int) (string, image.Image) {
+		img := image.NewRGBA(image.Rect(0, 0, g.opts.Size, g.opts.Size))
+		return func(i int) (string, image.Image) {
+			i += first
+			class := g.classes[g.Draw(img, i)]
+			return filepath.Join(dir, class, fmt.Sprintf("%s.%0*d.png", class, width, i)), img
+		}
+	})
+}
+
+// writePNGs writes n images as PNG files (written atomically, see
+// writeAtomic) on GOMAXPROCS goroutines. Each goroutine calls newWorker once
+// and then, for each index i in [0, n) it takes, the function returned,
+// which gives the file's name and its image (valid until the next call).
+// The first error stops the work and is returned.
+func writePNGs(n int, newWorker func() func(i int) (string, image.Image)) error {
 	var (
 		next    atomic.Int64
 		failed  atomic.Bool
@@ -44,15 +60,14 @@ func (g *Generated) WriteTree(dir string, first, n int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			img := image.NewRGBA(image.Rect(0, 0, g.opts.Size, g.opts.Size))
+			work := newWorker()
 			enc := png.Encoder{CompressionLevel: png.BestSpeed}
 			for !failed.Load() {
-				i := first + int(next.Add(1)-1)
-				if i >= first+n {
+				i := int(next.Add(1) - 1)
+				if i >= n {
 					return
 				}
-				class := g.classes[g.Draw(img, i)]
-				name := filepath.Join(dir, class, fmt.Sprintf("%s.%0*d.png", class, width, i))
+				name, img := work(i)
 				if e := writeAtomic(name, img, &enc); e != nil {
 					failed.Store(true)
 					errOnce.Do(func() { err = e })

@@ -2,14 +2,11 @@ package dataset
 
 import (
 	"fmt"
-	"image/png"
+	"image"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // FashionMNISTClasses are Fashion-MNIST's class names in label order
@@ -97,32 +94,11 @@ func (d *IDX) WriteTree(dir string, classes []string) ([]int, error) {
 		counts[l]++
 	}
 	width := len(strconv.Itoa(max(d.N-1, 0)))
-	var (
-		next    atomic.Int64
-		failed  atomic.Bool
-		errOnce sync.Once
-		err     error
-		wg      sync.WaitGroup
-	)
-	for range min(runtime.GOMAXPROCS(0), max(d.N, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			enc := png.Encoder{CompressionLevel: png.BestSpeed}
-			for !failed.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= d.N {
-					return
-				}
-				name := filepath.Join(folders[d.Labels[i]], fmt.Sprintf("%0*d.png", width, i))
-				if e := writeAtomic(name, d.Image(i), &enc); e != nil {
-					failed.Store(true)
-					errOnce.Do(func() { err = e })
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	err := writePNGs(d.N, func() func(int) (string, image.Image) {
+		return func(i int) (string, image.Image) {
+			return filepath.Join(folders[d.Labels[i]], fmt.Sprintf("%0*d.png", width, i)), d.Image(i)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,11 @@
 package explain
 
 import (
-	"bytes"
 	"flag"
-	"image"
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/convscope/convscope/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/")
@@ -36,36 +34,5 @@ func TestOverlayGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "overlay.golden.png")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("golden missing (go test -run OverlayGolden -update): %v", err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, ok := want.(*image.RGBA)
-	if !ok {
-		nw := image.NewRGBA(want.Bounds())
-		for y := 0; y < 150; y++ {
-			for x := 0; x < 150; x++ {
-				nw.Set(x, y, want.At(x, y))
-			}
-		}
-		w = nw
-	}
-	if !bytes.Equal(w.Pix, img.Pix) {
-		t.Error("overlay differs from testdata/overlay.golden.png (rerun with -update if intended)")
-	}
+	testutil.CheckGolden(t, filepath.Join("testdata", "overlay.golden.png"), img, *update)
 }

@@ -10,8 +10,8 @@ import (
 // graphModel adapts *nn.Graph (one output) to Randomizable; the graph
 // engine provides the logits and FromLogits (nn.Graph.Logits).
 type graphModel struct {
-	g     *nn.Graph
-	nodes []Node
+	netModel
+	g *nn.Graph
 }
 
 // FromGraph wraps a built graph with one output for the methods; like
@@ -21,7 +21,7 @@ func FromGraph(g *nn.Graph) (Randomizable, error) {
 	if len(outs) != 1 {
 		return nil, fmt.Errorf("explain: expected a graph with one output, received %d (%v)", len(outs), outs)
 	}
-	m := &graphModel{g: g}
+	m := &graphModel{netModel: netModel{net: g}, g: g}
 	geo := map[string]Geometry{nn.GraphInput: {Jump: [2]float64{1, 1}, Known: true}}
 	shapes := map[string][]int{nn.GraphInput: g.InputShape()}
 	for _, info := range g.Nodes() {
@@ -37,18 +37,10 @@ func FromGraph(g *nn.Graph) (Randomizable, error) {
 	return m, nil
 }
 
-func (m *graphModel) InputShape() []int               { return m.g.InputShape() }
-func (m *graphModel) Nodes() []Node                   { return m.nodes }
-func (m *graphModel) Forward(x *nn.Tensor) *nn.Tensor { return m.g.Forward(x, false) }
-func (m *graphModel) Logits() (*nn.Tensor, error)     { return m.g.Logits() }
-func (m *graphModel) Output(name string) *nn.Tensor   { return m.g.Output(name) }
-func (m *graphModel) Grad(name string) *nn.Tensor     { return m.g.Grad(name) }
-func (m *graphModel) BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error {
-	return m.g.BackwardWith(o, dys...)
-}
-
 // SaveWeights copies every weight (BatchNormalization's statistics too).
-func (m *graphModel) SaveWeights() (restore func()) { return saveParams(m.g.Weights()) }
+func (m *graphModel) SaveWeights() (restore func()) {
+	return saveParams(m.g.Weights(), m.g.WeightsChanged)
+}
 
 // Randomize redraws one node's weights with its initialiser.
 func (m *graphModel) Randomize(layer string, seed int64) error {

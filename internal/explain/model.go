@@ -72,15 +72,42 @@ type Geometry struct {
 
 // seqModel adapts *nn.Sequential to Randomizable.
 type seqModel struct {
-	m     *nn.Sequential
+	netModel
+	m *nn.Sequential
+}
+
+// network is what nn.Sequential and nn.Graph both offer the methods.
+type network interface {
+	InputShape() []int
+	Forward(x *nn.Tensor, training bool) *nn.Tensor
+	Logits() (*nn.Tensor, error)
+	Output(name string) *nn.Tensor
+	Grad(name string) *nn.Tensor
+	BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error
+}
+
+// netModel is the part of a Model that passes through to its network
+// (inference mode) or returns its nodes.
+type netModel struct {
+	net   network
 	nodes []Node
+}
+
+func (n *netModel) InputShape() []int               { return n.net.InputShape() }
+func (n *netModel) Nodes() []Node                   { return n.nodes }
+func (n *netModel) Forward(x *nn.Tensor) *nn.Tensor { return n.net.Forward(x, false) }
+func (n *netModel) Logits() (*nn.Tensor, error)     { return n.net.Logits() }
+func (n *netModel) Output(name string) *nn.Tensor   { return n.net.Output(name) }
+func (n *netModel) Grad(name string) *nn.Tensor     { return n.net.Grad(name) }
+func (n *netModel) BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error {
+	return n.net.BackwardWith(o, dys...)
 }
 
 // FromSequential wraps m for the methods. The explanation runs on m itself
 // (its activation buffers are reused), so give it a model no other
 // goroutine uses (workbench.Model.CloneNet for a model that trains).
 func FromSequential(m *nn.Sequential) Randomizable {
-	s := &seqModel{m: m}
+	s := &seqModel{netModel: netModel{net: m}, m: m}
 	g := Geometry{Jump: [2]float64{1, 1}, Known: true}
 	in := m.InputShape()
 	for i, l := range m.Layers() {
@@ -133,22 +160,16 @@ func nextGeometry(g Geometry, c nn.LayerConfig, in, out []int) Geometry {
 	return g
 }
 
-func (s *seqModel) InputShape() []int               { return s.m.InputShape() }
-func (s *seqModel) Nodes() []Node                   { return s.nodes }
-func (s *seqModel) Forward(x *nn.Tensor) *nn.Tensor { return s.m.Forward(x, false) }
-func (s *seqModel) Logits() (*nn.Tensor, error)     { return s.m.Logits() }
-func (s *seqModel) Output(name string) *nn.Tensor   { return s.m.Output(name) }
-func (s *seqModel) Grad(name string) *nn.Tensor     { return s.m.Grad(name) }
-func (s *seqModel) BackwardWith(o nn.BackwardOptions, dys ...*nn.Tensor) error {
-	return s.m.BackwardWith(o, dys...)
+// SaveWeights copies every parameter.
+func (s *seqModel) SaveWeights() (restore func()) {
+	return saveParams(s.m.Params(), s.m.WeightsChanged)
 }
 
-// SaveWeights copies every parameter.
-func (s *seqModel) SaveWeights() (restore func()) { return saveParams(s.m.Params()) }
-
 // saveParams copies the values of ps and returns the function that puts
-// them back.
-func saveParams(ps []*nn.Param) func() {
+// them back and then calls changed, the model's WeightsChanged: the
+// weights are written directly, so anything derived from them (the packed
+// kernels of nn.Engine.PackWeights) must be dropped.
+func saveParams(ps []*nn.Param, changed func()) func() {
 	saved := make([][]float32, len(ps))
 	for i, p := range ps {
 		saved[i] = append([]float32(nil), p.Value...)
@@ -157,6 +178,7 @@ func saveParams(ps []*nn.Param) func() {
 		for i, p := range ps {
 			copy(p.Value, saved[i])
 		}
+		changed()
 	}
 }
 

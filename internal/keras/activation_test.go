@@ -97,13 +97,7 @@ func TestInferenceNoOps(t *testing.T) {
 		}
 		x := nn.NewTensor(1, 2, 2, 1)
 		copy(x.Data, []float32{1, -2, 3, 0.5})
-		var y *nn.Tensor
-		switch m := m.(type) {
-		case *nn.Sequential:
-			y = m.Predict(x)
-		case *nn.Graph:
-			y = m.Forward(x, false)
-		}
+		y := predict(m, x)
 		if y.Data[0] != 1 || y.Data[1] != -2 || y.Data[2] != 3 || y.Data[3] != 0.5 {
 			t.Errorf("%s: %v", class, y.Data)
 		}
@@ -165,15 +159,20 @@ func TestRescalingFolds(t *testing.T) {
 		for i := range x.Data {
 			x.Data[i] = float32(255 * meta.Rescale)
 		}
-		var y *nn.Tensor
-		switch m := m.(type) {
-		case *nn.Sequential:
-			y = m.Predict(x)
-		case *nn.Graph:
-			y = m.Forward(x, false)
-		}
+		y := predict(m, x)
 		if math.Abs(float64(y.Data[0]-tc.out)) > 1e-6 {
 			t.Errorf("%s: white pixel → %v, want %v", tc.name, y.Data[0], tc.out)
 		}
 	}
+}
+
+// predict runs x through a loaded Sequential or Graph (inference).
+func predict(m Model, x *nn.Tensor) *nn.Tensor {
+	switch m := m.(type) {
+	case *nn.Sequential:
+		return m.Predict(x)
+	case *nn.Graph:
+		return m.Forward(x, false)
+	}
+	panic("keras: a model is a *nn.Sequential or a *nn.Graph")
 }

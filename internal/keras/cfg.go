@@ -30,41 +30,28 @@ func (c *cfg) raw(key string) (json.RawMessage, bool) {
 	return r, true
 }
 
-func (c *cfg) int(key string, def int) int {
+// value reads key as a T, or returns Keras' default def when the key is
+// absent or null; a value that is not a T, or that valid (if not nil)
+// rejects, is an error saying it expected want.
+func value[T any](c *cfg, key string, def T, want string, valid func(T) bool) T {
 	r, ok := c.raw(key)
 	if !ok {
 		return def
 	}
-	var v int
-	if json.Unmarshal(r, &v) != nil {
-		c.fail(key, "an integer", r)
+	var v T
+	if json.Unmarshal(r, &v) != nil || (valid != nil && !valid(v)) {
+		c.fail(key, want, r)
 	}
 	return v
 }
+
+func (c *cfg) int(key string, def int) int { return value(c, key, def, "an integer", nil) }
 
 func (c *cfg) float(key string, def float64) float64 {
-	r, ok := c.raw(key)
-	if !ok {
-		return def
-	}
-	var v float64
-	if json.Unmarshal(r, &v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		c.fail(key, "a number", r)
-	}
-	return v
+	return value(c, key, def, "a number", func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) })
 }
 
-func (c *cfg) bool(key string, def bool) bool {
-	r, ok := c.raw(key)
-	if !ok {
-		return def
-	}
-	var v bool
-	if json.Unmarshal(r, &v) != nil {
-		c.fail(key, "true or false", r)
-	}
-	return v
-}
+func (c *cfg) bool(key string, def bool) bool { return value(c, key, def, "true or false", nil) }
 
 func (c *cfg) str(key, def string) string {
 	r, ok := c.raw(key)
@@ -171,10 +158,11 @@ func (c *cfg) activation(key string) string {
 		return "linear"
 	}
 	if c.err == nil {
-		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
+		c.err = fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish, swish, silu)", c.l.Name, c.l.Class, a, strings.Join(nn.ActivationNames(), ", "))
 	}
 	return a
 }
 
 // standalone are the activations nn has as layers only.
-var standalone = map[string]bool{"relu6": true, "leaky_relu": true, "hard_sigmoid": true, "hard_swish": true, "hard_silu": true}
+var standalone = map[string]bool{"relu6": true, "leaky_relu": true, "hard_sigmoid": true, "hard_swish": true, "hard_silu": true,
+	"swish": true, "silu": true}

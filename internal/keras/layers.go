@@ -12,7 +12,7 @@ import (
 var supported = []string{"InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D",
 	"GlobalAveragePooling2D", "Dense", "Flatten", "Dropout", "SpatialDropout2D", "Identity", "GaussianNoise",
 	"GaussianDropout", "ActivityRegularization", "Activation", "ReLU", "LeakyReLU", "Softmax",
-	"BatchNormalization", "Normalization", "Add", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
+	"BatchNormalization", "Normalization", "Add", "Multiply", "Concatenate", "ZeroPadding2D", "Reshape", "Rescaling"}
 
 // unsupportedError names the layer, its class and what is supported.
 func unsupportedError(l kLayer, why string) error {
@@ -39,13 +39,15 @@ func activationLayer(name, a string, l kLayer) (nn.Layer, error) {
 		return nn.NewHardSigmoid(0.2, 0.5, opt), nil
 	case "hard_swish", "hard_silu":
 		return nn.NewHardSwish(opt), nil
+	case "swish", "silu": // x·sigmoid(x), EfficientNet's
+		return nn.NewSiLU(opt), nil
 	}
 	for _, n := range nn.ActivationNames() {
 		if n == a {
 			return nn.NewActivation(a, opt), nil
 		}
 	}
-	return nil, fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish)", l.Name, l.Class, a, strings.Join(nn.ActivationNames(), ", "))
+	return nil, fmt.Errorf("keras: layer %q (%s): activation %q is not supported (expected one of %s, relu6, leaky_relu, hard_sigmoid, hard_swish, swish, silu)", l.Name, l.Class, a, strings.Join(nn.ActivationNames(), ", "))
 }
 
 // convert builds the nn layers for a Keras layer: usually one, a chain when
@@ -162,6 +164,8 @@ func convert(l kLayer, cin int) ([]nn.LayerBase, error) {
 		out = nn.NewBatchNormalization(name, nn.WithEpsilon(c.float("epsilon", 1e-3)), nn.WithMomentum(c.float("momentum", 0.99)))
 	case "Add":
 		out = nn.NewAdd(name)
+	case "Multiply": // with the squeeze-excitation broadcast (nn.Multiply)
+		out = nn.NewMultiply(name)
 	case "Concatenate":
 		c.axisLast(-1)
 		out = nn.NewConcatenate(name)

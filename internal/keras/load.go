@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/convscope/convscope/internal/hdf5"
@@ -32,13 +33,7 @@ var Extensions = []string{".h5", ".hdf5", ".keras"}
 
 // IsKerasName reports whether a file name has a Keras model extension.
 func IsKerasName(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range Extensions {
-		if e == ext {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Extensions, strings.ToLower(filepath.Ext(name)))
 }
 
 // Load opens a Keras model file: a legacy HDF5 file written by Keras 2's
@@ -47,16 +42,27 @@ func IsKerasName(name string) bool {
 // the model expects. Weights-only files (model.save_weights) are refused
 // with a pointer to LoadWeights.
 func Load(path string) (Model, nn.Metadata, error) {
-	f, err := os.Open(path)
+	f, size, err := openSized(path)
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
 	defer f.Close()
+	return Read(f, size)
+}
+
+// openSized opens the file at path and returns it with its size; the
+// caller closes it.
+func openSized(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
 	st, err := f.Stat()
 	if err != nil {
-		return nil, nn.Metadata{}, err
+		f.Close()
+		return nil, 0, err
 	}
-	return Read(f, st.Size())
+	return f, st.Size(), nil
 }
 
 // Read is Load for size bytes read through r.
@@ -260,20 +266,16 @@ func LoadWeights(path string, config []byte) (Model, nn.Metadata, error) {
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	f, err := os.Open(path)
+	f, size, err := openSized(path)
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	b, err := build(km, justified(size))
 	if err != nil {
 		return nil, nn.Metadata{}, err
 	}
-	b, err := build(km, justified(st.Size()))
-	if err != nil {
-		return nil, nn.Metadata{}, err
-	}
-	h, err := hdf5.Open(f, st.Size())
+	h, err := hdf5.Open(f, size)
 	if err != nil {
 		return nil, nn.Metadata{}, fmt.Errorf("keras: %v", err)
 	}
@@ -295,7 +297,7 @@ func LoadWeights(path string, config []byte) (Model, nn.Metadata, error) {
 		}
 		return b.model, b.meta, nil
 	}
-	if err := loadK3Weights(f, st.Size(), b.entries); err != nil {
+	if err := loadK3Weights(f, size, b.entries); err != nil {
 		return nil, nn.Metadata{}, err
 	}
 	return b.model, b.meta, nil

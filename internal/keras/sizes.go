@@ -142,6 +142,13 @@ func layerSize(l kLayer, ins [][]int) (out []int, params int64, ok bool) {
 		params = mul(in[len(in)-1], u) + bias(u)
 	case "BatchNormalization":
 		out, params = in, 4*int64(in[len(in)-1])
+	case "Multiply": // the largest input: a (1, 1, C) gate broadcasts
+		out = in
+		for _, s := range ins[1:] {
+			if mul(s...) > mul(out...) {
+				out = s
+			}
+		}
 	case "Concatenate":
 		out = append([]int(nil), in...)
 		for _, s := range ins[1:] {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,50 @@ func TestPreviewKeepsSmallImages(t *testing.T) {
 	// 513×100 → 512 × ⌊100·512/513⌋ = 512×99.
 	if got := preview(testImage(513, 100, 1)).Bounds(); got != image.Rect(0, 0, 512, 99) {
 		t.Errorf("preview of 513×100 is %v, want 512×99", got)
+	}
+}
+
+// A very thin image keeps its short edge (up to previewMinSide) so that its
+// rows survive: a 10000×3 image of a red, a green and a blue row was shrunk
+// to 512×1, one colour (issue #17 defect 10).
+func TestPreviewKeepsThinImagesRows(t *testing.T) {
+	rows := []color.RGBA{{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}}
+	for _, tc := range []struct {
+		w, h int
+		want image.Rectangle
+	}{
+		{10000, 3, image.Rect(0, 0, 512, 3)},
+		{3, 10000, image.Rect(0, 0, 3, 512)},
+		{10000, 40, image.Rect(0, 0, 512, 16)},
+		{2000, 200, image.Rect(0, 0, 512, 51)},
+	} {
+		img := image.NewRGBA(image.Rect(0, 0, tc.w, tc.h))
+		for y := range tc.h {
+			for x := range tc.w {
+				if tc.w > tc.h {
+					img.SetRGBA(x, y, rows[y*3/tc.h])
+				} else {
+					img.SetRGBA(x, y, rows[x*3/tc.w])
+				}
+			}
+		}
+		p := preview(img)
+		if p.Bounds() != tc.want {
+			t.Errorf("preview of %d×%d is %v, want %v", tc.w, tc.h, p.Bounds(), tc.want)
+			continue
+		}
+		if tc.h != 3 && tc.w != 3 {
+			continue
+		}
+		for i, want := range rows {
+			x, y := 0, i
+			if tc.w < tc.h {
+				x, y = i, 0
+			}
+			if got := color.RGBAModel.Convert(p.At(x, y)).(color.RGBA); got != want {
+				t.Errorf("preview of %d×%d: pixel (%d, %d) is %v, want %v", tc.w, tc.h, x, y, got, want)
+			}
+		}
 	}
 }
 

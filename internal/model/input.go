@@ -33,9 +33,12 @@ type Input struct {
 // Loader produces an image: decoding a file, a dropped URI or a sample.
 type Loader func() (image.Image, error)
 
-// FileLoader decodes the image file at path (upright, EXIF applied).
+// FileLoader decodes the image file at path (upright, EXIF applied). A
+// large baseline JPEG comes back as a *dataset.Photo, decoded only as far
+// as Prepare needs (the network's nearest-resized input, byte for byte
+// what the full decode gives, and a 1/8-scale preview).
 func FileLoader(path string) Loader {
-	return func() (image.Image, error) { return dataset.LoadImageFile(path, dataset.DefaultMaxPixels) }
+	return func() (image.Image, error) { return dataset.LoadPhotoFile(path, dataset.DefaultMaxPixels) }
 }
 
 // OpenError is reported when an image cannot be opened.
@@ -82,18 +85,30 @@ func (m *Model) Fits(in *Input) bool {
 // PreviewSize is the largest edge of Input.Preview in pixels.
 const PreviewSize = 512
 
+// previewMinSide is the least short edge of a scaled-down Input.Preview (or
+// the image's own short edge, if smaller): a very thin image keeps its rows
+// instead of being averaged into one (a 10000×3 image became 512×1, and its
+// thumbnail showed one colour).
+const previewMinSide = 16
+
 // preview scales img down to fit PreviewSize×PreviewSize, keeping its
-// aspect ratio (bilinear, sampling only the output pixels).
+// aspect ratio (bilinear, sampling only the output pixels) but no less than
+// min(short edge, previewMinSide) pixels across.
 func preview(img image.Image) image.Image {
+	if p, ok := img.(*dataset.Photo); ok {
+		if pv := p.Preview(); pv != nil {
+			img = pv // 1/8 scale from the DC coefficients: no full decode
+		}
+	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= PreviewSize && h <= PreviewSize {
 		return img
 	}
 	if w >= h {
-		w, h = PreviewSize, max(1, h*PreviewSize/w)
+		w, h = PreviewSize, max(min(h, previewMinSide), h*PreviewSize/w)
 	} else {
-		w, h = max(1, w*PreviewSize/h), PreviewSize
+		w, h = max(min(w, previewMinSide), w*PreviewSize/h), PreviewSize
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)

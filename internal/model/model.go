@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/convscope/convscope/assets"
@@ -131,13 +132,7 @@ func NeedsPreprocess(path string) bool { return strings.EqualFold(filepath.Ext(p
 
 // IsModelName reports whether a file name has a model extension.
 func IsModelName(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range Extensions {
-		if e == ext {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Extensions, strings.ToLower(filepath.Ext(name)))
 }
 
 func openBuiltin(name string) (*Model, error) {

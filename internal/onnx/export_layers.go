@@ -3,6 +3,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/convscope/convscope/nn"
 )
@@ -87,6 +88,13 @@ func (e *exporter) node(n xnode) error {
 			out.name = e.emit("Add", nm, []string{out.name, names[i]})
 		}
 		out.perm = x.perm
+	case "Multiply": // ONNX's broadcasting covers the (1, C, 1, 1) gate
+		out.name, err = e.multiply(n, xs)
+		out.perm = x.perm
+	case "SiLU": // x·Sigmoid(x): ONNX has no SiLU before opset 24
+		sig := e.emit("Sigmoid", n.name+"/sigmoid", []string{x.name})
+		out.name = e.emit("Mul", n.name, []string{x.name, sig})
+		out.perm = x.perm
 	case "Concatenate":
 		names := make([]string, len(xs))
 		for i, v := range xs {
@@ -155,16 +163,23 @@ func (e *exporter) conv(n xnode, c nn.LayerConfig, x xvalue) (string, error) {
 	if !c.NoBias {
 		ins = append(ins, e.init(n.name+"/bias", []int{m}, ps[1].Value))
 	}
-	name := n.name
-	if c.Activation != "" && c.Activation != "linear" {
-		name = n.name + "/conv"
-	}
-	y := e.emit("Conv", name, ins, intsAttr("kernel_shape", kh, kw), intsAttr("strides", s[0], s[1]),
+	return e.emitActivated("Conv", "conv", n.name, c.Activation, ins, intsAttr("kernel_shape", kh, kw), intsAttr("strides", s[0], s[1]),
 		intsAttr("pads", pads[0], pads[1], pads[2], pads[3]), intsAttr("dilations", dil[0], dil[1]), intAttr("group", groups))
-	a, err := e.activation(c.Activation, n.name, y)
+}
+
+// emitActivated emits op over ins followed by the layer's activation; the
+// last node is called name (op's node is name/suffix when an activation
+// follows it).
+func (e *exporter) emitActivated(op, suffix, name, activation string, ins []string, attrs ...*Attribute) (string, error) {
+	opName := name
+	if activation != "" && activation != "linear" {
+		opName = name + "/" + suffix
+	}
+	y := e.emit(op, opName, ins, attrs...)
+	a, err := e.activation(activation, name, y)
 	if err == nil && a != y {
-		e.rename(a, n.name)
-		a = n.name
+		e.rename(a, name)
+		a = name
 	}
 	return a, err
 }
@@ -216,17 +231,7 @@ func (e *exporter) dense(n xnode, c nn.LayerConfig, x xvalue) (string, error) {
 	if !c.NoBias {
 		ins = append(ins, e.init(n.name+"/bias", []int{units}, ps[1].Value))
 	}
-	name := n.name
-	if c.Activation != "" && c.Activation != "linear" {
-		name = n.name + "/gemm"
-	}
-	y := e.emit("Gemm", name, ins, intAttr("transB", 1))
-	a, err := e.activation(c.Activation, n.name, y)
-	if err == nil && a != y {
-		e.rename(a, n.name)
-		a = n.name
-	}
-	return a, err
+	return e.emitActivated("Gemm", "gemm", n.name, c.Activation, ins, intAttr("transB", 1))
 }
 
 func (e *exporter) pointwise(n xnode, c nn.LayerConfig, x xvalue) (string, error) {
@@ -299,4 +304,23 @@ func (e *exporter) batchNorm(n xnode, c nn.LayerConfig, x xvalue) (string, error
 		eps = 1e-3
 	}
 	return e.emit("BatchNormalization", n.name, ins, floatAttr("epsilon", eps)), nil
+}
+
+// multiply exports a Multiply as a chain of Mul nodes; a broadcast input,
+// (1, 1, C) in the engine, is (1, C, 1, 1) in NCHW, which Mul broadcasts.
+func (e *exporter) multiply(n xnode, xs []xvalue) (string, error) {
+	name := xs[0].name
+	for i := 1; i < len(xs); i++ {
+		if xs[i].perm != nil || xs[0].perm != nil {
+			if xs[i].perm == nil || xs[0].perm == nil || !slices.Equal(xs[i].perm, xs[0].perm) {
+				return "", fmt.Errorf("multiplying flattened images in different orders has no NCHW equivalent")
+			}
+		}
+		nm := n.name
+		if i < len(xs)-1 {
+			nm = fmt.Sprintf("%s/partial_%d", n.name, i)
+		}
+		name = e.emit("Mul", nm, []string{name, xs[i].name})
+	}
+	return name, nil
 }

@@ -69,15 +69,9 @@ func (im *importer) fold(n *Node) error {
 		}
 		im.vals[out] = &value{k: t}
 	case "Unsqueeze":
-		axes := attrInts(n, "axes")
-		if im.opset >= 13 {
-			a, err := im.konst(n, 1, true)
-			if err != nil {
-				return err
-			}
-			if a != nil {
-				axes = ints(a)
-			}
+		axes, err := im.axes(n, 13)
+		if err != nil {
+			return err
 		}
 		dims, ok := unsqueeze(k.Dims, axes)
 		if !ok {
@@ -166,44 +160,41 @@ func (im *importer) arithConsts(n *Node, a, b *Tensor) error {
 		dims = b.Dims
 	}
 	size := max(la, lb)
-	pick := func(s []int64, i int) int64 { return s[min(i, len(s)-1)] }
-	pickF := func(s []float32, i int) float32 { return s[min(i, len(s)-1)] }
 	t := &Tensor{Dims: slices.Clone(dims)}
 	if a.Float == nil && b.Float == nil && size > 0 {
-		t.DataType, t.Int64 = TypeInt64, make([]int64, size)
-		for i := range size {
-			x, y := pick(a.Int64, i), pick(b.Int64, i)
-			switch n.OpType {
-			case "Add":
-				t.Int64[i] = x + y
-			case "Sub":
-				t.Int64[i] = x - y
-			case "Mul":
-				t.Int64[i] = x * y
-			case "Div":
-				if y == 0 {
-					return im.errf(n, "integer division by zero")
-				}
-				t.Int64[i] = x / y
-			}
+		var ok bool
+		t.DataType = TypeInt64
+		if t.Int64, ok = broadcastArith(n.OpType, a.Int64, b.Int64, size); !ok {
+			return im.errf(n, "integer division by zero")
 		}
 	} else if size > 0 {
-		fa, fb := floats(a), floats(b)
-		t.DataType, t.Float = TypeFloat, make([]float32, size)
-		for i := range size {
-			x, y := pickF(fa, i), pickF(fb, i)
-			switch n.OpType {
-			case "Add":
-				t.Float[i] = x + y
-			case "Sub":
-				t.Float[i] = x - y
-			case "Mul":
-				t.Float[i] = x * y
-			case "Div":
-				t.Float[i] = x / y
-			}
-		}
+		t.DataType = TypeFloat
+		t.Float, _ = broadcastArith(n.OpType, floats(a), floats(b), size)
 	}
 	im.vals[n.Outputs[0]] = &value{k: t}
 	return nil
+}
+
+// broadcastArith returns the size values of x op y for op Add, Sub, Mul or
+// Div, x and y taken from a and b (a one-value slice repeats). It reports
+// false for an integer division by zero.
+func broadcastArith[T int64 | float32](op string, a, b []T, size int) ([]T, bool) {
+	out := make([]T, size)
+	for i := range out {
+		x, y := a[min(i, len(a)-1)], b[min(i, len(b)-1)]
+		switch op {
+		case "Add":
+			out[i] = x + y
+		case "Sub":
+			out[i] = x - y
+		case "Mul":
+			out[i] = x * y
+		case "Div":
+			if _, integer := any(y).(int64); integer && y == 0 {
+				return nil, false
+			}
+			out[i] = x / y
+		}
+	}
+	return out, true
 }

@@ -30,6 +30,7 @@ func (im *importer) planFusion(nodes []*Node, opts ImportOptions) {
 	if !opts.FuseActivations {
 		return
 	}
+	im.planGates(nodes)
 	for _, r := range nodes {
 		if len(r.Inputs) == 0 || !std(r) {
 			continue

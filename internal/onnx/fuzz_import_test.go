@@ -62,7 +62,10 @@ func randomGraph(src *byteSource) *Model {
 		case 2:
 			n.OpType = []string{"Relu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "LeakyRelu"}[src.next(6)]
 		case 3:
-			n.OpType = "GlobalAveragePool"
+			n.OpType = []string{"GlobalAveragePool", "ReduceMean"}[src.next(2)]
+			if n.OpType == "ReduceMean" {
+				n.Attrs = []*Attribute{ints("axes", src.next(4), src.next(4)-src.next(2)), {Name: "keepdims", Type: AttrInt, I: int64(src.next(2))}}
+			}
 		case 4:
 			n.OpType = "Flatten"
 		case 5:

@@ -54,6 +54,10 @@ type value struct {
 	// folded is set on a MatMul's value whose engine node also adds the
 	// bias of the Add that follows it.
 	folded bool
+	// gate is set on a Sigmoid's or HardSigmoid's value that the Mul
+	// reading it computes as one SiLU or HardSwish node (planGates): it
+	// has no engine node of its own.
+	gate bool
 }
 
 // pendingDense is a Dense layer whose bias is set after Build.
@@ -78,6 +82,11 @@ type importer struct {
 	// foldBN maps a Conv to the BatchNormalization folded into its weights.
 	foldBN   map[*Node]*Node
 	foldedBN map[*Node]*Node // and back
+	// gate maps a Mul of x by Sigmoid(x) or HardSigmoid(x) to the layer
+	// computing both ("silu", "hardswish"); gated marks those activations
+	// (import_mul.go).
+	gate  map[*Node]string
+	gated map[*Node]bool
 }
 
 // Import converts a decoded model to an engine graph (NHWC, Keras weight
@@ -92,6 +101,8 @@ type ImportOptions struct {
 	// of a Conv inside the Conv2D (its activation), saving a pass over the
 	// feature map. The Conv's pre-activation output is then not kept: the
 	// fused node, named after the Conv, outputs the activation's values.
+	// It also makes x·Sigmoid(x) one SiLU node and x·HardSigmoid(x) (alpha
+	// 1/6, beta 1/2) one HardSwish node, named after the Mul.
 	FuseActivations bool
 	// FoldBatchNorm folds an inference BatchNormalization that is the only
 	// reader of a Conv into the Conv's weights and bias, as PyTorch's eval

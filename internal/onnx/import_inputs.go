@@ -45,22 +45,24 @@ func floats(t *Tensor) []float32 {
 	if t.Float != nil {
 		return t.Float
 	}
-	f := make([]float32, len(t.Int64))
-	for i, v := range t.Int64 {
-		f[i] = float32(v)
-	}
-	return f
+	return convertSlice[float32](t.Int64)
 }
 
+// ints returns a constant's values as int64 (floats truncated).
 func ints(t *Tensor) []int64 {
 	if t.Int64 != nil {
 		return t.Int64
 	}
-	v := make([]int64, len(t.Float))
-	for i, f := range t.Float {
-		v[i] = int64(f)
+	return convertSlice[int64](t.Float)
+}
+
+// convertSlice returns a copy of s converted element by element to D.
+func convertSlice[D, S float32 | int64](s []S) []D {
+	d := make([]D, len(s))
+	for i, v := range s {
+		d[i] = D(v)
 	}
-	return v
+	return d
 }
 
 func attrInt(n *Node, name string, def int64) int64 {
@@ -75,6 +77,22 @@ func attrFloat(n *Node, name string, def float32) float32 {
 		return a.F
 	}
 	return def
+}
+
+// axes returns a node's axes: from opset since on the optional constant
+// input 1 (when given), before it the axes attribute.
+func (im *importer) axes(n *Node, since int64) ([]int64, error) {
+	axes := attrInts(n, "axes")
+	if im.opset >= since {
+		t, err := im.konst(n, 1, true)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			axes = ints(t)
+		}
+	}
+	return axes, nil
 }
 
 func attrInts(n *Node, name string) []int64 {

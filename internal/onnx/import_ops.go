@@ -13,7 +13,7 @@ import (
 var SupportedOps = []string{
 	"Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
 	"Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul",
-	"MaxPool", "Mul", "Pad", "Relu", "Reshape", "Sigmoid", "Softmax", "Sub", "Tanh", "Transpose",
+	"MaxPool", "Mul", "Pad", "ReduceMean", "Relu", "Reshape", "Sigmoid", "Softmax", "Sub", "Tanh", "Transpose",
 	// Shape arithmetic on constants only (fold.go).
 	"Gather", "Shape", "Unsqueeze",
 }
@@ -71,6 +71,8 @@ func (im *importer) node(n *Node) error {
 		return im.pool(n)
 	case "GlobalAveragePool":
 		return im.globalPool(n)
+	case "ReduceMean":
+		return im.reduceMean(n)
 	case "Flatten", "Reshape":
 		return im.reshape(n)
 	case "Transpose":
@@ -134,6 +136,23 @@ func (im *importer) spatial(n *Node, v *value) (string, error) {
 	return name, nil
 }
 
+// addPair adds the two-input layer l over a and b; with spatial set, both
+// are first made (H, W, C) tensors (see spatial), as when one of them is
+// the (C,) output of a GlobalAveragePool.
+func (im *importer) addPair(n *Node, l nn.LayerBase, a, b *value, spatial bool) (string, error) {
+	an, bn := a.node, b.node
+	if spatial {
+		var err error
+		if an, err = im.spatial(n, a); err != nil {
+			return "", err
+		}
+		if bn, err = im.spatial(n, b); err != nil {
+			return "", err
+		}
+	}
+	return im.add(n, l, an, bn)
+}
+
 // spatialValue returns the (N, C, H, W) dimensions of an image value in
 // ONNX's NCHW order, whatever its layout.
 func spatialDims(v *value) (c, h, w int) {
@@ -182,6 +201,10 @@ func (im *importer) activation(n *Node) error {
 	}
 	if im.fused[n] { // computed by the Conv2D (planFusion)
 		im.vals[n.Outputs[0]] = like(x, x.node)
+		return nil
+	}
+	if im.gated[n] { // computed by the Mul that reads it (planGates)
+		im.gateOutput(n, x)
 		return nil
 	}
 	var l nn.LayerBase

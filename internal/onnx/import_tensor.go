@@ -152,10 +152,13 @@ func (im *importer) arith(n *Node) error {
 		return im.arithConsts(n, a.k, b.k)
 	}
 	if a.k == nil && b.k == nil {
-		if n.OpType != "Add" {
-			return im.errf(n, "%s of two computed tensors is not supported (only Add is)", n.OpType)
+		switch n.OpType {
+		case "Add":
+			return im.add2(n, a, b)
+		case "Mul":
+			return im.mul2(n, a, b)
 		}
-		return im.add2(n, a, b)
+		return im.errf(n, "%s of two computed tensors is not supported (only Add and Mul are)", n.OpType)
 	}
 	x, k, constFirst := a, b.k, false
 	if a.k != nil {
@@ -230,17 +233,7 @@ func (im *importer) add2(n *Node, a, b *value) error {
 	if !slices.Equal(a.shape, b.shape) || a.lay != b.lay || !slices.Equal(a.perm, b.perm) {
 		return im.errf(n, "expected inputs of the same shape, received %v and %v (broadcasting is not supported)", a.shape, b.shape)
 	}
-	an, bn := a.node, b.node
-	if len(a.nnShape) != len(b.nnShape) {
-		var err error
-		if an, err = im.spatial(n, a); err != nil {
-			return err
-		}
-		if bn, err = im.spatial(n, b); err != nil {
-			return err
-		}
-	}
-	name, err := im.add(n, nn.NewAdd(), an, bn)
+	name, err := im.addPair(n, nn.NewAdd(), a, b, len(a.nnShape) != len(b.nnShape))
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,8 @@ import (
 )
 
 // onnxBenchDir is where scripts/export_onnx.py writes the torchvision
-// models (resnet18.onnx, mobilenet_v2.onnx, squeezenet1_1.onnx), relative
+// models (resnet18.onnx, mobilenet_v2.onnx, squeezenet1_1.onnx,
+// mobilenet_v3_small.onnx, efficientnet_b0.onnx), relative
 // to this package; CONVSCOPE_ONNX_DIR overrides it.
 func onnxBenchDir() string {
 	if d := os.Getenv("CONVSCOPE_ONNX_DIR"); d != "" {
@@ -30,7 +31,7 @@ func onnxBenchDir() string {
 // threads, the steady figure on a shared machine. A model whose file is
 // absent is skipped.
 func BenchmarkImportedInference(b *testing.B) {
-	for _, name := range []string{"resnet18", "mobilenet_v2", "squeezenet1_1"} {
+	for _, name := range []string{"resnet18", "mobilenet_v2", "squeezenet1_1", "mobilenet_v3_small", "efficientnet_b0"} {
 		b.Run(name, func(b *testing.B) {
 			path := filepath.Join(onnxBenchDir(), name+".onnx")
 			if _, err := os.Stat(path); err != nil {

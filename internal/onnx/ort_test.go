@@ -41,6 +41,7 @@ func TestONNXRuntime(t *testing.T) {
 		t.Skip("node not installed")
 	}
 	g := zooGraph(t)
+	se := seGraph(t) // Multiply (the gate, a square) and SiLU
 	seq := tutorialNet(t)
 	for name, c := range map[string]struct {
 		export func() (*Model, error)
@@ -48,6 +49,7 @@ func TestONNXRuntime(t *testing.T) {
 		run    func(x *nn.Tensor) []*nn.Tensor
 	}{
 		"graph": {func() (*Model, error) { return ExportGraph(g, nn.Metadata{}) }, g.InputShape(), func(x *nn.Tensor) []*nn.Tensor { g.Forward(x, false); return g.Outputs() }},
+		"se":    {func() (*Model, error) { return ExportGraph(se, nn.Metadata{}) }, se.InputShape(), func(x *nn.Tensor) []*nn.Tensor { se.Forward(x, false); return se.Outputs() }},
 		"sequential": {func() (*Model, error) { return ExportSequential(seq, nn.Metadata{}) }, seq.InputShape(),
 			func(x *nn.Tensor) []*nn.Tensor { return []*nn.Tensor{seq.Forward(x, false)} }},
 	} {

@@ -65,14 +65,11 @@ func Parse(b []byte) (*Model, error) {
 	err := fields(b, "model", func(f field) error {
 		switch f.num {
 		case 1:
-			m.IRVersion = int64(f.v)
-			return f.want(protowire.VarintType)
+			return f.int64(&m.IRVersion)
 		case 2:
-			m.ProducerName = string(f.b)
-			return f.want(protowire.BytesType)
+			return f.str(&m.ProducerName)
 		case 3:
-			m.ProducerVersion = string(f.b)
-			return f.want(protowire.BytesType)
+			return f.str(&m.ProducerVersion)
 		case 7:
 			if err := f.want(protowire.BytesType); err != nil {
 				return err
@@ -80,19 +77,14 @@ func Parse(b []byte) (*Model, error) {
 			hasGraph = true
 			return parseGraph(f.b, &m.Graph)
 		case 8:
-			if err := f.want(protowire.BytesType); err != nil {
-				return err
-			}
 			var domain string
 			var version int64
-			err := fields(f.b, "opset_import", func(g field) error {
+			err := f.message("opset_import", func(g field) error {
 				switch g.num {
 				case 1:
-					domain = string(g.b)
-					return g.want(protowire.BytesType)
+					return g.str(&domain)
 				case 2:
-					version = int64(g.v)
-					return g.want(protowire.VarintType)
+					return g.int64(&version)
 				}
 				return nil
 			})
@@ -125,11 +117,9 @@ func parseKeyValue(b []byte, what string) (KeyValue, error) {
 	err := fields(b, what, func(g field) error {
 		switch g.num {
 		case 1:
-			kv.Key = string(g.b)
-			return g.want(protowire.BytesType)
+			return g.str(&kv.Key)
 		case 2:
-			kv.Value = string(g.b)
-			return g.want(protowire.BytesType)
+			return g.str(&kv.Value)
 		}
 		return nil
 	})
@@ -219,17 +209,14 @@ func parseAttribute(b []byte) (*Attribute, error) {
 	err := fields(b, "attribute", func(f field) error {
 		switch f.num {
 		case 1:
-			a.Name = string(f.b)
-			return f.want(protowire.BytesType)
+			return f.str(&a.Name)
 		case 20:
-			a.Type = int32(f.v)
-			return f.want(protowire.VarintType)
+			return f.int32(&a.Type)
 		case 2:
 			a.F = f.float32()
 			return f.want(protowire.Fixed32Type)
 		case 3:
-			a.I = int64(f.v)
-			return f.want(protowire.VarintType)
+			return f.int64(&a.I)
 		case 4:
 			a.S = append([]byte(nil), f.b...)
 			return f.want(protowire.BytesType)
@@ -272,45 +259,29 @@ func parseValueInfo(b []byte) (ValueInfo, error) {
 	err := fields(b, "value_info", func(f field) error {
 		switch f.num {
 		case 1:
-			vi.Name = string(f.b)
-			return f.want(protowire.BytesType)
+			return f.str(&vi.Name)
 		case 2: // TypeProto
-			if err := f.want(protowire.BytesType); err != nil {
-				return err
-			}
-			return fields(f.b, "type", func(g field) error {
+			return f.message("type", func(g field) error {
 				if g.num != 1 { // only tensor_type
 					return nil
 				}
-				if err := g.want(protowire.BytesType); err != nil {
-					return err
-				}
-				return fields(g.b, "tensor_type", func(h field) error {
+				return g.message("tensor_type", func(h field) error {
 					switch h.num {
 					case 1:
-						vi.ElemType = int32(h.v)
-						return h.want(protowire.VarintType)
+						return h.int32(&vi.ElemType)
 					case 2:
-						if err := h.want(protowire.BytesType); err != nil {
-							return err
-						}
 						vi.Shape = []Dim{}
-						return fields(h.b, "shape", func(s field) error {
+						return h.message("shape", func(s field) error {
 							if s.num != 1 {
 								return nil
 							}
-							if err := s.want(protowire.BytesType); err != nil {
-								return err
-							}
 							var d Dim
-							err := fields(s.b, "dim", func(e field) error {
+							err := s.message("dim", func(e field) error {
 								switch e.num {
 								case 1:
-									d.Value = int64(e.v)
-									return e.want(protowire.VarintType)
+									return e.int64(&d.Value)
 								case 2:
-									d.Param = string(e.b)
-									return e.want(protowire.BytesType)
+									return e.str(&d.Param)
 								}
 								return nil
 							})

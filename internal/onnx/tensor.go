@@ -44,8 +44,7 @@ func parseTensor(b []byte, what string) (*Tensor, error) {
 		case 1:
 			t.Dims, err = f.appendVarints(t.Dims, false)
 		case 2:
-			t.DataType = int32(f.v)
-			err = f.want(protowire.VarintType)
+			err = f.int32(&t.DataType)
 		case 4:
 			floats, err = f.appendFloats(floats)
 		case 5:
@@ -53,8 +52,7 @@ func parseTensor(b []byte, what string) (*Tensor, error) {
 		case 7:
 			int64s, err = f.appendVarints(int64s, false)
 		case 8:
-			t.Name = string(f.b)
-			err = f.want(protowire.BytesType)
+			err = f.str(&t.Name)
 		case 9:
 			raw, hasRaw = f.b, true
 			err = f.want(protowire.BytesType)

@@ -71,6 +71,35 @@ func (f field) want(t protowire.Type) error {
 
 func (f field) float32() float32 { return math.Float32frombits(uint32(f.v)) }
 
+// str stores a length-delimited field in *dst as a string and checks its
+// wire type.
+func (f field) str(dst *string) error {
+	*dst = string(f.b)
+	return f.want(protowire.BytesType)
+}
+
+// int64 stores a varint field in *dst and checks its wire type.
+func (f field) int64(dst *int64) error {
+	*dst = int64(f.v)
+	return f.want(protowire.VarintType)
+}
+
+// int32 stores a varint field in *dst (truncated, as protobuf's int32) and
+// checks its wire type.
+func (f field) int32(dst *int32) error {
+	*dst = int32(f.v)
+	return f.want(protowire.VarintType)
+}
+
+// message checks that the field is length-delimited and calls fn for every
+// field of the message it holds, as fields does.
+func (f field) message(msg string, fn func(f field) error) error {
+	if err := f.want(protowire.BytesType); err != nil {
+		return err
+	}
+	return fields(f.b, msg, fn)
+}
+
 // appendFloats appends a repeated float field, packed or not.
 func (f field) appendFloats(dst []float32) ([]float32, error) {
 	switch f.typ {

@@ -3,9 +3,9 @@ package render
 import (
 	"fmt"
 	"math"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/convscope/convscope/internal/testutil"
 )
 
 // referenceLayers are the conv/pool output shapes (H, W, C) of the
@@ -57,14 +57,9 @@ func benchLayers(b *testing.B, o SheetOptions) {
 	b.ReportMetric(float64((cpuTime()-t0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }
 
-// cpuTime returns the process's user+system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+// cpuTime is the process's CPU time on all threads (user + system), which
+// stays meaningful on a machine shared with other work.
+var cpuTime = testutil.CPUTime
 
 // BenchmarkReferenceLayers renders all eight conv/pool layers of the
 // reference model, tiles at map size.

@@ -2,11 +2,12 @@ package render
 
 import (
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/convscope/convscope/internal/testutil"
 )
 
 func TestWriteLayerPNG(t *testing.T) {
@@ -16,15 +17,7 @@ func TestWriteLayerPNG(t *testing.T) {
 	if err := WriteLayerPNG(p, s); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := testutil.ReadPNG(t, p)
 	if img.Bounds() != s.Image.Bounds() || rgbaArr(img.At(3, 3)) != rgbaArr(s.Image.At(3, 3)) {
 		t.Errorf("read back %v, want %v", img.Bounds(), s.Image.Bounds())
 	}

@@ -3,53 +3,18 @@ package render
 import (
 	"flag"
 	"image"
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/convscope/convscope/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/")
 
-// checkGolden compares img pixel by pixel with testdata/name (decoded, so a
-// different PNG encoder does not matter), or rewrites it with -update.
+// checkGolden compares img with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, img *image.RGBA) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := WritePNG(path, img); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want.Bounds() != img.Bounds() {
-		t.Fatalf("%s: size %v, golden %v", name, img.Bounds(), want.Bounds())
-	}
-	bad := 0
-	for y := img.Rect.Min.Y; y < img.Rect.Max.Y; y++ {
-		for x := img.Rect.Min.X; x < img.Rect.Max.X; x++ {
-			r, g, b, a := want.At(x, y).RGBA()
-			c := img.RGBAAt(x, y)
-			if uint8(r>>8) != c.R || uint8(g>>8) != c.G || uint8(b>>8) != c.B || uint8(a>>8) != c.A {
-				if bad == 0 {
-					t.Errorf("%s: first difference at (%d, %d): got %v, golden %v", name, x, y, c, want.At(x, y))
-				}
-				bad++
-			}
-		}
-	}
-	if bad > 0 {
-		t.Errorf("%s: %d pixels differ (inspect with go test -update and git diff)", name, bad)
-	}
+	testutil.CheckGolden(t, filepath.Join("testdata", name), img, *update)
 }
 
 func TestGoldenSheet(t *testing.T) {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"image"
+	"strconv"
 
 	"github.com/convscope/convscope/internal/render"
 )
@@ -88,13 +89,34 @@ func kernelImage(m *Model, i, ch int) (out *image.RGBA, rgb bool) {
 	if ch >= cout {
 		return nil, false
 	}
-	o := render.DefaultSheetOptions()
-	o.Map = nil
-	o.TileSize, o.Cols = 15, 16
+	o, rgb := kernelOptions(kh, kw, cin, cout)
 	filter := ch
-	if cin == 3 {
-		filter, rgb = -1, true
-		o.TileSize, o.Cols = 30, 8
+	if rgb {
+		filter = -1
 	}
 	return render.KernelSheet(nil, wt, kh, kw, cin, cout, filter, o).Image, rgb
+}
+
+// labelCharW is the width of one character of the sheets' channel labels
+// (render draws them in basicfont's 7×13 face).
+const labelCharW = 7
+
+// kernelOptions lays out a kernel sheet: a first layer (cin = 3) as one
+// RGB picture per filter, 8 to a row; otherwise one tile per input
+// channel, 16 to a row, wide enough that the channel numbers under
+// neighbouring tiles keep a character's width between them. At 15 pixels
+// a tile, "10", "11", "12" were 5 pixels apart (the digits of one number
+// 2) and read "101112…" (issue #17 defect 6).
+func kernelOptions(kh, kw, cin, cout int) (o render.SheetOptions, rgb bool) {
+	o = render.DefaultSheetOptions()
+	o.Map = nil
+	if cin == 3 {
+		o.TileSize, o.Cols = 30, 8
+		return o, true
+	}
+	digits := len(strconv.Itoa(max(cin-1, 0)))
+	want := labelCharW*(digits+1) - o.Gap // the label, a blank, minus the gap
+	// TileScale rounds down to a whole multiple of the kernel's size.
+	o.TileSize, o.Cols = max(15, want+max(kh, kw)-1), 16
+	return o, false
 }

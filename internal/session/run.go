@@ -104,7 +104,8 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 	if r := req.Resume; r != nil {
 		cfg.Resume, cfg.History = r.Checkpoint, r.Meta.History
 	}
-	m := &Model{Net: display, Classes: data.Classes, Label: "training…"}
+	// A run that continues trained weights shows trained weights.
+	m := &Model{Net: display, Classes: data.Classes, Label: "training…", Trained: req.Continue || req.Resume != nil}
 	prev := s.model
 	s.SetModel(m) // before the run starts: live weights are for m
 	var progress Latest[Progress]
@@ -137,8 +138,9 @@ func (s *Session) launch(req TrainRequest, display, train *nn.Sequential, data *
 // ended, so its network is free to hand to the worker.
 func (s *Session) finished(r TrainResult, m *Model) {
 	trained := &Model{Net: r.Net, Classes: m.Classes, Label: "trained here (unsaved)", Trained: true, Meta: nn.Metadata{History: r.History}}
-	if r.History == nil || r.History.Len() == 0 {
-		trained.Label = "untrained (stopped before the first epoch)" // the weights did change
+	if (r.History == nil || r.History.Len() == 0) && !m.Trained {
+		// The weights did change, but not for a whole epoch.
+		trained.Label, trained.Trained = "untrained (stopped before the first epoch)", false
 	}
 	s.SetModel(trained)
 	if r.Exemplars != nil {

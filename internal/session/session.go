@@ -86,6 +86,7 @@ func New(o Options) *Session {
 	}
 	w := &worker{s: s, model: o.Model, view: o.View, dirty: true}
 	go func() {
+		useInferenceEngine(w.model) // engine.go
 		defer close(s.done)
 		for {
 			r, ok := s.slot.take()

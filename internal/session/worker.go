@@ -39,6 +39,7 @@ func (w *worker) handle(r request) {
 	}
 	if r.model != nil {
 		w.model, w.maps, w.live = r.model, nil, false
+		useInferenceEngine(w.model)          // engine.go
 		if w.input != nil && r.open == nil { // the new model may size or scale its input differently
 			in, err := w.model.Prepare(w.input.Name, w.input.Path, w.input.Original)
 			if err != nil {

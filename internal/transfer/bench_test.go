@@ -3,22 +3,15 @@ package transfer
 import (
 	"context"
 	"math/rand"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
 // cpuTime is the process's CPU time on all threads (user + system), which
 // stays meaningful on a machine shared with other work.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+var cpuTime = testutil.CPUTime
 
 // tutorialTransfer is the tutorial's network (ReferenceModel) cut after
 // max_pooling2d_4 (7×7×128) with the Keras book's head for a frozen base:

@@ -226,6 +226,7 @@ func copyWeights(dst *nn.Graph, src []*nn.Param) error {
 		}
 		copy(p.Value, q.Value)
 	}
+	dst.WeightsChanged() // written directly: drop packed kernels (nn.Engine.PackWeights)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -73,25 +74,14 @@ func fashionSubset(images, labels []byte, classes []int, perClass int) *TensorSa
 // smallConvnet is the network of the real-data test: the tutorial's shape
 // scaled to 28×28 grayscale.
 func smallConvnet(t testing.TB, classes int, seed int64) *nn.Graph {
-	g := nn.NewGraph([]int{28, 28, 1})
-	prev := nn.GraphInput
-	for _, l := range []nn.LayerBase{
+	g := testutil.Chain(t, []int{28, 28, 1},
 		nn.NewConv2D(16, 3, 3, nn.WithActivation("relu")),
 		nn.NewMaxPooling2D(2, 2),
 		nn.NewConv2D(32, 3, 3, nn.WithActivation("relu")),
 		nn.NewMaxPooling2D(2, 2),
 		nn.NewFlatten(),
 		nn.NewDense(classes, nn.WithActivation("softmax")),
-	} {
-		name, err := g.Add(l, prev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		prev = name
-	}
-	if err := g.Build(); err != nil {
-		t.Fatal(err)
-	}
+	)
 	g.Init(seed)
 	return g
 }

@@ -132,25 +132,7 @@ func (m *Model) extract(ctx context.Context, s Samples, cfg Config) (*featureCac
 
 // evalCached returns the head's loss and accuracy over cached features.
 func (m *Model) evalCached(c *featureCache, b int) (float64, float64, error) {
-	fs := c.size
-	loss, metric := m.Loss(), nn.AccuracyFor(m.Loss())
-	var lsum, asum float64
-	for lo := 0; lo < c.n; lo += b {
-		k := min(b, c.n-lo)
-		x := nn.NewTensor(append([]int{k}, m.Head.InputShape()...)...)
-		y := nn.NewTensor(k, 1)
-		for j := 0; j < k; j++ {
-			cl, err := c.get(lo+j, x.Data[j*fs:(j+1)*fs])
-			if err != nil {
-				return 0, 0, err
-			}
-			y.Data[j] = float32(cl)
-		}
-		pred := m.Head.Forward(x, false)
-		lsum += loss.Loss(pred, y) * float64(k)
-		asum += metric.Sum(pred, y)
-	}
-	return lsum / float64(c.n), asum / float64(c.n), nil
+	return m.evaluate(m.Head, m.Head.InputShape(), c.n, b, c.get)
 }
 
 // Evaluate returns the whole model's (Full's) loss and accuracy over s, in
@@ -162,26 +144,32 @@ func (m *Model) Evaluate(s Samples, batch int) (loss, acc float64, err error) {
 	if !slices.Equal(s.Shape(), m.Full.InputShape()) {
 		return 0, 0, fmt.Errorf("transfer: expected samples of shape %v, received %v", m.Full.InputShape(), s.Shape())
 	}
+	return m.evaluate(m.Full, s.Shape(), s.Len(), batch, s.Load)
+}
+
+// evaluate returns net's mean loss (m.Loss) and accuracy over n samples of
+// the per-sample shape, run in inference mode in batches of batch; load
+// fills sample i's values into x and returns its class.
+func (m *Model) evaluate(net *nn.Graph, shape []int, n, batch int, load func(i int, x []float32) (int, error)) (float64, float64, error) {
 	lf, metric := m.Loss(), nn.AccuracyFor(m.Loss())
-	size := shapeSize(s.Shape())
+	size := shapeSize(shape)
 	var lsum, asum float64
-	for lo := 0; lo < s.Len(); lo += batch {
-		k := min(batch, s.Len()-lo)
-		x := nn.NewTensor(append([]int{k}, s.Shape()...)...)
+	for lo := 0; lo < n; lo += batch {
+		k := min(batch, n-lo)
+		x := nn.NewTensor(append([]int{k}, shape...)...)
 		y := nn.NewTensor(k, 1)
 		for j := 0; j < k; j++ {
-			cl, err := s.Load(lo+j, x.Data[j*size:(j+1)*size])
+			cl, err := load(lo+j, x.Data[j*size:(j+1)*size])
 			if err != nil {
 				return 0, 0, err
 			}
 			y.Data[j] = float32(cl)
 		}
-		pred := m.Full.Forward(x, false)
+		pred := net.Forward(x, false)
 		lsum += lf.Loss(pred, y) * float64(k)
 		asum += metric.Sum(pred, y)
 	}
-	n := float64(s.Len())
-	return lsum / n, asum / n, nil
+	return lsum / float64(n), asum / float64(n), nil
 }
 
 // FineTune unfreezes the top layers of the base (the last `layers` nodes

@@ -9,31 +9,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convscope/convscope/internal/testutil"
 	"github.com/convscope/convscope/nn"
 )
 
 // testBase is a small base: conv, BatchNormalization (with non-trivial
 // moving statistics), conv + pool, and a Dense classifier the cut drops.
 func testBase(t testing.TB) *nn.Graph {
-	g := nn.NewGraph([]int{12, 12, 3})
-	prev := nn.GraphInput
-	for _, l := range []nn.LayerBase{
+	g := testutil.Chain(t, []int{12, 12, 3},
 		nn.NewConv2D(6, 3, 3, nn.WithActivation("relu")),
 		nn.NewBatchNormalization(),
 		nn.NewConv2D(8, 3, 3, nn.WithActivation("relu")),
 		nn.NewMaxPooling2D(2, 2),
 		nn.NewFlatten(),
 		nn.NewDense(3, nn.WithActivation("softmax")),
-	} {
-		name, err := g.Add(l, prev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		prev = name
-	}
-	if err := g.Build(); err != nil {
-		t.Fatal(err)
-	}
+	)
 	g.Init(7)
 	rng := rand.New(rand.NewSource(1))
 	for _, p := range g.Weights() {

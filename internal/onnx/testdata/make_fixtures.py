@@ -16,8 +16,14 @@ Models: resnet (torchvision BasicBlocks), mobilenetv2 (torchvision
 MobileNetV2: depthwise convolutions, ReLU6 exported as Clip), squeezenet
 (Fire modules: Concat, ceil_mode pooling, Softmax), tutorial (the Keras
 tutorial's conv/pool stack with Flatten + Dense + sigmoid; the first Dense
-sees NCHW-flattened features) and nhwc (a TensorFlow-style graph: NHWC input
-wrapped in Transposes, Pad, AveragePool, LeakyReLU, HardSwish, MatMul).
+sees NCHW-flattened features), nhwc (a TensorFlow-style graph: NHWC input
+wrapped in Transposes, Pad, AveragePool, LeakyReLU, HardSwish, MatMul),
+se_block (squeeze-excitation gates: Mul of (1, C, H, W) by (1, C, 1, 1) in
+either order, SiLU and Hardswish as Sigmoid/HardSigmoid + Mul, ReduceMean
+with and without keepdims, a square x*x), mobilenetv3 (torchvision's
+MobileNetV3 at tiny widths: HardSigmoid gates, Hardswish, GlobalAveragePool
+squeezes) and efficientnet (torchvision's EfficientNet at tiny widths: SiLU,
+Sigmoid gates).
 Models with BatchNorm are exported twice: "_folded" (eval mode: PyTorch
 folds BN into the convolutions) and "_bn" (TrainingMode.PRESERVE on an
 eval-mode model: BatchNormalization nodes kept in inference form). A few
@@ -40,7 +46,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torchvision.models.resnet import BasicBlock
 from torchvision.models.mobilenetv2 import MobileNetV2
-from torchvision.ops.misc import Conv2dNormActivation
+from torchvision.ops.misc import Conv2dNormActivation, SqueezeExcitation
+from torchvision.models.mobilenetv3 import InvertedResidualConfig, MobileNetV3
+from torchvision.models.efficientnet import EfficientNet, MBConvConfig
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parity")
 
@@ -169,6 +177,45 @@ class NHWC(nn.Module):
         return torch.matmul(x, self.w)
 
 
+class SEBlock(nn.Module):
+    """Squeeze-excitation gates as MobileNetV3 and EfficientNet write them,
+    and the Mul and ReduceMean forms exporters produce."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.se = SqueezeExcitation(8, 4, scale_activation=nn.Hardsigmoid)  # GlobalAveragePool
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.fc1 = nn.Conv2d(8, 4, 1)
+        self.fc2 = nn.Conv2d(4, 8, 1)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = F.silu(self.bn(self.conv(x)))  # Sigmoid + Mul
+        x = self.se(x)  # x * HardSigmoid(...), the gate second
+        x = F.hardswish(self.dw(x))  # HardSigmoid + Mul at opset 13
+        s = x.mean((2, 3), keepdim=True)  # ReduceMean, keepdims
+        s = torch.sigmoid(self.fc2(F.relu(self.fc1(s))))
+        x = s * x  # the gate first
+        x = x * x  # a square: Mul of one value by itself, not an activation
+        return self.fc(x.mean((2, 3)))  # ReduceMean without keepdims
+
+
+def small_mobilenetv3():
+    """torchvision's MobileNetV3 (Small's block types) at tiny widths."""
+    conf = [InvertedResidualConfig(*c, width_mult=1.0) for c in [
+        (8, 3, 8, 8, True, "RE", 2, 1), (8, 3, 24, 16, False, "RE", 2, 1),
+        (16, 5, 32, 16, True, "HS", 1, 1), (16, 3, 48, 16, True, "HS", 2, 1)]]
+    return MobileNetV3(conf, last_channel=24, num_classes=10)
+
+
+def small_efficientnet():
+    """torchvision's EfficientNet (B0's MBConv blocks) at tiny widths."""
+    conf = [MBConvConfig(1, 3, 1, 8, 8, 1), MBConvConfig(4, 3, 2, 8, 16, 2), MBConvConfig(4, 5, 2, 16, 24, 1)]
+    return EfficientNet(conf, dropout=0.2, num_classes=10, last_channel=32)
+
+
 # ---- a tiny ONNX interpreter on torch.nn.functional ------------------------
 
 def attrs(node):
@@ -226,6 +273,9 @@ def run_graph(model, feed):
                                  count_include_pad=bool(a.get("count_include_pad", 0)))
         elif op == "GlobalAveragePool":
             y = x[0].mean(dim=(2, 3), keepdim=True)
+        elif op == "ReduceMean":
+            axes = a["axes"] if "axes" in a else (x[1].tolist() if len(x) > 1 else list(range(x[0].dim())))
+            y = x[0].mean(dim=tuple(axes), keepdim=bool(a.get("keepdims", 1)))
         elif op == "Flatten":
             ax = a.get("axis", 1)
             y = x[0].reshape(int(np.prod(x[0].shape[:ax])), -1)
@@ -368,11 +418,18 @@ def main():
         ("tutorial", Tutorial(), (1, 3, 62, 62), False),
         ("nhwc", NHWC(), (1, 20, 20, 3), False),
         ("tutorial_dynamic", TutorialView(), (1, 3, 46, 46), False),
+        # Exported once each (BatchNorm kept for se_block, folded for the
+        # others), to stay within the 2 MiB of committed test data.
+        ("se_block", SEBlock(), (1, 3, 12, 12), "bn"),
+        ("mobilenetv3", small_mobilenetv3(), (1, 3, 24, 24), "folded"),
+        ("efficientnet", small_efficientnet(), (1, 3, 12, 12), "folded"),
     ]
     for name, model, shape, has_bn in models:
         randomize_bn(model, gen)
         x = torch.rand(shape, generator=gen)
-        if has_bn:
+        if has_bn in ("bn", "folded"):
+            export(name + "_" + has_bn, model, x, has_bn == "bn")
+        elif has_bn:
             export(name + "_folded", model, x, False)
             export(name + "_bn", model, x, True)
         else:

@@ -1,0 +1,1013 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The tile transforms of winograd_tile.go with AVX2, 8 channels per
+// instruction: nc (a multiple of 8) channels of each tile; pointers need
+// no alignment. Strides are in floats.
+
+// func winoIn2AVX2(v *float32, ldv int, x *float32, ldx, cin, nc, n int)
+TEXT ·winoIn2AVX2(SB), NOSPLIT, $0-56
+	MOVQ v+0(FP), DI
+	MOVQ ldv+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ ldx+24(FP), R9
+	MOVQ cin+32(FP), R10
+	MOVQ nc+40(FP), R11
+	MOVQ n+48(FP), R12
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (R10)(R10*2), R13 // 3 pixels
+	IMUL3Q $12, R8, CX     // 12 planes
+
+wiTile:
+	XORQ AX, AX
+
+wiChan:
+	LEAQ (SI)(AX*1), BX
+	VMOVUPS (BX), Y0
+	VSUBPS  (BX)(R10*2), Y0, Y0     // d0 - d2
+	VMOVUPS (BX)(R10*1), Y1
+	VADDPS  (BX)(R10*2), Y1, Y1     // d1 + d2
+	VMOVUPS (BX)(R10*2), Y2
+	VSUBPS  (BX)(R10*1), Y2, Y2     // d2 - d1
+	VMOVUPS (BX)(R10*1), Y3
+	VSUBPS  (BX)(R13*1), Y3, Y3     // d1 - d3
+	ADDQ R9, BX
+	VMOVUPS (BX), Y4
+	VSUBPS  (BX)(R10*2), Y4, Y4     // d0 - d2
+	VMOVUPS (BX)(R10*1), Y5
+	VADDPS  (BX)(R10*2), Y5, Y5     // d1 + d2
+	VMOVUPS (BX)(R10*2), Y6
+	VSUBPS  (BX)(R10*1), Y6, Y6     // d2 - d1
+	VMOVUPS (BX)(R10*1), Y7
+	VSUBPS  (BX)(R13*1), Y7, Y7     // d1 - d3
+	ADDQ R9, BX
+	VMOVUPS (BX), Y8
+	VSUBPS  (BX)(R10*2), Y8, Y8     // d0 - d2
+	VMOVUPS (BX)(R10*1), Y9
+	VADDPS  (BX)(R10*2), Y9, Y9     // d1 + d2
+	VMOVUPS (BX)(R10*2), Y10
+	VSUBPS  (BX)(R10*1), Y10, Y10     // d2 - d1
+	VMOVUPS (BX)(R10*1), Y11
+	VSUBPS  (BX)(R13*1), Y11, Y11     // d1 - d3
+	ADDQ R9, BX
+	VMOVUPS (BX), Y12
+	VSUBPS  (BX)(R10*2), Y12, Y12     // d0 - d2
+	VMOVUPS (BX)(R10*1), Y13
+	VADDPS  (BX)(R10*2), Y13, Y13     // d1 + d2
+	VMOVUPS (BX)(R10*2), Y14
+	VSUBPS  (BX)(R10*1), Y14, Y14     // d2 - d1
+	VMOVUPS (BX)(R10*1), Y15
+	VSUBPS  (BX)(R13*1), Y15, Y15     // d1 - d3
+	LEAQ (DI)(AX*1), DX
+	VSUBPS  Y8, Y0, Y0   // t0 - t2
+	VMOVUPS Y0, (DX)
+	VSUBPS  Y12, Y4, Y12   // t1 - t3
+	VMOVUPS Y12, (DX)(CX*1)
+	VADDPS  Y8, Y4, Y0   // t1 + t2
+	VMOVUPS Y0, (DX)(R8*4)
+	VSUBPS  Y4, Y8, Y8   // t2 - t1
+	VMOVUPS Y8, (DX)(R8*8)
+	ADDQ R8, DX
+	VSUBPS  Y9, Y1, Y1   // t0 - t2
+	VMOVUPS Y1, (DX)
+	VSUBPS  Y13, Y5, Y13   // t1 - t3
+	VMOVUPS Y13, (DX)(CX*1)
+	VADDPS  Y9, Y5, Y1   // t1 + t2
+	VMOVUPS Y1, (DX)(R8*4)
+	VSUBPS  Y5, Y9, Y9   // t2 - t1
+	VMOVUPS Y9, (DX)(R8*8)
+	ADDQ R8, DX
+	VSUBPS  Y10, Y2, Y2   // t0 - t2
+	VMOVUPS Y2, (DX)
+	VSUBPS  Y14, Y6, Y14   // t1 - t3
+	VMOVUPS Y14, (DX)(CX*1)
+	VADDPS  Y10, Y6, Y2   // t1 + t2
+	VMOVUPS Y2, (DX)(R8*4)
+	VSUBPS  Y6, Y10, Y10   // t2 - t1
+	VMOVUPS Y10, (DX)(R8*8)
+	ADDQ R8, DX
+	VSUBPS  Y11, Y3, Y3   // t0 - t2
+	VMOVUPS Y3, (DX)
+	VSUBPS  Y15, Y7, Y15   // t1 - t3
+	VMOVUPS Y15, (DX)(CX*1)
+	VADDPS  Y11, Y7, Y3   // t1 + t2
+	VMOVUPS Y3, (DX)(R8*4)
+	VSUBPS  Y7, Y11, Y11   // t2 - t1
+	VMOVUPS Y11, (DX)(R8*8)
+	ADDQ $32, AX
+	CMPQ AX, R11
+	JB   wiChan
+	LEAQ (SI)(R10*2), SI
+	ADDQ R10, DI
+	DECQ R12
+	JNZ  wiTile
+	VZEROUPPER
+	RET
+
+// func winoOut2AVX2(y *float32, ldy, pf int, m *float32, ldm, cw, nc int, bias *float32, n int, lo, hi float32)
+TEXT ·winoOut2AVX2(SB), NOSPLIT, $0-80
+	MOVQ y+0(FP), DI
+	MOVQ ldy+8(FP), R9
+	MOVQ pf+16(FP), R10
+	MOVQ m+24(FP), SI
+	MOVQ ldm+32(FP), R8
+	MOVQ cw+40(FP), R13
+	MOVQ nc+48(FP), R11
+	MOVQ bias+56(FP), CX
+	MOVQ n+64(FP), R12
+	VBROADCASTSS lo+72(FP), Y13
+	VBROADCASTSS hi+76(FP), Y14
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	SHLQ $2, R13
+
+woTile:
+	XORQ AX, AX
+
+woChan:
+	LEAQ (SI)(AX*1), BX
+	VMOVUPS (BX), Y0          // s0 = m0
+	ADDQ R8, BX
+	VMOVUPS (BX), Y1          // s0 = m0
+	ADDQ R8, BX
+	VMOVUPS (BX), Y2          // s0 = m0
+	ADDQ R8, BX
+	VMOVUPS (BX), Y3          // s0 = m0
+	ADDQ R8, BX
+	VMOVUPS (BX), Y4
+	VADDPS  Y4, Y0, Y0    // s0 += m1; s1 = m1
+	ADDQ R8, BX
+	VMOVUPS (BX), Y5
+	VADDPS  Y5, Y1, Y1    // s0 += m1; s1 = m1
+	ADDQ R8, BX
+	VMOVUPS (BX), Y6
+	VADDPS  Y6, Y2, Y2    // s0 += m1; s1 = m1
+	ADDQ R8, BX
+	VMOVUPS (BX), Y7
+	VADDPS  Y7, Y3, Y3    // s0 += m1; s1 = m1
+	ADDQ R8, BX
+	VADDPS  (BX), Y0, Y0      // s0 += m2
+	VSUBPS  (BX), Y4, Y4  // s1 -= m2
+	ADDQ R8, BX
+	VADDPS  (BX), Y1, Y1      // s0 += m2
+	VSUBPS  (BX), Y5, Y5  // s1 -= m2
+	ADDQ R8, BX
+	VADDPS  (BX), Y2, Y2      // s0 += m2
+	VSUBPS  (BX), Y6, Y6  // s1 -= m2
+	ADDQ R8, BX
+	VADDPS  (BX), Y3, Y3      // s0 += m2
+	VSUBPS  (BX), Y7, Y7  // s1 -= m2
+	ADDQ R8, BX
+	VSUBPS  (BX), Y4, Y4  // s1 -= m3
+	ADDQ R8, BX
+	VSUBPS  (BX), Y5, Y5  // s1 -= m3
+	ADDQ R8, BX
+	VSUBPS  (BX), Y6, Y6  // s1 -= m3
+	ADDQ R8, BX
+	VSUBPS  (BX), Y7, Y7  // s1 -= m3
+	VMOVUPS (CX)(AX*1), Y12
+	VADDPS Y1, Y0, Y8
+	VADDPS Y2, Y8, Y8
+	VSUBPS Y2, Y1, Y9
+	VSUBPS Y3, Y9, Y9
+	VADDPS Y5, Y4, Y10
+	VADDPS Y6, Y10, Y10
+	VSUBPS Y6, Y5, Y11
+	VSUBPS Y7, Y11, Y11
+	VADDPS Y12, Y8, Y8
+	VMAXPS Y8, Y13, Y8   // NaN stays
+	VMINPS Y8, Y14, Y8
+	VADDPS Y12, Y9, Y9
+	VMAXPS Y9, Y13, Y9   // NaN stays
+	VMINPS Y9, Y14, Y9
+	VADDPS Y12, Y10, Y10
+	VMAXPS Y10, Y13, Y10   // NaN stays
+	VMINPS Y10, Y14, Y10
+	VADDPS Y12, Y11, Y11
+	VMAXPS Y11, Y13, Y11   // NaN stays
+	VMINPS Y11, Y14, Y11
+	LEAQ (DI)(AX*1), DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, (DX)(R10*1)
+	ADDQ R9, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, (DX)(R10*1)
+	ADDQ $32, AX
+	CMPQ AX, R11
+	JB   woChan
+	LEAQ (DI)(R10*2), DI
+	ADDQ R13, SI
+	DECQ R12
+	JNZ  woTile
+	VZEROUPPER
+	RET
+
+// F(4×4, 3×3): 6×6 input tiles, 4×4 output tiles; the first 1-D pass
+// goes through tmp (8 channels per vector, 32 bytes).
+
+// func winoIn4AVX2(v *float32, ldv int, x *float32, ldx, cin, nc, n int, tmp *float32)
+TEXT ·winoIn4AVX2(SB), NOSPLIT, $0-64
+	MOVQ v+0(FP), DI
+	MOVQ ldv+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ ldx+24(FP), R9
+	MOVQ cin+32(FP), R10
+	MOVQ nc+40(FP), R11
+	MOVQ n+48(FP), R12
+	MOVQ tmp+56(FP), R14
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (R10)(R10*2), R13 // 3 pixels
+	IMUL3Q $6, R8, CX      // 6 planes
+	MOVL $0x40800000, R15
+	VMOVD R15, X13
+	VBROADCASTSS X13, Y13
+	MOVL $0x40a00000, R15
+	VMOVD R15, X14
+	VBROADCASTSS X14, Y14
+	MOVL $0x40000000, R15
+	VMOVD R15, X15
+	VBROADCASTSS X15, Y15
+
+wi4Tile:
+	XORQ AX, AX
+
+wi4Chan:
+	LEAQ (SI)(AX*1), BX
+	LEAQ (BX)(R10*4), DX
+	VMOVUPS (BX), Y0
+	VMOVUPS (BX)(R10*1), Y1
+	VMOVUPS (BX)(R10*2), Y2
+	VMOVUPS (BX)(R13*1), Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS (DX)(R10*1), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	VMOVUPS Y6, 0(R14)
+	VMOVUPS Y7, 32(R14)
+	VMOVUPS Y8, 64(R14)
+	VMOVUPS Y12, 96(R14)
+	VMOVUPS Y9, 128(R14)
+	VMOVUPS Y11, 160(R14)
+	ADDQ R9, BX
+	LEAQ (BX)(R10*4), DX
+	VMOVUPS (BX), Y0
+	VMOVUPS (BX)(R10*1), Y1
+	VMOVUPS (BX)(R10*2), Y2
+	VMOVUPS (BX)(R13*1), Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS (DX)(R10*1), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	VMOVUPS Y6, 192(R14)
+	VMOVUPS Y7, 224(R14)
+	VMOVUPS Y8, 256(R14)
+	VMOVUPS Y12, 288(R14)
+	VMOVUPS Y9, 320(R14)
+	VMOVUPS Y11, 352(R14)
+	ADDQ R9, BX
+	LEAQ (BX)(R10*4), DX
+	VMOVUPS (BX), Y0
+	VMOVUPS (BX)(R10*1), Y1
+	VMOVUPS (BX)(R10*2), Y2
+	VMOVUPS (BX)(R13*1), Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS (DX)(R10*1), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	VMOVUPS Y6, 384(R14)
+	VMOVUPS Y7, 416(R14)
+	VMOVUPS Y8, 448(R14)
+	VMOVUPS Y12, 480(R14)
+	VMOVUPS Y9, 512(R14)
+	VMOVUPS Y11, 544(R14)
+	ADDQ R9, BX
+	LEAQ (BX)(R10*4), DX
+	VMOVUPS (BX), Y0
+	VMOVUPS (BX)(R10*1), Y1
+	VMOVUPS (BX)(R10*2), Y2
+	VMOVUPS (BX)(R13*1), Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS (DX)(R10*1), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	VMOVUPS Y6, 576(R14)
+	VMOVUPS Y7, 608(R14)
+	VMOVUPS Y8, 640(R14)
+	VMOVUPS Y12, 672(R14)
+	VMOVUPS Y9, 704(R14)
+	VMOVUPS Y11, 736(R14)
+	ADDQ R9, BX
+	LEAQ (BX)(R10*4), DX
+	VMOVUPS (BX), Y0
+	VMOVUPS (BX)(R10*1), Y1
+	VMOVUPS (BX)(R10*2), Y2
+	VMOVUPS (BX)(R13*1), Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS (DX)(R10*1), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	VMOVUPS Y6, 768(R14)
+	VMOVUPS Y7, 800(R14)
+	VMOVUPS Y8, 832(R14)
+	VMOVUPS Y12, 864(R14)
+	VMOVUPS Y9, 896(R14)
+	VMOVUPS Y11, 928(R14)
+	ADDQ R9, BX
+	LEAQ (BX)(R10*4), DX
+	VMOVUPS (BX), Y0
+	VMOVUPS (BX)(R10*1), Y1
+	VMOVUPS (BX)(R10*2), Y2
+	VMOVUPS (BX)(R13*1), Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS (DX)(R10*1), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	VMOVUPS Y6, 960(R14)
+	VMOVUPS Y7, 992(R14)
+	VMOVUPS Y8, 1024(R14)
+	VMOVUPS Y12, 1056(R14)
+	VMOVUPS Y9, 1088(R14)
+	VMOVUPS Y11, 1120(R14)
+	LEAQ (DI)(AX*1), DX
+	VMOVUPS 0(R14), Y0
+	VMOVUPS 192(R14), Y1
+	VMOVUPS 384(R14), Y2
+	VMOVUPS 576(R14), Y3
+	VMOVUPS 768(R14), Y4
+	VMOVUPS 960(R14), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	MOVQ DX, BX
+	VMOVUPS Y6, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y7, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y8, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y9, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ R8, DX
+	VMOVUPS 32(R14), Y0
+	VMOVUPS 224(R14), Y1
+	VMOVUPS 416(R14), Y2
+	VMOVUPS 608(R14), Y3
+	VMOVUPS 800(R14), Y4
+	VMOVUPS 992(R14), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	MOVQ DX, BX
+	VMOVUPS Y6, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y7, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y8, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y9, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ R8, DX
+	VMOVUPS 64(R14), Y0
+	VMOVUPS 256(R14), Y1
+	VMOVUPS 448(R14), Y2
+	VMOVUPS 640(R14), Y3
+	VMOVUPS 832(R14), Y4
+	VMOVUPS 1024(R14), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	MOVQ DX, BX
+	VMOVUPS Y6, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y7, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y8, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y9, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ R8, DX
+	VMOVUPS 96(R14), Y0
+	VMOVUPS 288(R14), Y1
+	VMOVUPS 480(R14), Y2
+	VMOVUPS 672(R14), Y3
+	VMOVUPS 864(R14), Y4
+	VMOVUPS 1056(R14), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	MOVQ DX, BX
+	VMOVUPS Y6, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y7, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y8, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y9, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ R8, DX
+	VMOVUPS 128(R14), Y0
+	VMOVUPS 320(R14), Y1
+	VMOVUPS 512(R14), Y2
+	VMOVUPS 704(R14), Y3
+	VMOVUPS 896(R14), Y4
+	VMOVUPS 1088(R14), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	MOVQ DX, BX
+	VMOVUPS Y6, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y7, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y8, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y9, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ R8, DX
+	VMOVUPS 160(R14), Y0
+	VMOVUPS 352(R14), Y1
+	VMOVUPS 544(R14), Y2
+	VMOVUPS 736(R14), Y3
+	VMOVUPS 928(R14), Y4
+	VMOVUPS 1120(R14), Y5
+	VMOVAPS Y4, Y6
+	VFMADD231PS Y0, Y13, Y6    // d4 + 4d0
+	VFNMADD231PS Y2, Y14, Y6   // - 5d2
+	VMOVAPS Y5, Y11
+	VFMADD231PS Y1, Y13, Y11   // d5 + 4d1
+	VFNMADD231PS Y3, Y14, Y11  // - 5d3
+	VADDPS Y4, Y3, Y7          // d3 + d4
+	VADDPS Y2, Y1, Y8          // d1 + d2
+	VFNMADD231PS Y8, Y13, Y7   // o1
+	VSUBPS Y2, Y1, Y9          // d1 - d2
+	VSUBPS Y3, Y4, Y8          // d4 - d3
+	VFMADD231PS Y9, Y13, Y8    // o2
+	VSUBPS Y2, Y4, Y9          // d4 - d2
+	VSUBPS Y1, Y3, Y10         // d3 - d1
+	VMOVAPS Y9, Y12
+	VFMADD231PS Y10, Y15, Y12  // o3
+	VFNMADD231PS Y10, Y15, Y9  // o4
+	MOVQ DX, BX
+	VMOVUPS Y6, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y7, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y8, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y9, (BX)
+	ADDQ CX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ $32, AX
+	CMPQ AX, R11
+	JB   wi4Chan
+	LEAQ (SI)(R10*4), SI
+	ADDQ R10, DI
+	DECQ R12
+	JNZ  wi4Tile
+	VZEROUPPER
+	RET
+
+// func winoOut4AVX2(y *float32, ldy, pf int, m *float32, ldm, cw, nc int, bias *float32, n int, lo, hi float32, tmp *float32)
+TEXT ·winoOut4AVX2(SB), NOSPLIT, $0-88
+	MOVQ y+0(FP), DI
+	MOVQ ldy+8(FP), R9
+	MOVQ pf+16(FP), R10
+	MOVQ m+24(FP), SI
+	MOVQ ldm+32(FP), R8
+	MOVQ cw+40(FP), R13
+	MOVQ nc+48(FP), R11
+	MOVQ bias+56(FP), CX
+	MOVQ n+64(FP), R12
+	MOVQ tmp+80(FP), R14
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	SHLQ $2, R13
+	MOVL $0x40000000, R15
+	VMOVD R15, X13
+	VBROADCASTSS X13, Y13
+	MOVL $0x40800000, R15
+	VMOVD R15, X14
+	VBROADCASTSS X14, Y14
+	MOVL $0x41000000, R15
+	VMOVD R15, X15
+	VBROADCASTSS X15, Y15
+	IMUL3Q $6, R8, R15     // 6 planes
+
+wo4Tile:
+	XORQ AX, AX
+
+wo4Chan:
+	LEAQ (SI)(AX*1), DX
+	MOVQ DX, BX
+	VMOVUPS (BX), Y0
+	ADDQ R15, BX
+	VMOVUPS (BX), Y1
+	ADDQ R15, BX
+	VMOVUPS (BX), Y2
+	ADDQ R15, BX
+	VMOVUPS (BX), Y3
+	ADDQ R15, BX
+	VMOVUPS (BX), Y4
+	ADDQ R15, BX
+	VMOVUPS (BX), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VMOVUPS Y10, 0(R14)
+	VMOVUPS Y11, 192(R14)
+	VMOVUPS Y6, 384(R14)
+	VMOVUPS Y7, 576(R14)
+	ADDQ R8, DX
+	MOVQ DX, BX
+	VMOVUPS (BX), Y0
+	ADDQ R15, BX
+	VMOVUPS (BX), Y1
+	ADDQ R15, BX
+	VMOVUPS (BX), Y2
+	ADDQ R15, BX
+	VMOVUPS (BX), Y3
+	ADDQ R15, BX
+	VMOVUPS (BX), Y4
+	ADDQ R15, BX
+	VMOVUPS (BX), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VMOVUPS Y10, 32(R14)
+	VMOVUPS Y11, 224(R14)
+	VMOVUPS Y6, 416(R14)
+	VMOVUPS Y7, 608(R14)
+	ADDQ R8, DX
+	MOVQ DX, BX
+	VMOVUPS (BX), Y0
+	ADDQ R15, BX
+	VMOVUPS (BX), Y1
+	ADDQ R15, BX
+	VMOVUPS (BX), Y2
+	ADDQ R15, BX
+	VMOVUPS (BX), Y3
+	ADDQ R15, BX
+	VMOVUPS (BX), Y4
+	ADDQ R15, BX
+	VMOVUPS (BX), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VMOVUPS Y10, 64(R14)
+	VMOVUPS Y11, 256(R14)
+	VMOVUPS Y6, 448(R14)
+	VMOVUPS Y7, 640(R14)
+	ADDQ R8, DX
+	MOVQ DX, BX
+	VMOVUPS (BX), Y0
+	ADDQ R15, BX
+	VMOVUPS (BX), Y1
+	ADDQ R15, BX
+	VMOVUPS (BX), Y2
+	ADDQ R15, BX
+	VMOVUPS (BX), Y3
+	ADDQ R15, BX
+	VMOVUPS (BX), Y4
+	ADDQ R15, BX
+	VMOVUPS (BX), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VMOVUPS Y10, 96(R14)
+	VMOVUPS Y11, 288(R14)
+	VMOVUPS Y6, 480(R14)
+	VMOVUPS Y7, 672(R14)
+	ADDQ R8, DX
+	MOVQ DX, BX
+	VMOVUPS (BX), Y0
+	ADDQ R15, BX
+	VMOVUPS (BX), Y1
+	ADDQ R15, BX
+	VMOVUPS (BX), Y2
+	ADDQ R15, BX
+	VMOVUPS (BX), Y3
+	ADDQ R15, BX
+	VMOVUPS (BX), Y4
+	ADDQ R15, BX
+	VMOVUPS (BX), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VMOVUPS Y10, 128(R14)
+	VMOVUPS Y11, 320(R14)
+	VMOVUPS Y6, 512(R14)
+	VMOVUPS Y7, 704(R14)
+	ADDQ R8, DX
+	MOVQ DX, BX
+	VMOVUPS (BX), Y0
+	ADDQ R15, BX
+	VMOVUPS (BX), Y1
+	ADDQ R15, BX
+	VMOVUPS (BX), Y2
+	ADDQ R15, BX
+	VMOVUPS (BX), Y3
+	ADDQ R15, BX
+	VMOVUPS (BX), Y4
+	ADDQ R15, BX
+	VMOVUPS (BX), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VMOVUPS Y10, 160(R14)
+	VMOVUPS Y11, 352(R14)
+	VMOVUPS Y6, 544(R14)
+	VMOVUPS Y7, 736(R14)
+	LEAQ (DI)(AX*1), DX
+	LEAQ (R10)(R10*2), BX  // 3 pixels
+	VMOVUPS 0(R14), Y0
+	VMOVUPS 32(R14), Y1
+	VMOVUPS 64(R14), Y2
+	VMOVUPS 96(R14), Y3
+	VMOVUPS 128(R14), Y4
+	VMOVUPS 160(R14), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VBROADCASTSS lo+72(FP), Y0
+	VBROADCASTSS hi+76(FP), Y1
+	VMOVUPS (CX)(AX*1), Y2
+	VADDPS Y2, Y10, Y10
+	VMAXPS Y10, Y0, Y10   // NaN stays
+	VMINPS Y10, Y1, Y10
+	VADDPS Y2, Y11, Y11
+	VMAXPS Y11, Y0, Y11   // NaN stays
+	VMINPS Y11, Y1, Y11
+	VADDPS Y2, Y6, Y6
+	VMAXPS Y6, Y0, Y6   // NaN stays
+	VMINPS Y6, Y1, Y6
+	VADDPS Y2, Y7, Y7
+	VMAXPS Y7, Y0, Y7   // NaN stays
+	VMINPS Y7, Y1, Y7
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, (DX)(R10*1)
+	VMOVUPS Y6, (DX)(R10*2)
+	VMOVUPS Y7, (DX)(BX*1)
+	ADDQ R9, DX
+	VMOVUPS 192(R14), Y0
+	VMOVUPS 224(R14), Y1
+	VMOVUPS 256(R14), Y2
+	VMOVUPS 288(R14), Y3
+	VMOVUPS 320(R14), Y4
+	VMOVUPS 352(R14), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VBROADCASTSS lo+72(FP), Y0
+	VBROADCASTSS hi+76(FP), Y1
+	VMOVUPS (CX)(AX*1), Y2
+	VADDPS Y2, Y10, Y10
+	VMAXPS Y10, Y0, Y10   // NaN stays
+	VMINPS Y10, Y1, Y10
+	VADDPS Y2, Y11, Y11
+	VMAXPS Y11, Y0, Y11   // NaN stays
+	VMINPS Y11, Y1, Y11
+	VADDPS Y2, Y6, Y6
+	VMAXPS Y6, Y0, Y6   // NaN stays
+	VMINPS Y6, Y1, Y6
+	VADDPS Y2, Y7, Y7
+	VMAXPS Y7, Y0, Y7   // NaN stays
+	VMINPS Y7, Y1, Y7
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, (DX)(R10*1)
+	VMOVUPS Y6, (DX)(R10*2)
+	VMOVUPS Y7, (DX)(BX*1)
+	ADDQ R9, DX
+	VMOVUPS 384(R14), Y0
+	VMOVUPS 416(R14), Y1
+	VMOVUPS 448(R14), Y2
+	VMOVUPS 480(R14), Y3
+	VMOVUPS 512(R14), Y4
+	VMOVUPS 544(R14), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VBROADCASTSS lo+72(FP), Y0
+	VBROADCASTSS hi+76(FP), Y1
+	VMOVUPS (CX)(AX*1), Y2
+	VADDPS Y2, Y10, Y10
+	VMAXPS Y10, Y0, Y10   // NaN stays
+	VMINPS Y10, Y1, Y10
+	VADDPS Y2, Y11, Y11
+	VMAXPS Y11, Y0, Y11   // NaN stays
+	VMINPS Y11, Y1, Y11
+	VADDPS Y2, Y6, Y6
+	VMAXPS Y6, Y0, Y6   // NaN stays
+	VMINPS Y6, Y1, Y6
+	VADDPS Y2, Y7, Y7
+	VMAXPS Y7, Y0, Y7   // NaN stays
+	VMINPS Y7, Y1, Y7
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, (DX)(R10*1)
+	VMOVUPS Y6, (DX)(R10*2)
+	VMOVUPS Y7, (DX)(BX*1)
+	ADDQ R9, DX
+	VMOVUPS 576(R14), Y0
+	VMOVUPS 608(R14), Y1
+	VMOVUPS 640(R14), Y2
+	VMOVUPS 672(R14), Y3
+	VMOVUPS 704(R14), Y4
+	VMOVUPS 736(R14), Y5
+	VADDPS Y2, Y1, Y6          // a = m1 + m2
+	VSUBPS Y2, Y1, Y7          // b = m1 - m2
+	VADDPS Y4, Y3, Y8          // c = m3 + m4
+	VSUBPS Y4, Y3, Y9          // d = m3 - m4
+	VADDPS Y6, Y0, Y10
+	VADDPS Y8, Y10, Y10        // y0 = m0 + a + c
+	VMOVAPS Y7, Y11
+	VFMADD231PS Y9, Y13, Y11   // y1 = b + 2d
+	VFMADD231PS Y8, Y14, Y6    // y2 = a + 4c
+	VADDPS Y5, Y7, Y7
+	VFMADD231PS Y9, Y15, Y7    // y3 = b + m5 + 8d
+	VBROADCASTSS lo+72(FP), Y0
+	VBROADCASTSS hi+76(FP), Y1
+	VMOVUPS (CX)(AX*1), Y2
+	VADDPS Y2, Y10, Y10
+	VMAXPS Y10, Y0, Y10   // NaN stays
+	VMINPS Y10, Y1, Y10
+	VADDPS Y2, Y11, Y11
+	VMAXPS Y11, Y0, Y11   // NaN stays
+	VMINPS Y11, Y1, Y11
+	VADDPS Y2, Y6, Y6
+	VMAXPS Y6, Y0, Y6   // NaN stays
+	VMINPS Y6, Y1, Y6
+	VADDPS Y2, Y7, Y7
+	VMAXPS Y7, Y0, Y7   // NaN stays
+	VMINPS Y7, Y1, Y7
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, (DX)(R10*1)
+	VMOVUPS Y6, (DX)(R10*2)
+	VMOVUPS Y7, (DX)(BX*1)
+	ADDQ $32, AX
+	CMPQ AX, R11
+	JB   wo4Chan
+	LEAQ (DI)(R10*4), DI
+	ADDQ R13, SI
+	DECQ R12
+	JNZ  wo4Tile
+	VZEROUPPER
+	RET
