@@ -126,7 +126,10 @@ func (a GraphArch) build(values int64) (*Graph, error) {
 	}
 	g.SetOutputs(a.Outputs...)
 	g.SetLimits(values)
-	if err := g.Build(); err != nil {
+	g.filled = true // loadGraph reads every weight next
+	err := g.Build()
+	g.filled = false // a later Build draws, as Build does
+	if err != nil {
 		return nil, err
 	}
 	return g, nil

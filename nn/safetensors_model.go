@@ -131,7 +131,10 @@ func loadRaw(r io.Reader, size int64, extra map[string][]float32) (*Sequential, 
 	if err := checkArchSize(arch, total); err != nil {
 		return nil, Metadata{}, nil, err
 	}
-	m, err := arch.Build()
+	// No initial weights are drawn: readWeights fills every one (it checks
+	// that the file holds exactly the model's tensors first), and a model
+	// whose weights do not all load is never returned.
+	m, err := arch.build(false)
 	if err != nil {
 		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: %w", err)
 	}
