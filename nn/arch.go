@@ -326,7 +326,7 @@ func (a Arch) build(draw bool) (*Sequential, error) {
 		}
 		layers[i] = l
 	}
-	return newSequential(a.InputShape, layers, draw)
+	return newSequential(a.InputShape, layers, draw, nil)
 }
 
 // Arch returns the model's architecture; Arch().Build() makes a model of the

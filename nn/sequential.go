@@ -35,7 +35,7 @@ type Sequential struct {
 // dense_2), shapes are checked eagerly, and weights are initialised with
 // seed 0 (call Init to choose another seed).
 func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
-	return newSequential(input, layers, true)
+	return newSequential(input, layers, true, nil)
 }
 
 // newSequential is NewSequential; with draw false it leaves every weight
@@ -43,7 +43,12 @@ func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
 // for a caller that fills all of them next (Load reads them from a file:
 // drawing them first cost ≈ 40 ms of the app's start for the default
 // model). Dropout layers are seeded either way, as Init seeds them.
-func newSequential(input []int, layers []Layer, draw bool) (*Sequential, error) {
+//
+// built, when not nil, holds each layer's output shape from a Build already
+// done (Load's size check builds the layers one by one, refusing a file
+// before it allocates what the file cannot fill): those layers are not
+// built again.
+func newSequential(input []int, layers []Layer, draw bool, built [][]int) (*Sequential, error) {
 	if len(input) == 0 {
 		return nil, fmt.Errorf("nn: input shape must not be empty")
 	}
@@ -77,8 +82,11 @@ func newSequential(input []int, layers []Layer, draw bool) (*Sequential, error) 
 				}
 			}
 		}
-		out, err := l.Build(shape)
-		if err != nil {
+		var out []int
+		var err error
+		if built != nil {
+			out = built[i]
+		} else if out, err = l.Build(shape); err != nil {
 			return nil, fmt.Errorf("nn: layer %d (%s, %s): %w", i+1, l.Name(), l.Kind(), err)
 		}
 		m.shapes = append(m.shapes, out)
