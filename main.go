@@ -17,6 +17,7 @@ import (
 )
 
 func main() {
+	startProfile(os.Getenv, os.Stderr)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv, openWindow))
 }
 

@@ -156,14 +156,30 @@ func New(a fyne.App, opts Options) *UI {
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 
+	// The tabs other than Activations join the window when first shown:
+	// until then Fyne neither measures nor lays out their text (AppTabs
+	// asks every tab for its minimum size), which took a share of the
+	// start's CPU time (issue #17, startup).
+	later := map[*container.TabItem]fyne.CanvasObject{}
+	lazyTab := func(name string, obj fyne.CanvasObject) *container.TabItem {
+		ti := container.NewTabItem(name, container.NewStack())
+		later[ti] = obj
+		return ti
+	}
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Activations", u.grid.object()),
-		container.NewTabItem("Training", u.training.object()),
-		container.NewTabItem("Explain", u.explain.object()),
-		container.NewTabItem("Atlas", u.atlas.object()),
-		container.NewTabItem("Compare", u.compare.object()),
+		lazyTab("Training", u.training.object()),
+		lazyTab("Explain", u.explain.object()),
+		lazyTab("Atlas", u.atlas.object()),
+		lazyTab("Compare", u.compare.object()),
 	)
 	u.tabs.OnSelected = func(ti *container.TabItem) {
+		if obj, ok := later[ti]; ok {
+			delete(later, ti)
+			c := ti.Content.(*fyne.Container)
+			c.Objects = []fyne.CanvasObject{obj}
+			c.Refresh()
+		}
 		u.explain.setShown(ti.Text == "Explain")
 		if ti.Text == "Training" {
 			u.training.shown()

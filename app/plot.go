@@ -38,10 +38,15 @@ func NewPlot() *Plot {
 	return p
 }
 
-// SetChart replaces the data and redraws.
+// SetChart replaces the data and redraws. A plot not drawn yet (on a tab
+// not shown since the start) only keeps the data: its renderer draws it
+// when it is first made, so building the hidden Training tab at start
+// draws no chart (issue #17, startup).
 func (p *Plot) SetChart(c session.Chart) {
 	p.chart = c
-	p.Refresh()
+	if p.r != nil {
+		p.Refresh()
+	}
 }
 
 // Chart returns the data on display.

@@ -313,7 +313,11 @@ func (c LayerConfig) targetShape() []int {
 
 // Build makes the model the architecture describes (weights initialised
 // with seed 0, see Sequential.Init).
-func (a Arch) Build() (*Sequential, error) {
+func (a Arch) Build() (*Sequential, error) { return a.build(true) }
+
+// build is Build; with draw false the weights stay zero (newSequential), for
+// Load, which reads every one of them from the file next.
+func (a Arch) build(draw bool) (*Sequential, error) {
 	layers := make([]Layer, len(a.Layers))
 	for i, c := range a.Layers {
 		l, err := c.Layer()
@@ -322,7 +326,7 @@ func (a Arch) Build() (*Sequential, error) {
 		}
 		layers[i] = l
 	}
-	return NewSequential(a.InputShape, layers...)
+	return newSequential(a.InputShape, layers, draw, nil)
 }
 
 // Arch returns the model's architecture; Arch().Build() makes a model of the

@@ -60,6 +60,7 @@ type Graph struct {
 	limited bool       // Build checks budget and the kept outputs' size (SetLimits)
 	budget  int64      // weights a model file holds (Build refuses more)
 	spent   float64    // weights counted against budget so far
+	filled  bool       // Build draws no initial weights: a model file fills them all next (loadGraph)
 }
 
 // node is one layer application in a Graph.
@@ -212,11 +213,18 @@ func (g *Graph) SetLimits(weights int64) {
 
 // Init draws fresh weights with the given seed (Glorot-uniform kernels,
 // zero biases, BatchNormalization's ones and zeros: Keras' defaults).
-func (g *Graph) Init(seed int64) {
-	rng := rand.New(rand.NewSource(seed))
+func (g *Graph) Init(seed int64) { g.init(seed, true) }
+
+// init is Init; with draw false it only seeds the layers that draw at run
+// time (Dropout) and leaves the weights as they are.
+func (g *Graph) init(seed int64, draw bool) {
+	var rng *rand.Rand
+	if draw {
+		rng = rand.New(rand.NewSource(seed))
+	}
 	for i, n := range g.order {
 		l := n.base()
-		if in, ok := l.(Initializer); ok {
+		if in, ok := l.(Initializer); ok && draw {
 			in.Init(rng)
 		}
 		if s, ok := l.(Seeder); ok {

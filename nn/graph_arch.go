@@ -54,14 +54,15 @@ func (g *Graph) Arch() GraphArch {
 // Build makes the graph the architecture describes (weights initialised
 // with seed 0, see Graph.Init).
 func (a GraphArch) Build() (*Graph, error) {
-	return a.assemble("nn: graph", -1)
+	return a.assemble("nn: graph", -1, false)
 }
 
 // assemble adds the architecture's nodes to a new graph, sets its outputs
 // and builds it, under the weight budget values (Graph.SetLimits) unless
-// values < 0. A layer the configuration cannot make is reported as
+// values < 0; filled means the caller sets every weight next, so Build
+// draws no initial values. A layer the configuration cannot make is reported as
 // "PREFIX: layer N (NAME): …".
-func (a GraphArch) assemble(prefix string, values int64) (*Graph, error) {
+func (a GraphArch) assemble(prefix string, values int64, filled bool) (*Graph, error) {
 	g := NewGraph(a.InputShape)
 	if a.Name != "" {
 		g.name = a.Name
@@ -79,7 +80,10 @@ func (a GraphArch) assemble(prefix string, values int64) (*Graph, error) {
 	if values >= 0 {
 		g.SetLimits(values)
 	}
-	if err := g.Build(); err != nil {
+	g.filled = filled // the caller fills every weight: Build draws none
+	err := g.Build()
+	g.filled = false // a later Build draws, as Build does
+	if err != nil {
 		return nil, err
 	}
 	return g, nil

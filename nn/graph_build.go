@@ -95,7 +95,7 @@ func (g *Graph) Build() error {
 	g.batch, g.swapped, g.skipBuf = 0, nil, nil
 	g.built = true
 	if !g.adopted {
-		g.Init(0)
+		g.init(0, !g.filled)
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func loadGraph(r io.Reader, size int64) (*Graph, Metadata, error) {
 // the file's values values is refused before it allocates them, so a
 // corrupt or hostile file cannot make loading allocate gigabytes.
 func (a GraphArch) build(values int64) (*Graph, error) {
-	return a.assemble("graph", values)
+	return a.assemble("graph", values, true) // loadGraph reads every weight next
 }
 
 // checkBudget counts the weights layer l will allocate for its inputs'

@@ -135,10 +135,16 @@ func loadRaw(r io.Reader, size int64, extra map[string][]float32) (*Sequential, 
 	for _, t := range h.Tensors {
 		total += (t.End - t.Begin) / int64(dtypeSizes[t.DType])
 	}
-	if err := checkArchSize(arch, total); err != nil {
+	layers, shapes, err := checkedLayers(arch, total)
+	if err != nil {
 		return nil, Metadata{}, nil, err
 	}
-	m, err := arch.Build()
+	// The layers checkedLayers built are the model's (building them again
+	// would allocate every weight twice), and no initial weights are drawn:
+	// readWeights fills every one (it checks that the file holds exactly
+	// the model's tensors first), and a model whose weights do not all load
+	// is never returned.
+	m, err := newSequential(arch.InputShape, layers, false, shapes)
 	if err != nil {
 		return nil, Metadata{}, nil, fmt.Errorf("nn: model file: %w", err)
 	}
@@ -180,12 +186,22 @@ const maxInputSize = 1 << 26
 // checkArchSize refuses architectures whose weights could not come from a
 // file holding `values` numbers, before Build allocates them: a hostile or
 // corrupt file must not make Load allocate gigabytes. It walks the layers
-// the way Build does, on throwaway layers, checking each Conv2D and Dense
-// kernel size before that layer allocates it.
+// the way Build does, checking each Conv2D and Dense kernel size before
+// that layer allocates it (Load keeps the layers it builds:
+// checkedLayers).
 func checkArchSize(a Arch, values int64) error {
+	_, _, err := checkedLayers(a, values)
+	return err
+}
+
+// checkedLayers is checkArchSize that returns the layers it built and their
+// output shapes, the model Load makes (newSequential with built shapes).
+func checkedLayers(a Arch, values int64) ([]Layer, [][]int, error) {
 	if int64(shapeSize(a.InputShape)) > maxInputSize {
-		return fmt.Errorf("nn: model file: input_shape %s is larger than %d values", shapeString(a.InputShape), maxInputSize)
+		return nil, nil, fmt.Errorf("nn: model file: input_shape %s is larger than %d values", shapeString(a.InputShape), maxInputSize)
 	}
+	layers := make([]Layer, len(a.Layers))
+	shapes := make([][]int, len(a.Layers))
 	shape := a.InputShape
 	var need float64
 	for i, c := range a.Layers {
@@ -196,20 +212,21 @@ func checkArchSize(a Arch, values int64) error {
 			need += float64(shapeSize(shape)) * float64(c.Units)
 		}
 		if need > float64(values) {
-			return fmt.Errorf("nn: model file: layer %d (%s) needs more weights than the file holds (%d values)", i+1, c.ClassName, values)
+			return nil, nil, fmt.Errorf("nn: model file: layer %d (%s) needs more weights than the file holds (%d values)", i+1, c.ClassName, values)
 		}
 		l, err := c.Layer()
 		if err != nil {
-			return fmt.Errorf("nn: model file: layer %d: %w", i+1, err)
+			return nil, nil, fmt.Errorf("nn: model file: layer %d: %w", i+1, err)
 		}
 		out, err := l.Build(shape)
 		if err != nil {
-			return fmt.Errorf("nn: model file: layer %d (%s): %w", i+1, c.ClassName, err)
+			return nil, nil, fmt.Errorf("nn: model file: layer %d (%s): %w", i+1, c.ClassName, err)
 		}
 		if int64(shapeSize(out)) > maxInputSize*64 {
-			return fmt.Errorf("nn: model file: layer %d (%s) output %s is too large", i+1, c.ClassName, shapeString(out))
+			return nil, nil, fmt.Errorf("nn: model file: layer %d (%s) output %s is too large", i+1, c.ClassName, shapeString(out))
 		}
+		layers[i], shapes[i] = l, out
 		shape = out
 	}
-	return nil
+	return layers, shapes, nil
 }

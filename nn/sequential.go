@@ -35,6 +35,20 @@ type Sequential struct {
 // dense_2), shapes are checked eagerly, and weights are initialised with
 // seed 0 (call Init to choose another seed).
 func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
+	return newSequential(input, layers, true, nil)
+}
+
+// newSequential is NewSequential; with draw false it leaves every weight
+// zero instead of drawing Keras' initial values (Glorot-uniform kernels, …),
+// for a caller that fills all of them next (Load reads them from a file:
+// drawing them first cost ≈ 40 ms of the app's start for the default
+// model). Dropout layers are seeded either way, as Init seeds them.
+//
+// built, when not nil, holds each layer's output shape from a Build already
+// done (Load's size check builds the layers one by one, refusing a file
+// before it allocates what the file cannot fill): those layers are not
+// built again.
+func newSequential(input []int, layers []Layer, draw bool, built [][]int) (*Sequential, error) {
 	if len(input) == 0 {
 		return nil, fmt.Errorf("nn: input shape must not be empty")
 	}
@@ -68,8 +82,11 @@ func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
 				}
 			}
 		}
-		out, err := l.Build(shape)
-		if err != nil {
+		var out []int
+		var err error
+		if built != nil {
+			out = built[i]
+		} else if out, err = l.Build(shape); err != nil {
 			return nil, fmt.Errorf("nn: layer %d (%s, %s): %w", i+1, l.Name(), l.Kind(), err)
 		}
 		m.shapes = append(m.shapes, out)
@@ -85,7 +102,7 @@ func NewSequential(input []int, layers ...Layer) (*Sequential, error) {
 	if len(used) != len(layers) {
 		return nil, fmt.Errorf("nn: layer names must be unique")
 	}
-	m.Init(0)
+	m.init(0, draw)
 	m.g = m.Graph()
 	return m, nil
 }
@@ -140,10 +157,17 @@ func (m *Sequential) CountParams() int {
 
 // Init draws fresh weights with the given seed: Glorot-uniform kernels and
 // zero biases (Keras' defaults). The same seed gives the same weights.
-func (m *Sequential) Init(seed int64) {
-	rng := rand.New(rand.NewSource(seed))
+func (m *Sequential) Init(seed int64) { m.init(seed, true) }
+
+// init is Init; with draw false it only seeds the layers that draw at run
+// time (Dropout) and leaves the weights as they are.
+func (m *Sequential) init(seed int64, draw bool) {
+	var rng *rand.Rand
+	if draw {
+		rng = rand.New(rand.NewSource(seed))
+	}
 	for i, l := range m.layers {
-		if in, ok := l.(Initializer); ok {
+		if in, ok := l.(Initializer); ok && draw {
 			in.Init(rng)
 		}
 		if s, ok := l.(Seeder); ok {
