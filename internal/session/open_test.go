@@ -61,3 +61,22 @@ func TestOpenFileNamesTheImage(t *testing.T) {
 		}
 	}
 }
+
+// The architecture of the model on screen is known from the start (the
+// Training page reads it to offer "continue training"), and follows
+// SetModel; a graph model has none to train.
+func TestModelArchFromTheStart(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	a, err := h.ModelArch()
+	if err != nil || len(a.Layers) != 5 || a.InputShape[0] != 12 || a.Layers[2].Filters != 6 {
+		t.Fatalf("first model's architecture %+v, %v", a, err)
+	}
+	h.SetModel(tinyModel(t, 16))
+	if a, err := h.ModelArch(); err != nil || a.InputShape[0] != 16 {
+		t.Errorf("after SetModel: %+v, %v", a, err)
+	}
+	h.SetModel(wideModel(t))
+	if _, err := h.ModelArch(); err == nil {
+		t.Error("a graph model has an architecture to train")
+	}
+}

@@ -99,9 +99,11 @@ func TestNewModelDropsPendingLiveWeights(t *testing.T) {
 
 // The slot keeps at most one weight snapshot pending; one that is
 // replaced before the worker took it (by newer weights, or by a new model
-// it no longer fits) goes back for LiveWeights to reuse.
+// it no longer fits) goes back for LiveWeights to reuse, as do the ones
+// the worker is done with — at most 2 (a network each: memory stays
+// bounded however long training runs).
 func TestSlotRecyclesReplacedSnapshots(t *testing.T) {
-	a, b := netWithSeed(t, 1), netWithSeed(t, 2)
+	a, b, c := netWithSeed(t, 1), netWithSeed(t, 2), netWithSeed(t, 3)
 	m := &model.Model{Label: "other"}
 	cases := []struct {
 		name  string
@@ -131,5 +133,14 @@ func TestSlotRecyclesReplacedSnapshots(t *testing.T) {
 				t.Errorf("a second spare %p", got)
 			}
 		})
+	}
+	s := newSlot()
+	for _, n := range []*nn.Sequential{a, b, c} {
+		s.recycle(n)
+	}
+	for i, want := range []*nn.Sequential{b, a, nil} {
+		if got := s.spareNet(); got != want {
+			t.Errorf("recycled a, b, c: spare %d is %p, want %p (a %p, b %p, c %p)", i, got, want, a, b, c)
+		}
 	}
 }
