@@ -1,0 +1,98 @@
+package session
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/convscope/convscope/internal/transfer"
+)
+
+// runTransfer starts a transfer run from a 16-pixel tiny model on screen
+// and waits for its end; onStart runs as OnStart does, with the run.
+func runTransfer(t *testing.T, req TransferRequest, onStart func(*Training)) (*harness, Progress, TrainResult) {
+	t.Helper()
+	h := newHarness(t, tinyModel(t, 16))
+	h.Open("a", "", loaderOf(testImage(16, 16, 1)))
+	h.settle()
+	var last Progress
+	var result *TrainResult
+	h.TrainTransfer(req, RunCallbacks{
+		OnStart: func(r *Training, d *Data, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			onStart(r)
+		},
+		OnProgress: func(p Progress) { last = p },
+		OnDone:     func(r TrainResult) { result = &r },
+	})
+	until(t, h, func() bool { return result != nil })
+	h.settle()
+	return h, last, *result
+}
+
+// A transfer run's settings and its progress: zero epochs and batch size
+// take 10 head epochs and batches of 20 (27 images: 2 steps); fine-tuning
+// without its own epoch count repeats the head's; the progress counts
+// head and fine-tuning epochs together and ends at 100 %.
+func TestTransferRunSettingsAndProgress(t *testing.T) {
+	dir := t.TempDir()
+	images27 := writeFolders(t, filepath.Join(dir, "a"), 9, "ants", "bees", "cats")
+	images12 := writeFolders(t, filepath.Join(dir, "b"), 6, "ants", "bees")
+	cases := []struct {
+		name                  string
+		epochs, batch         int
+		ftLayers, ftEpochs    int
+		dir                   string
+		wantEpochs, wantSteps int
+		stop                  bool
+		wantHistory           int
+	}{
+		{"defaults", 0, 0, 0, 0, images27, 10, 2, true, 0},
+		{"fine-tune as long as the head", 2, 5, 1, 0, images12, 4, 3, false, 4},
+		{"fine-tune epochs of its own", 1, 5, 1, 2, images12, 3, 3, false, 3},
+		{"no fine-tuning", 2, 6, 0, 3, images12, 2, 2, false, 2},
+		{"negative fine-tune layers", 1, 12, -1, 3, images12, 1, 1, false, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := DefaultTrainConfig()
+			cfg.Epochs, cfg.BatchSize, cfg.UpdateEvery = c.epochs, c.batch, time.Millisecond
+			req := TransferRequest{Head: "gap", FineTuneLayers: c.ftLayers, FineTuneEpochs: c.ftEpochs, Config: cfg, Data: DataSpec{TrainDir: c.dir}}
+			var first Progress
+			h, last, res := runTransfer(t, req, func(r *Training) {
+				first = r.Progress()
+				if c.stop {
+					r.Pause() // at most the first batch runs
+					r.Stop()
+				}
+			})
+			if first.Epochs != c.wantEpochs || first.Steps != c.wantSteps {
+				t.Errorf("run of %d epochs of %d steps, want %d of %d", first.Epochs, first.Steps, c.wantEpochs, c.wantSteps)
+			}
+			m := h.Model()
+			if c.stop {
+				if !res.Stopped || res.Err != nil || m.Label != "transfer model (stopped before the first epoch)" {
+					t.Errorf("stopped run: %+v, model %q", res, m.Label)
+				}
+				return
+			}
+			if res.Err != nil || res.Stopped || res.History.Len() != c.wantHistory || m.Label != "transfer model (unsaved)" {
+				t.Fatalf("result %+v (history %d epochs, want %d), model %q", res, res.History.Len(), c.wantHistory, m.Label)
+			}
+			if !last.Done || last.Fraction != 1 || last.Epoch != c.wantEpochs || last.Epochs != c.wantEpochs ||
+				last.Step != c.wantSteps || last.LastEpoch.Epoch != c.wantEpochs-1 || last.ETA != 0 {
+				t.Errorf("last progress: done %v, %v of all steps, epoch %d/%d, step %d, last epoch %d, ETA %v",
+					last.Done, last.Fraction, last.Epoch, last.Epochs, last.Step, last.LastEpoch.Epoch, last.ETA)
+			}
+			if n := len(last.LossChart.Series[0].Points); n != c.wantEpochs*c.wantSteps {
+				t.Errorf("%d batch points, want %d", n, c.wantEpochs*c.wantSteps)
+			}
+			o, _ := transfer.ReadOrigin(m.Meta)
+			if want := max(0, c.ftLayers); o.FineTunedLayers != want {
+				t.Errorf("origin says %d fine-tuned layers, want %d", o.FineTunedLayers, want)
+			}
+		})
+	}
+}
