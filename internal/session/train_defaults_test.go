@@ -51,6 +51,7 @@ func TestTrainConfigZeroTakesTutorialSettings(t *testing.T) {
 		cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, cfg.ValidationSteps = n, n, n, n
 		var mu sync.Mutex
 		progress, weights := 0, 0
+		firstStep, firstSnap := 0, 0 // the step of the first progress, the batches read at the first snapshot
 		epoch := make(chan Progress, 1)
 		start := time.Now()
 		var elapsed time.Duration
@@ -62,6 +63,9 @@ func TestTrainConfigZeroTakesTutorialSettings(t *testing.T) {
 					return
 				}
 				progress++
+				if firstStep == 0 {
+					firstStep = p.Step
+				}
 				if p.LastEpoch.Epoch == 0 {
 					elapsed = time.Since(start)
 					epoch <- p
@@ -72,6 +76,9 @@ func TestTrainConfigZeroTakesTutorialSettings(t *testing.T) {
 				defer mu.Unlock()
 				if elapsed == 0 {
 					weights++
+				}
+				if firstSnap == 0 {
+					firstSnap, _ = train.counts()
 				}
 			},
 		})
@@ -105,6 +112,10 @@ func TestTrainConfigZeroTakesTutorialSettings(t *testing.T) {
 		if progress > maxProgress || weights > maxWeights || weights == 0 {
 			t.Errorf("%d: in the first epoch (%v): %d progress calls (at most %d), %d weight snapshots (1 to %d)",
 				n, elapsed, progress, maxProgress, weights, maxWeights)
+		}
+		// The first batch shows at once; the first snapshot comes at step 5.
+		if firstStep != 1 || firstSnap != 5 {
+			t.Errorf("%d: first progress at step %d, first snapshot after %d batches; want 1 and 5", n, firstStep, firstSnap)
 		}
 		mu.Unlock()
 		if res.History == nil || len(res.History.Values("loss")) != 1 {
