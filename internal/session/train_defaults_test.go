@@ -2,6 +2,7 @@ package session
 
 import (
 	"math/rand"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -150,5 +151,76 @@ func TestLastStepProgressBeforeValidation(t *testing.T) {
 	}
 	if res := tr.Wait(); res.Err != nil || !seen {
 		t.Fatalf("result %+v, validation ran %v", res, seen)
+	}
+}
+
+// The ETA is the time per step so far (finished epochs, validation
+// included, and the current epoch) times the steps left, to the second:
+// after 12 s of finished epochs and 6 s into epoch 2 at step 6 of 10, 16
+// steps took 18 s; 24 of 40 are left: 24 × 1.125 s = 27 s.
+func TestETA(t *testing.T) {
+	cfg := TrainConfig{}
+	cfg.Epochs, cfg.StepsPerEpoch = 4, 10
+	for _, c := range []struct {
+		done time.Duration
+		l    nn.BatchLog
+		want time.Duration
+	}{
+		{12 * time.Second, nn.BatchLog{Epoch: 1, Step: 5, Elapsed: 6 * time.Second}, 27 * time.Second},
+		{0, nn.BatchLog{Epoch: 0, Step: 0, Elapsed: 2 * time.Second}, 78 * time.Second},
+		{30 * time.Second, nn.BatchLog{Epoch: 3, Step: 9, Elapsed: 10 * time.Second}, 0},
+		{0, nn.BatchLog{Epoch: 0, Step: 1, Elapsed: 1300 * time.Millisecond}, 25 * time.Second}, // 38 × 0.65 s = 24.7 s
+	} {
+		if got := eta(c.done, c.l, cfg); got != c.want {
+			t.Errorf("eta(%v, epoch %d step %d at %v) = %v, want %v", c.done, c.l.Epoch, c.l.Step, c.l.Elapsed, got, c.want)
+		}
+	}
+}
+
+// Over a run the elapsed time only grows (finished epochs plus the
+// current one's), and before the first epoch ends there is no last epoch
+// (-1). A checkpoint that cannot be saved is reported after every epoch
+// and training goes on.
+func TestTrainingElapsedAndCheckpointErrors(t *testing.T) {
+	net, _ := tinyModel(t, 12).CloneNet()
+	cfg := tinyTrainConfig()
+	cfg.Checkpoint = filepath.Join(t.TempDir(), "missing", "autosave.safetensors")
+	var mu sync.Mutex
+	var progs []Progress
+	ckErrs := 0
+	tr, err := StartTraining(net, cfg, TrainCallbacks{
+		OnProgress:        func(p Progress) { mu.Lock(); progs = append(progs, p); mu.Unlock() },
+		OnCheckpointError: func(error) { mu.Lock(); ckErrs++; mu.Unlock() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := tr.Progress(); p.LastEpoch.Epoch != -1 || p.Epochs != 3 || p.Steps != 8 {
+		t.Errorf("progress at the start: last epoch %d, %d epochs of %d steps", p.LastEpoch.Epoch, p.Epochs, p.Steps)
+	}
+	if res := tr.Wait(); res.Err != nil || res.History.Len() != 3 {
+		t.Fatalf("result %+v", res)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if ckErrs != 3 {
+		t.Errorf("%d checkpoint errors reported, want one per epoch (3)", ckErrs)
+	}
+	if progs[0].LastEpoch.Epoch != -1 {
+		t.Errorf("first progress has last epoch %d, want -1", progs[0].LastEpoch.Epoch)
+	}
+	for i := 1; i < len(progs); i++ {
+		if progs[i].Elapsed < progs[i-1].Elapsed {
+			t.Fatalf("elapsed went back from %v to %v (epoch %d step %d)", progs[i-1].Elapsed, progs[i].Elapsed, progs[i].Epoch, progs[i].Step)
+		}
+	}
+}
+
+// An hour exactly is shown with hours; a second less without.
+func TestFormatETAAtTheHour(t *testing.T) {
+	for d, want := range map[time.Duration]string{3600 * time.Second: "1:00:00", 3599 * time.Second: "59:59", 3599500 * time.Millisecond: "1:00:00"} {
+		if got := FormatETA(d); got != want {
+			t.Errorf("FormatETA(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
