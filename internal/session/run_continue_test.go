@@ -90,7 +90,8 @@ func TestTrainStartErrorRestoresTheModel(t *testing.T) {
 // A run with an autosave stores the data's class names in it; a run
 // stopped before its first epoch ends leaves an "untrained" model on
 // screen (its weights did change), one that completed an epoch a
-// "trained here" one.
+// "trained here" one. The validation pass over generated images (which
+// have names) leaves the trained model's exemplars.
 func TestTrainAutosaveAndLabels(t *testing.T) {
 	h := newHarness(t, tinyModel(t, 16))
 	cfg := smallRunConfig()
@@ -98,6 +99,9 @@ func TestTrainAutosaveAndLabels(t *testing.T) {
 	res, err := trainOnScreen(t, h, TrainRequest{Arch: tinyArch(16), Config: cfg, Data: DataSpec{Generated: true}}, nil)
 	if err != nil || res.Err != nil || h.Model().Label != "trained here (unsaved)" {
 		t.Fatalf("start %v, result %+v, model %q", err, res, h.Model().Label)
+	}
+	if ex := exemplarsOf(t, h, "conv2d_2", 0); !h.HasExemplars() || len(ex) == 0 {
+		t.Errorf("exemplars after the run: %v, %d images", h.HasExemplars(), len(ex))
 	}
 	_, meta, ck, err := nn.LoadCheckpoint(cfg.Checkpoint)
 	if err != nil || ck == nil || strings.Join(meta.ClassNames, ",") != "circles,crosses" {
