@@ -2,6 +2,7 @@ package session
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,5 +95,28 @@ func TestTransferRunSettingsAndProgress(t *testing.T) {
 				t.Errorf("origin says %d fine-tuned layers, want %d", o.FineTunedLayers, want)
 			}
 		})
+	}
+}
+
+// Fine-tuning may take every layer the base keeps (the tiny model cut
+// after conv2d_2 keeps 3: conv2d_1, max_pooling2d_1, conv2d_2), not one
+// more.
+func TestTransferFineTuneLayersLimit(t *testing.T) {
+	dir := writeFolders(t, filepath.Join(t.TempDir(), "train"), 3, "ants", "bees")
+	cfg := DefaultTrainConfig()
+	cfg.Epochs, cfg.BatchSize, cfg.UpdateEvery = 1, 6, time.Millisecond
+	_, _, res := runTransfer(t, TransferRequest{FineTuneLayers: 3, FineTuneEpochs: 1, Config: cfg, Data: DataSpec{TrainDir: dir}}, func(*Training) {})
+	if res.Err != nil || res.History.Len() != 2 {
+		t.Errorf("fine-tuning all 3 base layers: %+v", res)
+	}
+	h := newHarness(t, tinyModel(t, 16))
+	var err error
+	started := false
+	h.TrainTransfer(TransferRequest{FineTuneLayers: 4, Config: cfg, Data: DataSpec{TrainDir: dir}}, RunCallbacks{
+		OnStart: func(_ *Training, _ *Data, e error) { err, started = e, true },
+	})
+	until(t, h, func() bool { return started })
+	if err == nil || !strings.Contains(err.Error(), "expected at most the 3 layers the base keeps, received 4") {
+		t.Errorf("fine-tuning 4 of 3 layers: %v", err)
 	}
 }
