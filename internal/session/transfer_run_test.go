@@ -69,8 +69,8 @@ func TestTransferRunSettingsAndProgress(t *testing.T) {
 					r.Stop()
 				}
 			})
-			if first.Epochs != c.wantEpochs || first.Steps != c.wantSteps {
-				t.Errorf("run of %d epochs of %d steps, want %d of %d", first.Epochs, first.Steps, c.wantEpochs, c.wantSteps)
+			if first.Epochs != c.wantEpochs || first.Steps != c.wantSteps || first.LastEpoch.Epoch != -1 {
+				t.Errorf("run of %d epochs of %d steps (last epoch %d), want %d of %d (-1)", first.Epochs, first.Steps, first.LastEpoch.Epoch, c.wantEpochs, c.wantSteps)
 			}
 			m := h.Model()
 			if c.stop {
@@ -120,3 +120,4 @@ func TestTransferFineTuneLayersLimit(t *testing.T) {
 		t.Errorf("fine-tuning 4 of 3 layers: %v", err)
 	}
 }
+
