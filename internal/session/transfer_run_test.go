@@ -120,4 +120,3 @@ func TestTransferFineTuneLayersLimit(t *testing.T) {
 		t.Errorf("fine-tuning 4 of 3 layers: %v", err)
 	}
 }
-
