@@ -120,3 +120,31 @@ func TestTransferFineTuneLayersLimit(t *testing.T) {
 		t.Errorf("fine-tuning 4 of 3 layers: %v", err)
 	}
 }
+
+// A transfer run's elapsed time only grows, read at any moment (finished
+// epochs plus the current one's). Augmentation keeps every batch going
+// through the base, so the run lasts long enough to be watched.
+func TestTransferElapsedOnlyGrows(t *testing.T) {
+	dir := writeFolders(t, filepath.Join(t.TempDir(), "train"), 6, "ants", "bees")
+	cfg := DefaultTrainConfig()
+	cfg.Epochs, cfg.BatchSize = 3, 1
+	watched := make(chan struct{})
+	_, _, res := runTransfer(t, TransferRequest{Augment: true, Config: cfg, Data: DataSpec{TrainDir: dir}}, func(run *Training) {
+		var last time.Duration
+		go func() {
+			defer close(watched)
+			for run.Running() {
+				p := run.Progress()
+				if p.Elapsed < last {
+					t.Errorf("elapsed went back from %v to %v (epoch %d step %d)", last, p.Elapsed, p.Epoch, p.Step)
+					return
+				}
+				last = p.Elapsed
+			}
+		}()
+	})
+	<-watched
+	if res.Err != nil || res.History.Len() != 3 {
+		t.Fatalf("result %+v", res)
+	}
+}
