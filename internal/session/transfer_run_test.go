@@ -148,3 +148,26 @@ func TestTransferElapsedOnlyGrows(t *testing.T) {
 		t.Fatalf("result %+v", res)
 	}
 }
+
+// Stopping a run while it fine-tunes ends it as stopped (not as a run
+// that completed, nor as a failure), with the epochs done so far.
+func TestTransferStopWhileFineTuning(t *testing.T) {
+	dir := writeFolders(t, filepath.Join(t.TempDir(), "train"), 4, "ants", "bees")
+	cfg := DefaultTrainConfig()
+	cfg.Epochs, cfg.BatchSize = 1, 4
+	watched := make(chan struct{})
+	req := TransferRequest{FineTuneLayers: 1, FineTuneEpochs: 10000, Config: cfg, Data: DataSpec{TrainDir: dir}}
+	_, _, res := runTransfer(t, req, func(run *Training) {
+		go func() {
+			defer close(watched)
+			for run.Running() && run.Progress().Epoch < 3 { // the head's epoch is 1
+				time.Sleep(time.Millisecond)
+			}
+			run.Stop()
+		}()
+	})
+	<-watched
+	if !res.Stopped || res.Err != nil || res.History.Len() < 2 || res.History.Len() >= 10001 {
+		t.Errorf("stopped while fine-tuning: stopped %v, err %v, %d epochs", res.Stopped, res.Err, res.History.Len())
+	}
+}
