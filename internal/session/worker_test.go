@@ -91,3 +91,16 @@ func TestSessionWithoutCallbacks(t *testing.T) {
 		t.Errorf("frame %+v", f)
 	}
 }
+
+// A new model prepares the image on screen again without reporting
+// anything: errors are for images that could not be prepared.
+func TestSetModelReportsNoError(t *testing.T) {
+	h := newHarness(t, tinyModel(t, 12))
+	h.Open("a", "", loaderOf(testImage(30, 20, 3)))
+	h.settle()
+	h.SetModel(tinyModel(t, 16))
+	h.settle()
+	if len(h.errs) != 0 || h.last().Input.Tensor.Shape[1] != 16 {
+		t.Errorf("errors %v after a new model", h.errs)
+	}
+}
