@@ -67,4 +67,10 @@ func TestBandsAreWholeRows(t *testing.T) {
 	if drawn || len(h.errs) != 0 {
 		t.Errorf("a band of layer %d: drawn %v, errors %v", len(f.Layers), drawn, h.errs)
 	}
+	// Nor is an empty band.
+	h.RenderBand(f, Band{Layer: 1, C0: 2, C1: 2}, func(*Sheet) { drawn = true })
+	h.settle()
+	if drawn || len(h.errs) != 0 {
+		t.Errorf("an empty band: drawn %v, errors %v", drawn, h.errs)
+	}
 }
