@@ -95,19 +95,3 @@ const (
 	MaxTile     = render.MaxTile
 	DefaultTile = render.DefaultTile
 )
-
-// valueRange returns the minimum and maximum finite values of x.
-func valueRange(x []float32) (lo, hi float32) {
-	first := true
-	for _, v := range x {
-		if v != v || v > 3.4e38 || v < -3.4e38 {
-			continue
-		}
-		if first {
-			lo, hi, first = v, v, false
-			continue
-		}
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return lo, hi
-}

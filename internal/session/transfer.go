@@ -248,8 +248,8 @@ func (t *Training) runTransfer(ctx context.Context, req TransferRequest, r *tran
 		t.metrics.AddEpoch(l)
 		doneTime += l.Duration
 		t.prog.LastEpoch, t.prog.Elapsed = l, doneTime
-		if left := total - l.Epoch - 1; l.Epoch >= 0 {
-			t.prog.ETA = time.Duration(float64(doneTime) / float64(l.Epoch+1) * float64(left)).Round(time.Second)
+		if l.Epoch >= 0 {
+			t.prog.ETA = epochETA(doneTime, l.Epoch+1, total)
 		}
 		t.mu.Unlock()
 		snapshot()
@@ -293,4 +293,13 @@ func copyGraph(g *nn.Graph) (*nn.Graph, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// epochETA estimates the time left after done of total epochs took
+// doneTime: the mean epoch time × the epochs left, rounded to the second.
+func epochETA(doneTime time.Duration, done, total int) time.Duration {
+	if done <= 0 || done >= total {
+		return 0
+	}
+	return time.Duration(float64(doneTime) / float64(done) * float64(total-done)).Round(time.Second)
 }
