@@ -223,7 +223,7 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	}
 	c.packed = c.usePacked(training)
 	defer func() { c.packed = false }()
-	if c.paddedDirect() && !c.smallMapIm2col() {
+	if c.paddedDirect() {
 		c.preparePackedFor(true)
 		c.forwardPadded(y, x)
 		return

@@ -30,25 +30,6 @@ func (c *Conv2D) usePacked(training bool) bool {
 	return c.filters > 4*nr || c.filters%nr != 0
 }
 
-// smallMapIm2col reports whether this call, a padded stride-1 convolution
-// multiplying with packed kernels (an inference pass), takes the im2col
-// path instead of the padded direct path because the direct path's
-// throw-away products would be more than a fifth of its work. The direct
-// path computes every position of the padded width pw = pl + w + pr, of
-// which ow are real, so a fraction (pw - ow)/pw of its rows are junk:
-// 2/9 = 22 % for a 7×7 map with a 3×3 kernel and padding 1 (ResNet-18's
-// last stage), 2/16 = 12.5 % at 14×14. im2col copies the kh·kw·cin patch of
-// every output pixel (903 KB for the 7×7×512 map) but multiplies only real
-// rows, with one product of depth kh·kw·cin: in ResNet-18 on one loaded
-// core (BenchmarkResNet18Layers), its 7×7 3×3 convolutions went from
-// 3.5–4.3 to 3.2–3.8 ms each (≈ −15 %); at 14×14 the two paths were
-// within noise, so larger maps stay direct.
-func (c *Conv2D) smallMapIm2col() bool {
-	g := &c.g
-	pw := g.pl + g.w + g.pr
-	return c.packed && 5*(pw-g.ow) > pw
-}
-
 // preparePacked packs the kernel for this call's path if the packed copy
 // is missing (direct: one matrix per kernel row; im2col: one).
 func (c *Conv2D) preparePacked(direct bool) {

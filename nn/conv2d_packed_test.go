@@ -22,8 +22,7 @@ func TestPackWeights(t *testing.T) {
 		pool    bool
 	}{
 		{"direct valid", []int{9, 9, 16}, 160, 3, nil, false},
-		{"padded small map (im2col)", []int{7, 7, 64}, 512, 3, []Option{WithPads(1, 1, 1, 1)}, false},
-		{"padded", []int{14, 14, 16}, 160, 3, []Option{WithPads(1, 1, 1, 1)}, false},
+		{"padded", []int{7, 7, 64}, 512, 3, []Option{WithPads(1, 1, 1, 1)}, false},
 		{"strided im2col", []int{15, 15, 8}, 200, 3, []Option{WithStrides(2, 2), WithPads(1, 1, 1, 1)}, false},
 		{"1x1 ragged", []int{6, 6, 24}, 70, 1, nil, false},
 		{"fused pool", []int{12, 12, 16}, 192, 3, nil, true},
@@ -92,38 +91,6 @@ func TestPackWeights(t *testing.T) {
 				copy(ref.Params()[i].Value, p.Value)
 			}
 			check("after a training step")
-		})
-	}
-}
-
-// TestSmallMapIm2col checks which padded convolutions leave the direct path
-// for im2col when multiplying with packed kernels: those whose padded width
-// is more than a fifth junk.
-func TestSmallMapIm2col(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		hw, k  int
-		pad    int
-		packed bool
-		want   bool
-	}{
-		{"7x7 pad 1, packed", 7, 3, 1, true, true},
-		{"7x7 pad 1, not packed", 7, 3, 1, false, false},
-		{"14x14 pad 1", 14, 3, 1, true, false},
-		{"8x8 pad 1: exactly a fifth", 8, 3, 1, true, false},
-		{"5x5 pad 1", 5, 3, 1, true, true},
-		{"20x20 7x7 kernel pad 3", 20, 7, 3, true, true},
-		{"28x28 7x7 kernel pad 3", 28, 7, 3, true, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := NewConv2D(8, tc.k, tc.k, WithPads(tc.pad, tc.pad, tc.pad, tc.pad))
-			if _, err := c.Build([]int{tc.hw, tc.hw, 4}); err != nil {
-				t.Fatal(err)
-			}
-			c.packed = tc.packed
-			if got := c.smallMapIm2col(); got != tc.want {
-				t.Fatalf("expected %v, received %v", tc.want, got)
-			}
 		})
 	}
 }
