@@ -1103,7 +1103,7 @@ betazero:
 	RET
 
 // func kernelAVX512N8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N8x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1116,8 +1116,9 @@ TEXT ·kernelAVX512N8x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1128,12 +1129,13 @@ TEXT ·kernelAVX512N8x16(SB), NOSPLIT, $0-76
 	VPXORD Z7, Z7, Z7
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1151,6 +1153,7 @@ loop:
 	VBROADCASTSS (BX)(CX*1), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
+	PREFETCHT0   (R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1168,6 +1171,7 @@ loop:
 	VBROADCASTSS 4(BX)(CX*1), Z31
 	VFMADD231PS  Z26, Z31, Z7
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
+	PREFETCHT0   (R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1185,6 +1189,7 @@ loop:
 	VBROADCASTSS 8(BX)(CX*1), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
+	PREFETCHT0   (R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1205,7 +1210,8 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	DECQ         R10
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -1214,6 +1220,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1234,6 +1241,7 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
+	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -1319,7 +1327,7 @@ betazero:
 	RET
 
 // func kernelAVX512N9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N9x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1332,8 +1340,9 @@ TEXT ·kernelAVX512N9x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1345,12 +1354,13 @@ TEXT ·kernelAVX512N9x16(SB), NOSPLIT, $0-76
 	VPXORD Z8, Z8, Z8
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1370,6 +1380,7 @@ loop:
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
+	PREFETCHT0   (R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1389,6 +1400,7 @@ loop:
 	VBROADCASTSS 4(BX)(CX*2), Z28
 	VFMADD231PS  Z26, Z28, Z8
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
+	PREFETCHT0   (R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1408,6 +1420,7 @@ loop:
 	VBROADCASTSS 8(BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
+	PREFETCHT0   (R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1430,7 +1443,8 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	DECQ         R10
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -1439,6 +1453,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1461,6 +1476,7 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
+	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -1554,7 +1570,7 @@ betazero:
 	RET
 
 // func kernelAVX512N10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N10x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1568,8 +1584,9 @@ TEXT ·kernelAVX512N10x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1582,12 +1599,13 @@ TEXT ·kernelAVX512N10x16(SB), NOSPLIT, $0-76
 	VPXORD Z9, Z9, Z9
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R12
+	SHRQ $0x02, R12
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1609,6 +1627,7 @@ loop:
 	VBROADCASTSS (BX), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	PREFETCHT0   (R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1630,6 +1649,7 @@ loop:
 	VBROADCASTSS 4(BX), Z29
 	VFMADD231PS  Z26, Z29, Z9
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	PREFETCHT0   (R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1651,6 +1671,7 @@ loop:
 	VBROADCASTSS 8(BX), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	PREFETCHT0   (R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1676,7 +1697,8 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	DECQ         R11
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
 	JNZ          loop
 
 tail:
@@ -1685,6 +1707,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1710,6 +1733,7 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -1811,7 +1835,7 @@ betazero:
 	RET
 
 // func kernelAVX512N11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N11x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1825,8 +1849,9 @@ TEXT ·kernelAVX512N11x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1840,12 +1865,13 @@ TEXT ·kernelAVX512N11x16(SB), NOSPLIT, $0-76
 	VPXORD Z10, Z10, Z10
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R12
+	SHRQ $0x02, R12
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1869,6 +1895,7 @@ loop:
 	VBROADCASTSS (BX)(CX*1), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	PREFETCHT0   (R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1892,6 +1919,7 @@ loop:
 	VBROADCASTSS 4(BX)(CX*1), Z30
 	VFMADD231PS  Z26, Z30, Z10
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	PREFETCHT0   (R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1915,6 +1943,7 @@ loop:
 	VBROADCASTSS 8(BX)(CX*1), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	PREFETCHT0   (R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1942,7 +1971,8 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	DECQ         R11
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
 	JNZ          loop
 
 tail:
@@ -1951,6 +1981,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1978,6 +2009,7 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -2087,7 +2119,7 @@ betazero:
 	RET
 
 // func kernelAVX512N12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N12x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -2101,8 +2133,9 @@ TEXT ·kernelAVX512N12x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2117,12 +2150,13 @@ TEXT ·kernelAVX512N12x16(SB), NOSPLIT, $0-76
 	VPXORD Z11, Z11, Z11
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R12
+	SHRQ $0x02, R12
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -2148,6 +2182,7 @@ loop:
 	VBROADCASTSS (BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	PREFETCHT0   (R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -2173,6 +2208,7 @@ loop:
 	VBROADCASTSS 4(BX)(CX*2), Z31
 	VFMADD231PS  Z26, Z31, Z11
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	PREFETCHT0   (R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -2198,6 +2234,7 @@ loop:
 	VBROADCASTSS 8(BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	PREFETCHT0   (R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -2227,7 +2264,8 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	DECQ         R11
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
 	JNZ          loop
 
 tail:
@@ -2236,6 +2274,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -2265,6 +2304,7 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -3717,7 +3757,7 @@ betazero:
 	RET
 
 // func kernelAVX512N8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N8x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -3730,10 +3770,11 @@ TEXT ·kernelAVX512N8x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3752,13 +3793,15 @@ TEXT ·kernelAVX512N8x32(SB), NOSPLIT, $0-76
 	VPXORD Z15, Z15, Z15
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -3785,6 +3828,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R8*1), K2, Z27
+	PREFETCHT0   (R10)(R8*1)
+	PREFETCHT0   64(R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -3811,6 +3856,8 @@ loop:
 	VFMADD231PS  Z27, Z31, Z15
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
 	VMOVUPS.Z    64(DI)(R8*2), K2, Z25
+	PREFETCHT0   (R10)(R8*2)
+	PREFETCHT0   64(R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -3837,6 +3884,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R9*1), K2, Z27
+	PREFETCHT0   (R10)(R9*1)
+	PREFETCHT0   64(R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -3865,7 +3914,8 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	DECQ         R10
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -3875,6 +3925,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -3903,6 +3955,7 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
+	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -4036,7 +4089,7 @@ betazero:
 	RET
 
 // func kernelAVX512N9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N9x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -4049,10 +4102,11 @@ TEXT ·kernelAVX512N9x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4073,13 +4127,15 @@ TEXT ·kernelAVX512N9x32(SB), NOSPLIT, $0-76
 	VPXORD Z17, Z17, Z17
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4109,6 +4165,8 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R8*1), K2, Z27
+	PREFETCHT0   (R10)(R8*1)
+	PREFETCHT0   64(R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4138,6 +4196,8 @@ loop:
 	VFMADD231PS  Z27, Z28, Z17
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
 	VMOVUPS.Z    64(DI)(R8*2), K2, Z25
+	PREFETCHT0   (R10)(R8*2)
+	PREFETCHT0   64(R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4167,6 +4227,8 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R9*1), K2, Z27
+	PREFETCHT0   (R10)(R9*1)
+	PREFETCHT0   64(R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4198,7 +4260,8 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	DECQ         R10
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -4208,6 +4271,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4239,6 +4304,7 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
+	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -4386,7 +4452,7 @@ betazero:
 	RET
 
 // func kernelAVX512N10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N10x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -4400,10 +4466,11 @@ TEXT ·kernelAVX512N10x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
-	SHRL   $0x10, R11
-	KMOVW  R11, K2
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	SHRL   $0x10, R12
+	KMOVW  R12, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4426,13 +4493,15 @@ TEXT ·kernelAVX512N10x32(SB), NOSPLIT, $0-76
 	VPXORD Z19, Z19, Z19
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R12
+	SHRQ $0x02, R12
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4465,6 +4534,8 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
+	PREFETCHT0   (R11)(R9*1)
+	PREFETCHT0   64(R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4497,6 +4568,8 @@ loop:
 	VFMADD231PS  Z27, Z29, Z19
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
 	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
+	PREFETCHT0   (R11)(R9*2)
+	PREFETCHT0   64(R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4529,6 +4602,8 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
+	PREFETCHT0   (R11)(R10*1)
+	PREFETCHT0   64(R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4564,7 +4639,8 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	DECQ         R11
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
 	JNZ          loop
 
 tail:
@@ -4574,6 +4650,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4609,6 +4687,7 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -4770,7 +4849,7 @@ betazero:
 	RET
 
 // func kernelAVX512N11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N11x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -4784,10 +4863,11 @@ TEXT ·kernelAVX512N11x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
-	SHRL   $0x10, R11
-	KMOVW  R11, K2
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	SHRL   $0x10, R12
+	KMOVW  R12, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4812,13 +4892,15 @@ TEXT ·kernelAVX512N11x32(SB), NOSPLIT, $0-76
 	VPXORD Z21, Z21, Z21
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R12
+	SHRQ $0x02, R12
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4854,6 +4936,8 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
+	PREFETCHT0   (R11)(R9*1)
+	PREFETCHT0   64(R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4889,6 +4973,8 @@ loop:
 	VFMADD231PS  Z27, Z30, Z21
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
 	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
+	PREFETCHT0   (R11)(R9*2)
+	PREFETCHT0   64(R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4924,6 +5010,8 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
+	PREFETCHT0   (R11)(R10*1)
+	PREFETCHT0   64(R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4962,7 +5050,8 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	DECQ         R11
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
 	JNZ          loop
 
 tail:
@@ -4972,6 +5061,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5010,6 +5101,7 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -5185,7 +5277,7 @@ betazero:
 	RET
 
 // func kernelAVX512N12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512N12x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -5199,10 +5291,11 @@ TEXT ·kernelAVX512N12x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
-	SHRL   $0x10, R11
-	KMOVW  R11, K2
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	SHRL   $0x10, R12
+	KMOVW  R12, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5229,13 +5322,15 @@ TEXT ·kernelAVX512N12x32(SB), NOSPLIT, $0-76
 	VPXORD Z23, Z23, Z23
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R12
+	SHRQ $0x02, R12
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5274,6 +5369,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
+	PREFETCHT0   (R11)(R9*1)
+	PREFETCHT0   64(R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -5312,6 +5409,8 @@ loop:
 	VFMADD231PS  Z27, Z31, Z23
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
 	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
+	PREFETCHT0   (R11)(R9*2)
+	PREFETCHT0   64(R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5350,6 +5449,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
+	PREFETCHT0   (R11)(R10*1)
+	PREFETCHT0   64(R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -5391,7 +5492,8 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	DECQ         R11
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
 	JNZ          loop
 
 tail:
@@ -5401,6 +5503,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5442,6 +5546,7 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -6569,7 +6674,7 @@ betazero:
 	RET
 
 // func kernelAVX512T8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T8x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -6580,8 +6685,9 @@ TEXT ·kernelAVX512T8x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6592,12 +6698,13 @@ TEXT ·kernelAVX512T8x16(SB), NOSPLIT, $0-76
 	VPXORD Z7, Z7, Z7
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6615,6 +6722,7 @@ loop:
 	VBROADCASTSS 28(BX), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
+	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -6632,6 +6740,7 @@ loop:
 	VBROADCASTSS 28(BX)(CX*1), Z31
 	VFMADD231PS  Z26, Z31, Z7
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
+	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -6649,6 +6758,7 @@ loop:
 	VBROADCASTSS 28(BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
+	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -6667,7 +6777,8 @@ loop:
 	VFMADD231PS  Z26, Z31, Z7
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -6676,6 +6787,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6694,6 +6806,7 @@ tailloop:
 	VFMADD231PS  Z24, Z31, Z7
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -6779,7 +6892,7 @@ betazero:
 	RET
 
 // func kernelAVX512T9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T9x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -6790,8 +6903,9 @@ TEXT ·kernelAVX512T9x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6803,12 +6917,13 @@ TEXT ·kernelAVX512T9x16(SB), NOSPLIT, $0-76
 	VPXORD Z8, Z8, Z8
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6828,6 +6943,7 @@ loop:
 	VBROADCASTSS 32(BX), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
+	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -6847,6 +6963,7 @@ loop:
 	VBROADCASTSS 32(BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z8
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
+	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -6866,6 +6983,7 @@ loop:
 	VBROADCASTSS 32(BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
+	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -6886,7 +7004,8 @@ loop:
 	VFMADD231PS  Z26, Z28, Z8
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -6895,6 +7014,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6915,6 +7035,7 @@ tailloop:
 	VFMADD231PS  Z24, Z28, Z8
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -7008,7 +7129,7 @@ betazero:
 	RET
 
 // func kernelAVX512T10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T10x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -7019,8 +7140,9 @@ TEXT ·kernelAVX512T10x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7033,12 +7155,13 @@ TEXT ·kernelAVX512T10x16(SB), NOSPLIT, $0-76
 	VPXORD Z9, Z9, Z9
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7060,6 +7183,7 @@ loop:
 	VBROADCASTSS 36(BX), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
+	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -7081,6 +7205,7 @@ loop:
 	VBROADCASTSS 36(BX)(CX*1), Z29
 	VFMADD231PS  Z26, Z29, Z9
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
+	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -7102,6 +7227,7 @@ loop:
 	VBROADCASTSS 36(BX)(CX*2), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
+	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7124,7 +7250,8 @@ loop:
 	VFMADD231PS  Z26, Z29, Z9
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -7133,6 +7260,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7155,6 +7283,7 @@ tailloop:
 	VFMADD231PS  Z24, Z29, Z9
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -7256,7 +7385,7 @@ betazero:
 	RET
 
 // func kernelAVX512T11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T11x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -7267,8 +7396,9 @@ TEXT ·kernelAVX512T11x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7282,12 +7412,13 @@ TEXT ·kernelAVX512T11x16(SB), NOSPLIT, $0-76
 	VPXORD Z10, Z10, Z10
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7311,6 +7442,7 @@ loop:
 	VBROADCASTSS 40(BX), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
+	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -7334,6 +7466,7 @@ loop:
 	VBROADCASTSS 40(BX)(CX*1), Z30
 	VFMADD231PS  Z26, Z30, Z10
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
+	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -7357,6 +7490,7 @@ loop:
 	VBROADCASTSS 40(BX)(CX*2), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
+	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7381,7 +7515,8 @@ loop:
 	VFMADD231PS  Z26, Z30, Z10
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -7390,6 +7525,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7414,6 +7550,7 @@ tailloop:
 	VFMADD231PS  Z24, Z30, Z10
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -7523,7 +7660,7 @@ betazero:
 	RET
 
 // func kernelAVX512T12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T12x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -7534,8 +7671,9 @@ TEXT ·kernelAVX512T12x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7550,12 +7688,13 @@ TEXT ·kernelAVX512T12x16(SB), NOSPLIT, $0-76
 	VPXORD Z11, Z11, Z11
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7581,6 +7720,7 @@ loop:
 	VBROADCASTSS 44(BX), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
+	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -7606,6 +7746,7 @@ loop:
 	VBROADCASTSS 44(BX)(CX*1), Z31
 	VFMADD231PS  Z26, Z31, Z11
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
+	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -7631,6 +7772,7 @@ loop:
 	VBROADCASTSS 44(BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
+	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7657,7 +7799,8 @@ loop:
 	VFMADD231PS  Z26, Z31, Z11
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -7666,6 +7809,7 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
+	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7692,6 +7836,7 @@ tailloop:
 	VFMADD231PS  Z24, Z31, Z11
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -9132,7 +9277,7 @@ betazero:
 	RET
 
 // func kernelAVX512T8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T8x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -9143,10 +9288,11 @@ TEXT ·kernelAVX512T8x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
-	SHRL   $0x10, R9
-	KMOVW  R9, K2
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -9165,13 +9311,15 @@ TEXT ·kernelAVX512T8x32(SB), NOSPLIT, $0-76
 	VPXORD Z15, Z15, Z15
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9198,6 +9346,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
+	PREFETCHT0   (R9)(DI*1)
+	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9224,6 +9374,8 @@ loop:
 	VFMADD231PS  Z27, Z31, Z15
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
+	PREFETCHT0   (R9)(DI*2)
+	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9250,6 +9402,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
+	PREFETCHT0   (R9)(R8*1)
+	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9276,7 +9430,8 @@ loop:
 	VFMADD231PS  Z27, Z31, Z15
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -9286,6 +9441,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9312,6 +9469,7 @@ tailloop:
 	VFMADD231PS  Z25, Z31, Z15
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -9445,7 +9603,7 @@ betazero:
 	RET
 
 // func kernelAVX512T9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T9x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -9456,10 +9614,11 @@ TEXT ·kernelAVX512T9x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
-	SHRL   $0x10, R9
-	KMOVW  R9, K2
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -9480,13 +9639,15 @@ TEXT ·kernelAVX512T9x32(SB), NOSPLIT, $0-76
 	VPXORD Z17, Z17, Z17
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9516,6 +9677,8 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
+	PREFETCHT0   (R9)(DI*1)
+	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9545,6 +9708,8 @@ loop:
 	VFMADD231PS  Z27, Z28, Z17
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
+	PREFETCHT0   (R9)(DI*2)
+	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9574,6 +9739,8 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
+	PREFETCHT0   (R9)(R8*1)
+	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9603,7 +9770,8 @@ loop:
 	VFMADD231PS  Z27, Z28, Z17
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -9613,6 +9781,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9642,6 +9812,7 @@ tailloop:
 	VFMADD231PS  Z25, Z28, Z17
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -9789,7 +9960,7 @@ betazero:
 	RET
 
 // func kernelAVX512T10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T10x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -9800,10 +9971,11 @@ TEXT ·kernelAVX512T10x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
-	SHRL   $0x10, R9
-	KMOVW  R9, K2
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -9826,13 +9998,15 @@ TEXT ·kernelAVX512T10x32(SB), NOSPLIT, $0-76
 	VPXORD Z19, Z19, Z19
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9865,6 +10039,8 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
+	PREFETCHT0   (R9)(DI*1)
+	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9897,6 +10073,8 @@ loop:
 	VFMADD231PS  Z27, Z29, Z19
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
+	PREFETCHT0   (R9)(DI*2)
+	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9929,6 +10107,8 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
+	PREFETCHT0   (R9)(R8*1)
+	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9961,7 +10141,8 @@ loop:
 	VFMADD231PS  Z27, Z29, Z19
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -9971,6 +10152,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10003,6 +10186,7 @@ tailloop:
 	VFMADD231PS  Z25, Z29, Z19
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -10164,7 +10348,7 @@ betazero:
 	RET
 
 // func kernelAVX512T11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T11x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -10175,10 +10359,11 @@ TEXT ·kernelAVX512T11x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
-	SHRL   $0x10, R9
-	KMOVW  R9, K2
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -10203,13 +10388,15 @@ TEXT ·kernelAVX512T11x32(SB), NOSPLIT, $0-76
 	VPXORD Z21, Z21, Z21
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10245,6 +10432,8 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
+	PREFETCHT0   (R9)(DI*1)
+	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10280,6 +10469,8 @@ loop:
 	VFMADD231PS  Z27, Z30, Z21
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
+	PREFETCHT0   (R9)(DI*2)
+	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10315,6 +10506,8 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
+	PREFETCHT0   (R9)(R8*1)
+	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10350,7 +10543,8 @@ loop:
 	VFMADD231PS  Z27, Z30, Z21
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -10360,6 +10554,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10395,6 +10591,7 @@ tailloop:
 	VFMADD231PS  Z25, Z30, Z21
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -10570,7 +10767,7 @@ betazero:
 	RET
 
 // func kernelAVX512T12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·kernelAVX512T12x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -10581,10 +10778,11 @@ TEXT ·kernelAVX512T12x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	MOVL   mask+72(FP), R9
-	KMOVW  R9, K1
-	SHRL   $0x10, R9
-	KMOVW  R9, K2
+	LEAQ   (SI)(DI*8), R9
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -10611,13 +10809,15 @@ TEXT ·kernelAVX512T12x32(SB), NOSPLIT, $0-76
 	VPXORD Z23, Z23, Z23
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R9
-	SHRQ $0x02, R9
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10656,6 +10856,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
+	PREFETCHT0   (R9)(DI*1)
+	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10694,6 +10896,8 @@ loop:
 	VFMADD231PS  Z27, Z31, Z23
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
+	PREFETCHT0   (R9)(DI*2)
+	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10732,6 +10936,8 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
+	PREFETCHT0   (R9)(R8*1)
+	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10770,7 +10976,8 @@ loop:
 	VFMADD231PS  Z27, Z31, Z23
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	DECQ         R9
+	LEAQ         (R9)(DI*4), R9
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -10780,6 +10987,8 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
+	PREFETCHT0   (R9)
+	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10818,6 +11027,7 @@ tailloop:
 	VFMADD231PS  Z25, Z31, Z23
 	ADDQ         CX, BX
 	ADDQ         DI, SI
+	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
