@@ -1103,7 +1103,7 @@ betazero:
 	RET
 
 // func kernelAVX512N8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N8x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1116,9 +1116,8 @@ TEXT ·kernelAVX512N8x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	LEAQ   (DI)(R8*8), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1129,13 +1128,12 @@ TEXT ·kernelAVX512N8x16(SB), NOSPLIT, $0-76
 	VPXORD Z7, Z7, Z7
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
-	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1153,7 +1151,6 @@ loop:
 	VBROADCASTSS (BX)(CX*1), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
-	PREFETCHT0   (R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1171,7 +1168,6 @@ loop:
 	VBROADCASTSS 4(BX)(CX*1), Z31
 	VFMADD231PS  Z26, Z31, Z7
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
-	PREFETCHT0   (R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1189,7 +1185,6 @@ loop:
 	VBROADCASTSS 8(BX)(CX*1), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
-	PREFETCHT0   (R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1210,8 +1205,7 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	LEAQ         (R10)(R8*4), R10
-	DECQ         R11
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -1220,7 +1214,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
-	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1241,7 +1234,6 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
-	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -1327,7 +1319,7 @@ betazero:
 	RET
 
 // func kernelAVX512N9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N9x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1340,9 +1332,8 @@ TEXT ·kernelAVX512N9x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	LEAQ   (DI)(R8*8), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1354,13 +1345,12 @@ TEXT ·kernelAVX512N9x16(SB), NOSPLIT, $0-76
 	VPXORD Z8, Z8, Z8
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
-	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1380,7 +1370,6 @@ loop:
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
-	PREFETCHT0   (R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1400,7 +1389,6 @@ loop:
 	VBROADCASTSS 4(BX)(CX*2), Z28
 	VFMADD231PS  Z26, Z28, Z8
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
-	PREFETCHT0   (R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1420,7 +1408,6 @@ loop:
 	VBROADCASTSS 8(BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
-	PREFETCHT0   (R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1443,8 +1430,7 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	LEAQ         (R10)(R8*4), R10
-	DECQ         R11
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -1453,7 +1439,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
-	PREFETCHT0   (R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1476,7 +1461,6 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
-	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -1570,7 +1554,7 @@ betazero:
 	RET
 
 // func kernelAVX512N10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N10x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1584,9 +1568,8 @@ TEXT ·kernelAVX512N10x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	LEAQ   (R8)(R9*8), R11
-	MOVL   mask+72(FP), R12
-	KMOVW  R12, K1
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1599,13 +1582,12 @@ TEXT ·kernelAVX512N10x16(SB), NOSPLIT, $0-76
 	VPXORD Z9, Z9, Z9
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R12
-	SHRQ $0x02, R12
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
-	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1627,7 +1609,6 @@ loop:
 	VBROADCASTSS (BX), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
-	PREFETCHT0   (R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1649,7 +1630,6 @@ loop:
 	VBROADCASTSS 4(BX), Z29
 	VFMADD231PS  Z26, Z29, Z9
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
-	PREFETCHT0   (R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1671,7 +1651,6 @@ loop:
 	VBROADCASTSS 8(BX), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
-	PREFETCHT0   (R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1697,8 +1676,7 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	LEAQ         (R11)(R9*4), R11
-	DECQ         R12
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -1707,7 +1685,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
-	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1733,7 +1710,6 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
-	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -1835,7 +1811,7 @@ betazero:
 	RET
 
 // func kernelAVX512N11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N11x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -1849,9 +1825,8 @@ TEXT ·kernelAVX512N11x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	LEAQ   (R8)(R9*8), R11
-	MOVL   mask+72(FP), R12
-	KMOVW  R12, K1
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1865,13 +1840,12 @@ TEXT ·kernelAVX512N11x16(SB), NOSPLIT, $0-76
 	VPXORD Z10, Z10, Z10
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R12
-	SHRQ $0x02, R12
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
-	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -1895,7 +1869,6 @@ loop:
 	VBROADCASTSS (BX)(CX*1), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
-	PREFETCHT0   (R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -1919,7 +1892,6 @@ loop:
 	VBROADCASTSS 4(BX)(CX*1), Z30
 	VFMADD231PS  Z26, Z30, Z10
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
-	PREFETCHT0   (R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -1943,7 +1915,6 @@ loop:
 	VBROADCASTSS 8(BX)(CX*1), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
-	PREFETCHT0   (R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -1971,8 +1942,7 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	LEAQ         (R11)(R9*4), R11
-	DECQ         R12
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -1981,7 +1951,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
-	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -2009,7 +1978,6 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
-	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -2119,7 +2087,7 @@ betazero:
 	RET
 
 // func kernelAVX512N12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N12x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -2133,9 +2101,8 @@ TEXT ·kernelAVX512N12x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	LEAQ   (R8)(R9*8), R11
-	MOVL   mask+72(FP), R12
-	KMOVW  R12, K1
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2150,13 +2117,12 @@ TEXT ·kernelAVX512N12x16(SB), NOSPLIT, $0-76
 	VPXORD Z11, Z11, Z11
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R12
-	SHRQ $0x02, R12
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
-	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -2182,7 +2148,6 @@ loop:
 	VBROADCASTSS (BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
-	PREFETCHT0   (R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(DX)(CX*1), Z29
@@ -2208,7 +2173,6 @@ loop:
 	VBROADCASTSS 4(BX)(CX*2), Z31
 	VFMADD231PS  Z26, Z31, Z11
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
-	PREFETCHT0   (R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 8(DX)(CX*1), Z29
@@ -2234,7 +2198,6 @@ loop:
 	VBROADCASTSS 8(BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
-	PREFETCHT0   (R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 12(DX)(CX*1), Z29
@@ -2264,8 +2227,7 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	LEAQ         (R11)(R9*4), R11
-	DECQ         R12
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -2274,7 +2236,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
-	PREFETCHT0   (R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS (DX)(CX*1), Z29
@@ -2304,7 +2265,6 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
-	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -3757,7 +3717,7 @@ betazero:
 	RET
 
 // func kernelAVX512N8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N8x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -3770,11 +3730,10 @@ TEXT ·kernelAVX512N8x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	LEAQ   (DI)(R8*8), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
-	SHRL   $0x10, R11
-	KMOVW  R11, K2
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3793,15 +3752,13 @@ TEXT ·kernelAVX512N8x32(SB), NOSPLIT, $0-76
 	VPXORD Z15, Z15, Z15
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
-	PREFETCHT0   (R10)
-	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -3828,8 +3785,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R8*1), K2, Z27
-	PREFETCHT0   (R10)(R8*1)
-	PREFETCHT0   64(R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -3856,8 +3811,6 @@ loop:
 	VFMADD231PS  Z27, Z31, Z15
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
 	VMOVUPS.Z    64(DI)(R8*2), K2, Z25
-	PREFETCHT0   (R10)(R8*2)
-	PREFETCHT0   64(R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -3884,8 +3837,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R9*1), K2, Z27
-	PREFETCHT0   (R10)(R9*1)
-	PREFETCHT0   64(R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -3914,8 +3865,7 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	LEAQ         (R10)(R8*4), R10
-	DECQ         R11
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -3925,8 +3875,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
-	PREFETCHT0   (R10)
-	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -3955,7 +3903,6 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
-	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -4089,7 +4036,7 @@ betazero:
 	RET
 
 // func kernelAVX512N9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N9x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -4102,11 +4049,10 @@ TEXT ·kernelAVX512N9x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R8
 	SHLQ   $0x02, R8
 	LEAQ   (R8)(R8*2), R9
-	LEAQ   (DI)(R8*8), R10
-	MOVL   mask+72(FP), R11
-	KMOVW  R11, K1
-	SHRL   $0x10, R11
-	KMOVW  R11, K2
+	MOVL   mask+72(FP), R10
+	KMOVW  R10, K1
+	SHRL   $0x10, R10
+	KMOVW  R10, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4127,15 +4073,13 @@ TEXT ·kernelAVX512N9x32(SB), NOSPLIT, $0-76
 	VPXORD Z17, Z17, Z17
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R11
-	SHRQ $0x02, R11
+	MOVQ AX, R10
+	SHRQ $0x02, R10
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
-	PREFETCHT0   (R10)
-	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4165,8 +4109,6 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (DI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R8*1), K2, Z27
-	PREFETCHT0   (R10)(R8*1)
-	PREFETCHT0   64(R10)(R8*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4196,8 +4138,6 @@ loop:
 	VFMADD231PS  Z27, Z28, Z17
 	VMOVUPS.Z    (DI)(R8*2), K1, Z24
 	VMOVUPS.Z    64(DI)(R8*2), K2, Z25
-	PREFETCHT0   (R10)(R8*2)
-	PREFETCHT0   64(R10)(R8*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4227,8 +4167,6 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (DI)(R9*1), K1, Z26
 	VMOVUPS.Z    64(DI)(R9*1), K2, Z27
-	PREFETCHT0   (R10)(R9*1)
-	PREFETCHT0   64(R10)(R9*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4260,8 +4198,7 @@ loop:
 	ADDQ         $0x10, SI
 	ADDQ         $0x10, BX
 	LEAQ         (DI)(R8*4), DI
-	LEAQ         (R10)(R8*4), R10
-	DECQ         R11
+	DECQ         R10
 	JNZ          loop
 
 tail:
@@ -4271,8 +4208,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (DI), K1, Z24
 	VMOVUPS.Z    64(DI), K2, Z25
-	PREFETCHT0   (R10)
-	PREFETCHT0   64(R10)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4304,7 +4239,6 @@ tailloop:
 	ADDQ         $0x04, SI
 	ADDQ         $0x04, BX
 	ADDQ         R8, DI
-	ADDQ         R8, R10
 	DECQ         AX
 	JNZ          tailloop
 
@@ -4452,7 +4386,7 @@ betazero:
 	RET
 
 // func kernelAVX512N10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N10x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -4466,11 +4400,10 @@ TEXT ·kernelAVX512N10x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	LEAQ   (R8)(R9*8), R11
-	MOVL   mask+72(FP), R12
-	KMOVW  R12, K1
-	SHRL   $0x10, R12
-	KMOVW  R12, K2
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4493,15 +4426,13 @@ TEXT ·kernelAVX512N10x32(SB), NOSPLIT, $0-76
 	VPXORD Z19, Z19, Z19
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R12
-	SHRQ $0x02, R12
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
-	PREFETCHT0   (R11)
-	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4534,8 +4465,6 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
-	PREFETCHT0   (R11)(R9*1)
-	PREFETCHT0   64(R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4568,8 +4497,6 @@ loop:
 	VFMADD231PS  Z27, Z29, Z19
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
 	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
-	PREFETCHT0   (R11)(R9*2)
-	PREFETCHT0   64(R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4602,8 +4529,6 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
-	PREFETCHT0   (R11)(R10*1)
-	PREFETCHT0   64(R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4639,8 +4564,7 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	LEAQ         (R11)(R9*4), R11
-	DECQ         R12
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -4650,8 +4574,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
-	PREFETCHT0   (R11)
-	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4687,7 +4609,6 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
-	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -4849,7 +4770,7 @@ betazero:
 	RET
 
 // func kernelAVX512N11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N11x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -4863,11 +4784,10 @@ TEXT ·kernelAVX512N11x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	LEAQ   (R8)(R9*8), R11
-	MOVL   mask+72(FP), R12
-	KMOVW  R12, K1
-	SHRL   $0x10, R12
-	KMOVW  R12, K2
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4892,15 +4812,13 @@ TEXT ·kernelAVX512N11x32(SB), NOSPLIT, $0-76
 	VPXORD Z21, Z21, Z21
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R12
-	SHRQ $0x02, R12
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
-	PREFETCHT0   (R11)
-	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -4936,8 +4854,6 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
-	PREFETCHT0   (R11)(R9*1)
-	PREFETCHT0   64(R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -4973,8 +4889,6 @@ loop:
 	VFMADD231PS  Z27, Z30, Z21
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
 	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
-	PREFETCHT0   (R11)(R9*2)
-	PREFETCHT0   64(R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5010,8 +4924,6 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
-	PREFETCHT0   (R11)(R10*1)
-	PREFETCHT0   64(R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -5050,8 +4962,7 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	LEAQ         (R11)(R9*4), R11
-	DECQ         R12
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -5061,8 +4972,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
-	PREFETCHT0   (R11)
-	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5101,7 +5010,6 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
-	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -5277,7 +5185,7 @@ betazero:
 	RET
 
 // func kernelAVX512N12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512N12x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   rsa+16(FP), CX
@@ -5291,11 +5199,10 @@ TEXT ·kernelAVX512N12x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), R9
 	SHLQ   $0x02, R9
 	LEAQ   (R9)(R9*2), R10
-	LEAQ   (R8)(R9*8), R11
-	MOVL   mask+72(FP), R12
-	KMOVW  R12, K1
-	SHRL   $0x10, R12
-	KMOVW  R12, K2
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5322,15 +5229,13 @@ TEXT ·kernelAVX512N12x32(SB), NOSPLIT, $0-76
 	VPXORD Z23, Z23, Z23
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R12
-	SHRQ $0x02, R12
+	MOVQ AX, R11
+	SHRQ $0x02, R11
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
-	PREFETCHT0   (R11)
-	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5369,8 +5274,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (R8)(R9*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
-	PREFETCHT0   (R11)(R9*1)
-	PREFETCHT0   64(R11)(R9*1)
 	VBROADCASTSS 4(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -5409,8 +5312,6 @@ loop:
 	VFMADD231PS  Z27, Z31, Z23
 	VMOVUPS.Z    (R8)(R9*2), K1, Z24
 	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
-	PREFETCHT0   (R11)(R9*2)
-	PREFETCHT0   64(R11)(R9*2)
 	VBROADCASTSS 8(DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5449,8 +5350,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (R8)(R10*1), K1, Z26
 	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
-	PREFETCHT0   (R11)(R10*1)
-	PREFETCHT0   64(R11)(R10*1)
 	VBROADCASTSS 12(DX), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -5492,8 +5391,7 @@ loop:
 	ADDQ         $0x10, DI
 	ADDQ         $0x10, BX
 	LEAQ         (R8)(R9*4), R8
-	LEAQ         (R11)(R9*4), R11
-	DECQ         R12
+	DECQ         R11
 	JNZ          loop
 
 tail:
@@ -5503,8 +5401,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (R8), K1, Z24
 	VMOVUPS.Z    64(R8), K2, Z25
-	PREFETCHT0   (R11)
-	PREFETCHT0   64(R11)
 	VBROADCASTSS (DX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -5546,7 +5442,6 @@ tailloop:
 	ADDQ         $0x04, DI
 	ADDQ         $0x04, BX
 	ADDQ         R9, R8
-	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 
@@ -6674,7 +6569,7 @@ betazero:
 	RET
 
 // func kernelAVX512T8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T8x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -6685,9 +6580,8 @@ TEXT ·kernelAVX512T8x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6698,13 +6592,12 @@ TEXT ·kernelAVX512T8x16(SB), NOSPLIT, $0-76
 	VPXORD Z7, Z7, Z7
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6722,7 +6615,6 @@ loop:
 	VBROADCASTSS 28(BX), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
-	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -6740,7 +6632,6 @@ loop:
 	VBROADCASTSS 28(BX)(CX*1), Z31
 	VFMADD231PS  Z26, Z31, Z7
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
-	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -6758,7 +6649,6 @@ loop:
 	VBROADCASTSS 28(BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z7
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
-	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -6777,8 +6667,7 @@ loop:
 	VFMADD231PS  Z26, Z31, Z7
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -6787,7 +6676,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6806,7 +6694,6 @@ tailloop:
 	VFMADD231PS  Z24, Z31, Z7
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -6892,7 +6779,7 @@ betazero:
 	RET
 
 // func kernelAVX512T9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T9x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -6903,9 +6790,8 @@ TEXT ·kernelAVX512T9x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6917,13 +6803,12 @@ TEXT ·kernelAVX512T9x16(SB), NOSPLIT, $0-76
 	VPXORD Z8, Z8, Z8
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -6943,7 +6828,6 @@ loop:
 	VBROADCASTSS 32(BX), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
-	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -6963,7 +6847,6 @@ loop:
 	VBROADCASTSS 32(BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z8
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
-	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -6983,7 +6866,6 @@ loop:
 	VBROADCASTSS 32(BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z8
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
-	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7004,8 +6886,7 @@ loop:
 	VFMADD231PS  Z26, Z28, Z8
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -7014,7 +6895,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7035,7 +6915,6 @@ tailloop:
 	VFMADD231PS  Z24, Z28, Z8
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -7129,7 +7008,7 @@ betazero:
 	RET
 
 // func kernelAVX512T10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T10x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -7140,9 +7019,8 @@ TEXT ·kernelAVX512T10x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7155,13 +7033,12 @@ TEXT ·kernelAVX512T10x16(SB), NOSPLIT, $0-76
 	VPXORD Z9, Z9, Z9
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7183,7 +7060,6 @@ loop:
 	VBROADCASTSS 36(BX), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
-	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -7205,7 +7081,6 @@ loop:
 	VBROADCASTSS 36(BX)(CX*1), Z29
 	VFMADD231PS  Z26, Z29, Z9
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
-	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -7227,7 +7102,6 @@ loop:
 	VBROADCASTSS 36(BX)(CX*2), Z29
 	VFMADD231PS  Z24, Z29, Z9
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
-	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7250,8 +7124,7 @@ loop:
 	VFMADD231PS  Z26, Z29, Z9
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -7260,7 +7133,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7283,7 +7155,6 @@ tailloop:
 	VFMADD231PS  Z24, Z29, Z9
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -7385,7 +7256,7 @@ betazero:
 	RET
 
 // func kernelAVX512T11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T11x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -7396,9 +7267,8 @@ TEXT ·kernelAVX512T11x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7412,13 +7282,12 @@ TEXT ·kernelAVX512T11x16(SB), NOSPLIT, $0-76
 	VPXORD Z10, Z10, Z10
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7442,7 +7311,6 @@ loop:
 	VBROADCASTSS 40(BX), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
-	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -7466,7 +7334,6 @@ loop:
 	VBROADCASTSS 40(BX)(CX*1), Z30
 	VFMADD231PS  Z26, Z30, Z10
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
-	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -7490,7 +7357,6 @@ loop:
 	VBROADCASTSS 40(BX)(CX*2), Z30
 	VFMADD231PS  Z24, Z30, Z10
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
-	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7515,8 +7381,7 @@ loop:
 	VFMADD231PS  Z26, Z30, Z10
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -7525,7 +7390,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7550,7 +7414,6 @@ tailloop:
 	VFMADD231PS  Z24, Z30, Z10
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -7660,7 +7523,7 @@ betazero:
 	RET
 
 // func kernelAVX512T12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T12x16(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -7671,9 +7534,8 @@ TEXT ·kernelAVX512T12x16(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7688,13 +7550,12 @@ TEXT ·kernelAVX512T12x16(SB), NOSPLIT, $0-76
 	VPXORD Z11, Z11, Z11
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7720,7 +7581,6 @@ loop:
 	VBROADCASTSS 44(BX), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
-	PREFETCHT0   (R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*1), Z29
@@ -7746,7 +7606,6 @@ loop:
 	VBROADCASTSS 44(BX)(CX*1), Z31
 	VFMADD231PS  Z26, Z31, Z11
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
-	PREFETCHT0   (R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX)(CX*2), Z29
@@ -7772,7 +7631,6 @@ loop:
 	VBROADCASTSS 44(BX)(CX*2), Z31
 	VFMADD231PS  Z24, Z31, Z11
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
-	PREFETCHT0   (R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VBROADCASTSS 4(BX)(DX*1), Z29
@@ -7799,8 +7657,7 @@ loop:
 	VFMADD231PS  Z26, Z31, Z11
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -7809,7 +7666,6 @@ tail:
 
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
-	PREFETCHT0   (R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VBROADCASTSS 4(BX), Z29
@@ -7836,7 +7692,6 @@ tailloop:
 	VFMADD231PS  Z24, Z31, Z11
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -9277,7 +9132,7 @@ betazero:
 	RET
 
 // func kernelAVX512T8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T8x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -9288,11 +9143,10 @@ TEXT ·kernelAVX512T8x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
+	SHRL   $0x10, R9
+	KMOVW  R9, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -9311,15 +9165,13 @@ TEXT ·kernelAVX512T8x32(SB), NOSPLIT, $0-76
 	VPXORD Z15, Z15, Z15
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9346,8 +9198,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
-	PREFETCHT0   (R9)(DI*1)
-	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9374,8 +9224,6 @@ loop:
 	VFMADD231PS  Z27, Z31, Z15
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
-	PREFETCHT0   (R9)(DI*2)
-	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9402,8 +9250,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z15
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
-	PREFETCHT0   (R9)(R8*1)
-	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9430,8 +9276,7 @@ loop:
 	VFMADD231PS  Z27, Z31, Z15
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -9441,8 +9286,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9469,7 +9312,6 @@ tailloop:
 	VFMADD231PS  Z25, Z31, Z15
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -9603,7 +9445,7 @@ betazero:
 	RET
 
 // func kernelAVX512T9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T9x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -9614,11 +9456,10 @@ TEXT ·kernelAVX512T9x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
+	SHRL   $0x10, R9
+	KMOVW  R9, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -9639,15 +9480,13 @@ TEXT ·kernelAVX512T9x32(SB), NOSPLIT, $0-76
 	VPXORD Z17, Z17, Z17
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9677,8 +9516,6 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
-	PREFETCHT0   (R9)(DI*1)
-	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9708,8 +9545,6 @@ loop:
 	VFMADD231PS  Z27, Z28, Z17
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
-	PREFETCHT0   (R9)(DI*2)
-	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9739,8 +9574,6 @@ loop:
 	VFMADD231PS  Z25, Z28, Z17
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
-	PREFETCHT0   (R9)(R8*1)
-	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -9770,8 +9603,7 @@ loop:
 	VFMADD231PS  Z27, Z28, Z17
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -9781,8 +9613,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -9812,7 +9642,6 @@ tailloop:
 	VFMADD231PS  Z25, Z28, Z17
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -9960,7 +9789,7 @@ betazero:
 	RET
 
 // func kernelAVX512T10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T10x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -9971,11 +9800,10 @@ TEXT ·kernelAVX512T10x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
+	SHRL   $0x10, R9
+	KMOVW  R9, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -9998,15 +9826,13 @@ TEXT ·kernelAVX512T10x32(SB), NOSPLIT, $0-76
 	VPXORD Z19, Z19, Z19
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10039,8 +9865,6 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
-	PREFETCHT0   (R9)(DI*1)
-	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10073,8 +9897,6 @@ loop:
 	VFMADD231PS  Z27, Z29, Z19
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
-	PREFETCHT0   (R9)(DI*2)
-	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10107,8 +9929,6 @@ loop:
 	VFMADD231PS  Z25, Z29, Z19
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
-	PREFETCHT0   (R9)(R8*1)
-	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10141,8 +9961,7 @@ loop:
 	VFMADD231PS  Z27, Z29, Z19
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -10152,8 +9971,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10186,7 +10003,6 @@ tailloop:
 	VFMADD231PS  Z25, Z29, Z19
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -10348,7 +10164,7 @@ betazero:
 	RET
 
 // func kernelAVX512T11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T11x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -10359,11 +10175,10 @@ TEXT ·kernelAVX512T11x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
+	SHRL   $0x10, R9
+	KMOVW  R9, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -10388,15 +10203,13 @@ TEXT ·kernelAVX512T11x32(SB), NOSPLIT, $0-76
 	VPXORD Z21, Z21, Z21
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10432,8 +10245,6 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
-	PREFETCHT0   (R9)(DI*1)
-	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10469,8 +10280,6 @@ loop:
 	VFMADD231PS  Z27, Z30, Z21
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
-	PREFETCHT0   (R9)(DI*2)
-	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10506,8 +10315,6 @@ loop:
 	VFMADD231PS  Z25, Z30, Z21
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
-	PREFETCHT0   (R9)(R8*1)
-	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10543,8 +10350,7 @@ loop:
 	VFMADD231PS  Z27, Z30, Z21
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -10554,8 +10360,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10591,7 +10395,6 @@ tailloop:
 	VFMADD231PS  Z25, Z30, Z21
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
 	DECQ         AX
 	JNZ          tailloop
 
@@ -10767,7 +10570,7 @@ betazero:
 	RET
 
 // func kernelAVX512T12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
-// Requires: AVX, AVX512F, MMX+
+// Requires: AVX, AVX512F
 TEXT ·kernelAVX512T12x32(SB), NOSPLIT, $0-76
 	MOVQ   k+0(FP), AX
 	MOVQ   csa+24(FP), CX
@@ -10778,11 +10581,10 @@ TEXT ·kernelAVX512T12x32(SB), NOSPLIT, $0-76
 	MOVQ   ldb+40(FP), DI
 	SHLQ   $0x02, DI
 	LEAQ   (DI)(DI*2), R8
-	LEAQ   (SI)(DI*8), R9
-	MOVL   mask+72(FP), R10
-	KMOVW  R10, K1
-	SHRL   $0x10, R10
-	KMOVW  R10, K2
+	MOVL   mask+72(FP), R9
+	KMOVW  R9, K1
+	SHRL   $0x10, R9
+	KMOVW  R9, K2
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -10809,15 +10611,13 @@ TEXT ·kernelAVX512T12x32(SB), NOSPLIT, $0-76
 	VPXORD Z23, Z23, Z23
 
 	// Rank-1 updates, 4 per iteration.
-	MOVQ AX, R10
-	SHRQ $0x02, R10
+	MOVQ AX, R9
+	SHRQ $0x02, R9
 	JZ   tail
 
 loop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10856,8 +10656,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (SI)(DI*1), K1, Z26
 	VMOVUPS.Z    64(SI)(DI*1), K2, Z27
-	PREFETCHT0   (R9)(DI*1)
-	PREFETCHT0   64(R9)(DI*1)
 	VBROADCASTSS (BX)(CX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10896,8 +10694,6 @@ loop:
 	VFMADD231PS  Z27, Z31, Z23
 	VMOVUPS.Z    (SI)(DI*2), K1, Z24
 	VMOVUPS.Z    64(SI)(DI*2), K2, Z25
-	PREFETCHT0   (R9)(DI*2)
-	PREFETCHT0   64(R9)(DI*2)
 	VBROADCASTSS (BX)(CX*2), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -10936,8 +10732,6 @@ loop:
 	VFMADD231PS  Z25, Z31, Z23
 	VMOVUPS.Z    (SI)(R8*1), K1, Z26
 	VMOVUPS.Z    64(SI)(R8*1), K2, Z27
-	PREFETCHT0   (R9)(R8*1)
-	PREFETCHT0   64(R9)(R8*1)
 	VBROADCASTSS (BX)(DX*1), Z28
 	VFMADD231PS  Z26, Z28, Z0
 	VFMADD231PS  Z27, Z28, Z1
@@ -10976,8 +10770,7 @@ loop:
 	VFMADD231PS  Z27, Z31, Z23
 	LEAQ         (BX)(CX*4), BX
 	LEAQ         (SI)(DI*4), SI
-	LEAQ         (R9)(DI*4), R9
-	DECQ         R10
+	DECQ         R9
 	JNZ          loop
 
 tail:
@@ -10987,8 +10780,6 @@ tail:
 tailloop:
 	VMOVUPS.Z    (SI), K1, Z24
 	VMOVUPS.Z    64(SI), K2, Z25
-	PREFETCHT0   (R9)
-	PREFETCHT0   64(R9)
 	VBROADCASTSS (BX), Z28
 	VFMADD231PS  Z24, Z28, Z0
 	VFMADD231PS  Z25, Z28, Z1
@@ -11027,7 +10818,3304 @@ tailloop:
 	VFMADD231PS  Z25, Z31, Z23
 	ADDQ         CX, BX
 	ADDQ         DI, SI
-	ADDQ         DI, R9
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z11, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z12, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z13, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z14, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z15, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z16, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z17, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z18, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z19, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z20, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z21, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z22, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z23, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VMULPS  Z26, Z11, Z11
+	VMOVUPS Z11, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z12, Z12
+	VMOVUPS Z12, K1, (AX)
+	VMULPS  Z26, Z13, Z13
+	VMOVUPS Z13, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z14, Z14
+	VMOVUPS Z14, K1, (AX)
+	VMULPS  Z26, Z15, Z15
+	VMOVUPS Z15, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z16, Z16
+	VMOVUPS Z16, K1, (AX)
+	VMULPS  Z26, Z17, Z17
+	VMOVUPS Z17, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z18, Z18
+	VMOVUPS Z18, K1, (AX)
+	VMULPS  Z26, Z19, Z19
+	VMOVUPS Z19, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z20, Z20
+	VMOVUPS Z20, K1, (AX)
+	VMULPS  Z26, Z21, Z21
+	VMOVUPS Z21, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z22, Z22
+	VMOVUPS Z22, K1, (AX)
+	VMULPS  Z26, Z23, Z23
+	VMOVUPS Z23, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P8x16(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), BX
+	MOVQ   b+32(FP), DI
+	MOVQ   ldb+40(FP), R8
+	SHLQ   $0x02, R8
+	LEAQ   (R8)(R8*2), R9
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R11
+	SHRQ $0x02, R11
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VMOVUPS.Z    (DI)(R8*1), K1, Z26
+	PREFETCHT0   (R10)(R8*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 4(BX), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 4(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VMOVUPS.Z    (DI)(R8*2), K1, Z24
+	PREFETCHT0   (R10)(R8*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS 8(BX), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS 8(BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VMOVUPS.Z    (DI)(R9*1), K1, Z26
+	PREFETCHT0   (R10)(R9*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 12(BX), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 12(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, BX
+	LEAQ         (DI)(R8*4), DI
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, BX
+	ADDQ         R8, DI
+	ADDQ         R8, R10
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K1, (AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P9x16(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), BX
+	MOVQ   b+32(FP), DI
+	MOVQ   ldb+40(FP), R8
+	SHLQ   $0x02, R8
+	LEAQ   (R8)(R8*2), R9
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R11
+	SHRQ $0x02, R11
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (BX)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VMOVUPS.Z    (DI)(R8*1), K1, Z26
+	PREFETCHT0   (R10)(R8*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 4(BX), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 4(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 4(BX)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VMOVUPS.Z    (DI)(R8*2), K1, Z24
+	PREFETCHT0   (R10)(R8*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS 8(BX), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS 8(BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS 8(BX)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VMOVUPS.Z    (DI)(R9*1), K1, Z26
+	PREFETCHT0   (R10)(R9*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 12(BX), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 12(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 12(BX)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, BX
+	LEAQ         (DI)(R8*4), DI
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (DI), K1, Z24
+	PREFETCHT0   (R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (BX)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, BX
+	ADDQ         R8, DI
+	ADDQ         R8, R10
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P10x16(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), DI
+	LEAQ   (DI)(BX*1), BX
+	MOVQ   b+32(FP), R8
+	MOVQ   ldb+40(FP), R9
+	SHLQ   $0x02, R9
+	LEAQ   (R9)(R9*2), R10
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R12
+	SHRQ $0x02, R12
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	PREFETCHT0   (R11)(R9*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 4(DI), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 4(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 4(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VBROADCASTSS 4(BX), Z29
+	VFMADD231PS  Z26, Z29, Z9
+	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	PREFETCHT0   (R11)(R9*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS 8(DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS 8(DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS 8(DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS 8(BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	PREFETCHT0   (R11)(R10*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 12(DI), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 12(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 12(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VBROADCASTSS 12(BX), Z29
+	VFMADD231PS  Z26, Z29, Z9
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, DI
+	ADDQ         $0x10, BX
+	LEAQ         (R8)(R9*4), R8
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, BX
+	ADDQ         R9, R8
+	ADDQ         R9, R11
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K1, (AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P11x16(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), DI
+	LEAQ   (DI)(BX*1), BX
+	MOVQ   b+32(FP), R8
+	MOVQ   ldb+40(FP), R9
+	SHLQ   $0x02, R9
+	LEAQ   (R9)(R9*2), R10
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R12
+	SHRQ $0x02, R12
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z10
+	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	PREFETCHT0   (R11)(R9*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 4(DI), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 4(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 4(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VBROADCASTSS 4(BX), Z29
+	VFMADD231PS  Z26, Z29, Z9
+	VBROADCASTSS 4(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z10
+	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	PREFETCHT0   (R11)(R9*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS 8(DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS 8(DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS 8(DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS 8(BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS 8(BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z10
+	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	PREFETCHT0   (R11)(R10*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 12(DI), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 12(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 12(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VBROADCASTSS 12(BX), Z29
+	VFMADD231PS  Z26, Z29, Z9
+	VBROADCASTSS 12(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z10
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, DI
+	ADDQ         $0x10, BX
+	LEAQ         (R8)(R9*4), R8
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z10
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, BX
+	ADDQ         R9, R8
+	ADDQ         R9, R11
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P12x16(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), DI
+	LEAQ   (DI)(BX*1), BX
+	MOVQ   b+32(FP), R8
+	MOVQ   ldb+40(FP), R9
+	SHLQ   $0x02, R9
+	LEAQ   (R9)(R9*2), R10
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R12
+	SHRQ $0x02, R12
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z10
+	VBROADCASTSS (BX)(CX*2), Z31
+	VFMADD231PS  Z24, Z31, Z11
+	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	PREFETCHT0   (R11)(R9*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 4(DI), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 4(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 4(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VBROADCASTSS 4(BX), Z29
+	VFMADD231PS  Z26, Z29, Z9
+	VBROADCASTSS 4(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z10
+	VBROADCASTSS 4(BX)(CX*2), Z31
+	VFMADD231PS  Z26, Z31, Z11
+	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	PREFETCHT0   (R11)(R9*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS 8(DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS 8(DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS 8(DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS 8(BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS 8(BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z10
+	VBROADCASTSS 8(BX)(CX*2), Z31
+	VFMADD231PS  Z24, Z31, Z11
+	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	PREFETCHT0   (R11)(R10*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z1
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z2
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z3
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z4
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z5
+	VBROADCASTSS 12(DI), Z30
+	VFMADD231PS  Z26, Z30, Z6
+	VBROADCASTSS 12(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z7
+	VBROADCASTSS 12(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VBROADCASTSS 12(BX), Z29
+	VFMADD231PS  Z26, Z29, Z9
+	VBROADCASTSS 12(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z10
+	VBROADCASTSS 12(BX)(CX*2), Z31
+	VFMADD231PS  Z26, Z31, Z11
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, DI
+	ADDQ         $0x10, BX
+	LEAQ         (R8)(R9*4), R8
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (R8), K1, Z24
+	PREFETCHT0   (R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z2
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z3
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z6
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z7
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z10
+	VBROADCASTSS (BX)(CX*2), Z31
+	VFMADD231PS  Z24, Z31, Z11
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, BX
+	ADDQ         R9, R8
+	ADDQ         R9, R11
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z11, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z11, Z11
+	VMOVUPS Z11, K1, (AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P8x32(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), BX
+	MOVQ   b+32(FP), DI
+	MOVQ   ldb+40(FP), R8
+	SHLQ   $0x02, R8
+	LEAQ   (R8)(R8*2), R9
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R11
+	SHRQ $0x02, R11
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (DI), K1, Z24
+	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VMOVUPS.Z    (DI)(R8*1), K1, Z26
+	VMOVUPS.Z    64(DI)(R8*1), K2, Z27
+	PREFETCHT0   (R10)(R8*1)
+	PREFETCHT0   64(R10)(R8*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 4(BX), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 4(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VMOVUPS.Z    (DI)(R8*2), K1, Z24
+	VMOVUPS.Z    64(DI)(R8*2), K2, Z25
+	PREFETCHT0   (R10)(R8*2)
+	PREFETCHT0   64(R10)(R8*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS 8(BX), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS 8(BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VMOVUPS.Z    (DI)(R9*1), K1, Z26
+	VMOVUPS.Z    64(DI)(R9*1), K2, Z27
+	PREFETCHT0   (R10)(R9*1)
+	PREFETCHT0   64(R10)(R9*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 12(BX), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 12(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, BX
+	LEAQ         (DI)(R8*4), DI
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (DI), K1, Z24
+	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, BX
+	ADDQ         R8, DI
+	ADDQ         R8, R10
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z11, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z12, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z13, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z14, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z15, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VMULPS  Z26, Z11, Z11
+	VMOVUPS Z11, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z12, Z12
+	VMOVUPS Z12, K1, (AX)
+	VMULPS  Z26, Z13, Z13
+	VMOVUPS Z13, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z14, Z14
+	VMOVUPS Z14, K1, (AX)
+	VMULPS  Z26, Z15, Z15
+	VMOVUPS Z15, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P9x32(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), BX
+	MOVQ   b+32(FP), DI
+	MOVQ   ldb+40(FP), R8
+	SHLQ   $0x02, R8
+	LEAQ   (R8)(R8*2), R9
+	LEAQ   (DI)(R8*8), R10
+	MOVL   mask+72(FP), R11
+	KMOVW  R11, K1
+	SHRL   $0x10, R11
+	KMOVW  R11, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R11
+	SHRQ $0x02, R11
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (DI), K1, Z24
+	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (BX)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VMOVUPS.Z    (DI)(R8*1), K1, Z26
+	VMOVUPS.Z    64(DI)(R8*1), K2, Z27
+	PREFETCHT0   (R10)(R8*1)
+	PREFETCHT0   64(R10)(R8*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 4(BX), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 4(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 4(BX)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VMOVUPS.Z    (DI)(R8*2), K1, Z24
+	VMOVUPS.Z    64(DI)(R8*2), K2, Z25
+	PREFETCHT0   (R10)(R8*2)
+	PREFETCHT0   64(R10)(R8*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS 8(BX), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS 8(BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS 8(BX)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VMOVUPS.Z    (DI)(R9*1), K1, Z26
+	VMOVUPS.Z    64(DI)(R9*1), K2, Z27
+	PREFETCHT0   (R10)(R9*1)
+	PREFETCHT0   64(R10)(R9*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 12(BX), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 12(BX)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 12(BX)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, BX
+	LEAQ         (DI)(R8*4), DI
+	LEAQ         (R10)(R8*4), R10
+	DECQ         R11
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (DI), K1, Z24
+	VMOVUPS.Z    64(DI), K2, Z25
+	PREFETCHT0   (R10)
+	PREFETCHT0   64(R10)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (BX), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (BX)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (BX)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, BX
+	ADDQ         R8, DI
+	ADDQ         R8, R10
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z11, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z12, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z13, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z14, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z15, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z16, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z17, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VMULPS  Z26, Z11, Z11
+	VMOVUPS Z11, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z12, Z12
+	VMOVUPS Z12, K1, (AX)
+	VMULPS  Z26, Z13, Z13
+	VMOVUPS Z13, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z14, Z14
+	VMOVUPS Z14, K1, (AX)
+	VMULPS  Z26, Z15, Z15
+	VMOVUPS Z15, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z16, Z16
+	VMOVUPS Z16, K1, (AX)
+	VMULPS  Z26, Z17, Z17
+	VMOVUPS Z17, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P10x32(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), DI
+	LEAQ   (DI)(BX*1), BX
+	MOVQ   b+32(FP), R8
+	MOVQ   ldb+40(FP), R9
+	SHLQ   $0x02, R9
+	LEAQ   (R9)(R9*2), R10
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	SHRL   $0x10, R12
+	KMOVW  R12, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R12
+	SHRQ $0x02, R12
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (R8), K1, Z24
+	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
+	PREFETCHT0   (R11)(R9*1)
+	PREFETCHT0   64(R11)(R9*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 4(DI), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 4(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 4(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VBROADCASTSS 4(BX), Z29
+	VFMADD231PS  Z26, Z29, Z18
+	VFMADD231PS  Z27, Z29, Z19
+	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
+	PREFETCHT0   (R11)(R9*2)
+	PREFETCHT0   64(R11)(R9*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS 8(DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS 8(DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS 8(DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS 8(BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
+	PREFETCHT0   (R11)(R10*1)
+	PREFETCHT0   64(R11)(R10*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 12(DI), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 12(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 12(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VBROADCASTSS 12(BX), Z29
+	VFMADD231PS  Z26, Z29, Z18
+	VFMADD231PS  Z27, Z29, Z19
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, DI
+	ADDQ         $0x10, BX
+	LEAQ         (R8)(R9*4), R8
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (R8), K1, Z24
+	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, BX
+	ADDQ         R9, R8
+	ADDQ         R9, R11
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z11, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z12, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z13, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z14, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z15, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z16, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z17, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z18, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z19, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VMULPS  Z26, Z11, Z11
+	VMOVUPS Z11, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z12, Z12
+	VMOVUPS Z12, K1, (AX)
+	VMULPS  Z26, Z13, Z13
+	VMOVUPS Z13, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z14, Z14
+	VMOVUPS Z14, K1, (AX)
+	VMULPS  Z26, Z15, Z15
+	VMOVUPS Z15, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z16, Z16
+	VMOVUPS Z16, K1, (AX)
+	VMULPS  Z26, Z17, Z17
+	VMOVUPS Z17, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z18, Z18
+	VMOVUPS Z18, K1, (AX)
+	VMULPS  Z26, Z19, Z19
+	VMOVUPS Z19, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P11x32(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), DI
+	LEAQ   (DI)(BX*1), BX
+	MOVQ   b+32(FP), R8
+	MOVQ   ldb+40(FP), R9
+	SHLQ   $0x02, R9
+	LEAQ   (R9)(R9*2), R10
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	SHRL   $0x10, R12
+	KMOVW  R12, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R12
+	SHRQ $0x02, R12
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (R8), K1, Z24
+	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z20
+	VFMADD231PS  Z25, Z30, Z21
+	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
+	PREFETCHT0   (R11)(R9*1)
+	PREFETCHT0   64(R11)(R9*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 4(DI), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 4(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 4(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VBROADCASTSS 4(BX), Z29
+	VFMADD231PS  Z26, Z29, Z18
+	VFMADD231PS  Z27, Z29, Z19
+	VBROADCASTSS 4(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z20
+	VFMADD231PS  Z27, Z30, Z21
+	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
+	PREFETCHT0   (R11)(R9*2)
+	PREFETCHT0   64(R11)(R9*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS 8(DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS 8(DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS 8(DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS 8(BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS 8(BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z20
+	VFMADD231PS  Z25, Z30, Z21
+	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
+	PREFETCHT0   (R11)(R10*1)
+	PREFETCHT0   64(R11)(R10*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 12(DI), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 12(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 12(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VBROADCASTSS 12(BX), Z29
+	VFMADD231PS  Z26, Z29, Z18
+	VFMADD231PS  Z27, Z29, Z19
+	VBROADCASTSS 12(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z20
+	VFMADD231PS  Z27, Z30, Z21
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, DI
+	ADDQ         $0x10, BX
+	LEAQ         (R8)(R9*4), R8
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (R8), K1, Z24
+	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z20
+	VFMADD231PS  Z25, Z30, Z21
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, BX
+	ADDQ         R9, R8
+	ADDQ         R9, R11
+	DECQ         AX
+	JNZ          tailloop
+
+store:
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
+	SHLQ         $0x02, CX
+	VBROADCASTSS alpha+64(FP), Z26
+	MOVL         beta+68(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           betazero
+
+	// C = alpha·acc + beta·C
+	VBROADCASTSS beta+68(FP), Z27
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z0, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z1, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z2, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z3, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z4, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z5, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z6, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z7, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z8, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z9, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z10, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z11, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z12, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z13, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z14, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z15, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z16, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z17, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z18, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z19, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	ADDQ         CX, AX
+	VMOVUPS.Z    (AX), K1, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z20, Z28
+	VMOVUPS      Z28, K1, (AX)
+	VMOVUPS.Z    64(AX), K2, Z28
+	VMULPS       Z27, Z28, Z28
+	VFMADD231PS  Z26, Z21, Z28
+	VMOVUPS      Z28, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+betazero:
+	// C = alpha·acc, C is not read.
+	VMULPS  Z26, Z0, Z0
+	VMOVUPS Z0, K1, (AX)
+	VMULPS  Z26, Z1, Z1
+	VMOVUPS Z1, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z2, Z2
+	VMOVUPS Z2, K1, (AX)
+	VMULPS  Z26, Z3, Z3
+	VMOVUPS Z3, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z4, Z4
+	VMOVUPS Z4, K1, (AX)
+	VMULPS  Z26, Z5, Z5
+	VMOVUPS Z5, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z6, Z6
+	VMOVUPS Z6, K1, (AX)
+	VMULPS  Z26, Z7, Z7
+	VMOVUPS Z7, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z8, Z8
+	VMOVUPS Z8, K1, (AX)
+	VMULPS  Z26, Z9, Z9
+	VMOVUPS Z9, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VMULPS  Z26, Z11, Z11
+	VMOVUPS Z11, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z12, Z12
+	VMOVUPS Z12, K1, (AX)
+	VMULPS  Z26, Z13, Z13
+	VMOVUPS Z13, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z14, Z14
+	VMOVUPS Z14, K1, (AX)
+	VMULPS  Z26, Z15, Z15
+	VMOVUPS Z15, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z16, Z16
+	VMOVUPS Z16, K1, (AX)
+	VMULPS  Z26, Z17, Z17
+	VMOVUPS Z17, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z18, Z18
+	VMOVUPS Z18, K1, (AX)
+	VMULPS  Z26, Z19, Z19
+	VMOVUPS Z19, K2, 64(AX)
+	ADDQ    CX, AX
+	VMULPS  Z26, Z20, Z20
+	VMOVUPS Z20, K1, (AX)
+	VMULPS  Z26, Z21, Z21
+	VMOVUPS Z21, K2, 64(AX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512P12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·kernelAVX512P12x32(SB), NOSPLIT, $0-76
+	MOVQ   k+0(FP), AX
+	MOVQ   rsa+16(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   a+8(FP), DX
+	LEAQ   (CX)(CX*2), BX
+	LEAQ   (DX)(BX*1), SI
+	LEAQ   (SI)(BX*1), DI
+	LEAQ   (DI)(BX*1), BX
+	MOVQ   b+32(FP), R8
+	MOVQ   ldb+40(FP), R9
+	SHLQ   $0x02, R9
+	LEAQ   (R9)(R9*2), R10
+	LEAQ   (R8)(R9*8), R11
+	MOVL   mask+72(FP), R12
+	KMOVW  R12, K1
+	SHRL   $0x10, R12
+	KMOVW  R12, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+
+	// Rank-1 updates, 4 per iteration.
+	MOVQ AX, R12
+	SHRQ $0x02, R12
+	JZ   tail
+
+loop:
+	VMOVUPS.Z    (R8), K1, Z24
+	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z20
+	VFMADD231PS  Z25, Z30, Z21
+	VBROADCASTSS (BX)(CX*2), Z31
+	VFMADD231PS  Z24, Z31, Z22
+	VFMADD231PS  Z25, Z31, Z23
+	VMOVUPS.Z    (R8)(R9*1), K1, Z26
+	VMOVUPS.Z    64(R8)(R9*1), K2, Z27
+	PREFETCHT0   (R11)(R9*1)
+	PREFETCHT0   64(R11)(R9*1)
+	VBROADCASTSS 4(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 4(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 4(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 4(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 4(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 4(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 4(DI), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 4(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 4(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VBROADCASTSS 4(BX), Z29
+	VFMADD231PS  Z26, Z29, Z18
+	VFMADD231PS  Z27, Z29, Z19
+	VBROADCASTSS 4(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z20
+	VFMADD231PS  Z27, Z30, Z21
+	VBROADCASTSS 4(BX)(CX*2), Z31
+	VFMADD231PS  Z26, Z31, Z22
+	VFMADD231PS  Z27, Z31, Z23
+	VMOVUPS.Z    (R8)(R9*2), K1, Z24
+	VMOVUPS.Z    64(R8)(R9*2), K2, Z25
+	PREFETCHT0   (R11)(R9*2)
+	PREFETCHT0   64(R11)(R9*2)
+	VBROADCASTSS 8(DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS 8(DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS 8(DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS 8(SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS 8(SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS 8(SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS 8(DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS 8(DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS 8(DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS 8(BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS 8(BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z20
+	VFMADD231PS  Z25, Z30, Z21
+	VBROADCASTSS 8(BX)(CX*2), Z31
+	VFMADD231PS  Z24, Z31, Z22
+	VFMADD231PS  Z25, Z31, Z23
+	VMOVUPS.Z    (R8)(R10*1), K1, Z26
+	VMOVUPS.Z    64(R8)(R10*1), K2, Z27
+	PREFETCHT0   (R11)(R10*1)
+	PREFETCHT0   64(R11)(R10*1)
+	VBROADCASTSS 12(DX), Z28
+	VFMADD231PS  Z26, Z28, Z0
+	VFMADD231PS  Z27, Z28, Z1
+	VBROADCASTSS 12(DX)(CX*1), Z29
+	VFMADD231PS  Z26, Z29, Z2
+	VFMADD231PS  Z27, Z29, Z3
+	VBROADCASTSS 12(DX)(CX*2), Z30
+	VFMADD231PS  Z26, Z30, Z4
+	VFMADD231PS  Z27, Z30, Z5
+	VBROADCASTSS 12(SI), Z31
+	VFMADD231PS  Z26, Z31, Z6
+	VFMADD231PS  Z27, Z31, Z7
+	VBROADCASTSS 12(SI)(CX*1), Z28
+	VFMADD231PS  Z26, Z28, Z8
+	VFMADD231PS  Z27, Z28, Z9
+	VBROADCASTSS 12(SI)(CX*2), Z29
+	VFMADD231PS  Z26, Z29, Z10
+	VFMADD231PS  Z27, Z29, Z11
+	VBROADCASTSS 12(DI), Z30
+	VFMADD231PS  Z26, Z30, Z12
+	VFMADD231PS  Z27, Z30, Z13
+	VBROADCASTSS 12(DI)(CX*1), Z31
+	VFMADD231PS  Z26, Z31, Z14
+	VFMADD231PS  Z27, Z31, Z15
+	VBROADCASTSS 12(DI)(CX*2), Z28
+	VFMADD231PS  Z26, Z28, Z16
+	VFMADD231PS  Z27, Z28, Z17
+	VBROADCASTSS 12(BX), Z29
+	VFMADD231PS  Z26, Z29, Z18
+	VFMADD231PS  Z27, Z29, Z19
+	VBROADCASTSS 12(BX)(CX*1), Z30
+	VFMADD231PS  Z26, Z30, Z20
+	VFMADD231PS  Z27, Z30, Z21
+	VBROADCASTSS 12(BX)(CX*2), Z31
+	VFMADD231PS  Z26, Z31, Z22
+	VFMADD231PS  Z27, Z31, Z23
+	ADDQ         $0x10, DX
+	ADDQ         $0x10, SI
+	ADDQ         $0x10, DI
+	ADDQ         $0x10, BX
+	LEAQ         (R8)(R9*4), R8
+	LEAQ         (R11)(R9*4), R11
+	DECQ         R12
+	JNZ          loop
+
+tail:
+	ANDQ $0x03, AX
+	JZ   store
+
+tailloop:
+	VMOVUPS.Z    (R8), K1, Z24
+	VMOVUPS.Z    64(R8), K2, Z25
+	PREFETCHT0   (R11)
+	PREFETCHT0   64(R11)
+	VBROADCASTSS (DX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (DX)(CX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (DX)(CX*2), Z30
+	VFMADD231PS  Z24, Z30, Z4
+	VFMADD231PS  Z25, Z30, Z5
+	VBROADCASTSS (SI), Z31
+	VFMADD231PS  Z24, Z31, Z6
+	VFMADD231PS  Z25, Z31, Z7
+	VBROADCASTSS (SI)(CX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (SI)(CX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (DI), Z30
+	VFMADD231PS  Z24, Z30, Z12
+	VFMADD231PS  Z25, Z30, Z13
+	VBROADCASTSS (DI)(CX*1), Z31
+	VFMADD231PS  Z24, Z31, Z14
+	VFMADD231PS  Z25, Z31, Z15
+	VBROADCASTSS (DI)(CX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (BX), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS (BX)(CX*1), Z30
+	VFMADD231PS  Z24, Z30, Z20
+	VFMADD231PS  Z25, Z30, Z21
+	VBROADCASTSS (BX)(CX*2), Z31
+	VFMADD231PS  Z24, Z31, Z22
+	VFMADD231PS  Z25, Z31, Z23
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, BX
+	ADDQ         R9, R8
+	ADDQ         R9, R11
 	DECQ         AX
 	JNZ          tailloop
 

@@ -27,8 +27,13 @@ func main() {
 	for layout := range 2 {
 		for nv := 1; nv <= 2; nv++ {
 			for mr := 1; mr <= maxRows; mr++ {
-				avx512Kernel(mr, nv, layout)
+				avx512Kernel(mr, nv, layout, false)
 			}
+		}
+	}
+	for nv := 1; nv <= 2; nv++ {
+		for mr := prefetchMinRows; mr <= maxRows; mr++ {
+			avx512Kernel(mr, nv, rowMajorA, true)
 		}
 	}
 	for layout := range 2 {
@@ -76,16 +81,18 @@ const (
 // unroll is how many steps of the k loop one iteration of the kernels runs.
 const unroll = 4
 
-// The AVX-512 kernels of prefetchMinRows rows or more prefetch (PREFETCHT0)
-// the row of B prefetchRows rank-1 updates ahead of the one they load, one
-// prefetch per 64-byte vector. At batch 1 a deep convolution's packed
-// kernel (ResNet-18's 7×7 layers: 9.4 MB) comes from L3 or memory and is
-// used by few rows of A, so the kernel waits on B; in the packed layout
-// (rows of one 32-wide panel 128 bytes apart) 8 rows ahead is 1 KB ahead,
-// further than the hardware prefetchers run within a panel. Inside
-// ResNet-18 on one loaded core (BenchmarkResNet18Layers, 5 alternating
-// rounds) its 7×7 3×3 layers took 16 % less CPU time, the 14×14 ones 9 %,
-// the pass 8 %; small tiles (few FMAs per prefetch) are left as they were.
+// The "P" AVX-512 kernels (A row-major, prefetchMinRows rows or more), which
+// GemmPacked uses, prefetch (PREFETCHT0) the row of B prefetchRows rank-1
+// updates ahead of the one they load, one prefetch per 64-byte vector. At
+// batch 1 a deep convolution's packed kernel (ResNet-18's 7×7 layers:
+// 9.4 MB) comes from L3 or memory and is used by few rows of A, so the
+// kernel waits on B; in the packed layout (rows of one 32-wide panel 128
+// bytes apart) 8 rows ahead is 1 KB ahead, further than the hardware
+// prefetchers run within a panel. Inside ResNet-18 on one core
+// (BenchmarkResNet18Layers, 5 alternating rounds) its 7×7 3×3 layers took
+// 21 % less CPU time and the pass 9 %. Sgemm's own products, whose B is
+// mostly in L1 or L2 (training), were ≈ 2 % slower with the prefetches, so
+// they keep the plain kernels, as do small tiles (few FMAs per prefetch).
 const (
 	prefetchMinRows = 8
 	prefetchRows    = 8
@@ -101,11 +108,21 @@ const (
 // b + p·ldb. Column j of B and C takes part only when bit j of mask is set
 // (masked loads and stores do not touch memory outside the mask). When beta
 // is zero C is not read, so NaNs in C do not propagate.
-func avx512Kernel(mr, nv, layout int) {
-	name := fmt.Sprintf("kernelAVX512%s%dx%d", []string{"N", "T"}[layout], mr, 16*nv)
+//
+// With prefetch (the "P" kernels, for GemmPacked's packed B) it also
+// prefetches B prefetchRows rows ahead (see prefetchRows).
+func avx512Kernel(mr, nv, layout int, prefetch bool) {
+	kind := []string{"N", "T"}[layout]
+	if prefetch {
+		kind = "P"
+	}
+	name := fmt.Sprintf("kernelAVX512%s%dx%d", kind, mr, 16*nv)
 	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)")
 	Pragma("noescape")
 	what := []string{"A row-major (csa = 1)", "A column-major (rsa = 1)"}[layout]
+	if prefetch {
+		what += ", B prefetched " + fmt.Sprint(prefetchRows) + " rows ahead"
+	}
 	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512, %s.", name, mr, 16*nv, what))
 
 	kn := Load(Param("k"), GP64())
@@ -113,7 +130,7 @@ func avx512Kernel(mr, nv, layout int) {
 	aAddr, aAdvance := loadA(mr, layout)
 
 	ahead := 0
-	if mr >= prefetchMinRows {
+	if prefetch {
 		ahead = prefetchRows
 	}
 	bAddr, pfAddr, bAdvance := loadB(64, ahead)
