@@ -14,6 +14,10 @@ type kernel struct {
 	mr, nr int
 	run    func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
 
+	// runPacked, if not nil, is run for GemmPacked, whose B (a Packed
+	// matrix, often streamed from L3 or memory) it may prefetch ahead.
+	runPacked func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
+
 	// padB says that run reads all nr columns of B even when nr is smaller,
 	// so B must be packed (and zero-padded) unless n is a multiple of nr.
 	padB bool

@@ -79,7 +79,7 @@ func hasAVX512() bool {
 // avx512Kernel is the AVX-512 micro-kernel: up to 12 rows by 32 columns of
 // C held in 24 zmm registers, A broadcast from memory, masked loads and
 // stores at the right edge.
-var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, transpose: transposeAVX512}
+var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, runPacked: kernelAVX512Packed, transpose: transposeAVX512}
 
 // transposeAVX512 is kernel.transpose for avx512Kernel.
 func transposeAVX512(dst []float32, ldd int, src []float32, lds, nblk int) {
@@ -138,6 +138,36 @@ func kernelAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int
 		}
 	}
 	avx512Tiles[layout][nv][mr-1](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
+}
+
+// avx512PackedMinRows is the smallest tile with a prefetching kernel
+// (prefetchMinRows in _asm/asm.go).
+const avx512PackedMinRows = 8
+
+// avx512PackedTiles[nv-1][mr-avx512PackedMinRows] are the "P" tile
+// functions: A row-major, B prefetched 8 rows ahead (see _asm/asm.go).
+var avx512PackedTiles = [2][12 - avx512PackedMinRows + 1]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32){
+	{kernelAVX512P8x16, kernelAVX512P9x16, kernelAVX512P10x16, kernelAVX512P11x16, kernelAVX512P12x16},
+	{kernelAVX512P8x32, kernelAVX512P9x32, kernelAVX512P10x32, kernelAVX512P11x32, kernelAVX512P12x32},
+}
+
+// kernelAVX512Packed is kernel.runPacked for avx512Kernel: tiles of
+// avx512PackedMinRows rows or more with A row-major take the kernels that
+// prefetch B, the rest kernelAVX512.
+func kernelAVX512Packed(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	if mr < avx512PackedMinRows || csa != 1 {
+		kernelAVX512(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+		return
+	}
+	if mr > 12 || nr < 1 || nr > 32 || k < 1 ||
+		len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*ldb+nr || len(c) < (mr-1)*ldc+nr {
+		panic("sgemm: micro-kernel arguments out of range")
+	}
+	nv := 0
+	if nr > 16 {
+		nv = 1
+	}
+	avx512PackedTiles[nv][mr-avx512PackedMinRows](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, uint32(1<<nr-1))
 }
 
 // avx2Kernel is the AVX2+FMA micro-kernel, for x86-64 CPUs without

@@ -75,6 +75,10 @@ func GemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 		panic(shortC)
 	}
 	kern := best
+	run := kern.run
+	if kern.runPacked != nil {
+		run = kern.runPacked
+	}
 	n := j1 - j0
 	nb := ceilDiv(n, ncMax)
 	nc := ceilDiv(ceilDiv(n, nb), nr) * nr
@@ -94,7 +98,7 @@ func GemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 				cblk := c[ic*ldc:]
 				for jr := 0; jr < ncb; jr += nr {
 					nrb := min(nr, ncb-jr)
-					kern.run(mrb, nrb, kcb, ablk, lda, 1, blk[(j0+jc+jr)*kcb:], nr, cblk[jc+jr:], ldc, alpha, betaBlock)
+					run(mrb, nrb, kcb, ablk, lda, 1, blk[(j0+jc+jr)*kcb:], nr, cblk[jc+jr:], ldc, alpha, betaBlock)
 				}
 				ic += mrb
 			}

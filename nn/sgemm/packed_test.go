@@ -70,3 +70,43 @@ func TestGemmPackedPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestRunPacked checks the micro-kernel GemmPacked calls (kernel.runPacked:
+// on AVX-512, tiles that prefetch B) against kernel.run on every tile
+// shape, with beta 0 and 1 and a depth that is not a multiple of the
+// unrolling: the prefetches must not change a single bit.
+func TestRunPacked(t *testing.T) {
+	for _, kern := range kernels() {
+		if kern.runPacked == nil {
+			continue
+		}
+		rng := rand.New(rand.NewSource(7))
+		const k, lda, ldb, ldc = 37, 40, 33, 35
+		a := make([]float32, kern.mr*lda)
+		b := make([]float32, k*ldb)
+		for i := range a {
+			a[i] = rng.Float32()*2 - 1
+		}
+		for i := range b {
+			b[i] = rng.Float32()*2 - 1
+		}
+		for mr := 1; mr <= kern.mr; mr++ {
+			for nr := 1; nr <= kern.nr; nr++ {
+				for _, beta := range []float32{0, 1} {
+					want := make([]float32, mr*ldc)
+					for i := range want {
+						want[i] = rng.Float32()
+					}
+					got := append([]float32(nil), want...)
+					kern.run(mr, nr, k, a, lda, 1, b, ldb, want, ldc, 0.5, beta)
+					kern.runPacked(mr, nr, k, a, lda, 1, b, ldb, got, ldc, 0.5, beta)
+					for i := range want {
+						if got[i] != want[i] {
+							t.Fatalf("%s %d×%d, beta %g: element %d: runPacked %g, run %g", kern.name, mr, nr, beta, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
