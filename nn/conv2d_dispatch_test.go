@@ -1,6 +1,9 @@
 package nn
 
-import "testing"
+import (
+	"math/rand"
+	"testing"
+)
 
 // TestConv2DDispatch pins which kernel each convolution takes: the
 // depthwise kernel (conv2d_depthwise.go) only for one input channel per
@@ -63,6 +66,40 @@ func TestConv2DMaxRows(t *testing.T) {
 		}
 		if l.maxRows != tc.want {
 			t.Errorf("%s: %d rows per item (oh %d, ow %d), expected %d", tc.name, l.maxRows, l.g.oh, l.g.ow, tc.want)
+		}
+	}
+}
+
+// TestConv2DBackwardBlocks pins how Backward cuts one image for five
+// workers on the im2col path: into as many blocks as keep every block at
+// least ceil(kh/sh) rows high (even and odd blocks run in two phases, which
+// is race-free only if blocks two apart share no input row), and no fewer.
+func TestConv2DBackwardBlocks(t *testing.T) {
+	cases := []struct {
+		name               string
+		h, kh, sh          int
+		wantRows, wantBlks int
+	}{
+		{"stride 1: 8 rows in 3 blocks of >= 3", 10, 3, 1, 3, 3},
+		{"stride 2: 8 rows in 4 blocks of >= 2", 17, 3, 2, 2, 4},
+	}
+	for _, tc := range cases {
+		l := NewConv2D(2, tc.kh, tc.kh, WithStrides(tc.sh, 1))
+		l.setEngine(testEngine(5, 1000, "im2col"))
+		out, err := l.Build([]int{tc.h, 6, 1})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		l.Init(rand.New(rand.NewSource(1)))
+		x := NewTensor(1, tc.h, 6, 1)
+		fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+		y := NewTensor(append([]int{1}, out...)...)
+		l.Forward(y, x, true)
+		dy := NewTensor(y.Shape...)
+		fillUniform(dy.Data, 1, rand.New(rand.NewSource(3)))
+		l.Backward(NewTensor(x.Shape...), dy, x, y)
+		if l.rows != tc.wantRows || l.blocks != tc.wantBlks {
+			t.Errorf("%s: Backward cut %d rows × %d blocks, expected %d × %d", tc.name, l.rows, l.blocks, tc.wantRows, tc.wantBlks)
 		}
 	}
 }
