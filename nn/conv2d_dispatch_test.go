@@ -101,5 +101,11 @@ func TestConv2DBackwardBlocks(t *testing.T) {
 		if l.rows != tc.wantRows || l.blocks != tc.wantBlks {
 			t.Errorf("%s: Backward cut %d rows × %d blocks, expected %d × %d", tc.name, l.rows, l.blocks, tc.wantRows, tc.wantBlks)
 		}
+		// With dx and several blocks, even and odd blocks must run in two
+		// phases (phase 1 last): in one phase, neighbouring blocks add into
+		// the same dx rows at once, a data race no sequential check sees.
+		if l.phase != 1 {
+			t.Errorf("%s: Backward ended in phase %d, expected the odd-block phase 1", tc.name, l.phase)
+		}
 	}
 }
