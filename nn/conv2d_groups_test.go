@@ -150,6 +150,9 @@ func TestConv2DGroupsErrors(t *testing.T) {
 		want string
 	}{
 		{NewConv2D(4, 3, 3, WithGroups(3)), []int{5, 5, 3}, "Conv2D: expected groups > 0 dividing filters (4), received 3"},
+		// groups 0 must be an error, not a division by zero in Build.
+		{NewConv2D(4, 3, 3, WithGroups(0)), []int{5, 5, 3}, "Conv2D: expected groups > 0 dividing filters (4), received 0"},
+		{NewConv2D(4, 3, 3, WithGroups(-2)), []int{5, 5, 4}, "Conv2D: expected groups > 0 dividing filters (4), received -2"},
 		{NewConv2D(4, 3, 3, WithGroups(2)), []int{5, 5, 3}, "Conv2D: expected input channels divisible by groups (2), received 3"},
 		{NewConv2D(4, 3, 3, WithPads(1, 1, 1, 1), WithPadding("same")), []int{5, 5, 3}, `Conv2D: explicit pads go with padding "valid", received padding "same"`},
 		{NewConv2D(4, 3, 3, WithDilation(3, 1)), []int{6, 5, 3}, "Conv2D: kernel 7×3 larger than input 6×5 (use padding \"same\" or a larger input)"},

@@ -262,6 +262,8 @@ func TestConv2DSplit(t *testing.T) {
 		{17, 20, 2, 15, 1}, // a training batch keeps whole images
 		{74, 1, 1, 3, 24},  // one worker: no change
 		{5, 1, 4, 3, 1},    // 3 output rows cannot make 4 blocks of >= 3 rows (backward)
+		{8, 1, 2, 3, 2},    // 6 rows make 2 blocks of exactly the minimum 3 rows
+		{17, 7, 3, 8, 2},   // 14 items >= 4 per worker: stop there, though 14 % 3 != 0
 	}
 	for _, c := range cases {
 		l := NewConv2D(4, 3, 3)

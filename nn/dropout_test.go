@@ -85,3 +85,62 @@ func TestDropoutRateErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDropoutRandState: a resumed run restores the random stream into a
+// fresh, never seeded layer and draws the masks the uninterrupted layer
+// draws; a layer that was never seeded reports the seed-0 stream; a
+// corrupt state is an error naming the layer.
+func TestDropoutRandState(t *testing.T) {
+	x := NewTensor(1, 64)
+	for i := range x.Data {
+		x.Data[i] = 1
+	}
+	masks := func(l *Dropout, k int) [][]float32 {
+		var out [][]float32
+		for range k {
+			y := NewTensor(1, 64)
+			l.Forward(y, x, true)
+			out = append(out, y.Data)
+		}
+		return out
+	}
+	a := NewDropout(0.5, WithName("drop"))
+	a.Build([]int{64})
+	a.Seed(7)
+	masks(a, 2)
+	state, err := a.RandState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := masks(a, 3)
+
+	b := NewDropout(0.5) // never seeded
+	b.Build([]int{64})
+	if err := b.SetRandState(state); err != nil {
+		t.Fatal(err)
+	}
+	if got := masks(b, 3); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Error("a restored stream draws other masks than the saved one")
+	}
+
+	fresh := NewDropout(0.5)
+	fresh.Build([]int{64})
+	s0, err := fresh.RandState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded := NewDropout(0.5)
+	seeded.Build([]int{64})
+	seeded.Seed(0)
+	if s, _ := seeded.RandState(); !slices.Equal(s, s0) {
+		t.Error("an unseeded layer's state is not the seed-0 stream")
+	}
+	if s, _ := a.RandState(); slices.Equal(s, s0) {
+		t.Error("a seeded layer reports the seed-0 state")
+	}
+
+	err = a.SetRandState([]byte("junk"))
+	if err == nil || !strings.HasPrefix(err.Error(), "nn: drop: random state: ") {
+		t.Errorf("corrupt state: %v", err)
+	}
+}

@@ -25,7 +25,7 @@ for p in "${pkgs[@]}"; do
   # No cgo (tests need no GL), the ci tag as the README's test command, and
   # generous timeouts: a mutant that makes a loop endless times out instead
   # of hanging (gremlins counts it as killed).
-  CGO_ENABLED=0 "$gremlins" unleash --tags ci --workers 1 --timeout-coefficient 40 \
+  CGO_ENABLED=0 "$gremlins" unleash --tags ci --workers 1 --timeout-coefficient 60 \
     --output "$out/mutation-$name.json" "$p" 2>&1 | tee "$out/mutation-$name.log" |
     grep -E 'Killed:|Lived:|Not covered:|Timed out:|Not viable:|efficacy|coverage' || true
 done
