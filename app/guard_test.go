@@ -142,9 +142,13 @@ func TestNoPlainSelects(t *testing.T) {
 			}
 		}
 	}
+	// Tabs other than Activations join the window when first shown
+	// (lazyTab): show each, as a user would, before walking it.
 	for _, it := range u.tabs.Items {
+		u.tabs.Select(it)
 		walk(it.Content, it.Text)
 	}
+	u.tabs.SelectIndex(0)
 	walk(u.win.Content(), "the window")
 	walk(u.training.xfer.obj, "the transfer options")
 	if found < 11 {
