@@ -18,10 +18,12 @@
 #   --only FIGURES     comma-separated subset of train,inference,activations
 #                      (default all; ONNX Runtime runs with activations)
 #   --no-ort           leave ONNX Runtime out
-#   --imported         also time ONNX Runtime and Convscope (every node's
-#                      output, BenchmarkImportedInference) on torchvision
-#                      ResNet-18, MobileNetV2 and SqueezeNet 1.1 (224×224,
-#                      batch 1), alternating
+#   --imported         also time Convscope (every node's output,
+#                      BenchmarkImportedInference), ONNX Runtime and PyTorch
+#                      (plain forward) on torchvision ResNet-18, MobileNetV2,
+#                      SqueezeNet 1.1, and MobileNetV3-Small and
+#                      EfficientNet-B0 where exported (224×224, batch 1),
+#                      alternating
 #   --plain-jemalloc   PyTorch with jemalloc's default settings instead of
 #                      MALLOC_CONF that keeps freed memory mapped (see below)
 #
@@ -143,6 +145,15 @@ torch_bench() {
 	echo "$line" | awk -v f="$1" -v c="$2" -v m="$5" '{ v = (m == "ms") ? $2 : $4; print "torch", f, c, v, $3, "-" }' >>"$results"
 }
 
+# torch_imported cores model iters: PyTorch's plain forward of the same
+# torchvision model (batch 1, 224×224), for issue #12's "≥ 2× PyTorch".
+torch_imported() {
+	local line
+	line=$(OMP_NUM_THREADS="$1" OPENBLAS_NUM_THREADS="$1" MALLOC_CONF="$mconf" LD_PRELOAD="$jemalloc" \
+		"$py" scripts/bench_torch.py torchvision --model "$2" --threads "$1" --iters "$3")
+	echo "$line" | awk -v f="$2" -v c="$1" '{ print "torch", f, c, $2, $3, "-" }' >>"$results"
+}
+
 # ort_bench figure cores model iters: one ONNX Runtime run (median ms of its
 # timed runs, batch 1).
 ort_bench() {
@@ -169,9 +180,11 @@ for r in $(seq "$rounds"); do
 			[ "$useort" = 1 ] && ort_bench activations "$cores" tutorial 200
 		fi
 		if [ "$imported" = 1 ] && [ "$useort" = 1 ]; then
-			for m in resnet18 mobilenet_v2 squeezenet1_1; do
+			for m in resnet18 mobilenet_v2 squeezenet1_1 mobilenet_v3_small efficientnet_b0; do
+				[ -f "$onnxdir/$m.onnx" ] || continue
 				go_imported "$cores" "$m" 30
 				ort_bench "$m" "$cores" "$m" 30
+				torch_imported "$cores" "$m" 30
 			done
 		fi
 	done
@@ -226,7 +239,7 @@ if float(rss_go) > 0:
 if any(k[0] == "ort" for k in vals):
     print()
     print(f"{'one image':<14} {'cores':>5} {'Go ms':>8} {'ORT ms':>8} {'Go/ORT':>7} {'Go cpu-ms':>9} {'ORT cpu-ms':>10} {'Go fastest':>10} {'ORT fastest':>11} {'Go/ORT':>7}")
-    for fig in ["activations", "resnet18", "mobilenet_v2", "squeezenet1_1"]:
+    for fig in ["activations", "resnet18", "mobilenet_v2", "squeezenet1_1", "mobilenet_v3_small", "efficientnet_b0"]:
         for cores in ("2", "1"):
             o = vals.get(("ort", fig, cores))
             if not o:
@@ -237,7 +250,9 @@ if any(k[0] == "ort" for k in vals):
                 gm, gc = statistics.median(g), statistics.median(cpus[("go", fig, cores)])
                 gf, of = fast.get(("go", fig, cores)), fast.get(("ort", fig, cores))
                 fs = f"{min(gf):>10.2f} {min(of):>11.2f} {min(gf) / min(of):>6.2f}x" if gf and of else ""
-                print(f"{fig:<14} {cores:>5} {gm:>8.2f} {om:>8.2f} {gm / om:>6.2f}x {gc:>9.1f} {oc:>10.1f} {fs}")
+                tv = vals.get(("torch", fig, cores)) if fig != "activations" else None
+                ts = f"  PyTorch {statistics.median(tv):.2f} ms ({statistics.median(tv) / gm:.2f}x Go's time)" if tv else ""
+                print(f"{fig:<14} {cores:>5} {gm:>8.2f} {om:>8.2f} {gm / om:>6.2f}x {gc:>9.1f} {oc:>10.1f} {fs}{ts}")
             else:
                 of = fast.get(("ort", fig, cores))
                 fs = f"{'-':>10} {min(of):>11.2f}" if of else ""

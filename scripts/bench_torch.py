@@ -8,6 +8,9 @@ Modes (one per run, so that the Go and PyTorch runs can alternate):
   inference    a forward pass at batch 20 without gradients, as BenchmarkInference
   activations  every conv/pool layer's output for one image, as BenchmarkActivations
   rss          --steps training steps, then the process's peak RSS (VmHWM)
+  torchvision  a plain forward of torchvision's --model (resnet18,
+               mobilenet_v2, squeezenet1_1, ...) at batch 1, 224x224, eval,
+               no gradients: the PyTorch side of bench.sh --imported
 
 Prints one line: "<mode> <wall ms per op> <CPU ms per op> <images/s> <peak
 RSS in MiB>" (CPU time of the whole process, all threads).
@@ -46,7 +49,8 @@ def peak_rss_mib():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["train", "inference", "activations", "rss"])
+    ap.add_argument("mode", choices=["train", "inference", "activations", "rss", "torchvision"])
+    ap.add_argument("--model", default="resnet18", help="torchvision model for the torchvision mode")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--iters", type=int, default=10, help="timed operations")
     ap.add_argument("--steps", type=int, default=20, help="training steps for rss")
@@ -54,9 +58,16 @@ def main():
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    model = reference_model()
-    batch = 1 if a.mode == "activations" else 20
-    x = torch.rand(batch, 3, 150, 150)
+    if a.mode == "torchvision":
+        import torchvision
+
+        model = getattr(torchvision.models, a.model)(weights=None)
+        batch = 1
+        x = torch.rand(batch, 3, 224, 224)
+    else:
+        model = reference_model()
+        batch = 1 if a.mode in ("activations", "torchvision") else 20
+        x = torch.rand(batch, 3, 150, 150)
     y = (torch.arange(batch) % 2).float().unsqueeze(1)
 
     if a.mode in ("train", "rss"):
@@ -68,7 +79,7 @@ def main():
             loss = loss_fn(model(x), y)
             loss.backward()
             opt.step()
-    elif a.mode == "inference":
+    elif a.mode in ("inference", "torchvision"):
         model.eval()
 
         def op():
