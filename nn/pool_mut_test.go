@@ -1,6 +1,10 @@
 package nn
 
-import "testing"
+import (
+	"math"
+	"slices"
+	"testing"
+)
 
 // TestPoolingPadsLimit pins the bound on each of the four explicit pads:
 // a pad equal to the pool size along its axis is refused (a window could
@@ -140,6 +144,40 @@ func TestPoolingRowsPerItem(t *testing.T) {
 				if dx.Data[i] != want[i] {
 					t.Fatalf("dx[%d] = %v, expected %v", i, dx.Data[i], want[i])
 				}
+			}
+		})
+	}
+}
+
+// TestMaxPoolingRouteStaysInWindow checks, on the general path (2×2,
+// stride 2, "same" on a 2×3 input: the second window is one real column),
+// that Backward looks for each window's maximum only inside that window:
+// an equal value just right of it, earlier in row-major order, must not
+// take the gradient, and a window whose maximum is a NaN (a NaN first
+// wins) routes its gradient nowhere instead of reading past the image.
+func TestMaxPoolingRouteStaysInWindow(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, tc := range []struct {
+		name string
+		x    []float32 // 2×3
+		want []float32 // dx for dy = (1, 10)
+	}{
+		{"equal value right of the window", []float32{1, 2, 5, 5, 0, 0}, []float32{0, 0, 10, 1, 0, 0}},
+		{"NaN first", []float32{nan, 2, 5, 5, 0, 0}, []float32{0, 0, 10, 0, 0, 0}},
+		{"NaN first in the last window", []float32{1, 2, nan, 3, 0, 4}, []float32{0, 0, 0, 1, 0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := NewMaxPooling2D(2, 2, WithPadding("same"))
+			if _, err := l.Build([]int{2, 3, 1}); err != nil || l.fast {
+				t.Fatalf("Build: %v (fast path %v, expected the general one)", err, l.fast)
+			}
+			x := &Tensor{Shape: []int{1, 2, 3, 1}, Data: tc.x}
+			y := NewTensor(1, 1, 2, 1)
+			l.Forward(y, x, true)
+			dx := NewTensor(1, 2, 3, 1)
+			l.Backward(dx, &Tensor{Shape: []int{1, 1, 2, 1}, Data: []float32{1, 10}}, x, y)
+			if !slices.Equal(dx.Data, tc.want) {
+				t.Errorf("dx = %v, expected %v", dx.Data, tc.want)
 			}
 		})
 	}
