@@ -40,21 +40,13 @@ func runExemplars(e *env, args []string) error {
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
 	top := fs.Int("top", exemplars.DefaultTop, "exemplars per channel `N`")
 	batch := fs.Int("batch", 16, "images per forward pass `N`")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.require("data", "layer", "out"); err != nil {
 		return err
 	}
-	switch {
-	case *data == "":
-		return fs.bad("--data is required")
-	case *layer == "":
-		return fs.bad("--layer is required")
-	case *out == "":
-		return fs.bad("--out is required")
-	case *top < 1 || *batch < 1:
+	if *top < 1 || *batch < 1 {
 		return fs.bad("--top and --batch must be 1 or more, received %d and %d", *top, *batch)
 	}
 	m, err := loadModel(*modelPath, "", e.stderr)

@@ -50,18 +50,13 @@ func runFilters(e *env, args []string) error {
 	batch := fs.Int("batch", atlas.DefaultOptions.Batch, "channels optimised together `N`")
 	seed := fs.Int64("seed", 0, "random `SEED`")
 	cache := fs.Bool("cache", false, "also store the atlas in the model file (--model FILE)")
-	pos, err := fs.parse(e.stdout, args)
-	if err != nil {
+	if err := fs.parseNoArgs(e.stdout, args); err != nil {
 		return err
 	}
-	if err := fs.noArgs(pos); err != nil {
+	if err := fs.require("layer", "out"); err != nil {
 		return err
 	}
 	switch {
-	case *layer == "":
-		return fs.bad("--layer is required")
-	case *out == "":
-		return fs.bad("--out is required")
 	case *steps < 1 || *batch < 1 || !(*lr >= 0):
 		return fs.bad("--steps and --batch must be 1 or more and --lr positive, received %d, %d and %g", *steps, *batch, *lr)
 	case *param != atlas.ParamPixel && *param != atlas.ParamFourier:
