@@ -1,0 +1,90 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkSplitResNet18Nodes times every node of ResNet-18 (one 224×224
+// image, inference, PackWeights) with 1 and with 2 workers, alternating
+// image by image in one process, so that a shared machine's load hits both
+// alike. It logs each node's median wall time per worker count and the
+// speed-up, and reports the whole pass's median wall time for each
+// (wall1-ms/op, wall2-ms/op). Needs GOMAXPROCS ≥ 2 for the 2-worker half.
+//
+//	GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench SplitResNet18Nodes -benchtime 40x -v
+func BenchmarkSplitResNet18Nodes(b *testing.B) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		b.Skip("needs GOMAXPROCS ≥ 2")
+	}
+	g := resNet18(b, false)
+	x := NewTensor(1, 224, 224, 3)
+	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+	engines := [2]Engine{{PackWeights: true, Workers: 1}, {PackWeights: true, Workers: 2}}
+	for _, e := range engines {
+		g.SetEngine(e)
+		g.Forward(x, false)
+	}
+	var per [2][][]time.Duration // [engine][node][image]
+	for k := range per {
+		per[k] = make([][]time.Duration, len(g.order))
+	}
+	var total [2][]time.Duration
+	only := os.Getenv("SPLIT_ONLY")
+	for b.Loop() {
+		for k, e := range engines {
+			if only != "" && only != fmt.Sprint(e.Workers) {
+				continue
+			}
+			g.SetEngine(e)
+			t0 := time.Now()
+			for i, n := range g.order {
+				c0 := time.Now()
+				switch {
+				case n.fusedInto != nil:
+				case n.merge != nil:
+					for j, src := range n.in {
+						n.xs[j] = src.out
+					}
+					n.merge.ForwardMerge(n.out, n.xs, false)
+				default:
+					n.layer.Forward(n.out, n.in[0].out, false)
+				}
+				per[k][i] = append(per[k][i], time.Since(c0))
+			}
+			total[k] = append(total[k], time.Since(t0))
+		}
+	}
+	ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 }
+	var log strings.Builder
+	for i, n := range g.order {
+		desc := ""
+		if c, ok := n.layer.(*Conv2D); ok {
+			desc = fmt.Sprintf("%dx%dx%d→%d %dx%d/%d", c.g.h, c.g.w, c.g.c, c.filters, c.g.kh, c.g.kw, c.g.sh)
+		}
+		m1, m2 := median(per[0][i]), median(per[1][i])
+		f1, f2 := per[0][i][0], per[1][i][0]
+		fmt.Fprintf(&log, "\n%-12s %-24s median %7.3f %7.3f ms %5.2f×  fastest %7.3f %7.3f ms %5.2f×", n.name, desc,
+			ms(m1), ms(m2), float64(m1)/float64(max(m2, 1)), ms(f1), ms(f2), float64(f1)/float64(max(f2, 1)))
+	}
+	b.Logf("median wall per node, 1 and 2 workers:%s", log.String())
+	b.ReportMetric(ms(median(total[0])), "wall1-ms/op")
+	b.ReportMetric(ms(median(total[1])), "wall2-ms/op")
+	b.ReportMetric(ms(total[0][0]), "fastest1-ms")
+	b.ReportMetric(ms(total[1][0]), "fastest2-ms")
+}
+
+// median returns the median of ds (sorting ds).
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2]
+}
