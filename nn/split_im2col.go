@@ -23,10 +23,9 @@ import "github.com/convscope/convscope/nn/sgemm"
 
 // splitIm2col is the state of the two loops.
 type splitIm2col struct {
-	cols     []float32 // the patch matrix of the batch, sample by sample
-	bandRows int       // output rows per im2col item
-	bands    int       // im2col items per sample
-	im, mul  func(worker, i int)
+	cols    []float32 // the patch matrix of the batch, sample by sample
+	bands   int       // im2col items per sample (bands of output rows)
+	im, mul func(worker, i int)
 }
 
 // sharedIm2col reports whether this forward call takes the two-loop path:
@@ -44,11 +43,10 @@ func (c *Conv2D) forwardSharedIm2col(n int) {
 	if size := n * p * c.k; len(s.cols) < size {
 		s.cols = make([]float32, size)
 	}
-	// About two bands per worker, so that a late helper is not waited for.
+	// About two bands per worker, so that a late helper is not waited
+	// for, as even as possible (the larger first).
 	w := c.eng.workers()
-	per := (2*w + n - 1) / n
-	s.bandRows = (g.oh + per - 1) / per
-	s.bands = (g.oh + s.bandRows - 1) / s.bandRows
+	s.bands = min(g.oh, (2*w+n-1)/n)
 	if s.im == nil {
 		s.im, s.mul = c.sharedIm2colBand, c.sharedIm2colColumns
 	}
@@ -60,8 +58,13 @@ func (c *Conv2D) forwardSharedIm2col(n int) {
 // sample.
 func (c *Conv2D) sharedIm2colBand(_, item int) {
 	s, g := &c.split2, &c.g
-	n, r0 := item/s.bands, item%s.bands*s.bandRows
-	r1 := min(r0+s.bandRows, g.oh)
+	n, b := item/s.bands, item%s.bands
+	q, r := g.oh/s.bands, g.oh%s.bands
+	r0 := b*q + min(b, r)
+	r1 := r0 + q
+	if b < r {
+		r1++
+	}
 	p := g.oh * g.ow
 	cols := s.cols[(n*p+r0*g.ow)*c.k : (n*p+r1*g.ow)*c.k]
 	g.im2col(cols, c.x.Sample(n), r0, r1)
