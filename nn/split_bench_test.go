@@ -40,12 +40,15 @@ func BenchmarkSplitResNet18Nodes(b *testing.B) {
 	}
 	var total [2][]time.Duration
 	only := os.Getenv("SPLIT_ONLY")
+	passes := 0
+	c0 := cpuTime()
 	for b.Loop() {
 		for k, e := range engines {
 			if only != "" && only != fmt.Sprint(e.Workers) {
 				continue
 			}
 			g.SetEngine(e)
+			passes++
 			t0 := time.Now()
 			for i, n := range g.order {
 				c0 := time.Now()
@@ -64,7 +67,9 @@ func BenchmarkSplitResNet18Nodes(b *testing.B) {
 			total[k] = append(total[k], time.Since(t0))
 		}
 	}
+	cpu := cpuTime() - c0
 	ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 }
+	b.ReportMetric(ms(cpu)/float64(passes), "cpu-ms/pass")
 	var log strings.Builder
 	for i, n := range g.order {
 		desc := ""
@@ -98,4 +103,29 @@ func median(ds []time.Duration) time.Duration {
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	return ds[len(ds)/2]
+}
+
+// BenchmarkSplitTutorial is BenchmarkActivations (the tutorial model,
+// every layer's output for one image, the default Engine) reporting the
+// median and the fastest image's wall time besides the CPU time, for A/B
+// runs of two builds on a shared machine, where a mean is the load's.
+//
+//	GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench SplitTutorial -benchtime 300x
+func BenchmarkSplitTutorial(b *testing.B) {
+	m, err := ReferenceModel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := referenceInput(1)
+	m.Activations(x)
+	var ds []time.Duration
+	c := startCPU()
+	for b.Loop() {
+		t0 := time.Now()
+		m.Activations(x)
+		ds = append(ds, time.Since(t0))
+	}
+	c.report(b, 1)
+	b.ReportMetric(median(ds).Seconds()*1e3, "median-ms")
+	b.ReportMetric(fastest(ds).Seconds()*1e3, "fastest-ms")
 }
