@@ -19,7 +19,8 @@ import (
 // (wall1-ms/op, wall2-ms/op). Needs GOMAXPROCS ≥ 2 for the 2-worker half.
 // SPLIT_ONLY=1 or 2 runs one worker count only, back to back as in a
 // forward pass (the alternation parks the helper before every 2-worker
-// pass, which slows its first nodes).
+// pass, which slows its first nodes). SPLIT_MODEL=mobilenetv2 times
+// MobileNetV2 (mobileNetV2) instead.
 //
 //	GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench SplitResNet18Nodes -benchtime 40x -v
 func BenchmarkSplitResNet18Nodes(b *testing.B) {
@@ -27,6 +28,9 @@ func BenchmarkSplitResNet18Nodes(b *testing.B) {
 		b.Skip("needs GOMAXPROCS ≥ 2")
 	}
 	g := resNet18(b, false)
+	if os.Getenv("SPLIT_MODEL") == "mobilenetv2" {
+		g = mobileNetV2(b)
+	}
 	x := NewTensor(1, 224, 224, 3)
 	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
 	engines := [2]Engine{{PackWeights: true, Workers: 1}, {PackWeights: true, Workers: 2}}
