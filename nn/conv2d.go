@@ -78,6 +78,7 @@ type Conv2D struct {
 	packOK bool            // packs match the kernel's values
 	packed bool            // this forward call multiplies with packs
 	wino   winograd        // 3×3 inference on the Winograd path (winograd.go)
+	stem   stemState       // few input channels or stride 2 (conv_stem.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -223,6 +224,9 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	}
 	c.packed = c.usePacked(training)
 	defer func() { c.packed = false }()
+	if c.forwardStem(y, x) { // conv_stem.go: few input channels, or stride 2
+		return
+	}
 	if c.paddedDirect() {
 		c.preparePackedFor(true)
 		c.forwardPadded(y, x)
