@@ -21,13 +21,20 @@ import "github.com/convscope/convscope/nn/sgemm"
 
 // stridedOK reports whether this call takes the strided path: nn/sgemm,
 // equal strides of 2 or more, no groups or dilation, a kernel of more than
-// one tap and at least 16 input channels (with fewer, kw·cin is too short a
-// product; cin ≤ 4 takes the stem kernel).
+// one tap, at least 16 input channels (with fewer, kw·cin is too short a
+// product; cin ≤ 4 takes the stem kernel) and at most a tenth of junk
+// rows. ResNet-18's 14→7 layer (8 rows per 7 pixels) stays on im2col: it
+// is bound by reading its kernel, and the junk made it 5–10 % slower alone
+// (BenchmarkConvStrided), no faster inside the network.
 func (c *Conv2D) stridedOK() bool {
 	g := &c.g
 	o := &c.eng.opts
-	return !o.stemOff && !o.convDirectOff && c.eng.sgemm() && g.sh == g.sw && g.sh >= 2 &&
-		c.groups == 1 && g.dh == 1 && g.dw == 1 && g.kh*g.kw > 1 && g.c >= 16
+	if o.stemOff || o.convDirectOff || !c.eng.sgemm() || g.sh != g.sw || g.sh < 2 ||
+		c.groups != 1 || g.dh != 1 || g.dw != 1 || g.kh*g.kw == 1 || g.c < 16 {
+		return false
+	}
+	ws := (g.w + g.pl + g.pr + g.sh - 1) / g.sh // product rows per output row
+	return 10*(ws-g.ow) <= ws
 }
 
 // forwardStrided is Forward on the strided path (c.rows, c.blocks, c.cb,
