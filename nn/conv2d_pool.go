@@ -18,15 +18,12 @@ package nn
 // fused for this call (an element-wise activation, so not softmax).
 func (c *Conv2D) fusesWith(p *MaxPooling2D) bool {
 	return p.fast && p.g.h == c.g.oh && p.g.w == c.g.ow && p.g.c == c.filters &&
-		c.act != actSoftmax && c.direct() || c.stemPoolOK(p) // conv_stem_pool.go
+		c.act != actSoftmax && c.direct()
 }
 
 // forwardPooled computes y = c(x) and yp = p(y) in one pass; see Forward.
 // With training it records the window codes for backwardPooled.
 func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool) {
-	if c.forwardStemPooled(y, yp, x, p, training) { // conv_stem_pool.go
-		return
-	}
 	n := x.Batch()
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
@@ -82,9 +79,6 @@ func (c *Conv2D) poolRows(n, r0, r1 int) {
 // backwardPooled computes the gradients of c from dyp, the gradient of the
 // output yp = p(y) of the pooling layer after it; see Backward.
 func (c *Conv2D) backwardPooled(dx, dyp, x, y, yp *Tensor, p *MaxPooling2D) {
-	if c.backwardStemPooled(dx, dyp, x, y, yp, p) { // conv_stem_pool.go
-		return
-	}
 	if !c.noWeightGrads { // an optimiser step may follow
 		c.weightsChanged()
 	}

@@ -45,10 +45,6 @@ type stemState struct {
 	lo, hi      float32                // clamping activation of this call
 	post        bool                   // the activation runs after the tiles
 	wp          int                    // padded row width in pixels
-	// fused max pooling (conv_stem_pool.go)
-	pool *MaxPooling2D // the pooling layer of this call, or nil
-	vm   [][]float32   // per worker: one row of the convolution's output
-	dy   *Tensor       // training: the convolution's output gradient
 	// strided path (conv_stem_strided.go)
 	xs       []float32 // the padded input, rows grouped by residue mod the stride
 	nb, size int       // rows per residue group, floats per sample
@@ -160,9 +156,6 @@ func (c *Conv2D) stemItem(worker, item int) {
 	}
 	if st.post {
 		biasAct(y[r0*g.ow*f:r1*g.ow*f], nil, f, c.act)
-	}
-	if st.pool != nil {
-		c.stemPoolRows(worker, n, item%c.blocks)
 	}
 }
 

@@ -94,9 +94,7 @@ func BenchmarkResNet18Layers(b *testing.B) {
 				for i, n := range g.order {
 					c0 := cpuTime()
 					switch {
-					case n.fusedInto != nil: // computed with its convolution
-					case n.fusedPool != nil:
-						n.fuser.forwardPooled(n.out, n.fusedPool.out, n.in[0].out, n.fusedPool.layer.(*MaxPooling2D), false)
+					case n.fusedInto != nil:
 					case n.merge != nil:
 						for k, src := range n.in {
 							n.xs[k] = src.out
