@@ -6,8 +6,9 @@ import (
 )
 
 // BenchmarkConvStrided times one image (batch 1, inference, PackWeights,
-// ReLU) through ResNet-18's strided convolutions, which take the im2col
-// path: the 7×7 stride-2 stem and the three stride-2 3×3 convolutions, with
+// ReLU) through ResNet-18's strided convolutions (the 7×7 stride-2 stem and
+// the three stride-2 3×3 convolutions) and the 3×3 stride-2 stems of
+// MobileNetV2/EfficientNet (32 filters) and MobileNetV3 (16), with
 // the CPU time per image (cpu-ms/op) beside the wall time: path=stem is the
 // stem kernel and the strided path (conv_stem.go), path=im2col what they
 // replace, alternating in one binary.
@@ -17,6 +18,8 @@ func BenchmarkConvStrided(b *testing.B) {
 		h, cin, f, k, p int
 	}{
 		{"stem_224x3-64_7x7", 224, 3, 64, 7, 3},
+		{"stem_224x3-32_3x3", 224, 3, 32, 3, 1}, // MobileNetV2, EfficientNet
+		{"stem_224x3-16_3x3", 224, 3, 16, 3, 1}, // MobileNetV3
 		{"56x64-128_3x3", 56, 64, 128, 3, 1},
 		{"28x128-256_3x3", 28, 128, 256, 3, 1},
 		{"14x256-512_3x3", 14, 256, 512, 3, 1},

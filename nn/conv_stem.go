@@ -12,7 +12,8 @@ import (
 // nn/sgemm ran it at ≈ 100 GFLOP/s on one core. Here each kernel tap
 // (u, v, c) is one contiguous row of cout weights in Keras' (kh, kw, cin,
 // cout) layout, and a register tile of 6 output pixels × 64 output channels
-// (24 zmm accumulators) is
+// (24 zmm accumulators; 12 × 32 or 12 × 16 for narrower layers, stemShape)
+// is
 //
 //	y[p, o] = f(b[o] + Σ_u Σ_t X[(i·sh + u)·Wp + j_p·sw, t] · K[u·kw·cin + t, o])
 //
@@ -31,17 +32,32 @@ import (
 // computed into a scratch tile and copied.
 
 const (
-	stemMaxCin = 4  // input channels up to which the stem kernel is used
-	stemTile   = 6  // output pixels per register tile
-	stemCout   = 64 // output channels per register tile
-	stemRows   = 8  // output rows per work item
+	stemMaxCin = 4 // input channels up to which the stem kernel is used
+	stemRows   = 8 // output rows per work item
 )
+
+// stemShape returns the register tile for f filters: v·16 output channels
+// (v zmm vectors) by p output pixels, or v = 0 when f is not a multiple of
+// 16. Blocks of 64 channels (6 pixels) for f % 64 == 0, else 32 or 16
+// channels (12 pixels).
+func stemShape(f int) (v, p int) {
+	switch {
+	case f%64 == 0:
+		return 4, 6
+	case f%32 == 0:
+		return 2, 12
+	case f%16 == 0:
+		return 1, 12
+	}
+	return 0, 0
+}
 
 // stemState is what the stem kernel keeps between calls.
 type stemState struct {
 	fn, strided func(worker, item int) // stemItem, stridedItem (method values stored once)
 	zero        []float32              // a zero bias when the layer has none
 	tail        [][]float32            // per worker: one tile of output
+	v, p        int                    // register tile: v·16 channels, p pixels (stemShape)
 	lo, hi      float32                // clamping activation of this call
 	post        bool                   // the activation runs after the tiles
 	wp          int                    // padded row width in pixels
@@ -53,13 +69,13 @@ type stemState struct {
 // stemOK reports whether this call takes the stem kernel: nn/sgemm as the
 // engine's BLAS (the path of fast kernels; another BLAS is for
 // comparisons), AVX-512 (or the Go tiles, for tests), no groups or
-// dilation, at most stemMaxCin input channels and a multiple of 64 output
+// dilation, at most stemMaxCin input channels and a multiple of 16 output
 // channels.
 func (c *Conv2D) stemOK() bool {
 	g := &c.g
 	o := &c.eng.opts
 	return !o.stemOff && !o.convDirectOff && (useStemAVX512 || o.stemGo) && c.eng.sgemm() &&
-		c.groups == 1 && g.dh == 1 && g.dw == 1 && g.c <= stemMaxCin && c.filters%stemCout == 0
+		c.groups == 1 && g.dh == 1 && g.dw == 1 && g.c <= stemMaxCin && c.filters%16 == 0
 }
 
 // forwardStem computes y = f(conv(x) + b) on the stem kernel or the strided
@@ -85,14 +101,15 @@ func (c *Conv2D) forwardSmallCin(y, x *Tensor) {
 	if st.fn == nil {
 		st.fn = c.stemItem
 	}
-	tiles := (g.ow + stemTile - 1) / stemTile
-	st.wp = max(g.w+g.pl, (tiles*stemTile-1)*g.sw+g.kw)
+	st.v, st.p = stemShape(c.filters)
+	tiles := (g.ow + st.p - 1) / st.p
+	st.wp = max(g.w+g.pl, (tiles*st.p-1)*g.sw+g.kw)
 	c.blocks = (g.oh + stemRows - 1) / stemRows
 	c.rows = (g.oh + c.blocks - 1) / c.blocks
 	c.blocks = (g.oh + c.rows - 1) / c.rows
 	w := c.eng.workers()
 	c.cols = scratch(c.cols, w, ((c.rows-1)*g.sh+g.kh)*st.wp*g.c)
-	st.tail = scratch(st.tail, w, stemTile*stemCout)
+	st.tail = scratch(st.tail, w, st.p*st.v*16)
 	if c.bias == nil && len(st.zero) < c.filters {
 		st.zero = make([]float32, c.filters)
 	}
@@ -134,22 +151,23 @@ func (c *Conv2D) stemItem(worker, item int) {
 	if c.bias != nil {
 		bias = c.bias.Value
 	}
-	full, rest := g.ow/stemTile, g.ow%stemTile
+	cw := st.v * 16 // channels per tile
+	full, rest := g.ow/st.p, g.ow%st.p
 	y := c.y.Sample(n)
 	taps, sx := g.kw*cin, g.sw*cin
 	tail := st.tail[worker]
 	for r := r0; r < r1; r++ {
 		xr := xp[(r-r0)*g.sh*ldx:]
 		yr := y[r*g.ow*f : (r+1)*g.ow*f]
-		for j0 := 0; j0 < f; j0 += stemCout {
-			k, b := c.kernel.Value[j0:], bias[j0:j0+stemCout]
+		for j0 := 0; j0 < f; j0 += cw {
+			k, b := c.kernel.Value[j0:], bias[j0:j0+cw]
 			if full > 0 {
-				stemTiles(yr[j0:], f, xr, sx, ldx, k, f, g.kh, taps, b, full, st.lo, st.hi, c.eng.opts.stemGo)
+				stemTiles(st.v, st.p, yr[j0:], f, xr, sx, ldx, k, f, g.kh, taps, b, full, st.lo, st.hi, c.eng.opts.stemGo)
 			}
 			if rest > 0 {
-				stemTiles(tail, stemCout, xr[full*stemTile*sx:], sx, ldx, k, f, g.kh, taps, b, 1, st.lo, st.hi, c.eng.opts.stemGo)
+				stemTiles(st.v, st.p, tail, cw, xr[full*st.p*sx:], sx, ldx, k, f, g.kh, taps, b, 1, st.lo, st.hi, c.eng.opts.stemGo)
 				for p := 0; p < rest; p++ {
-					copy(yr[(full*stemTile+p)*f+j0:][:stemCout], tail[p*stemCout:])
+					copy(yr[(full*st.p+p)*f+j0:][:cw], tail[p*cw:])
 				}
 			}
 		}
@@ -159,43 +177,48 @@ func (c *Conv2D) stemItem(worker, item int) {
 	}
 }
 
-// stemTiles computes n tiles of 6 output pixels × 64 output channels:
-// pixel p of tile i is y[(6i+p)·ldy:][:64] = min(max(b + Σ_u Σ_t
-// x[u·ldx + (6i+p)·sx + t] · k[(u·taps+t)·ldk:][:64], lo), hi), u < kh,
-// t < taps. It panics if a slice is too short. goTiles runs stemTilesGo
-// even where the AVX-512 kernel could run.
-func stemTiles(y []float32, ldy int, x []float32, sx, ldx int, k []float32, ldk, kh, taps int, b []float32, n int, lo, hi float32, goTiles bool) {
+// stemTiles computes n tiles of P output pixels × C = 16·v output channels
+// ((v, P) from stemShape): pixel p of tile i is y[(P·i+p)·ldy:][:C] =
+// min(max(b + Σ_u Σ_t x[u·ldx + (P·i+p)·sx + t] · k[(u·taps+t)·ldk:][:C],
+// lo), hi), u < kh, t < taps. It panics if a slice is too short. goTiles
+// runs stemTilesGo even where the AVX-512 kernel could run.
+func stemTiles(v, tp int, y []float32, ldy int, x []float32, sx, ldx int, k []float32, ldk, kh, taps int, b []float32, n int, lo, hi float32, goTiles bool) {
 	if n <= 0 {
 		return
 	}
-	px := n * stemTile
-	if len(y) < (px-1)*ldy+stemCout || len(x) < (kh-1)*ldx+(px-1)*sx+taps ||
-		len(k) < (kh*taps-1)*ldk+stemCout || len(b) < stemCout || ldy < stemCout || ldk < stemCout {
+	if sv, sp := stemShape(16 * v); sv != v || sp != tp {
+		panic("nn: stemTiles: bad tile")
+	}
+	px, cw := n*tp, 16*v
+	if len(y) < (px-1)*ldy+cw || len(x) < (kh-1)*ldx+(px-1)*sx+taps ||
+		len(k) < (kh*taps-1)*ldk+cw || len(b) < cw || ldy < cw || ldk < cw {
 		panic("nn: stemTiles: bad lengths")
 	}
 	if useStemAVX512 && !goTiles {
-		stemTilesAVX512(&y[0], ldy, &x[0], sx, ldx, &k[0], ldk, kh, taps, &b[0], n, lo, hi)
+		stemTilesAVX512(v, &y[0], ldy, &x[0], sx, ldx, &k[0], ldk, kh, taps, &b[0], n, lo, hi)
 		return
 	}
-	stemTilesGo(y, ldy, x, sx, ldx, k, ldk, kh, taps, b, n, lo, hi)
+	stemTilesGo(cw, y, ldy, x, sx, ldx, k, ldk, kh, taps, b, px, lo, hi)
 }
 
-// stemTilesGo is stemTiles in Go, one pixel at a time, summing in the
-// assembly kernel's order (the bias last; a NaN stays NaN).
-func stemTilesGo(y []float32, ldy int, x []float32, sx, ldx int, k []float32, ldk, kh, taps int, b []float32, n int, lo, hi float32) {
-	var acc [stemCout]float32
-	for p := 0; p < n*stemTile; p++ {
-		clear(acc[:])
+// stemTilesGo is stemTiles in Go for px pixels of cw ≤ 64 channels, one
+// pixel at a time, summing in the assembly kernel's order (the bias last;
+// a NaN stays NaN).
+func stemTilesGo(cw int, y []float32, ldy int, x []float32, sx, ldx int, k []float32, ldk, kh, taps int, b []float32, px int, lo, hi float32) {
+	var buf [64]float32
+	acc := buf[:cw]
+	for p := 0; p < px; p++ {
+		clear(acc)
 		for u := 0; u < kh; u++ {
 			xs := x[u*ldx+p*sx : u*ldx+p*sx+taps]
 			for t, v := range xs {
-				kr := k[(u*taps+t)*ldk:][:stemCout]
+				kr := k[(u*taps+t)*ldk:][:cw]
 				for o, w := range kr {
 					acc[o] += v * w
 				}
 			}
 		}
-		out := y[p*ldy : p*ldy+stemCout]
+		out := y[p*ldy : p*ldy+cw]
 		for o, v := range acc {
 			v += b[o]
 			if v < lo {

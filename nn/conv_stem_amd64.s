@@ -2,19 +2,24 @@
 
 #include "textflag.h"
 
-// func stemTilesAVX512(y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32)
+// Register tiles of the stem kernel (conv_stem.go): n tiles of P output
+// pixels × 16·V output channels, for (V, P) = (4, 6), (2, 12) and (1, 12),
+// with the signature
 //
-// n tiles of 6 output pixels × 64 output channels of a convolution with few
-// input channels (conv_stem.go). Pixel p of tile i reads the input at
-// x + (6i+p)·sx (floats), kernel row u adds ldx, and tap t of a row is the
-// float t after that (t < taps = kw·cin); its 64 weights are the row
-// u·taps + t of k (row stride ldk). Each tap is four zmm loads of the
-// kernel and one broadcast per pixel, times 24 accumulators (Z0–Z23: pixel
-// p, vector q in Z(4p+q)). The tile is stored to y + (6i+p)·ldy as
+//	func stemTilesVxP(y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32)
+//
+// Pixel p of tile i reads the input at x + (P·i+p)·sx (floats), kernel row
+// u adds ldx, and tap t of a row is the float t after that (t < taps =
+// kw·cin); its 16·V weights are row u·taps + t of k (row stride ldk). Per
+// tap: V zmm loads of the kernel, then per pixel one broadcast and V fused
+// multiply-adds into the accumulators Z(V·p+q) (24 or 12 of them). Pixels
+// are addressed from bases 3 pixels apart (AX, R8, R12, R13) plus 0, 1 or 2
+// times sx. The tile is stored to y + (P·i+p)·ldy as
 // min(max(acc + bias, lo), hi); VMAXPS/VMINPS return their second source
 // (the sum) when either is NaN, so a NaN stays NaN.
-TEXT ·stemTilesAVX512(SB), NOSPLIT, $0-96
-	MOVQ y+0(FP), DI
+
+// func stemTiles4x6(y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32)
+TEXT ·stemTiles4x6(SB), NOSPLIT, $0-96
 	MOVQ x+16(FP), SI
 	MOVQ sx+24(FP), BX
 	SHLQ $2, BX
@@ -22,8 +27,8 @@ TEXT ·stemTilesAVX512(SB), NOSPLIT, $0-96
 	SHLQ $2, R10
 	MOVQ ldk+48(FP), R11
 	SHLQ $2, R11
-	MOVQ n+80(FP), R13
-	TESTQ R13, R13
+	MOVQ n+80(FP), CX
+	TESTQ CX, CX
 	JZ   done
 
 tile:
@@ -52,7 +57,7 @@ tile:
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
 	MOVQ k+40(FP), DX
-	MOVQ kh+56(FP), R12
+	MOVQ kh+56(FP), DI
 	MOVQ SI, R9 // start of kernel row u's input
 
 row:
@@ -102,7 +107,7 @@ tap:
 	DECQ CX
 	JNZ  tap
 	ADDQ R10, R9
-	DECQ R12
+	DECQ DI
 	JNZ  row
 
 	// y = min(max(acc + bias, lo), hi)
@@ -115,56 +120,57 @@ tap:
 	VBROADCASTSS hi+92(FP), Z31
 	MOVQ         ldy+8(FP), R9
 	SHLQ         $2, R9
-	LEAQ         (DI)(R9*2), R8
+	MOVQ         y+0(FP), AX
+	LEAQ         (AX)(R9*2), R8
 	ADDQ         R9, R8 // pixel 3
 	VADDPS  Z24, Z0, Z0
 	VMAXPS  Z0, Z30, Z0
 	VMINPS  Z0, Z31, Z0
-	VMOVUPS Z0, (DI)
+	VMOVUPS Z0, (AX)
 	VADDPS  Z25, Z1, Z1
 	VMAXPS  Z1, Z30, Z1
 	VMINPS  Z1, Z31, Z1
-	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z1, 64(AX)
 	VADDPS  Z26, Z2, Z2
 	VMAXPS  Z2, Z30, Z2
 	VMINPS  Z2, Z31, Z2
-	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z2, 128(AX)
 	VADDPS  Z27, Z3, Z3
 	VMAXPS  Z3, Z30, Z3
 	VMINPS  Z3, Z31, Z3
-	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z3, 192(AX)
 	VADDPS  Z24, Z4, Z4
 	VMAXPS  Z4, Z30, Z4
 	VMINPS  Z4, Z31, Z4
-	VMOVUPS Z4, (DI)(R9*1)
+	VMOVUPS Z4, (AX)(R9*1)
 	VADDPS  Z25, Z5, Z5
 	VMAXPS  Z5, Z30, Z5
 	VMINPS  Z5, Z31, Z5
-	VMOVUPS Z5, 64(DI)(R9*1)
+	VMOVUPS Z5, 64(AX)(R9*1)
 	VADDPS  Z26, Z6, Z6
 	VMAXPS  Z6, Z30, Z6
 	VMINPS  Z6, Z31, Z6
-	VMOVUPS Z6, 128(DI)(R9*1)
+	VMOVUPS Z6, 128(AX)(R9*1)
 	VADDPS  Z27, Z7, Z7
 	VMAXPS  Z7, Z30, Z7
 	VMINPS  Z7, Z31, Z7
-	VMOVUPS Z7, 192(DI)(R9*1)
+	VMOVUPS Z7, 192(AX)(R9*1)
 	VADDPS  Z24, Z8, Z8
 	VMAXPS  Z8, Z30, Z8
 	VMINPS  Z8, Z31, Z8
-	VMOVUPS Z8, (DI)(R9*2)
+	VMOVUPS Z8, (AX)(R9*2)
 	VADDPS  Z25, Z9, Z9
 	VMAXPS  Z9, Z30, Z9
 	VMINPS  Z9, Z31, Z9
-	VMOVUPS Z9, 64(DI)(R9*2)
+	VMOVUPS Z9, 64(AX)(R9*2)
 	VADDPS  Z26, Z10, Z10
 	VMAXPS  Z10, Z30, Z10
 	VMINPS  Z10, Z31, Z10
-	VMOVUPS Z10, 128(DI)(R9*2)
+	VMOVUPS Z10, 128(AX)(R9*2)
 	VADDPS  Z27, Z11, Z11
 	VMAXPS  Z11, Z30, Z11
 	VMINPS  Z11, Z31, Z11
-	VMOVUPS Z11, 192(DI)(R9*2)
+	VMOVUPS Z11, 192(AX)(R9*2)
 	VADDPS  Z24, Z12, Z12
 	VMAXPS  Z12, Z30, Z12
 	VMINPS  Z12, Z31, Z12
@@ -213,11 +219,400 @@ tap:
 	VMAXPS  Z23, Z30, Z23
 	VMINPS  Z23, Z31, Z23
 	VMOVUPS Z23, 192(R8)(R9*2)
-	LEAQ (R8)(R9*2), DI
-	ADDQ R9, DI         // next tile's output: 6 pixels on
-	LEAQ (SI)(BX*4), SI
-	LEAQ (SI)(BX*2), SI // next tile's input
-	DECQ R13
+	LEAQ (R8)(R9*2), AX
+	ADDQ R9, AX
+	MOVQ AX, y+0(FP) // next tile's output: 6 pixels on
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	// next tile's input
+	DECQ n+80(FP)
+	JNZ  tile
+
+done:
+	VZEROUPPER
+	RET
+
+// func stemTiles2x12(y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32)
+TEXT ·stemTiles2x12(SB), NOSPLIT, $0-96
+	MOVQ x+16(FP), SI
+	MOVQ sx+24(FP), BX
+	SHLQ $2, BX
+	MOVQ ldx+32(FP), R10
+	SHLQ $2, R10
+	MOVQ ldk+48(FP), R11
+	SHLQ $2, R11
+	MOVQ n+80(FP), CX
+	TESTQ CX, CX
+	JZ   done
+
+tile:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	MOVQ k+40(FP), DX
+	MOVQ kh+56(FP), DI
+	MOVQ SI, R9 // start of kernel row u's input
+
+row:
+	MOVQ R9, AX
+	LEAQ (AX)(BX*2), R8
+	ADDQ BX, R8 // pixel 3
+	LEAQ (R8)(BX*2), R12
+	ADDQ BX, R12 // pixel 6
+	LEAQ (R12)(BX*2), R13
+	ADDQ BX, R13 // pixel 9
+	MOVQ taps+64(FP), CX
+
+tap:
+	VMOVUPS (DX), Z24
+	VMOVUPS 64(DX), Z25
+	VBROADCASTSS (AX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VBROADCASTSS (AX)(BX*1), Z29
+	VFMADD231PS  Z24, Z29, Z2
+	VFMADD231PS  Z25, Z29, Z3
+	VBROADCASTSS (AX)(BX*2), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VFMADD231PS  Z25, Z28, Z5
+	VBROADCASTSS (R8), Z29
+	VFMADD231PS  Z24, Z29, Z6
+	VFMADD231PS  Z25, Z29, Z7
+	VBROADCASTSS (R8)(BX*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VBROADCASTSS (R8)(BX*2), Z29
+	VFMADD231PS  Z24, Z29, Z10
+	VFMADD231PS  Z25, Z29, Z11
+	VBROADCASTSS (R12), Z28
+	VFMADD231PS  Z24, Z28, Z12
+	VFMADD231PS  Z25, Z28, Z13
+	VBROADCASTSS (R12)(BX*1), Z29
+	VFMADD231PS  Z24, Z29, Z14
+	VFMADD231PS  Z25, Z29, Z15
+	VBROADCASTSS (R12)(BX*2), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VBROADCASTSS (R13), Z29
+	VFMADD231PS  Z24, Z29, Z18
+	VFMADD231PS  Z25, Z29, Z19
+	VBROADCASTSS (R13)(BX*1), Z28
+	VFMADD231PS  Z24, Z28, Z20
+	VFMADD231PS  Z25, Z28, Z21
+	VBROADCASTSS (R13)(BX*2), Z29
+	VFMADD231PS  Z24, Z29, Z22
+	VFMADD231PS  Z25, Z29, Z23
+	ADDQ $4, AX
+	ADDQ $4, R8
+	ADDQ $4, R12
+	ADDQ $4, R13
+	ADDQ R11, DX
+	DECQ CX
+	JNZ  tap
+	ADDQ R10, R9
+	DECQ DI
+	JNZ  row
+
+	// y = min(max(acc + bias, lo), hi)
+	MOVQ         bias+72(FP), AX
+	VMOVUPS      (AX), Z24
+	VMOVUPS      64(AX), Z25
+	VBROADCASTSS lo+88(FP), Z30
+	VBROADCASTSS hi+92(FP), Z31
+	MOVQ         ldy+8(FP), R9
+	SHLQ         $2, R9
+	MOVQ         y+0(FP), AX
+	LEAQ         (AX)(R9*2), R8
+	ADDQ         R9, R8 // pixel 3
+	LEAQ         (R8)(R9*2), R12
+	ADDQ         R9, R12 // pixel 6
+	LEAQ         (R12)(R9*2), R13
+	ADDQ         R9, R13 // pixel 9
+	VADDPS  Z24, Z0, Z0
+	VMAXPS  Z0, Z30, Z0
+	VMINPS  Z0, Z31, Z0
+	VMOVUPS Z0, (AX)
+	VADDPS  Z25, Z1, Z1
+	VMAXPS  Z1, Z30, Z1
+	VMINPS  Z1, Z31, Z1
+	VMOVUPS Z1, 64(AX)
+	VADDPS  Z24, Z2, Z2
+	VMAXPS  Z2, Z30, Z2
+	VMINPS  Z2, Z31, Z2
+	VMOVUPS Z2, (AX)(R9*1)
+	VADDPS  Z25, Z3, Z3
+	VMAXPS  Z3, Z30, Z3
+	VMINPS  Z3, Z31, Z3
+	VMOVUPS Z3, 64(AX)(R9*1)
+	VADDPS  Z24, Z4, Z4
+	VMAXPS  Z4, Z30, Z4
+	VMINPS  Z4, Z31, Z4
+	VMOVUPS Z4, (AX)(R9*2)
+	VADDPS  Z25, Z5, Z5
+	VMAXPS  Z5, Z30, Z5
+	VMINPS  Z5, Z31, Z5
+	VMOVUPS Z5, 64(AX)(R9*2)
+	VADDPS  Z24, Z6, Z6
+	VMAXPS  Z6, Z30, Z6
+	VMINPS  Z6, Z31, Z6
+	VMOVUPS Z6, (R8)
+	VADDPS  Z25, Z7, Z7
+	VMAXPS  Z7, Z30, Z7
+	VMINPS  Z7, Z31, Z7
+	VMOVUPS Z7, 64(R8)
+	VADDPS  Z24, Z8, Z8
+	VMAXPS  Z8, Z30, Z8
+	VMINPS  Z8, Z31, Z8
+	VMOVUPS Z8, (R8)(R9*1)
+	VADDPS  Z25, Z9, Z9
+	VMAXPS  Z9, Z30, Z9
+	VMINPS  Z9, Z31, Z9
+	VMOVUPS Z9, 64(R8)(R9*1)
+	VADDPS  Z24, Z10, Z10
+	VMAXPS  Z10, Z30, Z10
+	VMINPS  Z10, Z31, Z10
+	VMOVUPS Z10, (R8)(R9*2)
+	VADDPS  Z25, Z11, Z11
+	VMAXPS  Z11, Z30, Z11
+	VMINPS  Z11, Z31, Z11
+	VMOVUPS Z11, 64(R8)(R9*2)
+	VADDPS  Z24, Z12, Z12
+	VMAXPS  Z12, Z30, Z12
+	VMINPS  Z12, Z31, Z12
+	VMOVUPS Z12, (R12)
+	VADDPS  Z25, Z13, Z13
+	VMAXPS  Z13, Z30, Z13
+	VMINPS  Z13, Z31, Z13
+	VMOVUPS Z13, 64(R12)
+	VADDPS  Z24, Z14, Z14
+	VMAXPS  Z14, Z30, Z14
+	VMINPS  Z14, Z31, Z14
+	VMOVUPS Z14, (R12)(R9*1)
+	VADDPS  Z25, Z15, Z15
+	VMAXPS  Z15, Z30, Z15
+	VMINPS  Z15, Z31, Z15
+	VMOVUPS Z15, 64(R12)(R9*1)
+	VADDPS  Z24, Z16, Z16
+	VMAXPS  Z16, Z30, Z16
+	VMINPS  Z16, Z31, Z16
+	VMOVUPS Z16, (R12)(R9*2)
+	VADDPS  Z25, Z17, Z17
+	VMAXPS  Z17, Z30, Z17
+	VMINPS  Z17, Z31, Z17
+	VMOVUPS Z17, 64(R12)(R9*2)
+	VADDPS  Z24, Z18, Z18
+	VMAXPS  Z18, Z30, Z18
+	VMINPS  Z18, Z31, Z18
+	VMOVUPS Z18, (R13)
+	VADDPS  Z25, Z19, Z19
+	VMAXPS  Z19, Z30, Z19
+	VMINPS  Z19, Z31, Z19
+	VMOVUPS Z19, 64(R13)
+	VADDPS  Z24, Z20, Z20
+	VMAXPS  Z20, Z30, Z20
+	VMINPS  Z20, Z31, Z20
+	VMOVUPS Z20, (R13)(R9*1)
+	VADDPS  Z25, Z21, Z21
+	VMAXPS  Z21, Z30, Z21
+	VMINPS  Z21, Z31, Z21
+	VMOVUPS Z21, 64(R13)(R9*1)
+	VADDPS  Z24, Z22, Z22
+	VMAXPS  Z22, Z30, Z22
+	VMINPS  Z22, Z31, Z22
+	VMOVUPS Z22, (R13)(R9*2)
+	VADDPS  Z25, Z23, Z23
+	VMAXPS  Z23, Z30, Z23
+	VMINPS  Z23, Z31, Z23
+	VMOVUPS Z23, 64(R13)(R9*2)
+	LEAQ (R13)(R9*2), AX
+	ADDQ R9, AX
+	MOVQ AX, y+0(FP) // next tile's output: 12 pixels on
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	// next tile's input
+	DECQ n+80(FP)
+	JNZ  tile
+
+done:
+	VZEROUPPER
+	RET
+
+// func stemTiles1x12(y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32)
+TEXT ·stemTiles1x12(SB), NOSPLIT, $0-96
+	MOVQ x+16(FP), SI
+	MOVQ sx+24(FP), BX
+	SHLQ $2, BX
+	MOVQ ldx+32(FP), R10
+	SHLQ $2, R10
+	MOVQ ldk+48(FP), R11
+	SHLQ $2, R11
+	MOVQ n+80(FP), CX
+	TESTQ CX, CX
+	JZ   done
+
+tile:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	MOVQ k+40(FP), DX
+	MOVQ kh+56(FP), DI
+	MOVQ SI, R9 // start of kernel row u's input
+
+row:
+	MOVQ R9, AX
+	LEAQ (AX)(BX*2), R8
+	ADDQ BX, R8 // pixel 3
+	LEAQ (R8)(BX*2), R12
+	ADDQ BX, R12 // pixel 6
+	LEAQ (R12)(BX*2), R13
+	ADDQ BX, R13 // pixel 9
+	MOVQ taps+64(FP), CX
+
+tap:
+	VMOVUPS (DX), Z24
+	VBROADCASTSS (AX), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VBROADCASTSS (AX)(BX*1), Z29
+	VFMADD231PS  Z24, Z29, Z1
+	VBROADCASTSS (AX)(BX*2), Z28
+	VFMADD231PS  Z24, Z28, Z2
+	VBROADCASTSS (R8), Z29
+	VFMADD231PS  Z24, Z29, Z3
+	VBROADCASTSS (R8)(BX*1), Z28
+	VFMADD231PS  Z24, Z28, Z4
+	VBROADCASTSS (R8)(BX*2), Z29
+	VFMADD231PS  Z24, Z29, Z5
+	VBROADCASTSS (R12), Z28
+	VFMADD231PS  Z24, Z28, Z6
+	VBROADCASTSS (R12)(BX*1), Z29
+	VFMADD231PS  Z24, Z29, Z7
+	VBROADCASTSS (R12)(BX*2), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VBROADCASTSS (R13), Z29
+	VFMADD231PS  Z24, Z29, Z9
+	VBROADCASTSS (R13)(BX*1), Z28
+	VFMADD231PS  Z24, Z28, Z10
+	VBROADCASTSS (R13)(BX*2), Z29
+	VFMADD231PS  Z24, Z29, Z11
+	ADDQ $4, AX
+	ADDQ $4, R8
+	ADDQ $4, R12
+	ADDQ $4, R13
+	ADDQ R11, DX
+	DECQ CX
+	JNZ  tap
+	ADDQ R10, R9
+	DECQ DI
+	JNZ  row
+
+	// y = min(max(acc + bias, lo), hi)
+	MOVQ         bias+72(FP), AX
+	VMOVUPS      (AX), Z24
+	VBROADCASTSS lo+88(FP), Z30
+	VBROADCASTSS hi+92(FP), Z31
+	MOVQ         ldy+8(FP), R9
+	SHLQ         $2, R9
+	MOVQ         y+0(FP), AX
+	LEAQ         (AX)(R9*2), R8
+	ADDQ         R9, R8 // pixel 3
+	LEAQ         (R8)(R9*2), R12
+	ADDQ         R9, R12 // pixel 6
+	LEAQ         (R12)(R9*2), R13
+	ADDQ         R9, R13 // pixel 9
+	VADDPS  Z24, Z0, Z0
+	VMAXPS  Z0, Z30, Z0
+	VMINPS  Z0, Z31, Z0
+	VMOVUPS Z0, (AX)
+	VADDPS  Z24, Z1, Z1
+	VMAXPS  Z1, Z30, Z1
+	VMINPS  Z1, Z31, Z1
+	VMOVUPS Z1, (AX)(R9*1)
+	VADDPS  Z24, Z2, Z2
+	VMAXPS  Z2, Z30, Z2
+	VMINPS  Z2, Z31, Z2
+	VMOVUPS Z2, (AX)(R9*2)
+	VADDPS  Z24, Z3, Z3
+	VMAXPS  Z3, Z30, Z3
+	VMINPS  Z3, Z31, Z3
+	VMOVUPS Z3, (R8)
+	VADDPS  Z24, Z4, Z4
+	VMAXPS  Z4, Z30, Z4
+	VMINPS  Z4, Z31, Z4
+	VMOVUPS Z4, (R8)(R9*1)
+	VADDPS  Z24, Z5, Z5
+	VMAXPS  Z5, Z30, Z5
+	VMINPS  Z5, Z31, Z5
+	VMOVUPS Z5, (R8)(R9*2)
+	VADDPS  Z24, Z6, Z6
+	VMAXPS  Z6, Z30, Z6
+	VMINPS  Z6, Z31, Z6
+	VMOVUPS Z6, (R12)
+	VADDPS  Z24, Z7, Z7
+	VMAXPS  Z7, Z30, Z7
+	VMINPS  Z7, Z31, Z7
+	VMOVUPS Z7, (R12)(R9*1)
+	VADDPS  Z24, Z8, Z8
+	VMAXPS  Z8, Z30, Z8
+	VMINPS  Z8, Z31, Z8
+	VMOVUPS Z8, (R12)(R9*2)
+	VADDPS  Z24, Z9, Z9
+	VMAXPS  Z9, Z30, Z9
+	VMINPS  Z9, Z31, Z9
+	VMOVUPS Z9, (R13)
+	VADDPS  Z24, Z10, Z10
+	VMAXPS  Z10, Z30, Z10
+	VMINPS  Z10, Z31, Z10
+	VMOVUPS Z10, (R13)(R9*1)
+	VADDPS  Z24, Z11, Z11
+	VMAXPS  Z11, Z30, Z11
+	VMINPS  Z11, Z31, Z11
+	VMOVUPS Z11, (R13)(R9*2)
+	LEAQ (R13)(R9*2), AX
+	ADDQ R9, AX
+	MOVQ AX, y+0(FP) // next tile's output: 12 pixels on
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	LEAQ (SI)(BX*2), SI
+	// next tile's input
+	DECQ n+80(FP)
 	JNZ  tile
 
 done:

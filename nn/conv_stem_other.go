@@ -7,6 +7,6 @@ package nn
 // paths otherwise.
 const useStemAVX512 = false
 
-func stemTilesAVX512(y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32) {
+func stemTilesAVX512(v int, y *float32, ldy int, x *float32, sx, ldx int, k *float32, ldk, kh, taps int, bias *float32, n int, lo, hi float32) {
 	panic("nn: no AVX-512")
 }

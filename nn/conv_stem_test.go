@@ -89,8 +89,8 @@ func runStemCase(t *testing.T, c stemCase, e Engine) (*Conv2D, *Tensor, []float6
 
 // TestConvStemMatchesReference runs convolutions with 1–4 input channels
 // (kernel sizes 1–7, strides 1–3, no, symmetric and asymmetric pads, odd
-// sizes, output widths below, at and above a 6-pixel tile, 64 and 128
-// filters, with and without bias, clamping and other activations) on the
+// sizes, output widths below, at and above a tile, 16–128 filters (tiles
+// of 64, 32 and 16 channels), with and without bias, clamping and other activations) on the
 // stem kernel, with the AVX-512 tiles where the CPU has them and with the Go
 // tiles, one and two workers, and compares them with a float64 convolution.
 func TestConvStemMatchesReference(t *testing.T) {
@@ -104,6 +104,10 @@ func TestConvStemMatchesReference(t *testing.T) {
 		{name: "narrow output", h: 6, w: 5, cin: 3, f: 64, kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}, act: "relu"},
 		{name: "pointwise", h: 5, w: 13, cin: 3, f: 64, kh: 1, kw: 1, sh: 1, sw: 1, act: "softmax"},
 		{name: "pads beyond the kernel", h: 4, w: 4, cin: 3, f: 64, kh: 2, kw: 2, sh: 2, sw: 2, pads: [4]int{3, 3, 3, 3}, act: "relu"},
+		{name: "mobilenet stem, 32 filters", h: 31, w: 33, cin: 3, f: 32, kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}, act: "relu6"},
+		{name: "96 filters: three blocks of 32", h: 9, w: 30, cin: 3, f: 96, kh: 3, kw: 3, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}, act: "relu"},
+		{name: "16 filters", h: 19, w: 27, cin: 3, f: 16, kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{0, 0, 1, 1}, act: "linear"},
+		{name: "48 filters, one channel", h: 7, w: 11, cin: 1, f: 48, kh: 5, kw: 5, sh: 1, sw: 1, pads: [4]int{2, 2, 2, 2}, act: "sigmoid", noBias: true},
 	}
 	tiles := []string{"go"}
 	if useStemAVX512 {
@@ -180,7 +184,8 @@ func TestConvStemDispatch(t *testing.T) {
 		{"resnet stem", 3, 64, 7, 2, 1, "", true, false},
 		{"four channels", 4, 128, 3, 1, 1, "", true, false},
 		{"five channels", 5, 64, 3, 2, 1, "", false, false},
-		{"32 filters", 3, 32, 3, 1, 1, "", false, false},
+		{"32 filters", 3, 32, 3, 1, 1, "", true, false},
+		{"24 filters", 3, 24, 3, 1, 1, "", false, false},
 		{"grouped", 4, 64, 3, 1, 2, "", false, false},
 		{"stride 2, 64 channels", 64, 128, 3, 2, 1, "", false, true},
 		{"stride 2, 8 pixels wide", 64, 128, 3, 2, 1, "narrow", false, false},
@@ -219,15 +224,16 @@ func TestConvStemDispatch(t *testing.T) {
 // its tiles instead of reading or writing past them.
 func TestStemTilesPanics(t *testing.T) {
 	y, x, k, b := make([]float32, 6*64), make([]float32, 3*6), make([]float32, 3*64), make([]float32, 64)
-	stemTiles(y, 64, x, 3, 18, k, 64, 1, 3, b, 1, -1, 1, true) // fits
+	stemTiles(4, 6, y, 64, x, 3, 18, k, 64, 1, 3, b, 1, -1, 1, true) // fits
 	for _, bad := range []struct {
 		name string
 		run  func()
 	}{
-		{"short y", func() { stemTiles(y[:5*64], 64, x, 3, 18, k, 64, 1, 3, b, 1, -1, 1, false) }},
-		{"short x", func() { stemTiles(y, 64, x[:17], 3, 18, k, 64, 1, 3, b, 1, -1, 1, false) }},
-		{"short kernel", func() { stemTiles(y, 64, x, 3, 18, k[:191], 64, 1, 3, b, 1, -1, 1, false) }},
-		{"short bias", func() { stemTiles(y, 64, x, 3, 18, k, 64, 1, 3, b[:63], 1, -1, 1, false) }},
+		{"short y", func() { stemTiles(4, 6, y[:5*64], 64, x, 3, 18, k, 64, 1, 3, b, 1, -1, 1, false) }},
+		{"short x", func() { stemTiles(4, 6, y, 64, x[:17], 3, 18, k, 64, 1, 3, b, 1, -1, 1, false) }},
+		{"short kernel", func() { stemTiles(4, 6, y, 64, x, 3, 18, k[:191], 64, 1, 3, b, 1, -1, 1, false) }},
+		{"short bias", func() { stemTiles(4, 6, y, 64, x, 3, 18, k, 64, 1, 3, b[:63], 1, -1, 1, false) }},
+		{"bad tile", func() { stemTiles(4, 12, y, 64, x, 3, 18, k, 64, 1, 3, b, 1, -1, 1, false) }},
 	} {
 		func() {
 			defer func() {
