@@ -107,6 +107,7 @@ func (c *Conv2D) forwardSmallCin(y, x *Tensor) {
 	c.blocks = (g.oh + stemRows - 1) / stemRows
 	c.rows = (g.oh + c.blocks - 1) / c.blocks
 	c.blocks = (g.oh + c.rows - 1) / c.rows
+	c.cb, c.cw = 1, c.filters // items are whole rows: sample·blocks + block
 	w := c.eng.workers()
 	c.cols = scratch(c.cols, w, ((c.rows-1)*g.sh+g.kh)*st.wp*g.c)
 	st.tail = scratch(st.tail, w, st.p*st.v*16)
