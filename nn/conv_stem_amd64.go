@@ -2,6 +2,8 @@
 
 package nn
 
+//go:generate go run ./_stemasm -out conv_stem_amd64.s
+
 import "github.com/convscope/convscope/nn/sgemm"
 
 // useStemAVX512 says stemTilesAVX512 can run: the CPU has AVX-512F and
