@@ -135,19 +135,3 @@ func TestConvActivationFusionPlan(t *testing.T) {
 	}
 }
 
-// BenchmarkSiLUKernel times silu on a row of n values kept in the L1
-// cache (the compute cost) and on a 4 MB buffer (memory-bound).
-func BenchmarkSiLUKernel(b *testing.B) {
-	for _, n := range []int{4096, 1 << 20} {
-		x, y := make([]float32, n), make([]float32, n)
-		fillUniform(x, 4, rand.New(rand.NewSource(1)))
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			b.SetBytes(int64(8 * n))
-			c0 := cpuTime()
-			for range b.N {
-				silu(y, x)
-			}
-			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/float64(n), "cpu-ns/value")
-		})
-	}
-}
