@@ -134,4 +134,3 @@ func TestConvActivationFusionPlan(t *testing.T) {
 		t.Errorf("fusion off, but %s is paired", c2)
 	}
 }
-
