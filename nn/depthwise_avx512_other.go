@@ -3,7 +3,7 @@
 package nn
 
 // useAVX512 is false: the AVX-512 loops exist on amd64 only.
-const useAVX512 = false
+var useAVX512 = false
 
 func dw3x3RowAVX512(y, x0, x1, x2, k, b *float32, n, c, sx int, lo, hi float32) {
 	panic("nn: dw3x3RowAVX512 without AVX-512")
