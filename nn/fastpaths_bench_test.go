@@ -19,7 +19,7 @@ import (
 // fusion, AVX2 SiLU and 3×3 depthwise rows, 5×5 depthwise on the general
 // path) and on ("new"), alternating old, new, new, old, so that both see
 // the same load; it reports each one's median CPU ms per image (every
-// node's output, PackWeights on) and their ratio. On a machine shared with
+// node's output, PackWeights on), their ratio, and the median wall ms. On a machine shared with
 // other work, only such same-process ratios mean much. Each pass carries
 // the pprof label paths=old or paths=new (go tool pprof -tagfocus
 // paths=new). Skipped without CONVSCOPE_GRAPH_DIR.
@@ -40,16 +40,17 @@ func BenchmarkFastPathsAB(b *testing.B) {
 		b.Run(strings.TrimSuffix(filepath.Base(f), ".safetensors"), func(b *testing.B) {
 			avx512 := useAVX512
 			defer func() { actFusion, useAVX512 = true, avx512 }()
-			var times [2][]time.Duration
+			var times, walls [2][]time.Duration
 			run := func(v int) {
 				actFusion, useAVX512 = v == 1, avx512 && v == 1
-				c0 := cpuTime()
+				w0, c0 := time.Now(), cpuTime()
 				pprof.Do(context.Background(), pprof.Labels("paths", [2]string{"old", "new"}[v]), func(context.Context) { g.Activations(x) })
 				times[v] = append(times[v], cpuTime()-c0)
+				walls[v] = append(walls[v], time.Since(w0))
 			}
 			run(0)
 			run(1)
-			times = [2][]time.Duration{}
+			times, walls = [2][]time.Duration{}, [2][]time.Duration{}
 			for i := 0; b.Loop(); i++ {
 				if i%2 == 0 {
 					run(0)
@@ -67,6 +68,8 @@ func BenchmarkFastPathsAB(b *testing.B) {
 			b.ReportMetric(o, "old-cpu-ms")
 			b.ReportMetric(n, "new-cpu-ms")
 			b.ReportMetric(n/o, "new/old")
+			b.ReportMetric(med(walls[0]), "old-wall-ms")
+			b.ReportMetric(med(walls[1]), "new-wall-ms")
 		})
 	}
 }
