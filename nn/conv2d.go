@@ -79,6 +79,7 @@ type Conv2D struct {
 	packOK bool            // packs match the kernel's values
 	packed bool            // this forward call multiplies with packs
 	wino   winograd        // 3×3 inference on the Winograd path (winograd.go)
+	split2 splitIm2col     // column blocks sharing one im2col (split_im2col.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -235,6 +236,8 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
 		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
+	} else if c.sharedIm2col() {
+		c.forwardSharedIm2col(n)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
 		c.prepareDepthwise()
