@@ -77,6 +77,7 @@ type Conv2D struct {
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
 	dwZero          []float32   // fused 3×3 depthwise kernel: zeros (depthwise3x3.go)
 	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)
+	pa              postAct     // a fused activation node (conv2d_postact.go)
 
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values
