@@ -176,6 +176,9 @@ func (c *Conv2D) stemItem(worker, item int) {
 	if st.post {
 		biasAct(y[r0*g.ow*f:r1*g.ow*f], nil, f, c.act)
 	}
+	if c.pa.out != nil { // conv2d_postact.go: the activation node's rows
+		c.actItem(item)
+	}
 }
 
 // stemTiles computes n tiles of P output pixels × C = 16·v output channels

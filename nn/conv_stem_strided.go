@@ -102,10 +102,13 @@ func (c *Conv2D) stridedItem(worker, item int) {
 	y := c.y.Sample(n)
 	if c.cb > 1 {
 		c.biasActColumns(y, out, b, r0, r1, ws, j0, j1)
-		return
+	} else {
+		rowLen := g.ow * f
+		for r := r0; r < r1; r++ {
+			biasActTo(y[r*rowLen:(r+1)*rowLen], out[(r-r0)*ws*f:], b, f, c.act)
+		}
 	}
-	rowLen := g.ow * f
-	for r := r0; r < r1; r++ {
-		biasActTo(y[r*rowLen:(r+1)*rowLen], out[(r-r0)*ws*f:], b, f, c.act)
+	if c.pa.out != nil { // conv2d_postact.go: the activation node's rows
+		c.actItem(item)
 	}
 }
