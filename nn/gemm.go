@@ -61,6 +61,8 @@ type engineOptions struct {
 	// stemOff disables Conv2D's stem kernel and strided path
 	// (conv_stem.go); stemGo runs the stem kernel's Go tiles.
 	stemOff, stemGo bool
+	// poolRowsOff disables max pooling's row-wise path (pool_rows.go).
+	poolRowsOff bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

@@ -67,8 +67,9 @@ type pool2D struct {
 	fast         bool // 2×2 max pooling, stride 2, no padding
 	rows, blocks int  // output rows per work item, items per sample
 	x, y, dx, dy *Tensor
+	cm           [][]float32 // per worker: the combined input row (pool_rows.go)
 
-	fwd, bwd, bwdFast func(worker, i int)
+	fwd, fwdRows, bwd, bwdFast func(worker, i int)
 }
 
 // setEngine makes the layer compute with e (Sequential.SetEngine).
@@ -123,7 +124,7 @@ func (p *pool2D) Build(in []int) ([]int, error) {
 	p.fast = p.isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.oh == g.h/2 && g.ow == g.w/2 && g.pt == 0 && g.pl == 0
 	p.rows = min(g.oh, max(1, 4096/(g.ow*g.c)))
 	p.blocks = (g.oh + p.rows - 1) / p.rows
-	p.fwd, p.bwd, p.bwdFast = p.forwardItem, p.backwardSample, p.backwardFast
+	p.fwd, p.fwdRows, p.bwd, p.bwdFast = p.forwardItem, p.forwardRows, p.backwardSample, p.backwardFast
 	return []int{g.oh, g.ow, g.c}, nil
 }
 
@@ -143,7 +144,12 @@ func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	p.x, p.y = x, y
-	p.eng.parallelFor(n*p.blocks, p.fwd)
+	if p.rowwise() {
+		p.cm = scratch(p.cm, p.eng.workers(), g.w*g.c)
+		p.eng.parallelFor(n*p.blocks, p.fwdRows)
+	} else {
+		p.eng.parallelFor(n*p.blocks, p.fwd)
+	}
 	p.x, p.y = nil, nil
 }
 
