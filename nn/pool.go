@@ -68,6 +68,7 @@ type pool2D struct {
 	rows, blocks int  // output rows per work item, items per sample
 	x, y, dx, dy *Tensor
 	cm           [][]float32 // per worker: the combined input row (pool_rows.go)
+	negInf       []float32   // a row of -Inf (pool_rows.go)
 
 	fwd, fwdRows, bwd, bwdFast func(worker, i int)
 }
@@ -145,7 +146,7 @@ func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	p.x, p.y = x, y
 	if p.rowwise() {
-		p.cm = scratch(p.cm, p.eng.workers(), g.w*g.c)
+		p.prepareRows()
 		p.eng.parallelFor(n*p.blocks, p.fwdRows)
 	} else {
 		p.eng.parallelFor(n*p.blocks, p.fwd)
