@@ -67,10 +67,8 @@ type pool2D struct {
 	fast         bool // 2×2 max pooling, stride 2, no padding
 	rows, blocks int  // output rows per work item, items per sample
 	x, y, dx, dy *Tensor
-	cm           [][]float32 // per worker: the combined input row (pool_rows.go)
-	negInf       []float32   // a row of -Inf (pool_rows.go)
 
-	fwd, fwdRows, bwd, bwdFast func(worker, i int)
+	fwd, fwd3, bwd, bwdFast func(worker, i int)
 }
 
 // setEngine makes the layer compute with e (Sequential.SetEngine).
@@ -125,7 +123,7 @@ func (p *pool2D) Build(in []int) ([]int, error) {
 	p.fast = p.isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.oh == g.h/2 && g.ow == g.w/2 && g.pt == 0 && g.pl == 0
 	p.rows = min(g.oh, max(1, 4096/(g.ow*g.c)))
 	p.blocks = (g.oh + p.rows - 1) / p.rows
-	p.fwd, p.fwdRows, p.bwd, p.bwdFast = p.forwardItem, p.forwardRows, p.backwardSample, p.backwardFast
+	p.fwd, p.fwd3, p.bwd, p.bwdFast = p.forwardItem, p.forward3, p.backwardSample, p.backwardFast
 	return []int{g.oh, g.ow, g.c}, nil
 }
 
@@ -145,9 +143,8 @@ func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	p.x, p.y = x, y
-	if p.rowwise() {
-		p.prepareRows()
-		p.eng.parallelFor(n*p.blocks, p.fwdRows)
+	if p.pool3() {
+		p.eng.parallelFor(n*p.blocks, p.fwd3)
 	} else {
 		p.eng.parallelFor(n*p.blocks, p.fwd)
 	}

@@ -34,19 +34,15 @@ func refMaxPool(x []float32, h, w, c int, g *window) []float32 {
 	return y
 }
 
-// samePool reports whether a and b are the same result: the same bits for
-// NaN, equal values otherwise (+0 and -0 may differ, see pool_rows.go).
-func samePool(a, b float32) bool {
-	if a != a || b != b {
-		return math.Float32bits(a) == math.Float32bits(b)
-	}
-	return a == b
-}
+// samePool reports whether a and b are the same bits (NaN payloads and the
+// sign of zero included).
+func samePool(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }
 
-// TestMaxPoolRows compares the row-wise path with the general path and a
-// plain reference, forward and backward (the input gradients must match
-// bit for bit: routing reads y), on inputs with ties, NaN, ±Inf and ±0.
-func TestMaxPoolRows(t *testing.T) {
+// TestMaxPool3 compares the 3×3 path (pool3.go) with the general path and
+// a plain reference bit for bit, forward and backward (routing reads y), on
+// inputs with ties, NaN, ±Inf and ±0; windows other than 3×3 and channels
+// not a multiple of 8 check that the general path still serves them.
+func TestMaxPool3(t *testing.T) {
 	type cfg struct {
 		h, w, kh, kw, sh, sw int
 		pads                 [4]int
@@ -54,7 +50,7 @@ func TestMaxPoolRows(t *testing.T) {
 		same                 bool
 	}
 	cfgs := []cfg{
-		{112, 112, 3, 3, 2, 2, [4]int{1, 1, 1, 1}, false, false}, // ResNet-18 (rows only)
+		{112, 112, 3, 3, 2, 2, [4]int{1, 1, 1, 1}, false, false}, // ResNet-18 (64 channels only)
 		{9, 11, 3, 3, 2, 2, [4]int{1, 1, 1, 1}, false, false},
 		{8, 7, 3, 3, 2, 2, [4]int{1, 0, 0, 1}, false, false},
 		{8, 7, 3, 3, 2, 2, [4]int{0, 1, 1, 0}, true, false},
@@ -66,6 +62,10 @@ func TestMaxPoolRows(t *testing.T) {
 		{5, 5, 2, 2, 2, 2, [4]int{1, 1, 1, 1}, false, false},
 		{5, 6, 3, 3, 2, 2, [4]int{}, false, true}, // padding "same"
 		{4, 4, 3, 1, 1, 1, [4]int{}, false, false},
+		{11, 10, 3, 3, 3, 3, [4]int{1, 2, 0, 1}, true, false},
+		{2, 2, 3, 3, 1, 1, [4]int{1, 1, 1, 1}, false, false},
+		{1, 1, 3, 3, 2, 2, [4]int{1, 1, 1, 1}, false, false},
+		{3, 4, 3, 3, 2, 1, [4]int{}, false, false},
 	}
 	rng := rand.New(rand.NewSource(7))
 	specials := []float32{float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1)), float32(math.Copysign(0, -1)), 0, 1, -1}
@@ -93,12 +93,13 @@ func TestMaxPoolRows(t *testing.T) {
 						}
 						out = o
 						e := Engine{Workers: workers}
-						e.opts.poolRowsOff = k == 1
+						e.opts.pool3Off = k == 1
 						l.setEngine(e)
 						layers[k] = l
 					}
-					if !layers[0].rowwise() || layers[1].rowwise() {
-						t.Fatalf("rowwise() = %v, %v, expected true, false", layers[0].rowwise(), layers[1].rowwise())
+					want3 := useSIMD && f.kh == 3 && f.kw == 3 && c%8 == 0
+					if layers[0].pool3() != want3 || layers[1].pool3() {
+						t.Fatalf("pool3() = %v, %v, expected %v, false", layers[0].pool3(), layers[1].pool3(), want3)
 					}
 					x := NewTensor(2, f.h, f.w, c)
 					for i := range x.Data {
@@ -125,7 +126,7 @@ func TestMaxPoolRows(t *testing.T) {
 						for i, v := range want {
 							got, gen := ys[0].Data[n*len(want)+i], ys[1].Data[n*len(want)+i]
 							if !samePool(got, v) || !samePool(gen, v) {
-								t.Fatalf("sample %d, output %d: row-wise %v, general %v, expected %v", n, i, got, gen, v)
+								t.Fatalf("sample %d, output %d: 3×3 path %v, general %v, expected %v", n, i, got, gen, v)
 							}
 						}
 					}
@@ -138,7 +139,7 @@ func TestMaxPoolRows(t *testing.T) {
 					}
 					for i, v := range dxs[1].Data {
 						if math.Float32bits(dxs[0].Data[i]) != math.Float32bits(v) {
-							t.Fatalf("dx[%d] = %v after the row-wise forward, %v after the general one", i, dxs[0].Data[i], v)
+							t.Fatalf("dx[%d] = %v after the 3×3 path's forward, %v after the general one", i, dxs[0].Data[i], v)
 						}
 					}
 				})
@@ -147,10 +148,11 @@ func TestMaxPoolRows(t *testing.T) {
 	}
 }
 
-// TestMaxPoolRowsSigns pins the values the row-wise path gives for windows
-// of one kind: all -0 gives -0, all -Inf gives -Inf, a first NaN gives
-// that NaN, a later NaN loses.
-func TestMaxPoolRowsSigns(t *testing.T) {
+// TestMaxPool3Values pins what the 3×3 path gives for one window (8
+// channels alike): all -0 gives -0, -0 before +0 gives -0 (the first of
+// equal values), all -Inf gives -Inf, a first NaN gives that NaN, a later
+// NaN loses.
+func TestMaxPool3Values(t *testing.T) {
 	negZero := float32(math.Copysign(0, -1))
 	nan := math.Float32frombits(0x7fc00123)
 	for _, tc := range []struct {
@@ -159,6 +161,8 @@ func TestMaxPoolRowsSigns(t *testing.T) {
 		want uint32
 	}{
 		{"NegZero", [9]float32{negZero, negZero, negZero, negZero, negZero, negZero, negZero, negZero, negZero}, math.Float32bits(negZero)},
+		{"NegZeroFirst", [9]float32{-1, negZero, 0, 0, -2, -3, 0, -4, -5}, math.Float32bits(negZero)},
+		{"PosZeroFirst", [9]float32{-1, 0, negZero, negZero, -2, -3, 0, -4, -5}, 0},
 		{"NegInf", [9]float32{-inf32, -inf32, -inf32, -inf32, -inf32, -inf32, -inf32, -inf32, -inf32}, math.Float32bits(-inf32)},
 		{"FirstNaN", [9]float32{nan, 5, 1, 1, 1, 1, 1, 1, 1}, 0x7fc00123},
 		{"LaterNaN", [9]float32{1, nan, 1, nan, 1, 1, 1, 1, 2}, math.Float32bits(2)},
@@ -166,17 +170,24 @@ func TestMaxPoolRowsSigns(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := NewMaxPooling2D(3, 3, WithStrides(2, 2))
-			if _, err := l.Build([]int{3, 3, 1}); err != nil {
+			if _, err := l.Build([]int{3, 3, 8}); err != nil {
 				t.Fatal(err)
 			}
-			if !l.rowwise() {
-				t.Fatal("expected the row-wise path")
+			if !useSIMD {
+				t.Skip("no AVX2: the general path serves 3×3 windows (TestMaxPool3 covers it)")
 			}
-			x, y := NewTensor(1, 3, 3, 1), NewTensor(1, 1, 1, 1)
-			copy(x.Data, tc.x[:])
+			if !l.pool3() {
+				t.Fatal("expected the 3×3 path")
+			}
+			x, y := NewTensor(1, 3, 3, 8), NewTensor(1, 1, 1, 8)
+			for i := range x.Data {
+				x.Data[i] = tc.x[i/8]
+			}
 			l.Forward(y, x, false)
-			if got := math.Float32bits(y.Data[0]); got != tc.want {
-				t.Fatalf("y = %#x (%v), expected %#x", got, y.Data[0], tc.want)
+			for k, v := range y.Data {
+				if got := math.Float32bits(v); got != tc.want {
+					t.Fatalf("y[%d] = %#x (%v), expected %#x", k, got, v, tc.want)
+				}
 			}
 		})
 	}
