@@ -21,6 +21,8 @@ import "fmt"
 // The 2×2, stride 2, "valid" pooling of most convnets has a fast path:
 // one vector pass per output row forward, and backward one pass that writes
 // every input gradient (the routed value or zero) without clearing first.
+// 3×3 max pooling (ResNet's 3×3, stride 2, pad 1) has a forward fast path
+// with the same results bit for bit (pool3.go).
 type MaxPooling2D struct{ pool2D }
 
 // AveragePooling2D averages each window, as keras.layers.AveragePooling2D:
