@@ -194,3 +194,17 @@ func TestMaxPool3Values(t *testing.T) {
 }
 
 var inf32 = float32(math.Inf(1))
+
+// TestMaxPool3NoAlloc checks that the 3×3 path allocates nothing per call.
+func TestMaxPool3NoAlloc(t *testing.T) {
+	l := NewMaxPooling2D(3, 3, WithStrides(2, 2), WithPads(1, 1, 1, 1))
+	out, err := l.Build([]int{16, 16, 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.setEngine(Engine{Workers: 1})
+	x, y := NewTensor(1, 16, 16, 64), NewTensor(1, out[0], out[1], 64)
+	if a := testing.AllocsPerRun(10, func() { l.Forward(y, x, false) }); a != 0 {
+		t.Fatalf("%v allocations per Forward, expected 0", a)
+	}
+}
