@@ -61,6 +61,8 @@ type engineOptions struct {
 	// stemOff disables Conv2D's stem kernel and strided path
 	// (conv_stem.go); stemGo runs the stem kernel's Go tiles.
 	stemOff, stemGo bool
+	// pool3Off disables max pooling's 3×3 path (pool3.go).
+	pool3Off bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

@@ -21,6 +21,8 @@ import "fmt"
 // The 2×2, stride 2, "valid" pooling of most convnets has a fast path:
 // one vector pass per output row forward, and backward one pass that writes
 // every input gradient (the routed value or zero) without clearing first.
+// 3×3 max pooling (ResNet's 3×3, stride 2, pad 1) has a forward fast path
+// with the same results bit for bit (pool3.go).
 type MaxPooling2D struct{ pool2D }
 
 // AveragePooling2D averages each window, as keras.layers.AveragePooling2D:
@@ -68,7 +70,7 @@ type pool2D struct {
 	rows, blocks int  // output rows per work item, items per sample
 	x, y, dx, dy *Tensor
 
-	fwd, bwd, bwdFast func(worker, i int)
+	fwd, fwd3, bwd, bwdFast func(worker, i int)
 }
 
 // setEngine makes the layer compute with e (Sequential.SetEngine).
@@ -123,7 +125,7 @@ func (p *pool2D) Build(in []int) ([]int, error) {
 	p.fast = p.isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.oh == g.h/2 && g.ow == g.w/2 && g.pt == 0 && g.pl == 0
 	p.rows = min(g.oh, max(1, 4096/(g.ow*g.c)))
 	p.blocks = (g.oh + p.rows - 1) / p.rows
-	p.fwd, p.bwd, p.bwdFast = p.forwardItem, p.backwardSample, p.backwardFast
+	p.fwd, p.fwd3, p.bwd, p.bwdFast = p.forwardItem, p.forward3, p.backwardSample, p.backwardFast
 	return []int{g.oh, g.ow, g.c}, nil
 }
 
@@ -143,7 +145,11 @@ func (p *pool2D) Forward(y, x *Tensor, training bool) {
 	checkTensor(p.kind, "input", x, n, []int{g.h, g.w, g.c})
 	checkTensor(p.kind, "output", y, n, []int{g.oh, g.ow, g.c})
 	p.x, p.y = x, y
-	p.eng.parallelFor(n*p.blocks, p.fwd)
+	if p.pool3() {
+		p.eng.parallelFor(n*p.blocks, p.fwd3)
+	} else {
+		p.eng.parallelFor(n*p.blocks, p.fwd)
+	}
 	p.x, p.y = nil, nil
 }
 
