@@ -90,6 +90,10 @@ type Options struct {
 	Mean, Std []float64
 	Batch     int // channels optimised together (16)
 	Seed      int64
+
+	// experiment knobs (tests only)
+	decay float64                // polish steps: LR falls linearly to decay·LR (0: constant)
+	start func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
 }
 
 // DefaultOptions are the settings used when a field is zero (LR: per
@@ -216,9 +220,9 @@ func (t *Target) Visualize(ctx context.Context, rescale float32, channels []int,
 	return out, nil
 }
 
-// Atlas makes the cacheable Atlas of results computed on t.
-func (t *Target) Atlas(steps int, res []Result) *Atlas {
-	return newAtlas(t.Layer, t.Weights, steps, res)
+// Atlas makes the cacheable Atlas of results computed on t with o.
+func (t *Target) Atlas(o Options, res []Result) *Atlas {
+	return newAtlas(t.Layer, t.Weights, o, res)
 }
 
 // colorSqrt is the square root of ImageNet's RGB colour correlation

@@ -56,6 +56,11 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 			for i := range st.p {
 				st.p[i] = rng.Float32() // uniform noise, as the baseline's
 			}
+			if o.start != nil {
+				if x0 := o.start(chans[s]); x0 != nil {
+					copy(st.p, x0)
+				}
+			}
 		}
 	}
 	xt := nn.NewTensor(n, h, w, c)
@@ -131,7 +136,12 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 				st.adam(o.LR, step)
 				return
 			}
-			st.ascend(o.LR)
+			lr := o.LR
+			if o.decay > 0 && step >= polish {
+				f := float64(step-polish) / float64(max(o.Steps-polish-1, 1))
+				lr *= 1 - (1-o.decay)*f
+			}
+			st.ascend(lr)
 			if o.BlurEvery > 0 && (step+1)%o.BlurEvery == 0 && step < polish {
 				blur(st.p, st.tmp, h, w, c, o.BlurSigma)
 			}

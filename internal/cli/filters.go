@@ -123,7 +123,7 @@ func runFilters(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: %d channels (%d flat), %d steps in %.1f s → %s_c*.png, %s\n", *layer, len(res), nflat, *steps, elapsed.Seconds(), base, sheet)
 	if *cache {
 		meta := m.Metadata(nil)
-		if err := atlas.Store(&meta, t.Atlas(*steps, res)); err != nil {
+		if err := atlas.Store(&meta, t.Atlas(o, res)); err != nil {
 			return err
 		}
 		m.Meta = meta
