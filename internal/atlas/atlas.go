@@ -90,10 +90,15 @@ type Options struct {
 	Mean, Std []float64
 	Batch     int // channels optimised together (16)
 	Seed      int64
+	// NoRetry keeps the regularised result of a channel that never fires
+	// (its objective ends ≤ 0); by default such channels are optimised
+	// again without jitter, scale, rotation or blur (retry).
+	NoRetry bool
 
 	// experiment knobs (tests only)
 	decay float64                // polish steps: LR falls linearly to decay·LR (0: constant)
-	start func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
+	start    func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
+	fromBest bool                   // tests: start from the baseline image that drives the channel most
 }
 
 // DefaultOptions are the settings used when a field is zero (LR: per
@@ -212,12 +217,51 @@ func (t *Target) Visualize(ctx context.Context, rescale float32, channels []int,
 		if err != nil {
 			return nil, err
 		}
+		if err := t.retry(ctx, rescale, res, o, o.Seed+int64(start)); err != nil {
+			return nil, err
+		}
 		out = append(out, res...)
 		if progress != nil {
 			progress(len(out), len(channels))
 		}
 	}
 	return out, nil
+}
+
+// retry optimises again, without the regularisers, the channels of res
+// whose objective ended at or below zero without being flat: the channel
+// never fired on the regularised image (measured on the default model's
+// conv2d_4/111, almost never active: jittered ascent stays in its
+// negative region, 0.04× its baseline, while plain ascent finds a firing
+// pattern, 8.3× at 40 steps). The retry's result replaces the first when
+// its objective is higher. Regularisers make pictures readable; a picture
+// of a channel that does not fire shows nothing.
+func (t *Target) retry(ctx context.Context, rescale float32, res []Result, o Options, seed int64) error {
+	if o.NoRetry || (o.Jitter < 0 && o.Scale < 0 && o.Rotate < 0 && (o.BlurEvery < 0 || o.Param == ParamFourier)) {
+		return nil
+	}
+	var idx, chans []int
+	for i, r := range res {
+		if r.Value <= 0 && !r.Flat {
+			idx, chans = append(idx, i), append(chans, r.Channel)
+		}
+	}
+	if len(chans) == 0 {
+		return nil
+	}
+	ro := o
+	ro.Jitter, ro.Scale, ro.Rotate, ro.BlurEvery = -1, -1, -1, -1
+	again, err := optimise(ctx, t.pre, rescale, chans, ro, seed+7919)
+	if err != nil {
+		return err
+	}
+	for j, i := range idx {
+		if again[j].Value > res[i].Value {
+			again[j].Start = res[i].Start
+			res[i] = again[j]
+		}
+	}
+	return nil
 }
 
 // Atlas makes the cacheable Atlas of results computed on t with o.
