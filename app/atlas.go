@@ -22,7 +22,7 @@ const prefAtlasParam = "atlas.param"
 // atlasParams are the parameterisation drop-down's choices, in order,
 // with what each runs.
 var atlasParams = []struct{ label, param, note string }{
-	{"Pixels + blur", session.AtlasPixel, "from noise, with jitter, scale, rotation and a blur every 4 steps"},
+	{"Pixels + blur", session.AtlasPixel, "from noise, with jitter and a blur every 4 steps"},
 	{"Fourier (decorrelated colour)", session.AtlasFourier, "on 1/f-scaled Fourier coefficients in decorrelated colour (Olah et al., Distill 2017), with jitter, scale and rotation"},
 }
 
@@ -73,6 +73,7 @@ func newAtlasPanel(u *UI) *atlasPanel {
 		labels = append(labels, o.label)
 	}
 	p.param = newTipSelect(labels, "How the optimised image is represented: its pixels, blurred every few steps (Keras, DeepVis), or decorrelated-colour Fourier coefficients (Lucid): smoother, larger shapes", newTipper(u.win), nil)
+	p.param.PlaceHolder = labels[1] // Fyne sizes a drop-down by its placeholder: the longest label fits
 	p.param.SetSelected(atlasLabelOf(u.app.Preferences().StringWithFallback(prefAtlasParam, session.AtlasPixel)))
 	p.param.OnChanged = func(string) { p.paramChanged() }
 	p.run = widget.NewButton("Compute", p.start)
@@ -114,6 +115,7 @@ func (p *atlasPanel) paramChanged() {
 	p.abandon()
 	p.tiles.RemoveAll()
 	p.progress.SetValue(0)
+	p.u.setStatus(fmt.Sprintf("Atlas image: %s (Compute makes the atlas unless the model file has it)", p.param.Selected))
 	p.shown()
 }
 
