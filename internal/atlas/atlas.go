@@ -103,10 +103,10 @@ type Options struct {
 	// again without jitter, scale, rotation or blur (retry).
 	NoRetry bool
 
-	// experiment knobs (tests only)
-	decay    float64                // polish steps: LR falls linearly to decay·LR (0: constant)
+	// tests only: the best-ratio search (atlas_test.go)
 	start    func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
-	fromBest bool                   // tests: start from the baseline image that drives the channel most
+	fromBest bool                   // start from the baseline image that drives the channel most
+	box      float32                // pixel: the box is [−box, 1 + box] (0: the valid images)
 }
 
 // DefaultOptions are the settings used when a field is zero (LR, Scale

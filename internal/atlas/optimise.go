@@ -142,12 +142,7 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 				st.adam(o.LR, step)
 				return
 			}
-			lr := o.LR
-			if o.decay > 0 && step >= polish {
-				f := float64(step-polish) / float64(max(o.Steps-polish-1, 1))
-				lr *= 1 - (1-o.decay)*f
-			}
-			st.ascend(lr)
+			st.ascend(o.LR, o.box)
 			if o.BlurEvery > 0 && (step+1)%o.BlurEvery == 0 && step < polish {
 				blur(st.p, st.tmp, h, w, c, o.BlurSigma)
 			}
@@ -170,7 +165,7 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 // by the L2 norm in its second; the RMS makes LR a per-pixel step in
 // [0, 1] units), then x clipped to [0, 1] (projected gradient ascent; Keras
 // clips once at the end). g = ∂J/∂x arrives in dx (= dp).
-func (st *sample) ascend(lr float64) {
+func (st *sample) ascend(lr float64, box float32) {
 	var ss float64
 	for _, v := range st.dp {
 		ss += float64(v) * float64(v)
@@ -182,7 +177,7 @@ func (st *sample) ascend(lr float64) {
 	}
 	f := float32(lr / rms)
 	for i, v := range st.dp {
-		st.p[i] = min(max(st.p[i]+f*v, 0), 1)
+		st.p[i] = min(max(st.p[i]+f*v, -box), 1+box)
 	}
 }
 
