@@ -23,7 +23,7 @@ const prefAtlasParam = "atlas.param"
 // with what each runs.
 var atlasParams = []struct{ label, param, note string }{
 	{"Pixels + blur", session.AtlasPixel, "from noise, with jitter and a blur every 4 steps"},
-	{"Fourier (decorrelated colour)", session.AtlasFourier, "on 1/f-scaled Fourier coefficients in decorrelated colour (Olah et al., Distill 2017), with jitter, scale and rotation"},
+	{"Fourier (Lucid)", session.AtlasFourier, "on 1/f-scaled Fourier coefficients in decorrelated colour (Olah et al., Distill 2017), with jitter, scale and rotation"},
 }
 
 // atlasParamOf returns the parameterisation of a drop-down label
