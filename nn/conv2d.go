@@ -24,7 +24,11 @@ import (
 // reference model's) take a direct path
 // with nn/sgemm that reads the input in place, without im2col, and, inside a
 // Sequential, run fused with a 2×2 max pooling after them (conv2d_direct.go,
-// conv2d_pool.go). Everything else runs as im2col + GEMM (Engine.BLAS): for
+// conv2d_pool.go). Convolutions with at most 4 input channels (RGB stems)
+// run on their own register-tiled kernel, and strided ones with enough
+// input channels on a direct path over the input's rows grouped by residue
+// (conv_stem.go, conv_stem_strided.go). Everything else runs as im2col +
+// GEMM (Engine.BLAS): for
 // a block of output rows, the patches form a P×K matrix (K = kh·kw·cin, in
 // (kh, kw, cin) order) which times the kernel, read as K×cout, gives the
 // P×cout block of y in NHWC. Either way the bias and activation are applied
@@ -73,11 +77,14 @@ type Conv2D struct {
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
 	dwZero          []float32   // fused 3×3 depthwise kernel: zeros (depthwise3x3.go)
 	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)
+	pa              postAct     // a fused activation node (conv2d_postact.go)
 
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values
 	packed bool            // this forward call multiplies with packs
 	wino   winograd        // 3×3 inference on the Winograd path (winograd.go)
+	split2 splitIm2col     // column blocks sharing one im2col (split_im2col.go)
+	stem   stemState       // few input channels or stride 2 (conv_stem.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -223,6 +230,9 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	}
 	c.packed = c.usePacked(training)
 	defer func() { c.packed = false }()
+	if c.forwardStem(y, x) { // conv_stem.go: few input channels, or stride 2
+		return
+	}
 	if c.paddedDirect() {
 		c.preparePackedFor(true)
 		c.forwardPadded(y, x)
@@ -234,6 +244,8 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.w*c.filters)
 		c.prepareStacked()
 		c.eng.parallelFor(n*c.blocks*c.cb, c.fwdDirect)
+	} else if c.sharedIm2col() {
+		c.forwardSharedIm2col(n)
 	} else {
 		c.cols = scratch(c.cols, c.eng.workers(), c.rows*c.g.ow*c.k)
 		c.prepareDepthwise()

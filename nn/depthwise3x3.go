@@ -57,10 +57,14 @@ func (a activation) clampBounds() (lo, hi float32) {
 // a row of zeros (padding rows, and the bias of a layer without one) and,
 // per worker, one pixel's 3×3 window (border pixels).
 func (c *Conv2D) prepareDepthwise() {
-	if !c.dw3x3() {
+	if !c.dw3x3() && !c.dw5x5() {
 		return
 	}
 	f := c.filters
+	if c.dw5x5() {
+		c.prepareDepthwise5x5() // depthwise5x5.go
+		return
+	}
 	if n := max(c.g.w, 3) * f; len(c.dwZero) < n {
 		c.dwZero = make([]float32, n)
 	}
@@ -68,10 +72,14 @@ func (c *Conv2D) prepareDepthwise() {
 }
 
 // depthwise3x3 computes the output rows [r0, r1) of one sample with the
-// fused kernel (bias and activation included) and reports true, or reports
-// false if the layer does not qualify (dw3x3) or prepareDepthwise has not
+// fused kernel (bias and activation included; the 5×5 one for a 5×5
+// layer) and reports true, or reports false if the layer does not qualify
+// (dw3x3, dw5x5) or prepareDepthwise has not
 // sized the buffers for this worker.
 func (c *Conv2D) depthwise3x3(y, x []float32, r0, r1, worker int) bool {
+	if c.dw5x5() {
+		return c.depthwise5x5(y, x, r0, r1, worker) // depthwise5x5.go
+	}
 	if !c.dw3x3() || worker >= len(c.dwWin) || len(c.dwZero) < max(c.g.w, 3)*c.filters {
 		return false
 	}
@@ -146,6 +154,10 @@ func dw3x3Row(y, x0, x1, x2, k, b []float32, n, c, sx int, lo, hi float32) {
 	}
 	need := (n-1)*sx + 3*c
 	_, _, _, _, _, _ = y[n*c-1], x0[need-1], x1[need-1], x2[need-1], k[9*c-1], b[c-1]
+	if useAVX512 { // any c: the last block masked (depthwise_avx512_amd64.s)
+		dw3x3RowAVX512(&y[0], &x0[0], &x1[0], &x2[0], &k[0], &b[0], n, c, sx, lo, hi)
+		return
+	}
 	if useSIMD && c%8 == 0 {
 		dw3x3RowAVX2(&y[0], &x0[0], &x1[0], &x2[0], &k[0], &b[0], n, c, sx, lo, hi)
 		return

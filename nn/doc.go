@@ -17,7 +17,8 @@
 // without weight gradients). A Sequential model runs as a chain on the same
 // executor (Sequential.Graph is that chain, sharing the model's layers;
 // either runs a Conv2D and the 2×2 MaxPooling2D after it as one fused
-// pass); Sequential.ToGraph copies a model into an independent Graph, and
+// pass, and, at inference, a Conv2D and the element-wise activation node
+// that alone reads it, both outputs kept); Sequential.ToGraph copies a model into an independent Graph, and
 // LoadGraphFile reads Sequential files too.
 //
 // Tensors are float32, batch first, channels last (NHWC), as Keras' default.

@@ -58,6 +58,9 @@ type engineOptions struct {
 	winogradOff bool
 	// winogradF4 lets the Winograd path take F(4×4, 3×3) (winograd.go).
 	winogradF4 bool
+	// stemOff disables Conv2D's stem kernel and strided path
+	// (conv_stem.go); stemGo runs the stem kernel's Go tiles.
+	stemOff, stemGo bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work

@@ -81,6 +81,8 @@ type node struct {
 	fusedPool *node     // a MaxPooling2D run fused with this Conv2D
 	fusedInto *node     // the Conv2D this pooling node is fused with
 	fuser     poolFuser // layer as a poolFuser when fusedPool != nil
+	actInto   *node     // an activation node computed with this Conv2D (conv2d_postact.go)
+	actFrom   *node     // the Conv2D this activation node is computed with
 
 	// Buffers, sized for Graph.batch.
 	out        *Tensor

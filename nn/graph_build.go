@@ -195,4 +195,5 @@ func (g *Graph) planFusion() {
 			n.fusedPool, m.fusedInto, n.fuser = m, n, f
 		}
 	}
+	g.planActFusion() // conv2d_postact.go
 }

@@ -48,6 +48,9 @@ func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
 		tr := training && !n.frozen // a frozen node runs in inference mode
 		switch {
 		case n.fusedInto != nil: // computed with its convolution
+		case n.actFrom != nil && !training && actFusion: // computed with its convolution (conv2d_postact.go)
+		case n.actInto != nil && !training && actFusion:
+			n.layer.(*Conv2D).forwardAct(n.out, n.actInto.out, n.in[0].out, n.actInto.layer.(rowActivation), n.actInto.layer)
 		case n.fusedPool != nil:
 			n.fuser.forwardPooled(n.out, n.fusedPool.out, n.in[0].out, n.fusedPool.layer.(*MaxPooling2D), tr)
 		case n.merge != nil:

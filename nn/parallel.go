@@ -25,12 +25,15 @@ import (
 // job, so back-to-back calls always find it. When the items run out, the
 // caller does not wait for a helper that has not started (on a loaded
 // machine its thread may wait milliseconds for a time slice): it revokes
-// the job instead, and polls for the helpers that did start (~30 µs)
-// before it blocks on them. After a job a helper spins briefly for the next one
-// before it blocks: a layer's parallel loops come in quick succession, and
-// waking a parked goroutine costs tens of microseconds. Loops whose work is
-// known to be small go through parallelForWork, which runs them on the
-// caller alone.
+// the job instead, and polls for the helpers that did start before it
+// blocks on them, for about two of its own items (30 µs to 1 ms, joinSpin):
+// parking and waking a goroutine on a VM costs tens of microseconds, and a
+// helper's last item ends within one item's time of the caller's. After a
+// job a helper spins (helperSpin) for the next one before it blocks: a
+// network's parallel loops come in quick succession, separated by small
+// nodes run on the caller. Loops whose work is known to be small go
+// through parallelForWork, which runs them on the caller alone unless a
+// helper is spinning.
 func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 	w := e.workers()
 	if w > n {
@@ -61,7 +64,12 @@ func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 			k++
 		}
 	}
-	j.run(0)
+	t0 := time.Now()
+	mine := j.run(0)
+	spin := joinSpin
+	if mine > 0 {
+		spin = min(joinSpinMax, max(joinSpin, 2*time.Since(t0)/time.Duration(mine)))
+	}
 	// Every item is taken. A helper that has not started yet (on a busy
 	// machine its thread may wait for a time slice) is told to skip the
 	// job rather than waited for.
@@ -73,10 +81,10 @@ func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 		}
 	}
 	// The helpers that started are finishing their last item: poll for
-	// them a little before blocking, because parking this goroutine and
-	// waking it again costs more than a short item on a VM.
+	// them before blocking, because parking this goroutine and waking it
+	// again costs more than a short item on a VM.
 	if started > 0 && j.done.Load() < started {
-		deadline := time.Now().Add(joinSpin)
+		deadline := time.Now().Add(spin)
 		for j.done.Load() < started && time.Now().Before(deadline) {
 			runtime.Gosched()
 		}
@@ -86,20 +94,42 @@ func (e *Engine) parallelFor(n int, fn func(worker, i int)) {
 }
 
 // parallelMinWork is the single-core time below which a parallel loop runs
-// on its caller alone: a helper's hand-off and join cost a few
-// microseconds when it is polling for work, tens when it has to be woken.
-const parallelMinWork = 20 * time.Microsecond
+// on its caller alone: a helper's hand-off and join cost tens of
+// microseconds when it has to be woken. hotMinWork is that bound when a
+// helper is polling for work (it spun after its last job), where the
+// hand-off costs about a microsecond: ResNet-18's Adds and ReLUs at 14×14
+// and 7×7 (estimated 6–13 µs, measured 12–50) then share out too.
+const (
+	parallelMinWork = 20 * time.Microsecond
+	hotMinWork      = 4 * time.Microsecond
+)
 
 // parallelForWork is parallelFor for a loop whose n items together take
-// about work on one core: below parallelMinWork, the caller runs them all.
+// about work on one core: below parallelMinWork (hotMinWork if a helper is
+// polling for work), the caller runs them all.
 func (e *Engine) parallelForWork(n int, work time.Duration, fn func(worker, i int)) {
-	if work < parallelMinWork {
+	if work < hotMinWork || work < parallelMinWork && !helperHot(e.workers()-1) {
 		for i := 0; i < n; i++ {
 			fn(0, i)
 		}
 		return
 	}
 	e.parallelFor(n, fn)
+}
+
+// helperHot reports whether one of the first k helpers is polling its
+// mailbox (or working), so that a job given to it starts at once.
+func helperHot(k int) bool {
+	p := helpers.Load()
+	if p == nil || k <= 0 {
+		return false
+	}
+	for _, h := range (*p)[:min(k, len(*p))] {
+		if h.hot.Load() {
+			return true
+		}
+	}
+	return false
 }
 
 // maxEnlist bounds the helpers one call enlists (a fixed array, so that
@@ -116,11 +146,12 @@ type job struct {
 	wg   sync.WaitGroup
 }
 
-func (j *job) run(worker int) {
-	for {
+// run calls fn for items until none is left and returns how many it ran.
+func (j *job) run(worker int) int {
+	for k := 0; ; k++ {
 		i := j.next.Add(1) - 1
 		if i >= j.n {
-			return
+			return k
 		}
 		j.fn(worker, int(i))
 	}
@@ -129,6 +160,7 @@ func (j *job) run(worker int) {
 // helper is one pooled goroutine.
 type helper struct {
 	idle atomic.Bool // no job in hand or in the mailbox
+	hot  atomic.Bool // working or polling the mailbox, not blocked on it
 	// claim decides, for the job in the mailbox, between the helper
 	// starting it and its caller revoking it: ticket<<2 | state, where the
 	// ticket numbers the helper's jobs (so a late revocation cannot hit the
@@ -144,11 +176,17 @@ const (
 )
 
 // helperSpin is how long a helper polls its mailbox after a job before it
-// blocks; joinSpin how long a caller polls for its helpers to finish
-// before it blocks.
+// blocks; joinSpin and joinSpinMax bound how long a caller polls for its
+// helpers to finish before it blocks (twice its mean item time between
+// them). helperSpin covers the gaps between a network's parallel loops
+// (ResNet-18 at batch 1: a 7×7 Add and ReLU and the next convolution's
+// padding, ≈ 40–80 µs on one core), so that the helper is not parked and
+// woken (tens of µs on a VM) at every node; it costs that much CPU after
+// the last loop of a pass.
 const (
-	helperSpin = 50 * time.Microsecond
-	joinSpin   = 30 * time.Microsecond
+	helperSpin  = 250 * time.Microsecond
+	joinSpin    = 30 * time.Microsecond
+	joinSpinMax = time.Millisecond
 )
 
 func (h *helper) loop() {
@@ -166,7 +204,9 @@ func (h *helper) loop() {
 				}
 			}
 			if j == nil {
+				h.hot.Store(false)
 				j = <-h.mail
+				h.hot.Store(true)
 			}
 		}
 		if c := h.claim.Load(); c&3 != 0 || !h.claim.CompareAndSwap(c, c|claimStarted) {
@@ -207,6 +247,7 @@ func startHelpers(k int) []*helper {
 	for len(grown) < k {
 		h := &helper{mail: make(chan *job, 1)}
 		h.idle.Store(true)
+		h.hot.Store(true)
 		grown = append(grown, h)
 		go h.loop()
 	}

@@ -7,14 +7,15 @@ import (
 	"time"
 )
 
-// TestParallelForWork: a loop estimated below parallelMinWork runs every
-// item on the caller (worker 0) in order; above it, with 2 workers, every
+// TestParallelForWork: a loop estimated below hotMinWork runs every item
+// on the caller (worker 0) in order (below parallelMinWork it may too,
+// when no helper is polling for work); above parallelMinWork, with 2 workers, every
 // item runs exactly once, and back-to-back calls (the caller's join poll,
 // the helper's mailbox poll) lose or repeat none.
 func TestParallelForWork(t *testing.T) {
 	e := Engine{Workers: 2}
 	var order []int
-	e.parallelForWork(7, parallelMinWork-1, func(w, i int) {
+	e.parallelForWork(7, hotMinWork-1, func(w, i int) {
 		if w != 0 {
 			t.Errorf("item %d ran on worker %d, expected the caller", i, w)
 		}

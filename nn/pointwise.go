@@ -128,7 +128,12 @@ func (p *pointwise) Backward(dx, dy, x, y *Tensor) {
 func (p *pointwise) forwardChunk(_, i int) {
 	lo := i * pwChunk
 	hi := min(lo+pwChunk, len(p.x.Data))
-	x, y := p.x.Data[lo:hi], p.y.Data[lo:hi]
+	p.apply(p.y.Data[lo:hi], p.x.Data[lo:hi])
+}
+
+// apply computes y = f(x) for len(y) values (not for Identity).
+func (p *pointwise) apply(y, x []float32) {
+	x = x[:len(y)]
 	a, b, t := p.a, p.b, p.t
 	switch {
 	case p.op == pwReLU && b == 0 && t == 0, p.op == pwClip: // min(max(x, lo), hi), vectorised
