@@ -151,8 +151,8 @@ func TestNoPlainSelects(t *testing.T) {
 	u.tabs.SelectIndex(0)
 	walk(u.win.Content(), "the window")
 	walk(u.training.xfer.obj, "the transfer options")
-	if found < 11 {
-		t.Errorf("%d guarded drop-downs, want the toolbar's 2, Explain's 4, Atlas' 1, Training's 2 and transfer's 2", found)
+	if found < 12 {
+		t.Errorf("%d guarded drop-downs, want the toolbar's 2, Explain's 4, Atlas' 2, Training's 2 and transfer's 2", found)
 	}
 
 	s := newSelect([]string{"gap", "flatten"}, u.win, nil)

@@ -25,7 +25,10 @@ type Atlas struct {
 	Layer string
 	// Weights is WeightsHash of the network the pictures were made for:
 	// a cached atlas is used only while the weights are unchanged.
-	Weights  string
+	Weights string
+	// Param is the image parameterisation the pictures were made with
+	// (ParamPixel or ParamFourier): each has its own cache entry (MetaKey).
+	Param    string
 	Steps    int
 	Channels []int
 	Flat     []bool
@@ -33,9 +36,24 @@ type Atlas struct {
 	Tiles    []*image.RGBA
 }
 
-// MetaPrefix starts the metadata keys (nn.Metadata.Extra) that hold atlases:
-// MetaPrefix + layer name.
+// MetaPrefix starts the metadata keys (nn.Metadata.Extra) that hold the
+// pixel parameterisation's atlases: MetaPrefix + layer name (the key of
+// files saved before the Fourier atlas was cached).
 const MetaPrefix = "convscope.atlas."
+
+// MetaPrefixFourier starts the keys of the Fourier parameterisation's
+// atlases, kept beside the pixel ones ("_fourier." so that no layer name
+// after MetaPrefix can produce it).
+const MetaPrefixFourier = "convscope.atlas_fourier."
+
+// MetaKey is the metadata key of layer's atlas made with param ("" means
+// the default, ParamPixel).
+func MetaKey(layer, param string) string {
+	if param == ParamFourier {
+		return MetaPrefixFourier + layer
+	}
+	return MetaPrefix + layer
+}
 
 // CacheTile is the edge of the tiles stored in a model file, in pixels
 // (the app's atlas tiles are smaller; the command line recomputes).
@@ -61,13 +79,15 @@ func WeightsHash(net Network) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// New makes an Atlas from results for net's layer.
-func New(net Network, layer string, steps int, res []Result) *Atlas {
-	return newAtlas(layer, WeightsHash(net), steps, res)
+// New makes an Atlas from results for net's layer, computed with o (its
+// steps and parameterisation are recorded; zero values are the defaults).
+func New(net Network, layer string, o Options, res []Result) *Atlas {
+	return newAtlas(layer, WeightsHash(net), o, res)
 }
 
-func newAtlas(layer, weights string, steps int, res []Result) *Atlas {
-	a := &Atlas{Layer: layer, Weights: weights, Steps: steps}
+func newAtlas(layer, weights string, o Options, res []Result) *Atlas {
+	o = o.withDefaults()
+	a := &Atlas{Layer: layer, Weights: weights, Param: o.Param, Steps: o.Steps}
 	for _, r := range res {
 		a.Channels = append(a.Channels, r.Channel)
 		a.Flat = append(a.Flat, r.Flat)
@@ -80,6 +100,7 @@ func newAtlas(layer, weights string, steps int, res []Result) *Atlas {
 // cached is the JSON stored under MetaPrefix + layer.
 type cached struct {
 	Weights  string    `json:"weights_sha256"`
+	Param    string    `json:"param,omitempty"` // "": pixel (files saved before the field)
 	Steps    int       `json:"steps"`
 	Tile     int       `json:"tile"`
 	Channels []int     `json:"channels"`
@@ -106,7 +127,7 @@ func Store(meta *nn.Metadata, a *Atlas) error {
 	if err := png.Encode(&buf, sheet); err != nil {
 		return err
 	}
-	c := cached{Weights: a.Weights, Steps: a.Steps, Tile: CacheTile, Channels: a.Channels, Flat: a.Flat, Values: a.Values,
+	c := cached{Weights: a.Weights, Param: a.Param, Steps: a.Steps, Tile: CacheTile, Channels: a.Channels, Flat: a.Flat, Values: a.Values,
 		PNG: base64.StdEncoding.EncodeToString(buf.Bytes())}
 	js, err := json.Marshal(c)
 	if err != nil {
@@ -115,14 +136,19 @@ func Store(meta *nn.Metadata, a *Atlas) error {
 	if meta.Extra == nil {
 		meta.Extra = map[string]string{}
 	}
-	meta.Extra[MetaPrefix+a.Layer] = string(js)
+	meta.Extra[MetaKey(a.Layer, a.Param)] = string(js)
 	return nil
 }
 
-// Cached returns the atlas of layer stored in meta when it was made for
-// net's current weights; ok is false when there is none or it is stale.
-func Cached(meta nn.Metadata, net Network, layer string) (a *Atlas, ok bool, err error) {
-	s, found := meta.Extra[MetaPrefix+layer]
+// Cached returns the atlas of layer made with param ("": ParamPixel)
+// stored in meta when it was made for net's current weights; ok is false
+// when there is none or it is stale. Each parameterisation has its own
+// entry: the other's atlas is never returned.
+func Cached(meta nn.Metadata, net Network, layer, param string) (a *Atlas, ok bool, err error) {
+	if param == "" {
+		param = ParamPixel
+	}
+	s, found := meta.Extra[MetaKey(layer, param)]
 	if !found {
 		return nil, false, nil
 	}
@@ -130,7 +156,10 @@ func Cached(meta nn.Metadata, net Network, layer string) (a *Atlas, ok bool, err
 	if err := json.Unmarshal([]byte(s), &c); err != nil {
 		return nil, false, fmt.Errorf("atlas: %s: %w", layer, err)
 	}
-	if c.Weights != WeightsHash(net) {
+	if c.Param == "" {
+		c.Param = ParamPixel
+	}
+	if c.Param != param || c.Weights != WeightsHash(net) {
 		return nil, false, nil
 	}
 	raw, err := base64.StdEncoding.DecodeString(c.PNG)
@@ -145,7 +174,7 @@ func Cached(meta nn.Metadata, net Network, layer string) (a *Atlas, ok bool, err
 	if c.Tile <= 0 || len(c.Flat) != n || len(c.Values) != n || img.Bounds().Dx() < min(n, SheetCols)*c.Tile || img.Bounds().Dy() < ((n+SheetCols-1)/SheetCols)*c.Tile {
 		return nil, false, fmt.Errorf("atlas: %s: expected %d tiles of %d px, received a %v sheet", layer, n, c.Tile, img.Bounds().Size())
 	}
-	a = &Atlas{Layer: layer, Weights: c.Weights, Steps: c.Steps, Channels: c.Channels, Flat: c.Flat, Values: c.Values}
+	a = &Atlas{Layer: layer, Weights: c.Weights, Param: c.Param, Steps: c.Steps, Channels: c.Channels, Flat: c.Flat, Values: c.Values}
 	for i := range n {
 		t := image.NewRGBA(image.Rect(0, 0, c.Tile, c.Tile))
 		draw.Draw(t, t.Rect, img, image.Pt((i%SheetCols)*c.Tile, (i/SheetCols)*c.Tile), draw.Src)
@@ -154,11 +183,13 @@ func Cached(meta nn.Metadata, net Network, layer string) (a *Atlas, ok bool, err
 	return a, true, nil
 }
 
-// CachedLayers lists the layers meta holds atlases for (fresh or stale).
-func CachedLayers(meta nn.Metadata) []string {
+// CachedLayers lists the layers meta holds atlases for (fresh or stale)
+// made with param ("": ParamPixel).
+func CachedLayers(meta nn.Metadata, param string) []string {
+	prefix := MetaKey("", param)
 	var out []string
 	for k := range meta.Extra {
-		if l, ok := strings.CutPrefix(k, MetaPrefix); ok {
+		if l, ok := strings.CutPrefix(k, prefix); ok {
 			out = append(out, l)
 		}
 	}

@@ -20,7 +20,8 @@ type sample struct {
 	tmp    []float32
 	spec   *spectrum // nil: pixel parameterisation
 	tf     affine
-	max    float64 // largest gradient RMS seen
+	max    float64    // largest gradient RMS seen
+	rng    *rand.Rand // this channel's: its start and transformations
 }
 
 // optimise runs the gradient ascent for one batch of channels.
@@ -32,7 +33,6 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 	oh, ow, oc := osh[0], osh[1], osh[2]
 	b := max(min(o.Border, (oh-1)/2, (ow-1)/2), 0)
 	area := float32((oh - 2*b) * (ow - 2*b))
-	rng := rand.New(rand.NewSource(seed))
 	M := colorMatrix()
 	fourier := o.Param == ParamFourier
 	polish := o.Steps - max(o.Polish, 0) // steps from here on see the image itself
@@ -40,6 +40,12 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 	ss := make([]sample, n)
 	for s := range ss {
 		st := &ss[s]
+		// One random stream per channel, so that a channel's picture
+		// depends on the seed and the channel only, not on the other
+		// channels of its batch (the app's atlas of a layer and the
+		// command line's --channels give the same picture).
+		st.rng = rand.New(rand.NewSource(seed + 1_000_003*int64(chans[s]+1)))
+		rng := st.rng
 		st.x, st.dx = make([]float32, size), make([]float32, size)
 		if fourier {
 			st.spec = newSpectrum(h, w, c)
@@ -55,6 +61,11 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 			st.dp = st.dx
 			for i := range st.p {
 				st.p[i] = rng.Float32() // uniform noise, as the baseline's
+			}
+			if o.start != nil {
+				if x0 := o.start(chans[s]); x0 != nil {
+					copy(st.p, x0)
+				}
 			}
 		}
 	}
@@ -77,7 +88,7 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 			return nil, err
 		}
 		for s := range ss {
-			ss[s].tf = randomAffine(rng, o)
+			ss[s].tf = randomAffine(ss[s].rng, o)
 			if step >= polish {
 				ss[s].tf = affine{a: 1, d: 1}
 			}
@@ -131,7 +142,7 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 				st.adam(o.LR, step)
 				return
 			}
-			st.ascend(o.LR)
+			st.ascend(o.LR, o.box)
 			if o.BlurEvery > 0 && (step+1)%o.BlurEvery == 0 && step < polish {
 				blur(st.p, st.tmp, h, w, c, o.BlurSigma)
 			}
@@ -154,7 +165,7 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 // by the L2 norm in its second; the RMS makes LR a per-pixel step in
 // [0, 1] units), then x clipped to [0, 1] (projected gradient ascent; Keras
 // clips once at the end). g = ∂J/∂x arrives in dx (= dp).
-func (st *sample) ascend(lr float64) {
+func (st *sample) ascend(lr float64, box float32) {
 	var ss float64
 	for _, v := range st.dp {
 		ss += float64(v) * float64(v)
@@ -166,7 +177,7 @@ func (st *sample) ascend(lr float64) {
 	}
 	f := float32(lr / rms)
 	for i, v := range st.dp {
-		st.p[i] = min(max(st.p[i]+f*v, 0), 1)
+		st.p[i] = min(max(st.p[i]+f*v, -box), 1+box)
 	}
 }
 

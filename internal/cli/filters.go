@@ -19,10 +19,11 @@ const filtersHelp = `Draws what each channel of --layer responds to: for every c
 --channels), gradient ascent on the input image maximises the channel's mean
 activation (Keras' "visualizing what convnets learn"; below zero the
 pre-activation counts 0.1×, so a dead channel still gets a picture), with
-jitter, small random scale and rotation, the last 20 steps without them.
---param pixel (default) optimises the pixels, blurred every 4 steps
-(Keras, DeepVis); --param fourier optimises decorrelated-colour, 1/f-scaled
-Fourier coefficients (Olah et al., "Feature visualization", Distill 2017):
+random jitter, the last 20 steps without it; a channel that never fires is
+optimised again without regularisers. --param pixel (default) optimises the
+pixels, blurred every 4 steps (Keras, DeepVis); --param fourier optimises
+decorrelated-colour, 1/f-scaled Fourier coefficients (Olah et al., "Feature
+visualization", Distill 2017), with small random scale and rotation too:
 smoother pictures, lower activations at 40 steps. Channels optimise in
 batches. Sequential and graph models (.onnx, Keras functional).
 
@@ -30,7 +31,7 @@ Writes DIR/LAYER_cNNN.png per channel (the network input's size) and
 DIR/LAYER_atlas.png (16 tiles per row; a red frame marks a channel whose
 objective stayed flat: no input moves it). With --cache and a model FILE,
 the atlas is also stored in the model file (its metadata, keyed by a hash
-of the weights), where the app finds it. Without --model, the embedded
+of the weights, one entry per --param), where the app finds it. Without --model, the embedded
 default model.
 `
 
@@ -123,7 +124,7 @@ func runFilters(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: %d channels (%d flat), %d steps in %.1f s → %s_c*.png, %s\n", *layer, len(res), nflat, *steps, elapsed.Seconds(), base, sheet)
 	if *cache {
 		meta := m.Metadata(nil)
-		if err := atlas.Store(&meta, t.Atlas(*steps, res)); err != nil {
+		if err := atlas.Store(&meta, t.Atlas(o, res)); err != nil {
 			return err
 		}
 		m.Meta = meta

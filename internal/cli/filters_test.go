@@ -30,8 +30,22 @@ func TestFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok, err := atlas.Cached(meta, net, "conv2d_2"); !ok || err != nil || len(a.Tiles) != 4 || a.Channels[3] != 4 {
+	if a, ok, err := atlas.Cached(meta, net, "conv2d_2", atlas.ParamPixel); !ok || err != nil || len(a.Tiles) != 4 || a.Channels[3] != 4 {
 		t.Errorf("cached atlas: %v %v", ok, err)
+	}
+	// --param fourier caches its own atlas beside the pixel one.
+	if code, _, stderr := runCLI("filters", "--model", model, "--layer", "conv2d_2", "--channels", "1", "--out", out, "--steps", "2", "--param", "fourier", "--cache"); code != ExitOK {
+		t.Fatalf("fourier: exit %d: %s", code, stderr)
+	}
+	net, meta, err = nn.LoadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok, err := atlas.Cached(meta, net, "conv2d_2", atlas.ParamFourier); !ok || err != nil || len(a.Tiles) != 1 || a.Param != atlas.ParamFourier {
+		t.Errorf("cached Fourier atlas: %v %v", ok, err)
+	}
+	if a, ok, _ := atlas.Cached(meta, net, "conv2d_2", atlas.ParamPixel); !ok || len(a.Tiles) != 4 {
+		t.Errorf("the pixel atlas was not kept: %v", ok)
 	}
 	for _, args := range [][]string{
 		{"filters", "--model", model, "--layer", "dense_1", "--out", out},

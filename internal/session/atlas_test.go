@@ -164,14 +164,14 @@ func TestAtlasAndExemplarsOnGraph(t *testing.T) {
 	var tiles []AtlasTile
 	var aerr error
 	finished, progressed := false, false
-	h.Atlas("wide", func(p AtlasProgress) { progressed = p.Total == 40 }, func(ts []AtlasTile, err error) { tiles, aerr, finished = ts, err, true })
+	h.Atlas("wide", "", func(p AtlasProgress) { progressed = p.Total == 40 }, func(ts []AtlasTile, err error) { tiles, aerr, finished = ts, err, true })
 	until(t, h, func() bool { return finished })
 	if aerr != nil || len(tiles) != 40 || tiles[39].Channel != 39 || tiles[0].Image.Rect.Dx() != 12 || !progressed {
 		t.Fatalf("atlas: %d tiles, %v (progress seen %v)", len(tiles), aerr, progressed)
 	}
 	var cached []AtlasTile
 	got := false
-	h.CachedAtlas("wide", func(ts []AtlasTile) { cached, got = ts, true })
+	h.CachedAtlas("wide", "", func(ts []AtlasTile) { cached, got = ts, true })
 	until(t, h, func() bool { return got })
 	if len(cached) != 40 {
 		t.Errorf("cached atlas: %d tiles, want 40", len(cached))
