@@ -56,3 +56,28 @@ func TestIteratorAllCorruptReturns(t *testing.T) {
 		it.Close()
 	}
 }
+
+// An all-corrupt folder read from an offset (a resumed run) also reports
+// it, and Close then returns: the producer, having found nothing left to
+// emit in a later pass, waits for Close instead of spinning through
+// passes for ever.
+func TestIteratorAllCorruptAfterSkip(t *testing.T) {
+	f := idFolder(t, 2, 3, Options{Workers: 2}, 0, 1, 2, 50, 51, 52)
+	for _, skip := range []int64{1, 4, 8} {
+		it := f.Iterator(2, true, 0)
+		if err := it.SkipSamples(skip); err != nil {
+			t.Fatal(err)
+		}
+		x, y := it.NewBatch()
+		if err := nextWithin(t, it, x, y, 10*time.Second); err == nil || !strings.Contains(err.Error(), "none of the 6 images could be loaded") {
+			t.Errorf("skip %d: %v", skip, err)
+		}
+		closed := make(chan struct{})
+		go func() { it.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("skip %d: Close did not return", skip)
+		}
+	}
+}
