@@ -1,0 +1,25 @@
+package model
+
+import (
+	"math"
+	"testing"
+)
+
+// Softmax of large logits subtracts the largest first: no overflow to
+// Inf (500 + 500) nor underflow to 0 (−1000 − 1000). Pinned:
+// e⁰ / (e⁰ + e⁻¹) = 1 / (1 + e⁻¹) = 0.7310585786300049.
+func TestClassProbabilitiesLargeLogits(t *testing.T) {
+	m := &Model{Classes: []string{"a", "b", "c"}}
+	for _, out := range [][]float32{{500, 499, -1}, {-500, -501, -1000}} {
+		got := m.ClassProbabilities(out)
+		want := []float64{0.7310585786300049, 0.2689414213699951, 0}
+		for i, p := range got {
+			if math.IsNaN(p.Prob) || math.Abs(p.Prob-want[p.Index]) > 1e-12 {
+				t.Errorf("logits %v: class %d probability %v, want %v", out, p.Index, p.Prob, want[p.Index])
+			}
+			if i == 0 && p.Name != "a" {
+				t.Errorf("logits %v: most probable %q, want a", out, p.Name)
+			}
+		}
+	}
+}
