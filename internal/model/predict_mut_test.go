@@ -23,3 +23,26 @@ func TestClassProbabilitiesLargeLogits(t *testing.T) {
 		}
 	}
 }
+
+// A single output of exactly 0 or 1 is a probability (not a logit to put
+// through the sigmoid): P(class 1) is that value.
+func TestSingleOutputBounds(t *testing.T) {
+	m := &Model{Classes: []string{"no", "yes"}}
+	for _, c := range []struct {
+		out    float32
+		logits bool
+		want   float64
+	}{
+		{0, false, 0}, {1, false, 1}, {0.25, false, 0.25},
+		{-1, true, 0.2689414213699951}, {1.5, true, 0.8175744761936437},
+	} {
+		if got := m.IsLogits([]float32{c.out}); got != c.logits {
+			t.Errorf("output %v: logits %v, want %v", c.out, got, c.logits)
+		}
+		for _, p := range m.ClassProbabilities([]float32{c.out}) {
+			if p.Index == 1 && math.Abs(p.Prob-c.want) > 1e-12 {
+				t.Errorf("output %v: P(yes) = %v, want %v", c.out, p.Prob, c.want)
+			}
+		}
+	}
+}
