@@ -46,3 +46,12 @@ func TestSingleOutputBounds(t *testing.T) {
 		}
 	}
 }
+
+// Keras' usual loss for an output size.
+func TestDefaultLoss(t *testing.T) {
+	for n, want := range map[int]string{1: "binary_crossentropy", 2: "categorical_crossentropy", 10: "categorical_crossentropy"} {
+		if got := DefaultLoss(n); got != want {
+			t.Errorf("DefaultLoss(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
