@@ -48,7 +48,7 @@ func pixelImages() map[string]image.Image {
 	ims := map[string]image.Image{}
 	for _, ss := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
 		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
-		for _, rect := range []image.Rectangle{image.Rect(0, 0, w, h), image.Rect(5, 3, 5+w, 3+h), image.Rect(-5, -3, -5+w, -3+h), image.Rect(3, -3, 3+w, -3+h)} {
+		for _, rect := range []image.Rectangle{image.Rect(0, 0, w, h), image.Rect(5, 3, 5+w, 3+h), image.Rect(-5, -3, -5+w, -3+h), image.Rect(3, -3, 3+w, -3+h), image.Rect(-5, 3, -5+w, 3+h), image.Rect(-3, -1, -3+w, -1+h)} {
 			m := image.NewYCbCr(rect, ss)
 			fill(uint64(ss)+7, m.Y, m.Cb, m.Cr)
 			ims[fmt.Sprintf("YCbCr %v at %v", ss, rect.Min)] = m
