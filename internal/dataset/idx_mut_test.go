@@ -180,3 +180,35 @@ func TestIDXClassifyTiesAndBatches(t *testing.T) {
 		t.Errorf("outputs vs classes: %v", err)
 	}
 }
+
+// batchRecorder is a scoreTable that records the batch size of each
+// Predict call.
+type batchRecorder struct {
+	scoreTable
+	batches []int
+}
+
+func (b *batchRecorder) Predict(x *nn.Tensor) *nn.Tensor {
+	b.batches = append(b.batches, x.Batch())
+	return b.scoreTable.Predict(x)
+}
+
+// Classify runs batches of 250 and then the rest: no empty batch at the
+// end, and a short last batch is its own size.
+func TestIDXClassifyBatchSizes(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want []int
+	}{
+		{3, []int{3}}, {250, []int{250}}, {500, []int{250, 250}}, {501, []int{250, 250, 1}},
+	} {
+		d := &IDX{N: c.n, Rows: 1, Cols: 1, Pixels: make([]byte, c.n), Labels: make([]byte, c.n)}
+		r := &batchRecorder{scoreTable: scoreTable{{1, 0}}}
+		if _, err := d.Classify(r, 1, []string{"a", "b"}, []string{"a", "b"}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.batches, c.want) {
+			t.Errorf("%d images: batches %v, want %v", c.n, r.batches, c.want)
+		}
+	}
+}
