@@ -137,11 +137,11 @@ func TestIDXWriteTreeNames(t *testing.T) {
 	}
 }
 
-// scoreTable is a Classifier of 1×1 images that outputs the scores row
-// pixel % len(rows), for checking ties and batching.
+// scoreTable is a Classifier of 1×2 images that outputs the scores row
+// (first pixel) % len(rows), for checking ties and batching.
 type scoreTable [][]float32
 
-func (scoreTable) InputShape() []int { return []int{1, 1, 1} }
+func (scoreTable) InputShape() []int { return []int{1, 2, 1} }
 func (s scoreTable) Predict(x *nn.Tensor) *nn.Tensor {
 	y := nn.NewTensor(x.Batch(), len(s[0]))
 	for i := range x.Batch() {
@@ -154,9 +154,9 @@ func (s scoreTable) Predict(x *nn.Tensor) *nn.Tensor {
 // of 250, 250 and 1 with every image's prediction in its place.
 func TestIDXClassifyTiesAndBatches(t *testing.T) {
 	const n = 501
-	d := &IDX{N: n, Rows: 1, Cols: 1, Pixels: make([]byte, n), Labels: make([]byte, n)}
+	d := &IDX{N: n, Rows: 1, Cols: 2, Pixels: make([]byte, 2*n), Labels: make([]byte, n)}
 	for i := range n {
-		d.Pixels[i] = byte(i % 4)
+		d.Pixels[2*i], d.Pixels[2*i+1] = byte(i%4), 9
 		d.Labels[i] = byte([]int{1, 0, 2, 2}[i%4])
 	}
 	scores := scoreTable{{0, 1, 1}, {3, 3, 0}, {-1, -2, 5}, {0, 0, 0}}
@@ -202,7 +202,7 @@ func TestIDXClassifyBatchSizes(t *testing.T) {
 	}{
 		{3, []int{3}}, {250, []int{250}}, {500, []int{250, 250}}, {501, []int{250, 250, 1}},
 	} {
-		d := &IDX{N: c.n, Rows: 1, Cols: 1, Pixels: make([]byte, c.n), Labels: make([]byte, c.n)}
+		d := &IDX{N: c.n, Rows: 1, Cols: 2, Pixels: make([]byte, 2*c.n), Labels: make([]byte, c.n)}
 		r := &batchRecorder{scoreTable: scoreTable{{1, 0}}}
 		if _, err := d.Classify(r, 1, []string{"a", "b"}, []string{"a", "b"}); err != nil {
 			t.Fatal(err)
