@@ -89,15 +89,17 @@ func (r *resizer) bilinear(dst []uint8, h, w, c int) {
 	sw, sh := r.u.w, r.u.h
 	r.kx.compute(sw, w)
 	r.ky.compute(sh, h)
-	y0 := int(r.ky.first[0])
+	// Output row 0's window always starts at source row 0 (its centre is
+	// half a step in, its support at least one step), so the horizontal pass
+	// runs over source rows 0 … y1−1.
 	y1 := int(r.ky.first[h-1] + r.ky.n[h-1])
 	r.xs = grow(r.xs, sw)
 	for x := range sw {
 		r.xs[x] = int32(x)
 	}
 	r.row = grow(r.row, 3*sw)
-	r.mid = grow(r.mid, (y1-y0)*w*c)
-	for sy := y0; sy < y1; sy++ {
+	r.mid = grow(r.mid, y1*w*c)
+	for sy := range y1 {
 		src := r.row[:3*sw]
 		r.u.row(src, sy, r.xs)
 		if c == 1 {
@@ -105,14 +107,14 @@ func (r *resizer) bilinear(dst []uint8, h, w, c int) {
 				src[x] = luma(src[3*x], src[3*x+1], src[3*x+2])
 			}
 		}
-		resample(r.mid[(sy-y0)*w*c:(sy-y0+1)*w*c], src, c, &r.kx)
+		resample(r.mid[sy*w*c:(sy+1)*w*c], src, c, &r.kx)
 	}
 	// Vertical: each output row is a weighted sum of rows of mid, summed
 	// row after row into acc.
 	stride := w * c
 	r.acc = grow(r.acc, stride)
 	for y := range h {
-		first := int(r.ky.first[y]) - y0
+		first := int(r.ky.first[y])
 		k := r.ky.k[y*r.ky.size : y*r.ky.size+int(r.ky.n[y])]
 		acc := r.acc
 		for i := range acc {
