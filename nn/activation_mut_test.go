@@ -23,7 +23,7 @@ func TestSoftmaxWideRange(t *testing.T) {
 		row := append([]float32(nil), c.row...)
 		softmax(row)
 		for i, w := range c.want {
-			if math.Abs(float64(row[i])-w) > 1e-6 {
+			if !(math.Abs(float64(row[i])-w) <= 1e-6) { // NaN fails too
 				t.Errorf("%s: softmax(%v)[%d] = %g, expected %g", c.name, c.row, i, row[i], w)
 			}
 		}
@@ -53,7 +53,7 @@ func TestBiasActTo(t *testing.T) {
 				if b != nil {
 					z += float64(b[i%3])
 				}
-				if want := f(z); math.Abs(float64(dst[i])-want) > 1e-6 {
+				if want := f(z); !(math.Abs(float64(dst[i])-want) <= 1e-6) {
 					t.Errorf("%s, bias %v: dst[%d] = %g, expected %g", a, b, i, dst[i], want)
 				}
 				if in[i] != v {
@@ -73,7 +73,7 @@ func TestBiasActTo(t *testing.T) {
 			s += e[i]
 		}
 		for i := range e {
-			if want := e[i] / s; math.Abs(float64(dst[r*3+i])-want) > 1e-6 {
+			if want := e[i] / s; !(math.Abs(float64(dst[r*3+i])-want) <= 1e-6) {
 				t.Errorf("softmax row %d: dst[%d] = %g, expected %g", r, i, dst[r*3+i], want)
 			}
 		}

@@ -102,7 +102,7 @@ func TestBatchNormalizationWorkItems(t *testing.T) {
 		for i, v := range y.Data {
 			k := i % tc.c
 			want := float64(g[k])*(float64(x.Data[i])-float64(mm[k]))/math.Sqrt(float64(mv[k])+0.25) + float64(be[k])
-			if math.Abs(float64(v)-want) > 1e-5*(1+math.Abs(want)) {
+			if !(math.Abs(float64(v)-want) <= 1e-5*(1+math.Abs(want))) {
 				if bad++; bad <= 3 {
 					t.Errorf("%d pixels of %d channels: y[%d] = %g, expected %g", tc.pixels, tc.c, i, v, want)
 				}

@@ -24,7 +24,7 @@ func TestCrossentropyGradAtClipBounds(t *testing.T) {
 		BinaryCrossentropy{}.Grad(d, pred, target)
 		for i, p := range pred.Data {
 			want := -1 / float64(p) / 2 // -(y/p)/(n·k) with y = 1
-			if math.Abs(float64(d.Data[i])-want) > 1e-6*math.Abs(want) {
+			if !(math.Abs(float64(d.Data[i])-want) <= 1e-6*math.Abs(want)) {
 				t.Errorf("grad at p = %.9g: %g, expected %g", p, d.Data[i], want)
 			}
 		}
@@ -48,10 +48,10 @@ func TestCrossentropyGradAtClipBounds(t *testing.T) {
 		CategoricalCrossentropy{}.Grad(dc, pred, tensorOf([]int{1, 3}, 1, 0, 0))
 		SparseCategoricalCrossentropy{}.Grad(ds, pred, tensorOf([]int{1, 1}, 0))
 		for i, w := range want {
-			if math.Abs(float64(dc.Data[i])-w) > 1e-6*math.Abs(w) {
+			if !(math.Abs(float64(dc.Data[i])-w) <= 1e-6*math.Abs(w)) {
 				t.Errorf("categorical, %s: grad[%d] = %g, expected %g", c.name, i, dc.Data[i], w)
 			}
-			if math.Abs(float64(ds.Data[i])-w) > 1e-6*math.Abs(w) {
+			if !(math.Abs(float64(ds.Data[i])-w) <= 1e-6*math.Abs(w)) {
 				t.Errorf("sparse, %s: grad[%d] = %g, expected %g", c.name, i, ds.Data[i], w)
 			}
 		}

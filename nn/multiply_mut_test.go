@@ -73,7 +73,7 @@ func TestMultiplyWorkItems(t *testing.T) {
 			for i := range xs {
 				p *= at(i, k)
 			}
-			if math.Abs(float64(y.Data[k])-p) > 1e-6 {
+			if !(math.Abs(float64(y.Data[k])-p) <= 1e-6) {
 				if bad++; bad <= 3 {
 					t.Errorf("%s: y[%d] = %g, expected %g", name, k, y.Data[k], p)
 				}
@@ -94,7 +94,7 @@ func TestMultiplyWorkItems(t *testing.T) {
 		}
 		for i := range xs {
 			for k, w := range want[i] {
-				if math.Abs(float64(dxs[i].Data[k])-w) > 1e-5*(1+math.Abs(w)) {
+				if !(math.Abs(float64(dxs[i].Data[k])-w) <= 1e-5*(1+math.Abs(w))) {
 					if bad++; bad <= 6 {
 						t.Errorf("%s: dx%d[%d] = %g, expected %g", name, i, k, dxs[i].Data[k], w)
 					}

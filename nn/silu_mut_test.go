@@ -30,7 +30,7 @@ func TestSiLUWorkItems(t *testing.T) {
 		for i, v := range x.Data {
 			sg := 1 / (1 + math.Exp(-float64(v)))
 			wy, wdx := float64(v)*sg, float64(dy.Data[i])*sg*(1+float64(v)*(1-sg))
-			if math.Abs(float64(y.Data[i])-wy) > 1e-6*(1+math.Abs(wy)) || math.Abs(float64(dx.Data[i])-wdx) > 1e-5*(1+math.Abs(wdx)) {
+			if !(math.Abs(float64(y.Data[i])-wy) <= 1e-6*(1+math.Abs(wy))) || !(math.Abs(float64(dx.Data[i])-wdx) <= 1e-5*(1+math.Abs(wdx))) {
 				if bad++; bad <= 3 {
 					t.Errorf("size %d: at x[%d] = %g: y %g, dx %g, expected %g, %g", size, i, v, y.Data[i], dx.Data[i], wy, wdx)
 				}
@@ -46,7 +46,7 @@ func TestSiLUWorkItems(t *testing.T) {
 func TestExpfSmallestNormal(t *testing.T) {
 	for _, x := range []float32{-87.3365448, -87.33654, -87.3} {
 		want := math.Exp(float64(x))
-		if got := float64(expf(x)); got == 0 || math.Abs(got-want) > 1e-5*want {
+		if got := float64(expf(x)); got == 0 || !(math.Abs(got-want) <= 1e-5*want) {
 			t.Errorf("expf(%.9g) = %g, expected %g", x, got, want)
 		}
 	}
@@ -78,10 +78,10 @@ func TestUnaryLengths(t *testing.T) {
 				t.Errorf("length %d: mul(%g, %g) = %g, expected %g", n, v, b[i], m[i], want)
 			}
 			s := 1 / (1 + math.Exp(-float64(v)))
-			if math.Abs(float64(sl[i])-float64(v)*s) > 4e-7*math.Abs(float64(v)*s) {
+			if !(math.Abs(float64(sl[i])-float64(v)*s) <= 4e-7*math.Abs(float64(v)*s)) {
 				t.Errorf("length %d: silu(%g) = %g, expected %g", n, v, sl[i], float64(v)*s)
 			}
-			if math.Abs(float64(sg[i])-s) > 4e-7*s {
+			if !(math.Abs(float64(sg[i])-s) <= 4e-7*s) {
 				t.Errorf("length %d: sigmoid(%g) = %g, expected %g", n, v, sg[i], s)
 			}
 		}
