@@ -82,7 +82,7 @@ func checkGradients(t *testing.T, c gradCase) {
 		bad := 0
 		for i := range v {
 			a, n := float64(grad[i]), numeric(v, i)
-			if math.Abs(a-n) > 2e-3+1e-2*math.Max(math.Abs(a), math.Abs(n)) {
+			if !(math.Abs(a-n) <= 2e-3+1e-2*math.Max(math.Abs(a), math.Abs(n))) { // NaN fails too
 				if bad++; bad <= 5 {
 					t.Errorf("%s[%d]: backward %.6g, finite difference %.6g", what, i, a, n)
 				}
@@ -102,7 +102,7 @@ func checkGradients(t *testing.T, c gradCase) {
 	l.Backward(nil, r, x, y)
 	for i, p := range l.Params() {
 		for j, g := range p.Grad {
-			if d := math.Abs(float64(g - analytic[i][j])); d > 1e-5*(1+math.Abs(float64(g))) {
+			if d := math.Abs(float64(g - analytic[i][j])); !(d <= 1e-5*(1+math.Abs(float64(g)))) {
 				t.Fatalf("%s[%d] with dx=nil: %g, with dx: %g", p.Name, j, g, analytic[i][j])
 			}
 		}
