@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -80,6 +81,33 @@ func TestMaxIntoLengths(t *testing.T) {
 			for i := range buf {
 				if buf[i] != want[i] {
 					t.Fatalf("n=%d exported=%v: dst[%d] = %g, expected %g", n, exported, i, buf[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestMaxIntoKeepsTies pins that a value of src equal to dst's does not
+// replace it (v > d): the sign of a zero in dst stays (−0 against +0 and
+// +0 against −0), in the Go loop and in the AVX2 one (lengths 5 and 8).
+func TestMaxIntoKeepsTies(t *testing.T) {
+	neg, pos := float32(math.Copysign(0, -1)), float32(0)
+	for _, n := range []int{5, 8} {
+		for _, f := range []struct {
+			name string
+			fn   func(dst, src []float32)
+		}{{"maxIntoGo", maxIntoGo}, {"maxInto", maxInto}} {
+			dst, src := make([]float32, n), make([]float32, n)
+			for i := range dst {
+				dst[i], src[i] = neg, pos
+				if i%2 == 1 {
+					dst[i], src[i] = pos, neg
+				}
+			}
+			f.fn(dst, src)
+			for i, v := range dst {
+				if want := i%2 == 0; math.Signbit(float64(v)) != want {
+					t.Errorf("%s, n=%d: dst[%d] = %v (sign bit %v), expected the sign of dst's zero kept", f.name, n, i, v, !want)
 				}
 			}
 		}
