@@ -3,7 +3,10 @@ package nn
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -197,5 +200,50 @@ func TestCheckEntryBounds(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckFiniteFirstAndCount checks which value checkFinite reports
+// (the first non-finite one, wherever it is) and how many it counts.
+func TestCheckFiniteFirstAndCount(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	tests := []struct {
+		name  string
+		v     []float32
+		first int // -1: finite
+		count int
+	}{
+		{"finite", []float32{0, -1, math.MaxFloat32, -math.MaxFloat32, 1e-45}, -1, 0},
+		{"empty", nil, -1, 0},
+		{"first at 0, then more", []float32{nan, 1, inf, -inf}, 0, 3},
+		{"only at 0", []float32{-inf, 2}, 0, 1},
+		{"at 1 and 2", []float32{0, inf, nan}, 1, 2},
+		{"last", []float32{1, 2, 3, nan}, 3, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkFinite("w", []int{len(tt.v)}, tt.v)
+			if tt.first < 0 {
+				if err != nil {
+					t.Fatalf("error %v for finite values", err)
+				}
+				return
+			}
+			var nf *notFiniteError
+			if !errors.As(err, &nf) {
+				t.Fatalf("error %v, want a *notFiniteError", err)
+			}
+			if nf.index != tt.first || nf.count != tt.count || math.Float32bits(nf.value) != math.Float32bits(tt.v[tt.first]) {
+				t.Errorf("first %d (%v), count %d; want %d (%v), %d", nf.index, nf.value, nf.count, tt.first, tt.v[tt.first], tt.count)
+			}
+		})
+	}
+}
+
+// TestUnravelZeroDimension: a zero dimension leaves its index at 0 rather
+// than dividing by zero.
+func TestUnravelZeroDimension(t *testing.T) {
+	if got := unravel(5, []int{2, 0, 3}); !slices.Equal(got, []int{1, 0, 2}) {
+		t.Errorf("unravel(5, (2, 0, 3)) = %v, want [1 0 2]", got)
 	}
 }
