@@ -2,6 +2,9 @@ package nn
 
 import (
 	"bytes"
+	"errors"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -71,6 +74,102 @@ func TestCheckArchSizeBudget(t *testing.T) {
 				}
 				return
 			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// seekFailer is a ReadSeeker over b whose Seek fails on the call numbered
+// failAt (0: the first), to reach readerSize's fallback to streaming.
+type seekFailer struct {
+	r             *bytes.Reader
+	failAt, calls int
+}
+
+func (s *seekFailer) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+func (s *seekFailer) Seek(off int64, whence int) (int64, error) {
+	s.calls++
+	if s.calls-1 == s.failAt {
+		return 0, errors.New("seek failed")
+	}
+	return s.r.Seek(off, whence)
+}
+
+// onlyReadSeeker hides bytes.Reader's Len, so readerSize seeks.
+type onlyReadSeeker struct{ rs io.ReadSeeker }
+
+func (o onlyReadSeeker) Read(p []byte) (int, error)           { return o.rs.Read(p) }
+func (o onlyReadSeeker) Seek(off int64, w int) (int64, error) { return o.rs.Seek(off, w) }
+
+// TestLoadReaderSize checks how Load measures its input: a seeker's length
+// counts from its current position, and a seeker that fails falls back to
+// streaming (the header's length is then checked only as it is read).
+func TestLoadReaderSize(t *testing.T) {
+	m := smallConvNet(t, 1, 1)
+	good := savedBytes(t, m, Metadata{})
+	past := headerFile(64, `{"a":1}`) // a header longer than the file
+	prefixed := func(b []byte) io.ReadSeeker {
+		r := bytes.NewReader(append([]byte("skip!"), b...))
+		r.Seek(5, io.SeekStart)
+		return onlyReadSeeker{r}
+	}
+	tests := []struct {
+		name string
+		r    io.Reader
+		want string // "" = loads
+	}{
+		{"seeker at 0", onlyReadSeeker{bytes.NewReader(good)}, ""},
+		{"seeker past a prefix", prefixed(good), ""},
+		{"seeker past a prefix, one byte short", prefixed(good[:len(good)-1]), "truncated: the header declares 740 data bytes, the file holds 739"},
+		{"seeker past a prefix, one byte more", prefixed(append(slices.Clone(good), 0)), "1 bytes after the last tensor"},
+		{"seeker, header past the end", onlyReadSeeker{bytes.NewReader(past)}, "header length 64 is larger than the file (15 bytes)"},
+		{"first seek fails", &seekFailer{bytes.NewReader(past), 0, 0}, "truncated: header length is 64 bytes, the file ends after 7"},
+		{"seek to the end fails", &seekFailer{bytes.NewReader(past), 1, 0}, "truncated: header length is 64 bytes"},
+		{"seek back fails", &seekFailer{bytes.NewReader(past), 2, 0}, "file too short"}, // left at the end
+		{"stream", io.MultiReader(bytes.NewReader(past)), "truncated: header length is 64 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := Load(tt.r)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bitEqual(weights(got), weights(m)) {
+					t.Error("weights differ")
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestLoadWeightBudgetCountsValues: the budget is the number of values the
+// file's tensors hold (bytes / dtype size, summed over tensors), so an
+// architecture needing one more value than that is refused before Build.
+func TestLoadWeightBudgetCountsValues(t *testing.T) {
+	meta := map[string]string{"format": "convscope", "format_version": "1", "input_shape": "[2,2,1]",
+		"arch": `{"input_shape":[2,2,1],"layers":[{"class_name":"Flatten"},{"class_name":"Dense","config":{"units":3}}]}`}
+	tests := []struct {
+		name    string
+		entries []stEntry
+		want    string
+	}{
+		// 5 + 6 values of 4 bytes: 11 < 12 (Dense's 4·3 kernel).
+		{"11 values", []stEntry{{"a", "F32", []int{5}, [2]int64{0, 20}}, {"b", "F32", []int{6}, [2]int64{20, 44}}}, "layer 2 (Dense) needs more weights than the file holds (11 values)"},
+		// 12 values, of 1 and 8 bytes: the budget passes, the names do not.
+		{"12 values", []stEntry{{"a", "U8", []int{4}, [2]int64{0, 4}}, {"b", "F64", []int{8}, [2]int64{4, 68}}}, "not in the model"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			end := tt.entries[len(tt.entries)-1].offsets[1]
+			_, _, err := Load(bytes.NewReader(craft(meta, tt.entries, make([]byte, end))))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
