@@ -24,8 +24,12 @@ func TestGraphBudgetBoundaries(t *testing.T) {
 		{"conv, one short", []int{6, 6, 4}, func() []node { return []node{{NewConv2D(8, 3, 3, WithName("c")), GraphInput}} }, 287, `node "c" (Conv2D) needs more weights than the file holds (287 values)`},
 		{"grouped conv, exact", []int{6, 6, 4}, func() []node { return []node{{NewConv2D(8, 3, 3, WithGroups(4), WithName("c")), GraphInput}} }, 72, ""},
 		{"grouped conv, one short", []int{6, 6, 4}, func() []node { return []node{{NewConv2D(8, 3, 3, WithGroups(4), WithName("c")), GraphInput}} }, 71, `node "c" (Conv2D) needs more weights`},
-		{"dense, exact", []int{2, 2, 1}, func() []node { return []node{{NewFlatten(WithName("f")), GraphInput}, {NewDense(3, WithName("d")), "f"}} }, 12, ""},
-		{"dense, one short", []int{2, 2, 1}, func() []node { return []node{{NewFlatten(WithName("f")), GraphInput}, {NewDense(3, WithName("d")), "f"}} }, 11, `node "d" (Dense) needs more weights`},
+		{"dense, exact", []int{2, 2, 1}, func() []node {
+			return []node{{NewFlatten(WithName("f")), GraphInput}, {NewDense(3, WithName("d")), "f"}}
+		}, 12, ""},
+		{"dense, one short", []int{2, 2, 1}, func() []node {
+			return []node{{NewFlatten(WithName("f")), GraphInput}, {NewDense(3, WithName("d")), "f"}}
+		}, 11, `node "d" (Dense) needs more weights`},
 		{"batch norm, exact", []int{2, 2, 4}, func() []node { return []node{{NewBatchNormalization(WithName("b")), GraphInput}} }, 16, ""},
 		{"batch norm, one short", []int{2, 2, 4}, func() []node { return []node{{NewBatchNormalization(WithName("b")), GraphInput}} }, 15, `node "b" (BatchNormalization) needs more weights`},
 		{"conv then batch norm, exact", []int{6, 6, 4}, func() []node {
