@@ -130,6 +130,9 @@ func TestLoadReaderSize(t *testing.T) {
 		{"seek to the end fails", &seekFailer{bytes.NewReader(past), 1, 0}, "truncated: header length is 64 bytes"},
 		{"seek back fails", &seekFailer{bytes.NewReader(past), 2, 0}, "file too short"}, // left at the end
 		{"stream", io.MultiReader(bytes.NewReader(past)), "truncated: header length is 64 bytes"},
+		// A stream's data is read whole before the model is built.
+		{"stream cut in the data", io.MultiReader(bytes.NewReader(good[:len(good)-1])), "truncated: the header declares 740 data bytes, the file holds 739"},
+		{"whole stream", io.MultiReader(bytes.NewReader(good)), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
