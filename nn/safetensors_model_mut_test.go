@@ -63,6 +63,8 @@ func TestCheckArchSizeBudget(t *testing.T) {
 		// An output of 64·2^26 = 2^32 values is the limit: 64·64 positions
 		// of a 1×1 convolution with 2^20 filters.
 		{"largest output", Arch{[]int{64, 64, 1}, []LayerConfig{conv(1<<20, 1, 1)}}, 1 << 20, ""},
+		{"second layer does not build", Arch{[]int{2, 2, 1}, []LayerConfig{flat, conv(1, 1, 1)}}, 100, "layer 2 (Conv2D): "},
+		{"second layer unknown", Arch{[]int{2, 2, 1}, []LayerConfig{flat, {ClassName: "Conv3D"}}}, 100, "layer 2: "},
 		{"output too large", Arch{[]int{64, 64, 1}, []LayerConfig{conv(1<<20+1, 1, 1)}}, 1<<20 + 1, "layer 1 (Conv2D) output (64, 64, 1048577) is too large"},
 	}
 	for _, tt := range tests {
@@ -128,6 +130,8 @@ func TestLoadReaderSize(t *testing.T) {
 		{"seeker, header past the end", onlyReadSeeker{bytes.NewReader(past)}, "header length 64 is larger than the file (15 bytes)"},
 		{"first seek fails", &seekFailer{bytes.NewReader(past), 0, 0}, "truncated: header length is 64 bytes, the file ends after 7"},
 		{"seek to the end fails", &seekFailer{bytes.NewReader(past), 1, 0}, "truncated: header length is 64 bytes"},
+		{"first seek fails, whole file", &seekFailer{bytes.NewReader(good), 0, 0}, ""},
+		{"seek to the end fails, whole file", &seekFailer{bytes.NewReader(good), 1, 0}, ""},
 		{"seek back fails", &seekFailer{bytes.NewReader(past), 2, 0}, "file too short"}, // left at the end
 		{"stream", io.MultiReader(bytes.NewReader(past)), "truncated: header length is 64 bytes"},
 		// A stream's data is read whole before the model is built.
