@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"unsafe"
@@ -130,7 +131,12 @@ func parseHeader(raw []byte) (*stHeader, error) {
 	if rest := bytes.TrimRight(raw[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
 		return nil, errors.New("nn: safetensors: header: unexpected data after the JSON object")
 	}
-	sort.SliceStable(h.Tensors, func(i, j int) bool { return h.Tensors[i].Begin < h.Tensors[j].Begin })
+	// Data order is by (begin, end), as the reference reader sorts: an
+	// empty tensor at another's begin comes first, whatever the JSON order.
+	sort.SliceStable(h.Tensors, func(i, j int) bool {
+		a, b := h.Tensors[i], h.Tensors[j]
+		return a.Begin < b.Begin || a.Begin == b.Begin && a.End < b.End
+	})
 	var end int64
 	for i, t := range h.Tensors {
 		if t.Begin != end {
@@ -166,15 +172,19 @@ func checkEntry(name string, dtype *string, shape []int, offsets []float64) (stT
 	}
 	t := stTensor{Name: name, DType: *dtype, Shape: shape, Begin: int64(b), End: int64(e)}
 	// Count elements without overflow: the product may not exceed the range.
+	// A zero dimension empties the tensor whatever the other dimensions are
+	// (every one is still checked for a sign).
 	limit := (t.End - t.Begin) / int64(size)
 	count := int64(1)
+	if slices.Contains(shape, 0) {
+		count = 0
+	}
 	for _, d := range shape {
 		if d < 0 {
 			return bad("shape %s has a negative dimension", shapeString(shape))
 		}
-		if d == 0 {
-			count = 0
-			break
+		if count == 0 {
+			continue
 		}
 		if count > limit/int64(d) {
 			return bad("shape %s needs more bytes than data_offsets [%d, %d] hold", shapeString(shape), t.Begin, t.End)

@@ -207,7 +207,7 @@ func checkedLayers(a Arch, values int64) ([]Layer, [][]int, error) {
 	for i, c := range a.Layers {
 		switch c.ClassName {
 		case "Conv2D":
-			need += float64(c.KernelSize[0]) * float64(c.KernelSize[1]) * float64(shape[len(shape)-1]) * float64(c.Filters)
+			need += float64(c.KernelSize[0]) * float64(c.KernelSize[1]) * float64(shape[len(shape)-1]) / float64(max(c.Groups, 1)) * float64(c.Filters)
 		case "Dense":
 			need += float64(shapeSize(shape)) * float64(c.Units)
 		}
