@@ -128,12 +128,23 @@ func (c *Conv2D) depthwise3x3(y, x []float32, r0, r1, worker int) bool {
 // left or right border: its 3×3 window, zeros in the padding, is copied
 // into the worker's scratch and computed as a tile of one pixel.
 func (c *Conv2D) dw3x3Edge(y []float32, rows *[3][]float32, ox int, k, bias []float32, worker int, lo, hi float32) {
+	f := c.filters
+	win := c.edgeWindow(rows[:], ox, worker)
+	dw3x3Row(y, win, win[3*f:], win[6*f:], k, bias, 1, f, 0, lo, hi)
+}
+
+// edgeWindow copies output pixel ox's k×k window (k = len(rows), one
+// input row each, zeros where the window leaves the image on the left or
+// right) into the worker's scratch, tap (u, v) at [(u·k + v)·filters:], and
+// returns it: the depthwise kernels' border pixels (dw3x3Edge, dw5x5Edge).
+func (c *Conv2D) edgeWindow(rows [][]float32, ox, worker int) []float32 {
 	g := &c.g
 	f := c.filters
-	win := c.dwWin[worker][:9*f]
+	k := len(rows)
+	win := c.dwWin[worker][:k*k*f]
 	for u, row := range rows {
-		for v := 0; v < 3; v++ {
-			d := win[(u*3+v)*f : (u*3+v+1)*f]
+		for v := range k {
+			d := win[(u*k+v)*f : (u*k+v+1)*f]
 			if ix := ox*g.sw - g.pl + v; ix >= 0 && ix < g.w {
 				copy(d, row[ix*f:(ix+1)*f])
 			} else {
@@ -141,7 +152,7 @@ func (c *Conv2D) dw3x3Edge(y []float32, rows *[3][]float32, ox int, k, bias []fl
 			}
 		}
 	}
-	dw3x3Row(y, win, win[3*f:], win[6*f:], k, bias, 1, f, 0, lo, hi)
+	return win
 }
 
 // dw3x3Row computes n output pixels of c channels, y[p·c + o] (p < n), from

@@ -96,19 +96,8 @@ func (c *Conv2D) depthwise5x5(y, x []float32, r0, r1, worker int) bool {
 // left or right border from a copy of its 5×5 window, zeros in the
 // padding.
 func (c *Conv2D) dw5x5Edge(y []float32, rows *[5][]float32, ox int, k, bias []float32, worker int, lo, hi float32) {
-	g := &c.g
 	f := c.filters
-	win := c.dwWin[worker][:25*f]
-	for u, row := range rows {
-		for v := 0; v < 5; v++ {
-			d := win[(u*5+v)*f : (u*5+v+1)*f]
-			if ix := ox*g.sw - g.pl + v; ix >= 0 && ix < g.w {
-				copy(d, row[ix*f:(ix+1)*f])
-			} else {
-				clear(d)
-			}
-		}
-	}
+	win := c.edgeWindow(rows[:], ox, worker)
 	dw5x5Row(y, win, win[5*f:], win[10*f:], win[15*f:], win[20*f:], k, bias, 1, f, 0, lo, hi)
 }
 
