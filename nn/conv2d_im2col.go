@@ -30,18 +30,7 @@ func (c *Conv2D) forwardItem(worker, item int) {
 	case c.cb > 1: // splitColumns: channels [j0, j1) of the whole image
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
-		if len(c.packs) == 1 && c.packedColumns(j0) {
-			sgemm.GemmPacked(p, j0, j1, 1, cols, c.k, c.packs[0], 0, y[j0:], c.filters)
-		} else {
-			c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
-		}
-		var b []float32
-		if c.bias != nil {
-			b = c.bias.Value[j0:j1]
-		}
-		for o := 0; o < len(y); o += c.filters {
-			biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
-		}
+		c.im2colColumns(y, cols, p, j0, j1)
 		return
 	default:
 		cols := c.cols[worker][:p*c.k]
@@ -132,3 +121,23 @@ func (c *Conv2D) backwardSlot(_, slot int) {
 
 // clearSample zeroes sample n of the input gradient.
 func (c *Conv2D) clearSample(_, n int) { clear(c.dx.Sample(n)) }
+
+// im2colColumns computes output channels [j0, j1) of p output pixels, y (p
+// rows of all filters), from their patches cols (p × k): y[:, j0:j1] =
+// f(cols · K[:, j0:j1] + b[j0:j1]), with the packed kernel where its
+// panels line up with j0. The column-block paths (splitColumns, per work
+// item and with shared patches) share it.
+func (c *Conv2D) im2colColumns(y, cols []float32, p, j0, j1 int) {
+	if len(c.packs) == 1 && c.packedColumns(j0) {
+		sgemm.GemmPacked(p, j0, j1, 1, cols, c.k, c.packs[0], 0, y[j0:], c.filters)
+	} else {
+		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
+	}
+	var b []float32
+	if c.bias != nil {
+		b = c.bias.Value[j0:j1]
+	}
+	for o := 0; o < len(y); o += c.filters {
+		biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
+	}
+}

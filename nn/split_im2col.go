@@ -1,7 +1,5 @@
 package nn
 
-import "github.com/convscope/convscope/nn/sgemm"
-
 // Column-split convolutions on the im2col path, with the patches made once.
 //
 // splitColumns (conv2d_split.go) cuts a small-image forward pass into
@@ -78,17 +76,5 @@ func (c *Conv2D) sharedIm2colColumns(_, item int) {
 	j1 := min(j0+c.cw, c.filters)
 	p := g.oh * g.ow
 	cols := s.cols[n*p*c.k : (n+1)*p*c.k]
-	y := c.y.Sample(n)
-	if len(c.packs) == 1 && c.packedColumns(j0) {
-		sgemm.GemmPacked(p, j0, j1, 1, cols, c.k, c.packs[0], 0, y[j0:], c.filters)
-	} else {
-		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
-	}
-	var b []float32
-	if c.bias != nil {
-		b = c.bias.Value[j0:j1]
-	}
-	for o := 0; o < len(y); o += c.filters {
-		biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
-	}
+	c.im2colColumns(c.y.Sample(n), cols, p, j0, j1)
 }
