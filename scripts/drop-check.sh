@@ -11,18 +11,16 @@ set -euo pipefail
 bin=$1 shot=${2:-/tmp/convscope-drop.png}
 dir=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xpid=$!
-apid="" spid=""
+source "$dir/xvfb.sh"
+xpid="" apid="" spid=""
 cleanup() {
   for p in $spid $apid $xpid; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work" 2>/dev/null || true
 }
 trap cleanup EXIT
-export DISPLAY=$display
-sleep 1
+start_xvfb || { echo "drop check: no X server"; exit 1; }
+xpid=$XVFB_PID
 fail() { echo "drop check: $*"; echo "app log:"; cat "$work/app.log"; exit 1; }
 
 convert -size 320x240 xc:'#ff0000' "$work/red.png"

@@ -31,25 +31,20 @@ if [[ $# -gt 0 && $1 != -- ]]; then runs=$1; shift; fi
 out=${OUT:-/tmp/convscope-startup}
 poll=${POLL:-0.01}
 window_limit=${WINDOW_MS:-500} grid_limit=${GRID_MS:-800}
-display=":$((300 + RANDOM % 100))"
-# -noreset: Xvfb otherwise resets when the last client leaves, and the next
-# start can meet a server that refuses to open the display.
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
-xpid=$!
-apid="" home=""
+source "$(dirname "$0")/xvfb.sh"
+xpid="" apid="" home=""
 cleanup() {
   # each step on its own: under set -e a failed kill (the app already
   # gone) must not skip the rest
   if [[ -n "$apid" ]]; then kill "$apid" 2>/dev/null || true; fi
-  kill "$xpid" 2>/dev/null || true
+  if [[ -n "$xpid" ]]; then kill "$xpid" 2>/dev/null || true; fi
   if [[ -n "$home" ]]; then rm -rf "$home"; fi
 }
 trap cleanup EXIT
-for _ in $(seq 50); do
-  [[ -S /tmp/.X11-unix/X${display#:} ]] && break
-  sleep 0.1
-done
-export DISPLAY=$display
+# -noreset (in start_xvfb): Xvfb otherwise resets when the last client
+# leaves, and the next start can meet a server that refuses the display.
+start_xvfb || { echo "startup check: no X server"; exit 1; }
+xpid=$XVFB_PID
 
 # mean R G B (0–255) of a region of a shot
 mean() { convert "$1" -crop "$2" +repage -resize '1x1!' -depth 8 -format '%[fx:int(255*r)] %[fx:int(255*g)] %[fx:int(255*b)]\n' info:; }

@@ -4,13 +4,12 @@
 #   scripts/window-check.sh BINARY SHOT.png [ARGS...]
 set -euo pipefail
 bin=$1 shot=$2; shift 2
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xpid=$!
-apid=""
-cleanup() { [[ -n "$apid" ]] && kill "$apid" 2>/dev/null; kill "$xpid" 2>/dev/null; true; }
+source "$(dirname "$0")/xvfb.sh"
+xpid="" apid=""
+cleanup() { [[ -n "$apid" ]] && kill "$apid" 2>/dev/null; [[ -n "$xpid" ]] && kill "$xpid" 2>/dev/null; true; }
 trap cleanup EXIT
-sleep 1
+start_xvfb || { echo "window check: no X server"; exit 1; }
+xpid=$XVFB_PID display=$DISPLAY
 LANG=en_US.UTF-8 DISPLAY=$display "$bin" "$@" >/tmp/convscope-window.log 2>&1 &
 apid=$!
 if ! wid=$(DISPLAY=$display timeout 60 xdotool search --sync --name '^Convscope' | head -n 1) || [[ -z "$wid" ]]; then
