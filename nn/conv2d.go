@@ -78,6 +78,7 @@ type Conv2D struct {
 	dwZero          []float32   // fused 3×3 depthwise kernel: zeros (depthwise3x3.go)
 	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)
 	pa              postAct     // a fused activation node (conv2d_postact.go)
+	res             resFuse     // a fused residual Add (conv2d_residual.go)
 
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values

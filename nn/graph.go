@@ -83,6 +83,9 @@ type node struct {
 	fuser     poolFuser // layer as a poolFuser when fusedPool != nil
 	actInto   *node     // an activation node computed with this Conv2D (conv2d_postact.go)
 	actFrom   *node     // the Conv2D this activation node is computed with
+	resConv   *node     // Add: the Conv2D computed with it (conv2d_residual.go)
+	resAct    *node     // Add: the activation node computed with it
+	resSkip   bool      // a Conv2D or activation computed at its Add's position
 
 	// Buffers, sized for Graph.batch.
 	out        *Tensor

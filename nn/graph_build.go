@@ -196,4 +196,5 @@ func (g *Graph) planFusion() {
 		}
 	}
 	g.planActFusion() // conv2d_postact.go
+	g.planResFusion() // conv2d_residual.go
 }

@@ -49,6 +49,9 @@ func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
 		switch {
 		case n.fusedInto != nil: // computed with its convolution
 		case n.actFrom != nil && !training && actFusion: // computed with its convolution (conv2d_postact.go)
+		case n.resSkip && !training && resFusion: // computed with its Add (conv2d_residual.go)
+		case n.resConv != nil && !training && resFusion:
+			g.forwardResNode(n)
 		case n.actInto != nil && !training && actFusion:
 			n.layer.(*Conv2D).forwardAct(n.out, n.actInto.out, n.in[0].out, n.actInto.layer.(rowActivation), n.actInto.layer)
 		case n.fusedPool != nil:
