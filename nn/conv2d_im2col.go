@@ -1,7 +1,5 @@
 package nn
 
-import "github.com/convscope/convscope/nn/sgemm"
-
 // Conv2D's im2col path, for every convolution the direct path
 // (conv2d_direct.go) does not take: strides, "same" padding, or a BLAS
 // other than nn/sgemm in the Engine.
@@ -36,7 +34,7 @@ func (c *Conv2D) forwardItem(worker, item int) {
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
 		if len(c.packs) == 1 && c.packedColumns(0) {
-			sgemm.GemmPacked(p, 0, c.filters, 1, cols, c.k, c.packs[0], 0, y, c.filters)
+			gemmPackedRow(p, 0, c.filters, cols, c.k, c.packs, 0, 0, y, c.filters)
 		} else {
 			c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
 		}
@@ -129,7 +127,7 @@ func (c *Conv2D) clearSample(_, n int) { clear(c.dx.Sample(n)) }
 // item and with shared patches) share it.
 func (c *Conv2D) im2colColumns(y, cols []float32, p, j0, j1 int) {
 	if len(c.packs) == 1 && c.packedColumns(j0) {
-		sgemm.GemmPacked(p, j0, j1, 1, cols, c.k, c.packs[0], 0, y[j0:], c.filters)
+		gemmPackedRow(p, j0, j1, cols, c.k, c.packs, 0, 0, y[j0:], c.filters)
 	} else {
 		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
 	}

@@ -13,7 +13,8 @@ import (
 // RESNET_AB: each sets the engine or package state for side "on" (true)
 // or "off" (false).
 var abKnobs = map[string]func(e *Engine, on bool){
-	"res": func(_ *Engine, on bool) { resFusion = on },
+	"res":      func(_ *Engine, on bool) { resFusion = on },
+	"prefetch": func(_ *Engine, on bool) { prefetchNext = on },
 }
 
 // BenchmarkResNet18AB times ResNet-18 (one 224×224 image, inference,
@@ -35,7 +36,7 @@ func BenchmarkResNet18AB(b *testing.B) {
 	if set == nil {
 		b.Fatalf("RESNET_AB=%q: no such knob", knob)
 	}
-	defer func(r bool) { resFusion = r }(resFusion)
+	defer func(r, p bool) { resFusion, prefetchNext = r, p }(resFusion, prefetchNext)
 	g := resNet18(b, false)
 	x := NewTensor(1, 224, 224, 3)
 	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))

@@ -18,6 +18,11 @@ type kernel struct {
 	// matrix, often streamed from L3 or memory) it may prefetch ahead.
 	runPacked func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
 
+	// runNext, if not nil, is runPacked that also prefetches into L2 the
+	// 32·k bytes from pf on, a part of the block of B that GemmPackedNext
+	// multiplies by next (packed_next.go).
+	runNext func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, pf uintptr)
+
 	// padB says that run reads all nr columns of B even when nr is smaller,
 	// so B must be packed (and zero-padded) unless n is a multiple of nr.
 	padB bool

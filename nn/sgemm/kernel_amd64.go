@@ -79,7 +79,7 @@ func hasAVX512() bool {
 // avx512Kernel is the AVX-512 micro-kernel: up to 12 rows by 32 columns of
 // C held in 24 zmm registers, A broadcast from memory, masked loads and
 // stores at the right edge.
-var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, runPacked: kernelAVX512Packed, transpose: transposeAVX512}
+var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, runPacked: kernelAVX512Packed, runNext: kernelAVX512Next, transpose: transposeAVX512}
 
 // transposeAVX512 is kernel.transpose for avx512Kernel.
 func transposeAVX512(dst []float32, ldd int, src []float32, lds, nblk int) {
@@ -213,4 +213,30 @@ func kernelAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, 
 			row[j] = v + beta*row[j]
 		}
 	}
+}
+
+// avx512NextTiles[nv-1][mr-avx512PackedMinRows] are the "Q" tile functions:
+// the P kernels that also prefetch the next block of B (see _asm/asm.go).
+var avx512NextTiles = [2][12 - avx512PackedMinRows + 1]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr){
+	{kernelAVX512Q8x16, kernelAVX512Q9x16, kernelAVX512Q10x16, kernelAVX512Q11x16, kernelAVX512Q12x16},
+	{kernelAVX512Q8x32, kernelAVX512Q9x32, kernelAVX512Q10x32, kernelAVX512Q11x32, kernelAVX512Q12x32},
+}
+
+// kernelAVX512Next is kernel.runNext for avx512Kernel: tiles of
+// avx512PackedMinRows rows or more with A row-major take the Q kernels,
+// the rest kernelAVX512Packed (no prefetch of the next block).
+func kernelAVX512Next(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, pf uintptr) {
+	if mr < avx512PackedMinRows || csa != 1 {
+		kernelAVX512(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+		return
+	}
+	if mr > 12 || nr < 1 || nr > 32 || k < 1 ||
+		len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*ldb+nr || len(c) < (mr-1)*ldc+nr {
+		panic("sgemm: micro-kernel arguments out of range")
+	}
+	nv := 0
+	if nr > 16 {
+		nv = 1
+	}
+	avx512NextTiles[nv][mr-avx512PackedMinRows](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, uint32(1<<nr-1), pf)
 }

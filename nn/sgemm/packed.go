@@ -61,47 +61,5 @@ func PackInto(p *Packed, k, n int, b []float32, ldb int) *Packed {
 // multiple of PanelWidth and 0 ≤ j0 < j1 ≤ p.N(). C is not read when beta
 // is zero. It runs on the calling goroutine and does not allocate.
 func GemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, beta float32, c []float32, ldc int) {
-	k, nr := p.k, p.nr
-	if m < 0 || lda < 1 || j0 < 0 || j1 > p.n || j0 >= j1 || j0%nr != 0 || ldc < j1-j0 {
-		panic("sgemm: GemmPacked: invalid arguments")
-	}
-	if m == 0 {
-		return
-	}
-	if len(a) < (m-1)*lda+k {
-		panic(shortA)
-	}
-	if len(c) < (m-1)*ldc+j1-j0 {
-		panic(shortC)
-	}
-	kern := best
-	run := kern.run
-	if kern.runPacked != nil {
-		run = kern.runPacked
-	}
-	n := j1 - j0
-	nb := ceilDiv(n, ncMax)
-	nc := ceilDiv(ceilDiv(n, nb), nr) * nr
-	for jc := 0; jc < n; jc += nc {
-		ncb := min(nc, n-jc)
-		for pc := 0; pc < k; pc += p.kc {
-			kcb := min(p.kc, k-pc)
-			betaBlock := beta
-			if pc > 0 {
-				betaBlock = 1
-			}
-			blk := p.data[pc*p.npad:]
-			tiles := ceilDiv(m, kern.mr)
-			for ic := 0; ic < m; tiles-- {
-				mrb := ceilDiv(m-ic, tiles)
-				ablk := a[ic*lda+pc:]
-				cblk := c[ic*ldc:]
-				for jr := 0; jr < ncb; jr += nr {
-					nrb := min(nr, ncb-jr)
-					run(mrb, nrb, kcb, ablk, lda, 1, blk[(j0+jc+jr)*kcb:], nr, cblk[jc+jr:], ldc, alpha, betaBlock)
-				}
-				ic += mrb
-			}
-		}
-	}
+	gemmPacked(m, j0, j1, alpha, a, lda, p, beta, c, ldc, nil, false)
 }

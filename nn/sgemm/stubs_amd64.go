@@ -307,6 +307,56 @@ func kernelAVX512P11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int
 //go:noescape
 func kernelAVX512P12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
+// kernelAVX512Q8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q8x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q9x16 computes a 9×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q9x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q10x16 computes a 10×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q10x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q11x16 computes a 11×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q12x16 computes a 12×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q8x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q9x32 computes a 9×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q9x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q10x32 computes a 10×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q10x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q11x32 computes a 11×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q12x32 computes a 12×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
 // kernelAVX2N1x16 computes a 1×16 tile of C = alpha·A·B + beta·C with AVX2 and FMA, A row-major (csa = 1).
 //
 //go:noescape

@@ -36,6 +36,11 @@ func main() {
 			avx512Kernel(mr, nv, rowMajorA, true)
 		}
 	}
+	for nv := 1; nv <= 2; nv++ {
+		for mr := prefetchMinRows; mr <= maxRows; mr++ {
+			avx512NextKernel(mr, nv)
+		}
+	}
 	for layout := range 2 {
 		for mr := 1; mr <= maxRowsAVX2; mr++ {
 			avx2Kernel(mr, layout)
@@ -124,7 +129,29 @@ func avx512Kernel(mr, nv, layout int, prefetch bool) {
 		what += ", B prefetched " + fmt.Sprint(prefetchRows) + " rows ahead"
 	}
 	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512, %s.", name, mr, 16*nv, what))
+	avx512Body(mr, nv, layout, prefetch, false)
+}
 
+// avx512NextKernel emits the "Q" kernels: the P kernel with one more
+// argument, pf, an address in the next block of packed B that GemmPacked
+// will multiply by (the next rank-kc block, or the next kernel row's
+// first), and two PREFETCHT1s of it (128 bytes) per unrolled iteration of
+// the k loop. At batch 1 a deep convolution reads each block of its packed
+// kernel from memory in its first row tile and from L2 in the others;
+// prefetching the next block spread over all of them overlaps that stream
+// with the arithmetic (a burst of prefetches between kernel calls, tried
+// before, only moved the stall: BENCHMARKS.md, "the kernel stream").
+func avx512NextKernel(mr, nv int) {
+	name := fmt.Sprintf("kernelAVX512Q%dx%d", mr, 16*nv)
+	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s computes a %d×%d tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched %d rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.", name, mr, 16*nv, prefetchRows))
+	avx512Body(mr, nv, rowMajorA, true, true)
+}
+
+// avx512Body emits the body of avx512Kernel and avx512NextKernel (next:
+// the pf prefetches).
+func avx512Body(mr, nv, layout int, prefetch, next bool) {
 	kn := Load(Param("k"), GP64())
 
 	aAddr, aAdvance := loadA(mr, layout)
@@ -134,6 +161,10 @@ func avx512Kernel(mr, nv, layout int, prefetch bool) {
 		ahead = prefetchRows
 	}
 	bAddr, pfAddr, bAdvance := loadB(64, ahead)
+	var pfNext Register
+	if next {
+		pfNext = Load(Param("pf"), GP64())
+	}
 
 	mask := Load(Param("mask"), GP32())
 	KMOVW(mask, K1)
@@ -162,6 +193,9 @@ func avx512Kernel(mr, nv, layout int, prefetch bool) {
 				PREFETCHT0(pfAddr(v, u))
 			}
 		}
+		if next && u%2 == 0 {
+			PREFETCHT1(Mem{Base: pfNext, Disp: 64 * (u / 2)})
+		}
 		for r := 0; r < mr; r++ {
 			x := zmm(28 + r%4)
 			VBROADCASTSS(aAddr(r, u), x)
@@ -174,6 +208,9 @@ func avx512Kernel(mr, nv, layout int, prefetch bool) {
 	kLoop(kn, step, func(steps int) {
 		aAdvance(steps)
 		bAdvance(steps)
+		if next {
+			ADDQ(U32(32*steps), pfNext)
+		}
 	})
 
 	pc := Load(Param("c"), GP64())
