@@ -59,7 +59,7 @@ func (c *Conv2D) forwardDirect(worker, item int) {
 		sgemm.GemmOverlap(false, false, m, j1-j0, g.kw*kc, 1, s, kc, c.kstk[j0:], f, 0, out[j0:], f)
 	} else if len(c.packs) == g.kh && c.packedColumns(j0) {
 		for u := 0; u < g.kh; u++ {
-			gemmPackedRow(m, j0, j1, x[(r0+u)*g.w*cin:], cin, c.packs, u, float32(min(u, 1)), out[j0:], f)
+			gemmPackedRow(m, j0, j1, x[(r0+u)*g.w*cin:], cin, c.packs, u, float32(min(u, 1)), out[j0:], f, g.ow, g.w)
 		}
 	} else {
 		for u := 0; u < g.kh; u++ {

@@ -34,7 +34,7 @@ func (c *Conv2D) forwardItem(worker, item int) {
 		cols := c.cols[worker][:p*c.k]
 		g.im2col(cols, c.x.Sample(n), r0, r1)
 		if len(c.packs) == 1 && c.packedColumns(0) {
-			gemmPackedRow(p, 0, c.filters, cols, c.k, c.packs, 0, 0, y, c.filters)
+			gemmPackedRow(p, 0, c.filters, cols, c.k, c.packs, 0, 0, y, c.filters, p, p)
 		} else {
 			c.eng.gemm(false, false, p, c.filters, c.k, 1, cols, c.k, c.kernel.Value, c.filters, 0, y, c.filters)
 		}
@@ -127,7 +127,7 @@ func (c *Conv2D) clearSample(_, n int) { clear(c.dx.Sample(n)) }
 // item and with shared patches) share it.
 func (c *Conv2D) im2colColumns(y, cols []float32, p, j0, j1 int) {
 	if len(c.packs) == 1 && c.packedColumns(j0) {
-		gemmPackedRow(p, j0, j1, cols, c.k, c.packs, 0, 0, y[j0:], c.filters)
+		gemmPackedRow(p, j0, j1, cols, c.k, c.packs, 0, 0, y[j0:], c.filters, p, p)
 	} else {
 		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
 	}

@@ -3,13 +3,21 @@ package nn
 import "github.com/convscope/convscope/nn/sgemm"
 
 // gemmPackedRow multiplies by the packed kernel row packs[u] as
-// sgemm.GemmPacked does and, with prefetchNext, prefetches the next block
-// of the kernel into L2 while it does (sgemm.GemmPackedNext: the next
-// rank-kc block of packs[u], then packs[u+1]'s first): at batch 1 the
-// deep layers' kernels stream from memory (BENCHMARKS.md, "the kernel
-// stream"), and the products are the same either way. The direct, padded,
+// sgemm.GemmPacked does, for the m rows of a (row stride lda) into c (row
+// stride ldc), and with prefetchNext:
+//
+//   - prefetches the next block of the kernel into L2 while it multiplies
+//     (sgemm.GemmPackedNext: the next rank-kc block of packs[u], then
+//     packs[u+1]'s first): at batch 1 the deep layers' kernels stream from
+//     memory (BENCHMARKS.md, "the kernel stream");
+//   - with skipJunk, computes only the rows in runs of seg every stride
+//     rows (sgemm.GemmPackedRows): the direct paths' output pixels, not
+//     the junk pixels past each output row (seg = ow, stride = the padded
+//     row's pixels; seg = stride = m for the im2col path).
+//
+// Every row it computes is bit for bit GemmPacked's. The direct, padded,
 // strided and im2col paths call it (im2col with u = 0 of one pack).
-func gemmPackedRow(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u int, beta float32, c []float32, ldc int) {
+func gemmPackedRow(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u int, beta float32, c []float32, ldc, seg, stride int) {
 	if !prefetchNext {
 		sgemm.GemmPacked(m, j0, j1, 1, a, lda, packs[u], beta, c, ldc)
 		return
@@ -18,9 +26,13 @@ func gemmPackedRow(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u
 	if u+1 < len(packs) {
 		next = packs[u+1]
 	}
+	if skipJunk && 8*(stride-seg) >= stride && seg < m { // junk ≥ 1/8 (7×7 and 14×14 maps)
+		sgemm.GemmPackedRows(m, j0, j1, 1, a, lda, packs[u], beta, c, ldc, next, seg, stride)
+		return
+	}
 	sgemm.GemmPackedNext(m, j0, j1, 1, a, lda, packs[u], beta, c, ldc, next)
 }
 
-// prefetchNext enables gemmPackedRow's prefetches (benchmarks turn it off
-// to compare).
-var prefetchNext = true
+// prefetchNext and skipJunk enable gemmPackedRow's prefetches and junk
+// skipping (benchmarks turn them off to compare).
+var prefetchNext, skipJunk = true, true

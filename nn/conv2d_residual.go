@@ -30,6 +30,11 @@ import "sync/atomic"
 // compare).
 var resFusion = true
 
+// resWinograd lets the Winograd path's bands compute the Add's rows too
+// (off: on one core they took 0.02–0.04 ms longer per block than the
+// separate passes, BENCHMARKS.md).
+var resWinograd = false
+
 // resFuse is a Conv2D's state for a fused residual Add (forwardResidual).
 type resFuse struct {
 	short, sum, out *Tensor       // the Add's other input, its output, the activation's output
@@ -59,7 +64,10 @@ func (c *Conv2D) forwardResidual(y, sum, out, short, x *Tensor, addLayer MergeLa
 	}
 	r.done.Store(false)
 	item, direct, wino := c.fwd, c.fwdDirect, c.wino.fn
-	c.fwd, c.fwdDirect, c.wino.fn = r.item, r.direct, r.wino
+	c.fwd, c.fwdDirect = r.item, r.direct
+	if resWinograd {
+		c.wino.fn = r.wino
+	}
 	c.Forward(y, x, false)
 	c.fwd, c.fwdDirect, c.wino.fn = item, direct, wino
 	if !r.done.Load() { // a path without hooked row items

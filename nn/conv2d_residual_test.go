@@ -75,7 +75,8 @@ func forwardBits(g *Graph, x *Tensor) [][]float32 {
 // packed kernels or not, and that the hooked paths did compute the Adds
 // in their items.
 func TestResidualFusionMatches(t *testing.T) {
-	defer func(v bool) { resFusion = v }(resFusion)
+	defer func(v, w bool) { resFusion, resWinograd = v, w }(resFusion, resWinograd)
+	resWinograd = true // cover the Winograd bands' hook too (off by default)
 	engines := []Engine{{Workers: 1}, {Workers: 2}, {Workers: 2, PackWeights: true}, {Workers: 2, BLAS: gonum.Implementation{}}}
 	for _, net := range []string{"small", "resnet18"} {
 		if net == "resnet18" && testing.Short() {

@@ -15,6 +15,8 @@ import (
 var abKnobs = map[string]func(e *Engine, on bool){
 	"res":      func(_ *Engine, on bool) { resFusion = on },
 	"prefetch": func(_ *Engine, on bool) { prefetchNext = on },
+	"junk":     func(_ *Engine, on bool) { skipJunk = on },
+	"reswino":  func(_ *Engine, on bool) { resWinograd = on },
 }
 
 // BenchmarkResNet18AB times ResNet-18 (one 224×224 image, inference,
@@ -36,7 +38,9 @@ func BenchmarkResNet18AB(b *testing.B) {
 	if set == nil {
 		b.Fatalf("RESNET_AB=%q: no such knob", knob)
 	}
-	defer func(r, p bool) { resFusion, prefetchNext = r, p }(resFusion, prefetchNext)
+	defer func(r, p, j, w bool) {
+		resFusion, prefetchNext, skipJunk, resWinograd = r, p, j, w
+	}(resFusion, prefetchNext, skipJunk, resWinograd)
 	g := resNet18(b, false)
 	x := NewTensor(1, 224, 224, 3)
 	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))

@@ -215,18 +215,24 @@ func kernelAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, 
 	}
 }
 
-// avx512NextTiles[nv-1][mr-avx512PackedMinRows] are the "Q" tile functions:
+// avx512NextMinRows is the smallest tile with a Q kernel (nextMinRows in
+// _asm/asm.go).
+const avx512NextMinRows = 4
+
+// avx512NextTiles[nv-1][mr-avx512NextMinRows] are the "Q" tile functions:
 // the P kernels that also prefetch the next block of B (see _asm/asm.go).
-var avx512NextTiles = [2][12 - avx512PackedMinRows + 1]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr){
-	{kernelAVX512Q8x16, kernelAVX512Q9x16, kernelAVX512Q10x16, kernelAVX512Q11x16, kernelAVX512Q12x16},
-	{kernelAVX512Q8x32, kernelAVX512Q9x32, kernelAVX512Q10x32, kernelAVX512Q11x32, kernelAVX512Q12x32},
+var avx512NextTiles = [2][12 - avx512NextMinRows + 1]func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr){
+	{kernelAVX512Q4x16, kernelAVX512Q5x16, kernelAVX512Q6x16, kernelAVX512Q7x16, kernelAVX512Q8x16,
+		kernelAVX512Q9x16, kernelAVX512Q10x16, kernelAVX512Q11x16, kernelAVX512Q12x16},
+	{kernelAVX512Q4x32, kernelAVX512Q5x32, kernelAVX512Q6x32, kernelAVX512Q7x32, kernelAVX512Q8x32,
+		kernelAVX512Q9x32, kernelAVX512Q10x32, kernelAVX512Q11x32, kernelAVX512Q12x32},
 }
 
 // kernelAVX512Next is kernel.runNext for avx512Kernel: tiles of
-// avx512PackedMinRows rows or more with A row-major take the Q kernels,
-// the rest kernelAVX512Packed (no prefetch of the next block).
+// avx512NextMinRows rows or more with A row-major take the Q kernels,
+// the rest kernelAVX512 (no prefetches).
 func kernelAVX512Next(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, pf uintptr) {
-	if mr < avx512PackedMinRows || csa != 1 {
+	if mr < avx512NextMinRows || csa != 1 {
 		kernelAVX512(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 		return
 	}
@@ -238,5 +244,5 @@ func kernelAVX512Next(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb
 	if nr > 16 {
 		nv = 1
 	}
-	avx512NextTiles[nv][mr-avx512PackedMinRows](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, uint32(1<<nr-1), pf)
+	avx512NextTiles[nv][mr-avx512NextMinRows](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, uint32(1<<nr-1), pf)
 }

@@ -61,5 +61,5 @@ func PackInto(p *Packed, k, n int, b []float32, ldb int) *Packed {
 // multiple of PanelWidth and 0 ≤ j0 < j1 ≤ p.N(). C is not read when beta
 // is zero. It runs on the calling goroutine and does not allocate.
 func GemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, beta float32, c []float32, ldc int) {
-	gemmPacked(m, j0, j1, alpha, a, lda, p, beta, c, ldc, nil, false)
+	gemmPacked(m, j0, j1, alpha, a, lda, p, beta, c, ldc, nil, false, m, m)
 }

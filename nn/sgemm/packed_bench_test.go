@@ -9,7 +9,9 @@ import (
 // batch 1 with packed kernels (Engine.PackWeights) for ResNet-18's 28×28,
 // 14×14 and 7×7 3×3 convolutions: the zero-padded input read with
 // overlapping rows (lda = cin), one product of depth 3·cin per kernel row
-// accumulated into C, junk rows included (they count in GFLOP/s-cpu). With
+// accumulated into C, junk rows included ("plain": GemmPacked; "next":
+// GemmPackedNext, prefetching the next block; "rows": GemmPackedRows,
+// junk rows skipped; GFLOP/s-cpu counts the useful products only). With
 // the kernels packed once, the products read 3·3·cin·cout·4 bytes of
 // kernel per image (9.4 MB at 7×7): cpu-ms/op is the CPU time per image.
 func BenchmarkGemmPacked(b *testing.B) {
@@ -33,20 +35,37 @@ func BenchmarkGemmPacked(b *testing.B) {
 			}
 			m := (s.hw-1)*w + s.hw
 			c := make([]float32, m*s.f)
-			run := func() {
-				for u := range 3 {
-					GemmPacked(m, 0, s.f, 1, x[u*w*s.cin:], s.cin, packs[u], float32(min(u, 1)), c, s.f)
-				}
+			for _, mode := range []string{"plain", "next", "rows"} {
+				b.Run(mode, func(b *testing.B) {
+					run := func() {
+						for u := range 3 {
+							a, beta := x[u*w*s.cin:], float32(min(u, 1))
+							var next *Packed
+							if u < 2 {
+								next = packs[u+1]
+							}
+							switch mode {
+							case "plain":
+								GemmPacked(m, 0, s.f, 1, a, s.cin, packs[u], beta, c, s.f)
+							case "next":
+								GemmPackedNext(m, 0, s.f, 1, a, s.cin, packs[u], beta, c, s.f, next)
+							default:
+								GemmPackedRows(m, 0, s.f, 1, a, s.cin, packs[u], beta, c, s.f, next, s.hw, w)
+							}
+						}
+					}
+					run()
+					cpu0 := cpuTime()
+					for b.Loop() {
+						run()
+					}
+					cpu := cpuTime() - cpu0
+					// Useful products only (no junk rows), whatever the mode.
+					flops := 2 * float64(s.hw*s.hw) * float64(s.f) * float64(3*kr) * float64(b.N)
+					b.ReportMetric(flops/cpu.Seconds()/1e9, "GFLOP/s-cpu")
+					b.ReportMetric(cpu.Seconds()*1e3/float64(b.N), "cpu-ms/op")
+				})
 			}
-			run()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				run()
-			}
-			cpu := cpuTime() - cpu0
-			flops := 2 * float64(m) * float64(s.f) * float64(3*kr) * float64(b.N)
-			b.ReportMetric(flops/cpu.Seconds()/1e9, "GFLOP/s-cpu")
-			b.ReportMetric(cpu.Seconds()*1e3/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -18,11 +18,27 @@ import "unsafe"
 // stream overlaps with the arithmetic. The products are GemmPacked's: the
 // same kernels, in the same order, so C is bit for bit the same.
 func GemmPackedNext(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, beta float32, c []float32, ldc int, next *Packed) {
-	gemmPacked(m, j0, j1, alpha, a, lda, p, beta, c, ldc, next, true)
+	gemmPacked(m, j0, j1, alpha, a, lda, p, beta, c, ldc, next, true, m, m)
 }
 
-// gemmPacked is GemmPacked, and with prefetch GemmPackedNext.
-func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, beta float32, c []float32, ldc int, next *Packed, prefetch bool) {
+// GemmPackedRows is GemmPackedNext for the rows of A and C that are in
+// runs of seg rows every stride rows (rows i with i mod stride < seg; 1 ≤
+// seg ≤ stride): the other rows of C are neither read nor written. The
+// direct convolution paths multiply every input pixel of a block of rows
+// as if it were an output pixel; the wp − ow pixels past each output row
+// are junk (2 of 9 on a padded 7×7 map), and here their products are
+// skipped instead of computed and dropped. Each run is cut into tiles of
+// its own, so each row's products are those of GemmPacked, bit for bit.
+func GemmPackedRows(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, beta float32, c []float32, ldc int, next *Packed, seg, stride int) {
+	if seg < 1 || stride < seg {
+		panic("sgemm: GemmPackedRows: expected 1 ≤ seg ≤ stride")
+	}
+	gemmPacked(m, j0, j1, alpha, a, lda, p, beta, c, ldc, next, true, seg, stride)
+}
+
+// gemmPacked is GemmPacked, with prefetch GemmPackedNext, with seg <
+// stride GemmPackedRows.
+func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, beta float32, c []float32, ldc int, next *Packed, prefetch bool, seg, stride int) {
 	k, nr := p.k, p.nr
 	if m < 0 || lda < 1 || j0 < 0 || j1 > p.n || j0 >= j1 || j0%nr != 0 || ldc < j1-j0 {
 		panic("sgemm: GemmPacked: invalid arguments")
@@ -43,6 +59,7 @@ func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 	if kern.runNext == nil {
 		prefetch = false
 	}
+
 	run := kern.run
 	if kern.runPacked != nil {
 		run = kern.runPacked
@@ -59,31 +76,45 @@ func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 				betaBlock = 1
 			}
 			blk := p.data[pc*p.npad:]
-			tiles := ceilDiv(m, kern.mr)
 			var pf []float32
 			if prefetch {
 				pf = nextBlock(p, next, j0, jc, ncb, nc, n, pc)
 			}
-			calls := tiles * ceilDiv(ncb, nr)
+			calls := rowTiles(m, seg, stride, kern.mr) * ceilDiv(ncb, nr)
 			q := 0
-			for ic := 0; ic < m; tiles-- {
-				mrb := ceilDiv(m-ic, tiles)
-				ablk := a[ic*lda+pc:]
-				cblk := c[ic*ldc:]
-				for jr := 0; jr < ncb; jr += nr {
-					nrb := min(nr, ncb-jr)
-					if pf != nil {
-						off := q * len(pf) / calls &^ 15 // a 64-byte line of this call's share
-						kern.runNext(mrb, nrb, kcb, ablk, lda, 1, blk[(j0+jc+jr)*kcb:], nr, cblk[jc+jr:], ldc, alpha, betaBlock, uintptrOf(pf[off:]))
-					} else {
-						run(mrb, nrb, kcb, ablk, lda, 1, blk[(j0+jc+jr)*kcb:], nr, cblk[jc+jr:], ldc, alpha, betaBlock)
+			for g0 := 0; g0 < m; g0 += stride {
+				end := g0 + min(seg, m-g0)
+				for ic, tiles := g0, ceilDiv(end-g0, kern.mr); ic < end; tiles-- {
+					mrb := ceilDiv(end-ic, tiles)
+					ablk := a[ic*lda+pc:]
+					cblk := c[ic*ldc:]
+					for jr := 0; jr < ncb; jr += nr {
+						nrb := min(nr, ncb-jr)
+						b := blk[(j0+jc+jr)*kcb:]
+						if pf != nil {
+							off := q * len(pf) / calls &^ 15 // a 64-byte line of this call's share
+							kern.runNext(mrb, nrb, kcb, ablk, lda, 1, b, nr, cblk[jc+jr:], ldc, alpha, betaBlock, uintptrOf(pf[off:]))
+						} else {
+							run(mrb, nrb, kcb, ablk, lda, 1, b, nr, cblk[jc+jr:], ldc, alpha, betaBlock)
+						}
+						q++
 					}
-					q++
+					ic += mrb
 				}
-				ic += mrb
 			}
 		}
 	}
+}
+
+// rowTiles returns the number of row tiles gemmPacked cuts m rows into:
+// runs of seg rows every stride rows, each in tiles of at most mr.
+func rowTiles(m, seg, stride, mr int) int {
+	full := m / stride
+	t := full * ceilDiv(seg, mr)
+	if r := min(seg, m-full*stride); r > 0 {
+		t += ceilDiv(r, mr)
+	}
+	return t
 }
 
 // nextBlock returns the packed values GemmPackedNext multiplies by after

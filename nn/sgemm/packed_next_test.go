@@ -88,3 +88,42 @@ func TestRunNext(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmPackedRows checks that GemmPackedRows computes the rows in runs
+// of seg every stride rows bit for bit as GemmPacked does, and leaves the
+// other rows of C alone.
+func TestGemmPackedRows(t *testing.T) {
+	for _, tc := range []struct{ m, n, k, seg, stride int }{
+		{61, 512, 1536, 7, 9},   // a padded 7×7 map, 3 input channels per pixel
+		{222, 256, 768, 14, 16}, // 14×14
+		{30, 64, 100, 13, 13},   // contiguous
+		{25, 40, 50, 1, 3},
+		{100, 96, 400, 30, 33}, // runs of several tiles
+	} {
+		t.Run(fmt.Sprintf("%dx%dx%d/%d-%d", tc.m, tc.n, tc.k, tc.seg, tc.stride), func(t *testing.T) {
+			rng := rand.New(rand.NewSource(4))
+			fill := func(v []float32) []float32 {
+				for i := range v {
+					v[i] = rng.Float32()*2 - 1
+				}
+				return v
+			}
+			a := fill(make([]float32, tc.m*tc.k))
+			p := Pack(tc.k, tc.n, fill(make([]float32, tc.k*tc.n)), tc.n)
+			want := fill(make([]float32, tc.m*tc.n))
+			got := append([]float32(nil), want...)
+			orig := append([]float32(nil), want...)
+			GemmPacked(tc.m, 0, tc.n, 1, a, tc.k, p, 1, want, tc.n)
+			GemmPackedRows(tc.m, 0, tc.n, 1, a, tc.k, p, 1, got, tc.n, p, tc.seg, tc.stride)
+			for i := range want {
+				w := want[i]
+				if i/tc.n%tc.stride >= tc.seg {
+					w = orig[i]
+				}
+				if math.Float32bits(got[i]) != math.Float32bits(w) {
+					t.Fatalf("row %d, column %d: GemmPackedRows %g, expected %g", i/tc.n, i%tc.n, got[i], w)
+				}
+			}
+		})
+	}
+}

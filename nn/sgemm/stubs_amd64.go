@@ -307,6 +307,26 @@ func kernelAVX512P11x32(k int, a *float32, rsa int, csa int, b *float32, ldb int
 //go:noescape
 func kernelAVX512P12x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32)
 
+// kernelAVX512Q4x16 computes a 4×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q4x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q5x16 computes a 5×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q6x16 computes a 6×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q7x16 computes a 7×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q7x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
 // kernelAVX512Q8x16 computes a 8×16 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
 //
 //go:noescape
@@ -331,6 +351,26 @@ func kernelAVX512Q11x16(k int, a *float32, rsa int, csa int, b *float32, ldb int
 //
 //go:noescape
 func kernelAVX512Q12x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q4x32 computes a 4×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q4x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q5x32 computes a 5×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q5x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q6x32 computes a 6×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q6x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
+
+// kernelAVX512Q7x32 computes a 7×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512Q7x32(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)
 
 // kernelAVX512Q8x32 computes a 8×32 tile of C = alpha·A·B + beta·C with AVX-512, A row-major (csa = 1), B prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
 //

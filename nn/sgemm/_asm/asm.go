@@ -37,7 +37,7 @@ func main() {
 		}
 	}
 	for nv := 1; nv <= 2; nv++ {
-		for mr := prefetchMinRows; mr <= maxRows; mr++ {
+		for mr := nextMinRows; mr <= maxRows; mr++ {
 			avx512NextKernel(mr, nv)
 		}
 	}
@@ -101,6 +101,7 @@ const unroll = 4
 const (
 	prefetchMinRows = 8
 	prefetchRows    = 8
+	nextMinRows     = 4
 )
 
 // avx512Kernel emits the micro-kernel for an mr×(16·nv) tile of C:
@@ -141,6 +142,9 @@ func avx512Kernel(mr, nv, layout int, prefetch bool) {
 // prefetching the next block spread over all of them overlaps that stream
 // with the arithmetic (a burst of prefetches between kernel calls, tried
 // before, only moved the stall: BENCHMARKS.md, "the kernel stream").
+//
+// They start at nextMinRows rows: the padded direct path's tiles of one
+// output row of a 7×7 map (GemmPackedRows) have 7.
 func avx512NextKernel(mr, nv int) {
 	name := fmt.Sprintf("kernelAVX512Q%dx%d", mr, 16*nv)
 	TEXT(name, NOSPLIT, "func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr)")
