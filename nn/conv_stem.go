@@ -64,6 +64,8 @@ type stemState struct {
 	// strided path (conv_stem_strided.go)
 	xs       []float32 // the padded input, rows grouped by residue mod the stride
 	nb, size int       // rows per residue group, floats per sample
+	// 1×1 strided path (conv_stem_1x1.go)
+	pointwise func(worker, i int)
 }
 
 // stemOK reports whether this call takes the stem kernel: nn/sgemm as the
@@ -78,8 +80,9 @@ func (c *Conv2D) stemOK() bool {
 		c.groups == 1 && g.dh == 1 && g.dw == 1 && g.c <= stemMaxCin && c.filters%16 == 0
 }
 
-// forwardStem computes y = f(conv(x) + b) on the stem kernel or the strided
-// path (conv_stem_strided.go) when this call can take one, and reports
+// forwardStem computes y = f(conv(x) + b) on the stem kernel, the strided
+// path (conv_stem_strided.go) or the 1×1 strided path (conv_stem_1x1.go)
+// when this call can take one, and reports
 // whether it did. Forward calls it after setting c.packed.
 func (c *Conv2D) forwardStem(y, x *Tensor) bool {
 	switch {
@@ -87,6 +90,8 @@ func (c *Conv2D) forwardStem(y, x *Tensor) bool {
 		c.forwardSmallCin(y, x)
 	case c.stridedOK():
 		c.forwardStrided(y, x)
+	case c.strided1x1OK(): // conv_stem_1x1.go
+		c.forward1x1Strided(y, x)
 	default:
 		return false
 	}

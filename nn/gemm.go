@@ -63,6 +63,8 @@ type engineOptions struct {
 	stemOff, stemGo bool
 	// pool3Off disables max pooling's 3×3 path (pool3.go).
 	pool3Off bool
+	// strided1x1Off disables Conv2D's 1×1 strided path (conv_stem_1x1.go).
+	strided1x1Off bool
 }
 
 // defaultConvBlockPixels is about how many output pixels one Conv2D work
