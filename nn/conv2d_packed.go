@@ -27,7 +27,7 @@ func (c *Conv2D) usePacked(training bool) bool {
 		return false
 	}
 	nr := sgemm.PanelWidth()
-	return c.filters > 4*nr || c.filters%nr != 0
+	return c.filters > 4*nr || c.filters%nr != 0 || c.packStrided()
 }
 
 // preparePacked packs the kernel for this call's path if the packed copy

@@ -36,3 +36,16 @@ func gemmPackedRow(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u
 // prefetchNext and skipJunk enable gemmPackedRow's prefetches and junk
 // skipping (benchmarks turn them off to compare).
 var prefetchNext, skipJunk = true, true
+
+// packStrided reports whether an inference call on the strided path
+// (conv_stem_strided.go) multiplies with packed kernels although nn/sgemm
+// would not pack them (four panels: 128 filters): the packed products
+// take the micro-kernels that prefetch B. ResNet-18's 56→28 3×3/2
+// convolution took 5–10 % less CPU time inside the network on one core
+// (BenchmarkResNet18AB, RESNET_AB=pack4).
+func (c *Conv2D) packStrided() bool {
+	return packAt4 && c.filters == 4*sgemm.PanelWidth() && c.stridedOK()
+}
+
+// packAt4 enables packStrided (benchmarks turn it off to compare).
+var packAt4 = true

@@ -18,6 +18,7 @@ var abKnobs = map[string]func(e *Engine, on bool){
 	"junk":     func(_ *Engine, on bool) { skipJunk = on },
 	"reswino":  func(_ *Engine, on bool) { resWinograd = on },
 	"s1x1":     func(e *Engine, on bool) { e.opts.strided1x1Off = !on },
+	"pack4":    func(_ *Engine, on bool) { packAt4 = on },
 }
 
 // BenchmarkResNet18AB times ResNet-18 (one 224×224 image, inference,
