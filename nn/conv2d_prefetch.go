@@ -13,7 +13,8 @@ import "github.com/convscope/convscope/nn/sgemm"
 //   - with skipJunk, computes only the rows in runs of seg every stride
 //     rows (sgemm.GemmPackedRows): the direct paths' output pixels, not
 //     the junk pixels past each output row (seg = ow, stride = the padded
-//     row's pixels; seg = stride = m for the im2col path).
+//     row's pixels; seg = stride = m for the im2col path), where the junk
+//     is ≥ 1/8 of the rows and the kernel row large (junkMinKernel).
 //
 // Every row it computes is bit for bit GemmPacked's. The direct, padded,
 // strided and im2col paths call it (im2col with u = 0 of one pack).
@@ -26,12 +27,20 @@ func gemmPackedRow(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u
 	if u+1 < len(packs) {
 		next = packs[u+1]
 	}
-	if skipJunk && 8*(stride-seg) >= stride && seg < m { // junk ≥ 1/8 (7×7 and 14×14 maps)
+	if skipJunk && 8*(stride-seg) >= stride && seg < m && packs[u].K()*packs[u].N() >= junkMinKernel {
 		sgemm.GemmPackedRows(m, j0, j1, 1, a, lda, packs[u], beta, c, ldc, next, seg, stride)
 		return
 	}
 	sgemm.GemmPackedNext(m, j0, j1, 1, a, lda, packs[u], beta, c, ldc, next)
 }
+
+// junkMinKernel is the smallest kernel row (floats) whose products skip
+// the junk rows: ≥ 1/8 junk and a kernel row of ≥ 512 KB, ResNet-18's
+// 14×14 and 7×7 maps. Runs of up to 14 rows are cut into tiles of 7, which
+// re-read the kernel from L2 more often than tiles of 12: a gain where
+// the products wait on the kernel, not on SqueezeNet's 13×13 3×3 expands
+// (a 196 KB kernel row; the model took 2–4 % longer with them skipped).
+const junkMinKernel = 128 << 10
 
 // prefetchNext and skipJunk enable gemmPackedRow's prefetches and junk
 // skipping (benchmarks turn them off to compare).

@@ -19,6 +19,10 @@ var abKnobs = map[string]func(e *Engine, on bool){
 	"reswino":  func(_ *Engine, on bool) { resWinograd = on },
 	"s1x1":     func(e *Engine, on bool) { e.opts.strided1x1Off = !on },
 	"pack4":    func(_ *Engine, on bool) { packAt4 = on },
+	"all": func(e *Engine, on bool) { // every knob above (branch perfres)
+		resFusion, prefetchNext, skipJunk, packAt4 = on, on, on, on
+		e.opts.strided1x1Off = !on
+	},
 }
 
 // BenchmarkResNet18AB times ResNet-18 (one 224×224 image, inference,
@@ -40,9 +44,9 @@ func BenchmarkResNet18AB(b *testing.B) {
 	if set == nil {
 		b.Fatalf("RESNET_AB=%q: no such knob", knob)
 	}
-	defer func(r, p, j, w bool) {
-		resFusion, prefetchNext, skipJunk, resWinograd = r, p, j, w
-	}(resFusion, prefetchNext, skipJunk, resWinograd)
+	defer func(r, p, j, w, a bool) {
+		resFusion, prefetchNext, skipJunk, resWinograd, packAt4 = r, p, j, w, a
+	}(resFusion, prefetchNext, skipJunk, resWinograd, packAt4)
 	g := resNet18(b, false)
 	x := NewTensor(1, 224, 224, 3)
 	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
