@@ -100,7 +100,7 @@ func TestResidualFusionMatches(t *testing.T) {
 			t.Fatalf("%s: %d Adds fused, expected %d", net, fused, want)
 		}
 		for _, e := range engines {
-			if net == "resnet18" && e.BLAS != nil {
+			if net == "resnet18" && !e.PackWeights { // the app's engine only: full size is slow under -race
 				continue
 			}
 			t.Run(fmt.Sprintf("%s/workers=%d/pack=%v/blas=%s", net, e.Workers, e.PackWeights, e.GEMM()), func(t *testing.T) {
