@@ -105,8 +105,14 @@ func BenchmarkGraphNodes(b *testing.B) {
 }
 
 // setFastPaths turns this session's (perfmob's) fast paths on or off.
+// GRAPH_AB_ONLY=name compares that path alone (the others stay on).
 func setFastPaths(on bool) {
-	pointwiseFast = on
+	only := os.Getenv("GRAPH_AB_ONLY")
+	pointwiseFast = on || only != "" && only != "pointwise"
+	dw3x3Tile = 4
+	if !on && (only == "" || only == "dwtile") {
+		dw3x3Tile = dwTilePixels
+	}
 }
 
 // runNodeForBench runs one node as Graph.Forward does at inference.
