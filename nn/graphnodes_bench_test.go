@@ -32,6 +32,8 @@ func BenchmarkGraphNodes(b *testing.B) {
 			continue
 		}
 		b.Run(name, func(b *testing.B) {
+			defer func(old bool) { hugeArena = old }(hugeArena)
+			hugeArena = os.Getenv("GRAPH_HUGE") != "0"
 			g, _, err := LoadGraphFile(f)
 			if err != nil {
 				b.Fatal(err)
@@ -44,6 +46,25 @@ func BenchmarkGraphNodes(b *testing.B) {
 			x := NewTensor(append([]int{1}, g.InputShape()...)...)
 			fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
 			g.Forward(x, false)
+			// GRAPH_AB_ONLY=huge: the old passes run a second copy of the
+			// graph whose outputs are ordinary memory (hugeArena off), loaded
+			// second (GRAPH_HUGE_SWAP: the huge-page copy loaded second).
+			gs := [2]*Graph{g, g}
+			if os.Getenv("GRAPH_AB_ONLY") == "huge" {
+				k := 0
+				if os.Getenv("GRAPH_HUGE_SWAP") != "" {
+					k = 1
+					gs[0] = g
+				}
+				hugeArena = k == 1
+				gs[k], _, err = LoadGraphFile(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				gs[k].SetEngine(e)
+				gs[k].Forward(x, false)
+				hugeArena = true
+			}
 			// GRAPH_AB=1: passes alternate between this session's fast paths
 			// off (k = 0) and on (k = 1), old, new, new, old.
 			ab := os.Getenv("GRAPH_AB") != ""
