@@ -22,7 +22,7 @@ import "time"
 // bit (TestPointwiseConvMatches).
 //
 // Work items are chunks of whole tiles of pixels (about pwChunkFloats of
-// input each) times groups of 16·v-channel column blocks, so that a
+// input and output each) times groups of 16·v-channel column blocks, so that a
 // 7×7 layer still gives both workers several items. A fused activation
 // node (conv2d_postact.go) is computed on each item's outputs while they are
 // in cache.
@@ -31,10 +31,13 @@ import "time"
 // compare with the GEMM path).
 var pointwiseFast = true
 
-// pwChunkFloats is about the input floats one work item reads: 32 Ki
-// floats (128 KiB), so its input stays in the L2 cache while every column
-// block of the kernel passes over it.
-const pwChunkFloats = 1 << 15
+// pwChunkFloats bounds the input and output floats of one work item's
+// pixels: 16 Ki floats (64 KiB), so that a chunk's output rows stay in
+// cache while every column block of the kernel stores into them (with
+// 128 KiB of input alone, 56×56 24→144 — nine 16-channel blocks over
+// 1365 pixels — took 450–477 CPU µs, with this bound 281–293; whole
+// MobileNetV2 and SqueezeNet passes 0.97–0.99×, BENCHMARKS.md).
+const pwChunkFloats = 1 << 14
 
 // pwMinPixels is the fewest pixels per image for the 1×1 path: at 7×7 (49
 // pixels) every column block's weights are reloaded for each of a few
@@ -100,7 +103,7 @@ func (c *Conv2D) forwardPointwise(y, x *Tensor) bool {
 	m := g.h * g.w
 	pw.v, pw.p = pointwiseShape(f, cin)
 	tiles := (m + pw.p - 1) / pw.p
-	per := max(1, min(tiles, pwChunkFloats/(cin*pw.p)))
+	per := max(1, min(tiles, pwChunkFloats/((cin+f)*pw.p)))
 	pw.chunks = (tiles + per - 1) / per
 	per = (tiles + pw.chunks - 1) / pw.chunks // even chunks
 	pw.chunk = per * pw.p
