@@ -65,6 +65,20 @@ func BenchmarkGraphNodes(b *testing.B) {
 				gs[k].Forward(x, false)
 				hugeArena = true
 			}
+			// GRAPH_AB_ONLY=huge2: one graph, its outputs swapped between the
+			// huge-page arena (new) and a plain one (old) before each pass.
+			var outs [2][]*Tensor
+			if os.Getenv("GRAPH_AB_ONLY") == "huge2" {
+				total := 0
+				for _, n := range g.order {
+					total += arenaStep(len(n.out.Data))
+					outs[1] = append(outs[1], n.out)
+				}
+				plain := make([]float32, total)
+				for _, n := range g.order {
+					outs[0] = append(outs[0], arenaTensor(&plain, n.out.Shape))
+				}
+			}
 			// GRAPH_AB=1: passes alternate between this session's fast paths
 			// off (k = 0) and on (k = 1), old, new, new, old.
 			ab := os.Getenv("GRAPH_AB") != ""
