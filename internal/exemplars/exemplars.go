@@ -165,7 +165,9 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 			data := outs[it.index].Data[s*size : (s+1)*size]
 			if it.pooled >= 0 {
 				p := c.plan[it.pooled]
-				sm[k].scanPooled(data, it.h, it.w, it.c, &sm[it.pooled], p.h, p.w)
+				psize := p.h * p.w * p.c
+				pdata := outs[p.index].Data[s*psize : (s+1)*psize]
+				sm[k].scanPooled(data, it.h, it.w, it.c, &sm[it.pooled], pdata, p.h, p.w)
 			} else {
 				sm[k].scan(data, it.c)
 			}

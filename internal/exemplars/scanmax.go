@@ -60,6 +60,8 @@ type sampleMax struct {
 	maxv  []float32
 	arg   []int
 	block []float32 // per-block maxima, scanBlock positions at a time
+	// blocks: block holds this map's block maxima (scan, not scanPooled)
+	blocks bool
 }
 
 func (m *sampleMax) size(c, blocks int) {
@@ -83,6 +85,7 @@ func (m *sampleMax) scan(data []float32, c int) {
 	p := len(data) / c
 	nb := (p + scanBlock - 1) / scanBlock
 	m.size(c, nb)
+	m.blocks = true
 	maxv, arg := m.maxv[:c], m.arg[:c]
 	for b := range nb {
 		bm := m.block[b*c : (b+1)*c]
@@ -115,12 +118,12 @@ func (m *sampleMax) scan(data []float32, c int) {
 }
 
 // scanPooled is scan for an h×w map whose 2×2/2 "valid" max pooling (ph×pw,
-// already scanned into pool) covers all but an odd last row or column:
-// the map's maximum is the pooling's or one of those left over, and its
-// first occurrence lies in the rows before the pooling's first row holding
-// it (only their left-over column) or in that pooling row's two map rows.
-func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, ph, pw int) {
+// pdata, already scanned into pool) covers all but an odd last row or
+// column: the map's maximum is the pooling's or one of those left over,
+// and its first occurrence is found by firstPooled.
+func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, pdata []float32, ph, pw int) {
 	m.size(c, 0)
+	m.blocks = false
 	maxv, arg := m.maxv[:c], m.arg[:c]
 	copy(maxv, pool.maxv[:c])
 	row := w * c
@@ -135,17 +138,86 @@ func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, ph,
 		}
 	}
 	for ch, v := range maxv {
-		start := 0
-		if pool.maxv[ch] == v {
-			start = 2 * (pool.arg[ch] / pw)
+		if legacyFirst {
+			start := 0
+			if pool.maxv[ch] == v {
+				start = 2 * (pool.arg[ch] / pw)
+			}
+			arg[ch] = firstEqual(data, w, c, ch, v, start)
+			continue
 		}
-		arg[ch] = firstEqual(data, w, c, ch, v, start)
+		arg[ch] = firstPooled(data, h, w, c, ch, v, pool, pdata, ph, pw)
 	}
+}
+
+// legacyFirst makes scanPooled find positions with firstEqual, the
+// previous search (tests and BenchmarkObserveOverhead's comparison).
+var legacyFirst bool
+
+// firstPooled returns the first row-major position of channel ch equal to
+// v (0 if none) in an h×w map, using its 2×2/2 pooling pdata (ph×pw,
+// scanned into pool). Pooled positions before the pooling's first maximum
+// (pool.arg, when the pooling reaches v) hold less than v, so in the map
+// rows above that pooling row only the left-over columns can hold v; in
+// the pooling row's two map rows, the windows from that maximum on whose
+// pooled value is v (found by their scan blocks' maxima, then pdata) and
+// the left-over columns; and when the pooling does not reach v, the
+// left-over columns and rows. A few reads per channel instead of a scan
+// of two map rows (firstEqual: one strided read per position).
+func firstPooled(data []float32, h, w, c, ch int, v float32, pool *sampleMax, pdata []float32, ph, pw int) int {
+	at := func(y, x int) bool { return data[(y*w+x)*c+ch] == v }
+	py0, px0 := ph, 0
+	if pool.maxv[ch] == v {
+		py0, px0 = pool.arg[ch]/pw, pool.arg[ch]%pw
+	}
+	for y := range 2 * py0 {
+		for x := 2 * pw; x < w; x++ {
+			if at(y, x) {
+				return y*w + x
+			}
+		}
+	}
+	if py0 < ph {
+		for y := 2 * py0; y < 2*py0+2; y++ {
+			for px := px0; px < pw; px++ {
+				if px > px0 {
+					q := py0*pw + px
+					if pool.blocks && pool.block[(q/scanBlock)*c+ch] != v { // the block holds less than v
+						px = min((q/scanBlock+1)*scanBlock-py0*pw, pw) - 1
+						continue
+					}
+					if pdata[q*c+ch] != v {
+						continue
+					}
+				}
+				if at(y, 2*px) {
+					return y*w + 2*px
+				}
+				if at(y, 2*px+1) {
+					return y*w + 2*px + 1
+				}
+			}
+			for x := 2 * pw; x < w; x++ {
+				if at(y, x) {
+					return y*w + x
+				}
+			}
+		}
+	}
+	for y := 2 * ph; y < h; y++ {
+		for x := range w {
+			if at(y, x) {
+				return y*w + x
+			}
+		}
+	}
+	return 0
 }
 
 // firstEqual returns the first row-major position of channel ch equal to
 // v, looking at the columns right of the pooled ones in rows before start
-// and then at every position from row start on (0 if none).
+// and then at every position from row start on (0 if none): the previous
+// search (legacyFirst).
 func firstEqual(data []float32, w, c, ch int, v float32, start int) int {
 	ph2 := (w / 2) * 2
 	for y := range start {
