@@ -251,7 +251,7 @@ func searchBest(t *testing.T, net *nn.Sequential, layer string, index int, base 
 		if o.fromBest {
 			o.start = bestImage
 		}
-		o.NoRetry = true
+		o.NoRetry, o.Extra = true, -1
 		res, err := Visualize(context.Background(), net, 0, layer, chans, o, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -279,7 +279,7 @@ func TestRetryWakesSilentChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := Visualize(context.Background(), m.Net, 0, "conv2d_4", []int{111}, Options{Seed: 1, NoRetry: true}, nil)
+	plain, err := Visualize(context.Background(), m.Net, 0, "conv2d_4", []int{111}, Options{Seed: 1, NoRetry: true, Extra: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestBelow5Box(t *testing.T) {
 			continue
 		}
 		plain := bestSearch[0]
-		plain.NoRetry = true
+		plain.NoRetry, plain.Extra = true, -1
 		res, err := Visualize(context.Background(), m.Net, 0, layer, chans, plain, nil)
 		if err != nil {
 			t.Fatal(err)
