@@ -8,7 +8,12 @@
 // A Collector observes the layer outputs of forward passes as they happen —
 // the validation passes of training (nn.FitConfig.OnValidationBatch) or a
 // scan over a folder (ScanFolder) — so gathering costs one pass over each
-// map per image and no extra forward pass. Each image enters a channel's
+// map per image and no extra forward pass; for a Sequential model whose
+// 2×2 poolings run fused with their convolutions, the forward pass itself
+// records each pooled row's per-channel block maxima while the row is in
+// cache (nn.Sequential.SetPoolMaxima, turned on by NewCollector for
+// inference passes), and the collector reads only those and a few values
+// around each maximum. Each image enters a channel's
 // list at most once (its best position); an image seen again (the same
 // validation set every epoch) keeps its newest value.
 package exemplars
@@ -56,6 +61,18 @@ type Collector struct {
 	byName  map[string]*Layer
 	plan    []scanItem
 	scratch [][]sampleMax // [sample][plan item]
+	// src gives the block maxima of the pooled maps that the forward pass
+	// computed (nn.Sequential.PoolMaxima) for the net NewCollector got,
+	// or nil.
+	src maximaSource
+}
+
+// maximaSource is a network that computes its fused poolings' block
+// maxima during inference forward passes (*nn.Sequential).
+type maximaSource interface {
+	SetPoolMaxima(on bool)
+	PoolMaxima(i int) ([]float32, int, bool)
+	Outputs() []*nn.Tensor
 }
 
 // Network is a model a Collector observes: *nn.Sequential or *nn.Graph.
@@ -140,8 +157,16 @@ func NewCollector(net Network, names []string, k int) (*Collector, error) {
 		return nil, fmt.Errorf("exemplars: expected a map layer (%v), received %q", mapNames, n)
 	}
 	c.makePlan(nodes)
+	if src, ok := net.(maximaSource); ok && !noForwardMaxima {
+		src.SetPoolMaxima(true)
+		c.src = src
+	}
 	return c, nil
 }
+
+// noForwardMaxima keeps NewCollector from using the forward pass's
+// maxima (tests and BenchmarkObserveOverhead's comparison).
+var noForwardMaxima bool
 
 // Layer returns the named layer's exemplars, or nil.
 func (c *Collector) Layer(name string) *Layer { return c.byName[name] }
@@ -163,6 +188,11 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 		for k, it := range c.plan {
 			size := it.h * it.w * it.c
 			data := outs[it.index].Data[s*size : (s+1)*size]
+			if mx, nb, ok := c.maxima(outs, it.index); ok {
+				per := it.h * nb * it.c
+				sm[k].fromMaxima(data, mx[s*per:(s+1)*per], it.w, it.c, nb)
+				continue
+			}
 			if it.pooled >= 0 {
 				p := c.plan[it.pooled]
 				psize := p.h * p.w * p.c
@@ -184,6 +214,19 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 			}
 		}
 	}
+}
+
+// maxima returns the block maxima the forward pass computed for output
+// i, when outs are the outputs of c.src's last forward pass.
+func (c *Collector) maxima(outs []*nn.Tensor, i int) ([]float32, int, bool) {
+	if c.src == nil {
+		return nil, 0, false
+	}
+	own := c.src.Outputs()
+	if i >= len(own) || own[i] != outs[i] {
+		return nil, 0, false
+	}
+	return c.src.PoolMaxima(i)
 }
 
 // offer puts (name, v) into channel ch's list if it belongs there.

@@ -60,8 +60,21 @@ type sampleMax struct {
 	maxv  []float32
 	arg   []int
 	block []float32 // per-block maxima, scanBlock positions at a time
-	// blocks: block holds this map's block maxima (scan, not scanPooled)
-	blocks bool
+	// blocks: block holds this map's block maxima (scan, fromMaxima; not
+	// scanPooled); rowBlocks: 0 when they cover scanBlock positions of
+	// the flattened map (scan), else blocks per row of PoolMaxBlock
+	// positions (fromMaxima)
+	blocks    bool
+	rowBlocks int
+	ext       []float32 // fromMaxima: the forward pass's block maxima (the model's)
+}
+
+// blockMax returns the maxima of block b (channels).
+func (m *sampleMax) blockMax(b, c int) []float32 {
+	if m.rowBlocks > 0 {
+		return m.ext[b*c : (b+1)*c]
+	}
+	return m.block[b*c : (b+1)*c]
 }
 
 func (m *sampleMax) size(c, blocks int) {
@@ -85,7 +98,7 @@ func (m *sampleMax) scan(data []float32, c int) {
 	p := len(data) / c
 	nb := (p + scanBlock - 1) / scanBlock
 	m.size(c, nb)
-	m.blocks = true
+	m.blocks, m.rowBlocks = true, 0
 	maxv, arg := m.maxv[:c], m.arg[:c]
 	for b := range nb {
 		bm := m.block[b*c : (b+1)*c]
@@ -115,6 +128,48 @@ func (m *sampleMax) scan(data []float32, c int) {
 			break
 		}
 	}
+}
+
+// fromMaxima is scan for a w-wide map whose per-channel maxima by row and
+// block of nn.PoolMaxBlock positions the forward pass computed (bm:
+// rows × nb blocks × c): the maximum is theirs, and its first position
+// lies in the first block (row-major) holding it.
+func (m *sampleMax) fromMaxima(data, bm []float32, w, c, nb int) {
+	m.size(c, 0)
+	m.ext = bm
+	m.blocks, m.rowBlocks = true, nb
+	nbl := len(bm) / c
+	maxv, arg := m.maxv[:c], m.arg[:c]
+	copy(maxv, bm[:c])
+	for b := 1; b < nbl; b++ {
+		nn.MaxInto(maxv, bm[b*c:(b+1)*c])
+	}
+	for ch, v := range maxv {
+		arg[ch] = 0
+		for b := range nbl {
+			if bm[b*c+ch] != v {
+				continue
+			}
+			y, x0 := b/nb, (b%nb)*nn.PoolMaxBlock
+			for x := x0; x < min(x0+nn.PoolMaxBlock, w); x++ {
+				if data[(y*w+x)*c+ch] == v {
+					arg[ch] = y*w + x
+					break
+				}
+			}
+			break
+		}
+	}
+}
+
+// blockOf returns the block holding pooled position q of a pw-wide map
+// and the position after that block's last in its row.
+func (m *sampleMax) blockOf(q, pw int) (b, end int) {
+	if m.rowBlocks == 0 {
+		return q / scanBlock, min((q/scanBlock+1)*scanBlock, (q/pw+1)*pw)
+	}
+	y, x := q/pw, q%pw
+	return y*m.rowBlocks + x/nn.PoolMaxBlock, y*pw + min((x/nn.PoolMaxBlock+1)*nn.PoolMaxBlock, pw)
 }
 
 // scanPooled is scan for an h×w map whose 2×2/2 "valid" max pooling (ph×pw,
@@ -182,8 +237,8 @@ func firstPooled(data []float32, h, w, c, ch int, v float32, pool *sampleMax, pd
 			for px := px0; px < pw; px++ {
 				if px > px0 {
 					q := py0*pw + px
-					if pool.blocks && pool.block[(q/scanBlock)*c+ch] != v { // the block holds less than v
-						px = min((q/scanBlock+1)*scanBlock-py0*pw, pw) - 1
+					if b, end := pool.blockOf(q, pw); pool.blocks && pool.blockMax(b, c)[ch] != v { // the block holds less than v
+						px = end - py0*pw - 1
 						continue
 					}
 					if pdata[q*c+ch] != v {
