@@ -37,6 +37,8 @@ type Entry struct {
 	Y, X  int     // where the maximum is (the first in row-major order)
 	// Patch is the receptive field of (Y, X): the input pixels behind it.
 	Patch receptive.Box
+
+	id int32 // the collector's number for Image (Collector.ids), 0: none
 }
 
 // Layer holds one map layer's exemplars.
@@ -65,6 +67,10 @@ type Collector struct {
 	// computed (nn.Sequential.PoolMaxima) for the net NewCollector got,
 	// or nil.
 	src maximaSource
+	// ids numbers the image names seen (from 1), so that offer compares
+	// numbers, not strings, for each of a layer's channels.
+	ids    map[string]int32
+	idsNow []int32 // this Observe's samples' numbers
 }
 
 // maximaSource is a network that computes its fused poolings' block
@@ -203,6 +209,18 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 			}
 		}
 	})
+	if c.ids == nil {
+		c.ids = map[string]int32{}
+	}
+	c.idsNow = c.idsNow[:0]
+	for _, name := range names[:n] {
+		id, ok := c.ids[name]
+		if !ok {
+			id = int32(len(c.ids) + 1)
+			c.ids[name] = id
+		}
+		c.idsNow = append(c.idsNow, id)
+	}
 	for _, ly := range c.Layers {
 		for s, name := range names[:n] {
 			if name == "" {
@@ -210,7 +228,7 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 			}
 			sm := &c.scratch[s][ly.plan]
 			for ch, v := range sm.maxv[:ly.C] {
-				c.offer(ly, ch, name, v, sm.arg[ch])
+				c.offer(ly, ch, name, c.idsNow[s], v, sm.arg[ch])
 			}
 		}
 	}
@@ -229,11 +247,12 @@ func (c *Collector) maxima(outs []*nn.Tensor, i int) ([]float32, int, bool) {
 	return c.src.PoolMaxima(i)
 }
 
-// offer puts (name, v) into channel ch's list if it belongs there.
-func (c *Collector) offer(ly *Layer, ch int, name string, v float32, at int) {
+// offer puts (name, v) into channel ch's list if it belongs there; id is
+// name's number (c.ids).
+func (c *Collector) offer(ly *Layer, ch int, name string, id int32, v float32, at int) {
 	top := ly.Top[ch]
 	for i := range top {
-		if top[i].Image == name { // seen before: drop the old entry
+		if top[i].id == id || top[i].id == 0 && top[i].Image == name { // seen before: drop the old entry
 			top = append(top[:i], top[i+1:]...)
 			break
 		}
@@ -245,7 +264,7 @@ func (c *Collector) offer(ly *Layer, ch int, name string, v float32, at int) {
 	i := sort.Search(len(top), func(i int) bool { return top[i].Value < v })
 	y, x := at/ly.W, at%ly.W
 	r, q := ly.rows[y], ly.cols[x]
-	e := Entry{Image: name, Value: v, Y: y, X: x, Patch: receptive.Box{Y0: r[0], X0: q[0], Y1: r[1], X1: q[1]}}
+	e := Entry{Image: name, Value: v, Y: y, X: x, Patch: receptive.Box{Y0: r[0], X0: q[0], Y1: r[1], X1: q[1]}, id: id}
 	top = append(top, Entry{})
 	copy(top[i+1:], top[i:])
 	top[i] = e
