@@ -134,8 +134,8 @@ var bestSearch = []Options{
 //   - proven: no image reaches 5× — a first-layer channel whose bound of
 //     the largest mean activation (firstConvBounds: triangle and
 //     Lagrangian relaxations, exact arithmetic) or any channel whose
-//     interval bound of any one cell (upperBounds) is below 5× its
-//     baseline; the bound must be at least what the optimised image
+//     interval bound of any one cell (upperBounds, Bounder) is below 5×
+//     its baseline; the bound must be at least what the optimised image
 //     reaches;
 //   - or listed in below5 with the best ratio any ascent found, and the
 //     atlas must reach 80 % of that ratio. The list may shrink, never
@@ -166,6 +166,15 @@ func TestActivationMaximisation(t *testing.T) {
 	first := firstConvBounds(net, 1.0/255)
 	for k := range first {
 		bounds[0][k] = min(bounds[0][k], first[k])
+	}
+	bd, err := NewBounder(net, 0, 1) // its cell intervals, checked against every atlas image
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range bounds {
+		for k := range bounds[j] {
+			bounds[j][k] = min(bounds[j][k], max(bd.zu[j][k], 0))
+		}
 	}
 	only := os.Getenv("CONVSCOPE_ATLAS_LAYERS") // e.g. conv2d_1,conv2d_2: only these
 	for _, ly := range []struct {
