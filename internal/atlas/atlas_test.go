@@ -194,6 +194,12 @@ func TestActivationMaximisation(t *testing.T) {
 			t.Fatal(err)
 		}
 		el := time.Since(t0)
+		extended := 0 // channels whose objective still ends below 5× its start
+		for _, r := range res {
+			if r.Start > 0 && r.Value < 5*r.Start {
+				extended++
+			}
+		}
 		var ratios []float64
 		var short []ratio
 		dead, bounded, capped := 0, 0, 0
@@ -226,13 +232,13 @@ func TestActivationMaximisation(t *testing.T) {
 			}
 			ratios = append(ratios, r.ratio)
 		}
-		if all && len(short) > 0 {
-			searchBest(t, net, ly.name, ly.index, base, short)
-		}
 		sort.Float64s(ratios)
 		n := len(ratios)
-		t.Logf("%s: %d channels in %v: %d dead, %d of %d live ≥ 5×, %d proven below 5×, %d listed below 5× (below5); ratio min %.2f, median %.2f, max %.4g",
-			ly.name, len(res), el.Round(time.Millisecond), dead, n-bounded-len(short), n, bounded, capped, ratios[0], ratios[n/2], ratios[n-1])
+		t.Logf("%s: %d channels in %v: %d dead, %d of %d live ≥ 5×, %d proven below 5×, %d listed below 5× (below5); ratio min %.2f, median %.2f, max %.4g; %d still below 5× their start after the extension",
+			ly.name, len(res), el.Round(time.Millisecond), dead, n-bounded-len(short), n, bounded, capped, ratios[0], ratios[n/2], ratios[n-1], extended)
+		if all && len(short) > 0 && os.Getenv("CONVSCOPE_ATLAS_NOSEARCH") == "" {
+			searchBest(t, net, ly.name, ly.index, base, short)
+		}
 	}
 }
 
