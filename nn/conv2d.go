@@ -74,6 +74,7 @@ type Conv2D struct {
 	codes           []uint8     // fused pooling: each window's winner, recorded in training
 	codesValid      bool        // codes belong to the last Forward
 	recording       bool        // this call writes (forward) or reads (backward) codes
+	pmax            poolMaxima  // fused pooling: per-channel block maxima (pool_maxima.go)
 	gp              [][]float32 // per slot: one pooled row of dyp ⊙ f'(yp)
 	dwZero          []float32   // fused 3×3 depthwise kernel: zeros (depthwise3x3.go)
 	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)

@@ -28,6 +28,9 @@ func (c *Conv2D) forwardPooled(y, yp, x *Tensor, p *MaxPooling2D, training bool)
 	checkTensor("Conv2D", "input", x, n, []int{c.g.h, c.g.w, c.g.c})
 	checkTensor("Conv2D", "output", y, n, []int{c.g.oh, c.g.ow, c.filters})
 	checkTensor(p.kind, "output", yp, n, []int{p.g.oh, p.g.ow, p.g.c})
+	if c.startMaxima(n, yp, training) {
+		defer c.endMaxima(n)
+	}
 	if m := c.winoTile(training); m > 0 {
 		c.codesValid = false
 		c.forwardWinograd(m, y, yp, x)
@@ -72,6 +75,9 @@ func (c *Conv2D) poolRows(n, r0, r1 int) {
 			maxPool2Codes(out, codes, y[r*row:], y[(r+1)*row:], f)
 		} else {
 			maxPool2(out, y[r*row:], y[(r+1)*row:], f)
+			if c.pmax.out != nil {
+				c.blockMaxima(n, r/2, out)
+			}
 		}
 	}
 }

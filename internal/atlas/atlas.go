@@ -102,18 +102,24 @@ type Options struct {
 	// (its objective ends ≤ 0); by default such channels are optimised
 	// again without jitter, scale, rotation or blur (retry).
 	NoRetry bool
+	// Extra more steps (80), without the regularisers and with a falling
+	// step, for channels whose objective ends below Target (5) times its
+	// start (extend; negative: none).
+	Extra  int
+	Target float64
 
 	// tests only: the best-ratio search (atlas_test.go)
 	start    func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
 	fromBest bool                   // start from the baseline image that drives the channel most
 	box      float32                // pixel: the box is [−box, 1 + box] (0: the valid images)
+	decay    bool                   // pixel: the step falls linearly from LR to LR/4
 }
 
 // DefaultOptions are the settings used when a field is zero (LR, Scale
 // and Rotate: per parameterisation, DefaultLR, DefaultScale,
 // DefaultRotate).
 var DefaultOptions = Options{Steps: 40, Slope: 0.1, Jitter: 6,
-	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16}
+	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16, Extra: 80, Target: 5}
 
 // DefaultLR is the step size of each parameterisation.
 var DefaultLR = map[string]float64{ParamPixel: 0.08, ParamFourier: 0.3}
@@ -159,6 +165,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Batch <= 0 {
 		o.Batch = d.Batch
+	}
+	if o.Extra == 0 {
+		o.Extra = d.Extra
+	}
+	if o.Target <= 0 {
+		o.Target = d.Target
 	}
 	return o
 }
@@ -234,6 +246,9 @@ func (t *Target) Visualize(ctx context.Context, rescale float32, channels []int,
 			return nil, err
 		}
 		if err := t.retry(ctx, rescale, res, o, o.Seed); err != nil {
+			return nil, err
+		}
+		if err := t.extend(ctx, rescale, res, o, o.Seed); err != nil {
 			return nil, err
 		}
 		out = append(out, res...)

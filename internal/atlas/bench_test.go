@@ -16,7 +16,9 @@ import (
 // batched as the app does. It reports process CPU seconds per atlas
 // (cpu-s/op) beside the wall time: on a shared machine the wall time
 // depends on the load, the CPU time much less. ATLAS_BENCH_CHANNELS
-// limits the channels (a quick profile).
+// limits the channels (a quick profile). Sub-benchmarks: the default
+// settings, and without the extension of channels short of 5× their start
+// (Extra −1: the previous default).
 func BenchmarkAtlasConv2d4(b *testing.B) {
 	m, err := model.Read(assets.DefaultModel, "default")
 	if err != nil {
@@ -33,14 +35,21 @@ func BenchmarkAtlasConv2d4(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cpu0, wall0 := cpuTime(), time.Now()
-	n := 0
-	for b.Loop() {
-		if _, err := t.Visualize(context.Background(), 0, chans, Options{Steps: 40, Param: param}, nil); err != nil {
-			b.Fatal(err)
-		}
-		n++
+	for _, c := range []struct {
+		name  string
+		extra int
+	}{{"default", 0}, {"no-extend", -1}} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu0, wall0 := cpuTime(), time.Now()
+			n := 0
+			for b.Loop() {
+				if _, err := t.Visualize(context.Background(), 0, chans, Options{Steps: 40, Param: param, Extra: c.extra}, nil); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(n), "cpu-s/op")
+			b.ReportMetric(time.Since(wall0).Seconds()/float64(n), "wall-s/op")
+		})
 	}
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(n), "cpu-s/op")
-	b.ReportMetric(time.Since(wall0).Seconds()/float64(n), "wall-s/op")
 }

@@ -142,7 +142,11 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 				st.adam(o.LR, step)
 				return
 			}
-			st.ascend(o.LR, o.box)
+			lr := o.LR
+			if o.decay {
+				lr *= 1 - 0.75*float64(step)/float64(max(o.Steps-1, 1))
+			}
+			st.ascend(lr, o.box)
 			if o.BlurEvery > 0 && (step+1)%o.BlurEvery == 0 && step < polish {
 				blur(st.p, st.tmp, h, w, c, o.BlurSigma)
 			}

@@ -8,7 +8,12 @@
 // A Collector observes the layer outputs of forward passes as they happen —
 // the validation passes of training (nn.FitConfig.OnValidationBatch) or a
 // scan over a folder (ScanFolder) — so gathering costs one pass over each
-// map per image and no extra forward pass. Each image enters a channel's
+// map per image and no extra forward pass; for a Sequential model whose
+// 2×2 poolings run fused with their convolutions, the forward pass itself
+// records each pooled row's per-channel block maxima while the row is in
+// cache (nn.Sequential.SetPoolMaxima, turned on by NewCollector for
+// inference passes), and the collector reads only those and a few values
+// around each maximum. Each image enters a channel's
 // list at most once (its best position); an image seen again (the same
 // validation set every epoch) keeps its newest value.
 package exemplars
@@ -32,6 +37,8 @@ type Entry struct {
 	Y, X  int     // where the maximum is (the first in row-major order)
 	// Patch is the receptive field of (Y, X): the input pixels behind it.
 	Patch receptive.Box
+
+	id int32 // the collector's number for Image (Collector.ids), 0: none
 }
 
 // Layer holds one map layer's exemplars.
@@ -56,6 +63,22 @@ type Collector struct {
 	byName  map[string]*Layer
 	plan    []scanItem
 	scratch [][]sampleMax // [sample][plan item]
+	// src gives the block maxima of the pooled maps that the forward pass
+	// computed (nn.Sequential.PoolMaxima) for the net NewCollector got,
+	// or nil.
+	src maximaSource
+	// ids numbers the image names seen (from 1), so that offer compares
+	// numbers, not strings, for each of a layer's channels.
+	ids    map[string]int32
+	idsNow []int32 // this Observe's samples' numbers
+}
+
+// maximaSource is a network that computes its fused poolings' block
+// maxima during inference forward passes (*nn.Sequential).
+type maximaSource interface {
+	SetPoolMaxima(on bool)
+	PoolMaxima(i int) ([]float32, int, bool)
+	Outputs() []*nn.Tensor
 }
 
 // Network is a model a Collector observes: *nn.Sequential or *nn.Graph.
@@ -140,8 +163,16 @@ func NewCollector(net Network, names []string, k int) (*Collector, error) {
 		return nil, fmt.Errorf("exemplars: expected a map layer (%v), received %q", mapNames, n)
 	}
 	c.makePlan(nodes)
+	if src, ok := net.(maximaSource); ok && !noForwardMaxima {
+		src.SetPoolMaxima(true)
+		c.src = src
+	}
 	return c, nil
 }
+
+// noForwardMaxima keeps NewCollector from using the forward pass's
+// maxima (tests and BenchmarkObserveOverhead's comparison).
+var noForwardMaxima bool
 
 // Layer returns the named layer's exemplars, or nil.
 func (c *Collector) Layer(name string) *Layer { return c.byName[name] }
@@ -163,14 +194,33 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 		for k, it := range c.plan {
 			size := it.h * it.w * it.c
 			data := outs[it.index].Data[s*size : (s+1)*size]
+			if mx, nb, ok := c.maxima(outs, it.index); ok {
+				per := it.h * nb * it.c
+				sm[k].fromMaxima(data, mx[s*per:(s+1)*per], it.w, it.c, nb)
+				continue
+			}
 			if it.pooled >= 0 {
 				p := c.plan[it.pooled]
-				sm[k].scanPooled(data, it.h, it.w, it.c, &sm[it.pooled], p.h, p.w)
+				psize := p.h * p.w * p.c
+				pdata := outs[p.index].Data[s*psize : (s+1)*psize]
+				sm[k].scanPooled(data, it.h, it.w, it.c, &sm[it.pooled], pdata, p.h, p.w)
 			} else {
 				sm[k].scan(data, it.c)
 			}
 		}
 	})
+	if c.ids == nil {
+		c.ids = map[string]int32{}
+	}
+	c.idsNow = c.idsNow[:0]
+	for _, name := range names[:n] {
+		id, ok := c.ids[name]
+		if !ok {
+			id = int32(len(c.ids) + 1)
+			c.ids[name] = id
+		}
+		c.idsNow = append(c.idsNow, id)
+	}
 	for _, ly := range c.Layers {
 		for s, name := range names[:n] {
 			if name == "" {
@@ -178,17 +228,31 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 			}
 			sm := &c.scratch[s][ly.plan]
 			for ch, v := range sm.maxv[:ly.C] {
-				c.offer(ly, ch, name, v, sm.arg[ch])
+				c.offer(ly, ch, name, c.idsNow[s], v, sm.arg[ch])
 			}
 		}
 	}
 }
 
-// offer puts (name, v) into channel ch's list if it belongs there.
-func (c *Collector) offer(ly *Layer, ch int, name string, v float32, at int) {
+// maxima returns the block maxima the forward pass computed for output
+// i, when outs are the outputs of c.src's last forward pass.
+func (c *Collector) maxima(outs []*nn.Tensor, i int) ([]float32, int, bool) {
+	if c.src == nil {
+		return nil, 0, false
+	}
+	own := c.src.Outputs()
+	if i >= len(own) || own[i] != outs[i] {
+		return nil, 0, false
+	}
+	return c.src.PoolMaxima(i)
+}
+
+// offer puts (name, v) into channel ch's list if it belongs there; id is
+// name's number (c.ids).
+func (c *Collector) offer(ly *Layer, ch int, name string, id int32, v float32, at int) {
 	top := ly.Top[ch]
 	for i := range top {
-		if top[i].Image == name { // seen before: drop the old entry
+		if top[i].id == id || top[i].id == 0 && top[i].Image == name { // seen before: drop the old entry
 			top = append(top[:i], top[i+1:]...)
 			break
 		}
@@ -200,7 +264,7 @@ func (c *Collector) offer(ly *Layer, ch int, name string, v float32, at int) {
 	i := sort.Search(len(top), func(i int) bool { return top[i].Value < v })
 	y, x := at/ly.W, at%ly.W
 	r, q := ly.rows[y], ly.cols[x]
-	e := Entry{Image: name, Value: v, Y: y, X: x, Patch: receptive.Box{Y0: r[0], X0: q[0], Y1: r[1], X1: q[1]}}
+	e := Entry{Image: name, Value: v, Y: y, X: x, Patch: receptive.Box{Y0: r[0], X0: q[0], Y1: r[1], X1: q[1]}, id: id}
 	top = append(top, Entry{})
 	copy(top[i+1:], top[i:])
 	top[i] = e

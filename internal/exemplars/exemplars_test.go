@@ -80,11 +80,24 @@ func TestScanMatchesBruteForce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name   string
-		m      *model.Model
-		layers int
-	}{{"sequential", defaultModel(t), 8}, {"graph", graphModel(t), 12}} {
-		t.Run(tc.name, func(t *testing.T) { checkScan(t, tc.m, files, tc.layers) })
+		name    string
+		m       *model.Model
+		layers  int
+		scanned bool // the maps scanned after the forward pass, not its block maxima
+	}{{"sequential", defaultModel(t), 8, false}, {"sequential, scanned", defaultModel(t), 8, true}, {"graph", graphModel(t), 12, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			noForwardMaxima = tc.scanned
+			defer func() { noForwardMaxima = false }()
+			checkScan(t, tc.m, files, tc.layers)
+			if tc.m.Net == nil {
+				return
+			}
+			for i := 1; i < 8; i += 2 { // the poolings' maxima came from the forward pass
+				if _, _, ok := tc.m.Net.PoolMaxima(i); ok == tc.scanned {
+					t.Errorf("layer %d: forward-pass maxima %v, want %v", i, ok, !tc.scanned)
+				}
+			}
+		})
 	}
 }
 

@@ -18,7 +18,13 @@ import (
 // than the scan alone matters: after a forward pass the engine's helper
 // thread keeps spinning for the next job (nn/parallel.go) and that CPU
 // would otherwise be billed to whatever runs next. The first round, which
-// fills every list, is a warm-up. A benchmark, not a test: timings are not
+// fills every list, is a warm-up. Gathering now takes each pooled map's
+// block maxima from the forward pass (nn.Sequential.SetPoolMaxima); the
+// "-old" metrics are the previous way, a scan of the maps after the pass
+// and the previous search for the maximum's position (legacyFirst:
+// firstEqual), alternated with the new one in every round, so both see
+// the same load.
+// A benchmark, not a test: timings are not
 // pass/fail criteria (under the race detector the scan's share roughly
 // doubles).
 //
@@ -45,18 +51,71 @@ func BenchmarkObserveOverhead(b *testing.B) {
 	}
 	m.Net.Forward(x, false)
 	observe() // warm-up: fills every list
-	var alone, with float64
-	var wallAlone, wallWith time.Duration
+	var alone, with, old float64
+	var wallAlone, wallWith, wallOld time.Duration
+	defer func() { legacyFirst = false }()
 	for b.Loop() {
+		m.Net.SetPoolMaxima(false) // a validation pass without exemplars
 		w0, t0 := time.Now(), cpuSeconds()
 		m.Net.Forward(x, false)
 		w1, t1 := time.Now(), cpuSeconds()
+		m.Net.SetPoolMaxima(true) // maxima in the forward pass
 		m.Net.Forward(x, false)
 		observe()
 		w2, t2 := time.Now(), cpuSeconds()
-		alone, with = alone+t1-t0, with+t2-t1
-		wallAlone, wallWith = wallAlone+w1.Sub(w0), wallWith+w2.Sub(w1)
+		m.Net.SetPoolMaxima(false) // before: a scan of the maps after the pass
+		legacyFirst = true
+		m.Net.Forward(x, false)
+		observe()
+		legacyFirst = false
+		w3, t3 := time.Now(), cpuSeconds()
+		alone, with, old = alone+t1-t0, with+t2-t1, old+t3-t2
+		wallAlone, wallWith, wallOld = wallAlone+w1.Sub(w0), wallWith+w2.Sub(w1), wallOld+w3.Sub(w2)
 	}
 	b.ReportMetric(100*(with-alone)/alone, "%-of-forward")
 	b.ReportMetric(100*float64(wallWith-wallAlone)/float64(wallAlone), "%-wall")
+	b.ReportMetric(100*(old-alone)/alone, "%-of-forward-old")
+	b.ReportMetric(100*float64(wallOld-wallAlone)/float64(wallAlone), "%-wall-old")
+	b.ReportMetric(1e3*alone/float64(b.N), "forward-cpu-ms/op")
+}
+
+// BenchmarkObserveAlone is one Observe of a batch of 8 outputs of the
+// default model (no forward pass), new and old position search alternated
+// (cpu-ms/op each): what the scan itself costs.
+func BenchmarkObserveAlone(b *testing.B) {
+	if cpuSeconds() == 0 {
+		b.Skip("no CPU time on this system")
+	}
+	m := defaultModel(b)
+	c, _ := NewCollector(m.Net, nil, DefaultTop)
+	const batch = 8
+	x := nn.NewTensor(append([]int{batch}, m.Net.InputShape()...)...)
+	for i := range x.Data {
+		x.Data[i] = float32(i%251) / 251
+	}
+	m.Net.Forward(x, false)
+	names := make([]string, batch)
+	round := 0
+	observe := func() {
+		for i := range names {
+			names[i] = fmt.Sprint("image ", round*batch+i)
+		}
+		round++
+		c.Observe(m.Net.Outputs(), names)
+	}
+	observe()
+	defer func() { legacyFirst = false }()
+	var cpuNew, cpuOld float64
+	for b.Loop() {
+		t0 := cpuSeconds()
+		observe()
+		t1 := cpuSeconds()
+		src := c.src
+		legacyFirst, c.src = true, nil // the maps scanned after the pass
+		observe()
+		legacyFirst, c.src = false, src
+		cpuNew, cpuOld = cpuNew+t1-t0, cpuOld+cpuSeconds()-t1
+	}
+	b.ReportMetric(1e3*cpuNew/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(1e3*cpuOld/float64(b.N), "cpu-ms/op-old")
 }

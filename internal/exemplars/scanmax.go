@@ -60,6 +60,21 @@ type sampleMax struct {
 	maxv  []float32
 	arg   []int
 	block []float32 // per-block maxima, scanBlock positions at a time
+	// blocks: block holds this map's block maxima (scan, fromMaxima; not
+	// scanPooled); rowBlocks: 0 when they cover scanBlock positions of
+	// the flattened map (scan), else blocks per row of PoolMaxBlock
+	// positions (fromMaxima)
+	blocks    bool
+	rowBlocks int
+	ext       []float32 // fromMaxima: the forward pass's block maxima (the model's)
+}
+
+// blockMax returns the maxima of block b (channels).
+func (m *sampleMax) blockMax(b, c int) []float32 {
+	if m.rowBlocks > 0 {
+		return m.ext[b*c : (b+1)*c]
+	}
+	return m.block[b*c : (b+1)*c]
 }
 
 func (m *sampleMax) size(c, blocks int) {
@@ -83,6 +98,7 @@ func (m *sampleMax) scan(data []float32, c int) {
 	p := len(data) / c
 	nb := (p + scanBlock - 1) / scanBlock
 	m.size(c, nb)
+	m.blocks, m.rowBlocks = true, 0
 	maxv, arg := m.maxv[:c], m.arg[:c]
 	for b := range nb {
 		bm := m.block[b*c : (b+1)*c]
@@ -114,13 +130,55 @@ func (m *sampleMax) scan(data []float32, c int) {
 	}
 }
 
-// scanPooled is scan for an h×w map whose 2×2/2 "valid" max pooling (ph×pw,
-// already scanned into pool) covers all but an odd last row or column:
-// the map's maximum is the pooling's or one of those left over, and its
-// first occurrence lies in the rows before the pooling's first row holding
-// it (only their left-over column) or in that pooling row's two map rows.
-func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, ph, pw int) {
+// fromMaxima is scan for a w-wide map whose per-channel maxima by row and
+// block of nn.PoolMaxBlock positions the forward pass computed (bm:
+// rows × nb blocks × c): the maximum is theirs, and its first position
+// lies in the first block (row-major) holding it.
+func (m *sampleMax) fromMaxima(data, bm []float32, w, c, nb int) {
 	m.size(c, 0)
+	m.ext = bm
+	m.blocks, m.rowBlocks = true, nb
+	nbl := len(bm) / c
+	maxv, arg := m.maxv[:c], m.arg[:c]
+	copy(maxv, bm[:c])
+	for b := 1; b < nbl; b++ {
+		nn.MaxInto(maxv, bm[b*c:(b+1)*c])
+	}
+	for ch, v := range maxv {
+		arg[ch] = 0
+		for b := range nbl {
+			if bm[b*c+ch] != v {
+				continue
+			}
+			y, x0 := b/nb, (b%nb)*nn.PoolMaxBlock
+			for x := x0; x < min(x0+nn.PoolMaxBlock, w); x++ {
+				if data[(y*w+x)*c+ch] == v {
+					arg[ch] = y*w + x
+					break
+				}
+			}
+			break
+		}
+	}
+}
+
+// blockOf returns the block holding pooled position q of a pw-wide map
+// and the position after that block's last in its row.
+func (m *sampleMax) blockOf(q, pw int) (b, end int) {
+	if m.rowBlocks == 0 {
+		return q / scanBlock, min((q/scanBlock+1)*scanBlock, (q/pw+1)*pw)
+	}
+	y, x := q/pw, q%pw
+	return y*m.rowBlocks + x/nn.PoolMaxBlock, y*pw + min((x/nn.PoolMaxBlock+1)*nn.PoolMaxBlock, pw)
+}
+
+// scanPooled is scan for an h×w map whose 2×2/2 "valid" max pooling (ph×pw,
+// pdata, already scanned into pool) covers all but an odd last row or
+// column: the map's maximum is the pooling's or one of those left over,
+// and its first occurrence is found by firstPooled.
+func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, pdata []float32, ph, pw int) {
+	m.size(c, 0)
+	m.blocks = false
 	maxv, arg := m.maxv[:c], m.arg[:c]
 	copy(maxv, pool.maxv[:c])
 	row := w * c
@@ -135,17 +193,86 @@ func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, ph,
 		}
 	}
 	for ch, v := range maxv {
-		start := 0
-		if pool.maxv[ch] == v {
-			start = 2 * (pool.arg[ch] / pw)
+		if legacyFirst {
+			start := 0
+			if pool.maxv[ch] == v {
+				start = 2 * (pool.arg[ch] / pw)
+			}
+			arg[ch] = firstEqual(data, w, c, ch, v, start)
+			continue
 		}
-		arg[ch] = firstEqual(data, w, c, ch, v, start)
+		arg[ch] = firstPooled(data, h, w, c, ch, v, pool, pdata, ph, pw)
 	}
+}
+
+// legacyFirst makes scanPooled find positions with firstEqual, the
+// previous search (tests and BenchmarkObserveOverhead's comparison).
+var legacyFirst bool
+
+// firstPooled returns the first row-major position of channel ch equal to
+// v (0 if none) in an h×w map, using its 2×2/2 pooling pdata (ph×pw,
+// scanned into pool). Pooled positions before the pooling's first maximum
+// (pool.arg, when the pooling reaches v) hold less than v, so in the map
+// rows above that pooling row only the left-over columns can hold v; in
+// the pooling row's two map rows, the windows from that maximum on whose
+// pooled value is v (found by their scan blocks' maxima, then pdata) and
+// the left-over columns; and when the pooling does not reach v, the
+// left-over columns and rows. A few reads per channel instead of a scan
+// of two map rows (firstEqual: one strided read per position).
+func firstPooled(data []float32, h, w, c, ch int, v float32, pool *sampleMax, pdata []float32, ph, pw int) int {
+	at := func(y, x int) bool { return data[(y*w+x)*c+ch] == v }
+	py0, px0 := ph, 0
+	if pool.maxv[ch] == v {
+		py0, px0 = pool.arg[ch]/pw, pool.arg[ch]%pw
+	}
+	for y := range 2 * py0 {
+		for x := 2 * pw; x < w; x++ {
+			if at(y, x) {
+				return y*w + x
+			}
+		}
+	}
+	if py0 < ph {
+		for y := 2 * py0; y < 2*py0+2; y++ {
+			for px := px0; px < pw; px++ {
+				if px > px0 {
+					q := py0*pw + px
+					if b, end := pool.blockOf(q, pw); pool.blocks && pool.blockMax(b, c)[ch] != v { // the block holds less than v
+						px = end - py0*pw - 1
+						continue
+					}
+					if pdata[q*c+ch] != v {
+						continue
+					}
+				}
+				if at(y, 2*px) {
+					return y*w + 2*px
+				}
+				if at(y, 2*px+1) {
+					return y*w + 2*px + 1
+				}
+			}
+			for x := 2 * pw; x < w; x++ {
+				if at(y, x) {
+					return y*w + x
+				}
+			}
+		}
+	}
+	for y := 2 * ph; y < h; y++ {
+		for x := range w {
+			if at(y, x) {
+				return y*w + x
+			}
+		}
+	}
+	return 0
 }
 
 // firstEqual returns the first row-major position of channel ch equal to
 // v, looking at the columns right of the pooled ones in rows before start
-// and then at every position from row start on (0 if none).
+// and then at every position from row start on (0 if none): the previous
+// search (legacyFirst).
 func firstEqual(data []float32, w, c, ch int, v float32, start int) int {
 	ph2 := (w / 2) * 2
 	for y := range start {

@@ -6,11 +6,14 @@ import (
 )
 
 // scan and scanPooled agree with a plain row-major scan, ties (many equal
-// values, as ReLU zeros give) and odd left-over rows and columns included.
+// values, as ReLU zeros give) and odd left-over rows and columns included;
+// scanPooled's firstPooled agrees with the previous search, firstEqual,
+// with and without the pooling's block maxima.
 func TestScanTies(t *testing.T) {
 	rng := rand.New(rand.NewSource(5))
 	for _, tc := range []struct{ h, w, c, levels int }{
 		{5, 7, 8, 3}, {6, 6, 16, 2}, {15, 15, 8, 4}, {33, 9, 3, 3}, {1, 40, 8, 2}, {7, 3, 8, 100},
+		{4, 70, 2, 2}, {6, 101, 3, 3}, {3, 100, 8, 40}, // pooled rows of several scan blocks
 	} {
 		for range 20 {
 			data := make([]float32, tc.h*tc.w*tc.c)
@@ -45,7 +48,19 @@ func TestScanTies(t *testing.T) {
 					}
 				}
 				pooled.scan(pool, tc.c)
-				m.scanPooled(data, tc.h, tc.w, tc.c, &pooled, ph, pw)
+				m.scanPooled(data, tc.h, tc.w, tc.c, &pooled, pool, ph, pw)
+				legacyFirst = true
+				var old sampleMax
+				old.scanPooled(data, tc.h, tc.w, tc.c, &pooled, pool, ph, pw)
+				legacyFirst = false
+				pooled.blocks = false // a pooling found by scanPooled: no block maxima
+				var noBlocks sampleMax
+				noBlocks.scanPooled(data, tc.h, tc.w, tc.c, &pooled, pool, ph, pw)
+				for ch := range tc.c {
+					if old.arg[ch] != m.arg[ch] || noBlocks.arg[ch] != m.arg[ch] {
+						t.Fatalf("%+v ch %d: firstPooled %d (%d without block maxima), firstEqual %d", tc, ch, m.arg[ch], noBlocks.arg[ch], old.arg[ch])
+					}
+				}
 			}
 			for ch := range tc.c {
 				if plain.maxv[ch] != wantV[ch] || plain.arg[ch] != want[ch] {
