@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 )
 
 // NiceTicks' step is 1, 2, 5 or 10 times the power of ten at or below
@@ -21,6 +22,7 @@ func TestNiceTicksSteps(t *testing.T) {
 		{0, 3, 4, []float64{0, 1, 2, 3}, 1},      // raw 1
 		{0, 4.5, 4, []float64{0, 2, 4, 6}, 2},    // raw 1.5
 		{0, 6, 4, []float64{0, 2, 4, 6}, 2},      // raw 2
+		{0, 60, 4, []float64{0, 20, 40, 60}, 20}, // raw 20 = 2·10
 		{0, 9, 4, []float64{0, 5, 10}, 5},        // raw 3
 		{0, 15, 4, []float64{0, 5, 10, 15}, 5},   // raw 5
 		{0, 21, 4, []float64{0, 10, 20, 30}, 10}, // raw 7
@@ -63,6 +65,36 @@ func TestChartBoundsInfAndDecimateNoLimit(t *testing.T) {
 		got := Decimate(pts, n)
 		if !slices.Equal(got, pts) || &got[0] == &pts[0] {
 			t.Errorf("Decimate(pts, %d) = %v, want a copy of %v", n, got, pts)
+		}
+	}
+}
+
+// A range tiny against its values has no even ticks: from 1e17 to 1e17+16
+// a step of 5 (raw step 4) is below float64's spacing there (16), so
+// v += step stood still and NiceTicks appended the same tick for ever
+// (a hang, then memory exhausted). It now returns the range itself.
+func TestNiceTicksBeyondPrecision(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		n      int
+	}{
+		{1e17, 1e17 + 16, 5},
+		{-1e17 - 16, -1e17, 5},
+	} {
+		done := make(chan struct{})
+		var ticks []float64
+		var step float64
+		go func() {
+			defer close(done)
+			ticks, step = NiceTicks(tc.lo, tc.hi, tc.n)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("NiceTicks(%v, %v, %d) still running after 10 s", tc.lo, tc.hi, tc.n)
+		}
+		if !slices.Equal(ticks, []float64{tc.lo, tc.hi}) || step != tc.hi-tc.lo {
+			t.Errorf("NiceTicks(%v, %v, %d) = %v step %v, want [lo hi] step hi − lo", tc.lo, tc.hi, tc.n, ticks, step)
 		}
 	}
 }
