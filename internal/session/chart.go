@@ -109,6 +109,12 @@ func NiceTicks(lo, hi float64, n int) (ticks []float64, step float64) {
 		if t == 0 {
 			t = 0
 		}
+		if len(ticks) > 0 && t <= ticks[len(ticks)-1] {
+			// The step is below float64's spacing near lo and hi (a range
+			// tiny against its values, such as 1e17 to 1e17+16): v stopped
+			// growing, and no even ticks exist. The range itself will do.
+			return []float64{lo, hi}, hi - lo
+		}
 		ticks = append(ticks, t)
 	}
 	if len(ticks) < 2 {
