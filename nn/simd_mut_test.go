@@ -105,6 +105,7 @@ func TestSIMDRefBiasReLU(t *testing.T) {
 				}
 			}
 		}
+		checkBadLengths(t, "biasReLU")
 	})
 }
 
@@ -136,6 +137,7 @@ func TestSIMDRefReluGrad(t *testing.T) {
 			reluGrad(dy, dy, y) // in place
 			checkSame(t, fmt.Sprintf("n=%d in place", n), dy, want)
 		}
+		checkBadLengths(t, "reluGrad")
 	})
 }
 
@@ -156,6 +158,7 @@ func TestSIMDRefAddRows(t *testing.T) {
 			}
 		}
 		addRows(nil, []float32{1, 2, 3}) // rows of no values: nothing to do
+		checkBadLengths(t, "addRows")
 	})
 }
 
@@ -228,6 +231,7 @@ func TestSIMDRefMaxPool2(t *testing.T) {
 				}
 			}
 		}
+		checkBadLengths(t, "maxPool2")
 	})
 }
 
@@ -260,6 +264,7 @@ func TestSIMDRefMaxPool2Back(t *testing.T) {
 				checkSame(t, name+" dx1", dx1, want1)
 			}
 		}
+		checkBadLengths(t, "maxPool2Back")
 	})
 }
 
@@ -290,6 +295,7 @@ func TestSIMDRefMaxPool2BackCodes(t *testing.T) {
 				checkSame(t, name+" dx1", dx1, want1)
 			}
 		}
+		checkBadLengths(t, "maxPool2BackCodes")
 	})
 }
 
@@ -319,6 +325,7 @@ func TestSIMDRefRMSprop(t *testing.T) {
 			checkSame(t, fmt.Sprintf("n=%d w", n), w, ww)
 			checkSame(t, fmt.Sprintf("n=%d v", n), v, wv)
 		}
+		checkBadLengths(t, "rmsprop")
 	})
 }
 
@@ -356,57 +363,72 @@ func TestSIMDRefAxpyRows(t *testing.T) {
 				}
 			}
 		}
+		checkBadLengths(t, "axpyRows")
 	})
 }
 
-// TestSIMDBadLengths checks that every vector loop refuses lengths that
-// do not fit, one value short at a time, on both paths (the assembly would
-// read or write past the slices).
-func TestSIMDRefBadLengths(t *testing.T) {
+// simdBadLengths holds, per vector loop, calls with lengths that do not
+// fit, one value short at a time: each must panic with "bad lengths" on
+// both paths (the assembly would read or write past the slices).
+var simdBadLengths = func() map[string][]func() {
 	f := func(n int) []float32 { return make([]float32, n) }
 	b := func(n int) []uint8 { return make([]uint8, n) }
-	cases := []struct {
-		name string
-		call func()
-	}{
-		{"biasReLU rows", func() { biasReLU(f(12), f(12), f(8)) }},
-		{"biasReLU src", func() { biasReLU(f(16), f(15), f(8)) }},
-		{"reluGrad dz", func() { reluGrad(f(15), f(16), f(16)) }},
-		{"reluGrad dy", func() { reluGrad(f(16), f(15), f(16)) }},
-		{"addRows", func() { addRows(f(8), f(12)) }},
-		{"maxPool2 y", func() { maxPool2(f(12), f(32), f(32), 8) }},
-		{"maxPool2 x0", func() { maxPool2(f(16), f(31), f(32), 8) }},
-		{"maxPool2 x1", func() { maxPool2(f(16), f(32), f(31), 8) }},
-		{"maxPool2Back y", func() { maxPool2Back(f(32), f(32), f(32), f(32), f(12), f(16), 8) }},
-		{"maxPool2Back dy", func() { maxPool2Back(f(32), f(32), f(32), f(32), f(16), f(15), 8) }},
-		{"maxPool2Back dx0", func() { maxPool2Back(f(31), f(32), f(32), f(32), f(16), f(16), 8) }},
-		{"maxPool2Back dx1", func() { maxPool2Back(f(32), f(31), f(32), f(32), f(16), f(16), 8) }},
-		{"maxPool2Back x0", func() { maxPool2Back(f(32), f(32), f(31), f(32), f(16), f(16), 8) }},
-		{"maxPool2Back x1", func() { maxPool2Back(f(32), f(32), f(32), f(31), f(16), f(16), 8) }},
-		{"rmsprop g", func() { rmsprop(f(16), f(15), f(16), 1, 0.9, 1) }},
-		{"rmsprop v", func() { rmsprop(f(16), f(16), f(15), 1, 0.9, 1) }},
-		{"axpyRows ldw", func() { axpyRows(f(8), f(64), f(2), 7) }},
-		{"axpyRows w", func() { axpyRows(f(8), f(8+8+7), f(3), 8) }},
-		{"maxPool2Codes y", func() { maxPool2Codes(f(12), b(4), f(32), f(32), 8) }},
-		{"maxPool2Codes x0", func() { maxPool2Codes(f(16), b(4), f(31), f(32), 8) }},
-		{"maxPool2Codes x1", func() { maxPool2Codes(f(16), b(4), f(32), f(31), 8) }},
-		{"maxPool2Codes codes", func() { maxPool2Codes(f(16), b(3), f(32), f(32), 8) }},
-		{"maxPool2BackCodes g", func() { maxPool2BackCodes(f(32), f(32), f(12), b(4), 8) }},
-		{"maxPool2BackCodes dx0", func() { maxPool2BackCodes(f(31), f(32), f(16), b(4), 8) }},
-		{"maxPool2BackCodes dx1", func() { maxPool2BackCodes(f(32), f(31), f(16), b(4), 8) }},
-		{"maxPool2BackCodes codes", func() { maxPool2BackCodes(f(32), f(32), f(16), b(3), 8) }},
+	return map[string][]func(){
+		"biasReLU": {
+			func() { biasReLU(f(12), f(12), f(8)) }, // not whole rows
+			func() { biasReLU(f(16), f(15), f(8)) },
+		},
+		"reluGrad": {
+			func() { reluGrad(f(15), f(16), f(16)) },
+			func() { reluGrad(f(16), f(15), f(16)) },
+		},
+		"addRows": {func() { addRows(f(8), f(12)) }},
+		"maxPool2": {
+			func() { maxPool2(f(12), f(32), f(32), 8) },
+			func() { maxPool2(f(16), f(31), f(32), 8) },
+			func() { maxPool2(f(16), f(32), f(31), 8) },
+			func() { maxPool2Codes(f(12), b(4), f(32), f(32), 8) },
+			func() { maxPool2Codes(f(16), b(4), f(31), f(32), 8) },
+			func() { maxPool2Codes(f(16), b(4), f(32), f(31), 8) },
+			func() { maxPool2Codes(f(16), b(3), f(32), f(32), 8) },
+		},
+		"maxPool2Back": {
+			func() { maxPool2Back(f(32), f(32), f(32), f(32), f(12), f(16), 8) },
+			func() { maxPool2Back(f(32), f(32), f(32), f(32), f(16), f(15), 8) },
+			func() { maxPool2Back(f(31), f(32), f(32), f(32), f(16), f(16), 8) },
+			func() { maxPool2Back(f(32), f(31), f(32), f(32), f(16), f(16), 8) },
+			func() { maxPool2Back(f(32), f(32), f(31), f(32), f(16), f(16), 8) },
+			func() { maxPool2Back(f(32), f(32), f(32), f(31), f(16), f(16), 8) },
+		},
+		"rmsprop": {
+			func() { rmsprop(f(16), f(15), f(16), 1, 0.9, 1) },
+			func() { rmsprop(f(16), f(16), f(15), 1, 0.9, 1) },
+		},
+		"axpyRows": {
+			func() { axpyRows(f(8), f(64), f(2), 7) },    // ldw < cols
+			func() { axpyRows(f(8), f(8+8+7), f(3), 8) }, // w one short
+		},
+		"maxPool2BackCodes": {
+			func() { maxPool2BackCodes(f(32), f(32), f(12), b(4), 8) },
+			func() { maxPool2BackCodes(f(31), f(32), f(16), b(4), 8) },
+			func() { maxPool2BackCodes(f(32), f(31), f(16), b(4), 8) },
+			func() { maxPool2BackCodes(f(32), f(32), f(16), b(3), 8) },
+		},
 	}
-	simdMutPaths(t, func(t *testing.T) {
-		for _, tc := range cases {
-			func() {
-				defer func() {
-					r := recover()
-					if s, _ := r.(string); !strings.Contains(s, "bad lengths") {
-						t.Errorf("%s: recovered %v, expected a \"bad lengths\" panic", tc.name, r)
-					}
-				}()
-				tc.call()
+}()
+
+// checkBadLengths runs fn's bad-length calls.
+func checkBadLengths(t *testing.T, fn string) {
+	t.Helper()
+	for i, call := range simdBadLengths[fn] {
+		func() {
+			defer func() {
+				r := recover()
+				if s, _ := r.(string); !strings.Contains(s, "bad lengths") {
+					t.Errorf("%s bad-length call %d: recovered %v, expected a \"bad lengths\" panic", fn, i, r)
+				}
 			}()
-		}
-	})
+			call()
+		}()
+	}
 }
