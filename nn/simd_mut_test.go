@@ -340,7 +340,10 @@ func TestSIMDRefAxpyRows(t *testing.T) {
 					if rows > 0 {
 						nw = (rows-1)*ldw + cols
 					}
-					w, x, y := mutVals(nw, cols+rows, false), mutVals(rows, rows, false), mutVals(cols, cols, false)
+					w, x := mutVals(nw, cols+rows, false), mutVals(rows, rows, false)
+					// y is followed by sentinels: nothing past len(y) is written.
+					buf := append(mutVals(cols, cols, false), 7, 7, 7, 7, 7, 7, 7, 7)
+					y := buf[:cols:cols]
 					for i := range x {
 						if x[i] == 0 {
 							x[i] = 1
@@ -358,6 +361,11 @@ func TestSIMDRefAxpyRows(t *testing.T) {
 					for j := range y {
 						if y[j] != want[j] {
 							t.Fatalf("%s: y[%d] = %v, expected %v", name, j, y[j], want[j])
+						}
+					}
+					for j, v := range buf[cols:] {
+						if v != 7 {
+							t.Fatalf("%s: axpyRows wrote %v at y[%d], past its end", name, v, cols+j)
 						}
 					}
 				}
@@ -431,4 +439,32 @@ func checkBadLengths(t *testing.T, fn string) {
 			call()
 		}()
 	}
+}
+
+// TestSIMDRefAxpyRowsFMA pins which rows round once: the assembly (taken
+// for cols % 8 == 0 when the CPU has it) fuses each multiply-add, the Go
+// loop rounds the product first. (1 + 2⁻¹²)² = 1 + 2⁻¹¹ + 2⁻²⁴ is a tie in
+// float32 that rounds to 1 + 2⁻¹¹; minus 1 that leaves 2⁻¹¹ in Go, and
+// 2⁻¹¹ + 2⁻²⁴ with one rounding.
+func TestSIMDRefAxpyRowsFMA(t *testing.T) {
+	a := float32(1 + 1.0/4096)
+	fused, split := float32(1.0/2048+1.0/(1<<24)), float32(1.0/2048)
+	simdMutPaths(t, func(t *testing.T) {
+		for _, cols := range []int{5, 8, 13, 16, 72} {
+			w, x, y := make([]float32, cols), []float32{a}, make([]float32, cols)
+			for j := range w {
+				w[j], y[j] = a, -1
+			}
+			want := split
+			if useSIMD && cols%8 == 0 {
+				want = fused
+			}
+			axpyRows(y, w, x, cols)
+			for j, v := range y {
+				if v != want {
+					t.Fatalf("cols=%d: y[%d] = %g, expected %g", cols, j, v, want)
+				}
+			}
+		}
+	})
 }
