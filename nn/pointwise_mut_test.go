@@ -50,3 +50,37 @@ func TestPointwiseChunkCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestPointwiseGradAtBounds pins each piecewise activation's gradient at
+// its breakpoints (dy = 1): Clip passes it on [lo, hi] inclusive (as
+// PyTorch's clamp), HardSigmoid only strictly inside 0 < αx + β < 1, and
+// HardSwish is 0 up to -3 inclusive, 1 from 3, (2x + 3)/6 between.
+func TestPointwiseGradAtBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		l    Layer
+		x    []float32
+		want []float32
+	}{
+		{"Clip(0, 6)", NewClip(0, 6), []float32{-0.5, 0, 3, 6, 6.5}, []float32{0, 1, 1, 1, 0}},
+		{"HardSigmoid(0.25, 0.5)", NewHardSigmoid(0.25, 0.5), []float32{-2.5, -2, 0, 2, 2.5}, []float32{0, 0, 0.25, 0, 0}},
+		{"HardSwish", NewHardSwish(), []float32{-4, -3, -1.5, 0, 1.5, 3, 4}, []float32{0, 0, 0, 0.5, 1, 1, 1}},
+	} {
+		n := len(tc.x)
+		if _, err := tc.l.Build([]int{n}); err != nil {
+			t.Fatal(err)
+		}
+		x, y, dy, dx := NewTensor(1, n), NewTensor(1, n), NewTensor(1, n), NewTensor(1, n)
+		copy(x.Data, tc.x)
+		for i := range dy.Data {
+			dy.Data[i], dx.Data[i] = 1, 42
+		}
+		tc.l.Forward(y, x, true)
+		tc.l.Backward(dx, dy, x, y)
+		for i, v := range dx.Data {
+			if v != tc.want[i] {
+				t.Errorf("%s: dx at x = %v is %v, expected %v", tc.name, tc.x[i], v, tc.want[i])
+			}
+		}
+	}
+}
