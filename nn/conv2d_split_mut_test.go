@@ -35,6 +35,7 @@ func TestSplitColumnsBlocks(t *testing.T) {
 		{"grouped", []int{7, 7, 64}, 512, 3, 1, 2, 2, 1, 1, 512, 0, 0},
 		{"depthwise", []int{7, 7, 512}, 512, 3, 1, 512, 2, 1, 1, 512, 0, 0},
 		{"small work: one item", []int{32, 32, 1}, 8, 1, 1, 1, 2, 1, 1, 8, 32, 1},
+		{"work exactly 20 µs (1.4M MACs): row blocks", []int{10, 10, 140}, 100, 1, 1, 1, 2, 1, 1, 100, 5, 2},
 		{"small work, batch 2: row blocks", []int{32, 32, 1}, 8, 1, 1, 1, 2, 2, 1, 8, 8, 4},
 	} {
 		l := NewConv2D(tc.filters, tc.k, tc.k, WithStrides(tc.s, tc.s), WithPadding("same"), WithGroups(tc.groups))
