@@ -84,3 +84,44 @@ func TestPointwiseGradAtBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestReLUBreakpoints pins Keras' ReLU(max_value, negative_slope,
+// threshold) at its breakpoints, forward and backward (dy = 1): x ≥
+// max_value gives max_value and gradient 0, threshold ≤ x < max_value gives
+// x and gradient 1, below it slope·(x - threshold) and gradient slope. With
+// slope 0 and a threshold, values between 0 and the threshold give 0 (not
+// the plain clamp's x).
+func TestReLUBreakpoints(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		max, slope, thresh float64
+		x, y, dx           []float32
+	}{
+		{"max 6, slope 0.5, threshold 1", 6, 0.5, 1,
+			[]float32{-1, 0.5, 1, 3, 6, 7},
+			[]float32{-1, -0.25, 1, 3, 6, 6},
+			[]float32{0.5, 0.5, 1, 1, 0, 0}},
+		{"slope 0, threshold 0.5", 0, 0, 0.5,
+			[]float32{-1, 0.25, 0.5, 2},
+			[]float32{0, 0, 0.5, 2},
+			[]float32{0, 0, 1, 1}},
+	} {
+		n := len(tc.x)
+		l := NewReLU(tc.max, tc.slope, tc.thresh)
+		if _, err := l.Build([]int{n}); err != nil {
+			t.Fatal(err)
+		}
+		x, y, dy, dx := NewTensor(1, n), NewTensor(1, n), NewTensor(1, n), NewTensor(1, n)
+		copy(x.Data, tc.x)
+		for i := range dy.Data {
+			dy.Data[i], y.Data[i], dx.Data[i] = 1, 42, 42
+		}
+		l.Forward(y, x, true)
+		l.Backward(dx, dy, x, y)
+		for i := range tc.x {
+			if y.Data[i] != tc.y[i] || dx.Data[i] != tc.dx[i] {
+				t.Errorf("%s: at x = %v: y = %v, dx = %v, expected %v, %v", tc.name, tc.x[i], y.Data[i], dx.Data[i], tc.y[i], tc.dx[i])
+			}
+		}
+	}
+}
