@@ -125,3 +125,14 @@ func TestReLUBreakpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestClipEqualBounds: Clip(lo, hi) with lo = hi is valid (a constant),
+// lo > hi is refused.
+func TestClipEqualBounds(t *testing.T) {
+	if err := NewClip(1, 1).check(); err != nil {
+		t.Errorf("Clip(1, 1): %v", err)
+	}
+	if err := NewClip(2, 1).check(); err == nil {
+		t.Error("Clip(2, 1): no error")
+	}
+}
