@@ -85,6 +85,8 @@ var directCases = []directCase{
 	{name: "rows2x3c2", n: 2, h: 7, w: 6, cin: 2, filters: 4, kh: 2, kw: 3, workers: 2, pixels: 12, bias: true, stackOff: true},
 	// kw·cin = 36 ≥ stackMaxK: not stacked.
 	{name: "rows3x3c12", n: 2, h: 8, w: 7, cin: 12, filters: 7, kh: 3, kw: 3, workers: 2, pixels: 10, bias: true, relu: true},
+	// kw·cin = 32 = stackMaxK: the first width not stacked.
+	{name: "rows2x2c16", n: 1, h: 5, w: 6, cin: 16, filters: 5, kh: 2, kw: 2, workers: 2, pixels: 8, bias: true},
 	// One kernel row: never stacked.
 	{name: "rows1x3c4", n: 1, h: 5, w: 9, cin: 4, filters: 6, kh: 1, kw: 3, workers: 1, pixels: 256, bias: true},
 	// Packed kernels (inference only; filters not a multiple of the panel).
