@@ -69,6 +69,9 @@ func TestConv2DDepthwiseKernelLevels(t *testing.T) {
 		{"2x3 multiplier 3", 5, 6, 2, 3, 2, 3, 1, 2, 1, 1, [4]int{1, 0, 0, 2}, "sigmoid"},
 		{"5x5 tanh, 12 channels", 6, 6, 12, 1, 5, 5, 1, 1, 1, 1, [4]int{2, 2, 2, 2}, "tanh"},
 		{"1x3 valid, 8 channels", 4, 9, 8, 1, 1, 3, 1, 1, 1, 1, [4]int{}, "tanh"},
+		// Width 1, pads 1: each window keeps only its middle column (taps
+		// [1, 2)), which the three-tap rows must not take.
+		{"3x3 tanh, width 1", 4, 1, 8, 1, 3, 3, 1, 1, 1, 1, [4]int{1, 1, 1, 1}, "tanh"},
 	} {
 		for _, l := range kernelLevels() {
 			name := fmt.Sprintf("%s/%s", tc.name, l.name)
