@@ -72,6 +72,9 @@ func TestConv2DDepthwiseKernelLevels(t *testing.T) {
 		// Width 1, pads 1: each window keeps only its middle column (taps
 		// [1, 2)), which the three-tap rows must not take.
 		{"3x3 tanh, width 1", 4, 1, 8, 1, 3, 3, 1, 1, 1, 1, [4]int{1, 1, 1, 1}, "tanh"},
+		// 1×4 dilated by 2, left pad 2: the first output's taps 1–3 are
+		// inside, three taps starting at tap 1 (input column 0).
+		{"1x4 dilated 2, 8 channels", 3, 7, 8, 1, 1, 4, 1, 1, 1, 2, [4]int{0, 2, 0, 1}, "tanh"},
 	} {
 		for _, l := range kernelLevels() {
 			name := fmt.Sprintf("%s/%s", tc.name, l.name)
