@@ -507,3 +507,17 @@ func TestFitTimings(t *testing.T) {
 		}
 	}
 }
+
+// A validation source that fails stops Fit after the epoch's training, with
+// the epoch in the error and that epoch left out of the history.
+func TestFitValidationError(t *testing.T) {
+	val := &cycleSource{batches: handVal().batches, failAt: 4}
+	tr := handTrainer(t, 0, 0)
+	hist, err := tr.Fit(context.Background(), handTrain(), FitConfig{Epochs: 3, StepsPerEpoch: 1, BatchSize: 2, Validation: val, ValidationSteps: 2})
+	if want := "nn: fit: epoch 2: validation: step 2: reading a batch: disk gone"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	if hist.Len() != 1 {
+		t.Errorf("history of %d epochs, want 1", hist.Len())
+	}
+}
