@@ -330,6 +330,7 @@ func TestFitConfigBounds(t *testing.T) {
 			"nn: fit: resume: skipping 3 validation samples: expected a multiple of the batch size 2, received 3", "", 0, FitProgress{}},
 		{"bad target", sparse, badTarget, base, "nn: fit: epoch 1, step 1: sample 1: expected a class index in [0, 1), received 1", "", 1, FitProgress{}},
 		{"initial epoch = epochs", nil, nil, with(func(c *FitConfig) { c.InitialEpoch = 2 }), "", "[]", 0, FitProgress{Epoch: 2}},
+		{"resume at the start", nil, nil, with(func(c *FitConfig) { c.Resume = &FitProgress{} }), "", "[0 1]", 6, FitProgress{Epoch: 2, Samples: 12}},
 		{"resume at the end", nil, nil, with(func(c *FitConfig) { c.Resume = &FitProgress{Epoch: 2, Samples: 12} }), "", "[]", 6, FitProgress{Epoch: 2, Samples: 12}},
 		// Resumed after an epoch's last batch, before its end: the epoch
 		// ends (mean loss 6/3 = 2, mean score 3/(3·2)) and the next runs.
