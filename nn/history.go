@@ -214,6 +214,14 @@ func (h *History) UnmarshalJSON(data []byte) error {
 		cols[key] = f
 		order = append(order, key)
 	}
+	// The closing brace, then nothing: a caller can hand UnmarshalJSON text
+	// that json.Unmarshal has not checked (a model file's metadata).
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return fmt.Errorf("nn: history: expected a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("nn: history: expected one JSON object, received more data after it")
+	}
 	if out.Epoch == nil {
 		return fmt.Errorf("nn: history: missing \"epoch\"")
 	}

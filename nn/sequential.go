@@ -108,12 +108,17 @@ func newSequential(input []int, layers []Layer, draw bool, built [][]int) (*Sequ
 }
 
 // snakeCase turns a Keras class name into its automatic-name prefix, as
-// Keras does: "MaxPooling2D" → "max_pooling2d", "Conv2D" → "conv2d".
+// Keras does (keras/src/utils/naming.py, to_snake_case: "(.)([A-Z][a-z]+)"
+// → "\1_\2", then "([a-z])([A-Z])" → "\1_\2", lower-cased): an underscore
+// before each upper-case letter, not the first, that follows a lower-case
+// one or starts a word (is followed by a lower-case one):
+// "MaxPooling2D" → "max_pooling2d", "Conv2D" → "conv2d", "ReLU" → "re_lu",
+// "Conv2DTranspose" → "conv2d_transpose", "Res2Block" → "res2_block".
 func snakeCase(kind string) string {
 	var b strings.Builder
 	r := []rune(kind)
 	for i, c := range r {
-		if unicode.IsUpper(c) && i > 0 && (unicode.IsLower(r[i-1]) || (i+1 < len(r) && unicode.IsLower(r[i+1]) && !unicode.IsDigit(r[i-1]))) {
+		if unicode.IsUpper(c) && i > 0 && (unicode.IsLower(r[i-1]) || (i+1 < len(r) && unicode.IsLower(r[i+1]))) {
 			b.WriteByte('_')
 		}
 		b.WriteRune(unicode.ToLower(c))
@@ -156,7 +161,9 @@ func (m *Sequential) CountParams() int {
 }
 
 // Init draws fresh weights with the given seed: Glorot-uniform kernels and
-// zero biases (Keras' defaults). The same seed gives the same weights.
+// zero biases (Keras' defaults). The same seed gives the same weights. It
+// also restarts the random stream of every layer that has one (Dropout):
+// layer i (0-based) is seeded with seed+i+1.
 func (m *Sequential) Init(seed int64) { m.init(seed, true) }
 
 // init is Init; with draw false it only seeds the layers that draw at run
