@@ -85,6 +85,7 @@ type Conv2D struct {
 	wino   winograd        // 3×3 inference on the Winograd path (winograd.go)
 	split2 splitIm2col     // column blocks sharing one im2col (split_im2col.go)
 	stem   stemState       // few input channels or stride 2 (conv_stem.go)
+	pw     pwState         // 1×1 at inference (pointwise_conv.go)
 
 	fwd, bwd, clr, fwdDirect, bwdDirect func(worker, i int)
 }
@@ -231,6 +232,9 @@ func (c *Conv2D) Forward(y, x *Tensor, training bool) {
 	c.packed = c.usePacked(training)
 	defer func() { c.packed = false }()
 	if c.forwardStem(y, x) { // conv_stem.go: few input channels, or stride 2
+		return
+	}
+	if !training && c.forwardPointwise(y, x) { // pointwise_conv.go: 1×1 at inference
 		return
 	}
 	if c.paddedDirect() {

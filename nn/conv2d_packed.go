@@ -69,6 +69,7 @@ func (c *Conv2D) preparePackedFor(direct bool) {
 func (c *Conv2D) weightsChanged() {
 	c.packOK, c.packs = false, nil
 	c.wino.ok = false
+	c.pw.ok = false // pointwise_conv.go
 }
 
 // packedColumns reports whether the packed kernels can serve output

@@ -8,15 +8,21 @@ import (
 
 // Graph.Forward and what it leaves to read: every node's output.
 
-// ensureBatch sizes every node's output buffer for batch size n (gradient
-// buffers are allocated by the first Backward that needs them).
+// ensureBatch sizes every node's output buffer for batch size n, all in
+// one arena (graph_arena.go; gradient buffers are allocated by the first
+// Backward that needs them).
 func (g *Graph) ensureBatch(n int) {
 	if g.batch == n {
 		return
 	}
 	g.batch = n
+	total := 0
 	for _, nd := range g.order {
-		nd.out = NewTensor(append([]int{n}, nd.shape...)...)
+		total += arenaStep(n * shapeSize(nd.shape))
+	}
+	arena := outputArena(total) // graph_arena.go: one block, huge pages
+	for _, nd := range g.order {
+		nd.out = arenaTensor(&arena, append([]int{n}, nd.shape...))
 		nd.grad, nd.acc = nil, nil
 		nd.xs = make([]*Tensor, len(nd.in))
 		nd.dxs = make([]*Tensor, len(nd.in)*2) // targets, then per-input scratch
