@@ -2,8 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
-	"math/rand"
 	"testing"
 )
 
@@ -132,35 +130,9 @@ func TestDepthwise5x5KernelLevels(t *testing.T) {
 // checkDepthwise5x5Level is checkDepthwise5x5 that also asserts whether
 // the layer takes the fused kernel.
 func checkDepthwise5x5Level(t *testing.T, d dwCase, act string, bias bool, workers int, fused bool) {
-	l := NewConv2D(d.c, 5, 5, WithGroups(d.c), WithStrides(d.sh, d.sw), WithActivation(act),
-		WithUseBias(bias), WithPads(d.pads[0], d.pads[1], d.pads[2], d.pads[3]))
-	out, err := l.Build([]int{d.h, d.w, d.c})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.dw5x5() != fused {
-		t.Fatalf("dw5x5() = %v, expected %v", l.dw5x5(), fused)
-	}
-	rng := rand.New(rand.NewSource(int64(d.h*100 + d.c)))
-	fillUniform(l.kernel.Value, 1, rng)
-	var b []float32
-	if bias {
-		fillUniform(l.bias.Value, 1, rng)
-		b = l.bias.Value
-	}
-	x := NewTensor(2, d.h, d.w, d.c)
-	fillUniform(x.Data, 2, rng)
-	y := NewTensor(2, out[0], out[1], out[2])
-	for i := range y.Data {
-		y.Data[i] = float32(math.NaN()) // every value must be written
-	}
-	l.setEngine(testEngine(workers, 5, ""))
-	l.Forward(y, x, false)
-	want := naiveConv(x, l.kernel.Value, b, 5, 5, d.c, d.c, d.sh, d.sw, 1, 1, d.pads[0], d.pads[1], out[0], out[1])
-	l.act.apply(want.Data)
-	for i, v := range y.Data {
-		if e := want.Data[i]; !(math.Abs(float64(v-e)) <= 1e-5*max(1, math.Abs(float64(e)))) {
-			t.Fatalf("y[%d] = %g, expected %g", i, v, e)
+	checkDepthwise(t, d, 5, act, bias, workers, func(l *Conv2D) {
+		if l.dw5x5() != fused {
+			t.Fatalf("dw5x5() = %v, expected %v", l.dw5x5(), fused)
 		}
-	}
+	})
 }

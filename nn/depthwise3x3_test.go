@@ -55,15 +55,25 @@ func TestDepthwise3x3AgainstReference(t *testing.T) {
 }
 
 func checkDepthwise3x3(t *testing.T, d dwCase, act string, bias bool, workers int) {
-	l := NewConv2D(d.c, 3, 3, WithGroups(d.c), WithStrides(d.sh, d.sw), WithActivation(act),
+	checkDepthwise(t, d, 3, act, bias, workers, func(l *Conv2D) {
+		if !l.dw3x3() {
+			t.Fatal("the layer does not take the fused 3×3 depthwise kernel")
+		}
+	})
+}
+
+// checkDepthwise builds a k×k depthwise layer for case d, lets path check
+// (or skip on) which kernel the layer takes, and compares its forward pass
+// (bias and activation included, every value written) with the textbook
+// convolution followed by the activation.
+func checkDepthwise(t *testing.T, d dwCase, k int, act string, bias bool, workers int, path func(l *Conv2D)) {
+	l := NewConv2D(d.c, k, k, WithGroups(d.c), WithStrides(d.sh, d.sw), WithActivation(act),
 		WithUseBias(bias), WithPads(d.pads[0], d.pads[1], d.pads[2], d.pads[3]))
 	out, err := l.Build([]int{d.h, d.w, d.c})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !l.dw3x3() {
-		t.Fatal("the layer does not take the fused 3×3 depthwise kernel")
-	}
+	path(l)
 	rng := rand.New(rand.NewSource(int64(d.h*100 + d.c)))
 	fillUniform(l.kernel.Value, 1, rng)
 	var b []float32
@@ -79,7 +89,7 @@ func checkDepthwise3x3(t *testing.T, d dwCase, act string, bias bool, workers in
 	}
 	l.setEngine(testEngine(workers, 5, ""))
 	l.Forward(y, x, false)
-	want := naiveConv(x, l.kernel.Value, b, 3, 3, d.c, d.c, d.sh, d.sw, 1, 1, d.pads[0], d.pads[1], out[0], out[1])
+	want := naiveConv(x, l.kernel.Value, b, k, k, d.c, d.c, d.sh, d.sw, 1, 1, d.pads[0], d.pads[1], out[0], out[1])
 	l.act.apply(want.Data)
 	for i, v := range y.Data {
 		if e := want.Data[i]; !(math.Abs(float64(v-e)) <= 1e-5*max(1, math.Abs(float64(e)))) {
