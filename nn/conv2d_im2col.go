@@ -131,11 +131,23 @@ func (c *Conv2D) im2colColumns(y, cols []float32, p, j0, j1 int) {
 	} else {
 		c.eng.gemm(false, false, p, j1-j0, c.k, 1, cols, c.k, c.kernel.Value[j0:], c.filters, 0, y[j0:], c.filters)
 	}
+	c.biasActInPlace(y, j0, j1)
+}
+
+// biasActInPlace applies y[:, j0:j1] = f(y[:, j0:j1] + b[j0:j1]) to rows
+// of all filters: in one call when the block is every column, else row by
+// row (element-wise either way, so the values are the same).
+func (c *Conv2D) biasActInPlace(y []float32, j0, j1 int) {
+	f := c.filters
 	var b []float32
 	if c.bias != nil {
 		b = c.bias.Value[j0:j1]
 	}
-	for o := 0; o < len(y); o += c.filters {
+	if j0 == 0 && j1 == f {
+		biasAct(y, b, f, c.act)
+		return
+	}
+	for o := 0; o < len(y); o += f {
 		biasAct(y[o+j0:o+j1], b, j1-j0, c.act)
 	}
 }

@@ -69,22 +69,8 @@ func (c *Conv2D) strided1x1Item(_, item int) {
 			sgemm.GemmOverlap(false, false, g.ow, j1-j0, cin, 1, a, g.sw*cin, c.kernel.Value[j0:], f, 0, out, f)
 		}
 	}
-	var b []float32
-	if c.bias != nil {
-		b = c.bias.Value
-	}
-	rows := y[r0*g.ow*f : r1*g.ow*f]
-	if j0 == 0 && j1 == f {
-		biasAct(rows, b, f, c.act)
-	} else {
-		if b != nil {
-			b = b[j0:j1]
-		}
-		for o := 0; o < len(rows); o += f {
-			biasAct(rows[o+j0:o+j1], b, j1-j0, c.act)
-		}
-	}
-	if c.pa.out != nil { // conv2d_postact.go: the activation node's rows
+	c.biasActInPlace(y[r0*g.ow*f:r1*g.ow*f], j0, j1) // conv2d_im2col.go
+	if c.pa.out != nil {                             // conv2d_postact.go: the activation node's rows
 		c.actItem(item)
 	}
 }
