@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/convscope/convscope/nn/sgemm"
 )
 
 // abKnobs are the switches BenchmarkResNet18AB compares, by the value of
@@ -19,6 +21,7 @@ var abKnobs = map[string]func(e *Engine, on bool){
 	"reswino":  func(_ *Engine, on bool) { resWinograd = on },
 	"s1x1":     func(e *Engine, on bool) { e.opts.strided1x1Off = !on },
 	"pack4":    func(_ *Engine, on bool) { packAt4 = on },
+	"pair":     func(_ *Engine, on bool) { sgemm.SetPairTiles(on) }, // branch perfres2
 	"all": func(e *Engine, on bool) { // every knob above (branch perfres)
 		resFusion, prefetchNext, skipJunk, packAt4 = on, on, on, on
 		e.opts.strided1x1Off = !on

@@ -23,6 +23,12 @@ type kernel struct {
 	// multiplies by next (packed_next.go).
 	runNext func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, pf uintptr)
 
+	// runPair, if not nil, is runNext for a tile of 2·pairRows rows of
+	// packed B (ldb = nr) whose two halves of pairRows rows start at a
+	// and a2 in A and at c and c2 in C (packed_pair.go).
+	runPair  func(nr, k int, a, a2 []float32, rsa int, b []float32, c, c2 []float32, ldc int, alpha, beta float32, pf uintptr)
+	pairRows int
+
 	// padB says that run reads all nr columns of B even when nr is smaller,
 	// so B must be packed (and zero-padded) unless n is a multiple of nr.
 	padB bool

@@ -79,7 +79,7 @@ func hasAVX512() bool {
 // avx512Kernel is the AVX-512 micro-kernel: up to 12 rows by 32 columns of
 // C held in 24 zmm registers, A broadcast from memory, masked loads and
 // stores at the right edge.
-var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, runPacked: kernelAVX512Packed, runNext: kernelAVX512Next, transpose: transposeAVX512}
+var avx512Kernel = kernel{name: "avx512", mr: 12, nr: 32, run: kernelAVX512, runPacked: kernelAVX512Packed, runNext: kernelAVX512Next, runPair: kernelAVX512Pair, pairRows: 7, transpose: transposeAVX512}
 
 // transposeAVX512 is kernel.transpose for avx512Kernel.
 func transposeAVX512(dst []float32, ldd int, src []float32, lds, nblk int) {
@@ -245,4 +245,15 @@ func kernelAVX512Next(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb
 		nv = 1
 	}
 	avx512NextTiles[nv][mr-avx512NextMinRows](k, &a[0], rsa, csa, &b[0], ldb, &c[0], ldc, alpha, beta, uint32(1<<nr-1), pf)
+}
+
+// kernelAVX512Pair is kernel.runPair for avx512Kernel: the R kernel, a
+// 14×32 tile in two halves of 7 rows (see _asm/asm.go).
+func kernelAVX512Pair(nr, k int, a, a2 []float32, rsa int, b []float32, c, c2 []float32, ldc int, alpha, beta float32, pf uintptr) {
+	const h = 7
+	if nr < 1 || nr > 32 || k < 1 || rsa < 1 || len(a) < (h-1)*rsa+k || len(a2) < (h-1)*rsa+k ||
+		len(b) < (k-1)*32+nr || len(c) < (h-1)*ldc+nr || len(c2) < (h-1)*ldc+nr {
+		panic("sgemm: micro-kernel arguments out of range")
+	}
+	kernelAVX512R14x32(k, &a[0], &a2[0], rsa, &b[0], &c[0], &c2[0], ldc, alpha, beta, uint32(1<<nr-1), pf)
 }

@@ -11,7 +11,8 @@ import (
 // overlapping rows (lda = cin), one product of depth 3·cin per kernel row
 // accumulated into C, junk rows included ("plain": GemmPacked; "next":
 // GemmPackedNext, prefetching the next block; "rows": GemmPackedRows,
-// junk rows skipped; GFLOP/s-cpu counts the useful products only). With
+// junk rows skipped; "rows-nopair": the same without the pair kernel,
+// packed_pair.go; GFLOP/s-cpu counts the useful products only). With
 // the kernels packed once, the products read 3·3·cin·cout·4 bytes of
 // kernel per image (9.4 MB at 7×7): cpu-ms/op is the CPU time per image.
 func BenchmarkGemmPacked(b *testing.B) {
@@ -35,8 +36,10 @@ func BenchmarkGemmPacked(b *testing.B) {
 			}
 			m := (s.hw-1)*w + s.hw
 			c := make([]float32, m*s.f)
-			for _, mode := range []string{"plain", "next", "rows"} {
+			for _, mode := range []string{"plain", "next", "rows", "rows-nopair"} {
 				b.Run(mode, func(b *testing.B) {
+					defer func(old bool) { pairTiles = old }(pairTiles)
+					pairTiles = mode != "rows-nopair"
 					run := func() {
 						for u := range 3 {
 							a, beta := x[u*w*s.cin:], float32(min(u, 1))

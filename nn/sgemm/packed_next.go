@@ -80,6 +80,10 @@ func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 			if prefetch {
 				pf = nextBlock(p, next, j0, jc, ncb, nc, n, pc)
 			}
+			if halves := pairHalves(&kern, m, seg, stride); prefetch && halves > 0 {
+				runPairs(&kern, halves, seg, stride, pc, kcb, j0, jc, ncb, alpha, a, lda, blk, betaBlock, c, ldc, pf, ceilDiv(halves, 2)*ceilDiv(ncb, nr))
+				continue
+			}
 			calls := rowTiles(m, seg, stride, kern.mr) * ceilDiv(ncb, nr)
 			q := 0
 			for g0 := 0; g0 < m; g0 += stride {

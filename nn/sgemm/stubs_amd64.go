@@ -456,3 +456,8 @@ func kernelAVX2T5x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c
 //
 //go:noescape
 func kernelAVX2T6x16(k int, a *float32, rsa int, csa int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// kernelAVX512R14x32 computes a 14×32 tile of C = alpha·A·B + beta·C with AVX-512 from two halves of 7 rows (A at a and a2, C at c and c2), B packed (32 columns a row), prefetched 8 rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.
+//
+//go:noescape
+func kernelAVX512R14x32(k int, a *float32, a2 *float32, rsa int, b *float32, c *float32, c2 *float32, ldc int, alpha float32, beta float32, mask uint32, pf uintptr)

@@ -46,6 +46,7 @@ func main() {
 			avx2Kernel(mr, layout)
 		}
 	}
+	avx512PairKernel(pairRows)
 	Generate()
 }
 
@@ -552,4 +553,155 @@ func avx2Kernel(mr, layout int) {
 // ymm returns physical register Yi.
 func ymm(i int) VecPhysical {
 	return []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}[i]
+}
+
+// pairRows is the number of rows of each half of the "R" kernel's tile.
+const pairRows = 7
+
+// avx512PairKernel emits the "R" kernel: the Q kernel (next-block
+// prefetches) for a tile of 2·h rows × 32 columns whose two halves of h
+// rows are anywhere in A and C: rows r < h of A at a + r·rsa, rows h + r at
+// a2 + r·rsa, and likewise in C at c and c2 (row stride ldc). B is packed
+// (ldb = 32, rows of one panel 128 bytes apart). With h = 7, 28 zmm
+// accumulators, one B row (two vectors) and two broadcast registers use
+// all 32 zmm registers. It serves the runs of output rows that
+// GemmPackedRows multiplies: one 14-pixel row of a 14×14 map, or two
+// 7-pixel rows of a 7×7 map, where the Q kernels took tiles of 7 rows
+// and so read each row of B twice as often (from L2) per FMA.
+//
+// Each element of C gets the same products in the same order as from
+// the Q kernels (one FMA per rank-1 update, k ascending), so the tiles are
+// bit for bit those of two Q tiles of h rows.
+func avx512PairKernel(h int) {
+	name := fmt.Sprintf("kernelAVX512R%dx32", 2*h)
+	TEXT(name, NOSPLIT, "func(k int, a *float32, a2 *float32, rsa int, b *float32, c *float32, c2 *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s computes a %d×32 tile of C = alpha·A·B + beta·C with AVX-512 from two halves of %d rows (A at a and a2, C at c and c2), B packed (32 columns a row), prefetched %d rows ahead, and prefetches 32 bytes of pf per rank-1 update into L2.", name, 2*h, h, prefetchRows))
+	const ldb = 32 * 4 // bytes per packed row of B
+	kn := Load(Param("k"), GP64())
+	rs := Load(Param("rsa"), GP64())
+	SHLQ(U8(2), rs)
+	rs3 := GP64()
+	LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
+	// Each half: rows 0–2 from p0 (+0, rs, 2rs), 3–5 from p1, 6 at p0 + 2·rs3.
+	var ap []GPVirtual
+	for _, name := range []string{"a", "a2"} {
+		p0 := GP64()
+		Load(Param(name), p0)
+		p1 := GP64()
+		LEAQ(Mem{Base: p0, Index: rs3, Scale: 1}, p1)
+		ap = append(ap, p0, p1)
+	}
+	aAddr := func(r, u int) Mem {
+		half, i := r/h, r%h
+		p0, p1 := ap[2*half], ap[2*half+1]
+		switch {
+		case i < 3:
+			m := Mem{Base: p0, Disp: 4 * u}
+			if i > 0 {
+				m.Index, m.Scale = rs, uint8(i)
+			}
+			return m
+		case i < 6:
+			m := Mem{Base: p1, Disp: 4 * u}
+			if i > 3 {
+				m.Index, m.Scale = rs, uint8(i-3)
+			}
+			return m
+		}
+		return Mem{Base: p0, Index: rs3, Scale: 2, Disp: 4 * u}
+	}
+	pb := Load(Param("b"), GP64())
+	pfb := GP64()
+	LEAQ(Mem{Base: pb, Disp: prefetchRows * ldb}, pfb)
+	pfNext := Load(Param("pf"), GP64())
+	mask := Load(Param("mask"), GP32())
+	KMOVW(mask, K1)
+	SHRL(U8(16), mask)
+	KMOVW(mask, K2)
+	masks := []Register{K1, K2}
+
+	acc := func(r, v int) VecPhysical { return zmm(r*2 + v) }
+	for r := 0; r < 2*h; r++ {
+		for v := 0; v < 2; v++ {
+			VPXORD(acc(r, v), acc(r, v), acc(r, v))
+		}
+	}
+	step := func(u int) {
+		bv := []VecPhysical{Z28, Z29}
+		for v := 0; v < 2; v++ {
+			VMOVUPS_Z(Mem{Base: pb, Disp: u*ldb + 64*v}, masks[v], bv[v])
+		}
+		for v := 0; v < 2; v++ {
+			PREFETCHT0(Mem{Base: pfb, Disp: u*ldb + 64*v})
+		}
+		if u%2 == 0 {
+			PREFETCHT1(Mem{Base: pfNext, Disp: 64 * (u / 2)})
+		}
+		for r := 0; r < 2*h; r++ {
+			x := zmm(30 + r%2)
+			VBROADCASTSS(aAddr(r, u), x)
+			for v := 0; v < 2; v++ {
+				VFMADD231PS(bv[v], x, acc(r, v))
+			}
+		}
+	}
+	kLoop(kn, step, func(steps int) {
+		for _, p := range ap {
+			ADDQ(U8(4*steps), p)
+		}
+		ADDQ(U32(ldb*steps), pb)
+		ADDQ(U32(ldb*steps), pfb)
+		ADDQ(U32(32*steps), pfNext)
+	})
+
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(U8(2), ldc)
+	alpha, _ := Param("alpha").Resolve()
+	beta, _ := Param("beta").Resolve()
+	VBROADCASTSS(alpha.Addr, Z28)
+	bits := GP32()
+	MOVL(beta.Addr, bits)
+	TESTL(U32(0x7fffffff), bits)
+	JZ(LabelRef("betazero"))
+
+	Comment("C = alpha·acc + beta·C")
+	VBROADCASTSS(beta.Addr, Z29)
+	pc := GP64()
+	for half, name := range []string{"c", "c2"} {
+		Load(Param(name), pc)
+		for i := 0; i < h; i++ {
+			r := half*h + i
+			for v := 0; v < 2; v++ {
+				m := Mem{Base: pc, Disp: 64 * v}
+				VMOVUPS_Z(m, masks[v], Z30)
+				VMULPS(Z29, Z30, Z30)
+				VFMADD231PS(Z28, acc(r, v), Z30)
+				VMOVUPS(Z30, masks[v], m)
+			}
+			if i+1 < h {
+				ADDQ(ldc, pc)
+			}
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label("betazero")
+	Comment("C = alpha·acc, C is not read.")
+	for half, name := range []string{"c", "c2"} {
+		Load(Param(name), pc)
+		for i := 0; i < h; i++ {
+			r := half*h + i
+			for v := 0; v < 2; v++ {
+				VMULPS(Z28, acc(r, v), acc(r, v))
+				VMOVUPS(acc(r, v), masks[v], Mem{Base: pc, Disp: 64 * v})
+			}
+			if i+1 < h {
+				ADDQ(ldc, pc)
+			}
+		}
+	}
+	VZEROUPPER()
+	RET()
 }

@@ -1,0 +1,92 @@
+package sgemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// TestGemmPackedRowsPairs checks that GemmPackedRows gives the same C,
+// bit for bit, with the pair kernel (pairTiles) as without: runs of one
+// or two halves, an odd number of halves (the last multiplied alone),
+// columns that are not whole panels, a column range starting past 0,
+// beta 0 (C not read: NaNs stay out) and 1, alpha ≠ 1, a next matrix or
+// none, and shapes that do not split into halves (the plain tiles).
+func TestGemmPackedRowsPairs(t *testing.T) {
+	for _, tc := range []struct {
+		m, n, k, seg, stride, j0, j1 int
+		alpha, beta                  float32
+		next                         bool
+	}{
+		{61, 512, 1536, 7, 9, 0, 512, 1, 1, true},      // 7×7 padded map: 7 halves, the last alone
+		{61, 512, 1536, 7, 9, 256, 512, 1, 0, false},   // a column block (2-worker split), beta 0, no next
+		{222, 256, 768, 14, 16, 0, 256, 1, 1, true},    // 14×14: 28 halves
+		{222, 256, 768, 14, 16, 32, 160, 0.5, 1, true}, // columns 32–160
+		{45, 40, 50, 7, 9, 0, 40, 1, 1, false},         // 40 columns: a panel and 8
+		{16, 70, 30, 7, 9, 0, 70, 2, 0, true},          // two halves, a partial panel
+		{7, 64, 20, 7, 9, 0, 64, 1, 1, false},          // one half alone
+		{42, 48, 33, 14, 28, 0, 48, 1, 1, true},        // k not a multiple of 4
+		{25, 40, 50, 1, 3, 0, 40, 1, 1, true},          // no halves: plain tiles
+		{60, 64, 100, 13, 15, 0, 64, 1, 1, true},       // seg not h or 2h
+		{59, 64, 100, 7, 9, 0, 64, 1, 1, true},         // last run partial
+	} {
+		name := fmt.Sprintf("%dx%dx%d/%d-%d/%d-%d/a%g-b%g", tc.m, tc.n, tc.k, tc.seg, tc.stride, tc.j0, tc.j1, tc.alpha, tc.beta)
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewSource(5))
+			fill := func(v []float32) []float32 {
+				for i := range v {
+					v[i] = rng.Float32()*2 - 1
+				}
+				return v
+			}
+			a := fill(make([]float32, tc.m*tc.k))
+			p := Pack(tc.k, tc.n, fill(make([]float32, tc.k*tc.n)), tc.n)
+			var next *Packed
+			if tc.next {
+				next = Pack(tc.k, tc.n, fill(make([]float32, tc.k*tc.n)), tc.n)
+			}
+			w := tc.j1 - tc.j0
+			want := fill(make([]float32, tc.m*w))
+			if tc.beta == 0 {
+				for i := range want {
+					want[i] = float32(math.NaN())
+				}
+			}
+			got := append([]float32(nil), want...)
+			defer func(old bool) { pairTiles = old }(pairTiles)
+			pairTiles = false
+			GemmPackedRows(tc.m, tc.j0, tc.j1, tc.alpha, a, tc.k, p, tc.beta, want, w, next, tc.seg, tc.stride)
+			pairTiles = true
+			GemmPackedRows(tc.m, tc.j0, tc.j1, tc.alpha, a, tc.k, p, tc.beta, got, w, next, tc.seg, tc.stride)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("row %d, column %d: with pairs %g, expected %g", i/w, i%w, got[i], want[i])
+				}
+				if i/w%tc.stride < tc.seg && math.IsNaN(float64(got[i])) {
+					t.Fatalf("row %d, column %d: NaN", i/w, i%w)
+				}
+			}
+		})
+	}
+}
+
+// TestPairHalves checks which run shapes the pair kernel takes.
+func TestPairHalves(t *testing.T) {
+	if best.runPair == nil {
+		t.Skip("no pair kernel on this CPU")
+	}
+	for _, tc := range []struct{ m, seg, stride, want int }{
+		{61, 7, 9, 7},     // 7×7 padded: 7 runs of one half
+		{222, 14, 16, 28}, // 14×14: 14 runs of two halves
+		{16, 7, 9, 2},
+		{59, 7, 9, 0},   // last run partial
+		{60, 13, 15, 0}, // 13 is neither 7 nor 14
+		{49, 7, 7, 0},   // contiguous rows: plain tiles
+		{30, 21, 30, 0}, // three halves a run
+	} {
+		if got := pairHalves(&best, tc.m, tc.seg, tc.stride); got != tc.want {
+			t.Errorf("pairHalves(m %d, seg %d, stride %d) = %d, expected %d", tc.m, tc.seg, tc.stride, got, tc.want)
+		}
+	}
+}
