@@ -81,14 +81,34 @@ func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 				pf = nextBlock(p, next, j0, jc, ncb, nc, n, pc)
 			}
 			if halves := pairHalves(&kern, m, seg, stride); prefetch && halves > 0 {
-				runPairs(&kern, halves, seg, stride, pc, kcb, j0, jc, ncb, alpha, a, lda, blk, betaBlock, c, ldc, pf, ceilDiv(halves, 2)*ceilDiv(ncb, nr))
+				runPairs(&kern, halves, stride, pc, kcb, j0, jc, ncb, alpha, a, lda, blk, betaBlock, c, ldc, pf, ceilDiv(halves, 2)*ceilDiv(ncb, nr))
 				continue
 			}
-			calls := rowTiles(m, seg, stride, kern.mr) * ceilDiv(ncb, nr)
+			// wide: runs start with pair tiles of 2·pairRows rows (packed_pair.go).
+			wide := prefetch && pairTiles && kern.runPair != nil && (seg < stride || pf != nil && k*n >= pairMinKernel)
+			h2 := 0
+			if wide {
+				h2 = 2 * kern.pairRows
+			}
+			calls := rowTilesWide(m, seg, stride, kern.mr, h2) * ceilDiv(ncb, nr)
+			pfw := pf
+			if wide && len(pfw) == 0 { // the last block: prefetch the current one, in L2 already
+				pfw = blk[(j0+jc)*kcb : (j0+jc+ncb)*kcb]
+			}
 			q := 0
 			for g0 := 0; g0 < m; g0 += stride {
 				end := g0 + min(seg, m-g0)
-				for ic, tiles := g0, ceilDiv(end-g0, kern.mr); ic < end; tiles-- {
+				ic := g0
+				for ; wide && end-ic >= h2; ic += h2 {
+					half := ic + h2/2
+					for jr := 0; jr < ncb; jr += nr {
+						b := blk[(j0+jc+jr)*kcb:]
+						off := q * len(pfw) / calls &^ 15
+						kern.runPair(min(nr, ncb-jr), kcb, a[ic*lda+pc:], a[half*lda+pc:], lda, b, c[ic*ldc+jc+jr:], c[half*ldc+jc+jr:], ldc, alpha, betaBlock, uintptrOf(pfw[off:]))
+						q++
+					}
+				}
+				for tiles := ceilDiv(end-ic, kern.mr); ic < end; tiles-- {
 					mrb := ceilDiv(end-ic, tiles)
 					ablk := a[ic*lda+pc:]
 					cblk := c[ic*ldc:]
@@ -110,13 +130,23 @@ func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 	}
 }
 
-// rowTiles returns the number of row tiles gemmPacked cuts m rows into:
-// runs of seg rows every stride rows, each in tiles of at most mr.
-func rowTiles(m, seg, stride, mr int) int {
+// rowTilesWide returns the number of row tiles gemmPacked cuts m rows
+// into: runs of seg rows every stride rows, each in as many tiles of h2
+// rows as fit (h2 > 0: pair tiles, packed_pair.go), then tiles of at most
+// mr.
+func rowTilesWide(m, seg, stride, mr, h2 int) int {
+	run := func(r int) int {
+		t := 0
+		if h2 > 0 {
+			t = r / h2
+			r %= h2
+		}
+		return t + ceilDiv(r, mr)
+	}
 	full := m / stride
-	t := full * ceilDiv(seg, mr)
+	t := full * run(seg)
 	if r := min(seg, m-full*stride); r > 0 {
-		t += ceilDiv(r, mr)
+		t += run(r)
 	}
 	return t
 }

@@ -77,16 +77,57 @@ func TestPairHalves(t *testing.T) {
 		t.Skip("no pair kernel on this CPU")
 	}
 	for _, tc := range []struct{ m, seg, stride, want int }{
-		{61, 7, 9, 7},     // 7×7 padded: 7 runs of one half
-		{222, 14, 16, 28}, // 14×14: 14 runs of two halves
+		{61, 7, 9, 7},    // 7×7 padded: 7 runs of one half
+		{222, 14, 16, 0}, // 14×14: pair tiles of whole runs instead
 		{16, 7, 9, 2},
 		{59, 7, 9, 0},   // last run partial
 		{60, 13, 15, 0}, // 13 is neither 7 nor 14
 		{49, 7, 7, 0},   // contiguous rows: plain tiles
-		{30, 21, 30, 0}, // three halves a run
+		{30, 21, 30, 0}, // three halves a run: pair tiles of whole runs
 	} {
 		if got := pairHalves(&best, tc.m, tc.seg, tc.stride); got != tc.want {
 			t.Errorf("pairHalves(m %d, seg %d, stride %d) = %d, expected %d", tc.m, tc.seg, tc.stride, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkPairTiles times GemmPackedNext on the packed products of
+// ResNet-18's strided and 1×1 convolutions at batch 1 with the pair
+// kernel on and off (pairs=1/0), alternating in one binary; cpu-ms/op is
+// the CPU time per product.
+//
+//	GOMAXPROCS=1 go test ./nn/sgemm -run XXX -bench PairTiles -benchtime 200x
+func BenchmarkPairTiles(b *testing.B) {
+	for _, s := range []struct {
+		name    string
+		m, k, n int
+	}{
+		{"1x1s2_14-7", 49, 256, 512},
+		{"im2col_14-7", 49, 2304, 512},
+		{"1x1s2_28-14", 196, 128, 256},
+		{"strided_56-28_row", 811, 192, 128},
+		{"strided_28-14_row", 209, 384, 256},
+	} {
+		rng := rand.New(rand.NewSource(1))
+		a := make([]float32, s.m*s.k)
+		for i := range a {
+			a[i] = rng.Float32()
+		}
+		kern := make([]float32, s.k*s.n)
+		for i := range kern {
+			kern[i] = rng.Float32()
+		}
+		p := Pack(s.k, s.n, kern, s.n)
+		c := make([]float32, s.m*s.n)
+		for _, on := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/pairs=%v", s.name, on), func(b *testing.B) {
+				defer SetPairTiles(SetPairTiles(on))
+				cpu0 := cpuTime()
+				for b.Loop() {
+					GemmPackedNext(s.m, 0, s.n, 1, a, s.k, p, 0, c, s.n, nil)
+				}
+				b.ReportMetric((cpuTime()-cpu0).Seconds()*1e3/float64(b.N), "cpu-ms/op")
+			})
 		}
 	}
 }
