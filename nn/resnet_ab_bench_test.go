@@ -22,6 +22,7 @@ var abKnobs = map[string]func(e *Engine, on bool){
 	"s1x1":     func(e *Engine, on bool) { e.opts.strided1x1Off = !on },
 	"pack4":    func(_ *Engine, on bool) { packAt4 = on },
 	"pair":     func(_ *Engine, on bool) { sgemm.SetPairTiles(on) }, // branch perfres2
+	"f4":       func(e *Engine, on bool) { e.opts.winogradF4 = on }, // branch perfres2
 	"all": func(e *Engine, on bool) { // every knob above (branch perfres)
 		resFusion, prefetchNext, skipJunk, packAt4 = on, on, on, on
 		e.opts.strided1x1Off = !on
