@@ -85,7 +85,7 @@ func gemmPacked(m, j0, j1 int, alpha float32, a []float32, lda int, p *Packed, b
 				continue
 			}
 			// wide: runs start with pair tiles of 2·pairRows rows (packed_pair.go).
-			wide := prefetch && pairTiles && kern.runPair != nil && (seg < stride || pf != nil && k*n >= pairMinKernel)
+			wide := prefetch && pairTiles && kern.runPair != nil && (seg < stride || pf != nil && k*p.n >= pairMinKernel)
 			h2 := 0
 			if wide {
 				h2 = 2 * kern.pairRows

@@ -17,8 +17,10 @@ package sgemm
 // tiles, so the results are bit for bit the same with or without pairs
 // (TestGemmPackedRowsPairs).
 
-// pairMinKernel is the smallest B (k·n values) whose contiguous rows take
-// pair tiles: B streamed from memory (ResNet-18's 14→7 3×3/2 im2col
+// pairMinKernel is the smallest B (k·n values, the whole packed matrix,
+// whatever range of its columns one call multiplies by: a 2-worker
+// column block streams its half from memory too) whose contiguous rows
+// take pair tiles: B streamed from memory (ResNet-18's 14→7 3×3/2 im2col
 // product, 4.7 MB, 0.86 against 0.90–0.97 ms alone). With B in L2 (the
 // 1×1 shortcuts' 0.5 MB, the strided path's kernel rows) they were 3–8 %
 // slower than tiles of 12 alone, and the 14→7 1×1 shortcut 60 % slower
