@@ -43,7 +43,10 @@
 //     ~90% of the FMA peak. GemmPacked's tiles of 8 rows or more prefetch
 //     B 8 rows ahead: a packed convolution kernel at batch 1 streams from
 //     L3 or memory and meets few rows of A (ResNet-18's 7×7 layers: 21 %
-//     less CPU time, BENCHMARKS.md).
+//     less CPU time, BENCHMARKS.md). GemmPackedNext and GemmPackedRows
+//     also take a 14×32 "pair" tile (28 accumulators) whose two halves of
+//     7 rows lie anywhere in A and C, for runs of output rows of a 14×14
+//     or 7×7 map (packed_pair.go).
 //   - avx2: up to 6×16, 12 ymm accumulators, for x86-64 CPUs with AVX2 and
 //     FMA but not AVX-512 (most laptops); about half the AVX-512 speed.
 //     Intel Macs with AVX-512 use it too: macOS enables the zmm state

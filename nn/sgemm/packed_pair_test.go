@@ -12,7 +12,9 @@ import (
 // or two halves, an odd number of halves (the last multiplied alone),
 // columns that are not whole panels, a column range starting past 0,
 // beta 0 (C not read: NaNs stay out) and 1, alpha ≠ 1, a next matrix or
-// none, and shapes that do not split into halves (the plain tiles).
+// none; runs of 14 or more rows (pair tiles first), a contiguous block
+// whose kernel is streamed from memory (pairMinKernel), and shapes that
+// take no pair tile.
 func TestGemmPackedRowsPairs(t *testing.T) {
 	for _, tc := range []struct {
 		m, n, k, seg, stride, j0, j1 int
@@ -28,8 +30,14 @@ func TestGemmPackedRowsPairs(t *testing.T) {
 		{7, 64, 20, 7, 9, 0, 64, 1, 1, false},          // one half alone
 		{42, 48, 33, 14, 28, 0, 48, 1, 1, true},        // k not a multiple of 4
 		{25, 40, 50, 1, 3, 0, 40, 1, 1, true},          // no halves: plain tiles
-		{60, 64, 100, 13, 15, 0, 64, 1, 1, true},       // seg not h or 2h
 		{59, 64, 100, 7, 9, 0, 64, 1, 1, true},         // last run partial
+		{60, 64, 100, 13, 15, 0, 64, 1, 1, true},       // runs of 13: 7 + 6
+		{811, 128, 192, 28, 29, 0, 128, 1, 1, true},    // 56→28 strided rows: runs of 28, two pair tiles each
+		{209, 256, 384, 14, 15, 0, 256, 1, 1, true},    // 28→14: runs of 14
+		{49, 512, 2304, 49, 49, 0, 512, 1, 1, true},    // 14→7 im2col: contiguous, 3 pair tiles + 7
+		{49, 512, 2304, 49, 49, 256, 512, 1, 0, true},  // its second worker's column block
+		{27, 64, 40, 27, 27, 0, 64, 1, 0, false},       // 14 + 13 (7 + 6)
+		{100, 96, 400, 30, 33, 0, 96, 1, 1, true},      // runs of 30: 14 + 14 + 2
 	} {
 		name := fmt.Sprintf("%dx%dx%d/%d-%d/%d-%d/a%g-b%g", tc.m, tc.n, tc.k, tc.seg, tc.stride, tc.j0, tc.j1, tc.alpha, tc.beta)
 		t.Run(name, func(t *testing.T) {
