@@ -11,10 +11,10 @@ import (
 	"testing"
 )
 
-// tiles is a w×h picture of flat 16×16 tiles, each its own colour (gray
+// flatTilesImage is a w×h picture of flat 16×16 tiles, each its own colour (gray
 // levels for a Gray image): every 8×8 block of its JPEG, luma and 4:2:0
 // chroma alike, is flat, so it has only a DC coefficient.
-func tiles(w, h int, gray bool) image.Image {
+func flatTilesImage(w, h int, gray bool) image.Image {
 	col := func(tx, ty, k int) uint8 { return uint8(40 + (tx*53+ty*97+k*71)%170) }
 	if gray {
 		m := image.NewGray(image.Rect(0, 0, w, h))
@@ -40,7 +40,7 @@ func tiles(w, h int, gray bool) image.Image {
 // colour, upright in all eight orientations, colour (4:2:0) and gray.
 func TestPhotoPreviewFlatBlocks(t *testing.T) {
 	for _, gray := range []bool{false, true} {
-		data := encodeJPEG(t, tiles(64, 48, gray), 90)
+		data := encodeJPEG(t, flatTilesImage(64, 48, gray), 90)
 		for o := 1; o <= 8; o++ {
 			d := withOrientation(data, o, false)
 			full, w, h := uprightRGB(t, d)
@@ -70,9 +70,9 @@ func TestPhotoPreviewFlatBlocks(t *testing.T) {
 // is no image, a missing file, and a photo whose entropy-coded data is
 // damaged — it opens, but its full decode fails, naming the file, and its
 // colour model falls back to RGBA.
-func TestLoadPhotoEdges(t *testing.T) {
+func TestLoadPhotoLimitAndErrors(t *testing.T) {
 	const w, h = PhotoMinEdge, 16
-	data := encodeJPEG(t, tiles(w, h, false), 75)
+	data := encodeJPEG(t, flatTilesImage(w, h, false), 75)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.jpg")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
