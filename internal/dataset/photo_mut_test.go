@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// flatTilesImage is a w×h picture of flat 16×16 tiles, each its own colour (gray
-// levels for a Gray image): every 8×8 block of its JPEG, luma and 4:2:0
-// chroma alike, is flat, so it has only a DC coefficient.
+// flatTilesImage is a w×h picture of flat 16×16 tiles, each its own
+// colour (gray levels for a Gray image): every 8×8 block of its JPEG, luma
+// and 4:2:0 chroma alike, is flat, so it has only a DC coefficient.
 func flatTilesImage(w, h int, gray bool) image.Image {
 	col := func(tx, ty, k int) uint8 { return uint8(40 + (tx*53+ty*97+k*71)%170) }
 	if gray {
