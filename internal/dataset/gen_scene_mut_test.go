@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"image"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -155,4 +156,40 @@ func TestRenderMatchesUnboxedComposite(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A shape is outlined when a uniform draw is below 0.25, and occluded when
+// one is below 0.1 + 0.3·difficulty (0.25 at difficulty 0.5): a draw of
+// exactly the threshold does neither. The (seed, index) pairs put such a
+// draw there: found by running PCG backwards from a state whose output is
+// 2⁶² + 1 (uniform exactly 0.25) the number of draws plan makes before
+// that decision. The test checks that the stream's draw is exactly 0.25,
+// then what plan made of it.
+func TestScenePlanThresholdDraws(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		seed         int64
+		index        int
+		draw         int // the decision's draw, counting from 1 after seeding
+		stroke, over bool
+	}{
+		{"outline", 688950227575017727, 7094537442083375493, 122, false, false},
+		{"occluder", -1781403110880045917, 3247384686408491784, 131, false, false},
+	} {
+		p := rand.NewPCG(uint64(c.seed), uint64(c.index))
+		for range c.draw - 1 {
+			p.Uint64()
+		}
+		if u := p.Uint64(); u>>11 != 1<<51 {
+			t.Fatalf("%s: draw %d is %#x, not 0.25: the case no longer tests the threshold", c.name, c.draw, u)
+		}
+		var s scene
+		s.plan(c.seed, c.index, kindSquare, 64, 0.5)
+		if got := s.shape.stroke > 0; got != c.stroke {
+			t.Errorf("%s: outlined %v (stroke %v), want %v", c.name, got, s.shape.stroke, c.stroke)
+		}
+		if s.hasOv != c.over {
+			t.Errorf("%s: occluded %v, want %v", c.name, s.hasOv, c.over)
+		}
+	}
 }
