@@ -139,9 +139,12 @@ func (s *scene) place(e *element, r, keep float64) {
 	e.cos, e.sin = math.Cos(a), math.Sin(a)
 }
 
-// bound sets the element's pixel bounding box (generously).
+// bound sets the element's pixel bounding box (generously): the farthest
+// outline point is a square's corner, 0.886·√2·r ≈ 1.253·r from the centre
+// (a triangle's vertex 1.212·r, a star's tip 1.05·r), stretched by at most
+// max(ax, ay); then half the stroke and a pixel of antialiasing.
 func (e *element) bound() {
-	ext := 1.25*e.r*max(e.ax, e.ay) + e.stroke + e.p + 2
+	ext := 1.3*e.r*max(e.ax, e.ay) + e.stroke + e.p + 2
 	e.x0, e.y0 = int(e.cx-ext), int(e.cy-ext)
 	e.x1, e.y1 = int(e.cx+ext)+1, int(e.cy+ext)+1
 }
