@@ -38,6 +38,7 @@ func TestFindSegmentsRefuses(t *testing.T) {
 		{"rst-extra-at-end", ri2, []byte{0x12, 0xFF, 0xD0, 0x34, 0xFF, 0xD1, 0xFF, 0xD9}},
 	} {
 		d := fjmCat(c.head, c.rest)
+		d = d[:len(d):len(d)] // no bytes past the end to read
 		var err error
 		func() {
 			defer func() {
