@@ -32,44 +32,50 @@ func fjmRecorded(seed uint64, mag int, density float64) (func(c, bx, by int) [64
 func TestFJPassDCPlane(t *testing.T) {
 	old := fjSplitMin
 	defer func() { fjSplitMin = old }()
+	synced0 := fjSplitStats.synced.Load()
 	for _, sampling := range []struct {
 		name  string
 		comps []fjmComp
 	}{{"gray", fjmGray()}, {"444", fjmYCbCr(1, 1)}, {"422", fjmYCbCr(2, 1)}, {"440", fjmYCbCr(1, 2)}, {"420", fjmYCbCr(2, 2)}} {
 		for _, ri := range []int{0, 1, 3} {
 			for _, split := range []int{64, 1 << 30} {
-				fjSplitMin = split
-				coef, seen := fjmRecorded(uint64(ri+len(sampling.comps)), 20, 0.3)
-				d := fjmBuild(t, fjmSpec{w: 85, h: 43, comps: sampling.comps, ri: ri, coef: coef})
-				name := fmt.Sprintf("%s/ri%d/split%d", sampling.name, ri, split)
-				f, err := parseFastJPEG(d)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				p := newFJPass(f, [3][]bool{}, [3][]bool{})
-				if err := p.run(); err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				for c := range f.ncomp {
-					cp := &f.comp[c]
-					if len(p.dc[c]) != cp.bw*cp.bh {
-						t.Fatalf("%s: component %d has %d DC levels, want %d", name, c, len(p.dc[c]), cp.bw*cp.bh)
+				for _, size := range [][2]int{{85, 43}, {203, 121}} {
+					fjSplitMin = split
+					coef, seen := fjmRecorded(uint64(ri+len(sampling.comps)+size[0]), 20, 0.3)
+					d := fjmBuild(t, fjmSpec{w: size[0], h: size[1], comps: sampling.comps, ri: ri, coef: coef})
+					name := fmt.Sprintf("%s/%dx%d/ri%d/split%d", sampling.name, size[0], size[1], ri, split)
+					f, err := parseFastJPEG(d)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
 					}
-					for by := range cp.bh {
-						for bx := range cp.bw {
-							b, ok := seen[[3]int{c, bx, by}]
-							if !ok {
-								t.Fatalf("%s: block (%d, %d) of component %d was never written", name, bx, by, c)
-							}
-							want := int32(b[0]) * f.quant[cp.tq][0]
-							if got := p.dc[c][by*cp.bw+bx]; got != want {
-								t.Fatalf("%s: component %d block (%d, %d): DC %d, want %d", name, c, bx, by, got, want)
+					p := newFJPass(f, [3][]bool{}, [3][]bool{})
+					if err := p.run(); err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					for c := range f.ncomp {
+						cp := &f.comp[c]
+						if len(p.dc[c]) != cp.bw*cp.bh {
+							t.Fatalf("%s: component %d has %d DC levels, want %d", name, c, len(p.dc[c]), cp.bw*cp.bh)
+						}
+						for by := range cp.bh {
+							for bx := range cp.bw {
+								b, ok := seen[[3]int{c, bx, by}]
+								if !ok {
+									t.Fatalf("%s: block (%d, %d) of component %d was never written", name, bx, by, c)
+								}
+								want := int32(b[0]) * f.quant[cp.tq][0]
+								if got := p.dc[c][by*cp.bw+bx]; got != want {
+									t.Fatalf("%s: component %d block (%d, %d): DC %d, want %d", name, c, bx, by, got, want)
+								}
 							}
 						}
 					}
 				}
 			}
 		}
+	}
+	if n := fjSplitStats.synced.Load() - synced0; n < 5 {
+		t.Errorf("the split decoders met %d times in 10 files, want at least 5", n)
 	}
 }
 
