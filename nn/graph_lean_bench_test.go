@@ -15,7 +15,9 @@ import (
 // graph_lean.go) on each graph file in CONVSCOPE_GRAPH_DIR (GRAPH_MODEL
 // picks one), alternating activations, predict, predict, activations, and
 // reports the medians' wall and process CPU ms of both and their ratio.
-// With GRAPH_WORKERS the engine uses that many workers.
+// With GRAPH_WORKERS the engine uses that many workers; PREDICT_AB=ends
+// compares Predict with parallelFor's two-ended hand-out off (the "acts"
+// figures) and on.
 //
 //	CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench PredictAB -benchtime 100x
 func BenchmarkPredictAB(b *testing.B) {
@@ -44,9 +46,16 @@ func BenchmarkPredictAB(b *testing.B) {
 			g.Activations(x)
 			g.Predict(x)
 			var wall, cpu [2][]time.Duration
+			// PREDICT_AB=ends: both sides Predict, the old one with
+			// parallelFor's single-counter hand-out (parallel_ends.go).
+			ends := os.Getenv("PREDICT_AB") == "ends"
+			defer func(old bool) { twoEnded = old }(twoEnded)
 			pass := func(k int) {
+				if ends {
+					twoEnded = k == 1
+				}
 				t0, c0 := time.Now(), cpuTime()
-				if k == 0 {
+				if k == 0 && !ends {
 					g.Activations(x)
 				} else {
 					g.Predict(x)
