@@ -162,7 +162,7 @@ func (g *Graph) planPredict() *leanPlan {
 		off[b] = p.floats
 		p.floats += n
 	}
-	arena := make([]float32, p.floats)
+	arena := outputArena(p.floats) // graph_arena.go: huge pages where large
 	for i, t := range p.kept {
 		o := off[buf[i]]
 		p.lean[i] = &Tensor{Shape: t.Shape, Data: arena[o : o+len(t.Data) : o+len(t.Data)]}

@@ -48,11 +48,18 @@ func BenchmarkPredictAB(b *testing.B) {
 			var wall, cpu [2][]time.Duration
 			// PREDICT_AB=ends: both sides Predict, the old one with
 			// parallelFor's single-counter hand-out (parallel_ends.go).
-			ends := os.Getenv("PREDICT_AB") == "ends"
-			defer func(old bool) { twoEnded = old }(twoEnded)
+			ab := os.Getenv("PREDICT_AB")
+			ends := ab != ""
+			defer func(old bool, w int) { twoEnded, winoSmallTiles = old, w }(twoEnded, winoSmallTiles)
 			pass := func(k int) {
-				if ends {
+				switch ab {
+				case "ends":
 					twoEnded = k == 1
+				case "wino49": // Winograd from 49 tiles (13×13) for small kernels (winograd_small.go)
+					winoSmallTiles = 1 << 30
+					if k == 1 {
+						winoSmallTiles = 49
+					}
 				}
 				t0, c0 := time.Now(), cpuTime()
 				if k == 0 && !ends {
