@@ -54,9 +54,7 @@ func (l *GlobalAveragePooling2D) Forward(y, x *Tensor, training bool) {
 	for s := 0; s < n; s++ {
 		xs, ys := x.Sample(s), y.Sample(s)
 		clear(ys)
-		for p := 0; p < len(xs); p += l.c {
-			addTo(ys, xs[p:p+l.c])
-		}
+		sumRows(ys, xs)
 		for i := range ys {
 			ys[i] *= inv
 		}

@@ -56,6 +56,7 @@ type Graph struct {
 	dy1     [1]*Tensor // Backward's argument as a slice, without allocating
 	from    []*node    // BackwardWith's From nodes, reused
 	acts    []*Tensor  // Activations' result, reused
+	lean    *leanPlan  // Predict's reused buffers (graph_lean.go)
 	adopted bool       // the layers are built already (Sequential.Graph): Build keeps them
 	limited bool       // Build checks budget and the kept outputs' size (SetLimits)
 	budget  int64      // weights a model file holds (Build refuses more)

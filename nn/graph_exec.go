@@ -60,8 +60,8 @@ func (g *Graph) BackwardWith(o BackwardOptions, dys ...*Tensor) error {
 }
 
 func (g *Graph) backward(o BackwardOptions, dys []*Tensor, fuse bool) error {
-	if g.batch == 0 {
-		return fmt.Errorf("nn: Graph.Backward: call Forward first")
+	if g.batch == 0 || g.predictBuffersActive() {
+		return fmt.Errorf("nn: Graph.Backward: call Forward first (Predict keeps only the outputs)")
 	}
 	if o.FromLogits {
 		restore, err := g.fromLogits(&o) // backward_opts.go

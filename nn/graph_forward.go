@@ -16,6 +16,7 @@ func (g *Graph) ensureBatch(n int) {
 		return
 	}
 	g.batch = n
+	g.lean = nil // Predict's plan is for the old tensors
 	total := 0
 	for _, nd := range g.order {
 		total += arenaStep(n * shapeSize(nd.shape))
@@ -44,11 +45,22 @@ func (g *Graph) mustBeBuilt(op string) {
 // BatchNormalization's batch statistics). It panics if x has the wrong
 // shape or the graph is not built.
 func (g *Graph) Forward(x *Tensor, training bool) *Tensor {
-	g.mustBeBuilt("Forward")
+	g.start("Forward", x)
+	g.useForwardBuffers() // graph_lean.go: after a Predict
+	return g.run(x, training)
+}
+
+// start checks x and sizes the outputs for its batch.
+func (g *Graph) start(op string, x *Tensor) {
+	g.mustBeBuilt(op)
 	if len(x.Shape) != len(g.input)+1 || !slices.Equal(x.Shape[1:], g.input) {
-		panic(fmt.Sprintf("nn: Graph.Forward: expected input shape (n, %s), received %s", strings.Trim(shapeString(g.input), "(),"), shapeString(x.Shape)))
+		panic(fmt.Sprintf("nn: Graph.%s: expected input shape (n, %s), received %s", op, strings.Trim(shapeString(g.input), "(),"), shapeString(x.Shape)))
 	}
 	g.ensureBatch(x.Shape[0])
+}
+
+// run computes every node in order into the nodes' out tensors.
+func (g *Graph) run(x *Tensor, training bool) *Tensor {
 	g.inNode.out = x
 	for _, n := range g.order {
 		tr := training && !n.frozen // a frozen node runs in inference mode
@@ -91,18 +103,28 @@ func (g *Graph) Activations(x *Tensor) []*Tensor {
 	return g.acts
 }
 
-// Predict runs x in inference mode and returns the first output.
-func (g *Graph) Predict(x *Tensor) *Tensor { return g.Forward(x, false) }
+// Predict runs x in inference mode and returns the first output (all of
+// them: Outputs). Unlike Forward it keeps no other node's output: the
+// nodes compute into a few buffers reused once their readers have run
+// (graph_lean.go), which keeps the pass in the caches, so afterwards Output
+// gives nil for every node but the outputs and Backward needs a Forward
+// first. The tensors belong to the graph until its next pass.
+func (g *Graph) Predict(x *Tensor) *Tensor {
+	g.start("Predict", x)
+	g.usePredictBuffers()
+	return g.run(x, false)
+}
 
 // Outputs returns the value of every output of the last Forward, in
 // output order.
 func (g *Graph) Outputs() []*Tensor { return g.outTs }
 
 // Output returns the named node's output from the last Forward (GraphInput
-// gives the input), or nil if there is no such node or no Forward yet. The
+// gives the input), or nil if there is no such node, no Forward yet, or
+// the last pass was a Predict and the node is not an output. The
 // tensor belongs to the graph; Clone it to keep it past the next Forward.
 func (g *Graph) Output(name string) *Tensor {
-	if n := g.lookup(name); n != nil {
+	if n := g.lookup(name); n != nil && (n.isOutput || n == g.inNode || !g.predictBuffersActive()) {
 		return n.out
 	}
 	return nil

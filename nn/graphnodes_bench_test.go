@@ -16,7 +16,8 @@ import (
 // (fused pools and activations included), and logs each node's median wall
 // and process CPU µs (all threads: a second worker's hand-off and spin
 // count) with its share of the pass. Its engine uses GRAPH_WORKERS workers
-// (default: the Engine's). Make the files with internal/onnx's
+// (default: the Engine's); GRAPH_LEAN=1 runs the nodes into Predict's
+// reused buffers instead of Forward's kept outputs. Make the files with internal/onnx's
 // TestSaveImportedGraphs:
 //
 //	CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench GraphNodes -benchtime 100x -v
@@ -46,6 +47,9 @@ func BenchmarkGraphNodes(b *testing.B) {
 			x := NewTensor(append([]int{1}, g.InputShape()...)...)
 			fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
 			g.Forward(x, false)
+			if os.Getenv("GRAPH_LEAN") != "" { // Predict's reused buffers (graph_lean.go)
+				g.Predict(x)
+			}
 			// GRAPH_AB_ONLY=huge: the old passes run a second copy of the
 			// graph whose outputs are ordinary memory (hugeArena off), loaded
 			// second (GRAPH_HUGE_SWAP: the huge-page copy loaded second).

@@ -140,14 +140,20 @@ const maxEnlist = 64
 type job struct {
 	fn   func(worker, i int)
 	n    int64
-	next atomic.Int64 // next item to hand out
-	ids  atomic.Int32 // last worker id handed to a helper
-	done atomic.Int32 // helpers that have finished their items
+	next atomic.Int64  // next item to hand out
+	ends atomic.Uint64 // with twoEnded: items taken from the back << 32 | from the front
+	ids  atomic.Int32  // last worker id handed to a helper
+	done atomic.Int32  // helpers that have finished their items
 	wg   sync.WaitGroup
 }
 
 // run calls fn for items until none is left and returns how many it ran.
+// With twoEnded the caller (worker 0) takes items from the front and the
+// helpers from the back (parallel_ends.go).
 func (j *job) run(worker int) int {
+	if twoEnded {
+		return j.runEnds(worker)
+	}
 	for k := 0; ; k++ {
 		i := j.next.Add(1) - 1
 		if i >= j.n {
@@ -269,6 +275,7 @@ func getJob() *job {
 func putJob(j *job) {
 	j.fn = nil
 	j.next.Store(0)
+	j.ends.Store(0)
 	j.ids.Store(0)
 	j.done.Store(0)
 	poolMu.Lock()

@@ -135,7 +135,7 @@ func (c *Conv2D) winoTile(training bool) int {
 	if c.act != actLinear && c.act != actReLU && c.act != actReLU6 {
 		return 0
 	}
-	if ((g.oh+1)/2)*((g.ow+1)/2) < winoMinTiles || !c.eng.PackWeights && len(c.kernel.Value) > winoSnapMax {
+	if tiles := ((g.oh + 1) / 2) * ((g.ow + 1) / 2); tiles < winoMinTiles && !winoFewTilesOK(tiles, len(c.kernel.Value)) || !c.eng.PackWeights && len(c.kernel.Value) > winoSnapMax {
 		return 0
 	}
 	if c.eng.opts.winogradF4 && ((g.oh+3)/4)*((g.ow+3)/4) >= winoF4MinTiles && 4*len(c.kernel.Value) <= winoF4MaxU {

@@ -9,7 +9,8 @@ import (
 // TestWinogradTile pins which inference calls take the Winograd path and
 // with which tile, at the default thresholds (the other Winograd tests
 // lower them with allTiles): F(2×2) from 64 tiles of 2×2 per sample
-// (ceil(oh/2)·ceil(ow/2)) and 16 input and output channels, F(4×4) only
+// (ceil(oh/2)·ceil(ow/2)), from 49 when the transformed kernel has at most
+// winoSmallU values, and 16 input and output channels, F(4×4) only
 // with the engine's winogradF4 knob, from 64 tiles of 4×4 and up to
 // winoF4MaxU transformed values. Every path computes the same convolution,
 // so a wrong choice shows only in speed (or, for F(4×4), in rounding);
@@ -29,8 +30,12 @@ func TestWinogradTile(t *testing.T) {
 		{name: "16×16 output: 64 tiles", in: []int{18, 18, 16}, filters: 16, want: 2},
 		{name: "15×16 output: 8·8 tiles", in: []int{17, 18, 16}, filters: 16, want: 2},
 		{name: "16×15 output: 8·8 tiles", in: []int{18, 17, 16}, filters: 16, want: 2},
-		{name: "14×16 output: 56 tiles", in: []int{16, 18, 16}, filters: 16},
-		{name: "16×14 output: 56 tiles", in: []int{18, 16, 16}, filters: 16},
+		{name: "14×16 output: 56 tiles, small kernel (winograd_small.go)", in: []int{16, 18, 16}, filters: 16, want: 2},
+		{name: "16×14 output: 56 tiles, small kernel", in: []int{18, 16, 16}, filters: 16, want: 2},
+		{name: "14×16 output: 56 tiles, 16·128·129 transformed values", in: []int{16, 18, 128}, filters: 129},
+		{name: "14×14 output: 49 tiles, 16·128·128 transformed values", in: []int{16, 16, 128}, filters: 128, want: 2},
+		{name: "12×16 output: 48 tiles", in: []int{14, 18, 16}, filters: 16},
+		{name: "16×12 output: 48 tiles", in: []int{18, 14, 16}, filters: 16},
 		{name: "15 input channels", in: []int{18, 18, 15}, filters: 16},
 		{name: "15 filters", in: []int{18, 18, 16}, filters: 15},
 		{name: "training", in: []int{18, 18, 16}, filters: 16, training: true},

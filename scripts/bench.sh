@@ -18,7 +18,8 @@
 #   --only FIGURES     comma-separated subset of train,inference,activations
 #                      (default all; ONNX Runtime runs with activations)
 #   --no-ort           leave ONNX Runtime out
-#   --imported         also time Convscope (every node's output,
+#   --imported         also time Convscope (its plain forward, Graph.Predict,
+#                      and every node's output, "all maps": internal/onnx
 #                      BenchmarkImportedInference), ONNX Runtime and PyTorch
 #                      (plain forward) on torchvision ResNet-18, MobileNetV2,
 #                      SqueezeNet 1.1, and MobileNetV3-Small and
@@ -122,18 +123,20 @@ go_bench() {
 
 # go_imported cores model iters: Convscope on an imported torchvision model
 # (internal/onnx BenchmarkImportedInference: BatchNorm folded, activations
-# fused, PackWeights on, every node's output returned, batch 1).
+# fused, PackWeights on, batch 1), the plain forward (Graph.Predict, figure
+# MODEL) and every node's output returned (Graph.Activations, figure
+# MODEL:acts), one after the other.
 go_imported() {
 	local out
 	out=$(CONVSCOPE_ONNX_DIR="$onnxdir" GOMAXPROCS="$1" "$tmp/onnx.test" -test.run '^$' \
-		-test.bench "^BenchmarkImportedInference\$/^$2\$/^pack=true\$/^activations\$" \
+		-test.bench "^BenchmarkImportedInference\$/^$2\$/^pack=true\$/^(predict|activations)\$" \
 		-test.benchtime "${3}x" -test.count 1 | grep "^BenchmarkImportedInference/")
 	echo "$out" | awk -v f="$2" -v c="$1" '{
 		for (i = 1; i <= NF; i++) {
 			if ($i == "ns/op") ms = $(i-1) / 1e6
 			if ($i == "cpu-ms/op") cpu = $(i-1)
 		}
-		print "go", f, c, ms, cpu, "-"
+		print "go", ($1 ~ /activations/ ? f ":acts" : f), c, ms, cpu, "-"
 	}' >>"$results"
 }
 
@@ -253,6 +256,10 @@ if any(k[0] == "ort" for k in vals):
                 tv = vals.get(("torch", fig, cores)) if fig != "activations" else None
                 ts = f"  PyTorch {statistics.median(tv):.2f} ms ({statistics.median(tv) / gm:.2f}x Go's time)" if tv else ""
                 print(f"{fig:<14} {cores:>5} {gm:>8.2f} {om:>8.2f} {gm / om:>6.2f}x {gc:>9.1f} {oc:>10.1f} {fs}{ts}")
+                a = vals.get(("go", fig + ":acts", cores))
+                if a:  # every node's output kept (the grid's pass), against ORT and the plain forward
+                    am, ac = statistics.median(a), statistics.median(cpus[("go", fig + ":acts", cores)])
+                    print(f"{'  all maps':<14} {cores:>5} {am:>8.2f} {om:>8.2f} {am / om:>6.2f}x {ac:>9.1f} {oc:>10.1f}   all maps / plain forward: {am / gm:.2f}x (cpu {ac / gc:.2f}x)")
             else:
                 of = fast.get(("ort", fig, cores))
                 fs = f"{'-':>10} {min(of):>11.2f}" if of else ""

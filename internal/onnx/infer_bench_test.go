@@ -27,7 +27,8 @@ func onnxBenchDir() string {
 // optimiser does), the figures issues #12 and #19 compare with PyTorch and
 // ONNX Runtime, with and without nn.Engine.PackWeights. "forward" is Graph.Forward (which keeps every node's
 // output), "activations" Graph.Activations (every node's output returned
-// for the grid). Each reports cpu-ms/op: CPU time per image on all
+// for the grid), "predict" Graph.Predict (the plain forward: only the
+// outputs kept, the other nodes in reused buffers). Each reports cpu-ms/op: CPU time per image on all
 // threads, the steady figure on a shared machine. A model whose file is
 // absent is skipped.
 func BenchmarkImportedInference(b *testing.B) {
@@ -48,11 +49,14 @@ func BenchmarkImportedInference(b *testing.B) {
 			}
 			for _, pack := range []bool{false, true} {
 				g.SetEngine(nn.Engine{PackWeights: pack})
-				for _, mode := range []string{"forward", "activations"} {
+				for _, mode := range []string{"forward", "activations", "predict"} {
 					b.Run(fmt.Sprintf("pack=%v/%s", pack, mode), func(b *testing.B) {
 						run := func() { g.Forward(x, false) }
-						if mode == "activations" {
+						switch mode {
+						case "activations":
 							run = func() { g.Activations(x) }
+						case "predict":
+							run = func() { g.Predict(x) }
 						}
 						run()
 						b.ReportAllocs()
