@@ -20,18 +20,19 @@ import (
 // provenConv2 are the channels of the default model's conv2d_2 that no
 // image drives to 5× their baseline: GroupCellBound (crown_group.go) bounds
 // every cell's pre-activation, hence the map's mean activation, below 5×
-// the baseline. Their certificates (the multipliers, which make the bound
+// the baseline (3, 4, 25: groups of 4; 49, 52: groups of 5; 200 steps). Their certificates (the multipliers, which make the bound
 // a one-pass evaluation) are in certFile, written by
 //
 //	CONVSCOPE_ATLAS_PROVE=1 go test -tags ci -run TestConv2ProvenBelow5 -v ./internal/atlas/
 //
 // which recomputes every bound from scratch (groups of proveSize
-// units, or CONVSCOPE_ATLAS_PROVE_SIZE; proveIters steps) for the conv2d_2
+// units, or CONVSCOPE_ATLAS_PROVE_SIZE; proveIters steps, or
+// CONVSCOPE_ATLAS_PROVE_STEPS) for the conv2d_2
 // channels of below5 and of this list, or only for those of
 // CONVSCOPE_ATLAS_PROVE_CHANNELS (e.g. 43,49: the other stored
 // certificates are kept); the default run only checks the stored certificates
 // (CertifiedBound: any multipliers give a valid bound, rounding paid for).
-var provenConv2 = []int{3, 4, 25}
+var provenConv2 = []int{3, 4, 25, 49, 52}
 
 const (
 	certFile   = "testdata/conv2d_2_certificates.bin"
@@ -68,6 +69,9 @@ func TestConv2ProvenBelow5(t *testing.T) {
 		size, iters := proveSize, proveIters
 		if s, err := strconv.Atoi(os.Getenv("CONVSCOPE_ATLAS_PROVE_SIZE")); err == nil {
 			size = s
+		}
+		if s, err := strconv.Atoi(os.Getenv("CONVSCOPE_ATLAS_PROVE_STEPS")); err == nil {
+			iters = s
 		}
 		cands := slices.Clone(provenConv2)
 		for _, b := range below5 {
