@@ -20,7 +20,8 @@ import (
 // provenConv2 are the channels of the default model's conv2d_2 that no
 // image drives to 5× their baseline: GroupCellBound (crown_group.go) bounds
 // every cell's pre-activation, hence the map's mean activation, below 5×
-// the baseline (3, 4, 25: groups of 4; 49, 52: groups of 5; 200 steps). Their certificates (the multipliers, which make the bound
+// the baseline (3, 4, 25: groups of 4, 200 steps; 49, 52: groups of 5,
+// 200 steps; 43: groups of 5, 400 steps). Their certificates (the multipliers, which make the bound
 // a one-pass evaluation) are in certFile, written by
 //
 //	CONVSCOPE_ATLAS_PROVE=1 go test -tags ci -run TestConv2ProvenBelow5 -v ./internal/atlas/
@@ -32,7 +33,7 @@ import (
 // CONVSCOPE_ATLAS_PROVE_CHANNELS (e.g. 43,49: the other stored
 // certificates are kept); the default run only checks the stored certificates
 // (CertifiedBound: any multipliers give a valid bound, rounding paid for).
-var provenConv2 = []int{3, 4, 25, 49, 52}
+var provenConv2 = []int{3, 4, 25, 43, 49, 52}
 
 const (
 	certFile   = "testdata/conv2d_2_certificates.bin"
