@@ -82,9 +82,7 @@ func (c *Conv2D) blockMaxima(n, pr int, out []float32) {
 		dst := c.pmax.buf[base+b*f : base+(b+1)*f]
 		first, last := b*PoolMaxBlock, min((b+1)*PoolMaxBlock, pw)
 		copy(dst, out[first*f:(first+1)*f])
-		for q := first + 1; q < last; q++ {
-			maxInto(dst, out[q*f:(q+1)*f])
-		}
+		MaxRowsInto(dst, out[(first+1)*f:last*f])
 	}
 	c.pmax.rows.Add(1)
 }

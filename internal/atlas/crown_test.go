@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand"
+	"sync"
 	"testing"
 
 	"github.com/convscope/convscope/assets"
@@ -14,7 +15,23 @@ import (
 // soundnessImages are images to check bounds against: the baseline (100
 // noise images, the 8 samples), 16 random vertices of the box (every
 // pixel 0 or 1) and the atlas images (10 steps) of a few channels.
+// They are computed once per test binary (TestBounderSound and
+// TestGroupCellBoundSound share them); callers must not modify them.
 func soundnessImages(t *testing.T, m *model.Model) [][]float32 {
+	soundMu.Lock()
+	defer soundMu.Unlock()
+	if soundImgs == nil {
+		soundImgs = makeSoundnessImages(t, m)
+	}
+	return soundImgs
+}
+
+var (
+	soundMu   sync.Mutex
+	soundImgs [][]float32
+)
+
+func makeSoundnessImages(t *testing.T, m *model.Model) [][]float32 {
 	imgs := baselineImages(t, m)
 	in := m.Net.InputShape()
 	rng := rand.New(rand.NewSource(5))

@@ -221,14 +221,13 @@ func (c *Collector) Observe(outs []*nn.Tensor, names []string) {
 		}
 		c.idsNow = append(c.idsNow, id)
 	}
-	for _, ly := range c.Layers {
-		for s, name := range names[:n] {
-			if name == "" {
-				continue
-			}
-			sm := &c.scratch[s][ly.plan]
-			for ch, v := range sm.maxv[:ly.C] {
-				c.offer(ly, ch, name, c.idsNow[s], v, sm.arg[ch])
+	for _, ly := range c.Layers { // channel by channel: its list stays in cache for the batch
+		for ch := range ly.C {
+			for s, name := range names[:n] {
+				if name != "" {
+					sm := &c.scratch[s][ly.plan]
+					c.offer(ly, ch, name, c.idsNow[s], sm.maxv[ch], sm.arg[ch])
+				}
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package exemplars
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,8 @@ type sampleMax struct {
 	blocks    bool
 	rowBlocks int
 	ext       []float32 // fromMaxima: the forward pass's block maxima (the model's)
+	rowMax    []float32 // fromMaxima: each row's maxima
+	sink      float32   // the values read ahead of the searches (kept so they are read)
 }
 
 // blockMax returns the maxima of block b (channels).
@@ -104,9 +107,7 @@ func (m *sampleMax) scan(data []float32, c int) {
 		bm := m.block[b*c : (b+1)*c]
 		first, last := b*scanBlock, min((b+1)*scanBlock, p)
 		copy(bm, data[first*c:(first+1)*c])
-		for q := first + 1; q < last; q++ {
-			nn.MaxInto(bm, data[q*c:(q+1)*c])
-		}
+		nn.MaxRowsInto(bm, data[(first+1)*c:last*c])
 		if b == 0 {
 			copy(maxv, bm)
 		} else {
@@ -133,31 +134,66 @@ func (m *sampleMax) scan(data []float32, c int) {
 // fromMaxima is scan for a w-wide map whose per-channel maxima by row and
 // block of nn.PoolMaxBlock positions the forward pass computed (bm:
 // rows × nb blocks × c): the maximum is theirs, and its first position
-// lies in the first block (row-major) holding it.
+// lies in the first block (row-major) holding it. Each row's maxima (one
+// nn.MaxRowsInto over its blocks, NaNs left out) give the row to look in,
+// so a channel reads a few row maxima, then at most nb blocks, then at
+// most nn.PoolMaxBlock map values. The channels' first map values are
+// read in a loop of their own before any search, so that their cache
+// misses overlap instead of each waiting for the last (the map is large
+// and, after the forward pass, out of cache).
 func (m *sampleMax) fromMaxima(data, bm []float32, w, c, nb int) {
 	m.size(c, 0)
 	m.ext = bm
 	m.blocks, m.rowBlocks = true, nb
-	nbl := len(bm) / c
-	maxv, arg := m.maxv[:c], m.arg[:c]
-	copy(maxv, bm[:c])
-	for b := 1; b < nbl; b++ {
-		nn.MaxInto(maxv, bm[b*c:(b+1)*c])
+	rows := len(bm) / (nb * c)
+	if len(m.rowMax) < rows*c {
+		m.rowMax = make([]float32, rows*c)
 	}
+	rm := m.rowMax[:rows*c]
+	rm[0] = float32(math.Inf(-1))
+	for n := 1; n < len(rm); n *= 2 {
+		copy(rm[n:], rm[:n])
+	}
+	for r := range rows {
+		nn.MaxRowsInto(rm[r*c:(r+1)*c], bm[r*nb*c:(r+1)*nb*c])
+	}
+	maxv, arg := m.maxv[:c], m.arg[:c]
+	copy(maxv, bm[:c]) // a NaN first value stays, as in scan
+	nn.MaxRowsInto(maxv, rm)
 	for ch, v := range maxv {
-		arg[ch] = 0
-		for b := range nbl {
-			if bm[b*c+ch] != v {
+		arg[ch] = -1
+		for r := range rows {
+			if rm[r*c+ch] != v {
 				continue
 			}
-			y, x0 := b/nb, (b%nb)*nn.PoolMaxBlock
-			for x := x0; x < min(x0+nn.PoolMaxBlock, w); x++ {
-				if data[(y*w+x)*c+ch] == v {
-					arg[ch] = y*w + x
+			for b := r * nb; b < (r+1)*nb; b++ {
+				if bm[b*c+ch] == v {
+					arg[ch] = (r*w + (b-r*nb)*nn.PoolMaxBlock) * c // the block's first value
 					break
 				}
 			}
 			break
+		}
+	}
+	var sink float32
+	for ch, a := range arg {
+		if a >= 0 {
+			sink += data[a+ch]
+		}
+	}
+	m.sink = sink
+	for ch, v := range maxv {
+		a := arg[ch]
+		arg[ch] = 0
+		if a < 0 {
+			continue
+		}
+		q0 := a / c
+		for q := q0; q < min(q0+nn.PoolMaxBlock, (q0/w+1)*w); q++ {
+			if data[q*c+ch] == v {
+				arg[ch] = q
+				break
+			}
 		}
 	}
 }
@@ -191,6 +227,17 @@ func (m *sampleMax) scanPooled(data []float32, h, w, c int, pool *sampleMax, pda
 		for x := range w {
 			nn.MaxInto(maxv, data[y*row+x*c:])
 		}
+	}
+	if !legacyFirst { // read each window ahead, so the cache misses overlap
+		var sink float32
+		for ch, v := range maxv {
+			if pool.maxv[ch] == v {
+				py, px := pool.arg[ch]/pw, pool.arg[ch]%pw
+				i := (2*py*w+2*px)*c + ch
+				sink += data[i] + data[i+row]
+			}
+		}
+		m.sink = sink
 	}
 	for ch, v := range maxv {
 		if legacyFirst {

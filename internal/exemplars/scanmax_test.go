@@ -3,6 +3,8 @@ package exemplars
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/convscope/convscope/nn"
 )
 
 // scan and scanPooled agree with a plain row-major scan, ties (many equal
@@ -68,6 +70,46 @@ func TestScanTies(t *testing.T) {
 				}
 				if ph > 0 && pw > 0 && (m.maxv[ch] != wantV[ch] || m.arg[ch] != want[ch]) {
 					t.Fatalf("%+v ch %d: scanPooled %g at %d, want %g at %d", tc, ch, m.maxv[ch], m.arg[ch], wantV[ch], want[ch])
+				}
+			}
+		}
+	}
+}
+
+// fromMaxima agrees with a plain row-major scan given block maxima laid
+// out as nn.Sequential.PoolMaxima's (rows × blocks of nn.PoolMaxBlock ×
+// channels): ties (few levels, as ReLU zeros give), rows of one block and
+// of several with a short last block, channel counts on and off the AVX2
+// path.
+func TestFromMaximaTies(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for _, tc := range []struct{ h, w, c, levels int }{
+		{1, 1, 8, 2}, {3, 5, 8, 3}, {7, 16, 3, 2}, {9, 37, 32, 4}, {4, 74, 8, 3}, {17, 17, 16, 50}, {2, 33, 5, 2},
+	} {
+		nb := (tc.w + nn.PoolMaxBlock - 1) / nn.PoolMaxBlock
+		for range 20 {
+			data := make([]float32, tc.h*tc.w*tc.c)
+			for i := range data {
+				data[i] = float32(rng.Intn(tc.levels))
+			}
+			bm := make([]float32, tc.h*nb*tc.c)
+			for y := range tc.h {
+				for b := range nb {
+					for ch := range tc.c {
+						v := data[(y*tc.w+b*nn.PoolMaxBlock)*tc.c+ch]
+						for x := b * nn.PoolMaxBlock; x < min((b+1)*nn.PoolMaxBlock, tc.w); x++ {
+							v = max(v, data[(y*tc.w+x)*tc.c+ch])
+						}
+						bm[((y*nb)+b)*tc.c+ch] = v
+					}
+				}
+			}
+			var plain, m sampleMax
+			plain.scan(data, tc.c)
+			m.fromMaxima(data, bm, tc.w, tc.c, nb)
+			for ch := range tc.c {
+				if m.maxv[ch] != plain.maxv[ch] || m.arg[ch] != plain.arg[ch] {
+					t.Fatalf("%+v ch %d: fromMaxima %g at %d, scan %g at %d", tc, ch, m.maxv[ch], m.arg[ch], plain.maxv[ch], plain.arg[ch])
 				}
 			}
 		}

@@ -1,0 +1,202 @@
+package atlas
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// GroupCellBound bounds the pre-activation z of one cell of channel k of
+// the chain's third layer when the chain starts conv (relu) → max pooling
+// → conv (the tutorial's conv2d_2), for every image in the box, by a
+// Lagrangian decomposition that keeps the pooled units' nonlinearities
+// exact. The cell reads pooled units t = (tap, channel), each
+// p_t = max(0, z¹(x), …, z⁴(x)) over its window's four first-layer
+// pre-activations, affine in the pixels the unit reads (exactly: the first
+// layer is affine in the image), so
+//
+//	z = b + Σ_t w_t·p_t(x).
+//
+// The units at one pooled position read the same pixels. They are split
+// into groups (up to size units with a positive weight each, largest
+// w·u first, and a share of the position's units with a negative weight).
+// Each group g gets its own copy x_g of its pixels, and multipliers λ_g
+// that sum to zero at every pixel (over the groups that read it) price
+// their disagreement: for any such λ,
+//
+//	z ≤ b + Σ_g max_{x_g in the box} [Σ_{t in g} w_t·p_t(x_g) + λ_g·x_g]
+//
+// (at x_g = x the added terms cancel). A unit with w_t < 0 contributes
+// w_t·p_t ≤ w_t·Σᵢ νᵢ zⁱ for any convex weights ν over its five branches
+// (z⁰ = 0; the max is at least any convex combination), linear. A group's
+// term is then the largest, over every choice of branch of its positive
+// units (5^size), of a linear function maximised in closed form — the
+// group's maximum, not a relaxation of it. Every λ (with the zero sums)
+// and ν gives a valid bound (the certificate, GroupCert); Adam on λ and
+// on ν's softmax logits minimises it for iters steps (a projected
+// subgradient method on a convex, piecewise linear function) and the
+// smallest bound seen is returned with its certificate. This is the
+// Lagrangian dual of the cell's exact maximisation with the pixels shared
+// between groups relaxed (Bunel et al., "Lagrangian decomposition for
+// neural network verification", UAI 2020, decompose by layer; here by
+// groups of units of one layer, whose pixels the first layer makes exact).
+// A larger size is tighter and costs 5× per unit more. The result, after
+// the ReLU, is at most the interval bound (Bounder's), which also holds.
+func (bd *Bounder) GroupCellBound(k, iters, size int) (float64, *GroupCert, error) {
+	g, err := bd.newGroupBound(k, size)
+	if err != nil {
+		return 0, nil, err
+	}
+	best, cert := g.optimise(iters)
+	return min(best, max(bd.zu[2][k], 0)), cert, nil
+}
+
+// GroupCert holds the multipliers of one GroupCellBound: λ per group and
+// pixel of its copy, ν's logits per negative unit.
+type GroupCert struct {
+	K, Size    int
+	Lam, Logit []float64
+}
+
+// CertifiedBound returns the bound GroupCellBound's decomposition gives
+// with cert's multipliers, for channel cert.K. The prices are projected
+// again (Σ λ = 0 at every pixel) and what float rounding leaves of their
+// sums is added at its worst (|Σ λ|·max(|Lo|, |Hi|) per pixel), so any
+// cert — stored rounded, or made up — gives a valid bound (at most the
+// interval bound, as GroupCellBound's).
+func (bd *Bounder) CertifiedBound(cert *GroupCert) (float64, error) {
+	g, err := bd.newGroupBound(cert.K, cert.Size)
+	if err != nil {
+		return 0, err
+	}
+	if len(cert.Lam) != len(g.groups)*g.nloc || len(cert.Logit) != g.nNu*(g.npos+1) {
+		return 0, fmt.Errorf("atlas: bound: expected a certificate of %d and %d values, received %d and %d", len(g.groups)*g.nloc, g.nNu*(g.npos+1), len(cert.Lam), len(cert.Logit))
+	}
+	lam := append([]float64(nil), cert.Lam...)
+	g.project(lam)
+	g.sums(lam)
+	var slack float64
+	for _, v := range g.sum {
+		slack += math.Abs(v) * max(math.Abs(bd.Lo), math.Abs(bd.Hi))
+	}
+	return min(max(g.eval(lam, cert.Logit, nil, nil), 0)+slack, max(bd.zu[2][cert.K], 0)), nil
+}
+
+// groupBound is one GroupCellBound problem.
+type groupBound struct {
+	bd              *Bounder
+	k, size         int
+	b               float64
+	npos, nloc, nNu int
+	win             [][]int // per window input: local pixel of each first-layer kernel tap
+	groups          []group
+	readers, sum    []float64
+	// scratch
+	base, coef, bestCoef, nuv []float64
+	choice                    []int
+}
+
+type member struct {
+	w, b1 float64
+	kern  []float64
+	nu    int // negative: index of its ν logits
+}
+
+type group struct {
+	px       []int // pixel of the cell's patch of each local pixel
+	pos, neg []member
+}
+
+func (bd *Bounder) newGroupBound(k, size int) (*groupBound, error) {
+	if len(bd.layers) < 3 || bd.layers[0].pool > 0 || bd.layers[1].pool == 0 || bd.layers[2].pool > 0 || !bd.layers[0].relu {
+		return nil, fmt.Errorf("atlas: bound: expected conv (relu), max pooling, conv")
+	}
+	c1, pl, c2 := bd.layers[0], bd.layers[1], bd.layers[2]
+	if k < 0 || k >= c2.co || size < 1 || size > 6 {
+		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–6, received %d, %d", c2.co, k, size)
+	}
+	P, ch := pl.pool, bd.in[2]
+	r := c2.kh*P + c1.kh - 1
+	side := P + c1.kh - 1
+	gb := &groupBound{bd: bd, k: k, size: size, b: c2.b[k], npos: P * P, nloc: side * side * ch}
+	var win [][]int // per window input: local pixel of each kernel tap
+	for dy := range P {
+		for dx := range P {
+			var loc []int
+			for ky := range c1.kh {
+				for kx := range c1.kw {
+					for ci := range ch {
+						loc = append(loc, ((dy+ky)*side+dx+kx)*ch+ci)
+					}
+				}
+			}
+			win = append(win, loc)
+		}
+	}
+	var groups []group
+	nNu := 0
+	for ty := range c2.kh {
+		for tx := range c2.kw {
+			var px []int
+			for y := range side {
+				for x := range side {
+					for ci := range ch {
+						px = append(px, ((ty*P+y)*r+tx*P+x)*ch+ci)
+					}
+				}
+			}
+			var pos, neg []member
+			var key []float64
+			for c := range c2.ci {
+				w := c2.k[((ty*c2.kw+tx)*c2.ci+c)*c2.co+k]
+				if w == 0 || bd.zu[0][c] <= 0 {
+					continue
+				}
+				m := member{w: w, b1: c1.b[c]}
+				for ky := range c1.kh {
+					for kx := range c1.kw {
+						for ci := range ch {
+							m.kern = append(m.kern, c1.k[((ky*c1.kw+kx)*ch+ci)*c1.co+c])
+						}
+					}
+				}
+				if w < 0 {
+					m.nu = nNu
+					nNu++
+					neg = append(neg, m)
+				} else {
+					pos = append(pos, m)
+					key = append(key, w*bd.zu[0][c])
+				}
+			}
+			idx := make([]int, len(pos))
+			for i := range idx {
+				idx[i] = i
+			}
+			sort.Slice(idx, func(a, b int) bool { return key[idx[a]] > key[idx[b]] })
+			ng := max((len(pos)+size-1)/size, 1)
+			gs := make([]group, ng)
+			for i := range gs {
+				gs[i].px = px
+			}
+			for i, j := range idx {
+				gs[i/size].pos = append(gs[i/size].pos, pos[j])
+			}
+			for i, m := range neg {
+				gs[i%ng].neg = append(gs[i%ng].neg, m)
+			}
+			groups = append(groups, gs...)
+		}
+	}
+	gb.win, gb.groups, gb.nNu = win, groups, nNu
+	gb.readers = make([]float64, r*r*ch)
+	for _, g := range groups {
+		for _, p := range g.px {
+			gb.readers[p]++
+		}
+	}
+	gb.sum = make([]float64, r*r*ch)
+	gb.base, gb.coef, gb.bestCoef = make([]float64, gb.nloc), make([]float64, gb.nloc), make([]float64, gb.nloc)
+	gb.nuv, gb.choice = make([]float64, gb.npos+1), make([]int, size)
+	return gb, nil
+}
