@@ -11,7 +11,8 @@
 #            measured, so the numbers name a commit)
 #   RUN      a -test.run regex tried first; a mutant that survives it is run
 #            again with the whole suite (default: the whole suite only)
-#   TIMEOUT  seconds per test-binary run (default 120): longer is TIMEDOUT
+#   TIMEOUT  seconds per run of the whole suite (default 300): longer is
+#            TIMEDOUT; RUNTIMEOUT the same for the RUN subset (default 60)
 #   ONLY     a file of "TYPE FILE:LINE:COL" lines (a lived.txt): run those only
 #   WORK     work directory (default /tmp/mutschema/PKG-REV-FILES); a run that
 #            stops resumes there
@@ -28,7 +29,7 @@ pkg=${1%/}; shift
 here=$(cd "$(dirname "$0")" && pwd)
 src=${SRC:-$(git -C "$here" rev-parse --show-toplevel)}
 rev=$(git -C "$src" rev-parse "${REV:-HEAD}")
-to=${TIMEOUT:-120}; tags=${TAGS:-ci}; run=${RUN:-}
+to=${TIMEOUT:-300}; rto=${RUNTIMEOUT:-60}; tags=${TAGS:-ci}; run=${RUN:-}
 work=${WORK:-/tmp/mutschema/$(echo "$pkg" | tr / -)-${rev:0:8}-$(echo "$*" | md5sum | cut -c1-6)}
 mkdir -p "$work"; work=$(cd "$work" && pwd)
 gremlins=$(go env GOPATH)/bin/gremlins
@@ -71,7 +72,7 @@ wanted() { [[ -z ${ONLY:-} ]] || grep -qxF "$1 $2" "$ONLY"; }
 status() { # binary dir: runs $run then the suite; prints the status
   local rc=0
   if [[ -n $run ]]; then
-    MUTID=$id timeout "$to" nice -n 10 "$1" -test.count=1 -test.failfast -test.run "$run" > "$work/last.out" 2>&1 || rc=$?
+    MUTID=$id timeout "$rto" nice -n 10 "$1" -test.count=1 -test.failfast -test.run "$run" > "$work/last.out" 2>&1 || rc=$?
   fi
   if ((rc == 0)); then
     MUTID=$id timeout "$to" nice -n 10 "$1" -test.count=1 -test.failfast > "$work/last.out" 2>&1 || rc=$?
