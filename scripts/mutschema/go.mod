@@ -1,0 +1,3 @@
+module mutschema
+
+go 1.24
