@@ -3,8 +3,9 @@
 package nn
 
 // useSIMD is false: this build has no assembly loops, and the functions
-// below are never called.
-const useSIMD = false
+// below are never called. A variable, as on amd64, so that tests which
+// switch kernel levels (withKernelLevel) build with -tags purego too.
+var useSIMD = false
 
 func biasReLUAVX2(dst, src, bias *float32, n, c int)                         { panic("nn: no SIMD") }
 func reluGradAVX2(dz, dy, y *float32, n int)                                 { panic("nn: no SIMD") }
