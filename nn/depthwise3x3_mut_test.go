@@ -10,8 +10,9 @@ import (
 // TestDepthwiseFusedBuffers checks the fused depthwise kernels' refusal to
 // run without their buffers (depthwise3x3 and, for a 5×5 layer,
 // depthwise5x5 report false and write nothing, so the layer takes the
-// general path): for a worker prepareDepthwise did not size, and with a
-// row of zeros one value short. With the buffers as prepared they run.
+// general path): for a worker prepareDepthwise did not size, with a row
+// of zeros one value short, and (5×5, stride 1) with a band of input rows
+// one value short. With the buffers as prepared they run.
 func TestDepthwiseFusedBuffers(t *testing.T) {
 	for _, tc := range []struct {
 		k, h, w, c, stride int
@@ -68,6 +69,15 @@ func TestDepthwiseFusedBuffers(t *testing.T) {
 		ok, y = run(0)
 		untouched("with a row of zeros one value short", ok, y)
 		l.dwZero = zero
+		if wp := (out[1]-1)*tc.stride + 5; l.dw5x5() && tc.stride == 1 {
+			// A stride-1 5×5 layer with padding copies its rows into the
+			// worker's band: out[0] rows need (out[0]-1)+5 input rows.
+			win := l.dwWin[0]
+			l.dwWin[0] = win[:(out[0]+4)*wp*tc.c-1]
+			ok, y = run(0)
+			untouched("with a band one value short", ok, y)
+			l.dwWin[0] = win
+		}
 		if ok, y = run(1); !ok {
 			t.Errorf("%s: the fused kernel did not run with its buffers", name)
 		} else if y[0] == -7 || y[size-1] == -7 {
