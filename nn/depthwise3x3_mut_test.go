@@ -77,6 +77,26 @@ func TestDepthwiseFusedBuffers(t *testing.T) {
 			ok, y = run(0)
 			untouched("with a band one value short", ok, y)
 			l.dwWin[0] = win
+			// An item of the last rows needs a band for its own rows only.
+			r0 := out[0] - 2
+			l.dwWin[0] = win[:(2+4)*wp*tc.c]
+			y := make([]float32, 2*out[1]*tc.c)
+			if !l.depthwise3x3(y, x.Data, r0, out[0], 0) {
+				t.Errorf("%s: rows [%d, %d) did not run with a band of their 6 input rows", name, r0, out[0])
+			}
+			l.dwWin[0] = win
+		} else if l.dw5x5() {
+			// A strided 5×5 layer copies one border pixel's window: 25
+			// values per channel are enough, one less is not.
+			win := l.dwWin[0]
+			l.dwWin[0] = win[:25*tc.c-1]
+			ok, y = run(0)
+			untouched("with a window one value short", ok, y)
+			l.dwWin[0] = win[:25*tc.c]
+			if ok, _ = run(0); !ok {
+				t.Errorf("%s: the fused kernel did not run with a window of 25 values per channel", name)
+			}
+			l.dwWin[0] = win
 		}
 		if ok, y = run(1); !ok {
 			t.Errorf("%s: the fused kernel did not run with its buffers", name)
