@@ -108,6 +108,9 @@ func TestPointwiseWorkItems(t *testing.T) {
 		// 18 tiles per chunk at most: 2 chunks of 12; 2 blocks, a group each
 		// (the blocks, not the 16 items wanted, stop it).
 		{"two blocks, four workers", 128, 16, 1, 4, 72, 2, 2, 64},
+		// 13 tiles per chunk at most: 2 chunks of 12; 3 blocks, and two
+		// groups give exactly the four items one worker wants: 2 of 128.
+		{"exactly four items", 192, 16, 1, 1, 72, 2, 2, 128},
 	} {
 		l := NewConv2D(tc.f, 1, 1, WithActivation("relu"))
 		e := Engine{Workers: tc.workers}
