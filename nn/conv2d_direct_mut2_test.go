@@ -8,32 +8,6 @@ import (
 	"github.com/convscope/convscope/nn/sgemm"
 )
 
-// TestConv2DDirectPartsProducts pins directParts where the loop's first
-// condition, n·p < 4·slots, is the one that ends it: seven images over
-// three slots are cut in two (14 items: more than four per slot although
-// 14 is not a multiple of 3), not in three.
-func TestConv2DDirectPartsProducts(t *testing.T) {
-	for _, tc := range []struct {
-		name            string
-		n, slots, h, kh int
-		want            int
-	}{
-		{"seven images, three slots", 7, 3, 40, 3, 2},
-		{"five images, three slots: 15 items", 5, 3, 40, 3, 3},
-		{"eleven images, three slots", 11, 3, 40, 3, 2},
-		{"thirteen images, three slots: enough items", 13, 3, 40, 3, 1},
-	} {
-		l := NewConv2D(2, tc.kh, tc.kh)
-		if _, err := l.Build([]int{tc.h, 8, 1}); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		l.slots = tc.slots
-		if got := l.directParts(tc.n); got != tc.want {
-			t.Errorf("%s: directParts(%d) with %d slots, h %d = %d, expected %d", tc.name, tc.n, tc.slots, tc.h, got, tc.want)
-		}
-	}
-}
-
 // TestConv2DDirectReadsPackedKernel checks that an inference pass on the
 // direct path with Engine.PackWeights multiplies with the packed copy of
 // the kernel (conv2d_packed.go) and not with Param.Value: values written
