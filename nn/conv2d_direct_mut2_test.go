@@ -73,33 +73,11 @@ func TestConv2DDirectPooledNarrow(t *testing.T) {
 	} {
 		for _, training := range []bool{true, false} {
 			name := fmt.Sprintf("%s/training=%v", tc.name, training)
-			l := tc.layer(t)
-			p := NewMaxPooling2D(2, 2)
-			oh, ow := tc.h-tc.kh+1, tc.w-tc.kw+1
-			if _, err := p.Build([]int{oh, ow, tc.filters}); err != nil {
-				t.Fatal(err)
-			}
-			rng := rand.New(rand.NewSource(int64(tc.w)))
-			x := NewTensor(tc.n, tc.h, tc.w, tc.cin)
-			fillUniform(x.Data, 1, rng)
-			yr := NewTensor(tc.n, oh, ow, tc.filters)
-			for i, v := range tc.naive(l, x) {
-				yr.Data[i] = float32(v)
-			}
-			pr, arg := naiveMaxPool2(yr)
-			y, yp := NewTensor(yr.Shape...), NewTensor(pr.Shape...)
-			l.forwardPooled(y, yp, x, p, training)
-			dyp := NewTensor(yp.Shape...)
-			fillUniform(dyp.Data, 1, rng)
-			dz := NewTensor(y.Shape...)
-			for i, k := range arg {
-				if yr.Data[k] > 0 {
-					dz.Data[k] = dyp.Data[i]
-				}
-			}
-			_, _, wx := naiveConvGrads(x, l.kernel.Value, dz, tc.kh, tc.kw)
-			dx := NewTensor(x.Shape...)
-			l.backwardPooled(dx, dyp, x, y, yp, p)
+			l, p := tc.pooledLayers(t)
+			r := tc.pooledPass(l, p, int64(tc.w), training)
+			_, _, wx := naiveConvGrads(r.x, l.kernel.Value, r.dz, tc.kh, tc.kw)
+			dx := NewTensor(r.x.Shape...)
+			l.backwardPooled(dx, r.dyp, r.x, r.y, r.yp, p)
 			if i := closeTo(dx.Data, wx, 1e-4); i >= 0 {
 				t.Errorf("%s: input gradient [%d] = %g, expected %g", name, i, dx.Data[i], wx[i])
 			}
