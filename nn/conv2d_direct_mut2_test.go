@@ -8,32 +8,6 @@ import (
 	"github.com/convscope/convscope/nn/sgemm"
 )
 
-// TestConv2DDirectPartsProducts pins directParts where the loop's first
-// condition, n·p < 4·slots, is the one that ends it: seven images over
-// three slots are cut in two (14 items: more than four per slot although
-// 14 is not a multiple of 3), not in three.
-func TestConv2DDirectPartsProducts(t *testing.T) {
-	for _, tc := range []struct {
-		name            string
-		n, slots, h, kh int
-		want            int
-	}{
-		{"seven images, three slots", 7, 3, 40, 3, 2},
-		{"five images, three slots: 15 items", 5, 3, 40, 3, 3},
-		{"eleven images, three slots", 11, 3, 40, 3, 2},
-		{"thirteen images, three slots: enough items", 13, 3, 40, 3, 1},
-	} {
-		l := NewConv2D(2, tc.kh, tc.kh)
-		if _, err := l.Build([]int{tc.h, 8, 1}); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		l.slots = tc.slots
-		if got := l.directParts(tc.n); got != tc.want {
-			t.Errorf("%s: directParts(%d) with %d slots, h %d = %d, expected %d", tc.name, tc.n, tc.slots, tc.h, got, tc.want)
-		}
-	}
-}
-
 // TestConv2DDirectReadsPackedKernel checks that an inference pass on the
 // direct path with Engine.PackWeights multiplies with the packed copy of
 // the kernel (conv2d_packed.go) and not with Param.Value: values written
@@ -99,33 +73,11 @@ func TestConv2DDirectPooledNarrow(t *testing.T) {
 	} {
 		for _, training := range []bool{true, false} {
 			name := fmt.Sprintf("%s/training=%v", tc.name, training)
-			l := tc.layer(t)
-			p := NewMaxPooling2D(2, 2)
-			oh, ow := tc.h-tc.kh+1, tc.w-tc.kw+1
-			if _, err := p.Build([]int{oh, ow, tc.filters}); err != nil {
-				t.Fatal(err)
-			}
-			rng := rand.New(rand.NewSource(int64(tc.w)))
-			x := NewTensor(tc.n, tc.h, tc.w, tc.cin)
-			fillUniform(x.Data, 1, rng)
-			yr := NewTensor(tc.n, oh, ow, tc.filters)
-			for i, v := range tc.naive(l, x) {
-				yr.Data[i] = float32(v)
-			}
-			pr, arg := naiveMaxPool2(yr)
-			y, yp := NewTensor(yr.Shape...), NewTensor(pr.Shape...)
-			l.forwardPooled(y, yp, x, p, training)
-			dyp := NewTensor(yp.Shape...)
-			fillUniform(dyp.Data, 1, rng)
-			dz := NewTensor(y.Shape...)
-			for i, k := range arg {
-				if yr.Data[k] > 0 {
-					dz.Data[k] = dyp.Data[i]
-				}
-			}
-			_, _, wx := naiveConvGrads(x, l.kernel.Value, dz, tc.kh, tc.kw)
-			dx := NewTensor(x.Shape...)
-			l.backwardPooled(dx, dyp, x, y, yp, p)
+			l, p := tc.pooledLayers(t)
+			r := tc.pooledPass(l, p, int64(tc.w), training)
+			_, _, wx := naiveConvGrads(r.x, l.kernel.Value, r.dz, tc.kh, tc.kw)
+			dx := NewTensor(r.x.Shape...)
+			l.backwardPooled(dx, r.dyp, r.x, r.y, r.yp, p)
 			if i := closeTo(dx.Data, wx, 1e-4); i >= 0 {
 				t.Errorf("%s: input gradient [%d] = %g, expected %g", name, i, dx.Data[i], wx[i])
 			}

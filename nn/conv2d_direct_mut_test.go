@@ -62,6 +62,12 @@ func TestConv2DDirectParts(t *testing.T) {
 		{"three images, five slots", 3, 5, 40, 3, 5},
 		{"nine images, two slots: enough items", 9, 2, 40, 3, 1},
 		{"too short for two", 1, 2, 11, 3, 1},
+		// n·p < 4·slots ends the loop: seven images over three slots are
+		// cut in two (14 items, not a multiple of 3), not in three.
+		{"seven images, three slots", 7, 3, 40, 3, 2},
+		{"five images, three slots: 15 items", 5, 3, 40, 3, 3},
+		{"eleven images, three slots", 11, 3, 40, 3, 2},
+		{"thirteen images, three slots: enough items", 13, 3, 40, 3, 1},
 	} {
 		l := NewConv2D(2, tc.kh, tc.kh)
 		if _, err := l.Build([]int{tc.h, 8, 1}); err != nil {

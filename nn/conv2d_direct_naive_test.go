@@ -270,6 +270,52 @@ func naiveMaxPool2(y *Tensor) (*Tensor, []int) {
 	return p, arg
 }
 
+// pooledLayers builds tc's layer and a 2×2 max pooling of its output.
+func (tc directCase) pooledLayers(t *testing.T) (*Conv2D, *MaxPooling2D) {
+	l := tc.layer(t)
+	p := NewMaxPooling2D(2, 2)
+	if _, err := p.Build([]int{tc.h - tc.kh + 1, tc.w - tc.kw + 1, tc.filters}); err != nil {
+		t.Fatal(err)
+	}
+	return l, p
+}
+
+// pooledRun is one fused pass of pooledPass.
+type pooledRun struct {
+	x      *Tensor // the input, noise in [-1, 1)
+	yr, pr *Tensor // the textbook convolution output and its pooling
+	y, yp  *Tensor // forwardPooled's outputs
+	dyp    *Tensor // the pooled output's gradient, noise in [-1, 1)
+	dz     *Tensor // the convolution's dZ by the textbook: dyp at each window's maximum where it is positive
+}
+
+// pooledPass runs l.forwardPooled into p on noise drawn from seed (the
+// input, then the pooled gradient) and returns the textbook's values
+// beside it.
+func (tc directCase) pooledPass(l *Conv2D, p *MaxPooling2D, seed int64, training bool) pooledRun {
+	var r pooledRun
+	rng := rand.New(rand.NewSource(seed))
+	r.x = NewTensor(tc.n, tc.h, tc.w, tc.cin)
+	fillUniform(r.x.Data, 1, rng)
+	r.yr = NewTensor(tc.n, tc.h-tc.kh+1, tc.w-tc.kw+1, tc.filters)
+	for i, v := range tc.naive(l, r.x) {
+		r.yr.Data[i] = float32(v)
+	}
+	var arg []int
+	r.pr, arg = naiveMaxPool2(r.yr)
+	r.y, r.yp = NewTensor(r.yr.Shape...), NewTensor(r.pr.Shape...)
+	l.forwardPooled(r.y, r.yp, r.x, p, training)
+	r.dyp = NewTensor(r.yp.Shape...)
+	fillUniform(r.dyp.Data, 1, rng)
+	r.dz = NewTensor(r.y.Shape...)
+	for i, k := range arg {
+		if r.yr.Data[k] > 0 {
+			r.dz.Data[k] = r.dyp.Data[i]
+		}
+	}
+	return r
+}
+
 // TestConv2DDirectPooledAgainstNaive runs the fused Conv2D (relu) + 2×2
 // max pooling of the direct path (forwardPooled, backwardPooled) on odd and
 // even output sizes, one to three workers and small row blocks, with and
@@ -283,25 +329,12 @@ func TestConv2DDirectPooledAgainstNaive(t *testing.T) {
 	} {
 		for _, training := range []bool{true, false} {
 			name := fmt.Sprintf("%s/training=%v", tc.name, training)
-			l := tc.layer(t)
-			p := NewMaxPooling2D(2, 2)
-			oh, ow := tc.h-tc.kh+1, tc.w-tc.kw+1
-			if _, err := p.Build([]int{oh, ow, tc.filters}); err != nil {
-				t.Fatal(err)
-			}
+			l, p := tc.pooledLayers(t)
 			if !l.fusesWith(p) {
 				t.Fatalf("%s: not fused", name)
 			}
-			rng := rand.New(rand.NewSource(int64(tc.h)))
-			x := NewTensor(tc.n, tc.h, tc.w, tc.cin)
-			fillUniform(x.Data, 1, rng)
-			yr := NewTensor(tc.n, oh, ow, tc.filters)
-			for i, v := range tc.naive(l, x) {
-				yr.Data[i] = float32(v)
-			}
-			pr, arg := naiveMaxPool2(yr)
-			y, yp := NewTensor(yr.Shape...), NewTensor(pr.Shape...)
-			l.forwardPooled(y, yp, x, p, training)
+			r := tc.pooledPass(l, p, int64(tc.h), training)
+			x, yr, pr, y, yp, dyp := r.x, r.yr, r.pr, r.y, r.yp, r.dyp
 			for i := range y.Data {
 				if math.Abs(float64(y.Data[i]-yr.Data[i])) > 1e-5 {
 					t.Fatalf("%s: y[%d] = %g, expected %g", name, i, y.Data[i], yr.Data[i])
@@ -312,15 +345,7 @@ func TestConv2DDirectPooledAgainstNaive(t *testing.T) {
 					t.Fatalf("%s: pooled y[%d] = %g, expected %g", name, i, yp.Data[i], pr.Data[i])
 				}
 			}
-			dyp := NewTensor(yp.Shape...)
-			fillUniform(dyp.Data, 1, rng)
-			dz := NewTensor(y.Shape...)
-			for i, k := range arg {
-				if yr.Data[k] > 0 {
-					dz.Data[k] = dyp.Data[i]
-				}
-			}
-			wk, wb, wx := naiveConvGrads(x, l.kernel.Value, dz, tc.kh, tc.kw)
+			wk, wb, wx := naiveConvGrads(x, l.kernel.Value, r.dz, tc.kh, tc.kw)
 			dx := NewTensor(x.Shape...)
 			l.backwardPooled(dx, dyp, x, y, yp, p)
 			if i := closeTo(l.kernel.Grad, wk, 1e-4); i >= 0 {

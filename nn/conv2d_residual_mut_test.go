@@ -112,11 +112,7 @@ func TestAddClampSignedZero(t *testing.T) {
 			if n > 1 {
 				a[0], b[0] = 4, 2 // 6: above or at the upper bound
 			}
-			sum, out := make([]float32, n), make([]float32, n)
-			wantSum, wantOut := make([]float32, n), make([]float32, n)
-			addClamp(sum, out, a, b, lim[0], lim[1])
-			add2(wantSum, a, b)
-			clampTo(wantOut, wantSum, lim[0], lim[1])
+			sum, out, wantSum, wantOut := addClampAndWant(a, b, lim[0], lim[1])
 			for i := range sum {
 				if math.Float32bits(out[i]) != math.Float32bits(wantOut[i]) || math.Float32bits(sum[i]) != math.Float32bits(wantSum[i]) {
 					t.Errorf("%v, n=%d [%d]: sum %g out %g (sign %v), expected %g %g (sign %v)", lim, n, i, sum[i], out[i],

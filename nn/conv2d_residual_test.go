@@ -190,11 +190,7 @@ func TestAddClamp(t *testing.T) {
 			a[1], b[2], a[3] = float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))
 		}
 		for _, lim := range [][2]float32{{0, float32(math.Inf(1))}, {0, 6}, {-1, 2}} {
-			sum, out := make([]float32, n), make([]float32, n)
-			wantSum, wantOut := make([]float32, n), make([]float32, n)
-			addClamp(sum, out, a, b, lim[0], lim[1])
-			add2(wantSum, a, b)
-			clampTo(wantOut, wantSum, lim[0], lim[1])
+			sum, out, wantSum, wantOut := addClampAndWant(a, b, lim[0], lim[1])
 			for i := range sum {
 				if math.Float32bits(sum[i]) != math.Float32bits(wantSum[i]) || math.Float32bits(out[i]) != math.Float32bits(wantOut[i]) {
 					t.Fatalf("n=%d %v [%d]: sum %g out %g, expected %g %g", n, lim, i, sum[i], out[i], wantSum[i], wantOut[i])
@@ -202,4 +198,16 @@ func TestAddClamp(t *testing.T) {
 			}
 		}
 	}
+}
+
+// addClampAndWant runs addClamp on a and b and returns its sum and
+// clamped outputs beside add2's sum and clampTo's clamp of it.
+func addClampAndWant(a, b []float32, lo, hi float32) (sum, out, wantSum, wantOut []float32) {
+	n := len(a)
+	sum, out = make([]float32, n), make([]float32, n)
+	wantSum, wantOut = make([]float32, n), make([]float32, n)
+	addClamp(sum, out, a, b, lo, hi)
+	add2(wantSum, a, b)
+	clampTo(wantOut, wantSum, lo, hi)
+	return sum, out, wantSum, wantOut
 }

@@ -20,12 +20,8 @@ func TestConvStemRowBlocks(t *testing.T) {
 		{name: "left pad only, 12-pixel tiles", h: 5, w: 25, cin: 3, f: 32, kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 0, 0}, act: "relu"},
 		{name: "left pad only, 6-pixel tiles", h: 5, w: 25, cin: 3, f: 64, kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 0, 0}, act: "linear"},
 	}
-	tiles := []string{"go"}
-	if useStemAVX512 {
-		tiles = append(tiles, "avx512")
-	}
 	for _, c := range cases {
-		for _, tl := range tiles {
+		for _, tl := range stemTileKinds() {
 			for _, w := range []int{1, 2} {
 				name := fmt.Sprintf("%s/%s/workers=%d", c.name, tl, w)
 				e := Engine{Workers: w}

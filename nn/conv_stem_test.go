@@ -61,6 +61,15 @@ func stemRef(c stemCase, l *Conv2D, x *Tensor) []float64 {
 	return want
 }
 
+// stemTileKinds names the stem kernel's tile code this machine runs: the Go
+// tiles, and the AVX-512 ones where the CPU has them.
+func stemTileKinds() []string {
+	if useStemAVX512 {
+		return []string{"go", "avx512"}
+	}
+	return []string{"go"}
+}
+
 // runStemCase builds c, fills it with seeded values and runs a batch of two
 // through engine e; it returns the layer, the output and the reference.
 func runStemCase(t *testing.T, c stemCase, e Engine) (*Conv2D, *Tensor, []float64) {
@@ -109,12 +118,8 @@ func TestConvStemMatchesReference(t *testing.T) {
 		{name: "16 filters", h: 19, w: 27, cin: 3, f: 16, kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{0, 0, 1, 1}, act: "linear"},
 		{name: "48 filters, one channel", h: 7, w: 11, cin: 1, f: 48, kh: 5, kw: 5, sh: 1, sw: 1, pads: [4]int{2, 2, 2, 2}, act: "sigmoid", noBias: true},
 	}
-	tiles := []string{"go"}
-	if useStemAVX512 {
-		tiles = append(tiles, "avx512")
-	}
 	for _, c := range cases {
-		for _, tl := range tiles {
+		for _, tl := range stemTileKinds() {
 			for _, w := range []int{1, 2} {
 				t.Run(fmt.Sprintf("%s/%s/workers=%d", c.name, tl, w), func(t *testing.T) {
 					e := Engine{Workers: w, PackWeights: true}

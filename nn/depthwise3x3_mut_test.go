@@ -124,13 +124,21 @@ var dwEdgeCases = []dwCase{
 // convolution (checkDepthwise3x3: every value written, two samples, so a
 // pixel written past a row's end reaches the next row or the tensor's end).
 func TestDepthwise3x3Borders(t *testing.T) {
+	runDwBorders(t, dwEdgeCases, []string{"linear", "relu6"}, func(t *testing.T, d dwCase, act string, workers int) {
+		checkDepthwise3x3(t, d, act, true, workers)
+	})
+}
+
+// runDwBorders runs check as a subtest on each of cases at every kernel
+// level this machine has, with each of acts and one and two workers.
+func runDwBorders(t *testing.T, cases []dwCase, acts []string, check func(t *testing.T, d dwCase, act string, workers int)) {
 	for _, l := range kernelLevels() {
 		withKernelLevel(l, func() {
-			for _, d := range dwEdgeCases {
-				for _, act := range []string{"linear", "relu6"} {
+			for _, d := range cases {
+				for _, act := range acts {
 					for _, workers := range []int{1, 2} {
 						name := fmt.Sprintf("%s/%v/%s/workers=%d", l.name, d, act, workers)
-						t.Run(name, func(t *testing.T) { checkDepthwise3x3(t, d, act, true, workers) })
+						t.Run(name, func(t *testing.T) { check(t, d, act, workers) })
 					}
 				}
 			}

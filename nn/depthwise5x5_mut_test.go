@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -21,18 +20,9 @@ var dw5EdgeCases = []dwCase{
 // machine has (the fused 5×5 kernel where it applies, the general path at
 // the AVX2 level) and compares each with the textbook convolution.
 func TestDepthwise5x5Borders(t *testing.T) {
-	for _, l := range kernelLevels() {
-		withKernelLevel(l, func() {
-			for _, d := range dw5EdgeCases {
-				for _, workers := range []int{1, 2} {
-					name := fmt.Sprintf("%s/%v/workers=%d", l.name, d, workers)
-					t.Run(name, func(t *testing.T) {
-						checkDepthwise(t, d, 5, "relu6", true, workers, func(*Conv2D) {})
-					})
-				}
-			}
-		})
-	}
+	runDwBorders(t, dw5EdgeCases, []string{"relu6"}, func(t *testing.T, d dwCase, act string, workers int) {
+		checkDepthwise(t, d, 5, act, true, workers, func(*Conv2D) {})
+	})
 }
 
 // TestDepthwise5x5Rebuilt runs a stride-1 5×5 layer (its rows copied into

@@ -1,11 +1,7 @@
 package nn
 
 import (
-	"fmt"
-	"math/rand"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -21,70 +17,49 @@ import (
 //
 //	CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench PredictAB -benchtime 100x
 func BenchmarkPredictAB(b *testing.B) {
-	dir := os.Getenv("CONVSCOPE_GRAPH_DIR")
-	if dir == "" {
-		b.Skip("set CONVSCOPE_GRAPH_DIR to a folder of graph .safetensors files")
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.safetensors"))
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".safetensors")
-		if m := os.Getenv("GRAPH_MODEL"); m != "" && m != name {
-			continue
+	forEachGraphFile(b, func(b *testing.B, f string) {
+		g, _, x := loadBenchGraph(b, f)
+		g.Activations(x)
+		g.Predict(x)
+		var wall, cpu [2][]time.Duration
+		// PREDICT_AB=ends: both sides Predict, the old one with
+		// parallelFor's single-counter hand-out (parallel_ends.go).
+		ab := os.Getenv("PREDICT_AB")
+		ends := ab != ""
+		defer func(old bool, w int) { twoEnded, winoSmallTiles = old, w }(twoEnded, winoSmallTiles)
+		pass := func(k int) {
+			switch ab {
+			case "ends":
+				twoEnded = k == 1
+			case "wino49": // Winograd from 49 tiles (13×13) for small kernels (winograd_small.go)
+				winoSmallTiles = 1 << 30
+				if k == 1 {
+					winoSmallTiles = 49
+				}
+			}
+			t0, c0 := time.Now(), cpuTime()
+			if k == 0 && !ends {
+				g.Activations(x)
+			} else {
+				g.Predict(x)
+			}
+			cpu[k] = append(cpu[k], cpuTime()-c0)
+			wall[k] = append(wall[k], time.Since(t0))
 		}
-		b.Run(name, func(b *testing.B) {
-			g, _, err := LoadGraphFile(f)
-			if err != nil {
-				b.Fatal(err)
+		for i := 0; b.Loop(); i++ {
+			if i%2 == 0 {
+				pass(0)
+				pass(1)
+			} else {
+				pass(1)
+				pass(0)
 			}
-			e := Engine{PackWeights: true}
-			if w := os.Getenv("GRAPH_WORKERS"); w != "" {
-				fmt.Sscan(w, &e.Workers)
-			}
-			g.SetEngine(e)
-			x := NewTensor(append([]int{1}, g.InputShape()...)...)
-			fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
-			g.Activations(x)
-			g.Predict(x)
-			var wall, cpu [2][]time.Duration
-			// PREDICT_AB=ends: both sides Predict, the old one with
-			// parallelFor's single-counter hand-out (parallel_ends.go).
-			ab := os.Getenv("PREDICT_AB")
-			ends := ab != ""
-			defer func(old bool, w int) { twoEnded, winoSmallTiles = old, w }(twoEnded, winoSmallTiles)
-			pass := func(k int) {
-				switch ab {
-				case "ends":
-					twoEnded = k == 1
-				case "wino49": // Winograd from 49 tiles (13×13) for small kernels (winograd_small.go)
-					winoSmallTiles = 1 << 30
-					if k == 1 {
-						winoSmallTiles = 49
-					}
-				}
-				t0, c0 := time.Now(), cpuTime()
-				if k == 0 && !ends {
-					g.Activations(x)
-				} else {
-					g.Predict(x)
-				}
-				cpu[k] = append(cpu[k], cpuTime()-c0)
-				wall[k] = append(wall[k], time.Since(t0))
-			}
-			for i := 0; b.Loop(); i++ {
-				if i%2 == 0 {
-					pass(0)
-					pass(1)
-				} else {
-					pass(1)
-					pass(0)
-				}
-			}
-			ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
-			b.ReportMetric(ms(median(cpu[0])), "acts-cpu-ms")
-			b.ReportMetric(ms(median(cpu[1])), "predict-cpu-ms")
-			b.ReportMetric(ms(median(wall[0])), "acts-wall-ms")
-			b.ReportMetric(ms(median(wall[1])), "predict-wall-ms")
-			b.ReportMetric(float64(median(cpu[0]))/float64(median(cpu[1])), "acts/predict-cpu")
-		})
-	}
+		}
+		ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+		b.ReportMetric(ms(median(cpu[0])), "acts-cpu-ms")
+		b.ReportMetric(ms(median(cpu[1])), "predict-cpu-ms")
+		b.ReportMetric(ms(median(wall[0])), "acts-wall-ms")
+		b.ReportMetric(ms(median(wall[1])), "predict-wall-ms")
+		b.ReportMetric(float64(median(cpu[0]))/float64(median(cpu[1])), "acts/predict-cpu")
+	})
 }

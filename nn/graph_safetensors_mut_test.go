@@ -54,16 +54,23 @@ func TestGraphBudgetBoundaries(t *testing.T) {
 			g.SetOutputs(last)
 			g.SetLimits(tt.budget)
 			err := g.Build()
-			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want one containing %q", err, tt.want)
-			}
+			checkErrContains(t, err, tt.want)
 		})
+	}
+}
+
+// checkErrContains fails t when err is not what a table row wants: no
+// error for want "", else an error whose text contains want.
+func checkErrContains(t *testing.T, err error, want string) {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
 	}
 }
 
@@ -140,15 +147,7 @@ func TestLoadGraphBounds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := LoadGraph(bytes.NewReader(tt.file))
-			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want one containing %q", err, tt.want)
-			}
+			checkErrContains(t, err, tt.want)
 		})
 	}
 }

@@ -2,9 +2,7 @@ package nn
 
 import (
 	"fmt"
-	"math/rand"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,125 +20,105 @@ import (
 //
 //	CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench GraphNodes -benchtime 100x -v
 func BenchmarkGraphNodes(b *testing.B) {
-	dir := os.Getenv("CONVSCOPE_GRAPH_DIR")
-	if dir == "" {
-		b.Skip("set CONVSCOPE_GRAPH_DIR to a folder of graph .safetensors files")
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.safetensors"))
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".safetensors")
-		if m := os.Getenv("GRAPH_MODEL"); m != "" && m != name {
-			continue
+	forEachGraphFile(b, func(b *testing.B, f string) {
+		defer func(old bool) { hugeArena = old }(hugeArena)
+		hugeArena = os.Getenv("GRAPH_HUGE") != "0"
+		g, e, x := loadBenchGraph(b, f)
+		g.Forward(x, false)
+		if os.Getenv("GRAPH_LEAN") != "" { // Predict's reused buffers (graph_lean.go)
+			g.Predict(x)
 		}
-		b.Run(name, func(b *testing.B) {
-			defer func(old bool) { hugeArena = old }(hugeArena)
-			hugeArena = os.Getenv("GRAPH_HUGE") != "0"
-			g, _, err := LoadGraphFile(f)
+		// GRAPH_AB_ONLY=huge: the old passes run a second copy of the
+		// graph whose outputs are ordinary memory (hugeArena off), loaded
+		// second (GRAPH_HUGE_SWAP: the huge-page copy loaded second).
+		gs := [2]*Graph{g, g}
+		if os.Getenv("GRAPH_AB_ONLY") == "huge" {
+			k := 0
+			if os.Getenv("GRAPH_HUGE_SWAP") != "" {
+				k = 1
+				gs[0] = g
+			}
+			hugeArena = k == 1
+			var err error
+			gs[k], _, err = LoadGraphFile(f)
 			if err != nil {
 				b.Fatal(err)
 			}
-			e := Engine{PackWeights: true}
-			if w := os.Getenv("GRAPH_WORKERS"); w != "" {
-				fmt.Sscan(w, &e.Workers)
+			gs[k].SetEngine(e)
+			gs[k].Forward(x, false)
+			hugeArena = true
+		}
+		// GRAPH_AB_ONLY=huge2: one graph, its outputs swapped between the
+		// huge-page arena (new) and a plain one (old) before each pass.
+		var outs [2][]*Tensor
+		if os.Getenv("GRAPH_AB_ONLY") == "huge2" {
+			total := 0
+			for _, n := range g.order {
+				total += arenaStep(len(n.out.Data))
+				outs[1] = append(outs[1], n.out)
 			}
-			g.SetEngine(e)
-			x := NewTensor(append([]int{1}, g.InputShape()...)...)
-			fillUniform(x.Data, 1, rand.New(rand.NewSource(1)))
-			g.Forward(x, false)
-			if os.Getenv("GRAPH_LEAN") != "" { // Predict's reused buffers (graph_lean.go)
-				g.Predict(x)
+			plain := make([]float32, total)
+			for _, n := range g.order {
+				outs[0] = append(outs[0], arenaTensor(&plain, n.out.Shape))
 			}
-			// GRAPH_AB_ONLY=huge: the old passes run a second copy of the
-			// graph whose outputs are ordinary memory (hugeArena off), loaded
-			// second (GRAPH_HUGE_SWAP: the huge-page copy loaded second).
-			gs := [2]*Graph{g, g}
-			if os.Getenv("GRAPH_AB_ONLY") == "huge" {
-				k := 0
-				if os.Getenv("GRAPH_HUGE_SWAP") != "" {
-					k = 1
-					gs[0] = g
-				}
-				hugeArena = k == 1
-				gs[k], _, err = LoadGraphFile(f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				gs[k].SetEngine(e)
-				gs[k].Forward(x, false)
-				hugeArena = true
-			}
-			// GRAPH_AB_ONLY=huge2: one graph, its outputs swapped between the
-			// huge-page arena (new) and a plain one (old) before each pass.
-			var outs [2][]*Tensor
-			if os.Getenv("GRAPH_AB_ONLY") == "huge2" {
-				total := 0
-				for _, n := range g.order {
-					total += arenaStep(len(n.out.Data))
-					outs[1] = append(outs[1], n.out)
-				}
-				plain := make([]float32, total)
-				for _, n := range g.order {
-					outs[0] = append(outs[0], arenaTensor(&plain, n.out.Shape))
-				}
-			}
-			// GRAPH_AB=1: passes alternate between this session's fast paths
-			// off (k = 0) and on (k = 1), old, new, new, old.
-			ab := os.Getenv("GRAPH_AB") != ""
-			var wall, cpu [2][][]time.Duration
-			var total, totalCPU [2][]time.Duration
-			for k := range wall {
-				wall[k] = make([][]time.Duration, len(g.order))
-				cpu[k] = make([][]time.Duration, len(g.order))
-			}
-			pass := func(k int) {
-				setFastPaths(k == 1)
-				g.inNode.out = x
-				t0, c0 := time.Now(), cpuTime()
-				for i, n := range g.order {
-					w, c := time.Now(), cpuTime()
-					runNodeForBench(n)
-					cpu[k][i] = append(cpu[k][i], cpuTime()-c)
-					wall[k][i] = append(wall[k][i], time.Since(w))
-				}
-				total[k] = append(total[k], time.Since(t0))
-				totalCPU[k] = append(totalCPU[k], cpuTime()-c0)
-			}
-			defer setFastPaths(true)
-			for i := 0; b.Loop(); i++ {
-				switch {
-				case !ab:
-					pass(1)
-				case i%2 == 0:
-					pass(0)
-					pass(1)
-				default:
-					pass(1)
-					pass(0)
-				}
-			}
-			us := func(d time.Duration) float64 { return float64(d) / 1e3 }
-			tc := [2]time.Duration{median(totalCPU[0]), median(totalCPU[1])}
-			var log strings.Builder
+		}
+		// GRAPH_AB=1: passes alternate between this session's fast paths
+		// off (k = 0) and on (k = 1), old, new, new, old.
+		ab := os.Getenv("GRAPH_AB") != ""
+		var wall, cpu [2][][]time.Duration
+		var total, totalCPU [2][]time.Duration
+		for k := range wall {
+			wall[k] = make([][]time.Duration, len(g.order))
+			cpu[k] = make([][]time.Duration, len(g.order))
+		}
+		pass := func(k int) {
+			setFastPaths(k == 1)
+			g.inNode.out = x
+			t0, c0 := time.Now(), cpuTime()
 			for i, n := range g.order {
-				mw, mc := median(wall[1][i]), median(cpu[1][i])
-				if mw < 2*time.Microsecond && mc < 2*time.Microsecond {
-					continue
-				}
-				fmt.Fprintf(&log, "\n%-28s %-30s wall %8.1f  cpu %8.1f µs  %4.1f%%", trimName(n.name), nodeDesc(n), us(mw), us(mc), 100*float64(mc)/float64(tc[1]))
-				if ab {
-					fmt.Fprintf(&log, "  old: wall %8.1f  cpu %8.1f µs", us(median(wall[0][i])), us(median(cpu[0][i])))
-				}
+				w, c := time.Now(), cpuTime()
+				runNodeForBench(n)
+				cpu[k][i] = append(cpu[k][i], cpuTime()-c)
+				wall[k][i] = append(wall[k][i], time.Since(w))
 			}
-			b.Logf("median per node:%s", log.String())
-			b.ReportMetric(float64(median(total[1]))/1e6, "wall-ms")
-			b.ReportMetric(float64(tc[1])/1e6, "cpu-ms")
+			total[k] = append(total[k], time.Since(t0))
+			totalCPU[k] = append(totalCPU[k], cpuTime()-c0)
+		}
+		defer setFastPaths(true)
+		for i := 0; b.Loop(); i++ {
+			switch {
+			case !ab:
+				pass(1)
+			case i%2 == 0:
+				pass(0)
+				pass(1)
+			default:
+				pass(1)
+				pass(0)
+			}
+		}
+		us := func(d time.Duration) float64 { return float64(d) / 1e3 }
+		tc := [2]time.Duration{median(totalCPU[0]), median(totalCPU[1])}
+		var log strings.Builder
+		for i, n := range g.order {
+			mw, mc := median(wall[1][i]), median(cpu[1][i])
+			if mw < 2*time.Microsecond && mc < 2*time.Microsecond {
+				continue
+			}
+			fmt.Fprintf(&log, "\n%-28s %-30s wall %8.1f  cpu %8.1f µs  %4.1f%%", trimName(n.name), nodeDesc(n), us(mw), us(mc), 100*float64(mc)/float64(tc[1]))
 			if ab {
-				b.ReportMetric(float64(median(total[0]))/1e6, "old-wall-ms")
-				b.ReportMetric(float64(tc[0])/1e6, "old-cpu-ms")
-				b.ReportMetric(float64(tc[1])/float64(tc[0]), "new/old-cpu")
+				fmt.Fprintf(&log, "  old: wall %8.1f  cpu %8.1f µs", us(median(wall[0][i])), us(median(cpu[0][i])))
 			}
-		})
-	}
+		}
+		b.Logf("median per node:%s", log.String())
+		b.ReportMetric(float64(median(total[1]))/1e6, "wall-ms")
+		b.ReportMetric(float64(tc[1])/1e6, "cpu-ms")
+		if ab {
+			b.ReportMetric(float64(median(total[0]))/1e6, "old-wall-ms")
+			b.ReportMetric(float64(tc[0])/1e6, "old-cpu-ms")
+			b.ReportMetric(float64(tc[1])/float64(tc[0]), "new/old-cpu")
+		}
+	})
 }
 
 // setFastPaths turns this session's (perfmob's) fast paths on or off.

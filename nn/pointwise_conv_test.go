@@ -74,12 +74,8 @@ func runPWCase(t *testing.T, c pwCase, e Engine, fast bool) (*Conv2D, *Tensor) {
 // within 1e-6 of the output's largest value (a float32 sum of cin
 // products differs by a few ulps).
 func TestPointwiseConvMatches(t *testing.T) {
-	tiles := []string{"go"}
-	if useStemAVX512 {
-		tiles = append(tiles, "avx512")
-	}
 	for _, c := range pwCases {
-		for _, tl := range tiles {
+		for _, tl := range stemTileKinds() {
 			for _, pack := range []bool{false, true} {
 				for _, w := range []int{1, 2} {
 					t.Run(fmt.Sprintf("%s/%s/pack=%v/workers=%d", c.name, tl, pack, w), func(t *testing.T) {

@@ -70,15 +70,7 @@ func TestCheckArchSizeBudget(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkArchSize(tt.arch, tt.values)
-			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want one containing %q", err, tt.want)
-			}
+			checkErrContains(t, err, tt.want)
 		})
 	}
 }

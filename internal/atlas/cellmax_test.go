@@ -5,8 +5,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/convscope/convscope/assets"
-	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -23,14 +21,7 @@ func TestCellMaxima(t *testing.T) {
 	if os.Getenv("CONVSCOPE_ATLAS_CELL") == "" {
 		t.Skip("CONVSCOPE_ATLAS_CELL=1: per-cell maxima against the bound")
 	}
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bd, err := NewBounder(m.Net, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, bd := defaultBounder(t)
 	base := baselineImages(t, m)
 	acts := map[string][][]float64{}
 	proven := provenConv2Bounds(t, bd)

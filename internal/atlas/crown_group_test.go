@@ -5,8 +5,6 @@ import (
 	"math/rand"
 	"testing"
 
-	"github.com/convscope/convscope/assets"
-	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -117,14 +115,7 @@ func TestGroupCellBoundSound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 70 images")
 	}
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bd, err := NewBounder(m.Net, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, bd := defaultBounder(t)
 	imgs := soundnessImages(t, m)
 	pre, _, err := Prefix(m.Net, "conv2d_2")
 	if err != nil {

@@ -12,6 +12,20 @@ import (
 	"github.com/convscope/convscope/nn"
 )
 
+// defaultBounder reads the default model and returns it with its Bounder
+// for inputs in [0, 1].
+func defaultBounder(t *testing.T) (*model.Model, *Bounder) {
+	m, err := model.Read(assets.DefaultModel, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd, err := NewBounder(m.Net, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, bd
+}
+
 // soundnessImages are images to check bounds against: the baseline (100
 // noise images, the 8 samples), 16 random vertices of the box (every
 // pixel 0 or 1) and the atlas images (10 steps) of a few channels.
@@ -67,15 +81,8 @@ func TestBounderSound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 128 images and 3 channels' linear bounds")
 	}
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, bd := defaultBounder(t)
 	net := m.Net
-	bd, err := NewBounder(net, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
 	imgs := soundnessImages(t, m)
 	in := net.InputShape()
 	x := nn.NewTensor(1, in[0], in[1], in[2])
@@ -165,14 +172,7 @@ func TestBounderSound(t *testing.T) {
 // mean of every image tried (the atlas images of conv2d_1/8, /11, /20,
 // whose means are within 1 % of the exact maximum).
 func TestBounderFirstLayer(t *testing.T) {
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bd, err := NewBounder(m.Net, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, bd := defaultBounder(t)
 	ibp := upperBounds(m.Net, 1.0/255)
 	res, err := Visualize(context.Background(), m.Net, 0, "conv2d_1", []int{8, 11, 20}, Options{Seed: 1}, nil)
 	if err != nil {

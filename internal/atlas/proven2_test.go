@@ -12,9 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/convscope/convscope/assets"
 	"github.com/convscope/convscope/internal/atomicfile"
-	"github.com/convscope/convscope/internal/model"
 )
 
 // provenConv2 are the channels of the default model's conv2d_2 that no
@@ -48,14 +46,7 @@ const (
 // logs every candidate's bound (as a ratio to its baseline) and rewrites
 // certFile.
 func TestConv2ProvenBelow5(t *testing.T) {
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bd, err := NewBounder(m.Net, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, bd := defaultBounder(t)
 	base := baselineImages(t, m)
 	acts := meanActs(t, m.Net, 2, base)
 	avg := func(k int) (mean, top float64) {
