@@ -40,6 +40,10 @@ var postActCases = []postActCase{
 	{"3x3/valid/relu/act", []int{9, 9, 8}, func() *Conv2D { return NewConv2D(8, 3, 3, WithActivation("relu")) }, func() Layer { return NewClip(0.1, 0.5) }, 1, 0},
 	{"1x1/odd channels/hardswish", []int{5, 6, 5}, func() *Conv2D { return NewConv2D(13, 1, 1) }, func() Layer { return NewHardSwish() }, 2, 0},
 	{"1x1/identity", []int{4, 4, 8}, func() *Conv2D { return NewConv2D(8, 1, 1) }, func() Layer { return NewIdentity() }, 1, 0},
+	// Several row blocks of several rows each: a work item's first row is
+	// (block mod blocks)·rows (conv2d_postact.go's actItem).
+	{"3x3/row blocks of several rows/relu6", []int{18, 18, 8}, func() *Conv2D { return NewConv2D(8, 3, 3) }, func() Layer { return NewReLU(6, 0, 0) }, 1, 48},
+	{"1x1/row blocks of several rows/hardswish/2workers", []int{16, 16, 8}, func() *Conv2D { return NewConv2D(12, 1, 1) }, func() Layer { return NewHardSwish() }, 2, 48},
 }
 
 // TestConvActivationFusion runs each convolution + activation pair as a
