@@ -11,7 +11,10 @@ import "math"
 // dependent load, add and store per value), ≈ 3× a memory-bound pass.
 func sumRows(ys, xs []float32) {
 	c := len(ys)
-	if useSIMD && c%8 == 0 && c > 0 {
+	if c == 0 { // no channels: nothing to add (and p += c would not advance)
+		return
+	}
+	if useSIMD && c%8 == 0 {
 		inf := float32(math.Inf(1))
 		for p := 0; p+c <= len(xs); p += c {
 			biasClampAVX2(&ys[0], &ys[0], &xs[p], c, c, -inf, inf)

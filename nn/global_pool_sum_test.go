@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestSumRows: sumRows gives bit for bit the scalar addTo loop's sums
@@ -26,6 +27,25 @@ func TestSumRows(t *testing.T) {
 		eq := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b }
 		if !slices.EqualFunc(got, want, eq) {
 			t.Errorf("%d channels: sumRows differs from the scalar sums", c)
+		}
+	}
+}
+
+// TestSumRowsNoChannels: with no channels sumRows returns at once (its
+// loops step by the channel count, which would not advance) for empty and
+// non-empty inputs alike, on the SIMD and the Go path.
+func TestSumRowsNoChannels(t *testing.T) {
+	defer func(v bool) { useSIMD = v }(useSIMD)
+	for _, simd := range []bool{false, useSIMD} {
+		useSIMD = simd
+		for _, n := range []int{0, 3} {
+			done := make(chan struct{})
+			go func() { sumRows(nil, make([]float32, n)); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("SIMD %v, %d inputs: sumRows with no channels did not return", simd, n)
+			}
 		}
 	}
 }
