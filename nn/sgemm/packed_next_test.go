@@ -25,12 +25,7 @@ func TestGemmPackedNext(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%dx%dx%d", tc.m, tc.n, tc.k), func(t *testing.T) {
 			rng := rand.New(rand.NewSource(2))
-			fill := func(v []float32) []float32 {
-				for i := range v {
-					v[i] = rng.Float32()*2 - 1
-				}
-				return v
-			}
+			fill := func(v []float32) []float32 { return fillSigned(v, rng) }
 			a := fill(make([]float32, tc.m*tc.k))
 			p := Pack(tc.k, tc.n, fill(make([]float32, tc.k*tc.n)), tc.n)
 			var next *Packed
@@ -126,4 +121,13 @@ func TestGemmPackedRows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fillSigned fills v with uniform values in [-1, 1) drawn from rng, in
+// order, and returns it.
+func fillSigned(v []float32, rng *rand.Rand) []float32 {
+	for i := range v {
+		v[i] = rng.Float32()*2 - 1
+	}
+	return v
 }

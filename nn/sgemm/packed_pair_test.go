@@ -42,12 +42,7 @@ func TestGemmPackedRowsPairs(t *testing.T) {
 		name := fmt.Sprintf("%dx%dx%d/%d-%d/%d-%d/a%g-b%g", tc.m, tc.n, tc.k, tc.seg, tc.stride, tc.j0, tc.j1, tc.alpha, tc.beta)
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewSource(5))
-			fill := func(v []float32) []float32 {
-				for i := range v {
-					v[i] = rng.Float32()*2 - 1
-				}
-				return v
-			}
+			fill := func(v []float32) []float32 { return fillSigned(v, rng) }
 			a := fill(make([]float32, tc.m*tc.k))
 			p := Pack(tc.k, tc.n, fill(make([]float32, tc.k*tc.n)), tc.n)
 			var next *Packed
