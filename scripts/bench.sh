@@ -34,7 +34,8 @@
 # run by scripts/bench_ort.js with intraOpNumThreads 2 or 1 on ONNX files
 # that scripts/export_onnx.py writes from the same PyTorch model
 # bench_torch.py times (seeded weights, opset 13). bench_ort.js reports the
-# median of its timed runs.
+# median of its timed runs; for one image so do the Go benchmarks
+# (median-ms) and bench_torch.py, so the three are compared median to median.
 #
 # Go: the nn benchmarks BenchmarkTrainStep, BenchmarkInference and
 # BenchmarkActivations (blas=sgemm, what the app uses), GOMAXPROCS=2 or 1;
@@ -115,8 +116,10 @@ go_bench() {
 			if ($i == "cpu-ms/op") cpu = $(i-1)
 			if ($i == "images/s") ips = $(i-1)
 			if ($i == "fastest-ms") fast = $(i-1)
+			if ($i == "median-ms") med = $(i-1)
 		}
-		v = (m == "ms") ? ms : ips
+		v = (m == "ms") ? (med == "" ? ms : med) : ips
+		med = ""
 		print "go", f, c, v, cpu, (fast == "" ? "-" : fast)
 	}' >>"$results"
 }
@@ -135,8 +138,10 @@ go_imported() {
 		for (i = 1; i <= NF; i++) {
 			if ($i == "ns/op") ms = $(i-1) / 1e6
 			if ($i == "cpu-ms/op") cpu = $(i-1)
+			if ($i == "median-ms") med = $(i-1)
 		}
-		print "go", ($1 ~ /activations/ ? f ":acts" : f), c, ms, cpu, "-"
+		print "go", ($1 ~ /activations/ ? f ":acts" : f), c, (med == "" ? ms : med), cpu, "-"
+		med = ""
 	}' >>"$results"
 }
 
@@ -236,9 +241,10 @@ for fig in ("train", "inference", "activations"):
 if float(rss_go) > 0:
     print(f"peak RSS, 20 training steps at batch 20 (2 cores): Go {float(rss_go):.0f} MiB, PyTorch {float(rss_torch):.0f} MiB")
 # ONNX Runtime: one image at batch 1. Go computes every conv/pool map, ORT
-# the full forward (dense layers too); Go/ORT > 1: Go is slower. Medians of
-# the runs' mean (Go) or median (ORT) times, then the fastest single image
-# of all runs (the best estimate of an idle machine when it is loaded).
+# the full forward (dense layers too); Go/ORT > 1: Go is slower. Medians
+# over the rounds of each run's median single image (Go's median-ms,
+# bench_ort.js and bench_torch.py's median call), then the fastest single
+# image of all runs (the best estimate of an idle machine when it is loaded).
 if any(k[0] == "ort" for k in vals):
     print()
     print(f"{'one image':<14} {'cores':>5} {'Go ms':>8} {'ORT ms':>8} {'Go/ORT':>7} {'Go cpu-ms':>9} {'ORT cpu-ms':>10} {'Go fastest':>10} {'ORT fastest':>11} {'Go/ORT':>7}")
