@@ -239,3 +239,33 @@ func TestTransposeBounds(t *testing.T) {
 		t.Error("nblk 0: no panic")
 	}
 }
+
+// TestAVX2FullTileDirect checks that kernelAVX2 stores a tile of the
+// full 16 columns straight from the tile function into C, C exactly as
+// long as the tile needs included, and takes the scratch tile only for
+// narrower tiles. The two ways round differently with beta ≠ 0 (the
+// tile function folds beta·C into its result, the scratch copy adds
+// beta·C in Go: up to an ulp apart), so the choice is visible: C must
+// be, bit for bit, what the tile function writes.
+func TestAVX2FullTileDirect(t *testing.T) {
+	if !hasAVX2FMA() {
+		t.Skip("no AVX2 and FMA on this machine")
+	}
+	const k, ldb, ldc = 7, 21, 37
+	for layout, st := range [][2]int{{k + 2, 1}, {1, 9}} {
+		rsa, csa := st[0], st[1]
+		for mr := 1; mr <= 6; mr++ {
+			a := ramp((mr-1)*rsa+(k-1)*csa+1, 64, 0.37)
+			b := ramp((k-1)*ldb+16, 64, 0.71)
+			got := ramp((mr-1)*ldc+16, 64, 0.29)
+			want := append([]float32(nil), got...)
+			kernelAVX2(mr, 16, k, a, rsa, csa, b, ldb, got, ldc, 0.3, 0.7)
+			avx2Tiles[layout][mr-1](k, &a[0], rsa, csa, &b[0], ldb, &want[0], ldc, 0.3, 0.7)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("layout %d, %d rows: C[%d] = %v, expected the tile function's %v", layout, mr, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
