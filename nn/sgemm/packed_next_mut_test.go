@@ -149,3 +149,73 @@ func TestRowTilesWide(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmPackedKernelChoice checks which micro-kernel entry gemmPacked
+// calls, with best replaced by a copy of itself that counts its calls:
+// GemmPacked the prefetching kernel (runPacked), GemmPackedNext the one
+// that also prefetches the next block (runNext) and, for rows in runs
+// with gaps (GemmPackedRows) or a B of pairMinKernel values or more
+// streamed with a next block to prefetch, the pair kernel (runPair);
+// contiguous rows of a smaller B, or of one just under the threshold,
+// take no pair tile.
+func TestGemmPackedKernelChoice(t *testing.T) {
+	if best.runNext == nil || best.runPair == nil || best.runPacked == nil {
+		t.Skipf("the %s kernel has no prefetching or pair entry", best.name)
+	}
+	real := best
+	defer func() { best = real }()
+	var run, runPacked, runNext, runPair int
+	best.run = func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+		run++
+		real.run(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+	}
+	best.runPacked = func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+		runPacked++
+		real.runPacked(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+	}
+	best.runNext = func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, pf uintptr) {
+		runNext++
+		real.runNext(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, pf)
+	}
+	best.runPair = func(nr, k int, a, a2 []float32, rsa int, b []float32, c, c2 []float32, ldc int, alpha, beta float32, pf uintptr) {
+		runPair++
+		real.runPair(nr, k, a, a2, rsa, b, c, c2, ldc, alpha, beta, pf)
+	}
+	rng := rand.New(rand.NewSource(11))
+	small := Pack(40, 64, fillSigned(make([]float32, 40*64), rng), 64)
+	const bigK, bigN = 1024, pairMinKernel / 1024
+	bigB := fillSigned(make([]float32, bigK*bigN), rng)
+	big := Pack(bigK, bigN, bigB, bigN)
+	under := Pack(bigK-1, bigN, bigB, bigN)
+	for _, tc := range []struct {
+		name                             string
+		call                             func(c []float32)
+		run, runPacked, runNext, runPair bool // called at all
+	}{
+		{"GemmPacked", func(c []float32) {
+			GemmPacked(28, 0, 64, 1, fillSigned(make([]float32, 28*40), rng), 40, small, 0, c, 64)
+		}, false, true, false, false},
+		{"GemmPackedNext, small B", func(c []float32) {
+			GemmPackedNext(28, 0, 64, 1, fillSigned(make([]float32, 28*40), rng), 40, small, 0, c, 64, small)
+		}, false, false, true, false},
+		{"GemmPackedRows, runs of 14 every 15", func(c []float32) {
+			GemmPackedRows(29, 0, 64, 1, fillSigned(make([]float32, 29*40), rng), 40, small, 0, c, 64, nil, 14, 15)
+		}, false, false, false, true},
+		{"GemmPackedRows, contiguous, small B", func(c []float32) {
+			GemmPackedRows(28, 0, 64, 1, fillSigned(make([]float32, 28*40), rng), 40, small, 0, c, 64, small, 28, 28)
+		}, false, false, true, false},
+		{"GemmPackedNext, B of pairMinKernel values", func(c []float32) {
+			GemmPackedNext(28, 0, bigN, 1, fillSigned(make([]float32, 28*bigK), rng), bigK, big, 0, c, bigN, big)
+		}, false, false, false, true},
+		{"GemmPackedNext, B one row short of it", func(c []float32) {
+			GemmPackedNext(28, 0, bigN, 1, fillSigned(make([]float32, 28*bigK), rng), bigK, under, 0, c, bigN, under)
+		}, false, false, true, false},
+	} {
+		run, runPacked, runNext, runPair = 0, 0, 0, 0
+		tc.call(make([]float32, 29*bigN))
+		got := [4]bool{run > 0, runPacked > 0, runNext > 0, runPair > 0}
+		if want := [4]bool{tc.run, tc.runPacked, tc.runNext, tc.runPair}; got != want {
+			t.Errorf("%s: run, runPacked, runNext, runPair called %v (%d, %d, %d, %d), expected %v", tc.name, got, run, runPacked, runNext, runPair, want)
+		}
+	}
+}
