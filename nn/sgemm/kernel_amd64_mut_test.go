@@ -269,3 +269,65 @@ func TestAVX2FullTileDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestAVX512TileChoice checks which assembly tile each AVX-512 entry
+// point picks, with the chosen entry of its table replaced by a counting
+// wrapper: 16 columns or fewer take the one-vector tile (16 exactly
+// included: the two-vector tile with the upper half masked off gives the
+// same values, slower), and kernelAVX512Packed and kernelAVX512Next take
+// their prefetching tiles from avx512PackedMinRows and avx512NextMinRows
+// rows on (exactly that many included).
+func TestAVX512TileChoice(t *testing.T) {
+	if !hasAVX512() {
+		t.Skip("no AVX-512 on this machine")
+	}
+	const k, ld = 5, 40
+	a, b, c := ramp(12*ld, 0, 0.37), ramp(k*ld, 0, 0.71), ramp(12*ld, 0, 0.29)
+	type tile = func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+	count := func(slot *tile) (calls *int, restore func()) {
+		old, n := *slot, new(int)
+		*slot = func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32) {
+			*n++
+			old(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, mask)
+		}
+		return n, func() { *slot = old }
+	}
+	for _, tc := range []struct {
+		name string
+		slot *tile
+		call func()
+	}{
+		{"kernelAVX512 3×16", &avx512Tiles[0][0][2], func() { kernelAVX512(3, 16, k, a, ld, 1, b, ld, c, ld, 1, 0) }},
+		{"kernelAVX512Packed 9×16", &avx512PackedTiles[0][9-avx512PackedMinRows], func() { kernelAVX512Packed(9, 16, k, a, ld, 1, b, ld, c, ld, 1, 0) }},
+		{"kernelAVX512Packed 8×20", &avx512PackedTiles[1][0], func() { kernelAVX512Packed(avx512PackedMinRows, 20, k, a, ld, 1, b, ld, c, ld, 1, 0) }},
+	} {
+		n, restore := count(tc.slot)
+		tc.call()
+		restore()
+		if *n != 1 {
+			t.Errorf("%s: the expected tile ran %d times, expected once", tc.name, *n)
+		}
+	}
+	pf := make([]float32, 1024)
+	type qtile = func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, pf uintptr)
+	for _, tc := range []struct {
+		name string
+		slot *qtile
+		mr   int
+		nr   int
+	}{
+		{"kernelAVX512Next 5×16", &avx512NextTiles[0][5-avx512NextMinRows], 5, 16},
+		{"kernelAVX512Next 4×20", &avx512NextTiles[1][0], avx512NextMinRows, 20},
+	} {
+		old, n := *tc.slot, 0
+		*tc.slot = func(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, p uintptr) {
+			n++
+			old(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, mask, p)
+		}
+		kernelAVX512Next(tc.mr, tc.nr, k, a, ld, 1, b, ld, c, ld, 1, 0, uintptrOf(pf))
+		*tc.slot = old
+		if n != 1 {
+			t.Errorf("%s: the expected tile ran %d times, expected once", tc.name, n)
+		}
+	}
+}
