@@ -219,3 +219,62 @@ func TestGemmPackedKernelChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmPackedPrefetchSpread checks where the prefetching kernels are
+// told to prefetch (best swapped for a copy that records the addresses):
+// the calls of one block share out the block to prefetch — the next one,
+// or, for the last block with no next matrix, the current block's own
+// columns — each call a 64-byte line further in, the first call at its
+// start; on the runNext tiles, on pair tiles and on paired runs.
+func TestGemmPackedPrefetchSpread(t *testing.T) {
+	if best.runNext == nil || best.runPair == nil {
+		t.Skipf("the %s kernel has no prefetching or pair entry", best.name)
+	}
+	real := best
+	defer func() { best = real }()
+	var pfs []uintptr
+	best.runNext = func(mr, nr, k int, a []float32, rsa, csa int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, pf uintptr) {
+		pfs = append(pfs, pf)
+		real.runNext(mr, nr, k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, pf)
+	}
+	best.runPair = func(nr, k int, a, a2 []float32, rsa int, b []float32, c, c2 []float32, ldc int, alpha, beta float32, pf uintptr) {
+		pfs = append(pfs, pf)
+		real.runPair(nr, k, a, a2, rsa, b, c, c2, ldc, alpha, beta, pf)
+	}
+	nr := PanelWidth()
+	const k = 40 // one block of B
+	rng := rand.New(rand.NewSource(13))
+	n := 3 * nr
+	p := Pack(k, n, fillSigned(make([]float32, k*n), rng), n)
+	next := Pack(k, n, fillSigned(make([]float32, k*n), rng), n)
+	a := fillSigned(make([]float32, 29*k), rng)
+	c := make([]float32, 29*n)
+	for _, tc := range []struct {
+		name   string
+		call   func()
+		region []float32 // the values prefetched
+		calls  int
+	}{
+		{"runNext tiles, next matrix", func() { GemmPackedNext(28, 0, 2*nr, 1, a, k, p, 0, c, n, next) }, next.data[:2*nr*k], 3 * 2},
+		{"pair tiles, next matrix", func() { GemmPackedRows(29, 0, 2*nr, 1, a, k, p, 0, c, n, next, 14, 15) }, next.data[:2*nr*k], 2 * 2},
+		{"pair tiles, last block", func() { GemmPackedRows(29, nr, 3*nr, 1, a, k, p, 0, c, n, nil, 14, 15) }, p.data[nr*k : 3*nr*k], 2 * 2},
+		{"paired runs, next matrix", func() { GemmPackedRows(16, 0, 2*nr, 1, a, k, p, 0, c, n, next, 7, 9) }, next.data[:2*nr*k], 1 * 2},
+		{"paired runs, last block", func() { GemmPackedRows(16, nr, 3*nr, 1, a, k, p, 0, c, n, nil, 7, 9) }, p.data[nr*k : 3*nr*k], 1 * 2},
+	} {
+		pfs = pfs[:0]
+		tc.call()
+		lo, hi := uintptrOf(tc.region), uintptrOf(tc.region)+uintptr(4*len(tc.region))
+		if len(pfs) != tc.calls || len(pfs) == 0 {
+			t.Errorf("%s: %d prefetching calls, expected %d", tc.name, len(pfs), tc.calls)
+			continue
+		}
+		if pfs[0] != lo {
+			t.Errorf("%s: the first call prefetches from %#x, expected the region's start %#x", tc.name, pfs[0], lo)
+		}
+		for i, pf := range pfs {
+			if pf < lo || pf >= hi || (pf-lo)%64 != 0 || i > 0 && pf < pfs[i-1]+64 {
+				t.Errorf("%s: call %d prefetches from %#x (region %#x–%#x, previous %#x): expected a later line of the region", tc.name, i, pf, lo, hi, pfs[max(i-1, 0)])
+			}
+		}
+	}
+}
