@@ -12,6 +12,18 @@ import (
 // "off" (false).
 var predictKnobs = map[string]func(on bool){
 	"stempool": func(on bool) { stemPoolFusion = on }, // conv_stem_pool.go
+	"cols8": func(on bool) { // column blocks per worker: 8 (on) against 4
+		colItems = 4
+		if on {
+			colItems = 8
+		}
+	},
+	"cols4": func(on bool) { // column blocks per worker: 4 (on) against 2
+		colItems = 2
+		if on {
+			colItems = 4
+		}
+	},
 	"stempool4": func(on bool) { // items per worker: 4 (on) against 2
 		stemPoolItems = 2
 		if on {
@@ -34,7 +46,7 @@ func BenchmarkPredictKnob(b *testing.B) {
 	if set == nil {
 		b.Skipf("PREDICT_KNOB=%q: no such knob", knob)
 	}
-	defer func(v bool, k int) { stemPoolFusion, stemPoolItems = v, k }(stemPoolFusion, stemPoolItems)
+	defer func(v bool, k, c int) { stemPoolFusion, stemPoolItems, colItems = v, k, c }(stemPoolFusion, stemPoolItems, colItems)
 	forEachGraphFile(b, func(b *testing.B, f string) {
 		g, _, x := loadBenchGraph(b, f)
 		for k := range 2 {
