@@ -12,6 +12,7 @@ import (
 // "off" (false).
 var predictKnobs = map[string]func(on bool){
 	"stempool": func(on bool) { stemPoolFusion = on }, // conv_stem_pool.go
+	"runs":     func(on bool) { stridedRuns = on },    // conv2d_prefetch.go: the strided path's pair tiles
 	"cols8": func(on bool) { // column blocks per worker: 8 (on) against 4
 		colItems = 4
 		if on {
@@ -46,7 +47,9 @@ func BenchmarkPredictKnob(b *testing.B) {
 	if set == nil {
 		b.Skipf("PREDICT_KNOB=%q: no such knob", knob)
 	}
-	defer func(v bool, k, c int) { stemPoolFusion, stemPoolItems, colItems = v, k, c }(stemPoolFusion, stemPoolItems, colItems)
+	defer func(v, r bool, k, c int) {
+		stemPoolFusion, stridedRuns, stemPoolItems, colItems = v, r, k, c
+	}(stemPoolFusion, stridedRuns, stemPoolItems, colItems)
 	forEachGraphFile(b, func(b *testing.B, f string) {
 		g, _, x := loadBenchGraph(b, f)
 		for k := range 2 {
