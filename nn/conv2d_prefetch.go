@@ -42,6 +42,29 @@ func gemmPackedRow(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u
 // (a 196 KB kernel row; the model took 2–4 % longer with them skipped).
 const junkMinKernel = 128 << 10
 
+// gemmPackedRuns is gemmPackedRow for the strided path
+// (conv_stem_strided.go), whose products have one junk row per output
+// row or fewer (1/29 at ResNet-18's 56→28, 1/15 at 28→14): with
+// stridedRuns it always multiplies the runs of seg output pixels alone
+// (sgemm.GemmPackedRows), so a run of 14 or 28 pixels is one or two
+// 14-row pair tiles (sgemm's packed_pair.go: half the reads of the kernel
+// per multiply-add of the 12-row tiles) and the junk row is not computed.
+// Every row it computes is bit for bit GemmPacked's.
+func gemmPackedRuns(m, j0, j1 int, a []float32, lda int, packs []*sgemm.Packed, u int, beta float32, c []float32, ldc, seg, stride int) {
+	if !prefetchNext || !stridedRuns || seg >= stride || seg >= m {
+		gemmPackedRow(m, j0, j1, a, lda, packs, u, beta, c, ldc, seg, stride)
+		return
+	}
+	var next *sgemm.Packed
+	if u+1 < len(packs) {
+		next = packs[u+1]
+	}
+	sgemm.GemmPackedRows(m, j0, j1, 1, a, lda, packs[u], beta, c, ldc, next, seg, stride)
+}
+
+// stridedRuns enables gemmPackedRuns' runs (benchmarks compare).
+var stridedRuns = true
+
 // prefetchNext and skipJunk enable gemmPackedRow's prefetches and junk
 // skipping (benchmarks turn them off to compare).
 var prefetchNext, skipJunk = true, true

@@ -9,7 +9,14 @@ import "time"
 // block of output channels instead: the kernel, not the image, is then the
 // large operand, and row blocks would each read (and the GEMM pack) all of
 // it, where column blocks share it out. Blocks are multiples of 32 columns
-// (the GEMM micro-kernel's width), at least 64.
+// (the GEMM micro-kernel's width), colItems per worker: with two each
+// (blocks of at least 64 columns, as until session 6) a core that ran
+// slower, or started late, kept the other waiting for up to half of its
+// share; with four (blocks of at least 32) the last items even it out.
+// ResNet-18 on 2 cores, Predict, 4 alternating runs of 40 passes each at
+// load 20 (boosted): 17.2 / 19.2 / 17.4 / 17.3 against 19.3 / 19.9 / 19.6
+// / 17.9 ms wall, CPU time level (BENCHMARKS.md, branch perfres3). The
+// outputs are bit for bit the same (TestColumnItemsMatch).
 //
 // Only when it pays: with several workers (one worker reads the whole
 // kernel either way), and when the kernel (K×filters) is at least as large
@@ -22,6 +29,10 @@ import "time"
 // A single image whose convolution takes less than parallelMinWork on one
 // core is one work item: the caller computes it alone.
 func (c *Conv2D) splitColumns(n int) {
+	colMin := 64
+	if colItems > 2 {
+		colMin = 32
+	}
 	if n == 1 && c.forwardWork() < parallelMinWork {
 		c.rows, c.blocks, c.cb, c.cw = c.g.oh, 1, 1, c.filters
 		return
@@ -31,10 +42,15 @@ func (c *Conv2D) splitColumns(n int) {
 	if w == 1 || pixels > 1024 || c.filters < max(128, pixels) || c.act == actSoftmax || c.depthwise || c.grouped || n >= 2*w {
 		return
 	}
-	cw := max(64, ((c.filters+(2*w+n-1)/n-1)/((2*w+n-1)/n)+31)/32*32)
+	per := (colItems*w + n - 1) / n // blocks per sample
+	cw := max(colMin, ((c.filters+per-1)/per+31)/32*32)
 	c.rows, c.blocks = c.g.oh, 1
 	c.cb, c.cw = (c.filters+cw-1)/cw, cw
 }
+
+// colItems is the number of column blocks per worker splitColumns aims
+// for (benchmarks compare 2, 4 and 8).
+var colItems = 4
 
 // skipWeightGrads makes Backward compute only the input gradient (the
 // kernel's and bias' gradients are then meaningless) until called with

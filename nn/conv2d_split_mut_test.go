@@ -12,6 +12,8 @@ import (
 // one block of all filters (row blocks). A single image whose convolution
 // is estimated under parallelMinWork is one item: all rows, one block.
 func TestSplitColumnsBlocks(t *testing.T) {
+	defer func(k int) { colItems = k }(colItems)
+	colItems = 2 // the rule with two blocks per worker (TestColumnItemsBlocks: four)
 	for _, tc := range []struct {
 		name                 string
 		in                   []int

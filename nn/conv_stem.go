@@ -66,6 +66,8 @@ type stemState struct {
 	nb, size int       // rows per residue group, floats per sample
 	// 1×1 strided path (conv_stem_1x1.go)
 	pointwise func(worker, i int)
+	// Predict's stem + max pooling (conv_stem_pool.go)
+	pool stemPoolRun
 }
 
 // stemOK reports whether this call takes the stem kernel: nn/sgemm as the
@@ -135,16 +137,34 @@ func (c *Conv2D) forwardSmallCin(y, x *Tensor) {
 func (c *Conv2D) stemItem(worker, item int) {
 	g := &c.g
 	st := &c.stem
-	cin, f := g.c, c.filters
+	f := c.filters
 	n, r0 := item/c.blocks, item%c.blocks*c.rows
 	r1 := min(r0+c.rows, g.oh)
-	ldx := st.wp * cin
+	ldx := st.wp * g.c
 	rows := (r1-r0-1)*g.sh + g.kh
 	xp := c.cols[worker][:rows*ldx]
-	x := c.x.Sample(n)
-	for i := 0; i < rows; i++ {
+	c.stemPadRows(xp, c.x.Sample(n), r0*g.sh-g.pt)
+	y := c.y.Sample(n)
+	for r := r0; r < r1; r++ {
+		c.stemRow(y[r*g.ow*f:(r+1)*g.ow*f], xp[(r-r0)*g.sh*ldx:], st.tail[worker])
+	}
+	if st.post {
+		biasAct(y[r0*g.ow*f:r1*g.ow*f], nil, f, c.act)
+	}
+	if c.pa.out != nil { // conv2d_postact.go: the activation node's rows
+		c.actItem(item)
+	}
+}
+
+// stemPadRows fills xp with the zero-bordered input rows iy0, iy0+1, …
+// of sample x (len(xp) / (wp·cin) rows; rows outside the image are zero).
+func (c *Conv2D) stemPadRows(xp, x []float32, iy0 int) {
+	g := &c.g
+	cin := g.c
+	ldx := c.stem.wp * cin
+	for i := 0; i < len(xp)/ldx; i++ {
 		dst := xp[i*ldx : (i+1)*ldx]
-		iy := r0*g.sh - g.pt + i
+		iy := iy0 + i
 		if iy < 0 || iy >= g.h {
 			clear(dst)
 			continue
@@ -153,36 +173,33 @@ func (c *Conv2D) stemItem(worker, item int) {
 		copy(dst[g.pl*cin:], x[iy*g.w*cin:(iy+1)*g.w*cin])
 		clear(dst[(g.pl+g.w)*cin:])
 	}
+}
+
+// stemRow computes one output row yr (ow·filters values) on the stem
+// kernel from xr, the padded input rows it reads (stemPadRows' layout,
+// its first row the window's top), with tail as the partial tile's scratch.
+func (c *Conv2D) stemRow(yr, xr, tail []float32) {
+	g := &c.g
+	st := &c.stem
+	f := c.filters
 	bias := st.zero
 	if c.bias != nil {
 		bias = c.bias.Value
 	}
 	cw := st.v * 16 // channels per tile
 	full, rest := g.ow/st.p, g.ow%st.p
-	y := c.y.Sample(n)
-	taps, sx := g.kw*cin, g.sw*cin
-	tail := st.tail[worker]
-	for r := r0; r < r1; r++ {
-		xr := xp[(r-r0)*g.sh*ldx:]
-		yr := y[r*g.ow*f : (r+1)*g.ow*f]
-		for j0 := 0; j0 < f; j0 += cw {
-			k, b := c.kernel.Value[j0:], bias[j0:j0+cw]
-			if full > 0 {
-				stemTiles(st.v, st.p, yr[j0:], f, xr, sx, ldx, k, f, g.kh, taps, b, full, st.lo, st.hi, c.eng.opts.stemGo)
-			}
-			if rest > 0 {
-				stemTiles(st.v, st.p, tail, cw, xr[full*st.p*sx:], sx, ldx, k, f, g.kh, taps, b, 1, st.lo, st.hi, c.eng.opts.stemGo)
-				for p := 0; p < rest; p++ {
-					copy(yr[(full*st.p+p)*f+j0:][:cw], tail[p*cw:])
-				}
+	taps, sx, ldx := g.kw*g.c, g.sw*g.c, st.wp*g.c
+	for j0 := 0; j0 < f; j0 += cw {
+		k, b := c.kernel.Value[j0:], bias[j0:j0+cw]
+		if full > 0 {
+			stemTiles(st.v, st.p, yr[j0:], f, xr, sx, ldx, k, f, g.kh, taps, b, full, st.lo, st.hi, c.eng.opts.stemGo)
+		}
+		if rest > 0 {
+			stemTiles(st.v, st.p, tail, cw, xr[full*st.p*sx:], sx, ldx, k, f, g.kh, taps, b, 1, st.lo, st.hi, c.eng.opts.stemGo)
+			for p := 0; p < rest; p++ {
+				copy(yr[(full*st.p+p)*f+j0:][:cw], tail[p*cw:])
 			}
 		}
-	}
-	if st.post {
-		biasAct(y[r0*g.ow*f:r1*g.ow*f], nil, f, c.act)
-	}
-	if c.pa.out != nil { // conv2d_postact.go: the activation node's rows
-		c.actItem(item)
 	}
 }
 

@@ -90,7 +90,7 @@ func (c *Conv2D) stridedItem(worker, item int) {
 		a := xs[((u%s)*st.nb+r0+u/s)*st.wp*cin:]
 		beta := float32(min(u, 1))
 		if packed {
-			gemmPackedRow(m, j0, j1, a, s*cin, c.packs, u, beta, out[j0:], f, g.ow, ws)
+			gemmPackedRuns(m, j0, j1, a, s*cin, c.packs, u, beta, out[j0:], f, g.ow, ws) // conv2d_prefetch.go
 		} else {
 			sgemm.GemmOverlap(false, false, m, j1-j0, kr, 1, a, s*cin, c.kernel.Value[u*kr*f+j0:(u+1)*kr*f], f, beta, out[j0:], f)
 		}

@@ -87,6 +87,9 @@ type node struct {
 	resConv   *node     // Add: the Conv2D computed with it (conv2d_residual.go)
 	resAct    *node     // Add: the activation node computed with it
 	resSkip   bool      // a Conv2D or activation computed at its Add's position
+	leanPool  *node     // Predict: a MaxPooling2D computed with this stem Conv2D (conv_stem_pool.go)
+	leanFrom  *node     // Predict: the stem Conv2D this pooling node is computed with
+	leanRan   bool      // the last Predict computed leanPool with this node
 
 	// Buffers, sized for Graph.batch.
 	out        *Tensor

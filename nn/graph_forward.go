@@ -70,6 +70,9 @@ func (g *Graph) run(x *Tensor, training bool) *Tensor {
 		case n.resSkip && !training && resFusion: // computed with its Add (conv2d_residual.go)
 		case n.resConv != nil && !training && resFusion:
 			g.forwardResNode(n)
+		case n.leanPool != nil && !training && g.predictBuffersActive():
+			forwardLeanPool(n) // graph_lean_stem.go: the stem with its pooling
+		case n.leanFrom != nil && n.leanFrom.leanRan && !training && g.predictBuffersActive():
 		case n.actInto != nil && !training && actFusion:
 			n.layer.(*Conv2D).forwardAct(n.out, n.actInto.out, n.in[0].out, n.actInto.layer.(rowActivation), n.actInto.layer)
 		case n.fusedPool != nil:

@@ -43,6 +43,8 @@ func (g *Graph) execSteps(dst []int, at map[*node]int) {
 			dst[i] = -1 // below: its convolution's step
 		case n.actFrom != nil && actFusion:
 			dst[i] = -2
+		case n.leanFrom != nil: // graph_lean_stem.go
+			dst[i] = -3
 		}
 	}
 	for i, n := range g.order {
@@ -51,6 +53,8 @@ func (g *Graph) execSteps(dst []int, at map[*node]int) {
 			dst[i] = pos(n.fusedInto)
 		case -2:
 			dst[i] = pos(n.actFrom)
+		case -3:
+			dst[i] = pos(n.leanFrom)
 		}
 		if n.resConv != nil && resFusion {
 			dst[pos(n.resConv)] = i
@@ -106,6 +110,7 @@ func (g *Graph) planPredict() *leanPlan {
 	for i, n := range g.order {
 		p.pos[n] = i
 	}
+	g.planStemPools() // graph_lean_stem.go
 	g.execSteps(p.exec, p.pos)
 	last := slices.Clone(p.exec)
 	for i, n := range g.order {

@@ -23,6 +23,7 @@ var abKnobs = map[string]func(e *Engine, on bool){
 	"pack4":    func(_ *Engine, on bool) { packAt4 = on },
 	"pair":     func(_ *Engine, on bool) { sgemm.SetPairTiles(on) }, // branch perfres2
 	"f4":       func(e *Engine, on bool) { e.opts.winogradF4 = on }, // branch perfres2
+	"runs":     func(_ *Engine, on bool) { stridedRuns = on },       // branch perfres3
 	"all": func(e *Engine, on bool) { // every knob above (branch perfres)
 		resFusion, prefetchNext, skipJunk, packAt4 = on, on, on, on
 		e.opts.strided1x1Off = !on
@@ -48,9 +49,9 @@ func BenchmarkResNet18AB(b *testing.B) {
 	if set == nil {
 		b.Fatalf("RESNET_AB=%q: no such knob", knob)
 	}
-	defer func(r, p, j, w, a bool) {
-		resFusion, prefetchNext, skipJunk, resWinograd, packAt4 = r, p, j, w, a
-	}(resFusion, prefetchNext, skipJunk, resWinograd, packAt4)
+	defer func(r, p, j, w, a, s bool) {
+		resFusion, prefetchNext, skipJunk, resWinograd, packAt4, stridedRuns = r, p, j, w, a, s
+	}(resFusion, prefetchNext, skipJunk, resWinograd, packAt4, stridedRuns)
 	g := resNet18(b, false)
 	x := NewTensor(1, 224, 224, 3)
 	fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))

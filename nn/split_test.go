@@ -9,6 +9,8 @@ import (
 // TestSplitColumnsRule: which forward passes are cut into blocks of output
 // channels (splitColumns), for ResNet-18's shapes at batch 1.
 func TestSplitColumnsRule(t *testing.T) {
+	defer func(k int) { colItems = k }(colItems)
+	colItems = 2 // two blocks per worker (TestColumnItemsBlocks: four)
 	for _, tc := range []struct {
 		name            string
 		in              []int
