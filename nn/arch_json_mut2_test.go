@@ -85,3 +85,25 @@ func TestDecodeZeroPaddingForms(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLayerNulls: null where a value is needed is refused with an
+// error naming the key; null where Keras allows it (strides,
+// dilation_rate: the default; ReLU's max_value: no maximum) is the default.
+func TestParseLayerNulls(t *testing.T) {
+	for _, tt := range []struct{ json, want string }{
+		{`{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": null}}`, `Conv2D: "kernel_size": expected [height, width] or an integer, received null`},
+		{`{"class_name": "Conv2D", "config": {"filters": null, "kernel_size": 3}}`, `Conv2D: "filters": expected an integer, received null`},
+		{`{"class_name": "MaxPooling2D", "config": {"pool_size": null}}`, `MaxPooling2D: "pool_size": expected [height, width] or an integer, received null`},
+		{`{"class_name": "Dense", "config": {"units": null}}`, `Dense: "units": expected an integer, received null`},
+		{`{"class_name": "Dense", "config": {"units": 2, "use_bias": null}}`, `Dense: "use_bias": expected true or false, received null`},
+		{`{"class_name": "Dropout", "config": {"rate": null}}`, `Dropout: "rate": expected a number, received null`},
+		{`{"class_name": "Activation", "config": {"activation": null}}`, `Activation: "activation": expected a string, received null`},
+		{`{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 3, "strides": null, "dilation_rate": null}}`, ""},
+		{`{"class_name": "ReLU", "config": {"max_value": null}}`, ""},
+	} {
+		_, err := parseLayer([]byte(tt.json))
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || err.Error() != tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.json, err, tt.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -139,5 +140,24 @@ func TestKerasDefaults(t *testing.T) {
 	l.Forward(y, x, false)
 	if math.Abs(float64(y.Data[0])+3) > 1e-6 || y.Data[1] != 4 {
 		t.Errorf("LeakyReLU{}(−10, 4) = %v, want (−3, 4)", y.Data)
+	}
+}
+
+// TestArchCopies: the architecture Arch returns owns its slices — changing
+// it leaves the model (and the graph) as they were.
+func TestArchCopies(t *testing.T) {
+	m := smallConvNet(t, 1, 1)
+	want := slices.Clone(m.Arch().InputShape)
+	a := m.Arch()
+	a.InputShape[0] = 99
+	if got := m.Arch().InputShape; !slices.Equal(got, want) {
+		t.Errorf("changing Arch's input shape changed the model's: %v, want %v", got, want)
+	}
+	g := m.Graph()
+	ga := g.Arch()
+	ga.InputShape[0] = 99
+	ga.Nodes[0].Inputs[0] = "elsewhere"
+	if got := g.Arch(); !slices.Equal(got.InputShape, want) || got.Nodes[0].Inputs[0] != GraphInput {
+		t.Errorf("changing Graph.Arch changed the graph's: %v, %v", got.InputShape, got.Nodes[0].Inputs)
 	}
 }
