@@ -88,19 +88,24 @@ func TestGraphLayerKeepsEveryField(t *testing.T) {
 func TestKerasDefaults(t *testing.T) {
 	for _, tt := range []struct {
 		json string
+		bare LayerConfig // the required fields only
 		want LayerConfig
 	}{
 		{`{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": [3, 1]}}`,
+			LayerConfig{ClassName: "Conv2D", Filters: 2, KernelSize: [2]int{3, 1}},
 			LayerConfig{ClassName: "Conv2D", Filters: 2, KernelSize: [2]int{3, 1}, Strides: [2]int{1, 1}, Padding: "valid", Activation: "linear"}},
-		{`{"class_name": "MaxPooling2D"}`, LayerConfig{ClassName: "MaxPooling2D", PoolSize: [2]int{2, 2}, Strides: [2]int{2, 2}, Padding: "valid"}},
-		{`{"class_name": "AveragePooling2D", "config": {"pool_size": [3, 1]}}`,
+		{`{"class_name": "MaxPooling2D"}`, LayerConfig{ClassName: "MaxPooling2D"},
+			LayerConfig{ClassName: "MaxPooling2D", PoolSize: [2]int{2, 2}, Strides: [2]int{2, 2}, Padding: "valid"}},
+		{`{"class_name": "AveragePooling2D", "config": {"pool_size": [3, 1]}}`, LayerConfig{ClassName: "AveragePooling2D", PoolSize: [2]int{3, 1}},
 			LayerConfig{ClassName: "AveragePooling2D", PoolSize: [2]int{3, 1}, Strides: [2]int{3, 1}, Padding: "valid"}},
-		{`{"class_name": "Dense", "config": {"units": 4}}`, LayerConfig{ClassName: "Dense", Units: 4, Activation: "linear"}},
-		{`{"class_name": "BatchNormalization"}`, LayerConfig{ClassName: "BatchNormalization", Epsilon: 1e-3, Momentum: 0.99}},
-		{`{"class_name": "LeakyReLU"}`, LayerConfig{ClassName: "LeakyReLU", Alpha: 0.3}},
-		{`{"class_name": "HardSigmoid"}`, LayerConfig{ClassName: "HardSigmoid", Alpha: 0.2, Beta: 0.5}},
-		{`{"class_name": "ReLU"}`, LayerConfig{ClassName: "ReLU"}},
-		{`{"class_name": "Clip", "config": {"min": 0, "max": 6}}`, LayerConfig{ClassName: "Clip", Max: 6}},
+		{`{"class_name": "Dense", "config": {"units": 4}}`, LayerConfig{ClassName: "Dense", Units: 4},
+			LayerConfig{ClassName: "Dense", Units: 4, Activation: "linear"}},
+		{`{"class_name": "BatchNormalization"}`, LayerConfig{ClassName: "BatchNormalization"},
+			LayerConfig{ClassName: "BatchNormalization", Epsilon: 1e-3, Momentum: 0.99}},
+		{`{"class_name": "LeakyReLU"}`, LayerConfig{ClassName: "LeakyReLU"}, LayerConfig{ClassName: "LeakyReLU", Alpha: 0.3}},
+		{`{"class_name": "HardSigmoid"}`, LayerConfig{ClassName: "HardSigmoid"}, LayerConfig{ClassName: "HardSigmoid", Alpha: 0.2, Beta: 0.5}},
+		{`{"class_name": "ReLU"}`, LayerConfig{ClassName: "ReLU"}, LayerConfig{ClassName: "ReLU"}},
+		{`{"class_name": "Clip", "config": {"min": 0, "max": 6}}`, LayerConfig{ClassName: "Clip", Max: 6}, LayerConfig{ClassName: "Clip", Max: 6}},
 	} {
 		c, err := parseLayer([]byte(tt.json))
 		if err != nil {
@@ -110,15 +115,10 @@ func TestKerasDefaults(t *testing.T) {
 		if !reflect.DeepEqual(c, tt.want) {
 			t.Errorf("%s read as\n%+v\nwant\n%+v", tt.json, c, tt.want)
 		}
-		bare := LayerConfig{ClassName: tt.want.ClassName, Filters: tt.want.Filters, KernelSize: tt.want.KernelSize, Units: tt.want.Units,
-			Min: tt.want.Min, Max: tt.want.Max}
-		if tt.want.ClassName == "AveragePooling2D" {
-			bare.PoolSize = tt.want.PoolSize
-		}
-		if got := bare.withDefaults(); !reflect.DeepEqual(got, tt.want) {
+		if got := tt.bare.withDefaults(); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: withDefaults\n%+v\nwant\n%+v", tt.want.ClassName, got, tt.want)
 		}
-		l, err := bare.GraphLayer()
+		l, err := tt.bare.GraphLayer()
 		if err != nil {
 			t.Errorf("%s: %v", tt.json, err)
 			continue
