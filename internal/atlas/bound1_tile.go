@@ -42,7 +42,15 @@ func (tb *TileBound1) PH() int { return tb.GY + tb.KH - 1 }
 // PW is the tile's patch width.
 func (tb *TileBound1) PW() int { return tb.GX + tb.KW - 1 }
 
+// box is max over a pixel x in [Lo, Hi] of v·x, argmax the x.
 func (tb *TileBound1) box(v float64) float64 { return max(v*tb.Lo, v*tb.Hi) }
+
+func (tb *TileBound1) argmax(v float64) float64 {
+	if v > 0 {
+		return tb.Hi
+	}
+	return tb.Lo
+}
 
 // tileMax returns max_p [T(p) + a·p] and, in p (if not nil), a maximising
 // patch. exact recomputes every subset's value from scratch (for the
@@ -118,7 +126,7 @@ func (tb *TileBound1) tileMax(a, p []float64, exact bool) float64 {
 		}
 		if p != nil {
 			for i, v := range coef {
-				p[i] = hiOrLo(v, tb.Lo, tb.Hi)
+				p[i] = tb.argmax(v)
 			}
 		}
 	}
@@ -169,7 +177,7 @@ func (tb *TileBound1) Bound(a, grad []float64, exact bool) float64 {
 						o := ((i*tb.GY+y)*tb.W + j*tb.GX + x) * c
 						q := (y*pw + x) * c
 						for ch := range c {
-							grad[q+ch] -= hiOrLo(-A[o+ch], tb.Lo, tb.Hi)
+							grad[q+ch] -= tb.argmax(-A[o+ch])
 						}
 					}
 				}
