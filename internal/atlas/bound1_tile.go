@@ -27,12 +27,16 @@ import "math"
 // share instead of being priced apart (Bunel et al., "Lagrangian
 // decomposition for neural network verification", UAI 2020).
 type TileBound1 struct {
-	K          []float64 // taps (dy, dx, c) of the channel, kh·kw·cin
-	B          float64   // bias
-	KH, KW, C  int       // kernel and input channels
-	H, W       int       // image
-	GY, GX     int       // tile of cells; (H−KH+1) % GY == 0, (W−KW+1) % GX == 0
-	Lo, Hi     float64   // pixel box
+	K         []float64 // taps (dy, dx, c) of the channel, kh·kw·cin
+	B         float64   // bias
+	KH, KW, C int       // kernel and input channels
+	H, W      int       // image
+	GY, GX    int       // tile of cells; (H−KH+1) % GY == 0, (W−KW+1) % GX == 0
+	Lo, Hi    float64   // pixel box
+	// DP maximises a tile by dynamic programming over its columns
+	// (tileMaxDP) instead of enumerating its subsets of cells: for wide
+	// tiles (strips of up to 4 rows of cells).
+	DP         bool
 	coef, best []float64 // scratch
 }
 
@@ -145,7 +149,12 @@ func (tb *TileBound1) Bound(a, grad []float64, exact bool) float64 {
 	if grad != nil {
 		p = make([]float64, len(a))
 	}
-	m := tb.tileMax(a, p, exact)
+	var m float64
+	if tb.DP {
+		m = tb.tileMaxDP(a, p)
+	} else {
+		m = tb.tileMax(a, p, exact)
+	}
 	total := float64(ty*tx) * m
 	// A_x per pixel.
 	A := make([]float64, tb.H*tb.W*c)

@@ -95,6 +95,11 @@ func TestTileBound1BruteForce(t *testing.T) {
 				if math.Abs(v-e) > 1e-9 {
 					t.Errorf("case %d, tiles %v: Gray-code bound %.12f, exact evaluation %.12f", tc, g, v, e)
 				}
+				dp := *tb
+				dp.DP = true
+				if d := dp.Bound(a, nil, true); math.Abs(d-e) > 1e-9 {
+					t.Errorf("case %d, tiles %v: dynamic programme %.12f, enumeration %.12f", tc, g, d, e)
+				}
 				return e
 			}
 			check("zero", a)
@@ -122,6 +127,22 @@ func TestTileBound1BruteForce(t *testing.T) {
 				}
 				if f1 := tb.Bound(a, nil, true); f1 < f0+lin-1e-9 {
 					t.Errorf("case %d, tiles %v: not a subgradient: f(a+δ) %.9f < f(a) + g·δ %.9f", tc, g, f1, f0+lin)
+				}
+				dp := *tb
+				dp.DP = true
+				for i := range a {
+					a[i] -= d[i]
+				}
+				f0 = dp.Bound(a, grad, true)
+				lin = 0
+				for i := range d {
+					lin += grad[i] * d[i]
+				}
+				for i := range a {
+					a[i] += d[i]
+				}
+				if f1 := dp.Bound(a, nil, true); f1 < f0+lin-1e-9 {
+					t.Errorf("case %d, tiles %v: dynamic programme: not a subgradient: f(a+δ) %.9f < f(a) + g·δ %.9f", tc, g, f1, f0+lin)
 				}
 			}
 			clear(a)
