@@ -36,8 +36,12 @@ type TileBound1 struct {
 	// DP maximises a tile by dynamic programming over its columns
 	// (tileMaxDP) instead of enumerating its subsets of cells: for wide
 	// tiles (strips of up to 4 rows of cells).
-	DP         bool
-	coef, best []float64 // scratch
+	DP bool
+	// Lin, if not nil, adds Lin·x (per pixel of the image) to the
+	// objective bounded; Bound then stores in LinGrad (if not nil) a
+	// subgradient with respect to Lin (CrossBound1).
+	Lin, LinGrad []float64
+	coef, best   []float64 // scratch
 }
 
 // PH and PW are the tile's patch size.
@@ -171,8 +175,15 @@ func (tb *TileBound1) Bound(a, grad []float64, exact bool) float64 {
 			}
 		}
 	}
-	for _, v := range A {
+	for i, v := range A {
+		if tb.Lin != nil {
+			v -= tb.Lin[i]
+		}
+		A[i] = v
 		total += tb.box(-v)
+		if tb.LinGrad != nil {
+			tb.LinGrad[i] = tb.argmax(-v) / float64(oh*ow)
+		}
 	}
 	cellsN := float64(oh * ow)
 	if grad != nil {
