@@ -107,19 +107,30 @@ type Options struct {
 	// start (extend; negative: none).
 	Extra  int
 	Target float64
+	// Vertex steps (10) after the extension for the channels still below
+	// Target times their start: every pixel moved to the end of [0, 1]
+	// its gradient points to (vertexStep), the result kept when its
+	// objective is higher (extend; negative: none).
+	Vertex int
+	// Periods are the periods in pixels of the periodic images tried
+	// after that for the channels still short (periodic; nil: {2, 4, 8};
+	// empty, or Extra negative: none).
+	Periods []int
 
 	// tests only: the best-ratio search (atlas_test.go)
 	start    func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
 	fromBest bool                   // start from the baseline image that drives the channel most
 	box      float32                // pixel: the box is [−box, 1 + box] (0: the valid images)
 	decay    bool                   // pixel: the step falls linearly from LR to LR/4
+	vertex   bool                   // pixel: each step moves every pixel to the end of the box its gradient points to
+	period   int                    // pixel: the gradient is averaged over the pixels congruent mod period (periodic images stay periodic)
 }
 
 // DefaultOptions are the settings used when a field is zero (LR, Scale
 // and Rotate: per parameterisation, DefaultLR, DefaultScale,
 // DefaultRotate).
 var DefaultOptions = Options{Steps: 40, Slope: 0.1, Jitter: 6,
-	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16, Extra: 80, Target: 5}
+	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16, Extra: 80, Target: 5, Vertex: 10, Periods: []int{2, 4, 8}}
 
 // DefaultLR is the step size of each parameterisation.
 var DefaultLR = map[string]float64{ParamPixel: 0.08, ParamFourier: 0.3}
@@ -172,6 +183,12 @@ func (o Options) withDefaults() Options {
 	if o.Target <= 0 {
 		o.Target = d.Target
 	}
+	if o.Vertex == 0 {
+		o.Vertex = d.Vertex
+	}
+	if o.Periods == nil {
+		o.Periods = d.Periods
+	}
 	return o
 }
 
@@ -185,6 +202,9 @@ type Result struct {
 	// Flat marks a channel whose objective did not move: no input changes
 	// it (no gradient reaches it).
 	Flat bool
+	// startAct and act are the mean activation (the ReLU's mean over the
+	// objective's cells) at the first and the last step.
+	startAct, act float64
 }
 
 // Visualize optimises one image per channel of layer (all of them when
@@ -249,6 +269,9 @@ func (t *Target) Visualize(ctx context.Context, rescale float32, channels []int,
 			return nil, err
 		}
 		if err := t.extend(ctx, rescale, res, o, o.Seed); err != nil {
+			return nil, err
+		}
+		if err := t.periodic(ctx, rescale, res, o, o.Seed); err != nil {
 			return nil, err
 		}
 		out = append(out, res...)

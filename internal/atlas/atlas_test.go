@@ -133,7 +133,8 @@ var bestSearch = []Options{
 // one included) are left out. A live channel below 5× must be
 //   - proven: no image reaches 5× — a first-layer channel whose bound of
 //     the largest mean activation (firstConvBounds: triangle and
-//     Lagrangian relaxations, exact arithmetic) or any channel whose
+//     Lagrangian relaxations, exact arithmetic; for provenTile1,
+//     TileBound1's certificates) or any channel whose
 //     interval bound of any one cell (upperBounds, Bounder) or, for
 //     conv2d_2's provenConv2, certified GroupCellBound is below 5× its
 //     baseline; the bound must be at least what the optimised image
@@ -176,6 +177,9 @@ func TestActivationMaximisation(t *testing.T) {
 		for k := range bounds[j] {
 			bounds[j][k] = min(bounds[j][k], max(bd.zu[j][k], 0))
 		}
+	}
+	for k, b := range tileConv1Bounds(t, net) { // TileBound1's certificates
+		bounds[0][k] = min(bounds[0][k], b)
 	}
 	for k, b := range provenConv2Bounds(t, bd) { // GroupCellBound's certificates
 		bounds[2][k] = min(bounds[2][k], b)

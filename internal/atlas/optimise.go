@@ -106,13 +106,15 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 		})
 		z := pre.Forward(xt, false)
 		for s, k := range chans {
-			var sum float64
+			var sum, act float64
 			for i := b; i < oh-b; i++ {
 				for j := b; j < ow-b; j++ {
 					q := ((s*oh+i)*ow+j)*oc + k
 					v, d := z.Data[q], float32(1)
 					if v < 0 {
 						v, d = alpha*v, alpha
+					} else {
+						act += float64(v)
 					}
 					sum += float64(v)
 					dy.Data[q] = d / area
@@ -120,9 +122,9 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 			}
 			j := sum / float64(area)
 			if step == 0 {
-				res[s].Start = j
+				res[s].Start, res[s].startAct = j, act/float64(area)
 			}
-			res[s].Value = j
+			res[s].Value, res[s].act = j, act/float64(area)
 		}
 		if step == o.Steps {
 			break
@@ -142,11 +144,18 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 				st.adam(o.LR, step)
 				return
 			}
+			if o.period > 0 {
+				foldPeriodic(st.dx, h, w, c, o.period)
+			}
 			lr := o.LR
 			if o.decay {
 				lr *= 1 - 0.75*float64(step)/float64(max(o.Steps-1, 1))
 			}
-			st.ascend(lr, o.box)
+			if o.vertex {
+				st.vertexStep()
+			} else {
+				st.ascend(lr, o.box)
+			}
 			if o.BlurEvery > 0 && (step+1)%o.BlurEvery == 0 && step < polish {
 				blur(st.p, st.tmp, h, w, c, o.BlurSigma)
 			}
@@ -182,6 +191,54 @@ func (st *sample) ascend(lr float64, box float32) {
 	f := float32(lr / rms)
 	for i, v := range st.dp {
 		st.p[i] = min(max(st.p[i]+f*v, -box), 1+box)
+	}
+}
+
+// vertexStep moves every pixel to the end of [0, 1] its gradient points
+// to (a pixel without gradient stays): the vertex of the box that
+// maximises the objective's linearisation, g·x. Where the objective is
+// convex in the image (a first convolution: the mean of φ(z), φ convex,
+// z affine) this never lowers it, J(x') ≥ J(x) + g·(x' − x) ≥ J(x)
+// (a conditional-gradient step with step 1 for a convex maximisation;
+// Frank & Wolfe 1956); deeper, it is a trial that extend keeps only if
+// it helps.
+func (st *sample) vertexStep() {
+	var ss float64
+	for i, v := range st.dp {
+		ss += float64(v) * float64(v)
+		switch {
+		case v > 0:
+			st.p[i] = 1
+		case v < 0:
+			st.p[i] = 0
+		}
+	}
+	st.max = max(st.max, math.Sqrt(ss/float64(len(st.dp))))
+}
+
+// foldPeriodic replaces g (h, w, c) by its mean over the pixels congruent
+// mod p in both directions, per colour: the gradient with respect to a
+// p×p pattern tiled over the image (up to the class sizes), so a step
+// keeps a periodic image periodic.
+func foldPeriodic(g []float32, h, w, c, p int) {
+	sum := make([]float64, p*p*c)
+	cnt := make([]float64, p*p)
+	for y := range h {
+		for x := range w {
+			q := (y%p)*p + x%p
+			cnt[q]++
+			for k := range c {
+				sum[q*c+k] += float64(g[(y*w+x)*c+k])
+			}
+		}
+	}
+	for y := range h {
+		for x := range w {
+			q := (y%p)*p + x%p
+			for k := range c {
+				g[(y*w+x)*c+k] = float32(sum[q*c+k] / cnt[q])
+			}
+		}
 	}
 }
 

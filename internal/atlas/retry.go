@@ -31,7 +31,7 @@ func (t *Target) retry(ctx context.Context, rescale float32, res []Result, o Opt
 	}
 	for j, i := range idx {
 		if again[j].Value > res[i].Value {
-			again[j].Start = res[i].Start
+			again[j].Start, again[j].startAct = res[i].Start, res[i].startAct
 			res[i] = again[j]
 		}
 	}
