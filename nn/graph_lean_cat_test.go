@@ -1,0 +1,104 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// fireGraph is two SqueezeNet fire modules on a 16×16 map: a 1×1 squeeze,
+// then a 1×1 expand (the 1×1 path: 256 pixels, 32 filters, ReLU) and a 3×3
+// expand (Winograd: 64 tiles, 16 → 32 channels) joined by a Concatenate;
+// the second module's Concatenate also joins a ReLU node (copied, not a
+// convolution) and a 1×1 convolution of 8 filters (not the 1×1 path: its
+// own map, copied), and is read by a pooling and the graph's second
+// output.
+func fireGraph(t testing.TB) *Graph {
+	g := NewGraph([]int{16, 16, 8})
+	add := func(l LayerBase, in ...string) string {
+		name, err := g.Add(l, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	relu := WithActivation("relu")
+	s := add(NewConv2D(16, 1, 1, relu, WithName("s1")), GraphInput)
+	e1 := add(NewConv2D(32, 1, 1, relu, WithName("e1")), s)
+	e3 := add(NewConv2D(32, 3, 3, relu, WithPadding("same"), WithName("e3")), s)
+	c1 := add(NewConcatenate(), e1, e3)
+	s2 := add(NewConv2D(16, 1, 1, relu, WithName("s2")), c1)
+	r := add(NewReLU(0, 0, 0), s2)
+	e4 := add(NewConv2D(32, 3, 3, relu, WithPadding("same"), WithName("e4")), s2)
+	e5 := add(NewConv2D(8, 1, 1, WithName("e5")), s2)
+	c2 := add(NewConcatenate(), e4, r, e5)
+	gap := add(NewGlobalAveragePooling2D(), c2)
+	head := add(NewDense(3), gap)
+	g.SetOutputs(head, c2)
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(3))
+	for _, p := range g.Params() {
+		fillUniform(p.Value, 0.5, rng)
+	}
+	return g
+}
+
+// TestPredictConcatInto: in Predict, the convolutions read only by a
+// Concatenate write into its output (the 1×1 and the Winograd paths, with
+// the AVX-512 and the Go tiles, packed or not, on one and two workers),
+// the others are copied, and the outputs are bit for bit Forward's (and
+// Predict's with the in-place inputs off); the plan's buffers never
+// overlap while alive.
+func TestPredictConcatInto(t *testing.T) {
+	for _, tl := range stemTileKinds() {
+		for _, pack := range []bool{false, true} {
+			for _, w := range []int{1, 2} {
+				t.Run(fmt.Sprintf("%s/pack=%v/workers=%d", tl, pack, w), func(t *testing.T) {
+					g := fireGraph(t)
+					e := Engine{Workers: w, PackWeights: pack}
+					e.opts.stemGo = tl == "go"
+					g.SetEngine(e)
+					checkPredict(t, g, true)
+					wrote := map[string]bool{}
+					for i, n := range g.order {
+						if s := g.lean.cat[i]; s != nil && s.cat != nil {
+							wrote[n.name] = s.wrote
+						}
+					}
+					want := map[string]bool{"e1": true, "e3": true, "e4": true, "e5": false}
+					if fmt.Sprint(wrote) != fmt.Sprint(want) {
+						t.Errorf("written in place: %v, expected %v", wrote, want)
+					}
+					x := NewTensor(append([]int{1}, g.InputShape()...)...)
+					fillUniform(x.Data, 1, rand.New(rand.NewSource(9)))
+					on := g.Predict(x).Clone()
+					defer func() { catFusion = true }()
+					catFusion = false
+					off := g.Predict(x)
+					if g.lean.cat != nil {
+						t.Fatal("catFusion off: the plan still has in-place inputs")
+					}
+					if !equalBits(on.Data, off.Data) {
+						t.Error("Predict with in-place Concatenate inputs differs from Predict without")
+					}
+				})
+			}
+		}
+	}
+}
+
+// equalBits reports whether a and b hold the same float32 bit patterns.
+func equalBits(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
