@@ -32,6 +32,8 @@ type catOut struct {
 	off, ld  int     // the first channel of this input there, channels per pixel
 	done     atomic.Bool
 	pw, wino func(worker, item int) // the work items below, stored once
+	gap      *Tensor                // forwardGAP: the pool's output (conv2d_gapout.go)
+	gapFn    func(worker, item int) // forwardDirectGAP, stored once
 }
 
 // forwardCat computes y = c(x) at inference into channels [off,

@@ -33,6 +33,7 @@ type leanPlan struct {
 	check []int         // execSteps' result on the next Predict, compared with exec
 	cat   []*catStep    // per order position: in-place Concatenate inputs (graph_lean_cat.go), or nil
 	catOn bool          // catFusion when planned
+	gapOn bool          // gapFusion when planned
 }
 
 // execSteps fills dst (len(g.order)) with the step (order position) at
@@ -68,7 +69,7 @@ func (g *Graph) execSteps(dst []int, at map[*node]int) {
 // them first when the batch size or the fusion plan changed.
 func (g *Graph) usePredictBuffers() {
 	p := g.lean
-	if p != nil && p.catOn != catFusion {
+	if p != nil && (p.catOn != catFusion || p.gapOn != gapFusion) {
 		p = nil
 	}
 	if p != nil && !p.active {

@@ -11,8 +11,10 @@ import (
 // CONVSCOPE_GRAPH_DIR (GRAPH_MODEL picks one): two copies of the graph in
 // one process, each planned with its own setting, passes alternating old,
 // new, new, old image by image; it reports the medians' process CPU and
-// wall ms and new/old. LEAN_AB names the path: cat (Concatenate inputs
-// written in place, graph_lean_cat.go).
+// wall ms and new/old (LEAN_AB_SWAP=1: the copy loaded first runs the new
+// path, to tell a copy's placement from the path). LEAN_AB names the path: cat (Concatenate inputs
+// written in place, graph_lean_cat.go), gap (global average pools computed
+// by their convolutions, conv2d_gapout.go).
 //
 //	LEAN_AB=cat CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench LeanAB -benchtime 200x
 func BenchmarkLeanAB(b *testing.B) {
@@ -21,6 +23,8 @@ func BenchmarkLeanAB(b *testing.B) {
 		switch ab {
 		case "cat":
 			catFusion = on
+		case "gap":
+			gapFusion = on
 		}
 	}
 	defer set(true)
@@ -29,6 +33,11 @@ func BenchmarkLeanAB(b *testing.B) {
 		var x *Tensor
 		for k := range gs {
 			gs[k], _, x = loadBenchGraph(b, f)
+		}
+		if os.Getenv("LEAN_AB_SWAP") != "" { // the copy loaded first runs the new path
+			gs[0], gs[1] = gs[1], gs[0]
+		}
+		for k := range gs {
 			set(k == 1)
 			gs[k].Predict(x)
 		}

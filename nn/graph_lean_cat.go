@@ -8,10 +8,16 @@ package nn
 // from the first such convolution's step (planPredict), so that it is
 // disjoint from every buffer those steps read; the convolutions keep their
 // own buffers, which the fallback path writes.
+//
+// Likewise a Conv2D read only by a GlobalAveragePooling2D computes the
+// pool's output in its own work items where it can (conv2d_gapout.go); the
+// pool's buffer is then held from the convolution's step, and the pool
+// runs on its own only when the convolution did not compute it.
 
-// catFusion enables the in-place Concatenate inputs in Predict (tests and
-// benchmarks turn it off to compare).
-var catFusion = true
+// catFusion enables the in-place Concatenate inputs in Predict, gapFusion
+// the pools computed by their convolutions (tests and benchmarks turn them
+// off to compare).
+var catFusion, gapFusion = true, true
 
 // catStep is Predict's plan for one node taking part in an in-place
 // Concatenate.
@@ -20,13 +26,16 @@ type catStep struct {
 	off   int        // ... and its first channel there
 	wrote bool       // ... and whether this pass wrote there (else its own map)
 	parts []*catStep // a Concatenate: per input, the convolution's step or nil
+	gap   *node      // a convolution: the GlobalAveragePooling2D it computes (wrote: it did)
+	gapOf *catStep   // a GlobalAveragePooling2D: its convolution's step
 }
 
 // planCat fills p.cat for the graph's Concatenates (nil when none is
 // fused) and moves each fused Concatenate's first step (start) to its
 // first fused input's.
 func (g *Graph) planCat(p *leanPlan, start []int) {
-	p.cat, p.catOn = nil, catFusion
+	p.cat, p.catOn, p.gapOn = nil, catFusion, gapFusion
+	g.planGAP(p, start)
 	if !catFusion {
 		return
 	}
@@ -77,12 +86,42 @@ func catInputOK(g *Graph, p *leanPlan, n *node) bool {
 	return p.exec[j] == j
 }
 
+// planGAP fills p.cat's entries for the convolutions that compute their
+// GlobalAveragePooling2D, and moves each such pool's first step to its
+// convolution's.
+func (g *Graph) planGAP(p *leanPlan, start []int) {
+	if !gapFusion {
+		return
+	}
+	for i, m := range g.order {
+		if _, ok := m.layer.(*GlobalAveragePooling2D); !ok || p.exec[i] != i || len(m.in) != 1 || !catInputOK(g, p, m.in[0]) {
+			continue
+		}
+		if p.cat == nil {
+			p.cat = make([]*catStep, len(g.order))
+		}
+		j := p.pos[m.in[0]]
+		conv := &catStep{gap: m}
+		p.cat[j], p.cat[i] = conv, &catStep{gapOf: conv}
+		start[i] = min(start[i], p.exec[j])
+	}
+}
+
 // runCat runs node n of Predict's plan step s: a convolution into its
-// Concatenate's output, or a Concatenate copying the inputs not written in
-// place.
+// Concatenate's output, or with its pool; a pool its convolution did not
+// compute; or a Concatenate copying the inputs not written in place.
 func (g *Graph) runCat(n *node, s *catStep) {
-	if s.cat != nil {
+	switch {
+	case s.cat != nil:
 		s.wrote = n.layer.(*Conv2D).forwardCat(n.out, n.in[0].out, s.cat.out, s.off)
+		return
+	case s.gap != nil:
+		s.wrote = n.layer.(*Conv2D).forwardGAP(n.out, n.in[0].out, s.gap.out)
+		return
+	case s.gapOf != nil:
+		if !s.gapOf.wrote {
+			n.layer.Forward(n.out, n.in[0].out, false)
+		}
 		return
 	}
 	y := n.out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -101,4 +102,80 @@ func equalBits(a, b []float32) bool {
 		}
 	}
 	return true
+}
+
+// poolGraph is a 14×14×64 map read by a 1×1 convolution of 200 filters (the
+// direct path; on two workers cut into column blocks of every row) and by
+// a padded 3×3 convolution of 16 (not the direct path), each read by a
+// GlobalAveragePooling2D; the first pool feeds a Dense output, the second
+// is an output.
+func poolGraph(t testing.TB) *Graph {
+	g := NewGraph([]int{14, 14, 64})
+	add := func(l LayerBase, in ...string) string {
+		name, err := g.Add(l, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	c := add(NewConv2D(200, 1, 1, WithActivation("relu"), WithName("head")), GraphInput)
+	p := add(NewGlobalAveragePooling2D(), c)
+	d := add(NewDense(5), p)
+	c3 := add(NewConv2D(16, 3, 3, WithPadding("same"), WithName("side")), GraphInput)
+	p3 := add(NewGlobalAveragePooling2D(), c3)
+	g.SetOutputs(d, p3)
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(4))
+	for _, p := range g.Params() {
+		fillUniform(p.Value, 0.5, rng)
+	}
+	return g
+}
+
+// TestPredictPoolInto: in Predict, a convolution read only by a global
+// average pooling computes the pool's output in its work items when they
+// cover whole columns (the 1×1 head on two workers), and the pool runs on
+// its own otherwise (the padded 3×3); either way the outputs are bit for
+// bit Forward's and Predict's without the fusion.
+func TestPredictPoolInto(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		for _, pack := range []bool{false, true} {
+			t.Run(fmt.Sprintf("workers=%d/pack=%v", w, pack), func(t *testing.T) {
+				g := poolGraph(t)
+				g.SetEngine(Engine{Workers: w, PackWeights: pack})
+				checkPredict(t, g, true)
+				wrote := map[string]bool{}
+				for i, n := range g.order {
+					if s := g.lean.cat[i]; s != nil && s.gap != nil {
+						wrote[n.name] = s.wrote
+					}
+				}
+				head := g.byName["head"].layer.(*Conv2D)
+				want := map[string]bool{"head": head.blocks == 1, "side": false}
+				if fmt.Sprint(wrote) != fmt.Sprint(want) {
+					t.Errorf("pools computed by their convolutions: %v, expected %v", wrote, want)
+				}
+				if w == 2 && (!wrote["head"] || head.cb < 2) {
+					t.Errorf("two workers: head in %d column blocks, pool computed by it %v; expected ≥ 2 and true", head.cb, wrote["head"])
+				}
+				x := NewTensor(append([]int{1}, g.InputShape()...)...)
+				fillUniform(x.Data, 1, rand.New(rand.NewSource(9)))
+				g.Predict(x)
+				var on [][]float32
+				for _, o := range g.Outputs() {
+					on = append(on, slices.Clone(o.Data))
+				}
+				defer func() { gapFusion = true }()
+				gapFusion = false
+				g.Predict(x)
+				for i, o := range g.Outputs() {
+					if !equalBits(on[i], o.Data) {
+						t.Errorf("output %d: Predict with the pools fused differs from Predict without", i)
+					}
+				}
+			})
+		}
+	}
 }
