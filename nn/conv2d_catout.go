@@ -34,6 +34,7 @@ type catOut struct {
 	pw, wino func(worker, item int) // the work items below, stored once
 	gap      *Tensor                // forwardGAP: the pool's output (conv2d_gapout.go)
 	gapFn    func(worker, item int) // forwardDirectGAP, stored once
+	resFn    func(worker, item int) // pointwiseItemRes (conv2d_pwres.go), stored once
 }
 
 // forwardCat computes y = c(x) at inference into channels [off,

@@ -29,11 +29,12 @@ type leanPlan struct {
 	floats int       // Predict's buffers, in float32 values
 	active bool      // the nodes' out fields hold lean
 
-	pos   map[*node]int // order position of each node
-	check []int         // execSteps' result on the next Predict, compared with exec
-	cat   []*catStep    // per order position: in-place Concatenate inputs (graph_lean_cat.go), or nil
-	catOn bool          // catFusion when planned
-	gapOn bool          // gapFusion when planned
+	pos     map[*node]int // order position of each node
+	check   []int         // execSteps' result on the next Predict, compared with exec
+	cat     []*catStep    // per order position: in-place Concatenate inputs (graph_lean_cat.go), or nil
+	catOn   bool          // catFusion when planned
+	gapOn   bool          // gapFusion when planned
+	resPWOn bool          // resPWFusion when planned
 }
 
 // execSteps fills dst (len(g.order)) with the step (order position) at
@@ -69,7 +70,7 @@ func (g *Graph) execSteps(dst []int, at map[*node]int) {
 // them first when the batch size or the fusion plan changed.
 func (g *Graph) usePredictBuffers() {
 	p := g.lean
-	if p != nil && (p.catOn != catFusion || p.gapOn != gapFusion) {
+	if p != nil && (p.catOn != catFusion || p.gapOn != gapFusion || p.resPWOn != resPWFusion) {
 		p = nil
 	}
 	if p != nil && !p.active {

@@ -14,7 +14,8 @@ import (
 // wall ms and new/old (LEAN_AB_SWAP=1: the copy loaded first runs the new
 // path, to tell a copy's placement from the path). LEAN_AB names the path: cat (Concatenate inputs
 // written in place, graph_lean_cat.go), gap (global average pools computed
-// by their convolutions, conv2d_gapout.go).
+// by their convolutions, conv2d_gapout.go), respw (residual Adds in the 1×1
+// path's items, conv2d_pwres.go), all (the three).
 //
 //	LEAN_AB=cat CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench LeanAB -benchtime 200x
 func BenchmarkLeanAB(b *testing.B) {
@@ -25,6 +26,10 @@ func BenchmarkLeanAB(b *testing.B) {
 			catFusion = on
 		case "gap":
 			gapFusion = on
+		case "respw":
+			resPWFusion = on
+		case "all":
+			catFusion, gapFusion, resPWFusion = on, on, on
 		}
 	}
 	defer set(true)

@@ -28,14 +28,16 @@ type catStep struct {
 	parts []*catStep // a Concatenate: per input, the convolution's step or nil
 	gap   *node      // a convolution: the GlobalAveragePooling2D it computes (wrote: it did)
 	gapOf *catStep   // a GlobalAveragePooling2D: its convolution's step
+	resPW bool       // a residual Add: run with its convolution's 1×1 items (conv2d_pwres.go)
 }
 
 // planCat fills p.cat for the graph's Concatenates (nil when none is
 // fused) and moves each fused Concatenate's first step (start) to its
 // first fused input's.
 func (g *Graph) planCat(p *leanPlan, start []int) {
-	p.cat, p.catOn, p.gapOn = nil, catFusion, gapFusion
+	p.cat, p.catOn, p.gapOn, p.resPWOn = nil, catFusion, gapFusion, resPWFusion
 	g.planGAP(p, start)
+	g.planResPW(p)
 	if !catFusion {
 		return
 	}
@@ -107,6 +109,28 @@ func (g *Graph) planGAP(p *leanPlan, start []int) {
 	}
 }
 
+// planResPW marks the residual Adds fused with their convolution
+// (conv2d_residual.go) whose convolution takes the 1×1 path: Predict runs
+// them with forwardResNodePW. The buffers are planned as for
+// forwardResNode (execSteps).
+func (g *Graph) planResPW(p *leanPlan) {
+	if !resPWFusion || !resFusion {
+		return
+	}
+	for i, a := range g.order {
+		if a.resConv == nil || p.exec[i] != i {
+			continue
+		}
+		if c, ok := a.resConv.layer.(*Conv2D); !ok || !c.pointwiseOK() {
+			continue
+		}
+		if p.cat == nil {
+			p.cat = make([]*catStep, len(g.order))
+		}
+		p.cat[i] = &catStep{resPW: true}
+	}
+}
+
 // runCat runs node n of Predict's plan step s: a convolution into its
 // Concatenate's output, or with its pool; a pool its convolution did not
 // compute; or a Concatenate copying the inputs not written in place.
@@ -117,6 +141,9 @@ func (g *Graph) runCat(n *node, s *catStep) {
 		return
 	case s.gap != nil:
 		s.wrote = n.layer.(*Conv2D).forwardGAP(n.out, n.in[0].out, s.gap.out)
+		return
+	case s.resPW:
+		g.forwardResNodePW(n)
 		return
 	case s.gapOf != nil:
 		if !s.gapOf.wrote {

@@ -179,3 +179,74 @@ func TestPredictPoolInto(t *testing.T) {
 		}
 	}
 }
+
+// invertedResidual is two MobileNetV2 blocks on a 16×16×32 map (1×1
+// expansion to 96, ReLU6; 3×3 depthwise, ReLU6; 1×1 projection to 32,
+// linear: the 1×1 path; Add with the block's input); the second Add is
+// read by a ReLU node (computed with the Add).
+func invertedResidual(t testing.TB) *Graph {
+	g := NewGraph([]int{16, 16, 32})
+	add := func(l LayerBase, in ...string) string {
+		name, err := g.Add(l, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	x := GraphInput
+	for b := range 2 {
+		e := add(NewConv2D(96, 1, 1, WithActivation("relu6")), x)
+		d := add(NewConv2D(96, 3, 3, WithGroups(96), WithPadding("same"), WithActivation("relu6")), e)
+		p := add(NewConv2D(32, 1, 1, WithName(fmt.Sprint("project", b))), d)
+		x = add(NewAdd(), p, x)
+		if b == 1 {
+			x = add(NewReLU(0, 0, 0), x)
+		}
+	}
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(6))
+	for _, p := range g.Params() {
+		fillUniform(p.Value, 0.3, rng)
+	}
+	return g
+}
+
+// TestPredictResidualPW: in Predict, the residual Adds of projections on
+// the 1×1 path are computed by the projection's work items (with the Add's
+// ReLU node), and the outputs are bit for bit Forward's and Predict's
+// without it.
+func TestPredictResidualPW(t *testing.T) {
+	for _, tl := range stemTileKinds() {
+		for _, w := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/workers=%d", tl, w), func(t *testing.T) {
+				g := invertedResidual(t)
+				e := Engine{Workers: w, PackWeights: true}
+				e.opts.stemGo = tl == "go"
+				g.SetEngine(e)
+				checkPredict(t, g, true)
+				x := NewTensor(append([]int{1}, g.InputShape()...)...)
+				fillUniform(x.Data, 1, rand.New(rand.NewSource(9)))
+				on := g.Predict(x).Clone()
+				for b := range 2 {
+					c := g.byName[fmt.Sprint("project", b)].layer.(*Conv2D)
+					if !c.pointwiseOK() || !c.res.done.Load() {
+						t.Errorf("project%d: 1×1 path %v, Add computed by its items %v; expected both", b, c.pointwiseOK(), c.res.done.Load())
+					}
+				}
+				defer func() { resPWFusion = true }()
+				resPWFusion = false
+				off := g.Predict(x)
+				if !equalBits(on.Data, off.Data) {
+					t.Error("Predict with the Adds in the 1×1 items differs from Predict without")
+				}
+				for b := range 2 {
+					if c := g.byName[fmt.Sprint("project", b)].layer.(*Conv2D); c.res.done.Load() {
+						t.Errorf("resPWFusion off: project%d's items computed the Add", b)
+					}
+				}
+			})
+		}
+	}
+}
