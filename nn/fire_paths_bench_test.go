@@ -62,3 +62,43 @@ func BenchmarkFireExpandPaths(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFireEvenSplit times SqueezeNet 1.1's 13×13 3×3 expands (one
+// image, two workers, Winograd) writing into a Concatenate's output as
+// Graph.Predict runs them (forwardCat), with the banded split and the even
+// split (winograd_cat_even.go) alternating call by call, and logs each
+// one's median wall and CPU µs.
+//
+//	GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench FireEvenSplit -benchtime 2000x -v
+func BenchmarkFireEvenSplit(b *testing.B) {
+	for _, s := range []struct {
+		name   string
+		cin, f int
+	}{{"13x48-192", 48, 192}, {"13x64-256", 64, 256}} {
+		b.Run(s.name, func(b *testing.B) {
+			c := NewConv2D(s.f, 3, 3, WithPads(1, 1, 1, 1), WithActivation("relu"))
+			if _, err := c.Build([]int{13, 13, s.cin}); err != nil {
+				b.Fatal(err)
+			}
+			c.Init(rand.New(rand.NewSource(1)))
+			c.setEngine(Engine{PackWeights: true, Workers: 2})
+			x := NewTensor(1, 13, 13, s.cin)
+			fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+			y, cat := NewTensor(1, 13, 13, s.f), NewTensor(1, 13, 13, 2*s.f)
+			defer func() { catEven = true }()
+			var wall, cpu [2][]time.Duration
+			for i := 0; b.Loop(); i++ {
+				for k := range 2 {
+					k ^= i & 1
+					catEven = k == 1
+					t0, c0 := time.Now(), cpuTime()
+					c.forwardCat(y, x, cat, s.f)
+					cpu[k] = append(cpu[k], cpuTime()-c0)
+					wall[k] = append(wall[k], time.Since(t0))
+				}
+			}
+			us := func(d time.Duration) float64 { return float64(d) / 1e3 }
+			b.Logf("banded wall %.1f cpu %.1f µs, even wall %.1f cpu %.1f µs", us(median(wall[0])), us(median(cpu[0])), us(median(wall[1])), us(median(cpu[1])))
+		})
+	}
+}

@@ -250,3 +250,58 @@ func TestPredictResidualPW(t *testing.T) {
 		}
 	}
 }
+
+// fire13 is a SqueezeNet fire module on a 13×13×32 map: a 1×1 squeeze to
+// 48, a 1×1 expand to 64 (the 1×1 path) and a 3×3 expand to 64 (Winograd
+// from 49 tiles: 7 tile rows, banded 4 + 3), joined by a Concatenate.
+func fire13(t testing.TB) *Graph {
+	g := NewGraph([]int{13, 13, 32})
+	add := func(l LayerBase, in ...string) string {
+		name, err := g.Add(l, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	relu := WithActivation("relu")
+	s := add(NewConv2D(48, 1, 1, relu), GraphInput)
+	e1 := add(NewConv2D(64, 1, 1, relu), s)
+	e3 := add(NewConv2D(64, 3, 3, relu, WithPadding("same"), WithName("e3")), s)
+	add(NewConcatenate(), e1, e3)
+	if err := g.Build(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(8))
+	for _, p := range g.Params() {
+		fillUniform(p.Value, 0.4, rng)
+	}
+	return g
+}
+
+// TestPredictCatEven: on two workers the 13×13 Winograd expand writing
+// into its Concatenate takes the even split (each worker's first item a
+// half of the filters over every tile row), with the outputs bit for bit
+// Forward's and the banded split's.
+func TestPredictCatEven(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		t.Run(fmt.Sprint("workers=", w), func(t *testing.T) {
+			g := fire13(t)
+			g.SetEngine(Engine{Workers: w, PackWeights: true})
+			checkPredict(t, g, true)
+			x := NewTensor(append([]int{1}, g.InputShape()...)...)
+			fillUniform(x.Data, 1, rand.New(rand.NewSource(9)))
+			on := g.Predict(x).Clone()
+			c := g.byName["e3"].layer.(*Conv2D)
+			wg := &c.wino
+			even := wg.tile == 2 && wg.blocks == 2 && wg.th == 7 && len(c.cat.ev) == 2
+			if even != (w == 2) {
+				t.Fatalf("even split taken %v (tile %d, %d bands, %d tile rows), expected %v", even, wg.tile, wg.blocks, wg.th, w == 2)
+			}
+			defer func() { catEven = true }()
+			catEven = false
+			if off := g.Predict(x); !equalBits(on.Data, off.Data) {
+				t.Error("Predict with the even split differs from the banded split")
+			}
+		})
+	}
+}
