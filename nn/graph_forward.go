@@ -62,7 +62,7 @@ func (g *Graph) start(op string, x *Tensor) {
 // run computes every node in order into the nodes' out tensors.
 func (g *Graph) run(x *Tensor, training bool) *Tensor {
 	g.inNode.out = x
-	var cat []*catStep // Predict: in-place Concatenate inputs (graph_lean_cat.go)
+	var cat []*catStep // Predict: in-place Concatenate inputs, pools, residual Adds (graph_lean_cat.go)
 	if p := g.lean; p != nil && p.active && !training {
 		cat = p.cat
 	}

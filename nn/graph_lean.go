@@ -31,7 +31,7 @@ type leanPlan struct {
 
 	pos     map[*node]int // order position of each node
 	check   []int         // execSteps' result on the next Predict, compared with exec
-	cat     []*catStep    // per order position: in-place Concatenate inputs (graph_lean_cat.go), or nil
+	cat     []*catStep    // per order position: in-place Concatenate inputs, pools and residual Adds (graph_lean_cat.go), or nil
 	catOn   bool          // catFusion when planned
 	gapOn   bool          // gapFusion when planned
 	resPWOn bool          // resPWFusion when planned

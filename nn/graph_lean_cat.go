@@ -12,7 +12,9 @@ package nn
 // Likewise a Conv2D read only by a GlobalAveragePooling2D computes the
 // pool's output in its own work items where it can (conv2d_gapout.go); the
 // pool's buffer is then held from the convolution's step, and the pool
-// runs on its own only when the convolution did not compute it.
+// runs on its own only when the convolution did not compute it. And a
+// residual Add whose convolution takes the 1×1 path runs in that path's
+// items (conv2d_pwres.go).
 
 // catFusion enables the in-place Concatenate inputs in Predict, gapFusion
 // the pools computed by their convolutions (tests and benchmarks turn them
@@ -20,7 +22,8 @@ package nn
 var catFusion, gapFusion = true, true
 
 // catStep is Predict's plan for one node taking part in an in-place
-// Concatenate.
+// Concatenate, a pool computed by its convolution or a residual Add in the
+// 1×1 items.
 type catStep struct {
 	cat   *node      // a convolution: the Concatenate it writes into
 	off   int        // ... and its first channel there
