@@ -122,9 +122,6 @@ func (c *Conv2D) winogradItemCat(worker, item int) {
 	j1 := min(j0+wg.cw, f)
 	n, t0 := blk/wg.blocks, blk%wg.blocks*wg.band
 	t1 := min(t0+wg.band, wg.th)
-	if b0, b1, ok := c.catBands(blk); ok { // winograd_cat_even.go: halves of equal rows
-		t0, t1 = b0, b1
-	}
 	tiles := (t1 - t0) * wg.tw
 	v, m, edge, tmp := wg.v[worker], wg.m[worker], wg.edge[worker], wg.tmp[worker]
 	x := c.x.Sample(n)

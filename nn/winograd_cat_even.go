@@ -80,28 +80,3 @@ func (c *Conv2D) winogradItemCatEven(worker, item int) {
 	}
 	co.catDone()
 }
-
-// catBands returns the tile rows [t0, t1) of band item blk (cb == 1) for
-// one image on two workers, re-cut so that the first half of the bands
-// (the caller's, taken from the front) and the second half (the helper's,
-// from the back) cover the same number of tile rows: splitWinograd's
-// equal bands leave the short one last (27×27: 4, 4, 4, 2 tile rows, the
-// caller 8 of 14; 55×55: five of 5 and one of 3, 15 of 28). No band grows
-// past wg.band (the scratch's size); ok is false where the re-cut does not
-// apply (the bands are then splitWinograd's).
-func (c *Conv2D) catBands(blk int) (t0, t1 int, ok bool) {
-	wg := &c.wino
-	b := wg.blocks
-	if !catEven || wg.cb != 1 || b%2 != 0 || c.x.Batch() != 1 || c.eng.workers() != 2 {
-		return 0, 0, false
-	}
-	h, front := b/2, wg.th/2
-	if front < h || (front+h-1)/h > wg.band || (wg.th-front+h-1)/h > wg.band {
-		return 0, 0, false
-	}
-	if blk < h {
-		return blk * front / h, (blk + 1) * front / h, true
-	}
-	j, back := blk-h, wg.th-front
-	return front + j*back/h, front + (j+1)*back/h, true
-}
