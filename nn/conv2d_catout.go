@@ -35,7 +35,6 @@ type catOut struct {
 	gap      *Tensor                // forwardGAP: the pool's output (conv2d_gapout.go)
 	gapFn    func(worker, item int) // forwardDirectGAP, stored once
 	resFn    func(worker, item int) // pointwiseItemRes (conv2d_pwres.go), stored once
-	ev, em   [][]float32            // per worker: the even split's V and M (winograd_cat_even.go)
 }
 
 // forwardCat computes y = c(x) at inference into channels [off,
@@ -48,7 +47,6 @@ func (c *Conv2D) forwardCat(y, x, cat *Tensor, off int) bool {
 	}
 	co.y, co.off, co.ld = cat, off, cat.Shape[len(cat.Shape)-1]
 	co.done.Store(false)
-	c.prepareCatEven(x) // winograd_cat_even.go
 	pw, wino := c.pw.fn, c.wino.fn
 	c.pw.fn, c.wino.fn = co.pw, co.wino
 	c.Forward(y, x, false)
@@ -111,10 +109,6 @@ func (c *Conv2D) pointwiseItemCat(worker, item int) {
 // from channel co.off of the Concatenate's output (never with a fused
 // pooling: Forward runs the path without one).
 func (c *Conv2D) winogradItemCat(worker, item int) {
-	if catEven && c.catEven() { // winograd_cat_even.go
-		c.winogradItemCatEven(worker, item)
-		return
-	}
 	wg, g, co := &c.wino, &c.g, &c.cat
 	tr := winoTransforms(wg.tile)
 	cin, f := g.c, c.filters

@@ -15,8 +15,7 @@ import (
 // path, to tell a copy's placement from the path). LEAN_AB names the path: cat (Concatenate inputs
 // written in place, graph_lean_cat.go), gap (global average pools computed
 // by their convolutions, conv2d_gapout.go), respw (residual Adds in the 1×1
-// path's items, conv2d_pwres.go), even (the 13×13 Winograd expands split
-// evenly, winograd_cat_even.go), all (the four).
+// path's items, conv2d_pwres.go), all (the three).
 //
 //	LEAN_AB=cat CONVSCOPE_GRAPH_DIR=DIR GOMAXPROCS=2 go test -tags ci ./nn/ -run XXX -bench LeanAB -benchtime 200x
 func BenchmarkLeanAB(b *testing.B) {
@@ -29,10 +28,8 @@ func BenchmarkLeanAB(b *testing.B) {
 			gapFusion = on
 		case "respw":
 			resPWFusion = on
-		case "even":
-			catEven = on
 		case "all":
-			catFusion, gapFusion, resPWFusion, catEven = on, on, on, on
+			catFusion, gapFusion, resPWFusion = on, on, on
 		}
 	}
 	defer set(true)
