@@ -80,6 +80,7 @@ type Conv2D struct {
 	dwWin           [][]float32 // per worker: a border pixel's 3×3 window (depthwise3x3.go)
 	pa              postAct     // a fused activation node (conv2d_postact.go)
 	res             resFuse     // a fused residual Add (conv2d_residual.go)
+	cat             catOut      // Predict: output into a Concatenate's channels (conv2d_catout.go)
 
 	packs  []*sgemm.Packed // packed kernel for inference (conv2d_packed.go)
 	packOK bool            // packs match the kernel's values

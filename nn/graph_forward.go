@@ -62,9 +62,15 @@ func (g *Graph) start(op string, x *Tensor) {
 // run computes every node in order into the nodes' out tensors.
 func (g *Graph) run(x *Tensor, training bool) *Tensor {
 	g.inNode.out = x
-	for _, n := range g.order {
+	var cat []*catStep // Predict: in-place Concatenate inputs, pools, residual Adds (graph_lean_cat.go)
+	if p := g.lean; p != nil && p.active && !training {
+		cat = p.cat
+	}
+	for i, n := range g.order {
 		tr := training && !n.frozen // a frozen node runs in inference mode
 		switch {
+		case cat != nil && cat[i] != nil:
+			g.runCat(n, cat[i])
 		case n.fusedInto != nil: // computed with its convolution
 		case n.actFrom != nil && !training && actFusion: // computed with its convolution (conv2d_postact.go)
 		case n.resSkip && !training && resFusion: // computed with its Add (conv2d_residual.go)

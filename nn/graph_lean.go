@@ -23,13 +23,18 @@ import "slices"
 // fusion plan.
 type leanPlan struct {
 	exec   []int     // per order position: the step that writes the output
+	first  []int     // per order position: the step its buffer is taken (exec, or earlier: graph_lean_cat.go)
 	kept   []*Tensor // per order position: Forward's tensor (ensureBatch's)
 	lean   []*Tensor // per order position: Predict's tensor
 	floats int       // Predict's buffers, in float32 values
 	active bool      // the nodes' out fields hold lean
 
-	pos   map[*node]int // order position of each node
-	check []int         // execSteps' result on the next Predict, compared with exec
+	pos     map[*node]int // order position of each node
+	check   []int         // execSteps' result on the next Predict, compared with exec
+	cat     []*catStep    // per order position: in-place Concatenate inputs, pools and residual Adds (graph_lean_cat.go), or nil
+	catOn   bool          // catFusion when planned
+	gapOn   bool          // gapFusion when planned
+	resPWOn bool          // resPWFusion when planned
 }
 
 // execSteps fills dst (len(g.order)) with the step (order position) at
@@ -69,6 +74,9 @@ func (g *Graph) execSteps(dst []int, at map[*node]int) {
 // them first when the batch size or the fusion plan changed.
 func (g *Graph) usePredictBuffers() {
 	p := g.lean
+	if p != nil && (p.catOn != catFusion || p.gapOn != gapFusion || p.resPWOn != resPWFusion) {
+		p = nil
+	}
 	if p != nil && !p.active {
 		// Cheap check that fusion has not changed since the plan.
 		if g.execSteps(p.check, p.pos); !slices.Equal(p.check, p.exec) {
@@ -112,6 +120,8 @@ func (g *Graph) planPredict() *leanPlan {
 	}
 	g.planStemPools() // graph_lean_stem.go
 	g.execSteps(p.exec, p.pos)
+	p.first = slices.Clone(p.exec)
+	g.planCat(p, p.first) // graph_lean_cat.go
 	last := slices.Clone(p.exec)
 	for i, n := range g.order {
 		p.kept[i] = n.out
@@ -129,7 +139,7 @@ func (g *Graph) planPredict() *leanPlan {
 	// given back after it.
 	starts, ends := make([][]int, k+1), make([][]int, k+1)
 	for i := range g.order {
-		starts[p.exec[i]] = append(starts[p.exec[i]], i)
+		starts[p.first[i]] = append(starts[p.first[i]], i)
 		ends[last[i]] = append(ends[last[i]], i)
 	}
 	var size []int // per buffer, in values

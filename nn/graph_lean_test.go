@@ -116,13 +116,13 @@ func checkLeanPlan(t *testing.T, g *Graph) {
 	}
 	for i := range g.order {
 		for j := i + 1; j < len(g.order); j++ {
-			if p.exec[i] > last[j] || p.exec[j] > last[i] {
+			if p.first[i] > last[j] || p.first[j] > last[i] {
 				continue // never alive together
 			}
 			a0, a1 := span(p.lean[i])
 			b0, b1 := span(p.lean[j])
 			if a0 < b1 && b0 < a1 {
-				t.Fatalf("%s (steps %d–%d) and %s (%d–%d) share memory", g.order[i].name, p.exec[i], last[i], g.order[j].name, p.exec[j], last[j])
+				t.Fatalf("%s (steps %d–%d) and %s (%d–%d) share memory", g.order[i].name, p.first[i], last[i], g.order[j].name, p.first[j], last[j])
 			}
 		}
 	}
