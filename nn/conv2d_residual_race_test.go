@@ -34,6 +34,8 @@ func (r *interleaveReLU) actRows(y, x []float32) { r.interleaveAct.actRows(y, x)
 // race "only -race sees": run in this interleaving, the stale
 // activations land last).
 func TestResItemInterleaved(t *testing.T) {
+	defer func(k int) { colItems = k }(colItems)
+	colItems = 2 // the column-block cases were worked out with two blocks per worker
 	for _, tc := range []struct {
 		name                  string
 		workers, h, cin, f    int
