@@ -62,3 +62,74 @@ func TestJobRunCount(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelForStartsNeededHelpers: a call with w workers makes sure w −
+// 1 helpers exist and starts no more: with the pool at p helpers, w = p +
+// 1 leaves it at p and w = p + 3 grows it to exactly p + 2.
+func TestParallelForStartsNeededHelpers(t *testing.T) {
+	startHelpers(1)
+	size := func() int { return len(*helpers.Load()) }
+	p := size()
+	e := Engine{Workers: p + 1}
+	e.parallelFor(p+1, func(_, _ int) {})
+	if got := size(); got != p {
+		t.Errorf("%d workers: the pool grew from %d to %d helpers", p+1, p, got)
+	}
+	e.Workers = p + 3
+	e.parallelFor(p+3, func(_, _ int) {})
+	if got := size(); got != p+2 {
+		t.Errorf("%d workers: the pool has %d helpers, expected %d", p+3, got, p+2)
+	}
+}
+
+// pairOnHelper runs two items through parallelForWork with 2 workers; each
+// item waits (up to wait) until both have started, so a helper that takes
+// part runs the second. It reports whether a helper ran an item.
+func pairOnHelper(work, wait time.Duration) bool {
+	e := Engine{Workers: 2}
+	var started atomic.Int32
+	var helper atomic.Bool
+	e.parallelForWork(2, work, func(w, _ int) {
+		if w != 0 {
+			helper.Store(true)
+		}
+		started.Add(1)
+		for deadline := time.Now().Add(wait); started.Load() < 2 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Microsecond)
+		}
+	})
+	return helper.Load()
+}
+
+// TestParallelForWorkChoice: parallelForWork's three cases. Below
+// hotMinWork the caller runs every item even right after a parallel call
+// (its helper still polling); from parallelMinWork on, a helper takes part
+// even when none is polling; in between, a helper takes part when one is
+// polling (right after a parallel call: at least once in 50 tries, on a
+// loaded machine).
+func TestParallelForWorkChoice(t *testing.T) {
+	warm := func() { pairOnHelper(time.Second, time.Second) }
+	for try := 0; try < 20; try++ {
+		warm()
+		if pairOnHelper(hotMinWork-1, 2*time.Millisecond) {
+			t.Fatalf("try %d: work %v below hotMinWork ran on a helper", try, hotMinWork-1)
+		}
+	}
+	for _, work := range []time.Duration{parallelMinWork, time.Second} {
+		warm()
+		for deadline := time.Now().Add(5 * time.Second); helperHot(1) && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		if !pairOnHelper(work, 5*time.Second) {
+			t.Errorf("work %v with no helper polling: the caller ran every item", work)
+		}
+	}
+	hot := false
+	for try := 0; try < 50 && !hot; try++ {
+		warm()
+		hot = pairOnHelper(hotMinWork, 20*time.Millisecond)
+	}
+	if !hot {
+		t.Errorf("work %v right after a parallel call: never ran on a helper in 50 tries", hotMinWork)
+	}
+}
