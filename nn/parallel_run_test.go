@@ -84,8 +84,19 @@ func TestParallelForStartsNeededHelpers(t *testing.T) {
 
 // pairOnHelper runs two items through parallelForWork with 2 workers; each
 // item waits (up to wait) until both have started, so a helper that takes
-// part runs the second. It reports whether a helper ran an item.
+// part runs the second. It reports whether a helper ran an item. It first
+// waits (up to 5 s) until every helper is idle: right after calls that
+// revoked helpers, a helper stays busy until its goroutine has read the
+// revoked job, and a call enlists only idle helpers.
 func pairOnHelper(work, wait time.Duration) bool {
+	if p := helpers.Load(); p != nil {
+		deadline := time.Now().Add(5 * time.Second)
+		for _, h := range *p {
+			for !h.idle.Load() && time.Now().Before(deadline) {
+				time.Sleep(100 * time.Microsecond)
+			}
+		}
+	}
 	e := Engine{Workers: 2}
 	var started atomic.Int32
 	var helper atomic.Bool
@@ -106,9 +117,15 @@ func pairOnHelper(work, wait time.Duration) bool {
 // (its helper still polling); from parallelMinWork on, a helper takes part
 // even when none is polling; in between, a helper takes part when one is
 // polling (right after a parallel call: at least once in 50 tries, on a
-// loaded machine).
+// loaded machine). Each try starts with a call of 1 s of work, which must
+// reach a helper: a mutant that keeps large loops on the caller fails
+// within seconds.
 func TestParallelForWorkChoice(t *testing.T) {
-	warm := func() { pairOnHelper(time.Second, time.Second) }
+	warm := func() {
+		if !pairOnHelper(time.Second, 5*time.Second) {
+			t.Fatal("work 1s: the caller ran every item")
+		}
+	}
 	for try := 0; try < 20; try++ {
 		warm()
 		if pairOnHelper(hotMinWork-1, 2*time.Millisecond) {
