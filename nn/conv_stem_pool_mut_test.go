@@ -31,6 +31,10 @@ func TestStemPoolNarrowMap(t *testing.T) {
 		// Two left padding columns at stride 1: two columns before the
 		// kernel's.
 		{7, 8, 1, [4]int{1, 2, 1, 2}, 2, 8},
+		// w + pl = 3 exactly, with and without left padding: the one
+		// window wholly inside takes the kernel.
+		{6, 3, 2, [4]int{0, 0, 0, 0}, 0, 1},
+		{6, 3, 1, [4]int{1, 1, 1, 1}, 1, 2},
 	} {
 		g := stemPoolNet(t, tc.h, tc.w, 16, 1, 1, 0, tc.ps, tc.pp, "relu", true, false)
 		if a, b := pool3Cols(&g.order[1].layer.(*MaxPooling2D).g); a != tc.a || b != tc.b {
