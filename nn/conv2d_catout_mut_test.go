@@ -60,3 +60,42 @@ func TestPredictConcatIntoChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictConcatIntoWinogradBlocks: a padded 3×3 of 128 filters (the
+// Winograd path) read only by a Concatenate, one 16×16 image on two
+// workers, whose items are cut into column blocks of filters
+// (winogradItemCat's j0 > 0: item/cb, item%cb·cw, cw = j1 - j0): Predict
+// writes it in place, bit for bit Forward's output.
+func TestPredictConcatIntoWinogradBlocks(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		g := NewGraph([]int{16, 16, 16})
+		e1, _ := g.Add(NewConv2D(32, 1, 1, WithActivation("relu"), WithName("e1")), GraphInput)
+		e3, _ := g.Add(NewConv2D(128, 3, 3, WithActivation("relu"), WithPadding("same"), WithName("e3")), GraphInput)
+		c, _ := g.Add(NewConcatenate(), e1, e3)
+		g.SetOutputs(c)
+		if err := g.Build(); err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewSource(11))
+		for _, p := range g.Params() {
+			fillUniform(p.Value, 0.5, rng)
+		}
+		g.SetEngine(Engine{Workers: w})
+		checkPredict(t, g, true)
+		x := NewTensor(1, 16, 16, 16)
+		fillUniform(x.Data, 1, rand.New(rand.NewSource(2)))
+		want := forwardBits(g, x)
+		got := g.Predict(x)
+		if !bitEqual(got.Data, want[len(want)-1]) {
+			t.Fatalf("workers=%d: Predict's output differs from Forward's", w)
+		}
+		for i, n := range g.order {
+			if s := g.lean.cat[i]; n.name == "e3" && (s == nil || !s.wrote) {
+				t.Fatal("e3 was not written in place")
+			}
+		}
+		if cb := g.byName["e3"].layer.(*Conv2D).wino.cb; w == 2 && cb < 2 {
+			t.Errorf("e3: %d column block of Winograd items: the case is not exercised", cb)
+		}
+	}
+}
