@@ -37,26 +37,28 @@ func catWideGraph(t *testing.T, h, w, cin, f int) *Graph {
 // filters into several column groups (and a last tile of fewer pixels):
 // Predict's output is bit for bit Forward's. fireGraph's expand has one
 // chunk and one group, where item/chunks and item·chunks, or grp·gw and
-// grp/gw, agree.
+// grp/gw, agree; packed and plain kernels (pw.kp[j·cin:] at j > 0).
 func TestPredictConcatIntoChunks(t *testing.T) {
 	for _, tc := range []struct{ h, w, cin, f int }{
 		{13, 11, 64, 128}, {20, 19, 64, 64}, {12, 12, 16, 256},
 	} {
 		for _, w := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%dx%dx%d-%d/workers=%d", tc.h, tc.w, tc.cin, tc.f, w), func(t *testing.T) {
-				g := catWideGraph(t, tc.h, tc.w, tc.cin, tc.f)
-				g.SetEngine(Engine{Workers: w})
-				checkPredict(t, g, true)
-				for i, n := range g.order {
-					if s := g.lean.cat[i]; n.name == "e1" && (s == nil || s.cat == nil || !s.wrote) {
-						t.Fatal("e1 was not written in place")
+			for _, pack := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%dx%dx%d-%d/workers=%d/pack=%v", tc.h, tc.w, tc.cin, tc.f, w, pack), func(t *testing.T) {
+					g := catWideGraph(t, tc.h, tc.w, tc.cin, tc.f)
+					g.SetEngine(Engine{Workers: w, PackWeights: pack})
+					checkPredict(t, g, true)
+					for i, n := range g.order {
+						if s := g.lean.cat[i]; n.name == "e1" && (s == nil || s.cat == nil || !s.wrote) {
+							t.Fatal("e1 was not written in place")
+						}
 					}
-				}
-				c := g.byName["e1"].layer.(*Conv2D)
-				if w == 2 && c.pw.groups < 2 && c.pw.chunks < 2 {
-					t.Errorf("one chunk (%d) and one group (%d): the case is not exercised", c.pw.chunks, c.pw.groups)
-				}
-			})
+					c := g.byName["e1"].layer.(*Conv2D)
+					if w == 2 && c.pw.groups < 2 && c.pw.chunks < 2 {
+						t.Errorf("one chunk (%d) and one group (%d): the case is not exercised", c.pw.chunks, c.pw.groups)
+					}
+				})
+			}
 		}
 	}
 }
