@@ -61,17 +61,22 @@ func TestStemPoolNarrowMap(t *testing.T) {
 
 // TestStemPoolPredictFirst: Predict on fresh graphs, before any Forward,
 // so the fused pass sizes its scratch buffers (the padded input rows, the
-// kernel's tail tile, the ring) itself rather than reusing Forward's
-// larger ones; then Forward must give the same output bit for bit.
+// kernel's tail tile, the ring, the zero bias of a convolution without
+// one) itself rather than reusing Forward's; then Forward must give the
+// same output bit for bit.
 func TestStemPoolPredictFirst(t *testing.T) {
 	if !useSIMD || !useStemAVX512 {
 		t.Skip("no AVX-512: the stem kernel and the 3×3 pool path are off")
 	}
-	for _, tc := range []struct{ h, w, f, k, cs, cp int }{
-		{64, 64, 64, 7, 2, 3}, {37, 29, 64, 7, 2, 3}, {23, 26, 16, 3, 1, 1}, {30, 31, 48, 5, 2, 2},
+	for _, tc := range []struct {
+		h, w, f, k, cs, cp int
+		bias               bool
+	}{
+		{64, 64, 64, 7, 2, 3, true}, {37, 29, 64, 7, 2, 3, true}, {23, 26, 16, 3, 1, 1, true}, {30, 31, 48, 5, 2, 2, true},
+		{37, 29, 64, 7, 2, 3, false}, {23, 26, 16, 3, 1, 1, false},
 	} {
 		for _, workers := range []int{1, 2} {
-			g := stemPoolNet(t, tc.h, tc.w, tc.f, tc.k, tc.cs, tc.cp, 2, [4]int{1, 1, 1, 1}, "relu", true, false)
+			g := stemPoolNet(t, tc.h, tc.w, tc.f, tc.k, tc.cs, tc.cp, 2, [4]int{1, 1, 1, 1}, "relu", tc.bias, false)
 			g.SetEngine(Engine{Workers: workers, PackWeights: true})
 			x := NewTensor(2, tc.h, tc.w, 3)
 			fillUniform(x.Data, 1, rand.New(rand.NewSource(int64(tc.w))))
