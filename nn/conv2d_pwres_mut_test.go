@@ -12,9 +12,10 @@ import (
 // 1×1 path into several column groups: each item computes the Add and the
 // ReLU for its own channels only (pointwiseItemRes' per-pixel loop with an
 // activation, which invertedResidual's 32 filters never reach). Predict
-// must give Forward's output bit for bit.
+// must give Forward's output bit for bit; the larger maps are cut into
+// several pixel chunks too (item/chunks).
 func TestPredictResidualPWGroups(t *testing.T) {
-	for _, tc := range []struct{ h, w, f int }{{12, 12, 128}, {11, 13, 256}} {
+	for _, tc := range []struct{ h, w, f int }{{12, 12, 128}, {11, 13, 256}, {24, 24, 128}, {23, 25, 64}} {
 		for _, workers := range []int{1, 2} {
 			t.Run(fmt.Sprintf("%dx%dx%d/workers=%d", tc.h, tc.w, tc.f, workers), func(t *testing.T) {
 				g := NewGraph([]int{tc.h, tc.w, tc.f})
@@ -48,8 +49,8 @@ func TestPredictResidualPWGroups(t *testing.T) {
 				if !c.pointwiseOK() || !c.res.done.Load() || !fused {
 					t.Fatalf("1×1 path %v, Add computed by its items %v, with the ReLU %v; expected all three", c.pointwiseOK(), c.res.done.Load(), fused)
 				}
-				if workers == 2 && c.pw.groups < 2 {
-					t.Errorf("%d column group: the case is not exercised", c.pw.groups)
+				if workers == 2 && c.pw.groups < 2 && c.pw.chunks < 2 {
+					t.Errorf("%d column group, %d chunk: the case is not exercised", c.pw.groups, c.pw.chunks)
 				}
 			})
 		}
