@@ -74,6 +74,10 @@ func TestStemPoolPredictFirst(t *testing.T) {
 	}{
 		{64, 64, 64, 7, 2, 3, true}, {37, 29, 64, 7, 2, 3, true}, {23, 26, 16, 3, 1, 1, true}, {30, 31, 48, 5, 2, 2, true},
 		{37, 29, 64, 7, 2, 3, false}, {23, 26, 16, 3, 1, 1, false},
+		// Stride 3 over 72 columns: the kernel's 2 tiles of 12 read 72
+		// padded columns, fewer than w + pl = 73, so the padded row width
+		// is w + pl.
+		{20, 72, 16, 3, 3, 1, true},
 	} {
 		for _, workers := range []int{1, 2} {
 			g := stemPoolNet(t, tc.h, tc.w, tc.f, tc.k, tc.cs, tc.cp, 2, [4]int{1, 1, 1, 1}, "relu", tc.bias, false)
