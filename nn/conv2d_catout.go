@@ -2,8 +2,6 @@ package nn
 
 import (
 	"sync/atomic"
-
-	"github.com/convscope/convscope/nn/sgemm"
 )
 
 // A convolution whose only reader is a Concatenate (SqueezeNet's fire
@@ -105,35 +103,10 @@ func (c *Conv2D) pointwiseItemCat(worker, item int) {
 	co.catDone()
 }
 
-// winogradItemCat is winogradItem (winograd.go) writing pixels co.ld apart
-// from channel co.off of the Concatenate's output (never with a fused
+// winogradItemCat is winogradItem (winograd.go) writing pixels cat.ld apart
+// from channel cat.off of the Concatenate's output (never with a fused
 // pooling: Forward runs the path without one).
 func (c *Conv2D) winogradItemCat(worker, item int) {
-	wg, g, co := &c.wino, &c.g, &c.cat
-	tr := winoTransforms(wg.tile)
-	cin, f := g.c, c.filters
-	blk, j0 := item/wg.cb, item%wg.cb*wg.cw
-	j1 := min(j0+wg.cw, f)
-	n, t0 := blk/wg.blocks, blk%wg.blocks*wg.band
-	t1 := min(t0+wg.band, wg.th)
-	tiles := (t1 - t0) * wg.tw
-	v, m, edge, tmp := wg.v[worker], wg.m[worker], wg.edge[worker], wg.tmp[worker]
-	x := c.x.Sample(n)
-	for ti := t0; ti < t1; ti++ {
-		tr.inputRow(v[(ti-t0)*wg.tw*cin:], tiles*cin, x, g, ti, wg.tw, edge, tmp)
-	}
-	cw := j1 - j0
-	for xi := 0; xi < tr.pos; xi++ {
-		sgemm.GemmPacked(tiles, j0, j1, 1, v[xi*tiles*cin:], cin, wg.packs[xi], 0, m[xi*tiles*cw:], cw)
-	}
-	b := wg.zero
-	if c.bias != nil {
-		b = c.bias.Value
-	}
-	b = b[j0:j1]
-	y := co.y.Sample(n)[co.off:]
-	for ti := t0; ti < t1; ti++ {
-		tr.outputRow(y[j0:], m[(ti-t0)*wg.tw*cw:], tiles*cw, b, c.act, g, co.ld, cw, ti, wg.tw, edge, tmp)
-	}
-	co.catDone()
+	c.winogradBand(worker, item, c.cat.y, c.cat.off, c.cat.ld)
+	c.cat.catDone()
 }

@@ -38,31 +38,11 @@ func (g *Graph) forwardResNodePW(a *node) {
 // fused activation, resFuse.rows) of its pixels and channels.
 func (c *Conv2D) pointwiseItemRes(worker, item int) {
 	c.pointwiseItem(worker, item)
-	pw, r := &c.pw, &c.res
+	pw := &c.pw
 	f := c.filters
 	grp := item % pw.groups
 	item /= pw.groups
 	n, p0 := item/pw.chunks, item%pw.chunks*pw.chunk
 	p1 := min(p0+pw.chunk, c.g.h*c.g.w)
-	j0, j1 := grp*pw.gw, min(grp*pw.gw+pw.gw, f)
-	lo, hi := p0*f, p1*f
-	y, s, sum := c.y.Sample(n)[lo:hi], r.short.Sample(n)[lo:hi], r.sum.Sample(n)[lo:hi]
-	var out []float32
-	if r.act != nil {
-		out = r.out.Sample(n)[lo:hi]
-	}
-	if j0 == 0 && j1 == f {
-		r.rows(sum, out, y, s)
-	} else {
-		for o := 0; o < len(y); o += f {
-			var ot []float32
-			if out != nil {
-				ot = out[o+j0 : o+j1]
-			}
-			r.rows(sum[o+j0:o+j1], ot, y[o+j0:o+j1], s[o+j0:o+j1])
-		}
-	}
-	if !r.done.Load() {
-		r.done.Store(true)
-	}
+	c.resRange(n, p0*f, p1*f, grp*pw.gw, min(grp*pw.gw+pw.gw, f))
 }

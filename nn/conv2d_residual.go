@@ -121,14 +121,22 @@ func (c *Conv2D) winogradItemRes(worker, item int) {
 // blocks of rows output rows, blocks per sample, and cb column blocks of
 // cw channels.
 func (c *Conv2D) resItem(item, cb, cw, blocks, rows int) {
-	r := &c.res
 	g := &c.g
 	f := c.filters
 	blk, j0 := item/cb, item%cb*cw
 	j1 := min(j0+cw, f)
 	n, r0 := blk/blocks, blk%blocks*rows
 	r1 := min(r0+rows, g.oh)
-	lo, hi := r0*g.ow*f, r1*g.ow*f
+	c.resRange(n, r0*g.ow*f, r1*g.ow*f, j0, j1)
+}
+
+// resRange adds the shortcut to values [lo, hi) of sample n's output,
+// channels [j0, j1) of each pixel (all of them at once when that is every
+// channel), into the sum and, with an activation, its output; the first
+// call marks the residual done.
+func (c *Conv2D) resRange(n, lo, hi, j0, j1 int) {
+	r := &c.res
+	f := c.filters
 	y, s, sum := c.y.Sample(n)[lo:hi], r.short.Sample(n)[lo:hi], r.sum.Sample(n)[lo:hi]
 	var out []float32
 	if r.act != nil {

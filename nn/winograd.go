@@ -245,13 +245,25 @@ func (c *Conv2D) forwardWinograd(m int, y, yp, x *Tensor) {
 // winogradItem computes one band of tile rows of one sample, for one block
 // of output channels: input transform, α² products, output transform.
 func (c *Conv2D) winogradItem(worker, item int) {
+	n, t0, t1 := c.winogradBand(worker, item, c.y, 0, c.filters)
+	if c.yp != nil {
+		c.poolRows(n, c.wino.tile*t0, min(c.wino.tile*t1, c.g.oh))
+	}
+}
+
+// winogradBand is the work of item (winogradItem): it writes the band's
+// output pixels ld values apart from channel off of y's sample (off 0, ld
+// = filters for the layer's own output; a Concatenate's slice for
+// winogradItemCat) and returns the sample and the band's tile rows
+// [t0, t1).
+func (c *Conv2D) winogradBand(worker, item int, yt *Tensor, off, ld int) (n, t0, t1 int) {
 	wg, g := &c.wino, &c.g
 	tr := winoTransforms(wg.tile)
 	cin, f := g.c, c.filters
 	blk, j0 := item/wg.cb, item%wg.cb*wg.cw
 	j1 := min(j0+wg.cw, f)
-	n, t0 := blk/wg.blocks, blk%wg.blocks*wg.band
-	t1 := min(t0+wg.band, wg.th)
+	n, t0 = blk/wg.blocks, blk%wg.blocks*wg.band
+	t1 = min(t0+wg.band, wg.th)
 	tiles := (t1 - t0) * wg.tw
 	v, m, edge, tmp := wg.v[worker], wg.m[worker], wg.edge[worker], wg.tmp[worker]
 	x := c.x.Sample(n)
@@ -267,11 +279,9 @@ func (c *Conv2D) winogradItem(worker, item int) {
 		b = c.bias.Value
 	}
 	b = b[j0:j1]
-	y := c.y.Sample(n)
+	y := yt.Sample(n)[off:]
 	for ti := t0; ti < t1; ti++ {
-		tr.outputRow(y[j0:], m[(ti-t0)*wg.tw*cw:], tiles*cw, b, c.act, g, f, cw, ti, wg.tw, edge, tmp)
+		tr.outputRow(y[j0:], m[(ti-t0)*wg.tw*cw:], tiles*cw, b, c.act, g, ld, cw, ti, wg.tw, edge, tmp)
 	}
-	if c.yp != nil {
-		c.poolRows(n, wg.tile*t0, min(wg.tile*t1, g.oh))
-	}
+	return n, t0, t1
 }
