@@ -31,27 +31,10 @@ import (
 func TestActItemInterleaved(t *testing.T) {
 	defer func(k int) { colItems = k }(colItems)
 	colItems = 2 // the column-block cases were worked out with two blocks per worker
-	for _, tc := range []struct {
-		name                  string
-		workers, h, cin, f    int
-		items, blocks, colBlk int
-	}{
-		{"row blocks", 1, 32, 32, 32, 4, 4, 1},
-		{"column blocks", 2, 8, 64, 256, 4, 1, 4},
-	} {
+	for _, tc := range interleaveCases {
 		for first := 0; first < tc.items; first++ {
 			t.Run(fmt.Sprintf("%s/item %d first", tc.name, first), func(t *testing.T) {
-				l := NewConv2D(tc.f, 3, 3, WithActivation("linear"))
-				e := Engine{Workers: tc.workers}
-				e.opts.winogradOff = true
-				l.setEngine(e)
-				if _, err := l.Build([]int{tc.h, tc.h, tc.cin}); err != nil {
-					t.Fatal(err)
-				}
-				fillRamp(l.kernel.Value, 0.37)
-				fillRamp(l.bias.Value, 0.91)
-				x := NewTensor(1, tc.h, tc.h, tc.cin)
-				fillRamp(x.Data, 1.3)
+				l, x := interleavedConv(t, tc)
 				oh := tc.h - 2
 				y, a := NewTensor(1, oh, oh, tc.f), NewTensor(1, oh, oh, tc.f)
 				const stale = 1e6
@@ -59,26 +42,9 @@ func TestActItemInterleaved(t *testing.T) {
 					y.Data[i] = stale
 				}
 				act := &interleaveAct{}
-				var mu sync.Mutex
-				ran, calls := false, 0
+				calls := 0
 				l.pa.item = l.forwardItemAct // set: forwardAct then keeps both
-				l.pa.direct = func(worker, item int) {
-					mu.Lock()
-					defer mu.Unlock()
-					calls++
-					if ran {
-						return
-					}
-					ran = true
-					act.between = func() {
-						for i := range tc.items {
-							if i != first {
-								l.forwardDirectAct(worker, i)
-							}
-						}
-					}
-					l.forwardDirectAct(worker, first)
-				}
+				l.pa.direct = interleaveItems(act, tc.items, first, l.forwardDirectAct, &calls)
 				l.forwardAct(y, a, x, act, nil)
 				if !l.direct() || l.blocks != tc.blocks || l.cb != tc.colBlk || calls != tc.items {
 					t.Fatalf("direct %v, %d row blocks × %d column blocks, %d items; expected the direct path, %d × %d", l.direct(), l.blocks, l.cb, calls, tc.blocks, tc.colBlk)
@@ -96,5 +62,65 @@ func TestActItemInterleaved(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// interleaveCase is a layer the direct path splits into row blocks (one
+// worker) or column blocks (two workers): items work items in all,
+// blocks row blocks × colBlk column blocks.
+type interleaveCase struct {
+	name                  string
+	workers, h, cin, f    int
+	items, blocks, colBlk int
+}
+
+// interleaveCases are TestActItemInterleaved's and TestResItemInterleaved's
+// layers (worked out with colItems = 2).
+var interleaveCases = []interleaveCase{
+	{"row blocks", 1, 32, 32, 32, 4, 4, 1},
+	{"column blocks", 2, 8, 64, 256, 4, 1, 4},
+}
+
+// interleavedConv builds tc's linear 3×3 convolution (Winograd off, tc's
+// workers) with ramp weights and bias, and a ramp input of one image.
+func interleavedConv(t *testing.T, tc interleaveCase) (*Conv2D, *Tensor) {
+	t.Helper()
+	l := NewConv2D(tc.f, 3, 3, WithActivation("linear"))
+	e := Engine{Workers: tc.workers}
+	e.opts.winogradOff = true
+	l.setEngine(e)
+	if _, err := l.Build([]int{tc.h, tc.h, tc.cin}); err != nil {
+		t.Fatal(err)
+	}
+	fillRamp(l.kernel.Value, 0.37)
+	fillRamp(l.bias.Value, 0.91)
+	x := NewTensor(1, tc.h, tc.h, tc.cin)
+	fillRamp(x.Data, 1.3)
+	return l, x
+}
+
+// interleaveItems is the hook on a path's item function: its first call
+// runs item first with run and, inside act's first activation call
+// (between the read and the write), every other of the items; later
+// calls (the work loop handing out the other items) only count, in *calls.
+func interleaveItems(act *interleaveAct, items, first int, run func(worker, item int), calls *int) func(worker, item int) {
+	var mu sync.Mutex
+	ran := false
+	return func(worker, _ int) {
+		mu.Lock()
+		defer mu.Unlock()
+		*calls++
+		if ran {
+			return
+		}
+		ran = true
+		act.between = func() {
+			for i := range items {
+				if i != first {
+					run(worker, i)
+				}
+			}
+		}
+		run(worker, first)
 	}
 }
