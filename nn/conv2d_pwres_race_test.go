@@ -26,7 +26,11 @@ import (
 // resRange: j0 = 0 for every group, so group 1's item sums and activates
 // channels [0, 192) of its pixels, group 0's included; session 6's
 // `:47:15`, before 02a52e8 moved the tail into resRange), which every
-// run without the hook survived (TESTING.md: a race).
+// run without the hook survived (TESTING.md: a race). Through the 1×1
+// path it also kills resRange's conv2d_residual.go:145:8, :145:19
+// (`j0 == 0 && j1 == f` negated either side: group 1 takes whole pixels;
+// session 6's conv2d_pwres.go:54:8, :54:19, listed as equivalent there),
+// which TestResItemInterleaved kills on the direct path.
 func TestPwResItemInterleaved(t *testing.T) {
 	const h, w, cin, f = 12, 12, 16, 192
 	const items = 4 // 2 chunks × 2 groups
