@@ -345,3 +345,38 @@ func TestExplore17Opt(t *testing.T) {
 	t.Logf("G=%d after %d steps (lr %g): %.4f× (%v)", g, iters, lr, v/avg, time.Since(t0))
 	saveFloats(fmt.Sprintf("/tmp/t17_g%d.txt", g), a)
 }
+
+func TestExplore17Split(t *testing.T) {
+	if os.Getenv("CONVSCOPE_T17P") == "" {
+		t.Skip()
+	}
+	tb, avg := ch17(t)
+	g, _ := strconv.Atoi(os.Getenv("CONVSCOPE_T17P"))
+	iters, _ := strconv.Atoi(os.Getenv("T17_ITERS"))
+	lr, _ := strconv.ParseFloat(os.Getenv("T17_LR"), 64)
+	hs := heightsOf(g, 148)
+	if h := os.Getenv("T17_HEIGHTS"); h != "" {
+		hs = nil
+		for _, f := range strings.Split(h, ",") {
+			v, _ := strconv.Atoi(f)
+			hs = append(hs, v)
+		}
+	}
+	sp := &SplitBound1{S: StripBound1{K: tb.K, B: tb.B, KH: 3, KW: 3, C: 3, H: 150, W: 150, Heights: hs, Lo: 0, Hi: 1, MaxBits: 15}}
+	var p []float64
+	if from := os.Getenv("T17_FROM"); from != "" {
+		p = loadFloats(from)
+	} else if pf := os.Getenv("T17_PRICES"); pf != "" {
+		g0, _ := strconv.Atoi(os.Getenv("T17_FROMG"))
+		a0 := loadFloats(pf)
+		p = sp.FromPrices(a0, g0, a0)
+	} else {
+		p = make([]float64, sp.Len())
+	}
+	t0 := time.Now()
+	v0 := sp.Bound(p, nil)
+	t.Logf("split heights %v start %.4f× (%v)", hs, v0/avg, time.Since(t0))
+	v := sp.Optimise(p, iters, lr)
+	t.Logf("after %d steps (lr %g): %.4f× (%v)", iters, lr, v/avg, time.Since(t0))
+	saveFloats(fmt.Sprintf("/tmp/t17_split%d.txt", g), p)
+}

@@ -106,22 +106,64 @@ func (sb *StripBound1) groups(g int) []rowGroup {
 
 // stripMax returns max_p [T_g(p) + a·p] for a strip of g rows of cells
 // across the whole width (a its (g+KH−1)×W×C multipliers) and, in p (if
-// not nil), a maximising patch. Viterbi's recursion over the pixel
-// columns: the state is the activity of the last KW−1 cell columns
-// (masks of g bits), and a pixel column's value, given the KW masks of
-// the cell columns that read it, is a sum over row groups of table
-// entries (each entry Σ max_v v·(a + Σ_{active cells} K) over the
-// group's pixels).
+// not nil), a maximising patch.
 func (sb *StripBound1) stripMax(g int, a, p []float64) float64 {
+	var masks []int
+	if p != nil {
+		masks = make([]int, sb.W)
+	}
+	v := sb.stripDP(g, a, nil, masks)
+	if p != nil {
+		kh, kw, c, w := sb.KH, sb.KW, sb.C, sb.W
+		ph := g + kh - 1
+		coef := append([]float64(nil), a[:ph*w*c]...)
+		for j := range w - kw + 1 {
+			for i := range g {
+				if masks[j]>>i&1 == 0 {
+					continue
+				}
+				t := 0
+				for dy := range kh {
+					for dx := range kw {
+						for ch := range c {
+							coef[((i+dy)*w+j+dx)*c+ch] += sb.K[t]
+							t++
+						}
+					}
+				}
+			}
+		}
+		for i, v := range coef {
+			p[i] = sb.argmax(v)
+		}
+	}
+	return v
+}
+
+// stripDP is the exact maximum over a strip of g rows of cells across the
+// whole width of Σ_cells b·[active] + Σ_pixels value(pixel), a pixel's
+// value given the active cells reading it being Σ_ch max_v v·(a + Σ K)
+// (a nil: zero), or, for a patch row y with fn[y] not nil,
+// fn[y][x·2^(KH·KW) + code], code the active cells reading pixel (y, x)
+// with bit dy·KW + dx for the cell (y − dy, x − dx). Viterbi's recursion
+// over the pixel columns: the state is the activity of the last KW−1
+// cell columns (masks of g bits), and a pixel column's value, given the
+// KW masks of the cell columns that read it, is a sum over row groups of
+// table entries. masks (if not nil) gets a maximising activity per cell
+// column.
+func (sb *StripBound1) stripDP(g int, a []float64, fn [][]float64, masks []int) float64 {
 	kh, kw, c, w := sb.KH, sb.KW, sb.C, sb.W
 	ow := w - kw + 1
 	nm := 1 << g
 	nState := 1 << ((kw - 1) * g)
+	nCode := 1 << (kh * kw)
 	grs := sb.groups(g)
-	// Column-independent parts: the cells' sums per group entry, and the
-	// entry's index split into the new mask's part and the state's.
+	// Column-independent parts: the cells' sums per group entry, the
+	// entry's cell code per looked-up row, and the entry's index split
+	// into the new mask's part and the state's.
 	type prep struct {
 		sums       []float64 // [idx][(row−r0)·c + ch]
+		codes      [][]int32 // [row−r0][idx], rows with fn
 		lo, hi     []int32
 		tab        []float64
 		rows, size int
@@ -130,7 +172,12 @@ func (sb *StripBound1) stripMax(g int, a, p []float64) float64 {
 	for gi, gr := range grs {
 		rows := gr.r1 - gr.r0 + 1
 		size := 1 << (kw * gr.n)
-		pr := prep{sums: make([]float64, size*rows*c), lo: make([]int32, nm), hi: make([]int32, nState), tab: make([]float64, size), rows: rows, size: size}
+		pr := prep{sums: make([]float64, size*rows*c), codes: make([][]int32, rows), lo: make([]int32, nm), hi: make([]int32, nState), tab: make([]float64, size), rows: rows, size: size}
+		for r := range rows {
+			if fn != nil && fn[gr.r0+r] != nil {
+				pr.codes[r] = make([]int32, size)
+			}
+		}
 		for idx := range size {
 			s := pr.sums[idx*rows*c : (idx+1)*rows*c]
 			for d := range kw {
@@ -143,6 +190,9 @@ func (sb *StripBound1) stripMax(g int, a, p []float64) float64 {
 						dy := gr.r0 + r - cell
 						if dy < 0 || dy >= kh {
 							continue
+						}
+						if pr.codes[r] != nil {
+							pr.codes[r][idx] |= 1 << (dy*kw + d)
 						}
 						for ch := range c {
 							s[r*c+ch] += sb.K[(dy*kw+d)*c+ch]
@@ -182,6 +232,16 @@ func (sb *StripBound1) stripMax(g int, a, p []float64) float64 {
 				s := pr.sums[idx*pr.rows*c:]
 				var v float64
 				for r := range pr.rows {
+					if pr.codes[r] != nil {
+						v += fn[gr.r0+r][x*nCode+int(pr.codes[r][idx])]
+						continue
+					}
+					if a == nil {
+						for ch := range c {
+							v += sb.box(s[r*c+ch])
+						}
+						continue
+					}
 					o := ((gr.r0+r)*w + x) * c
 					for ch := range c {
 						v += sb.box(a[o+ch] + s[r*c+ch])
@@ -225,32 +285,10 @@ func (sb *StripBound1) stripMax(g int, a, p []float64) float64 {
 			best, st = v, i
 		}
 	}
-	if p != nil {
-		masks := make([]int, w)
+	if masks != nil {
 		for x := w - 1; x >= 0; x-- {
 			masks[x] = st & (nm - 1)
 			st = st>>g | int(back[x*nState+st])<<shift
-		}
-		ph := g + kh - 1
-		coef := append([]float64(nil), a[:ph*w*c]...)
-		for j := range ow {
-			for i := range g {
-				if masks[j]>>i&1 == 0 {
-					continue
-				}
-				t := 0
-				for dy := range kh {
-					for dx := range kw {
-						for ch := range c {
-							coef[((i+dy)*w+j+dx)*c+ch] += sb.K[t]
-							t++
-						}
-					}
-				}
-			}
-		}
-		for i, v := range coef {
-			p[i] = sb.argmax(v)
 		}
 	}
 	return best
