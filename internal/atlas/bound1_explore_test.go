@@ -380,3 +380,17 @@ func TestExplore17Split(t *testing.T) {
 	t.Logf("after %d steps (lr %g): %.4f× (%v)", iters, lr, v/avg, time.Since(t0))
 	saveFloats(fmt.Sprintf("/tmp/t17_split%d.txt", g), p)
 }
+
+func TestExplore17WriteCert(t *testing.T) {
+	from := os.Getenv("CONVSCOPE_T17W")
+	if from == "" {
+		t.Skip()
+	}
+	p := loadFloats(from)
+	for i, v := range p {
+		p[i] = float64(float32(v))
+	}
+	if err := writeSplitCerts(splitCertFile, []splitCert{{17, heightsOf(6, 148), p}}); err != nil {
+		t.Fatal(err)
+	}
+}

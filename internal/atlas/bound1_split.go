@@ -1,6 +1,9 @@
 package atlas
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // SplitBound1 bounds the largest mean activation of a first convolution's
 // channel (valid padding, stride 1) over images with pixels in [Lo, Hi]
@@ -80,6 +83,26 @@ func (sp *SplitBound1) layout() (aOff, bOff [][]int, aN, bN []int, n int) {
 		}
 	}
 	return aOff, bOff, aN, bN, n
+}
+
+// check tells whether the strips cover the map, a strip between two
+// others has at least KH−1 rows of cells, and n is the number of
+// parameters.
+func (sp *SplitBound1) check(n int) error {
+	sum := 0
+	for i, g := range sp.S.Heights {
+		if g <= 0 || i > 0 && i < len(sp.S.Heights)-1 && g < sp.S.KH-1 {
+			return fmt.Errorf("expected strips of at least %d rows of cells, received %v", sp.S.KH-1, sp.S.Heights)
+		}
+		sum += g
+	}
+	if oh := sp.S.H - sp.S.KH + 1; sum != oh {
+		return fmt.Errorf("expected strips summing to %d rows of cells, received %v", oh, sp.S.Heights)
+	}
+	if want := sp.Len(); n != want {
+		return fmt.Errorf("expected %d parameters, received %d", want, n)
+	}
+	return nil
 }
 
 // Len is the number of parameters.
