@@ -28,7 +28,7 @@ package atlas
 // TestTileConv1BoundAboveImages's kind of local search (the atlas 4.47×,
 // seeds 2 and 3 4.70×; its bound is 5.79×). 2026-11-30 (branch tile17):
 // conv2d_1/17 left, proven below 5× (provenSplit1: SplitBound1, strips
-// of 6 rows of cells, 4.99×; the best image found 4.80×).
+// of 6 rows of cells, 4.988×; the best image found 4.80×).
 var below5 = []struct {
 	layer string
 	ch    int
