@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/convscope/convscope/assets"
@@ -102,11 +103,7 @@ func proveSplit1(net *nn.Sequential, o int) splitCert {
 // baseline and above every baseline image's mean activation, and the
 // certified channels are exactly provenSplit1.
 func TestSplitConv1ProvenBelow5(t *testing.T) {
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	acts := meanActs(t, m.Net, 0, baselineImages(t, m))
+	m, acts := defaultConv1Acts(t)
 	avg := func(k int) (mean, top float64) {
 		for _, a := range acts {
 			mean += a[k]
@@ -115,6 +112,7 @@ func TestSplitConv1ProvenBelow5(t *testing.T) {
 		return mean / float64(len(acts)), top
 	}
 	var certs []splitCert
+	var err error
 	if os.Getenv("CONVSCOPE_ATLAS_PROVE") != "" {
 		cands := slices.Clone(provenSplit1)
 		for _, b := range below5 {
@@ -139,13 +137,10 @@ func TestSplitConv1ProvenBelow5(t *testing.T) {
 	} else if certs, err = readSplitCerts(splitCertFile); err != nil {
 		t.Fatal(err)
 	}
+	bounds := splitConv1Bounds(t, m.Net) // read afresh from the file
 	var proven []int
 	for _, c := range certs {
-		sp := splitConv1(m.Net, c.k, c.heights)
-		if err := sp.check(len(c.p)); err != nil {
-			t.Fatalf("conv2d_1/%d: %v", c.k, err)
-		}
-		b := sp.Bound(c.p, nil)
+		b := bounds[c.k]
 		a, top := avg(c.k)
 		if b < top {
 			t.Errorf("conv2d_1/%d: bound %.5g below a baseline image's mean activation %.5g", c.k, b, top)
@@ -162,9 +157,17 @@ func TestSplitConv1ProvenBelow5(t *testing.T) {
 	}
 }
 
-// splitConv1Bounds returns the certified bound of every channel of
-// provenSplit1 (for TestActivationMaximisation), by channel.
+// splitConv1Bounds returns the bound of every certificate in
+// splitCertFile (for TestSplitConv1ProvenBelow5,
+// TestActivationMaximisation and TestSplitConv1BoundAboveImages), by
+// channel, evaluated once per test binary and net (the file is read
+// again after CONVSCOPE_ATLAS_PROVE rewrites it).
 func splitConv1Bounds(t *testing.T, net *nn.Sequential) map[int]float64 {
+	splitMemo.Lock()
+	defer splitMemo.Unlock()
+	if splitMemo.net == net && os.Getenv("CONVSCOPE_ATLAS_PROVE") == "" {
+		return splitMemo.bounds
+	}
 	certs, err := readSplitCerts(splitCertFile)
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +180,32 @@ func splitConv1Bounds(t *testing.T, net *nn.Sequential) map[int]float64 {
 		}
 		out[c.k] = sp.Bound(c.p, nil)
 	}
+	splitMemo.net, splitMemo.bounds = net, out
 	return out
+}
+
+// defaultConv1Acts returns the embedded default model and its baseline
+// images' mean activations on conv2d_1 (meanActs), computed once per
+// test binary.
+func defaultConv1Acts(t *testing.T) (*model.Model, [][]float64) {
+	splitMemo.Lock()
+	defer splitMemo.Unlock()
+	if splitMemo.m == nil {
+		m, err := model.Read(assets.DefaultModel, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		splitMemo.m, splitMemo.acts = m, meanActs(t, m.Net, 0, baselineImages(t, m))
+	}
+	return splitMemo.m, splitMemo.acts
+}
+
+var splitMemo struct {
+	sync.Mutex
+	m      *model.Model
+	acts   [][]float64
+	net    *nn.Sequential
+	bounds map[int]float64
 }
 
 // writeSplitCerts stores certificates little-endian: per channel int32
