@@ -134,7 +134,8 @@ var bestSearch = []Options{
 //   - proven: no image reaches 5× — a first-layer channel whose bound of
 //     the largest mean activation (firstConvBounds: triangle and
 //     Lagrangian relaxations, exact arithmetic; for provenTile1,
-//     TileBound1's certificates) or any channel whose
+//     TileBound1's certificates; for provenSplit1, SplitBound1's) or any
+//     channel whose
 //     interval bound of any one cell (upperBounds, Bounder) or, for
 //     conv2d_2's provenConv2, certified GroupCellBound is below 5× its
 //     baseline; the bound must be at least what the optimised image
@@ -179,6 +180,9 @@ func TestActivationMaximisation(t *testing.T) {
 		}
 	}
 	for k, b := range tileConv1Bounds(t, net) { // TileBound1's certificates
+		bounds[0][k] = min(bounds[0][k], b)
+	}
+	for k, b := range splitConv1Bounds(t, net) { // SplitBound1's certificates
 		bounds[0][k] = min(bounds[0][k], b)
 	}
 	for k, b := range provenConv2Bounds(t, bd) { // GroupCellBound's certificates
