@@ -68,7 +68,10 @@ func TestWindowSearch(t *testing.T) {
 			periods = append(periods, [2]int{py, px})
 		}
 	}
-	lr := 0.1
+	lr, alpha := 0.1, float32(0.1)
+	if v, err := strconv.ParseFloat(os.Getenv("CONVSCOPE_ATLAS_WINDOW_ALPHA"), 64); err == nil {
+		alpha = float32(v)
+	}
 	if v, err := strconv.ParseFloat(os.Getenv("CONVSCOPE_ATLAS_WINDOW_LR"), 64); err == nil {
 		lr = v
 	}
@@ -100,7 +103,7 @@ func TestWindowSearch(t *testing.T) {
 				}
 				cs[s] = ch
 			}
-			vals := windowAscent(win, cg, g.R, g.R, cs, pats, steps, lr, 0.1, a, off)
+			vals := windowAscent(win, cg, g.R, g.R, cs, pats, steps, lr, alpha, a, off)
 			best := 0.0
 			for _, v := range vals {
 				best = max(best, v)
@@ -122,7 +125,7 @@ func TestWindowSearch(t *testing.T) {
 				}
 				cs[s] = ch
 			}
-			vals := windowAscent(win, g, py, px, cs, pats, steps, lr, 0.1, a, off)
+			vals := windowAscent(win, g, py, px, cs, pats, steps, lr, alpha, a, off)
 			bi := 0
 			for s := range vals {
 				if vals[s] > vals[bi] {
