@@ -26,39 +26,40 @@ package atlas
 // 6.11× with the vertex steps and periodic images (periodic.go);
 // conv2d_1/17's best is now 4.70×, a 4-pixel periodic image found by
 // TestTileConv1BoundAboveImages's kind of local search (the atlas 4.47×,
-// seeds 2 and 3 4.70×; its bound is 5.79×).
+// seeds 2 and 3 4.70×; its bound is 5.79×). 2026-11-30 (branch deep7):
+// conv2d_2/8, /20, /53 and /60 left: the atlas reaches 5.25×, 5.20×,
+// 5.32× and 5.58× with the window's periodic images (window.go); the
+// other conv2d_2 rows' best is the larger of the previous one, the
+// atlas' new ratio (CONVSCOPE_ATLAS_ALL=1 CONVSCOPE_ATLAS_LAYERS=conv2d_2)
+// and TestWindowSearch's (conv2d_2/45: 2.08×).
 var below5 = []struct {
 	layer string
 	ch    int
 	best  float64
 }{
 	{"conv2d_1", 17, 4.70},
-	{"conv2d_2", 0, 2.24},
-	{"conv2d_2", 1, 2.38},
-	{"conv2d_2", 2, 2.10},
-	{"conv2d_2", 7, 4.00},
-	{"conv2d_2", 8, 4.37},
-	{"conv2d_2", 11, 3.82},
-	{"conv2d_2", 12, 3.63},
-	{"conv2d_2", 20, 4.67},
-	{"conv2d_2", 28, 2.42},
-	{"conv2d_2", 31, 4.02},
-	{"conv2d_2", 33, 2.72},
-	{"conv2d_2", 39, 1.88},
-	{"conv2d_2", 40, 3.59},
-	{"conv2d_2", 41, 2.11},
-	{"conv2d_2", 42, 2.23},
-	{"conv2d_2", 44, 1.88},
-	{"conv2d_2", 45, 1.99},
-	{"conv2d_2", 47, 4.07},
-	{"conv2d_2", 50, 2.57},
-	{"conv2d_2", 51, 1.81},
-	{"conv2d_2", 53, 4.57},
-	{"conv2d_2", 54, 1.94},
-	{"conv2d_2", 57, 3.27},
-	{"conv2d_2", 58, 2.89},
-	{"conv2d_2", 60, 4.93},
-	{"conv2d_2", 61, 2.75},
+	{"conv2d_2", 0, 2.29},
+	{"conv2d_2", 1, 2.46},
+	{"conv2d_2", 2, 2.23},
+	{"conv2d_2", 7, 4.28},
+	{"conv2d_2", 11, 4.36},
+	{"conv2d_2", 12, 4.09},
+	{"conv2d_2", 28, 2.54},
+	{"conv2d_2", 31, 4.59},
+	{"conv2d_2", 33, 2.95},
+	{"conv2d_2", 39, 1.98},
+	{"conv2d_2", 40, 3.76},
+	{"conv2d_2", 41, 2.17},
+	{"conv2d_2", 42, 2.37},
+	{"conv2d_2", 44, 1.92},
+	{"conv2d_2", 45, 2.08},
+	{"conv2d_2", 47, 4.46},
+	{"conv2d_2", 50, 2.85},
+	{"conv2d_2", 51, 1.84},
+	{"conv2d_2", 54, 2.05},
+	{"conv2d_2", 57, 3.54},
+	{"conv2d_2", 58, 3.04},
+	{"conv2d_2", 61, 2.89},
 	{"conv2d_3", 0, 4.60},
 	{"conv2d_3", 1, 3.07},
 	{"conv2d_3", 4, 4.38},
@@ -88,4 +89,4 @@ var below5 = []struct {
 
 // maxBelow5 is how long below5 may be: the list may shrink, never grow
 // (TestActivationMaximisation fails when it does).
-const maxBelow5 = 52
+const maxBelow5 = 48
