@@ -234,14 +234,17 @@ func tileRect(pat []float32, py, px, h, w, c int) []float32 {
 // that window, a forward and backward pass (R + p − S)²/150² the cost of
 // a full image's; the best pattern, rounded to 8 bits and tiled over the
 // image, replaces the channel's result when its mean activation on the
-// full image is higher. Shapes whose window is wider than a quarter of
+// full image is higher; a channel so improved but still short then gets
+// Extra steps of the extension's plain ascent on the full image from it
+// (kept when higher). Shapes whose window is wider than a quarter of
 // the image are skipped (their trials would cost about as much as the
 // atlas itself: conv2d_4 of the default model, R = 38 px).
 //
 // Why: on the default model the ascent from noise leaves channels of
 // conv2d_2 and conv2d_3 whose best inputs are fine periodic textures just
 // below 5× their baseline; hundreds of cheap restarts on the window find
-// them (docs/atlas.md: conv2d_2/60 4.93× → 5.58×).
+// them (docs/atlas.md: conv2d_2/8, /20, /53, /60 and conv2d_3/0, /4, /14
+// reach 5×; conv2d_2/60 4.93× → 5.58×).
 func (t *Target) windowImages(ctx context.Context, rescale float32, res []Result, o Options, seed int64) error {
 	if o.Param != ParamPixel || len(o.Windows) == 0 || o.Extra <= 0 || affinePrefix(t.pre) {
 		return nil

@@ -168,3 +168,28 @@ func TestWindowReachesChannels(t *testing.T) {
 		t.Logf("conv2d_2/%d: %.2f× (period %d)", r.ch, r.ratio, period)
 	}
 }
+
+// On conv2d_4 (R = 38 px) every default window is wider than a quarter
+// of the image, so windowImages does nothing there: conv2d_4/34, the one
+// channel short after the extension, gets the same picture with and
+// without Options.Windows (the benchmark's layer pays nothing).
+func TestWindowSkipsWideWindows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("optimises a conv2d_4 channel twice")
+	}
+	m, err := model.Read(assets.DefaultModel, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pix [][]uint8
+	for _, o := range []Options{{Seed: 1}, {Seed: 1, Windows: [][2]int{}}} {
+		res, err := Visualize(context.Background(), m.Net, 0, "conv2d_4", []int{34}, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pix = append(pix, res[0].Image.Pix)
+	}
+	if string(pix[0]) != string(pix[1]) {
+		t.Error("conv2d_4/34: the window changed the picture; its windows should all be too wide")
+	}
+}
