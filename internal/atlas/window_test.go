@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -191,5 +192,38 @@ func TestWindowSkipsWideWindows(t *testing.T) {
 	}
 	if string(pix[0]) != string(pix[1]) {
 		t.Error("conv2d_4/34: the window changed the picture; its windows should all be too wide")
+	}
+}
+
+// The window's patterns come from each channel's own stream, so a
+// channel's picture does not depend on the other channels of its batch
+// (as TestPictureIndependentOfBatch for the ascent): conv2d_2/60 alone
+// and beside /8, in batches of 1 and 16, few steps so that the window's
+// 4-px pattern wins.
+func TestWindowPictureIndependentOfBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the window search 5 times")
+	}
+	m, err := model.Read(assets.DefaultModel, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Steps: 3, Extra: 4, Seed: 2, Windows: [][2]int{{2, 2}}}
+	alone, err := Visualize(context.Background(), m.Net, 0, "conv2d_2", []int{60}, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !isPeriodic(alone[0].Image.Pix, 150, 150, 4) {
+		t.Fatal("conv2d_2/60: the picture is not the window's 4-px pattern")
+	}
+	for _, b := range []int{1, 16} {
+		o.Batch = b
+		res, err := Visualize(context.Background(), m.Net, 0, "conv2d_2", []int{8, 60}, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(res[1].Image.Pix, alone[0].Image.Pix) || res[1].Value != alone[0].Value {
+			t.Errorf("batches of %d: conv2d_2/60's picture differs from its own run", b)
+		}
 	}
 }
