@@ -123,13 +123,12 @@ type Options struct {
 	Windows [][2]int
 
 	// tests only: the best-ratio search (atlas_test.go)
-	start        func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
-	fromBest     bool                   // start from the baseline image that drives the channel most
-	box          float32                // pixel: the box is [−box, 1 + box] (0: the valid images)
-	decay        bool                   // pixel: the step falls linearly from LR to LR/4
-	vertex       bool                   // pixel: each step moves every pixel to the end of the box its gradient points to
-	period       int                    // pixel: the gradient is averaged over the pixels congruent mod period (periodic images stay periodic)
-	windowPolish int                    // steps of plain ascent on the full image from the window's tiled pattern (0: none)
+	start    func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
+	fromBest bool                   // start from the baseline image that drives the channel most
+	box      float32                // pixel: the box is [−box, 1 + box] (0: the valid images)
+	decay    bool                   // pixel: the step falls linearly from LR to LR/4
+	vertex   bool                   // pixel: each step moves every pixel to the end of the box its gradient points to
+	period   int                    // pixel: the gradient is averaged over the pixels congruent mod period (periodic images stay periodic)
 }
 
 // DefaultOptions are the settings used when a field is zero (LR, Scale

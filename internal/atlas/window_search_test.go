@@ -26,17 +26,23 @@ func envInts(name string, def []int) []int {
 	return out
 }
 
-// The window search (CONVSCOPE_ATLAS_WINDOW=conv2d_2:60,20): for each
-// channel and period, restarts random patterns ascended on the window,
-// the best confirmed on the full image; and the best single cell (a
-// free R×R input).
+// The window search behind docs/atlas.md's numbers
+// (CONVSCOPE_ATLAS_WINDOW=conv2d_3:14,0): for each channel and period
+// (CONVSCOPE_ATLAS_WINDOW_P=8,8x4,12: py×px px, multiples of the layer's
+// cell stride), CONVSCOPE_ATLAS_WINDOW_N random patterns (32) get
+// CONVSCOPE_ATLAS_WINDOW_STEPS steps (200) of windowAscent at step
+// CONVSCOPE_ATLAS_WINDOW_LR (0.1), slope CONVSCOPE_ATLAS_WINDOW_ALPHA
+// (0.1); the best is confirmed on the tiled 150×150 image through the
+// whole network. CONVSCOPE_ATLAS_WINDOW_CELL=1 also reports the best
+// single cell found (the same ascent on a free R×R input, one cell): the
+// map's mean cannot exceed its best cell. A search, not a proof.
 func TestWindowSearch(t *testing.T) {
 	spec := os.Getenv("CONVSCOPE_ATLAS_WINDOW")
 	if spec == "" {
 		t.Skip("CONVSCOPE_ATLAS_WINDOW=layer:ch,ch")
 	}
 	layer, chs, _ := strings.Cut(spec, ":")
-	chans := envInts("x", nil)
+	var chans []int
 	for _, f := range strings.Split(chs, ",") {
 		n, _ := strconv.Atoi(f)
 		chans = append(chans, n)
