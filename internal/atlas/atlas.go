@@ -116,6 +116,11 @@ type Options struct {
 	// after that for the channels still short (periodic; nil: {2, 4, 8};
 	// empty, or Extra negative: none).
 	Periods []int
+	// Windows are the shapes, in cells (ny, nx), of the periodic images
+	// tried on a small window after that, on layers deeper than the first
+	// convolution, for the channels still short (windowImages; nil:
+	// {2, 2}, {2, 1}, {3, 3}; empty, or Extra negative: none).
+	Windows [][2]int
 
 	// tests only: the best-ratio search (atlas_test.go)
 	start    func(ch int) []float32 // pixel: the starting image of channel ch (nil: noise)
@@ -130,7 +135,8 @@ type Options struct {
 // and Rotate: per parameterisation, DefaultLR, DefaultScale,
 // DefaultRotate).
 var DefaultOptions = Options{Steps: 40, Slope: 0.1, Jitter: 6,
-	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16, Extra: 80, Target: 5, Vertex: 10, Periods: []int{2, 4, 8}}
+	BlurEvery: 4, BlurSigma: 0.5, Polish: 20, Param: ParamPixel, Batch: 16, Extra: 80, Target: 5, Vertex: 10, Periods: []int{2, 4, 8},
+	Windows: [][2]int{{2, 2}, {2, 1}, {3, 3}}}
 
 // DefaultLR is the step size of each parameterisation.
 var DefaultLR = map[string]float64{ParamPixel: 0.08, ParamFourier: 0.3}
@@ -188,6 +194,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Periods == nil {
 		o.Periods = d.Periods
+	}
+	if o.Windows == nil {
+		o.Windows = d.Windows
 	}
 	return o
 }
@@ -272,6 +281,9 @@ func (t *Target) Visualize(ctx context.Context, rescale float32, channels []int,
 			return nil, err
 		}
 		if err := t.periodic(ctx, rescale, res, o, o.Seed); err != nil {
+			return nil, err
+		}
+		if err := t.windowImages(ctx, rescale, res, o, o.Seed); err != nil {
 			return nil, err
 		}
 		out = append(out, res...)

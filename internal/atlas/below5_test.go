@@ -29,64 +29,65 @@ package atlas
 // seeds 2 and 3 4.70×; its bound is 5.79×). 2026-11-30 (branch tile17):
 // conv2d_1/17 left, proven below 5× (provenSplit1: SplitBound1, strips
 // of 6 rows of cells, 4.988×; the best image found 4.80×).
+// 2026-11-30 (branch deep7):
+// conv2d_2/8, /20, /53, /60 and conv2d_3/0, /4, /14 left: the atlas
+// reaches 5.25×, 5.20×, 5.32×, 5.58×, 5.25×, 5.18× and 5.20× with the
+// window's periodic images (window.go); the other conv2d_2 and conv2d_3
+// rows' best is the larger of the previous one, the atlas' new ratio
+// (CONVSCOPE_ATLAS_ALL=1 CONVSCOPE_ATLAS_LAYERS=conv2d_2, then conv2d_3)
+// and TestWindowSearch's (conv2d_2/45 2.08×, conv2d_3/43 2.63×, /107
+// 3.93×).
 var below5 = []struct {
 	layer string
 	ch    int
 	best  float64
 }{
-	{"conv2d_2", 0, 2.24},
-	{"conv2d_2", 1, 2.38},
-	{"conv2d_2", 2, 2.10},
-	{"conv2d_2", 7, 4.00},
-	{"conv2d_2", 8, 4.37},
-	{"conv2d_2", 11, 3.82},
-	{"conv2d_2", 12, 3.63},
-	{"conv2d_2", 20, 4.67},
-	{"conv2d_2", 28, 2.42},
-	{"conv2d_2", 31, 4.02},
-	{"conv2d_2", 33, 2.72},
-	{"conv2d_2", 39, 1.88},
-	{"conv2d_2", 40, 3.59},
-	{"conv2d_2", 41, 2.11},
-	{"conv2d_2", 42, 2.23},
-	{"conv2d_2", 44, 1.88},
-	{"conv2d_2", 45, 1.99},
-	{"conv2d_2", 47, 4.07},
-	{"conv2d_2", 50, 2.57},
-	{"conv2d_2", 51, 1.81},
-	{"conv2d_2", 53, 4.57},
-	{"conv2d_2", 54, 1.94},
-	{"conv2d_2", 57, 3.27},
-	{"conv2d_2", 58, 2.89},
-	{"conv2d_2", 60, 4.93},
-	{"conv2d_2", 61, 2.75},
-	{"conv2d_3", 0, 4.60},
-	{"conv2d_3", 1, 3.07},
-	{"conv2d_3", 4, 4.38},
-	{"conv2d_3", 9, 3.12},
-	{"conv2d_3", 14, 4.79},
-	{"conv2d_3", 23, 2.04},
-	{"conv2d_3", 26, 2.98},
-	{"conv2d_3", 27, 4.32},
-	{"conv2d_3", 43, 2.45},
-	{"conv2d_3", 47, 3.51},
-	{"conv2d_3", 50, 2.28},
-	{"conv2d_3", 53, 4.33},
-	{"conv2d_3", 57, 3.04},
-	{"conv2d_3", 58, 3.51},
-	{"conv2d_3", 62, 4.01},
-	{"conv2d_3", 64, 2.59},
-	{"conv2d_3", 69, 3.20},
-	{"conv2d_3", 83, 4.03},
-	{"conv2d_3", 90, 2.13},
-	{"conv2d_3", 93, 4.07},
-	{"conv2d_3", 102, 2.05},
-	{"conv2d_3", 104, 4.17},
-	{"conv2d_3", 107, 3.48},
-	{"conv2d_3", 110, 1.91},
+	{"conv2d_2", 0, 2.29},
+	{"conv2d_2", 1, 2.46},
+	{"conv2d_2", 2, 2.23},
+	{"conv2d_2", 7, 4.28},
+	{"conv2d_2", 11, 4.36},
+	{"conv2d_2", 12, 4.09},
+	{"conv2d_2", 28, 2.54},
+	{"conv2d_2", 31, 4.59},
+	{"conv2d_2", 33, 2.95},
+	{"conv2d_2", 39, 1.98},
+	{"conv2d_2", 40, 3.76},
+	{"conv2d_2", 41, 2.17},
+	{"conv2d_2", 42, 2.37},
+	{"conv2d_2", 44, 1.92},
+	{"conv2d_2", 45, 2.08},
+	{"conv2d_2", 47, 4.46},
+	{"conv2d_2", 50, 2.85},
+	{"conv2d_2", 51, 1.84},
+	{"conv2d_2", 54, 2.05},
+	{"conv2d_2", 57, 3.54},
+	{"conv2d_2", 58, 3.04},
+	{"conv2d_2", 61, 2.89},
+	{"conv2d_3", 1, 3.41},
+	{"conv2d_3", 9, 3.47},
+	{"conv2d_3", 23, 2.17},
+	{"conv2d_3", 26, 3.33},
+	{"conv2d_3", 27, 4.92},
+	{"conv2d_3", 43, 2.63},
+	{"conv2d_3", 47, 4.01},
+	{"conv2d_3", 50, 2.43},
+	{"conv2d_3", 53, 4.91},
+	{"conv2d_3", 57, 3.34},
+	{"conv2d_3", 58, 3.88},
+	{"conv2d_3", 62, 4.51},
+	{"conv2d_3", 64, 2.76},
+	{"conv2d_3", 69, 3.52},
+	{"conv2d_3", 83, 4.37},
+	{"conv2d_3", 90, 2.28},
+	{"conv2d_3", 93, 4.56},
+	{"conv2d_3", 102, 2.19},
+	{"conv2d_3", 104, 4.78},
+	{"conv2d_3", 107, 3.93},
+	{"conv2d_3", 110, 1.99},
 	{"conv2d_4", 34, 4.04},
 }
 
 // maxBelow5 is how long below5 may be: the list may shrink, never grow
 // (TestActivationMaximisation fails when it does).
-const maxBelow5 = 51
+const maxBelow5 = 44

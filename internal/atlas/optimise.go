@@ -74,14 +74,7 @@ func optimise(ctx context.Context, pre *nn.Graph, rescale float32, chans []int, 
 	res := make([]Result, n)
 	// The network's input is a·x + b per channel: 8-bit pixels 255·x
 	// rescaled, then standardised as the model's metadata says.
-	a, off := make([]float32, c), make([]float32, c)
-	for ch := range c {
-		a[ch] = 255 * rescale
-		if ch < len(o.Mean) && ch < len(o.Std) && o.Std[ch] != 0 {
-			a[ch] /= float32(o.Std[ch])
-			off[ch] = -float32(o.Mean[ch] / o.Std[ch])
-		}
-	}
+	a, off := inputAffine(c, rescale, o)
 	alpha := float32(o.Slope)
 	for step := 0; step <= o.Steps; step++ {
 		if err := ctx.Err(); err != nil {
