@@ -93,7 +93,10 @@ type groupBound struct {
 	readers, sum    []float64
 	// scratch
 	base, coef, bestCoef, nuv []float64
-	choice                    []int
+	choice, bestChoice        []int
+	save                      [][]float64 // per unit of a group: coefficients saved by search
+	best                      float64
+	enum                      []enumState // per group (crown_group_enum.go)
 }
 
 type member struct {
@@ -112,8 +115,8 @@ func (bd *Bounder) newGroupBound(k, size int) (*groupBound, error) {
 		return nil, fmt.Errorf("atlas: bound: expected conv (relu), max pooling, conv")
 	}
 	c1, pl, c2 := bd.layers[0], bd.layers[1], bd.layers[2]
-	if k < 0 || k >= c2.co || size < 1 || size > 6 {
-		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–6, received %d, %d", c2.co, k, size)
+	if k < 0 || k >= c2.co || size < 1 || size > 10 {
+		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–10, received %d, %d", c2.co, k, size)
 	}
 	P, ch := pl.pool, bd.in[2]
 	r := c2.kh*P + c1.kh - 1
@@ -197,6 +200,11 @@ func (bd *Bounder) newGroupBound(k, size int) (*groupBound, error) {
 	}
 	gb.sum = make([]float64, r*r*ch)
 	gb.base, gb.coef, gb.bestCoef = make([]float64, gb.nloc), make([]float64, gb.nloc), make([]float64, gb.nloc)
-	gb.nuv, gb.choice = make([]float64, gb.npos+1), make([]int, size)
+	gb.nuv, gb.choice, gb.bestChoice = make([]float64, gb.npos+1), make([]int, size), make([]int, size)
+	gb.save = make([][]float64, size)
+	for i := range gb.save {
+		gb.save[i] = make([]float64, len(win[0]))
+	}
+	gb.initEnum()
 	return gb, nil
 }

@@ -36,7 +36,7 @@ func (g *groupBound) vert(c float64) float64 {
 // non-nil a subgradient in glam and gphi.
 func (g *groupBound) eval(lam, phi, glam, gphi []float64) float64 {
 	npos, nloc := g.npos, g.nloc
-	base, coef, nuv, choice := g.base, g.coef, g.nuv, g.choice
+	base, nuv := g.base, g.nuv
 	z := g.b
 	for t, gr := range g.groups {
 		copy(base, lam[t*nloc:(t+1)*nloc])
@@ -51,38 +51,7 @@ func (g *groupBound) eval(lam, phi, glam, gphi []float64) float64 {
 				}
 			}
 		}
-		best := math.Inf(-1)
-		n := len(gr.pos)
-		clear(choice)
-		for {
-			copy(coef, base)
-			val := cst
-			for i, m := range gr.pos {
-				if q := choice[i]; q > 0 {
-					val += m.w * m.b1
-					for j, o := range g.win[q-1] {
-						coef[o] += m.w * m.kern[j]
-					}
-				}
-			}
-			for _, c := range coef {
-				val += c * g.vert(c)
-			}
-			if val > best {
-				best = val
-				copy(g.bestCoef, coef)
-			}
-			i := 0
-			for ; i < n; i++ {
-				if choice[i]++; choice[i] <= npos {
-					break
-				}
-				choice[i] = 0
-			}
-			if i == n {
-				break
-			}
-		}
+		best := g.groupMax(t, base, cst)
 		z += best
 		if glam == nil {
 			continue
