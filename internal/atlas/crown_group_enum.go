@@ -1,32 +1,35 @@
 package atlas
 
+import "math"
+
 // The exact maximum of one group's term in GroupCellBound
 // (crown_group.go): the largest, over every choice of branch of the
-// group's positive units (5^n), of a linear function maximised over the
-// box in closed form,
+// group's n positive units (5^n), of a linear function maximised over
+// the box in closed form,
 //
-//	T = max_choice [cst + Σ_{i: qᵢ>0} wᵢ·b1ᵢ + Σ_p V(coef_p(choice))],
-//	V(c) = c·Hi if c > 0, c·Lo otherwise,
+//	T = cst + max_choice [Σ_{i: qᵢ>0} wᵢ·b1ᵢ + Σ_p V(base_p + D_p(choice))],
+//	V(c) = max(c·Lo, c·Hi),
 //
-// coef = base + Σ_{i: qᵢ>0} wᵢ·kernᵢ placed on the window of branch qᵢ.
-// Found by depth-first search over the units (largest w·u first) with
-// branch and bound: below a node whose first i units are fixed, every
-// leaf is at most
+// D = Σ_{i: qᵢ>0} wᵢ·kernᵢ placed on the window of branch qᵢ, base the
+// prices and the negative units' linear bounds. Found by a Russian doll
+// search (Verfaillie, Lemaître & Schiex, AAAI 1996): for i = n−1 down to
+// 0, H_i = the maximum over the units i..n−1 alone (the others off) by a
+// depth-first search over their branches, where below a node whose units
+// i..j−1 are fixed (coefficients c = base + D_A) every leaf is at most
 //
-//	cst_A + Σ_p V(coef_A,p) + M_i,   M_i = max_x Σ_{j≥i} wⱼ·pⱼ(x),
+//	b1_A + min(Σ_p V(c_p) + M_j, Σ_p V(D_A,p) + H_j),
 //
-// because max_x [L(x) + R(x)] ≤ max_x L(x) + max_x R(x), with M_i the
-// exact maximum of the free units alone (it does not depend on the
-// prices: computed once per group, by enumeration). The search visits
-// the previous evaluation's best choice first, so the bound starts near
-// the answer and prunes most of the tree. The value returned is the
-// chosen leaf's, recomputed from scratch in the order of the plain
-// enumeration; saved coefficients are restored exactly (no drift).
+// because V is sublinear (V(a + b) ≤ V(a) + V(b)): M_j is the units j..'s
+// maximum from zero coefficients (independent of the prices: computed
+// once per group, by the same search), H_j the one from base (already
+// known: computed before H_i). H_0 is the answer. The value returned is
+// the chosen leaf's, recomputed from scratch in the order of the plain
+// enumeration (TestGroupMaxSearch compares with it); saved coefficients
+// are restored exactly (no drift).
 
 // enumState is the per-group state of the search.
 type enumState struct {
-	suf  []float64 // M_i, i = 0..n
-	prev []int     // the best choice of the previous evaluation
+	suf []float64 // M_i, i = 0..n
 }
 
 // vertSum returns Σ_p V(c_p).
@@ -43,67 +46,48 @@ func (g *groupBound) vertSum(c []float64) float64 {
 	return s
 }
 
-// initEnum computes every group's suffix maxima M_i (plain enumeration
-// of the units i..n-1 from zero coefficients).
+// initEnum computes every group's M_i.
 func (g *groupBound) initEnum() {
 	g.enum = make([]enumState, len(g.groups))
 	for t := range g.groups {
 		gr := &g.groups[t]
-		n := len(gr.pos)
 		e := &g.enum[t]
-		e.suf = make([]float64, n+1)
-		e.prev = make([]int, n)
-		coef := make([]float64, g.nloc)
-		for i := n - 1; i >= 0; i-- {
-			m := n - i
-			ch := make([]int, m)
-			best := 0.0
-			for {
-				clear(coef)
-				val := 0.0
-				for a, q := range ch {
-					if q > 0 {
-						u := gr.pos[i+a]
-						val += u.w * u.b1
-						for j, o := range g.win[q-1] {
-							coef[o] += u.w * u.kern[j]
-						}
-					}
-				}
-				best = max(best, val+g.vertSum(coef))
-				a := 0
-				for ; a < m; a++ {
-					if ch[a]++; ch[a] <= g.npos {
-						break
-					}
-					ch[a] = 0
-				}
-				if a == m {
-					break
-				}
-			}
-			e.suf[i] = best
-		}
+		e.suf = make([]float64, len(gr.pos)+1)
+		g.setGroup(gr)
+		clear(g.base[:len(gr.px)])
+		g.doll(gr, e, g.base[:len(gr.px)], e.suf)
+	}
+}
+
+// setGroup sizes the scratch coefficients to group gr's pixels.
+func (g *groupBound) setGroup(gr *group) {
+	n := len(gr.px)
+	g.coef, g.dcoef, g.bestCoef = g.coefBuf[:n], g.dcoefBuf[:n], g.bestBuf[:n]
+}
+
+// doll fills h with H_i for base (h = e.suf: M itself) and leaves the
+// maximiser's choice in g.bestChoice.
+func (g *groupBound) doll(gr *group, e *enumState, base, h []float64) {
+	n := len(gr.pos)
+	g.hsuf = h
+	h[n] = 0
+	for i := n - 1; i >= 0; i-- {
+		copy(g.coef, base)
+		clear(g.dcoef)
+		h[i] = math.Inf(1)
+		g.best, g.bestChoice[i], g.lev = h[i+1], 0, i
+		g.search(gr, e, i, 0)
+		h[i] = g.best
 	}
 }
 
 // groupMax returns group t's term for the coefficients base and constant
-// cst, leaves the maximiser's coefficients in g.bestCoef and remembers
-// its choice for the next evaluation.
+// cst and leaves the maximiser's coefficients in g.bestCoef.
 func (g *groupBound) groupMax(t int, base []float64, cst float64) float64 {
 	gr := &g.groups[t]
-	e := &g.enum[t]
-	n := len(gr.pos)
-	copy(g.coef, base)
-	// the previous best choice first: a good bound to prune with
-	copy(g.choice[:n], e.prev)
-	g.best = g.leafValue(gr, base, cst, g.choice[:n])
-	copy(g.bestChoice[:n], g.choice[:n])
-	if n > 0 {
-		g.search(gr, e, 0, cst)
-	}
-	copy(e.prev, g.bestChoice[:n])
-	return g.leafValue(gr, base, cst, g.bestChoice[:n]) // also sets bestCoef
+	g.setGroup(gr)
+	g.doll(gr, &g.enum[t], base, g.hbuf[:len(gr.pos)+1])
+	return g.leafValue(gr, base, cst, g.bestChoice[:len(gr.pos)])
 }
 
 // leafValue evaluates one choice from scratch (the plain enumeration's
@@ -115,7 +99,7 @@ func (g *groupBound) leafValue(gr *group, base []float64, cst float64, choice []
 	for i, m := range gr.pos {
 		if q := choice[i]; q > 0 {
 			val += m.w * m.b1
-			for j, o := range g.win[q-1] {
+			for j, o := range m.win[q-1] {
 				c[o] += m.w * m.kern[j]
 			}
 		}
@@ -123,66 +107,63 @@ func (g *groupBound) leafValue(gr *group, base []float64, cst float64, choice []
 	return val + g.vertSum(c)
 }
 
-// search visits the choices of units i.. below the current g.coef
-// (units before i fixed, their constant in acc).
-func (g *groupBound) search(gr *group, e *enumState, i int, acc float64) {
+// search visits the choices of units j.. below the current coefficients
+// (g.coef = base + D_A, g.dcoef = D_A; units g.lev..j−1 fixed, their
+// constant in acc).
+func (g *groupBound) search(gr *group, e *enumState, j int, acc float64) {
 	n := len(gr.pos)
 	s := g.vertSum(g.coef)
-	if acc+s+e.suf[i] <= g.best {
+	if acc+min(s+e.suf[j], g.vertSum(g.dcoef)+g.hsuf[j]) <= g.best {
 		return
 	}
-	m := gr.pos[i]
+	m := gr.pos[j]
 	lo, hi := g.bd.Lo, g.bd.Hi
-	if i == n-1 { // leaves: the change over the window only
-		for q := range g.npos + 1 {
-			v := acc + s
-			if q > 0 {
-				v += m.w * m.b1
-				for j, o := range g.win[q-1] {
-					c := g.coef[o]
-					d := c + m.w*m.kern[j]
-					if d > 0 {
-						v += d * hi
-					} else {
-						v += d * lo
-					}
-					if c > 0 {
-						v -= c * hi
-					} else {
-						v -= c * lo
-					}
+	if j == n-1 { // leaves: the change over the window only
+		for q := 1; q <= g.npos; q++ {
+			v := acc + s + m.w*m.b1
+			for jj, o := range m.win[q-1] {
+				c := g.coef[o]
+				d := c + m.w*m.kern[jj]
+				if d > 0 {
+					v += d * hi
+				} else {
+					v += d * lo
+				}
+				if c > 0 {
+					v -= c * hi
+				} else {
+					v -= c * lo
 				}
 			}
 			if v > g.best {
-				g.choice[i] = q
+				g.choice[j] = q
 				g.best = v
-				copy(g.bestChoice[:n], g.choice[:n])
+				copy(g.bestChoice[g.lev:n], g.choice[g.lev:n])
 			}
+		}
+		if v := acc + s; v > g.best { // all off
+			g.choice[j] = 0
+			g.best = v
+			copy(g.bestChoice[g.lev:n], g.choice[g.lev:n])
 		}
 		return
 	}
-	save := g.save[i]
-	first := e.prev[i]
-	for k := range g.npos + 1 {
-		q := k
-		if k == 0 {
-			q = first
-		} else if k <= first {
-			q = k - 1
-		}
-		g.choice[i] = q
+	save, dsave := g.save[j], g.dsave[j]
+	for q := g.npos; q >= 0; q-- {
+		g.choice[j] = q
 		if q == 0 {
-			g.search(gr, e, i+1, acc)
+			g.search(gr, e, j+1, acc)
 			continue
 		}
-		w := g.win[q-1]
-		for j, o := range w {
-			save[j] = g.coef[o]
-			g.coef[o] += m.w * m.kern[j]
+		w := m.win[q-1]
+		for jj, o := range w {
+			save[jj], dsave[jj] = g.coef[o], g.dcoef[o]
+			g.coef[o] += m.w * m.kern[jj]
+			g.dcoef[o] += m.w * m.kern[jj]
 		}
-		g.search(gr, e, i+1, acc+m.w*m.b1)
-		for j, o := range w {
-			g.coef[o] = save[j]
+		g.search(gr, e, j+1, acc+m.w*m.b1)
+		for jj, o := range w {
+			g.coef[o], g.dcoef[o] = save[jj], dsave[jj]
 		}
 	}
 }

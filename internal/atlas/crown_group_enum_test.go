@@ -20,7 +20,7 @@ func naiveGroupMax(g *groupBound, t int, base []float64, cst float64) float64 {
 		for i, m := range gr.pos {
 			if q := ch[i]; q > 0 {
 				val += m.w * m.b1
-				for j, o := range g.win[q-1] {
+				for j, o := range m.win[q-1] {
 					coef[o] += m.w * m.kern[j]
 				}
 			}
@@ -50,7 +50,7 @@ func TestGroupMaxSearch(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	for _, size := range []int{1, 2, 3, 5} {
 		for _, k := range []int{54, 7} {
-			g, err := bd.newGroupBound(k, size)
+			g, err := bd.newGroupBound(k, size, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

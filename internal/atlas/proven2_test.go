@@ -19,8 +19,11 @@ import (
 // image drives to 5× their baseline: GroupCellBound (crown_group.go) bounds
 // every cell's pre-activation, hence the map's mean activation, below 5×
 // the baseline (3, 4, 25: groups of 4, 200 steps; 49, 52: groups of 5,
-// 200 steps; 43: groups of 5, 400 steps). Their certificates (the multipliers, which make the bound
-// a one-pass evaluation) are in certFile, written by
+// 200 steps; 43: groups of 5, 400 steps; 54: groups of 8, 300 steps;
+// 44: groups of 10, 120 steps; the larger groups by the search of
+// crown_group_enum.go). Their certificates (the
+// multipliers, which make the bound a one-pass evaluation) are in
+// certFile, written by
 //
 //	CONVSCOPE_ATLAS_PROVE=1 go test -tags ci -run TestConv2ProvenBelow5 -v ./internal/atlas/
 //
@@ -28,10 +31,11 @@ import (
 // units, or CONVSCOPE_ATLAS_PROVE_SIZE; proveIters steps, or
 // CONVSCOPE_ATLAS_PROVE_STEPS) for the conv2d_2
 // channels of below5 and of this list, or only for those of
-// CONVSCOPE_ATLAS_PROVE_CHANNELS (e.g. 43,49: the other stored
-// certificates are kept); the default run only checks the stored certificates
+// CONVSCOPE_ATLAS_PROVE_CHANNELS (e.g. 43,49, or 54:8:300 for groups of
+// 8 and 300 steps on channel 54: the other stored certificates are
+// kept); the default run only checks the stored certificates
 // (CertifiedBound: any multipliers give a valid bound, rounding paid for).
-var provenConv2 = []int{3, 4, 25, 43, 49, 52}
+var provenConv2 = []int{3, 4, 25, 43, 44, 49, 52, 54}
 
 const (
 	certFile   = "testdata/conv2d_2_certificates.bin"
@@ -71,15 +75,27 @@ func TestConv2ProvenBelow5(t *testing.T) {
 				cands = append(cands, b.ch)
 			}
 		}
-		keep := map[int]*GroupCert{} // stored certificates of channels not recomputed
+		sizeOf, itersOf := map[int]int{}, map[int]int{} // per channel, from CONVSCOPE_ATLAS_PROVE_CHANNELS
+		keep := map[int]*GroupCert{}                    // stored certificates of channels not recomputed
 		if only := os.Getenv("CONVSCOPE_ATLAS_PROVE_CHANNELS"); only != "" {
 			var chosen []int
 			for _, f := range strings.Split(only, ",") {
-				k, err := strconv.Atoi(f)
-				if err != nil {
-					t.Fatal(err)
+				parts := strings.Split(f, ":") // channel[:size[:steps]]
+				var v [3]int
+				for i, p := range parts {
+					n, err := strconv.Atoi(p)
+					if err != nil || i > 2 {
+						t.Fatalf("CONVSCOPE_ATLAS_PROVE_CHANNELS: expected channel[:size[:steps]],…, received %q", only)
+					}
+					v[i] = n
 				}
-				chosen = append(chosen, k)
+				chosen = append(chosen, v[0])
+				if len(parts) > 1 {
+					sizeOf[v[0]] = v[1]
+				}
+				if len(parts) > 2 {
+					itersOf[v[0]] = v[2]
+				}
 			}
 			if data, err := os.ReadFile(certFile); err == nil {
 				old, err := readCerts(data)
@@ -100,8 +116,20 @@ func TestConv2ProvenBelow5(t *testing.T) {
 			cert *GroupCert
 		}
 		out := make([]res, len(cands))
+		sz := func(k int) int {
+			if v, ok := sizeOf[k]; ok {
+				return v
+			}
+			return size
+		}
+		it := func(k int) int {
+			if v, ok := itersOf[k]; ok {
+				return v
+			}
+			return iters
+		}
 		parallelFor(len(cands), func(i int) {
-			b, cert, err := bd.GroupCellBound(cands[i], iters, size)
+			b, cert, err := bd.GroupCellBound(cands[i], it(cands[i]), sz(cands[i]))
 			if err != nil {
 				t.Error(err)
 				return
@@ -110,7 +138,7 @@ func TestConv2ProvenBelow5(t *testing.T) {
 		})
 		for i, k := range cands {
 			a, _ := avg(k)
-			t.Logf("conv2d_2/%d: cell bound %.4g = %.2f× the baseline %.4g (interval %.2f×, groups of %d, %d steps)", k, out[i].b, out[i].b/a, a, max(bd.zu[2][k], 0)/a, size, iters)
+			t.Logf("conv2d_2/%d: cell bound %.4g = %.2f× the baseline %.4g (interval %.2f×, groups of %d, %d steps)", k, out[i].b, out[i].b/a, a, max(bd.zu[2][k], 0)/a, sz(k), it(k))
 			if out[i].b < 5*a {
 				keep[k] = out[i].cert
 			}
@@ -173,12 +201,13 @@ func provenConv2Bounds(t *testing.T, bd *Bounder) map[int]float64 {
 	return out
 }
 
-// writeCerts stores certificates: per certificate K, Size, len(Lam),
-// len(Logit) as int32, then the values as float32, little-endian.
+// writeCerts stores certificates: per certificate K, Size + 256·Span,
+// len(Lam), len(Logit) as int32, then the values as float32,
+// little-endian.
 func writeCerts(path string, certs []*GroupCert) error {
 	var buf bytes.Buffer
 	for _, c := range certs {
-		binary.Write(&buf, binary.LittleEndian, [4]int32{int32(c.K), int32(c.Size), int32(len(c.Lam)), int32(len(c.Logit))})
+		binary.Write(&buf, binary.LittleEndian, [4]int32{int32(c.K), int32(c.Size + c.Span<<8), int32(len(c.Lam)), int32(len(c.Logit))})
 		for _, v := range slices.Concat(c.Lam, c.Logit) {
 			binary.Write(&buf, binary.LittleEndian, float32(v))
 		}
@@ -204,7 +233,7 @@ func readCerts(data []byte) ([]*GroupCert, error) {
 		if err := binary.Read(r, binary.LittleEndian, vals); err != nil {
 			return nil, err
 		}
-		c := &GroupCert{K: int(h[0]), Size: int(h[1])}
+		c := &GroupCert{K: int(h[0]), Size: int(h[1] & 255), Span: int(h[1] >> 8)}
 		for i, v := range vals {
 			if math.IsNaN(float64(v)) {
 				return nil, fmt.Errorf("certificates: a NaN")

@@ -1,0 +1,112 @@
+package atlas
+
+import "slices"
+
+// How GroupCellBound's units are grouped (crown_group.go). A conv2d_2
+// cell reads kh×kw pooled positions; the units of one position read the
+// same window of (P + k1 − 1)² pixels per colour, and the windows of
+// neighbouring positions overlap (by k1 − 1 = 2 columns or rows for the
+// tutorial's model). Span 0 groups the units of each position apart;
+// span 1 pairs neighbouring positions, and each group then holds the
+// next ⌈size/2⌉ units (largest w·u first) of both: the group's copy reads
+// the union of the two windows, and the pair's units agree on the
+// pixels the windows share instead of being priced apart. The group's
+// term stays exact (the search of crown_group_enum.go does not care
+// where a unit's window lies in its group's pixels), so any layout gives
+// a valid bound; which is tighter is measured (docs/atlas.md).
+
+// posUnits are one pooled position's units.
+type posUnits struct {
+	pos, neg []member // pos: largest w·u first
+	gwin     [][]int  // per window: the cell's pixel of each kernel tap
+}
+
+// spanSets returns the sets of positions (index ty·kw + tx) grouped
+// together: each alone (span 0), or pairs of neighbours (span 1: each row's
+// first two positions, the others of the last column paired downwards,
+// a position left over alone).
+func spanSets(kh, kw, span int) [][]int {
+	var sets [][]int
+	if span == 0 {
+		for p := range kh * kw {
+			sets = append(sets, []int{p})
+		}
+		return sets
+	}
+	used := make([]bool, kh*kw)
+	for ty := range kh {
+		for tx := 0; tx+1 < kw; tx += 2 {
+			sets = append(sets, []int{ty*kw + tx, ty*kw + tx + 1})
+			used[ty*kw+tx], used[ty*kw+tx+1] = true, true
+		}
+	}
+	var rest []int
+	for p := range kh * kw {
+		if !used[p] {
+			rest = append(rest, p)
+		}
+	}
+	for i := 0; i < len(rest); i += 2 {
+		sets = append(sets, rest[i:min(i+2, len(rest))])
+	}
+	return sets
+}
+
+// layout makes g's groups from the positions' units, set by set: group r
+// of a set holds units r·m … r·m + m − 1 of each of its positions
+// (m = ⌈size/len(set)⌉) and every len(groups)-th negative unit of the
+// set's positions; its pixels are the union of their windows, in the
+// cell's order.
+func (g *groupBound) layout(units []posUnits, sets [][]int) {
+	for _, set := range sets {
+		m := (g.size + len(set) - 1) / len(set)
+		ng := 1
+		for _, p := range set {
+			ng = max(ng, (len(units[p].pos)+m-1)/m)
+		}
+		var px []int
+		for _, p := range set {
+			for _, w := range units[p].gwin {
+				px = append(px, w...)
+			}
+		}
+		slices.Sort(px)
+		px = slices.Compact(px)
+		local := map[int]int{}
+		for j, p := range px {
+			local[p] = j
+		}
+		wins := make([][][]int, len(set)) // per position of the set: local windows
+		for i, p := range set {
+			for _, w := range units[p].gwin {
+				lw := make([]int, len(w))
+				for j, q := range w {
+					lw[j] = local[q]
+				}
+				wins[i] = append(wins[i], lw)
+			}
+		}
+		gs := make([]group, ng)
+		for i := range gs {
+			gs[i].px = px
+		}
+		nn := 0
+		for i, p := range set {
+			for j, u := range units[p].pos {
+				u.win = wins[i]
+				gs[j/m].pos = append(gs[j/m].pos, u)
+			}
+			for _, u := range units[p].neg {
+				u.win = wins[i]
+				gs[nn%ng].neg = append(gs[nn%ng].neg, u)
+				nn++
+			}
+		}
+		for i := range gs {
+			gs[i].off = g.nlam
+			g.nlam += len(px)
+			g.nloc = max(g.nloc, len(px))
+		}
+		g.groups = append(g.groups, gs...)
+	}
+}
