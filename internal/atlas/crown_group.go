@@ -54,7 +54,7 @@ func (bd *Bounder) GroupCellBoundSpan(k, iters, size, span int) (float64, *Group
 	if err != nil {
 		return 0, nil, err
 	}
-	best, cert := g.optimise(iters)
+	best, cert := g.optimise(iters, nil)
 	return min(best, max(bd.zu[2][k], 0)), cert, nil
 }
 
@@ -116,6 +116,7 @@ type member struct {
 	w, b1 float64
 	kern  []float64
 	nu    int     // negative: index of its ν logits
+	id    int     // position·channels + channel
 	win   [][]int // per window (branch − 1): the group's local pixel of each kernel tap
 }
 
@@ -130,11 +131,11 @@ func (bd *Bounder) newGroupBound(k, size, span int) (*groupBound, error) {
 		return nil, fmt.Errorf("atlas: bound: expected conv (relu), max pooling, conv")
 	}
 	c1, pl, c2 := bd.layers[0], bd.layers[1], bd.layers[2]
-	if k < 0 || k >= c2.co || size < 1 || size > 10 {
-		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–10, received %d, %d", c2.co, k, size)
+	if k < 0 || k >= c2.co || size < 1 || size > 32 {
+		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–32, received %d, %d", c2.co, k, size)
 	}
 	P, ch := pl.pool, bd.in[2]
-	r := c2.kh*P + c1.kh - 1
+	rh, rw := c2.kh*P+c1.kh-1, c2.kw*P+c1.kw-1 // the cell's patch
 	gb := &groupBound{bd: bd, k: k, size: size, span: span, b: c2.b[k], npos: P * P}
 	var units []posUnits // per pooled position (ty, tx)
 	nNu := 0
@@ -147,7 +148,7 @@ func (bd *Bounder) newGroupBound(k, size, span int) (*groupBound, error) {
 					for ky := range c1.kh {
 						for kx := range c1.kw {
 							for ci := range ch {
-								loc = append(loc, ((ty*P+dy+ky)*r+tx*P+dx+kx)*ch+ci)
+								loc = append(loc, ((ty*P+dy+ky)*rw+tx*P+dx+kx)*ch+ci)
 							}
 						}
 					}
@@ -161,7 +162,7 @@ func (bd *Bounder) newGroupBound(k, size, span int) (*groupBound, error) {
 				if w == 0 || bd.zu[0][c] <= 0 {
 					continue
 				}
-				m := member{w: w, b1: c1.b[c]}
+				m := member{w: w, b1: c1.b[c], id: (ty*c2.kw+tx)*c2.ci + c}
 				for ky := range c1.kh {
 					for kx := range c1.kw {
 						for ci := range ch {
@@ -191,13 +192,13 @@ func (bd *Bounder) newGroupBound(k, size, span int) (*groupBound, error) {
 	}
 	gb.nNu = nNu
 	gb.layout(units, spanSets(c2.kh, c2.kw, span))
-	gb.readers = make([]float64, r*r*ch)
+	gb.readers = make([]float64, rh*rw*ch)
 	for _, g := range gb.groups {
 		for _, p := range g.px {
 			gb.readers[p]++
 		}
 	}
-	gb.sum = make([]float64, r*r*ch)
+	gb.sum = make([]float64, rh*rw*ch)
 	gb.base, gb.coef, gb.bestCoef = make([]float64, gb.nloc), make([]float64, gb.nloc), make([]float64, gb.nloc)
 	gb.coefBuf, gb.bestBuf, gb.dcoefBuf = gb.coef, gb.bestCoef, make([]float64, gb.nloc)
 	nu := 0 // the most positive units a group holds

@@ -85,9 +85,10 @@ func (g *groupBound) eval(lam, phi, glam, gphi []float64) float64 {
 }
 
 // optimise runs Adam for iters steps from λ = 0 and ν near the ReLU's
-// zero (dualStartLogit: the interval bound's choice) and returns the
+// zero (dualStartLogit: the interval bound's choice), or from another
+// layout's multipliers (transfer), and returns the
 // smallest bound seen (after the ReLU) and its multipliers.
-func (g *groupBound) optimise(iters int) (float64, *GroupCert) {
+func (g *groupBound) optimise(iters int, from *groupStart) (float64, *GroupCert) {
 	n := g.nlam
 	lam, glam, mlam, vlam := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	m := g.nNu * (g.npos + 1)
@@ -95,8 +96,13 @@ func (g *groupBound) optimise(iters int) (float64, *GroupCert) {
 	for i := range g.nNu {
 		phi[i*(g.npos+1)] = dualStartLogit
 	}
+	if from != nil {
+		g.transfer(from, lam)
+		copy(phi, from.cert.Logit)
+	}
 	cert := &GroupCert{K: g.k, Size: g.size, Span: g.span, Lam: make([]float64, n), Logit: make([]float64, m)}
 	best := g.eval(lam, phi, nil, nil)
+	copy(cert.Lam, lam)
 	copy(cert.Logit, phi)
 	const b1, b2 = 0.9, 0.999
 	for it := range iters {

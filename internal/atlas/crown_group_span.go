@@ -1,6 +1,9 @@
 package atlas
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // How GroupCellBound's units are grouped (crown_group.go). A conv2d_2
 // cell reads kh×kw pooled positions; the units of one position read the
@@ -109,4 +112,64 @@ func (g *groupBound) layout(units []posUnits, sets [][]int) {
 		}
 		g.groups = append(g.groups, gs...)
 	}
+}
+
+// groupStart is a solved layout whose multipliers start another's
+// optimisation (GroupCellBoundFrom).
+type groupStart struct {
+	g    *groupBound
+	cert *GroupCert
+}
+
+// transfer sets lam, for g's layout, to the sum of the prices of from's
+// groups that g's groups hold: each of from's groups adds its λ (by the
+// cell's pixel) to the group of g holding its first unit. When g's
+// groups are unions of from's (larger groups of the same positions),
+// the sum of the merged groups' maxima is at least the union's maximum,
+// so the bound starts at or below from's; λ is projected again anyway.
+func (g *groupBound) transfer(from *groupStart, lam []float64) {
+	where := map[int]int{} // unit id → g's group
+	for t, gr := range g.groups {
+		for _, m := range slices.Concat(gr.pos, gr.neg) {
+			where[m.id] = t
+		}
+	}
+	for _, gr := range from.g.groups {
+		units := slices.Concat(gr.pos, gr.neg)
+		if len(units) == 0 {
+			continue
+		}
+		dst := &g.groups[where[units[0].id]]
+		at := map[int]int{}
+		for j, p := range dst.px {
+			at[p] = j
+		}
+		src := from.cert.Lam[gr.off : gr.off+len(gr.px)]
+		for j, p := range gr.px {
+			if i, ok := at[p]; ok {
+				lam[dst.off+i] += src[j]
+			}
+		}
+	}
+	g.project(lam)
+}
+
+// GroupCellBoundFrom is GroupCellBoundSpan started from prev's
+// multipliers (a smaller layout's certificate of the same channel):
+// large groups cost more per step, so the prices are found on small
+// ones first.
+func (bd *Bounder) GroupCellBoundFrom(prev *GroupCert, iters, size, span int) (float64, *GroupCert, error) {
+	from, err := bd.newGroupBound(prev.K, prev.Size, prev.Span)
+	if err != nil {
+		return 0, nil, err
+	}
+	g, err := bd.newGroupBound(prev.K, size, span)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(prev.Lam) != from.nlam || len(prev.Logit) != g.nNu*(g.npos+1) {
+		return 0, nil, fmt.Errorf("atlas: bound: expected a certificate of %d and %d values, received %d and %d", from.nlam, g.nNu*(g.npos+1), len(prev.Lam), len(prev.Logit))
+	}
+	best, cert := g.optimise(iters, &groupStart{from, prev})
+	return min(best, max(bd.zu[2][prev.K], 0)), cert, nil
 }

@@ -75,26 +75,30 @@ func TestConv2ProvenBelow5(t *testing.T) {
 				cands = append(cands, b.ch)
 			}
 		}
-		sizeOf, itersOf := map[int]int{}, map[int]int{} // per channel, from CONVSCOPE_ATLAS_PROVE_CHANNELS
-		keep := map[int]*GroupCert{}                    // stored certificates of channels not recomputed
+		// per channel, from CONVSCOPE_ATLAS_PROVE_CHANNELS: stages of
+		// (group size, steps), each started from the previous one's
+		// multipliers (GroupCellBoundFrom)
+		stages := map[int][][2]int{}
+		keep := map[int]*GroupCert{} // stored certificates of channels not recomputed
 		if only := os.Getenv("CONVSCOPE_ATLAS_PROVE_CHANNELS"); only != "" {
 			var chosen []int
 			for _, f := range strings.Split(only, ",") {
-				parts := strings.Split(f, ":") // channel[:size[:steps]]
-				var v [3]int
-				for i, p := range parts {
+				parts := strings.Split(f, ":") // channel[:size[:steps[:size:steps…]]]
+				var v []int
+				for _, p := range parts {
 					n, err := strconv.Atoi(p)
-					if err != nil || i > 2 {
-						t.Fatalf("CONVSCOPE_ATLAS_PROVE_CHANNELS: expected channel[:size[:steps]],…, received %q", only)
+					if err != nil {
+						t.Fatalf("CONVSCOPE_ATLAS_PROVE_CHANNELS: expected channel[:size[:steps[:size:steps…]]],…, received %q", only)
 					}
-					v[i] = n
+					v = append(v, n)
 				}
 				chosen = append(chosen, v[0])
-				if len(parts) > 1 {
-					sizeOf[v[0]] = v[1]
-				}
-				if len(parts) > 2 {
-					itersOf[v[0]] = v[2]
+				for i := 1; i < len(v); i += 2 {
+					st := [2]int{v[i], iters}
+					if i+1 < len(v) {
+						st[1] = v[i+1]
+					}
+					stages[v[0]] = append(stages[v[0]], st)
 				}
 			}
 			if data, err := os.ReadFile(certFile); err == nil {
@@ -114,31 +118,40 @@ func TestConv2ProvenBelow5(t *testing.T) {
 		type res struct {
 			b    float64
 			cert *GroupCert
+			how  string
 		}
 		out := make([]res, len(cands))
-		sz := func(k int) int {
-			if v, ok := sizeOf[k]; ok {
-				return v
-			}
-			return size
-		}
-		it := func(k int) int {
-			if v, ok := itersOf[k]; ok {
-				return v
-			}
-			return iters
-		}
 		parallelFor(len(cands), func(i int) {
-			b, cert, err := bd.GroupCellBound(cands[i], it(cands[i]), sz(cands[i]))
-			if err != nil {
-				t.Error(err)
-				return
+			k := cands[i]
+			st := stages[k]
+			if len(st) == 0 {
+				st = [][2]int{{size, iters}}
 			}
-			out[i] = res{b, cert}
+			var r res // the best stage's
+			var cert *GroupCert
+			for j, s := range st {
+				var b float64
+				var err error
+				if j == 0 {
+					b, cert, err = bd.GroupCellBound(k, s[1], s[0])
+				} else {
+					b, cert, err = bd.GroupCellBoundFrom(cert, s[1], s[0], 0)
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if j == 0 || b < r.b {
+					r.b, r.cert = b, cert
+				}
+				a, _ := avg(k)
+				r.how += fmt.Sprintf(", groups of %d, %d steps: %.3f×", s[0], s[1], b/a)
+			}
+			out[i] = r
 		})
 		for i, k := range cands {
 			a, _ := avg(k)
-			t.Logf("conv2d_2/%d: cell bound %.4g = %.2f× the baseline %.4g (interval %.2f×, groups of %d, %d steps)", k, out[i].b, out[i].b/a, a, max(bd.zu[2][k], 0)/a, sz(k), it(k))
+			t.Logf("conv2d_2/%d: cell bound %.4g = %.3f× the baseline %.4g (interval %.2f×%s)", k, out[i].b, out[i].b/a, a, max(bd.zu[2][k], 0)/a, out[i].how)
 			if out[i].b < 5*a {
 				keep[k] = out[i].cert
 			}
