@@ -22,7 +22,8 @@ import (
 // every cell's pre-activation, hence the map's mean activation, below 5×
 // the baseline (3, 4, 25: groups of 4, 200 steps; 49, 52: groups of 5,
 // 200 steps; 43: groups of 5, 400 steps; 54: groups of 8, 300 steps;
-// 44: groups of 10, 120 steps; the larger groups by the search of
+// 44: groups of 10, 120 steps; 51: groups of 6, 300 steps, then 12,
+// 100 steps from their prices; the larger groups by the search of
 // crown_group_enum.go). Their certificates (the
 // multipliers, which make the bound a one-pass evaluation) are in
 // certFile, written by
@@ -37,7 +38,7 @@ import (
 // 8 and 300 steps on channel 54: the other stored certificates are
 // kept); the default run only checks the stored certificates
 // (CertifiedBound: any multipliers give a valid bound, rounding paid for).
-var provenConv2 = []int{3, 4, 25, 43, 44, 49, 52, 54}
+var provenConv2 = []int{3, 4, 25, 43, 44, 49, 51, 52, 54}
 
 const (
 	certFile   = "testdata/conv2d_2_certificates.bin"
