@@ -31,7 +31,8 @@ import (
 // (z⁰ = 0; the max is at least any convex combination), linear. A group's
 // term is then the largest, over every choice of branch of its positive
 // units (5^size), of a linear function maximised in closed form — the
-// group's maximum, not a relaxation of it. Every λ (with the zero sums)
+// group's maximum, not a relaxation of it (found by a branch-and-bound
+// search, crown_group_enum.go). Every λ (with the zero sums)
 // and ν gives a valid bound (the certificate, GroupCert); Adam on λ and
 // on ν's softmax logits minimises it for iters steps (a projected
 // subgradient method on a convex, piecewise linear function) and the
@@ -40,14 +41,23 @@ import (
 // between groups relaxed (Bunel et al., "Lagrangian decomposition for
 // neural network verification", UAI 2020, decompose by layer; here by
 // groups of units of one layer, whose pixels the first layer makes exact).
-// A larger size is tighter and costs 5× per unit more. The result, after
+// A larger size (1–32) is tighter and costs more: on conv2d_2, about
+// 3× per unit beyond 8 with the search (one evaluation of groups of 12
+// ~3.5 CPU-s, of 16 ~50). The result, after
 // the ReLU, is at most the interval bound (Bounder's), which also holds.
 func (bd *Bounder) GroupCellBound(k, iters, size int) (float64, *GroupCert, error) {
-	g, err := bd.newGroupBound(k, size)
+	return bd.GroupCellBoundSpan(k, iters, size, 0)
+}
+
+// GroupCellBoundSpan is GroupCellBound with the groups of span's layout
+// (spanSets, crown_group_span.go): 0 groups the units of each pooled
+// position apart, 1 those of pairs of neighbouring positions.
+func (bd *Bounder) GroupCellBoundSpan(k, iters, size, span int) (float64, *GroupCert, error) {
+	g, err := bd.newGroupBound(k, size, span)
 	if err != nil {
 		return 0, nil, err
 	}
-	best, cert := g.optimise(iters)
+	best, cert := g.optimise(iters, nil)
 	return min(best, max(bd.zu[2][k], 0)), cert, nil
 }
 
@@ -55,6 +65,7 @@ func (bd *Bounder) GroupCellBound(k, iters, size int) (float64, *GroupCert, erro
 // pixel of its copy, ν's logits per negative unit.
 type GroupCert struct {
 	K, Size    int
+	Span       int // 0: groups of one pooled position; spanSets' layouts
 	Lam, Logit []float64
 }
 
@@ -65,12 +76,12 @@ type GroupCert struct {
 // cert — stored rounded, or made up — gives a valid bound (at most the
 // interval bound, as GroupCellBound's).
 func (bd *Bounder) CertifiedBound(cert *GroupCert) (float64, error) {
-	g, err := bd.newGroupBound(cert.K, cert.Size)
+	g, err := bd.newGroupBound(cert.K, cert.Size, cert.Span)
 	if err != nil {
 		return 0, err
 	}
-	if len(cert.Lam) != len(g.groups)*g.nloc || len(cert.Logit) != g.nNu*(g.npos+1) {
-		return 0, fmt.Errorf("atlas: bound: expected a certificate of %d and %d values, received %d and %d", len(g.groups)*g.nloc, g.nNu*(g.npos+1), len(cert.Lam), len(cert.Logit))
+	if len(cert.Lam) != g.nlam || len(cert.Logit) != g.nNu*(g.npos+1) {
+		return 0, fmt.Errorf("atlas: bound: expected a certificate of %d and %d values, received %d and %d", g.nlam, g.nNu*(g.npos+1), len(cert.Lam), len(cert.Logit))
 	}
 	lam := append([]float64(nil), cert.Lam...)
 	g.project(lam)
@@ -87,72 +98,74 @@ type groupBound struct {
 	bd              *Bounder
 	k, size         int
 	b               float64
-	npos, nloc, nNu int
-	win             [][]int // per window input: local pixel of each first-layer kernel tap
+	span            int
+	npos, nloc, nNu int // nloc: the most pixels a group reads
+	nlam            int // λ's length: Σ over groups of their pixels
 	groups          []group
 	readers, sum    []float64
 	// scratch
 	base, coef, bestCoef, nuv []float64
-	choice                    []int
+	coefBuf, bestBuf          []float64
+	dcoef, dcoefBuf, hbuf     []float64
+	hsuf                      []float64
+	lev                       int
+	choice, bestChoice        []int
+	save, dsave               [][]float64 // per unit of a group: coefficients saved by search
+	best                      float64
+	enum                      []enumState // per group (crown_group_enum.go)
 }
 
 type member struct {
 	w, b1 float64
 	kern  []float64
-	nu    int // negative: index of its ν logits
+	nu    int     // negative: index of its ν logits
+	id    int     // position·channels + channel
+	win   [][]int // per window (branch − 1): the group's local pixel of each kernel tap
 }
 
 type group struct {
 	px       []int // pixel of the cell's patch of each local pixel
+	off      int   // of the group's λ
 	pos, neg []member
 }
 
-func (bd *Bounder) newGroupBound(k, size int) (*groupBound, error) {
+func (bd *Bounder) newGroupBound(k, size, span int) (*groupBound, error) {
 	if len(bd.layers) < 3 || bd.layers[0].pool > 0 || bd.layers[1].pool == 0 || bd.layers[2].pool > 0 || !bd.layers[0].relu {
 		return nil, fmt.Errorf("atlas: bound: expected conv (relu), max pooling, conv")
 	}
 	c1, pl, c2 := bd.layers[0], bd.layers[1], bd.layers[2]
-	if k < 0 || k >= c2.co || size < 1 || size > 6 {
-		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–6, received %d, %d", c2.co, k, size)
+	if k < 0 || k >= c2.co || size < 1 || size > 32 {
+		return nil, fmt.Errorf("atlas: bound: expected a channel below %d and a group size 1–32, received %d, %d", c2.co, k, size)
 	}
 	P, ch := pl.pool, bd.in[2]
-	r := c2.kh*P + c1.kh - 1
-	side := P + c1.kh - 1
-	gb := &groupBound{bd: bd, k: k, size: size, b: c2.b[k], npos: P * P, nloc: side * side * ch}
-	var win [][]int // per window input: local pixel of each kernel tap
-	for dy := range P {
-		for dx := range P {
-			var loc []int
-			for ky := range c1.kh {
-				for kx := range c1.kw {
-					for ci := range ch {
-						loc = append(loc, ((dy+ky)*side+dx+kx)*ch+ci)
-					}
-				}
-			}
-			win = append(win, loc)
-		}
-	}
-	var groups []group
+	rh, rw := c2.kh*P+c1.kh-1, c2.kw*P+c1.kw-1 // the cell's patch
+	gb := &groupBound{bd: bd, k: k, size: size, span: span, b: c2.b[k], npos: P * P}
+	var units []posUnits // per pooled position (ty, tx)
 	nNu := 0
 	for ty := range c2.kh {
 		for tx := range c2.kw {
-			var px []int
-			for y := range side {
-				for x := range side {
-					for ci := range ch {
-						px = append(px, ((ty*P+y)*r+tx*P+x)*ch+ci)
+			var u posUnits
+			for dy := range P {
+				for dx := range P {
+					var loc []int
+					for ky := range c1.kh {
+						for kx := range c1.kw {
+							for ci := range ch {
+								loc = append(loc, ((ty*P+dy+ky)*rw+tx*P+dx+kx)*ch+ci)
+							}
+						}
 					}
+					u.gwin = append(u.gwin, loc)
 				}
 			}
-			var pos, neg []member
+			var pos []member
 			var key []float64
 			for c := range c2.ci {
 				w := c2.k[((ty*c2.kw+tx)*c2.ci+c)*c2.co+k]
 				if w == 0 || bd.zu[0][c] <= 0 {
 					continue
 				}
-				m := member{w: w, b1: c1.b[c]}
+				m := member{w: w, b1: c1.b[c], id: (ty*c2.kw+tx)*c2.ci + c}
 				for ky := range c1.kh {
 					for kx := range c1.kw {
 						for ci := range ch {
@@ -163,7 +176,7 @@ func (bd *Bounder) newGroupBound(k, size int) (*groupBound, error) {
 				if w < 0 {
 					m.nu = nNu
 					nNu++
-					neg = append(neg, m)
+					u.neg = append(u.neg, m)
 				} else {
 					pos = append(pos, m)
 					key = append(key, w*bd.zu[0][c])
@@ -174,29 +187,32 @@ func (bd *Bounder) newGroupBound(k, size int) (*groupBound, error) {
 				idx[i] = i
 			}
 			sort.Slice(idx, func(a, b int) bool { return key[idx[a]] > key[idx[b]] })
-			ng := max((len(pos)+size-1)/size, 1)
-			gs := make([]group, ng)
-			for i := range gs {
-				gs[i].px = px
+			for _, j := range idx {
+				u.pos = append(u.pos, pos[j])
 			}
-			for i, j := range idx {
-				gs[i/size].pos = append(gs[i/size].pos, pos[j])
-			}
-			for i, m := range neg {
-				gs[i%ng].neg = append(gs[i%ng].neg, m)
-			}
-			groups = append(groups, gs...)
+			units = append(units, u)
 		}
 	}
-	gb.win, gb.groups, gb.nNu = win, groups, nNu
-	gb.readers = make([]float64, r*r*ch)
-	for _, g := range groups {
+	gb.nNu = nNu
+	gb.layout(units, spanSets(c2.kh, c2.kw, span))
+	gb.readers = make([]float64, rh*rw*ch)
+	for _, g := range gb.groups {
 		for _, p := range g.px {
 			gb.readers[p]++
 		}
 	}
-	gb.sum = make([]float64, r*r*ch)
+	gb.sum = make([]float64, rh*rw*ch)
 	gb.base, gb.coef, gb.bestCoef = make([]float64, gb.nloc), make([]float64, gb.nloc), make([]float64, gb.nloc)
-	gb.nuv, gb.choice = make([]float64, gb.npos+1), make([]int, size)
+	gb.coefBuf, gb.bestBuf, gb.dcoefBuf = gb.coef, gb.bestCoef, make([]float64, gb.nloc)
+	nu := 0 // the most positive units a group holds
+	for _, g := range gb.groups {
+		nu = max(nu, len(g.pos))
+	}
+	gb.nuv, gb.choice, gb.bestChoice = make([]float64, gb.npos+1), make([]int, nu), make([]int, nu)
+	gb.save, gb.dsave, gb.hbuf = make([][]float64, nu), make([][]float64, nu), make([]float64, nu+1)
+	for i := range gb.save {
+		gb.save[i], gb.dsave[i] = make([]float64, c1.kh*c1.kw*ch), make([]float64, c1.kh*c1.kw*ch)
+	}
+	gb.initEnum()
 	return gb, nil
 }

@@ -8,9 +8,9 @@ import "math"
 // sums sets g.sum to Σ_g λ_g at every pixel.
 func (g *groupBound) sums(v []float64) {
 	clear(g.sum)
-	for t, gr := range g.groups {
+	for _, gr := range g.groups {
 		for j, p := range gr.px {
-			g.sum[p] += v[t*g.nloc+j]
+			g.sum[p] += v[gr.off+j]
 		}
 	}
 }
@@ -18,9 +18,9 @@ func (g *groupBound) sums(v []float64) {
 // project makes Σ_g λ_g = 0 at every pixel.
 func (g *groupBound) project(v []float64) {
 	g.sums(v)
-	for t, gr := range g.groups {
+	for _, gr := range g.groups {
 		for j, p := range gr.px {
-			v[t*g.nloc+j] -= g.sum[p] / g.readers[p]
+			v[gr.off+j] -= g.sum[p] / g.readers[p]
 		}
 	}
 }
@@ -35,59 +35,29 @@ func (g *groupBound) vert(c float64) float64 {
 // eval returns the bound for λ (lam) and ν's logits (phi), and with glam
 // non-nil a subgradient in glam and gphi.
 func (g *groupBound) eval(lam, phi, glam, gphi []float64) float64 {
-	npos, nloc := g.npos, g.nloc
-	base, coef, nuv, choice := g.base, g.coef, g.nuv, g.choice
+	npos, nuv := g.npos, g.nuv
 	z := g.b
 	for t, gr := range g.groups {
-		copy(base, lam[t*nloc:(t+1)*nloc])
+		nl := len(gr.px)
+		base := g.base[:nl]
+		copy(base, lam[gr.off:gr.off+nl])
 		cst := 0.0
 		for _, m := range gr.neg {
 			softmax(nuv, phi[m.nu*(npos+1):(m.nu+1)*(npos+1)])
 			for q := range npos {
 				a := m.w * nuv[q+1]
 				cst += a * m.b1
-				for j, o := range g.win[q] {
+				for j, o := range m.win[q] {
 					base[o] += a * m.kern[j]
 				}
 			}
 		}
-		best := math.Inf(-1)
-		n := len(gr.pos)
-		clear(choice)
-		for {
-			copy(coef, base)
-			val := cst
-			for i, m := range gr.pos {
-				if q := choice[i]; q > 0 {
-					val += m.w * m.b1
-					for j, o := range g.win[q-1] {
-						coef[o] += m.w * m.kern[j]
-					}
-				}
-			}
-			for _, c := range coef {
-				val += c * g.vert(c)
-			}
-			if val > best {
-				best = val
-				copy(g.bestCoef, coef)
-			}
-			i := 0
-			for ; i < n; i++ {
-				if choice[i]++; choice[i] <= npos {
-					break
-				}
-				choice[i] = 0
-			}
-			if i == n {
-				break
-			}
-		}
+		best := g.groupMax(t, base, cst)
 		z += best
 		if glam == nil {
 			continue
 		}
-		gl := glam[t*nloc : (t+1)*nloc]
+		gl := glam[gr.off : gr.off+nl]
 		for j, c := range g.bestCoef {
 			gl[j] = g.vert(c)
 		}
@@ -97,7 +67,7 @@ func (g *groupBound) eval(lam, phi, glam, gphi []float64) float64 {
 			dn[0] = 0
 			for q := range npos {
 				s := m.b1
-				for j, o := range g.win[q] {
+				for j, o := range m.win[q] {
 					s += m.kern[j] * gl[o]
 				}
 				dn[q+1] = m.w * s
@@ -115,18 +85,24 @@ func (g *groupBound) eval(lam, phi, glam, gphi []float64) float64 {
 }
 
 // optimise runs Adam for iters steps from λ = 0 and ν near the ReLU's
-// zero (dualStartLogit: the interval bound's choice) and returns the
+// zero (dualStartLogit: the interval bound's choice), or from another
+// layout's multipliers (transfer), and returns the
 // smallest bound seen (after the ReLU) and its multipliers.
-func (g *groupBound) optimise(iters int) (float64, *GroupCert) {
-	n := len(g.groups) * g.nloc
+func (g *groupBound) optimise(iters int, from *groupStart) (float64, *GroupCert) {
+	n := g.nlam
 	lam, glam, mlam, vlam := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	m := g.nNu * (g.npos + 1)
 	phi, gphi, mphi, vphi := make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
 	for i := range g.nNu {
 		phi[i*(g.npos+1)] = dualStartLogit
 	}
-	cert := &GroupCert{K: g.k, Size: g.size, Lam: make([]float64, n), Logit: make([]float64, m)}
+	if from != nil {
+		g.transfer(from, lam)
+		copy(phi, from.cert.Logit)
+	}
+	cert := &GroupCert{K: g.k, Size: g.size, Span: g.span, Lam: make([]float64, n), Logit: make([]float64, m)}
 	best := g.eval(lam, phi, nil, nil)
+	copy(cert.Lam, lam)
 	copy(cert.Logit, phi)
 	const b1, b2 = 0.9, 0.999
 	for it := range iters {

@@ -11,11 +11,16 @@ import (
 // groupNet is a small conv (relu) → 2×2 max pooling → conv chain with
 // seeded random weights, whose one output cell reads an r×r×c patch.
 func groupNet(t *testing.T, c, k1, f1, f2 int, seed int64) *nn.Sequential {
-	r := 2 + k1 - 1
-	net, err := nn.NewSequential([]int{r, r, c},
+	return groupNet2(t, c, k1, 1, 1, f1, f2, seed)
+}
+
+// groupNet2 is groupNet with a kh×kw second kernel: the cell reads kh·kw
+// pooled positions whose windows overlap by k1 − 1 pixels.
+func groupNet2(t *testing.T, c, k1, kh, kw, f1, f2 int, seed int64) *nn.Sequential {
+	net, err := nn.NewSequential([]int{2*kh + k1 - 1, 2*kw + k1 - 1, c},
 		nn.NewConv2D(f1, k1, k1, nn.WithActivation("relu")),
 		nn.NewMaxPooling2D(2, 2),
-		nn.NewConv2D(f2, 1, 1))
+		nn.NewConv2D(f2, kh, kw))
 	if err != nil {
 		t.Fatal(err)
 	}
