@@ -148,7 +148,9 @@ func TestWindowRefine(t *testing.T) {
 
 // TestWindowRefineAtlas (CONVSCOPE_ATLAS_REFINE_ATLAS=conv2d_3:27,53):
 // the default atlas's picture of each channel, then from it vertex steps
-// and plain steps on the full image. A search.
+// and plain steps on the full image (CONVSCOPE_ATLAS_REFINE_MODES, e.g.
+// v10,p80,r160: v vertex steps, p plain steps at the default step
+// falling, q at 0.02, r at 0.25). A search.
 func TestWindowRefineAtlas(t *testing.T) {
 	spec := os.Getenv("CONVSCOPE_ATLAS_REFINE_ATLAS")
 	if spec == "" {
