@@ -144,6 +144,7 @@ var bestSearch = []Options{
 //     atlas must reach 80 % of that ratio. The list may shrink, never
 //     grow (maxBelow5).
 func TestActivationMaximisation(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("optimises 44 channels for 40 steps")
 	}
@@ -331,6 +332,7 @@ func TestRetryWakesSilentChannel(t *testing.T) {
 // batch it was optimised in: channel 5 alone, and with others in batches
 // of 2 and 16, gives the same image in both parameterisations.
 func TestPictureIndependentOfBatch(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	net, err := nn.ReferenceModel()
 	if err != nil {
 		t.Fatal(err)

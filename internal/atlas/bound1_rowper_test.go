@@ -164,6 +164,7 @@ func torusRowSum(tb *TileBound1, pat []float64, p int) float64 {
 // against the direct sum of its image), the best images known for
 // conv2d_1/17 (4.80× its baseline with rows of period 6, docs/atlas.md).
 func TestSplitConv1BoundAboveImages(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	m, acts := defaultConv1Acts(t)
 	bounds := splitConv1Bounds(t, m.Net)
 	rng := rand.New(rand.NewSource(13))

@@ -63,6 +63,7 @@ func TestCacheRoundTrip(t *testing.T) {
 // parameterisation, and an entry saved before the parameterisation was
 // recorded (no "param") reads as the pixel one.
 func TestCachePerParameterisation(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	net, err := nn.ReferenceModel()
 	if err != nil {
 		t.Fatal(err)

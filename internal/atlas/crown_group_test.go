@@ -117,6 +117,7 @@ func TestGroupCellBoundExact(t *testing.T) {
 // multipliers (CertifiedBound projects them again and pays for
 // rounding).
 func TestGroupCellBoundSound(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("runs 70 images")
 	}

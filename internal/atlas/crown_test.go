@@ -78,6 +78,7 @@ func makeSoundnessImages(t *testing.T, m *model.Model) [][]float32 {
 // MeanBound is at least their mean activation. Each is an assertion a
 // wrong relaxation (a sign, a slope, a pooling weight) fails.
 func TestBounderSound(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("runs 128 images and 3 channels' linear bounds")
 	}
@@ -172,6 +173,7 @@ func TestBounderSound(t *testing.T) {
 // mean of every image tried (the atlas images of conv2d_1/8, /11, /20,
 // whose means are within 1 % of the exact maximum).
 func TestBounderFirstLayer(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	m, bd := defaultBounder(t)
 	ibp := upperBounds(m.Net, 1.0/255)
 	res, err := Visualize(context.Background(), m.Net, 0, "conv2d_1", []int{8, 11, 20}, Options{Seed: 1}, nil)

@@ -95,6 +95,7 @@ func TestVertexStepsConvexLayer(t *testing.T) {
 // pictures are periodic with one of Options.Periods; /23 (4.92× before
 // this session) reaches 5× too.
 func TestPeriodicReachesTextureChannels(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("optimises 3 channels of conv2d_1")
 	}

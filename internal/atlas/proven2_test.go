@@ -53,6 +53,7 @@ const (
 // logs every candidate's bound (as a ratio to its baseline) and rewrites
 // certFile.
 func TestConv2ProvenBelow5(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	m, bd := defaultBounder(t)
 	base := baselineImages(t, m)
 	acts := meanActs(t, m.Net, 2, base)

@@ -140,6 +140,7 @@ func TestWindowMeanEqualsFull(t *testing.T) {
 // /60 at 4.93×, /8 at 4.37×) past 5× with the default options, and the
 // pictures that reach it are periodic.
 func TestWindowReachesChannels(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("optimises 2 channels of conv2d_2")
 	}
@@ -175,6 +176,7 @@ func TestWindowReachesChannels(t *testing.T) {
 // channel short after the extension, gets the same picture with and
 // without Options.Windows (the benchmark's layer pays nothing).
 func TestWindowSkipsWideWindows(t *testing.T) {
+	t.Parallel() // heavy: overlaps the other heavy tests on the second core (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("optimises a conv2d_4 channel twice")
 	}
