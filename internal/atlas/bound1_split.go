@@ -124,7 +124,7 @@ func (sp *SplitBound1) phi(code int) float64 {
 	return v
 }
 
-// validCodes is the mask of cells that exist for pixel column x (cell
+// validMask is the mask of cells that exist for pixel column x (cell
 // column x − dx inside the map).
 func (sp *SplitBound1) validMask(x int) int {
 	s := &sp.S

@@ -70,7 +70,7 @@ func (g *groupBound) setGroup(gr *group) {
 func (g *groupBound) doll(gr *group, e *enumState, base, h []float64) {
 	n := len(gr.pos)
 	g.hsuf = h
-	h[n] = 0
+	h[n] = g.vertSum(base) // every unit off: the start of level n−1 (not 0: V can be negative)
 	for i := n - 1; i >= 0; i-- {
 		copy(g.coef, base)
 		clear(g.dcoef)
