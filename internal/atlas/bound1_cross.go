@@ -1,7 +1,5 @@
 package atlas
 
-import "math"
-
 // CrossBound1 bounds a first convolution's largest mean activation by
 // two copies of the image, one decomposed into strips of rows of cells
 // and one into strips of columns, made to agree by prices μ on the
@@ -76,35 +74,13 @@ func (cb *CrossBound1) Bound(aR, aC, mu, gR, gC, gMu []float64) float64 {
 // Optimise runs Adam on (aR, aC, mu) for iters steps (step lr falling
 // to lr/10), leaves the best found in them and returns its bound.
 func (cb *CrossBound1) Optimise(aR, aC, mu []float64, iters int, lr float64) float64 {
-	parts := [][]float64{aR, aC, mu}
-	grads := [][]float64{make([]float64, len(aR)), make([]float64, len(aC)), make([]float64, len(mu))}
-	best := cb.Bound(aR, aC, mu, grads[0], grads[1], grads[2])
-	keep := make([][]float64, 3)
-	m1, m2 := make([][]float64, 3), make([][]float64, 3)
-	for k, p := range parts {
-		keep[k] = append([]float64(nil), p...)
-		m1[k], m2[k] = make([]float64, len(p)), make([]float64, len(p))
-	}
-	const b1, b2 = 0.9, 0.999
-	for it := 1; it <= iters; it++ {
-		step := lr * (1 - 0.9*float64(it)/float64(iters))
-		c1, c2 := 1-math.Pow(b1, float64(it)), 1-math.Pow(b2, float64(it))
-		for k, p := range parts {
-			for i, g := range grads[k] {
-				m1[k][i] = b1*m1[k][i] + (1-b1)*g
-				m2[k][i] = b2*m2[k][i] + (1-b2)*g*g
-				p[i] -= step * (m1[k][i] / c1) / (math.Sqrt(m2[k][i]/c2) + 1e-12)
-			}
-		}
-		if v := cb.Bound(aR, aC, mu, grads[0], grads[1], grads[2]); v < best {
-			best = v
-			for k, p := range parts {
-				copy(keep[k], p)
-			}
-		}
-	}
-	for k, p := range parts {
-		copy(p, keep[k])
-	}
+	nR, nC := len(aR), len(aC)
+	p := append(append(append([]float64(nil), aR...), aC...), mu...) // one vector: Adam works per coordinate
+	best := adamMinimise(p, iters, lr, func(p, g []float64) float64 {
+		return cb.Bound(p[:nR], p[nR:nR+nC], p[nR+nC:], g[:nR], g[nR:nR+nC], g[nR+nC:])
+	})
+	copy(aR, p[:nR])
+	copy(aC, p[nR:nR+nC])
+	copy(mu, p[nR+nC:])
 	return best
 }

@@ -89,22 +89,7 @@ func rowPeriodicMax(tb *TileBound1, p int) (float64, []float64) {
 		st = comb >> p
 	}
 	coef := make([]float64, p*tb.W*c)
-	for j := range ow {
-		for i := range p {
-			if masks[j]>>i&1 == 0 {
-				continue
-			}
-			t := 0
-			for dy := range kh {
-				for dx := range kw {
-					for ch := range c {
-						coef[(((i+dy)%p)*tb.W+j+dx)*c+ch] += tb.K[t]
-						t++
-					}
-				}
-			}
-		}
-	}
+	addActiveKernels(coef, tb.K, kh, kw, c, tb.W, ow, p, p, masks)
 	img := make([]float64, len(coef))
 	for i, v := range coef {
 		img[i] = tb.argmax(v)

@@ -280,24 +280,5 @@ func (sp *SplitBound1) Bound(p, grad []float64) float64 {
 // parameters from p (changed in place to the best found) and returns the
 // smallest bound seen.
 func (sp *SplitBound1) Optimise(p []float64, iters int, lr float64) float64 {
-	g := make([]float64, len(p))
-	m1, m2 := make([]float64, len(p)), make([]float64, len(p))
-	best := sp.Bound(p, g)
-	bestP := append([]float64(nil), p...)
-	const b1, b2 = 0.9, 0.999
-	for it := 1; it <= iters; it++ {
-		step := lr * (1 - 0.9*float64(it)/float64(iters))
-		c1, c2 := 1-math.Pow(b1, float64(it)), 1-math.Pow(b2, float64(it))
-		for i := range p {
-			m1[i] = b1*m1[i] + (1-b1)*g[i]
-			m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-			p[i] -= step * (m1[i] / c1) / (math.Sqrt(m2[i]/c2) + 1e-12)
-		}
-		if v := sp.Bound(p, g); v < best {
-			best = v
-			copy(bestP, p)
-		}
-	}
-	copy(p, bestP)
-	return best
+	return adamMinimise(p, iters, lr, sp.Bound)
 }

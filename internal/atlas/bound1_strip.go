@@ -104,22 +104,7 @@ func (tb *TileBound1) tileMaxDP(a, p []float64) float64 {
 			st = comb >> gy
 		}
 		coef := append([]float64(nil), a...)
-		for j := range tb.GX {
-			for i := range gy {
-				if masks[j]>>i&1 == 0 {
-					continue
-				}
-				t := 0
-				for dy := range kh {
-					for dx := range kw {
-						for ch := range c {
-							coef[((i+dy)*pw+j+dx)*c+ch] += tb.K[t]
-							t++
-						}
-					}
-				}
-			}
-		}
+		addActiveKernels(coef, tb.K, kh, kw, c, pw, tb.GX, gy, 0, masks)
 		for i, v := range coef {
 			p[i] = tb.argmax(v)
 		}

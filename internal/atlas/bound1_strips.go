@@ -1,9 +1,5 @@
 package atlas
 
-import (
-	"math"
-)
-
 // StripBound1 bounds the largest mean activation a channel of the first
 // convolution (valid padding, stride 1) reaches over images with pixels
 // in [Lo, Hi], decomposing the map into horizontal strips of whole rows
@@ -84,22 +80,7 @@ func (sb *StripBound1) stripMax(g int, a, p []float64) float64 {
 		kh, kw, c, w := sb.KH, sb.KW, sb.C, sb.W
 		ph := g + kh - 1
 		coef := append([]float64(nil), a[:ph*w*c]...)
-		for j := range w - kw + 1 {
-			for i := range g {
-				if masks[j]>>i&1 == 0 {
-					continue
-				}
-				t := 0
-				for dy := range kh {
-					for dx := range kw {
-						for ch := range c {
-							coef[((i+dy)*w+j+dx)*c+ch] += sb.K[t]
-							t++
-						}
-					}
-				}
-			}
-		}
+		addActiveKernels(coef, sb.K, kh, kw, c, w, w-kw+1, g, 0, masks)
 		for i, v := range coef {
 			p[i] = sb.argmax(v)
 		}
@@ -171,24 +152,5 @@ func (sb *StripBound1) Bound(a, grad []float64) float64 {
 // multipliers from a (changed in place to the best found) and returns
 // the smallest bound seen.
 func (sb *StripBound1) Optimise(a []float64, iters int, lr float64) float64 {
-	g := make([]float64, len(a))
-	m1, m2 := make([]float64, len(a)), make([]float64, len(a))
-	best := sb.Bound(a, g)
-	bestA := append([]float64(nil), a...)
-	const b1, b2 = 0.9, 0.999
-	for it := 1; it <= iters; it++ {
-		step := lr * (1 - 0.9*float64(it)/float64(iters))
-		c1, c2 := 1-math.Pow(b1, float64(it)), 1-math.Pow(b2, float64(it))
-		for i := range a {
-			m1[i] = b1*m1[i] + (1-b1)*g[i]
-			m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-			a[i] -= step * (m1[i] / c1) / (math.Sqrt(m2[i]/c2) + 1e-12)
-		}
-		if v := sb.Bound(a, g); v < best {
-			best = v
-			copy(bestA, a)
-		}
-	}
-	copy(a, bestA)
-	return best
+	return adamMinimise(a, iters, lr, sb.Bound)
 }

@@ -1,7 +1,5 @@
 package atlas
 
-import "math"
-
 // TileBound1 is a bound of the largest mean activation a channel of the
 // first convolution (valid padding, stride 1) reaches over images with
 // pixels in [Lo, Hi]: a Lagrangian decomposition of the map into tiles of
@@ -238,26 +236,5 @@ func (tb *TileBound1) Refine(a0 []float64, gy0, gx0 int) []float64 {
 // multipliers from a (changed in place to the best found) and returns
 // the smallest bound seen.
 func (tb *TileBound1) Optimise(a []float64, iters int, lr float64) float64 {
-	g := make([]float64, len(a))
-	m1, m2 := make([]float64, len(a)), make([]float64, len(a))
-	best := tb.Bound(a, g, false)
-	bestA := append([]float64(nil), a...)
-	const b1, b2 = 0.9, 0.999
-	for it := 1; it <= iters; it++ {
-		step := lr * (1 - 0.9*float64(it)/float64(iters))
-		for i := range a {
-			m1[i] = b1*m1[i] + (1-b1)*g[i]
-			m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-			mh := m1[i] / (1 - math.Pow(b1, float64(it)))
-			vh := m2[i] / (1 - math.Pow(b2, float64(it)))
-			a[i] -= step * mh / (math.Sqrt(vh) + 1e-12)
-		}
-		v := tb.Bound(a, g, false)
-		if v < best {
-			best = v
-			copy(bestA, a)
-		}
-	}
-	copy(a, bestA)
-	return best
+	return adamMinimise(a, iters, lr, func(a, g []float64) float64 { return tb.Bound(a, g, false) })
 }
