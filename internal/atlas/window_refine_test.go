@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/convscope/convscope/assets"
-	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -61,16 +59,7 @@ func flipSearch(t testing.TB, g geometry, pre *nn.Graph, py, px, ch int, pat []f
 // into 16×16 / 8×16 / 16×8 px and ascent at CONVSCOPE_ATLAS_REFINE_LR;
 // every result confirmed on the tiled 150×150 image. A search.
 func TestWindowRefine(t *testing.T) {
-	spec := os.Getenv("CONVSCOPE_ATLAS_REFINE")
-	if spec == "" {
-		t.Skip("CONVSCOPE_ATLAS_REFINE=layer:ch,ch")
-	}
-	layer, chs, _ := strings.Cut(spec, ":")
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{"conv2d_2": 2, "conv2d_3": 4}[layer]
+	layer, chans, m, index := searchSpec(t, "CONVSCOPE_ATLAS_REFINE")
 	acts := meanActs(t, m.Net, index, baselineImages(t, m))
 	pre, _, err := Prefix(m.Net, layer)
 	if err != nil {
@@ -93,8 +82,7 @@ func TestWindowRefine(t *testing.T) {
 	full := func(pat []float32, py, px, ch int) float64 {
 		return meanActs(t, m.Net, index, [][]float32{tileRect(pat, py, px, in[0], in[1], 3)})[0][ch]
 	}
-	for _, f := range strings.Split(chs, ",") {
-		ch, _ := strconv.Atoi(f)
+	for _, ch := range chans {
 		var avg float64
 		for _, b := range acts {
 			avg += b[ch]
@@ -152,21 +140,7 @@ func TestWindowRefine(t *testing.T) {
 // v10,p80,r160: v vertex steps, p plain steps at the default step
 // falling, q at 0.02, r at 0.25). A search.
 func TestWindowRefineAtlas(t *testing.T) {
-	spec := os.Getenv("CONVSCOPE_ATLAS_REFINE_ATLAS")
-	if spec == "" {
-		t.Skip("CONVSCOPE_ATLAS_REFINE_ATLAS=layer:ch,ch")
-	}
-	layer, chs, _ := strings.Cut(spec, ":")
-	var chans []int
-	for _, f := range strings.Split(chs, ",") {
-		n, _ := strconv.Atoi(f)
-		chans = append(chans, n)
-	}
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{"conv2d_2": 2, "conv2d_3": 4}[layer]
+	layer, chans, m, index := searchSpec(t, "CONVSCOPE_ATLAS_REFINE_ATLAS")
 	base := baselineImages(t, m)
 	tg, err := NewTarget(m.Net, layer)
 	if err != nil {

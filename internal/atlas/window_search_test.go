@@ -26,6 +26,27 @@ func envInts(name string, def []int) []int {
 	return out
 }
 
+// searchSpec reads an env-gated search's "layer:ch,ch" from the variable
+// env (the test skips without it) and returns the layer, the channels,
+// the default model and the layer's index in it.
+func searchSpec(t *testing.T, env string) (layer string, chans []int, m *model.Model, index int) {
+	spec := os.Getenv(env)
+	if spec == "" {
+		t.Skip(env + "=layer:ch,ch")
+	}
+	layer, chs, _ := strings.Cut(spec, ":")
+	for _, f := range strings.Split(chs, ",") {
+		n, _ := strconv.Atoi(f)
+		chans = append(chans, n)
+	}
+	m, err := model.Read(assets.DefaultModel, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	index = map[string]int{"conv2d_1": 0, "conv2d_2": 2, "conv2d_3": 4, "conv2d_4": 6}[layer]
+	return layer, chans, m, index
+}
+
 // The window search behind docs/atlas.md's numbers
 // (CONVSCOPE_ATLAS_WINDOW=conv2d_3:14,0): for each channel and period
 // (CONVSCOPE_ATLAS_WINDOW_P=8,8x4,12: py×px px, multiples of the layer's
@@ -37,21 +58,7 @@ func envInts(name string, def []int) []int {
 // single cell found (the same ascent on a free R×R input, one cell): the
 // map's mean cannot exceed its best cell. A search, not a proof.
 func TestWindowSearch(t *testing.T) {
-	spec := os.Getenv("CONVSCOPE_ATLAS_WINDOW")
-	if spec == "" {
-		t.Skip("CONVSCOPE_ATLAS_WINDOW=layer:ch,ch")
-	}
-	layer, chs, _ := strings.Cut(spec, ":")
-	var chans []int
-	for _, f := range strings.Split(chs, ",") {
-		n, _ := strconv.Atoi(f)
-		chans = append(chans, n)
-	}
-	m, err := model.Read(assets.DefaultModel, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{"conv2d_1": 0, "conv2d_2": 2, "conv2d_3": 4, "conv2d_4": 6}[layer]
+	layer, chans, m, index := searchSpec(t, "CONVSCOPE_ATLAS_WINDOW")
 	base := baselineImages(t, m)
 	acts := meanActs(t, m.Net, index, base)
 	pre, _, err := Prefix(m.Net, layer)
