@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"math/rand"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // rowPeriodicMax returns the exact maximum, over images whose rows repeat
@@ -76,12 +78,8 @@ func rowPeriodicMax(tb *TileBound1, p int) (float64, []float64) {
 		}
 		V, W = W, V
 	}
-	top, st := math.Inf(-1), 0
-	for i, v := range V {
-		if v > top {
-			top, st = v, i
-		}
-	}
+	st := floats.MaxIdx(V) // the best final state (the first of ties)
+	top := V[st]
 	masks := make([]int, tb.W)
 	for x := tb.W - 1; x >= 0; x-- {
 		comb := int(back[x*nState+st])

@@ -3,6 +3,8 @@ package atlas
 import (
 	"math"
 	"math/bits"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // tileMaxDP is tileMax by dynamic programming over the tile's columns of
@@ -90,12 +92,8 @@ func (tb *TileBound1) tileMaxDP(a, p []float64) float64 {
 		}
 		V, W = W, V
 	}
-	top, st := math.Inf(-1), 0
-	for i, v := range V {
-		if v > top {
-			top, st = v, i
-		}
-	}
+	st := floats.MaxIdx(V) // the best final state (the first of ties)
+	top := V[st]
 	if p != nil {
 		masks := make([]int, pw)
 		for x := pw - 1; x >= 0; x-- {

@@ -3,6 +3,8 @@ package atlas
 import (
 	"math"
 	"math/bits"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // rowGroup is a run of pixel rows [r0, r1] of a strip and the cells
@@ -176,12 +178,8 @@ func (sb *StripBound1) stripDP(g int, a []float64, fn [][]float64, masks []int) 
 		}
 		V, W = W, V
 	}
-	best, st := math.Inf(-1), 0
-	for i, v := range V {
-		if v > best {
-			best, st = v, i
-		}
-	}
+	st := floats.MaxIdx(V) // the best final state (the first of ties)
+	best := V[st]
 	if masks != nil {
 		for x := w - 1; x >= 0; x-- {
 			masks[x] = st & (nm - 1)
