@@ -33,35 +33,14 @@ func chainGeometry(pre *nn.Graph) (geometry, bool) {
 		var k, s int
 		switch c.ClassName {
 		case "Conv2D", "MaxPooling2D", "AveragePooling2D":
-			if c.Padding == "same" || c.Pads != [4]int{} || c.CeilMode {
+			kk, ss, d, _ := c.Window()
+			if c.Padding == "same" || c.Pads != [4]int{} || c.CeilMode || d != [2]int{1, 1} {
 				return g, false
 			}
-			if c.DilationRate[0] > 1 || c.DilationRate[1] > 1 {
+			if kk[0] != kk[1] || ss[0] != ss[1] || kk[0] < 1 {
 				return g, false
 			}
-			k, s = c.KernelSize[0], c.Strides[0]
-			if c.ClassName != "Conv2D" {
-				k = c.PoolSize[0]
-				if s == 0 {
-					s = k
-				}
-			}
-			if s == 0 {
-				s = 1
-			}
-			kw, sw := c.KernelSize[1], c.Strides[1]
-			if c.ClassName != "Conv2D" {
-				kw = c.PoolSize[1]
-				if sw == 0 {
-					sw = kw
-				}
-			}
-			if sw == 0 {
-				sw = 1
-			}
-			if k != kw || s != sw || k < 1 {
-				return g, false
-			}
+			k, s = kk[0], ss[0]
 		case "Rescaling", "Identity", "Activation", "ReLU", "LeakyReLU", "Clip":
 			continue
 		default:

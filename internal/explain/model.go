@@ -127,28 +127,20 @@ func nextGeometry(g Geometry, c nn.LayerConfig, in, out []int) Geometry {
 	if !g.Known || len(out) != 3 || len(in) != 3 {
 		return Geometry{}
 	}
-	var k, d [2]int
-	d = [2]int{1, 1}
-	switch c.ClassName {
-	case "Conv2D", "DepthwiseConv2D":
-		k = c.KernelSize
-		for a := range d {
-			d[a] = max(1, c.DilationRate[a])
-		}
-	case "MaxPooling2D", "AveragePooling2D":
-		k = c.PoolSize
-	case "ZeroPadding2D":
+	if c.ClassName == "ZeroPadding2D" {
 		g.Start[0] -= g.Jump[0] * float64(c.Pads[0])
 		g.Start[1] -= g.Jump[1] * float64(c.Pads[1])
 		return g
-	default: // element-wise layers (Activation, Add, BatchNormalization, ...) keep the grid
+	}
+	k, st, d, ok := c.Window()
+	if !ok { // element-wise layers (Activation, Add, BatchNormalization, ...) keep the grid
 		if in[0] == out[0] && in[1] == out[1] {
 			return g
 		}
 		return Geometry{}
 	}
 	for a := 0; a < 2; a++ {
-		s := max(1, c.Strides[a])
+		s := st[a]
 		span := d[a]*(k[a]-1) + 1
 		pad := c.Pads[a]         // explicit pads: (top, left, bottom, right)
 		if c.Padding == "same" { // TensorFlow: floor(total/2) before

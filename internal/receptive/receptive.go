@@ -175,30 +175,15 @@ func axes(c nn.LayerConfig, nd node) (axis, axis) {
 	if nd.h == 0 || nd.inH == 0 {
 		return whole, whole // not spatial: sees everything
 	}
-	var k, s, d [2]int
-	switch c.ClassName {
-	case "Conv2D", "DepthwiseConv2D":
-		k, s, d = c.KernelSize, c.Strides, c.DilationRate
-	case "MaxPooling2D", "AveragePooling2D":
-		k, s = c.PoolSize, c.Strides
-	case "ZeroPadding2D":
+	if c.ClassName == "ZeroPadding2D" {
 		return axis{k: 1, s: 1, d: 1, pad: c.Pads[0]}, axis{k: 1, s: 1, d: 1, pad: c.Pads[1]}
-	default:
+	}
+	k, s, d, ok := c.Window()
+	if !ok {
 		if nd.h == nd.inH && nd.w == nd.inW {
 			return axis{k: 1, s: 1, d: 1}, axis{k: 1, s: 1, d: 1} // element-wise
 		}
 		return whole, whole
-	}
-	for i := range 2 {
-		if s[i] == 0 {
-			s[i] = k[i]
-			if c.ClassName == "Conv2D" || c.ClassName == "DepthwiseConv2D" {
-				s[i] = 1
-			}
-		}
-		if d[i] == 0 {
-			d[i] = 1
-		}
 	}
 	pad := [2]int{c.Pads[0], c.Pads[1]}
 	if strings.EqualFold(c.Padding, "same") {
