@@ -146,7 +146,6 @@ func (tb *TileBound1) tileMax(a, p []float64, exact bool) float64 {
 func (tb *TileBound1) Bound(a, grad []float64, exact bool) float64 {
 	oh, ow := tb.H-tb.KH+1, tb.W-tb.KW+1
 	ty, tx := oh/tb.GY, ow/tb.GX
-	ph, pw, c := tb.PH(), tb.PW(), tb.C
 	var p []float64
 	if grad != nil {
 		p = make([]float64, len(a))
@@ -159,20 +158,8 @@ func (tb *TileBound1) Bound(a, grad []float64, exact bool) float64 {
 	}
 	total := float64(ty*tx) * m
 	// A_x per pixel.
-	A := make([]float64, tb.H*tb.W*c)
-	for i := range ty {
-		for j := range tx {
-			for y := range ph {
-				for x := range pw {
-					o := ((i*tb.GY+y)*tb.W + j*tb.GX + x) * c
-					q := (y*pw + x) * c
-					for ch := range c {
-						A[o+ch] += a[q+ch]
-					}
-				}
-			}
-		}
-	}
+	A := make([]float64, tb.H*tb.W*tb.C)
+	tb.forTilePixels(func(o, q int) { A[o] += a[q] })
 	for i, v := range A {
 		if tb.Lin != nil {
 			v -= tb.Lin[i]
@@ -188,24 +175,34 @@ func (tb *TileBound1) Bound(a, grad []float64, exact bool) float64 {
 		for q := range grad {
 			grad[q] = float64(ty*tx) * p[q]
 		}
-		for i := range ty {
-			for j := range tx {
-				for y := range ph {
-					for x := range pw {
-						o := ((i*tb.GY+y)*tb.W + j*tb.GX + x) * c
-						q := (y*pw + x) * c
-						for ch := range c {
-							grad[q+ch] -= tb.argmax(-A[o+ch])
-						}
-					}
-				}
-			}
-		}
+		tb.forTilePixels(func(o, q int) { grad[q] -= tb.argmax(-A[o]) })
 		for q := range grad {
 			grad[q] /= cellsN
 		}
 	}
 	return total / cellsN
+}
+
+// forTilePixels calls f(o, q) for every tile of the map and every value
+// of its patch: o the value's index in the image, q its index in the
+// tile's patch (the scatter of the multipliers onto the pixels and the
+// gather of their subgradient).
+func (tb *TileBound1) forTilePixels(f func(o, q int)) {
+	ty, tx := (tb.H-tb.KH+1)/tb.GY, (tb.W-tb.KW+1)/tb.GX
+	ph, pw, c := tb.PH(), tb.PW(), tb.C
+	for i := range ty {
+		for j := range tx {
+			for y := range ph {
+				for x := range pw {
+					o := ((i*tb.GY+y)*tb.W + j*tb.GX + x) * c
+					q := (y*pw + x) * c
+					for ch := range c {
+						f(o+ch, q+ch)
+					}
+				}
+			}
+		}
+	}
 }
 
 // Refine maps multipliers of tiles gy0×gx0 (of the same kernel) to tiles
