@@ -90,11 +90,11 @@ func runExplain(e *env, args []string) error {
 	switch {
 	case err != nil:
 		return fs.bad("--method: %s", strings.TrimPrefix(err.Error(), "explain: "))
-	case *opacity < 0 || *opacity > 1:
+	case !(*opacity >= 0 && *opacity <= 1): // NaN too: it drew no heat map
 		return fs.bad("--opacity: expected 0..1, received %g", *opacity)
 	case *steps < 2 || *samples < 1:
 		return fs.bad("--steps must be 2 or more and --samples 1 or more, received %d and %d", *steps, *samples)
-	case !(*noise > 0):
+	case !positiveFinite(*noise):
 		return fs.bad("--noise: expected a positive fraction, received %g", *noise)
 	}
 	cm, err := colormap.ByName(*cmap)

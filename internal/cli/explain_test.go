@@ -79,6 +79,9 @@ func TestExplainErrors(t *testing.T) {
 		{[]string{"--method", "gradcam", "--out", out}, ExitUsage, "--image is required"},
 		{[]string{"--image", img, "--method", "gradcam"}, ExitUsage, "--out is required"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--opacity", "2"}, ExitUsage, "--opacity"},
+		// NaN passed the range check and drew the image without a heat map.
+		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--opacity", "NaN"}, ExitUsage, "--opacity: expected 0..1, received NaN"},
+		{[]string{"--image", img, "--out", out, "--method", "smoothgrad", "--noise", "Inf"}, ExitUsage, "--noise: expected a positive fraction, received +Inf"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--class", "birds"}, ExitError, `expected a class name (cats, dogs) or an index 0..1, received "birds"`},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--class", "2"}, ExitError, "expected an index 0..1"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--layer", "dense_1"}, ExitError, "needs a layer with a (height, width, channels) output"},

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 )
 
@@ -192,3 +193,8 @@ func (l *listFlag) Set(s string) error {
 	}
 	return nil
 }
+
+// positiveFinite reports whether a float flag's value is above 0 and not
+// +Inf (NaN fails too): a learning rate or a noise level of Inf parsed
+// and ran, to NaN weights or a blank map.
+func positiveFinite(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
