@@ -101,6 +101,11 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return fs.bad("--colormap: unknown colormap %q (valid: %s)", *cmap, strings.Join(colormap.Names(), ", "))
 	}
+	for _, p := range []string{*out, *npyPath} {
+		if err := folderOf(p); err != nil { // before --out is written: no half of the output
+			return err
+		}
+	}
 
 	m, err := loadModel(*model, "", e.stderr)
 	if err != nil {

@@ -86,10 +86,16 @@ func TestExplainErrors(t *testing.T) {
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--class", "2"}, ExitError, "expected an index 0..1"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--layer", "dense_1"}, ExitError, "needs a layer with a (height, width, channels) output"},
 		{[]string{"--image", filepath.Join(dir, "missing.png"), "--out", out, "--method", "saliency"}, ExitError, "missing.png"},
+		// --npy into a missing folder failed after --out was written.
+		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--npy", filepath.Join(dir, "no", "m.npy")}, ExitError, "m.npy: the folder " + filepath.Join(dir, "no") + " does not exist"},
+		{[]string{"--image", img, "--out", filepath.Join(img, "o.png"), "--method", "gradcam"}, ExitError, "in.png is not a folder"},
 	} {
 		code, _, stderr := runCLI(append([]string{"explain", "--model", model}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 && c.code == ExitError {
 			t.Errorf("%v: exit %d, stderr %q; expected exit %d with %q on one line", c.args, code, stderr, c.code, c.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%v: a failed run wrote %s", c.args, out)
 		}
 	}
 }
