@@ -98,7 +98,7 @@ func (u *UI) openPath(path string) {
 	}
 	u.rememberFolder(filepath.Dir(path))
 	u.ses.OpenFile(path)
-	u.tabs.SelectIndex(0)
+	u.showImageTab()
 }
 
 func unsupported(name string) error {
@@ -112,9 +112,23 @@ func (u *UI) openSample(i int) {
 	}
 	s := u.samples[i]
 	u.ses.Open(s.Name, "", s.Load)
-	if u.tabs != nil {
-		u.tabs.SelectIndex(0)
+	u.showImageTab()
+}
+
+// showImageTab brings the grid forward for an image just opened, unless
+// the tab on screen is about the image: Explain follows a new image
+// (Grad-CAM is redone) and Compare compares it with the pinned one. Both
+// used to be left for Activations on every sample clicked or file opened,
+// so "pin, open another image, compare" and explaining sample after sample
+// meant going back to the tab each time.
+func (u *UI) showImageTab() {
+	if u.tabs == nil {
+		return
 	}
+	if t := u.tabs.Selected(); t != nil && (t.Text == "Explain" || t.Text == "Compare") {
+		return
+	}
+	u.tabs.SelectIndex(0)
 }
 
 // HandleDrop opens what was dropped on the window: the first image or

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -34,13 +36,22 @@ func (u *UI) findExemplars() {
 		}, func(images int, err error) {
 			cancel = nil
 			d.Hide()
-			if err != nil {
-				u.showError("Cannot find exemplars", err)
-				return
-			}
-			u.setStatus(fmt.Sprintf("Exemplars found in %d images of %s: tap a channel to see its top 9", images, dir))
+			u.exemplarsDone(dir, images, err)
 		})
 	})
+}
+
+// exemplarsDone says how a scan of dir ended. Cancel is not an error: it
+// used to open a "Cannot find exemplars: context canceled" dialog.
+func (u *UI) exemplarsDone(dir string, images int, err error) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		u.setStatus("Finding exemplars in " + dir + " cancelled")
+	case err != nil:
+		u.showError("Cannot find exemplars", err)
+	default:
+		u.setStatus(fmt.Sprintf("Exemplars found in %d images of %s: tap a channel to see its top 9", images, dir))
+	}
 }
 
 // addExemplars appends the channel's top images (patch boxed) to an open

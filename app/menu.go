@@ -81,11 +81,15 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Actual Size", scZoomReset, func() { u.zoom(1) }),
 		fyne.NewMenuItemSeparator(),
 		item("Model Summary…", nil, u.showModelSummary),
-		item("Activations", nil, func() { u.tabs.SelectIndex(0) }),
-		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
-		item("Atlas", nil, func() { u.tabs.SelectIndex(3) }),
-		item("Compare", nil, func() { u.tabs.SelectIndex(4) }),
 	)
+	// One item per tab, named as the tab (Explain was missing).
+	for i, ti := range u.tabs.Items {
+		var sc fyne.Shortcut
+		if ti.Text == "Training" {
+			sc = scTrain
+		}
+		view.Items = append(view.Items, item(ti.Text, sc, func() { u.tabs.SelectIndex(i) }))
+	}
 	help := fyne.NewMenu("Help",
 		item("Keyboard Shortcuts", nil, u.showShortcuts),
 		item("Documentation (README)", nil, u.openDocs),

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"testing"
+)
+
+// TestViewMenuHasEveryTab: View listed Activations, Training, Atlas and
+// Compare, not Explain. Every tab has an item named as it, and the item
+// selects that tab.
+func TestViewMenuHasEveryTab(t *testing.T) {
+	u := newTestUI(t)
+	var view map[string]func()
+	for _, m := range u.mainMenu().Items {
+		if m.Label == "View" {
+			view = map[string]func(){}
+			for _, it := range m.Items {
+				view[it.Label] = it.Action
+			}
+		}
+	}
+	if view == nil {
+		t.Fatal("no View menu")
+	}
+	for _, ti := range u.tabs.Items {
+		act, ok := view[ti.Text]
+		if !ok || act == nil {
+			t.Errorf("View menu has no item for the %s tab", ti.Text)
+			continue
+		}
+		u.tabs.SelectIndex(0)
+		if ti.Text == "Activations" {
+			u.tabs.SelectIndex(1)
+		}
+		act()
+		settle(u)
+		if got := u.tabs.Selected().Text; got != ti.Text {
+			t.Errorf("View ▸ %s selected the %s tab", ti.Text, got)
+		}
+	}
+}
+
+// TestOpeningAnImageKeepsExplainAndCompare: a sample clicked or an image
+// file opened on the Explain or Compare tab left it for Activations, so
+// explaining sample after sample, or "pin, open another image, compare",
+// meant going back to the tab every time. Those two tabs stay; from the
+// others the grid comes forward as before.
+func TestOpeningAnImageKeepsExplainAndCompare(t *testing.T) {
+	u := newTestUI(t)
+	img := writePNG(t, t.TempDir(), "photo.png", 40, 30)
+	for _, c := range []struct {
+		from, want string
+	}{
+		{"Activations", "Activations"},
+		{"Training", "Activations"},
+		{"Atlas", "Activations"},
+		{"Explain", "Explain"},
+		{"Compare", "Compare"},
+	} {
+		for _, how := range []string{"sample", "file"} {
+			selectTab(t, u, c.from)
+			settle(u)
+			if how == "sample" {
+				u.openSample(1)
+			} else {
+				u.openPath(img)
+			}
+			settle(u)
+			if got := u.tabs.Selected().Text; got != c.want {
+				t.Errorf("opening a %s on the %s tab showed %s, expected %s", how, c.from, got, c.want)
+			}
+		}
+	}
+	// Explain followed the new image: its explanation is of the frame on screen.
+	selectTab(t, u, "Explain")
+	settle(u)
+	u.openSample(2)
+	settle(u)
+	if u.explain.cur == nil || u.frame == nil || u.frame.Input.Name != testSamples()[2].Name {
+		t.Fatalf("no explanation or frame after opening sample 3 on the Explain tab")
+	}
+}
+
+// selectTab selects the tab called name.
+func selectTab(t *testing.T, u *UI, name string) {
+	t.Helper()
+	for i, ti := range u.tabs.Items {
+		if ti.Text == name {
+			u.tabs.SelectIndex(i)
+			return
+		}
+	}
+	t.Fatalf("no %s tab", name)
+}
