@@ -63,6 +63,9 @@ type UI struct {
 	// keepStatus: the next frame leaves the status line alone
 	// (noteOverFrame).
 	keepStatus bool
+	// hoverStatus is the status line a hovered cell wrote ("" when none);
+	// beforeHover what it replaced, put back when the mouse leaves.
+	hoverStatus, beforeHover string
 
 	app fyne.App
 	win fyne.Window

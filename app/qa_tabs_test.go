@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -90,4 +91,33 @@ func selectTab(t *testing.T, u *UI, name string) {
 		}
 	}
 	t.Fatalf("no %s tab", name)
+}
+
+// TestHoverStatusEnds: the status line kept the last hovered cell ("conv2d_1
+// channel 24, cell (13, 57): receptive field …") after the mouse left the
+// grid, on every other tab. Leaving puts back what the line said before;
+// a message written during the hover stays.
+func TestHoverStatusEnds(t *testing.T) {
+	u := newTestUI(t)
+	u.openSample(1)
+	settle(u)
+	before := u.status.Text
+	if before == "" {
+		t.Fatal("no status after opening a sample")
+	}
+	u.hoverCell("conv2d_1", 0, 2, 3, true)
+	u.hoverCell("conv2d_1", 1, 4, 5, true)
+	if !strings.Contains(u.status.Text, "receptive field") {
+		t.Fatalf("hover status %q", u.status.Text)
+	}
+	u.hoverCell("", 0, 0, 0, false)
+	if u.status.Text != before {
+		t.Errorf("after the hover the status is %q, expected %q", u.status.Text, before)
+	}
+	u.hoverCell("conv2d_1", 0, 2, 3, true)
+	u.setStatus("Saved /tmp/x.png")
+	u.hoverCell("", 0, 0, 0, false)
+	if u.status.Text != "Saved /tmp/x.png" {
+		t.Errorf("a message written during the hover was replaced by %q", u.status.Text)
+	}
 }
