@@ -304,6 +304,12 @@ func (u *UI) loadModel(path string) {
 		u.showError("Cannot open model", errors.New("training is running: stop it first"))
 		return
 	}
+	u.confirmDiscard("Opening "+filepath.Base(path), func() { u.loadModelAsking(path) })
+}
+
+// loadModelAsking opens a model file, first asking an ONNX file's
+// preprocessing if it is not remembered.
+func (u *UI) loadModelAsking(path string) {
 	if session.NeedsPreprocess(path) {
 		if preset := u.preprocessFor(path); preset != "" {
 			u.loadModelWith(path, preset)
@@ -346,6 +352,11 @@ func (u *UI) useBuiltin(name string) {
 		u.showError("Cannot change the model", errors.New("training is running: stop it first"))
 		return
 	}
+	u.confirmDiscard("Using the built-in model", func() { u.useBuiltinNow(name) })
+}
+
+// useBuiltinNow puts the built-in model called name on screen.
+func (u *UI) useBuiltinNow(name string) {
 	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
 		var m *session.Model
 		var err error
@@ -488,7 +499,7 @@ func (u *UI) onClose() {
 		})
 		return
 	}
-	u.closeNow()
+	u.confirmDiscard("Quitting", u.closeNow)
 }
 
 func (u *UI) saveModelDialogThen(after func()) {

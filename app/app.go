@@ -41,8 +41,9 @@ type Options struct {
 	// fashionDir replaces session.FashionMNISTDir, where the Training
 	// panel looks for Fashion-MNIST's IDX files (tests).
 	fashionDir string
-	// skipDiscardQuestion makes Start replace a trained model without
-	// asking (tests that press Start on their trained tiny model).
+	// skipDiscardQuestion makes Start, opening another model and quitting
+	// replace a trained model without asking (tests that press Start on
+	// their trained tiny model).
 	skipDiscardQuestion bool
 }
 
@@ -100,6 +101,9 @@ type UI struct {
 	quitting   bool
 
 	skipDiscardQuestion bool // Options.skipDiscardQuestion
+	// discardModelDialog is the last "Discard the trained model?"
+	// question (confirmDiscard; tests).
+	discardModelDialog dialog.Dialog
 
 	// fashionDir holds Fashion-MNIST's IDX files when it is installed
 	// (session.FashionMNISTDir; Options.fashionDir in tests).
