@@ -121,3 +121,12 @@ func TestHoverStatusEnds(t *testing.T) {
 		t.Errorf("a message written during the hover was replaced by %q", u.status.Text)
 	}
 }
+
+// TestEpochsText: "Done: 1 epochs." and "(1 epochs complete)".
+func TestEpochsText(t *testing.T) {
+	for n, want := range map[int]string{0: "0 epochs", 1: "1 epoch", 2: "2 epochs", 30: "30 epochs"} {
+		if got := epochsText(n); got != want {
+			t.Errorf("epochsText(%d) = %q, expected %q", n, got, want)
+		}
+	}
+}

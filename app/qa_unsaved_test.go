@@ -39,9 +39,9 @@ func TestUnsavedTrainingIsNotDroppedSilently(t *testing.T) {
 		act    func()
 		action string
 	}{
-		{"open model", func() { u.loadModel(other) }, "Opening other.safetensors replaces it"},
-		{"built-in model", func() { u.useBuiltin("") }, "Using the built-in model replaces it"},
-		{"quit", u.onClose, "Quitting replaces it"},
+		{"open model", func() { u.loadModel(other) }, "Opening other.safetensors now loses its training"},
+		{"built-in model", func() { u.useBuiltin("") }, "Using the built-in model now loses its training"},
+		{"quit", u.onClose, "Quitting now loses its training"},
 	} {
 		for _, answer := range []string{"Escape", "Cancel"} {
 			c.act()

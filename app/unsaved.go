@@ -27,7 +27,7 @@ func (u *UI) confirmDiscard(action string, then func()) {
 		then()
 		return
 	}
-	msg := fmt.Sprintf("The model on screen — %s — was trained here and is not saved to a file. %s replaces it and its training is lost.", u.modelLabel, action)
+	msg := fmt.Sprintf("The model on screen — %s — was trained here and is not saved to a file. %s now loses its training; Save… keeps it.", u.modelLabel, action)
 	d := dialog.NewCustomWithoutButtons("Discard the trained model?", widget.NewLabel(wrapText(msg, 64)), u.win)
 	save := widget.NewButton("Save…", func() {
 		d.Hide()
