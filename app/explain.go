@@ -201,7 +201,7 @@ func (p *explainPanel) show(e *session.Explanation) {
 		}
 	}
 	if errors.Is(e.Err, context.Canceled) { // the Cancel button: not an error
-		p.info.SetText("Cancelled. Explain starts again.")
+		p.info.SetText("Cancelled: press Explain to start again.")
 		return
 	}
 	if e.Err != nil {
