@@ -32,6 +32,9 @@ type Options struct {
 	NoSample bool
 	// Note is shown in the status bar at start (FixPreferences' note).
 	Note string
+	// Version is the program's version (the command line's), which About
+	// shows when the binary carries no FyneApp.toml metadata (versionText).
+	Version string
 
 	// post replaces fyne.Do and onWork is the session's OnWork (tests).
 	post   func(func())
@@ -100,7 +103,8 @@ type UI struct {
 	modelLabel string
 	quitting   bool
 
-	skipDiscardQuestion bool // Options.skipDiscardQuestion
+	skipDiscardQuestion bool   // Options.skipDiscardQuestion
+	progVersion         string // Options.Version
 	// discardModelDialog is the last "Discard the trained model?"
 	// question (confirmDiscard; tests).
 	discardModelDialog dialog.Dialog
@@ -125,7 +129,7 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir, skipDiscardQuestion: opts.skipDiscardQuestion}
+	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir, skipDiscardQuestion: opts.skipDiscardQuestion, progVersion: opts.Version}
 	if u.fashionDir == "" {
 		u.fashionDir = session.FashionMNISTDir
 	}

@@ -3,6 +3,8 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
 )
 
 // TestViewMenuHasEveryTab: View listed Activations, Training, Atlas and
@@ -128,5 +130,33 @@ func TestEpochsText(t *testing.T) {
 		if got := epochsText(n); got != want {
 			t.Errorf("epochsText(%d) = %q, expected %q", n, got, want)
 		}
+	}
+}
+
+// TestVersionText: a plain `go build` run away from the project has Fyne's
+// placeholder metadata (no ID, 0.0.1, build 1), and About said "Convscope
+// 0.0.1 (build 1)" for version 0.1.0.
+func TestVersionText(t *testing.T) {
+	placeholder := fyne.AppMetadata{Version: "0.0.1", Build: 1}
+	packaged := fyne.AppMetadata{ID: "io.github.convscope", Version: "0.1.0", Build: 7}
+	for _, c := range []struct {
+		md        fyne.AppMetadata
+		prog, rev string
+		want      string
+	}{
+		{packaged, "0.1.0", "abcdef123456", "0.1.0 (build 7)"},
+		{fyne.AppMetadata{ID: "io.github.convscope", Version: "0.1.0"}, "", "", "0.1.0"},
+		{placeholder, "0.1.0", "abcdef123456", "0.1.0 (development build abcdef123456)"},
+		{placeholder, "0.1.0", "", "0.1.0 (development build)"},
+		{fyne.AppMetadata{}, "", "abcdef123456", "development build abcdef123456"},
+		{fyne.AppMetadata{}, "", "", "development build"},
+	} {
+		if got := versionText(c.md, c.prog, c.rev); got != c.want {
+			t.Errorf("versionText(%+v, %q, %q) = %q, expected %q", c.md, c.prog, c.rev, got, c.want)
+		}
+	}
+	u := newTestUIOpts(t, Options{Model: tinyModel(t), Version: "9.8.7"})
+	if v := u.version(); !strings.HasPrefix(v, "9.8.7 (development build") {
+		t.Errorf("About's version %q, expected Options.Version as a development build", v)
 	}
 }
