@@ -19,25 +19,30 @@ type sessionExemplar = session.Exemplar
 // findExemplars asks for a folder and scans it for every channel's top 9
 // images, with a progress dialog that can cancel.
 func (u *UI) findExemplars() {
-	u.chooseFolder("Choose image folder to scan", "Scan", func(dir string) {
-		bar := widget.NewProgressBar()
-		label := widget.NewLabel("Scanning " + dir)
-		var cancel func()
-		d := dialog.NewCustom("Finding exemplars", "Cancel", container.NewVBox(label, bar), u.win)
-		d.SetOnClosed(func() {
-			if cancel != nil {
-				cancel()
-			}
-		})
-		d.Show()
-		cancel = u.ses.FindExemplars(dir, func(done, total int) {
-			bar.SetValue(float64(done) / float64(max(total, 1)))
-			label.SetText(fmt.Sprintf("Scanning %s: %d of %d images", dir, done, total))
-		}, func(images int, err error) {
-			cancel = nil
-			d.Hide()
-			u.exemplarsDone(dir, images, err)
-		})
+	u.chooseFolder("Choose image folder to scan", "Scan", u.scanExemplars)
+}
+
+// scanExemplars scans dir with a progress dialog whose Cancel button, or
+// Escape (it took no keys), stops the scan.
+func (u *UI) scanExemplars(dir string) {
+	bar := widget.NewProgressBar()
+	label := widget.NewLabel("Scanning " + dir)
+	var cancel func()
+	d := dialog.NewCustom("Finding exemplars", "Cancel", container.NewVBox(label, bar), u.win)
+	d.SetOnClosed(func() {
+		if cancel != nil {
+			cancel()
+		}
+	})
+	u.closeWithKeys(d, fyne.KeyEscape)
+	d.Show()
+	cancel = u.ses.FindExemplars(dir, func(done, total int) {
+		bar.SetValue(float64(done) / float64(max(total, 1)))
+		label.SetText(fmt.Sprintf("Scanning %s: %d of %d images", dir, done, total))
+	}, func(images int, err error) {
+		cancel = nil
+		d.Hide()
+		u.exemplarsDone(dir, images, err)
 	})
 }
 

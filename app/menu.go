@@ -161,11 +161,15 @@ func (u *UI) toolbar() fyne.CanvasObject {
 	)
 }
 
+// about is Help ▸ About; Escape and Enter close it, as they close the
+// other information dialogs (it took neither).
 func (u *UI) about() {
-	dialog.ShowInformation("About Convscope",
+	d := dialog.NewInformation("About Convscope",
 		"Convscope "+u.version()+"\n\n"+
 			"Convscope shows what a convolutional network sees.\n\n"+
 			"Open or drop an image to see every channel of every conv and pool layer;\n"+
 			"train the network on the Training tab and watch the maps change.\n\n"+
 			"Modelled on the Keras tutorial \"Visualizing intermediate activations\".", u.win)
+	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
+	d.Show()
 }

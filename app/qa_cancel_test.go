@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/convscope/convscope/internal/session"
 )
 
@@ -60,5 +62,38 @@ func TestExemplarsCancelIsNotAnError(t *testing.T) {
 		if !strings.HasPrefix(u.status.Text, c.status) {
 			t.Errorf("%v: status %q, expected %q", c.err, u.status.Text, c.status)
 		}
+	}
+}
+
+// TestEscapeClosesAboutAndScan: Help ▸ About and the "Finding exemplars"
+// progress dialog took no keys; Escape (and Enter for About) close them
+// now, Escape stopping the scan as Cancel does, without an error dialog.
+func TestEscapeClosesAboutAndScan(t *testing.T) {
+	u := newTestUI(t)
+	for _, key := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn} {
+		u.about()
+		if !strings.Contains(overlayText(u), "About Convscope") {
+			t.Fatalf("no About dialog: %q", overlayText(u))
+		}
+		pressKey(u, key)
+		if topOverlay(u) != nil {
+			t.Errorf("%s left %q open", key, overlayText(u))
+		}
+	}
+	dir := t.TempDir()
+	for i := range 40 {
+		writePNG(t, dir, fmt.Sprintf("img%02d.png", i), 24, 24)
+	}
+	u.scanExemplars(dir)
+	if !strings.Contains(overlayText(u), "Finding exemplars") {
+		t.Fatalf("no progress dialog: %q", overlayText(u))
+	}
+	pressKey(u, fyne.KeyEscape)
+	if topOverlay(u) != nil {
+		t.Fatalf("Escape left %q open", overlayText(u))
+	}
+	settle(u)
+	if topOverlay(u) != nil || strings.Contains(u.status.Text, "context canceled") {
+		t.Errorf("after Escape: dialog %q, status %q", overlayText(u), u.status.Text)
 	}
 }
