@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -158,5 +159,31 @@ func TestVersionText(t *testing.T) {
 	u := newTestUIOpts(t, Options{Model: tinyModel(t), Version: "9.8.7"})
 	if v := u.version(); !strings.HasPrefix(v, "9.8.7 (development build") {
 		t.Errorf("About's version %q, expected Options.Version as a development build", v)
+	}
+}
+
+// TestUserMessage: errors reached the dialogs with our Go packages' names
+// in them ("dataset: folder x has only one class subfolder (a) …",
+// "m.safetensors: nn: safetensors: header length …").
+func TestUserMessage(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"dataset: folder /x/onecls has only one class subfolder (a): expected at least two, one per class",
+			"folder /x/onecls has only one class subfolder (a): expected at least two, one per class"},
+		{"/tmp/trunc.safetensors: nn: safetensors: header length 4072 is larger than the file (1000 bytes)",
+			"/tmp/trunc.safetensors: safetensors: header length 4072 is larger than the file (1000 bytes)"},
+		{"transfer: cut after: \"x\" is not a layer", "cut after: \"x\" is not a layer"},
+		{"onnx: truncated or corrupt file: model: unexpected wire type 6", "onnx: truncated or corrupt file: model: unexpected wire type 6"},
+		{"the dataset: two words", "the dataset: two words"},
+		{"explain", "explain"},
+		{"", ""},
+	} {
+		if got := userMessage(c.in); got != c.want {
+			t.Errorf("userMessage(%q) = %q, expected %q", c.in, got, c.want)
+		}
+	}
+	u := newTestUI(t)
+	u.showError("Cannot start training", errors.New("dataset: folder /x has only one class subfolder (a)"))
+	if strings.Contains(overlayText(u), "dataset:") || u.status.Text != "Cannot start training: folder /x has only one class subfolder (a)" {
+		t.Errorf("dialog %q, status %q", overlayText(u), u.status.Text)
 	}
 }
