@@ -61,9 +61,12 @@ func runExemplars(e *env, args []string) error {
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "exemplars: "))
 	}
-	files, err := exemplars.ListImages(*data)
+	files, skippedDirs, err := exemplars.ListImagesSkipping(*data)
 	if err != nil {
 		return err
+	}
+	for _, s := range skippedDirs {
+		fmt.Fprintf(e.stderr, "convscope: skipped folder %s\n", s)
 	}
 	bar := NewProgbar(e.stderr, len(files), isTerminal(e.stderr))
 	start := time.Now()
