@@ -66,7 +66,8 @@ func runExplain(e *env, args []string) error {
 	fs := newFlagSet("explain",
 		"convscope explain [--model FILE] --image IMAGE --method METHOD [--layer NAME] [--class NAME|INDEX] --out FILE.png [--npy FILE.npy] [--json]",
 		explainHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	model := fs.String("model", "", modelFlagHelp)
+	preset := fs.String("preprocess", "", preprocessUsage)
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	method := fs.String("method", "", "`METHOD`: gradcam, gradcam++, guided, guided-gradcam, saliency, smoothgrad or ig")
 	layer := fs.String("layer", "", "target layer `NAME` of gradcam, gradcam++ and guided-gradcam (default: the last convolution)")
@@ -101,13 +102,16 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return fs.bad("--colormap: unknown colormap %q (valid: %s)", *cmap, strings.Join(colormap.Names(), ", "))
 	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
 	for _, p := range []string{*out, *npyPath} {
 		if err := folderOf(p); err != nil { // before --out is written: no half of the output
 			return err
 		}
 	}
 
-	m, err := loadModel(*model, "", e.stderr)
+	m, err := loadModelPreset(*model, *preset, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -123,6 +127,7 @@ func runExplain(e *env, args []string) error {
 	if err := loadInput(x, *image, m.Prep()); err != nil {
 		return err
 	}
+	normalize(m, x) // as predict and the app: a model with a mean and std was explained on unnormalised pixels
 	var em explain.Randomizable
 	if m.Net != nil {
 		em = explain.FromSequential(m.Net)

@@ -41,6 +41,7 @@ func runFilters(e *env, args []string) error {
 		"convscope filters [--model FILE] --layer NAME [--channels LIST] --out DIR [--steps N] [--param pixel|fourier] [--cache]",
 		filtersHelp)
 	modelPath := fs.String("model", "", "a model `FILE` (.safetensors, .onnx, .h5, .keras; Sequential or graph)")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	layer := fs.String("layer", "", "map layer `NAME` (a convolution or pooling)")
 	var chans listFlag
 	fs.Var(&chans, "channels", "comma-separated channel `LIST` (default: all; ranges as 0-15)")
@@ -69,7 +70,10 @@ func runFilters(e *env, args []string) error {
 	if err != nil {
 		return fs.bad("--channels: %v", err)
 	}
-	m, err := loadModel(*modelPath, "", e.stderr)
+	if err := checkPreprocess(fs, *modelPath, *preset); err != nil {
+		return err
+	}
+	m, err := loadModelPreset(*modelPath, *preset, e.stderr)
 	if err != nil {
 		return err
 	}
