@@ -18,7 +18,7 @@ import (
 // nn.Graph; when internal/model opens .onnx files these can go through it.
 
 // preprocessUsage documents --preprocess.
-const preprocessUsage = "`PRESET` for an .onnx model: tutorial (×1/255, default), imagenet (×1/255, then ImageNet mean/std) or raw (0–255)"
+const preprocessUsage = "`PRESET` for an .onnx model: tutorial (×1/255), imagenet (×1/255, then ImageNet mean/std) or raw (0–255); default: what the file records (convscope export writes it), else tutorial"
 
 // isONNX reports whether path names an ONNX model.
 func isONNX(path string) bool { return strings.EqualFold(filepath.Ext(path), ".onnx") }

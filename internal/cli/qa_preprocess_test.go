@@ -127,3 +127,34 @@ func firstConv(t *testing.T) string {
 	t.Fatal("no Conv2D in the fixture")
 	return ""
 }
+
+// TestExportKeepsPreprocessing: a model with ImageNet preprocessing,
+// exported and predicted from without --preprocess, gave other outputs
+// (the file's recorded mean and std were not read back); and export
+// refused .h5 and builtin:NAME models, reading them as safetensors.
+func TestExportKeepsPreprocessing(t *testing.T) {
+	dir := t.TempDir()
+	g, meta, err := onnx.Load(onnxFixture, onnx.Options{Preprocess: "imagenet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := filepath.Join(dir, "squeeze.safetensors")
+	if err := nn.SaveGraphFile(st, g, meta); err != nil {
+		t.Fatal(err)
+	}
+	img := writeImage(t, dir, "a.png", 40, 50, 4)
+	out := filepath.Join(dir, "squeeze.onnx")
+	if code, _, stderr := run(t, "export", "--model", st, "--out", out); code != ExitOK {
+		t.Fatalf("export: %s", stderr)
+	}
+	_, want, _ := run(t, "predict", "--json", "--model", st, img)
+	code, got, stderr := run(t, "predict", "--json", "--model", out, img)
+	if code != ExitOK || strings.ReplaceAll(got, out, st) != want {
+		t.Errorf("exit %d %s\n got %s\nwant %s", code, stderr, got, want)
+	}
+	for _, m := range []string{"builtin:fashion", "builtin:shapes"} { // a Keras .h5 takes the same path
+		if code, stdout, stderr := run(t, "export", "--model", m, "--out", filepath.Join(dir, "x.onnx")); code != ExitOK || !strings.HasPrefix(stdout, "wrote ") {
+			t.Errorf("export --model %s: exit %d, %q %q", m, code, stdout, stderr)
+		}
+	}
+}
