@@ -11,6 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/convscope/convscope/app"
+	"github.com/convscope/convscope/internal/cli"
 	// Makes a C.UTF-8 locale read as English; its init runs before Fyne's
 	// lang package parses the locale (see the package's doc for why).
 	_ "github.com/convscope/convscope/internal/locale"
@@ -26,7 +27,7 @@ func main() {
 func openWindow(openPath string) {
 	note := app.FixPreferences(app.PreferencesPath(appID)) // before Fyne reads it
 	a := fyneapp.NewWithID(appID)
-	app.NewMainWindow(a, app.Options{OpenPath: openPath, Note: note}).ShowAndRun()
+	app.NewMainWindow(a, app.Options{OpenPath: openPath, Note: note, Version: cli.Version}).ShowAndRun()
 }
 
 // appID is the app's ID (FyneApp.toml), which names its preferences.

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeEnv returns a getenv over the given variables.
@@ -254,5 +255,47 @@ func TestBinaryQuiet(t *testing.T) {
 		if code != tt.code || stderr.String() != tt.stderr {
 			t.Errorf("%s convscope %q: exit status %d, stderr %q; want %d, %q", tt.env, tt.args, code, stderr.String(), tt.code, tt.stderr)
 		}
+	}
+}
+
+// TestSecondInterruptEnds: a command blocked where it cannot see the
+// interrupt (here predict opening a named pipe nobody writes) ignored
+// every Ctrl+C and SIGTERM. The first still asks it to stop cleanly; the
+// second ends it.
+func TestSecondInterruptEnds(t *testing.T) {
+	if testing.Short() || runtime.GOOS != "linux" {
+		t.Skip("builds the program and uses a named pipe; Linux, not with -short")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "convscope")
+	if out, err := exec.Command("go", "build", "-tags", "ci", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	fifo := filepath.Join(dir, "pipe.png")
+	if out, err := exec.Command("mkfifo", fifo).CombinedOutput(); err != nil {
+		t.Fatalf("mkfifo: %v %s", err, out)
+	}
+	cmd := exec.Command(bin, "predict", fifo)
+	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8"}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(300 * time.Millisecond) // blocked opening the pipe
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-done:
+		t.Logf("ended at the first interrupt: %v", err) // also fine
+		return
+	case <-time.After(300 * time.Millisecond):
+	}
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("a second interrupt did not end the blocked command")
 	}
 }

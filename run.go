@@ -32,6 +32,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	if cli.IsCommand(args) || (len(args) > 0 && !opensWindow(args[0])) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		go secondSignalEnds(ctx, stop)
 		return cli.Main(ctx, args, stdin, stdout, stderr)
 	}
 	if msg := noDisplay(runtime.GOOS, getenv); msg != "" {
@@ -150,4 +151,15 @@ func dialX(display string) error {
 func oneLine(err error) string {
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	return msg
+}
+
+// secondSignalEnds gives Ctrl+C and SIGTERM back their default action once
+// the first one has cancelled ctx: the first asks the command to stop
+// cleanly (training saves its model), a second ends the process at once.
+// A command blocked where it cannot see ctx (reading a named pipe, a
+// stalled network file system) otherwise ignored every Ctrl+C and SIGTERM
+// and could only be killed with SIGKILL.
+func secondSignalEnds(ctx context.Context, stop func()) {
+	<-ctx.Done()
+	stop()
 }

@@ -98,7 +98,7 @@ func (u *UI) openPath(path string) {
 	}
 	u.rememberFolder(filepath.Dir(path))
 	u.ses.OpenFile(path)
-	u.tabs.SelectIndex(0)
+	u.showImageTab()
 }
 
 func unsupported(name string) error {
@@ -112,9 +112,23 @@ func (u *UI) openSample(i int) {
 	}
 	s := u.samples[i]
 	u.ses.Open(s.Name, "", s.Load)
-	if u.tabs != nil {
-		u.tabs.SelectIndex(0)
+	u.showImageTab()
+}
+
+// showImageTab brings the grid forward for an image just opened, unless
+// the tab on screen is about the image: Explain follows a new image
+// (Grad-CAM is redone) and Compare compares it with the pinned one. Both
+// used to be left for Activations on every sample clicked or file opened,
+// so "pin, open another image, compare" and explaining sample after sample
+// meant going back to the tab each time.
+func (u *UI) showImageTab() {
+	if u.tabs == nil {
+		return
 	}
+	if t := u.tabs.Selected(); t != nil && (t.Text == "Explain" || t.Text == "Compare") {
+		return
+	}
+	u.tabs.SelectIndex(0)
 }
 
 // HandleDrop opens what was dropped on the window: the first image or
@@ -155,12 +169,12 @@ func (u *UI) rememberFolder(dir string) {
 // showError shows a dialog that says what went wrong.
 func (u *UI) showError(title string, err error) {
 	var oe *session.OpenError
-	msg := err.Error()
+	msg := userMessage(err.Error())
 	status := title + ": " + msg
 	switch {
 	case errors.As(err, &oe):
-		msg = fmt.Sprintf("%s could not be opened:\n%v", oe.Name, oe.Err)
-		status = fmt.Sprintf("Cannot open %s: %v", oe.Name, oe.Err)
+		msg = fmt.Sprintf("%s could not be opened:\n%s", oe.Name, userMessage(oe.Err.Error()))
+		status = fmt.Sprintf("Cannot open %s: %s", oe.Name, userMessage(oe.Err.Error()))
 	case strings.HasPrefix(msg, "internal error"):
 		title, status = "Internal error", "Internal e"+strings.TrimPrefix(msg, "internal e")
 	case strings.HasPrefix(strings.ToLower(msg), strings.ToLower(title)):
@@ -290,6 +304,12 @@ func (u *UI) loadModel(path string) {
 		u.showError("Cannot open model", errors.New("training is running: stop it first"))
 		return
 	}
+	u.confirmDiscard("Opening "+filepath.Base(path), func() { u.loadModelAsking(path) })
+}
+
+// loadModelAsking opens a model file, first asking an ONNX file's
+// preprocessing if it is not remembered.
+func (u *UI) loadModelAsking(path string) {
 	if session.NeedsPreprocess(path) {
 		if preset := u.preprocessFor(path); preset != "" {
 			u.loadModelWith(path, preset)
@@ -332,6 +352,11 @@ func (u *UI) useBuiltin(name string) {
 		u.showError("Cannot change the model", errors.New("training is running: stop it first"))
 		return
 	}
+	u.confirmDiscard("Using the built-in model", func() { u.useBuiltinNow(name) })
+}
+
+// useBuiltinNow puts the built-in model called name on screen.
+func (u *UI) useBuiltinNow(name string) {
 	u.ses.Do(func(*session.Model) { // decoding the embedded weights takes a moment
 		var m *session.Model
 		var err error
@@ -474,7 +499,7 @@ func (u *UI) onClose() {
 		})
 		return
 	}
-	u.closeNow()
+	u.confirmDiscard("Quitting", u.closeNow)
 }
 
 func (u *UI) saveModelDialogThen(after func()) {
@@ -492,4 +517,25 @@ func (u *UI) closeNow() {
 	u.ses.Close()
 	u.win.Close()
 	u.app.Quit()
+}
+
+// goPackagePrefixes are the "pkg: " prefixes our Go packages put on their
+// errors; they name code, not anything the user sees ("dataset: folder x
+// has only one class subfolder", "…/m.safetensors: nn: safetensors:
+// header length …"). Format names (onnx, keras, hdf5, safetensors, arch)
+// stay: they say which kind of file was being read.
+var goPackagePrefixes = []string{"nn", "dataset", "session", "explain", "atlas", "transfer", "exemplars", "receptive", "render"}
+
+// userMessage removes goPackagePrefixes at the start of msg and after
+// each ": ".
+func userMessage(msg string) string {
+	parts := strings.Split(msg, ": ")
+	out := parts[:0]
+	for i, p := range parts {
+		if i < len(parts)-1 && slices.Contains(goPackagePrefixes, p) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ": ")
 }

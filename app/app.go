@@ -32,6 +32,9 @@ type Options struct {
 	NoSample bool
 	// Note is shown in the status bar at start (FixPreferences' note).
 	Note string
+	// Version is the program's version (the command line's), which About
+	// shows when the binary carries no FyneApp.toml metadata (versionText).
+	Version string
 
 	// post replaces fyne.Do and onWork is the session's OnWork (tests).
 	post   func(func())
@@ -41,8 +44,9 @@ type Options struct {
 	// fashionDir replaces session.FashionMNISTDir, where the Training
 	// panel looks for Fashion-MNIST's IDX files (tests).
 	fashionDir string
-	// skipDiscardQuestion makes Start replace a trained model without
-	// asking (tests that press Start on their trained tiny model).
+	// skipDiscardQuestion makes Start, opening another model and quitting
+	// replace a trained model without asking (tests that press Start on
+	// their trained tiny model).
 	skipDiscardQuestion bool
 }
 
@@ -63,6 +67,9 @@ type UI struct {
 	// keepStatus: the next frame leaves the status line alone
 	// (noteOverFrame).
 	keepStatus bool
+	// hoverStatus is the status line a hovered cell wrote ("" when none);
+	// beforeHover what it replaced, put back when the mouse leaves.
+	hoverStatus, beforeHover string
 
 	app fyne.App
 	win fyne.Window
@@ -96,7 +103,11 @@ type UI struct {
 	modelLabel string
 	quitting   bool
 
-	skipDiscardQuestion bool // Options.skipDiscardQuestion
+	skipDiscardQuestion bool   // Options.skipDiscardQuestion
+	progVersion         string // Options.Version
+	// discardModelDialog is the last "Discard the trained model?"
+	// question (confirmDiscard; tests).
+	discardModelDialog dialog.Dialog
 
 	// fashionDir holds Fashion-MNIST's IDX files when it is installed
 	// (session.FashionMNISTDir; Options.fashionDir in tests).
@@ -118,7 +129,7 @@ func NewMainWindow(a fyne.App, opts Options) fyne.Window {
 
 // New builds the UI; the window is not shown yet.
 func New(a fyne.App, opts Options) *UI {
-	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir, skipDiscardQuestion: opts.skipDiscardQuestion}
+	u := &UI{app: a, win: a.NewWindow(Title), post: opts.post, fashionDir: opts.fashionDir, skipDiscardQuestion: opts.skipDiscardQuestion, progVersion: opts.Version}
 	if u.fashionDir == "" {
 		u.fashionDir = session.FashionMNISTDir
 	}

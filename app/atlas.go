@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"image/color"
 
@@ -142,6 +144,11 @@ func (p *atlasPanel) start() {
 		p.run.Enable()
 		p.cancel.Disable()
 		p.stop = nil
+		if errors.Is(err, context.Canceled) { // the Cancel button
+			p.progress.SetValue(0)
+			p.u.setStatus("Atlas of " + layer + " cancelled")
+			return
+		}
 		if err != nil {
 			p.u.setStatus("Atlas: " + err.Error())
 			return

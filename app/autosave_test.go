@@ -149,7 +149,7 @@ func TestLoadedModelHistoryPlotted(t *testing.T) {
 	if n := u.training.lossPlot.Points(); n != 3 {
 		t.Errorf("loss plot has %d points, want the 3 stored epochs", n)
 	}
-	if !strings.Contains(u.training.progress.Text, "3 epochs shapes.safetensors was trained for") {
+	if !strings.Contains(u.training.progress.Text, "training history of shapes.safetensors: 3 epochs") {
 		t.Errorf("progress %q", u.training.progress.Text)
 	}
 }

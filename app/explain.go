@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -48,7 +49,7 @@ type explainPanel struct {
 const (
 	predictedLabel = "predicted"
 	defaultLayer   = "default"
-	explainScale   = 3 // screen pixels per input pixel
+	explainScale   = 3 // screen pixels per input pixel of the tutorial's 150×150 input (explainViewSize)
 )
 
 // methodLabels names the methods in the method select, in
@@ -199,6 +200,10 @@ func (p *explainPanel) show(e *session.Explanation) {
 			p.start()
 		}
 	}
+	if errors.Is(e.Err, context.Canceled) { // the Cancel button: not an error
+		p.info.SetText("Cancelled: press Explain to start again.")
+		return
+	}
 	if e.Err != nil {
 		p.info.SetText("No explanation: " + e.Err.Error())
 		return
@@ -221,28 +226,35 @@ func (p *explainPanel) show(e *session.Explanation) {
 	p.info.SetText(strings.Join(lines, "\n"))
 }
 
-// showImage shows the overlay at 3× the network input, pixel for pixel,
-// or over the original image (at most 450 pixels on a side) with its true
-// aspect.
+// showImage shows the overlay over the network input, pixel for pixel, or
+// over the original image with its true aspect, either 450 pixels on its
+// longer side (3× the tutorial's 150×150 input).
 func (p *explainPanel) showImage() {
 	e := p.cur
 	if e == nil {
 		return
 	}
 	img := e.Overlay
-	size := fyne.NewSize(float32(img.Bounds().Dx()*explainScale), float32(img.Bounds().Dy()*explainScale))
 	if p.original.Checked && e.Original != nil {
 		img = e.Original
-		b := img.Bounds()
-		f := 150 * explainScale / float32(max(b.Dx(), b.Dy()))
-		size = fyne.NewSize(float32(b.Dx())*f, float32(b.Dy())*f)
 	}
 	b := img.Bounds()
+	size := explainViewSize(b.Dx(), b.Dy())
 	p.view.img.Image = img
 	p.view.h, p.view.w = b.Dy(), b.Dx()
 	p.holder.Layout = layout.NewGridWrapLayout(size)
 	p.holder.Refresh()
 	p.view.Refresh()
+}
+
+// explainViewSize is the on-screen size of a w×h heat-map image: 450
+// pixels on the longer side. The overlay was drawn at 3 screen pixels per
+// input pixel, which made a 28×28 input (the Fashion-MNIST model) an 84-pixel
+// picture in the corner of a 450-pixel frame and a 224×224 one (ImageNet
+// models) larger than the frame and its colour bar.
+func explainViewSize(w, h int) fyne.Size {
+	f := 150 * explainScale / float32(max(w, h, 1))
+	return fyne.NewSize(float32(w)*f, float32(h)*f)
 }
 
 // hover shows the map's value under the mouse (row and column of the

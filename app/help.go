@@ -57,23 +57,41 @@ func (u *UI) themeMenu() *fyne.MenuItem {
 	return it
 }
 
-// version returns the app's version: FyneApp.toml's, which `fyne package`
-// builds in, or the module's build information for a plain `go build`.
+// version returns the app's version (versionText) for Help ▸ About.
 func (u *UI) version() string {
-	if v := u.app.Metadata().Version; v != "" {
-		if b := u.app.Metadata().Build; b > 0 {
-			return fmt.Sprintf("%s (build %d)", v, b)
-		}
-		return v
-	}
+	rev := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "development build " + s.Value[:12]
+				rev = s.Value[:12]
 			}
 		}
 	}
-	return "development build"
+	return versionText(u.app.Metadata(), u.progVersion, rev)
+}
+
+// versionText is FyneApp.toml's version and build when the app has them
+// (`fyne package` builds them in; a plain `go build` run beside the
+// project's FyneApp.toml reads it), otherwise the program's own version
+// (Options.Version, the command line's) as a development build of
+// revision rev. Fyne's placeholder metadata for a binary without either
+// — an empty ID, version 0.0.1, build 1 — made About say "Convscope 0.0.1
+// (build 1)" for the 0.1.0 that scripts/run.sh builds.
+func versionText(md fyne.AppMetadata, progVersion, rev string) string {
+	if md.ID != "" && md.Version != "" {
+		if md.Build > 0 {
+			return fmt.Sprintf("%s (build %d)", md.Version, md.Build)
+		}
+		return md.Version
+	}
+	dev := "development build"
+	if rev != "" {
+		dev += " " + rev
+	}
+	if progVersion != "" {
+		return progVersion + " (" + dev + ")"
+	}
+	return dev
 }
 
 // shortcutHelp lists the keyboard shortcuts, for Help ▸ Keyboard Shortcuts.

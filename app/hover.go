@@ -167,6 +167,7 @@ func (u *UI) hoverCell(layer string, ch, row, col int, ok bool) {
 			r.sheet.setLinked(session.Box{})
 		}
 		u.side.showField(session.Box{}, 0, 0)
+		u.endHoverStatus()
 		return
 	}
 	g.hover = hoverState{layer: layer, row: row, col: col, ok: true}
@@ -191,7 +192,7 @@ func (u *UI) hoverCell(layer string, ch, row, col int, ok bool) {
 		h, w = f.Input.Seen.Rect.Dy(), f.Input.Seen.Rect.Dx()
 	}
 	u.side.showField(field, h, w)
-	u.setStatus(fmt.Sprintf("%s channel %d, cell (%d, %d): receptive field %s of the input (%d px, jump %d)", layer, ch, row, col, field, size, jump))
+	u.hoverStatusf("%s channel %d, cell (%d, %d): receptive field %s of the input (%d px, jump %d)", layer, ch, row, col, field, size, jump)
 	d := time.Since(t0)
 	hoverStats.last, hoverStats.worst = d, max(hoverStats.worst, d)
 }
@@ -254,4 +255,24 @@ func (p *sidePanel) showField(b session.Box, h, w int) {
 	}
 	p.field.box, p.field.h, p.field.w = b, h, w
 	p.field.Refresh()
+}
+
+// hoverStatusf shows a hovered cell in the status line, remembering what
+// the line said before the hover began.
+func (u *UI) hoverStatusf(format string, args ...any) {
+	if u.hoverStatus == "" || u.status.Text != u.hoverStatus {
+		u.beforeHover = u.status.Text
+	}
+	u.setStatus(fmt.Sprintf(format, args...))
+	u.hoverStatus = u.status.Text
+}
+
+// endHoverStatus puts back the status line the hover replaced (the
+// frame's timing, a note), unless something else has been said since:
+// the last cell's receptive field stayed there on every other tab.
+func (u *UI) endHoverStatus() {
+	if u.hoverStatus != "" && u.status.Text == u.hoverStatus {
+		u.status.SetText(u.beforeHover)
+	}
+	u.hoverStatus = ""
 }

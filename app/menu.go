@@ -81,11 +81,15 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Actual Size", scZoomReset, func() { u.zoom(1) }),
 		fyne.NewMenuItemSeparator(),
 		item("Model Summary…", nil, u.showModelSummary),
-		item("Activations", nil, func() { u.tabs.SelectIndex(0) }),
-		item("Training", scTrain, func() { u.tabs.SelectIndex(1) }),
-		item("Atlas", nil, func() { u.tabs.SelectIndex(3) }),
-		item("Compare", nil, func() { u.tabs.SelectIndex(4) }),
 	)
+	// One item per tab, named as the tab (Explain was missing).
+	for i, ti := range u.tabs.Items {
+		var sc fyne.Shortcut
+		if ti.Text == "Training" {
+			sc = scTrain
+		}
+		view.Items = append(view.Items, item(ti.Text, sc, func() { u.tabs.SelectIndex(i) }))
+	}
 	help := fyne.NewMenu("Help",
 		item("Keyboard Shortcuts", nil, u.showShortcuts),
 		item("Documentation (README)", nil, u.openDocs),
@@ -157,11 +161,15 @@ func (u *UI) toolbar() fyne.CanvasObject {
 	)
 }
 
+// about is Help ▸ About; Escape and Enter close it, as they close the
+// other information dialogs (it took neither).
 func (u *UI) about() {
-	dialog.ShowInformation("About Convscope",
+	d := dialog.NewInformation("About Convscope",
 		"Convscope "+u.version()+"\n\n"+
 			"Convscope shows what a convolutional network sees.\n\n"+
 			"Open or drop an image to see every channel of every conv and pool layer;\n"+
 			"train the network on the Training tab and watch the maps change.\n\n"+
 			"Modelled on the Keras tutorial \"Visualizing intermediate activations\".", u.win)
+	u.closeWithKeys(d, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter)
+	d.Show()
 }

@@ -272,7 +272,7 @@ func (t *trainingPanel) showStoredHistory() {
 	t.lossPlot.SetChart(loss)
 	t.accPlot.SetChart(acc)
 	t.bar.SetValue(0)
-	t.progress.SetText(fmt.Sprintf("Not training. The plots show the %d epochs %s was trained for.", h.Len(), m.Label))
+	t.progress.SetText(fmt.Sprintf("Not training. The plots show the training history of %s: %s.", m.Label, epochsText(h.Len())))
 }
 
 // showSummary shows the Keras summary of a — once the Training page has
@@ -519,13 +519,21 @@ func stoppedText(r session.TrainResult, run *session.Training) string {
 		done = r.History.Len()
 	}
 	if run == nil {
-		return fmt.Sprintf("Stopped after %d epochs.", done)
+		return fmt.Sprintf("Stopped after %s.", epochsText(done))
 	}
 	p := run.Progress()
 	if p.Step == 0 || p.Step == p.Steps && p.Epoch == done {
 		return fmt.Sprintf("Stopped after %d of %d epochs.\n%s", done, p.Epochs, metricsLine(p))
 	}
-	return fmt.Sprintf("Stopped in epoch %d/%d after step %d/%d (%d epochs complete).\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, done, metricsLine(p))
+	return fmt.Sprintf("Stopped in epoch %d/%d after step %d/%d (%s complete).\n%s", p.Epoch, p.Epochs, p.Step, p.Steps, epochsText(done), metricsLine(p))
+}
+
+// epochsText is "1 epoch" or "n epochs" (the panel said "Done: 1 epochs.").
+func epochsText(n int) string {
+	if n == 1 {
+		return "1 epoch"
+	}
+	return fmt.Sprintf("%d epochs", n)
 }
 
 // fmtRate writes a learning rate as Keras users do: 1e-4, 0.01 for 1e-2.
@@ -590,7 +598,7 @@ func (t *trainingPanel) finished(r session.TrainResult) {
 		if run != nil {
 			line = "\n" + metricsLine(run.Progress())
 		}
-		t.progress.SetText(fmt.Sprintf("Done: %d epochs.%s", n, line))
+		t.progress.SetText(fmt.Sprintf("Done: %s.%s", epochsText(n), line))
 	}
 	for _, fn := range t.onStopped {
 		fn()

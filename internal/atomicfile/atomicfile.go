@@ -14,7 +14,9 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +33,7 @@ const StaleAfter = time.Hour
 func Write(path string, fn func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return folderError(filepath.Dir(path), err)
 	}
 	defer func() {
 		if err != nil {
@@ -93,3 +95,29 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// folderError is a temporary file that could not be created, told in
+// terms of the destination's folder: the temporary's own name
+// (".x.png.tmp1669669167") means nothing to the person who asked to save
+// x.png. It unwraps to the cause (errors.Is(err, fs.ErrNotExist) holds).
+func folderError(dir string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &dirError{dir: dir, err: err}
+}
+
+type dirError struct {
+	dir string
+	err error
+}
+
+func (e *dirError) Error() string {
+	if errors.Is(e.err, fs.ErrNotExist) {
+		return "the folder " + e.dir + " does not exist"
+	}
+	return "cannot write in the folder " + e.dir + ": " + e.err.Error()
+}
+
+func (e *dirError) Unwrap() error { return e.err }

@@ -3,8 +3,10 @@ package atomicfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,10 +48,29 @@ func TestWrite(t *testing.T) {
 	}
 }
 
+// TestWriteMissingDirectory: the error named the hidden temporary file
+// ("open …/dir/.f.tmp1669669167: no such file or directory"); it names the
+// folder now and still unwraps to fs.ErrNotExist.
 func TestWriteMissingDirectory(t *testing.T) {
-	err := Write(filepath.Join(t.TempDir(), "no", "such", "dir", "f"), func(io.Writer) error { return nil })
-	if err == nil {
-		t.Error("writing into a missing directory succeeded")
+	root := t.TempDir()
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		dir, want string
+		notExist  bool
+	}{
+		{filepath.Join(root, "no", "such", "dir"), "the folder " + filepath.Join(root, "no", "such", "dir") + " does not exist", true},
+		{file, "cannot write in the folder " + file + ": not a directory", false},
+	} {
+		err := Write(filepath.Join(c.dir, "f"), func(io.Writer) error { return nil })
+		if err == nil {
+			t.Fatalf("writing into %s succeeded", c.dir)
+		}
+		if err.Error() != c.want || strings.Contains(err.Error(), ".tmp") || errors.Is(err, fs.ErrNotExist) != c.notExist {
+			t.Errorf("error %q (ErrNotExist %v); expected %q (%v)", err, errors.Is(err, fs.ErrNotExist), c.want, c.notExist)
+		}
 	}
 }
 

@@ -51,8 +51,8 @@ func runActivations(e *env, args []string) error {
 	switch {
 	case *format != "png" && *format != "npy" && *format != "both":
 		return fs.bad("--format must be png, npy or both, received %q", *format)
-	case *tile < 0:
-		return fs.bad("--tile must be 0 or more, received %d", *tile)
+	case *tile < 0 || *tile > maxTileFlag:
+		return fs.bad("--tile must be 0..%d, received %d", maxTileFlag, *tile)
 	}
 	view := render.DefaultView()
 	view.Tile = *tile
@@ -70,7 +70,7 @@ func runActivations(e *env, args []string) error {
 		return view.Render(nil, act.Data, act.Shape[1], act.Shape[2], act.Shape[3])
 	}
 	if isONNX(*model) {
-		return activationsONNX(e, *model, *preset, *image, *out, layers, *format, draw)
+		return activationsONNX(e, *model, *preset, *image, *out, layers, *format, view, draw)
 	}
 
 	m, err := loadModel(*model, "", e.stderr)
@@ -80,6 +80,11 @@ func runActivations(e *env, args []string) error {
 	picked, err := pickLayers(m, layers, *format != "npy")
 	if err != nil {
 		return err
+	}
+	for _, i := range picked {
+		if err := sheetFits(view, *format, m.Nodes()[i].Name, m.Nodes()[i].Shape); err != nil {
+			return err
+		}
 	}
 	x := nn.NewTensor(append([]int{1}, m.InputShape()...)...)
 	if err := loadInput(x.Data, *image, m.Prep()); err != nil {
@@ -100,6 +105,30 @@ func runActivations(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%-16s %-20s %s\n", name, shapeString(act.Shape), strings.Join(written, " "))
+	}
+	return nil
+}
+
+// maxTileFlag bounds --tile: a tile edge of 4096 pixels is already a
+// 16-megapixel tile per channel.
+const maxTileFlag = 4096
+
+// maxSheetPixels bounds one layer's PNG sheet: 100 megapixels are 400 MB
+// of RGBA before the PNG encoder's own buffers.
+const maxSheetPixels = 100_000_000
+
+// sheetFits reports, before anything is written, a layer whose PNG sheet
+// (an hwc map drawn in view) would exceed maxSheetPixels; --format npy
+// draws no sheet. Without it a large --tile ran the process out of memory.
+func sheetFits(view render.View, format, name string, hwc []int) error {
+	if format == "npy" || len(hwc) != 3 {
+		return nil
+	}
+	h, w, c := hwc[0], hwc[1], hwc[2]
+	l := render.NewSheetLayout(h, w, c, view.SheetOptions(h, w, c))
+	if px := int64(l.Width) * int64(l.Height); px > maxSheetPixels {
+		return fmt.Errorf("--tile %d makes the sheet of %s %d×%d pixels (%.0f megapixels), more than the %d-megapixel limit: use a smaller --tile, or --format npy",
+			view.Tile, name, l.Width, l.Height, float64(px)/1e6, maxSheetPixels/1_000_000)
 	}
 	return nil
 }

@@ -171,7 +171,12 @@ func TestActivationsErrors(t *testing.T) {
 		{"bad format", append(ok, "--format", "jpg"), 2, `--format must be png, npy or both, received "jpg"`},
 		{"bad colormap", append(ok, "--colormap", "jet"), 2, `unknown colormap "jet"`},
 		{"bad scale", append(ok, "--scale", "log"), 2, `unknown mode "log"`},
-		{"bad tile", append(ok, "--tile", "-1"), 2, "--tile must be 0 or more"},
+		{"bad tile", append(ok, "--tile", "-1"), 2, "--tile must be 0..4096, received -1"},
+		// A huge --tile ran out of memory (a Go runtime crash) drawing the sheet.
+		{"huge tile", append(ok, "--tile", "100000"), 2, "--tile must be 0..4096, received 100000"},
+		// conv2d_2 (5×5×6) at 4096 pixels a tile is 24584×4112 pixels: refused
+		// before conv2d_1's files are written.
+		{"sheet too large", append(ok, "--tile", "4096"), 1, "--tile 4096 makes the sheet of conv2d_2 24584×4112 pixels (101 megapixels), more than the 100-megapixel limit"},
 		{"positional", append(ok, "extra"), 2, `unexpected argument "extra"`},
 		{"unknown layer", append(ok, "--layers", "conv9"), 1, `the model has no layer "conv9" (conv and pooling layers: conv2d_1, max_pooling2d_1, conv2d_2, max_pooling2d_2)`},
 		{"dense as png", append(ok, "--layers", "dense_1"), 1, "layer dense_1 (Dense) has no channel maps to draw, its output is (1, 8)"},

@@ -71,6 +71,7 @@ func TestDatasetErrors(t *testing.T) {
 		{"unknown class", []string{"generate", "--out", dir, "--n", "2", "--classes", "circles,hexagons"}, 2, `unknown shape class "hexagons"`},
 		{"one class", []string{"generate", "--out", dir, "--n", "2", "--classes", "stars"}, 2, "needs at least two classes"},
 		{"too small", []string{"generate", "--out", dir, "--n", "2", "--size", "8"}, 2, "at least 16 pixels"},
+		{"too large", []string{"generate", "--out", dir, "--n", "2", "--size", "100000"}, 2, "at most 4096, received 100000"},
 		{"bad flag", []string{"generate", "--out", dir, "--count", "2"}, 2, "flag provided but not defined: --count"},
 		{"out is a file", []string{"generate", "--out", file, "--n", "2"}, 1, "convscope dataset generate: "},
 	}

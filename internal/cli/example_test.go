@@ -38,6 +38,6 @@ func ExampleMain() {
 	// Flags:
 	//   --json                  print a JSON array with every class's probability
 	//   --model FILE            a trained model FILE (.safetensors or .onnx), or builtin:shapes (the default) or builtin:fashion
-	//   --preprocess PRESET     PRESET for an .onnx model: tutorial (×1/255, default), imagenet (×1/255, then ImageNet mean/std) or raw (0–255)
+	//   --preprocess PRESET     PRESET for an .onnx model: tutorial (×1/255), imagenet (×1/255, then ImageNet mean/std) or raw (0–255); default: what the file records (convscope export writes it), else tutorial
 	// exit status 2
 }

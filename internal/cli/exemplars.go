@@ -35,6 +35,7 @@ func runExemplars(e *env, args []string) error {
 		"convscope exemplars [--model FILE] --data DIR --layer NAME --out DIR [--top 9] [--batch N]",
 		exemplarsHelp)
 	modelPath := fs.String("model", "", "a model `FILE` (.safetensors, .onnx, .h5, .keras; Sequential or graph)")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	data := fs.String("data", "", "folder `DIR` of images (subfolders included)")
 	layer := fs.String("layer", "", "map layer `NAME` (a convolution or pooling)")
 	out := fs.String("out", "", "output folder `DIR` (created if needed)")
@@ -49,7 +50,10 @@ func runExemplars(e *env, args []string) error {
 	if *top < 1 || *batch < 1 {
 		return fs.bad("--top and --batch must be 1 or more, received %d and %d", *top, *batch)
 	}
-	m, err := loadModel(*modelPath, "", e.stderr)
+	if err := checkPreprocess(fs, *modelPath, *preset); err != nil {
+		return err
+	}
+	m, err := loadModelPreset(*modelPath, *preset, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -61,9 +65,12 @@ func runExemplars(e *env, args []string) error {
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "exemplars: "))
 	}
-	files, err := exemplars.ListImages(*data)
+	files, skippedDirs, err := exemplars.ListImagesSkipping(*data)
 	if err != nil {
 		return err
+	}
+	for _, s := range skippedDirs {
+		fmt.Fprintf(e.stderr, "convscope: skipped folder %s\n", s)
 	}
 	bar := NewProgbar(e.stderr, len(files), isTerminal(e.stderr))
 	start := time.Now()

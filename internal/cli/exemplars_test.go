@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,24 @@ func TestExemplars(t *testing.T) {
 		if code, _, stderr := runCLI(args...); code == ExitOK || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
+	}
+}
+
+// TestExemplarsNothingReadable: a folder of files no decoder accepts gave
+// exit 0, "over 0 images" and a contact sheet per channel of nothing.
+func TestExemplarsNothingReadable(t *testing.T) {
+	dir := t.TempDir()
+	model := tinyModel(t, dir, 3, "cats", "dogs")
+	data := filepath.Join(dir, "data")
+	os.MkdirAll(data, 0o755)
+	os.WriteFile(filepath.Join(data, "a.png"), []byte("no"), 0o644)
+	os.WriteFile(filepath.Join(data, "b.jpg"), nil, 0o644)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI("exemplars", "--model", model, "--data", data, "--layer", "conv2d_1", "--out", out, "--batch", "100000000")
+	if code != ExitError || !strings.Contains(stderr, "none of the 2 image files could be read") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; expected 1 and one line", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a scan of nothing wrote its output folder")
 	}
 }

@@ -66,7 +66,8 @@ func runExplain(e *env, args []string) error {
 	fs := newFlagSet("explain",
 		"convscope explain [--model FILE] --image IMAGE --method METHOD [--layer NAME] [--class NAME|INDEX] --out FILE.png [--npy FILE.npy] [--json]",
 		explainHelp)
-	model := fs.String("model", "", "a trained model `FILE` (.safetensors)")
+	model := fs.String("model", "", modelFlagHelp)
+	preset := fs.String("preprocess", "", preprocessUsage)
 	image := fs.String("image", "", "input `IMAGE` (PNG, JPEG, GIF, BMP, TIFF or WebP)")
 	method := fs.String("method", "", "`METHOD`: gradcam, gradcam++, guided, guided-gradcam, saliency, smoothgrad or ig")
 	layer := fs.String("layer", "", "target layer `NAME` of gradcam, gradcam++ and guided-gradcam (default: the last convolution)")
@@ -90,19 +91,27 @@ func runExplain(e *env, args []string) error {
 	switch {
 	case err != nil:
 		return fs.bad("--method: %s", strings.TrimPrefix(err.Error(), "explain: "))
-	case *opacity < 0 || *opacity > 1:
+	case !(*opacity >= 0 && *opacity <= 1): // NaN too: it drew no heat map
 		return fs.bad("--opacity: expected 0..1, received %g", *opacity)
 	case *steps < 2 || *samples < 1:
 		return fs.bad("--steps must be 2 or more and --samples 1 or more, received %d and %d", *steps, *samples)
-	case !(*noise > 0):
+	case !positiveFinite(*noise):
 		return fs.bad("--noise: expected a positive fraction, received %g", *noise)
 	}
 	cm, err := colormap.ByName(*cmap)
 	if err != nil {
 		return fs.bad("--colormap: unknown colormap %q (valid: %s)", *cmap, strings.Join(colormap.Names(), ", "))
 	}
+	if err := checkPreprocess(fs, *model, *preset); err != nil {
+		return err
+	}
+	for _, p := range []string{*out, *npyPath} {
+		if err := folderOf(p); err != nil { // before --out is written: no half of the output
+			return err
+		}
+	}
 
-	m, err := loadModel(*model, "", e.stderr)
+	m, err := loadModelPreset(*model, *preset, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -118,6 +127,7 @@ func runExplain(e *env, args []string) error {
 	if err := loadInput(x, *image, m.Prep()); err != nil {
 		return err
 	}
+	normalize(m, x) // as predict and the app: a model with a mean and std was explained on unnormalised pixels
 	var em explain.Randomizable
 	if m.Net != nil {
 		em = explain.FromSequential(m.Net)

@@ -79,14 +79,23 @@ func TestExplainErrors(t *testing.T) {
 		{[]string{"--method", "gradcam", "--out", out}, ExitUsage, "--image is required"},
 		{[]string{"--image", img, "--method", "gradcam"}, ExitUsage, "--out is required"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--opacity", "2"}, ExitUsage, "--opacity"},
+		// NaN passed the range check and drew the image without a heat map.
+		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--opacity", "NaN"}, ExitUsage, "--opacity: expected 0..1, received NaN"},
+		{[]string{"--image", img, "--out", out, "--method", "smoothgrad", "--noise", "Inf"}, ExitUsage, "--noise: expected a positive fraction, received +Inf"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--class", "birds"}, ExitError, `expected a class name (cats, dogs) or an index 0..1, received "birds"`},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--class", "2"}, ExitError, "expected an index 0..1"},
 		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--layer", "dense_1"}, ExitError, "needs a layer with a (height, width, channels) output"},
 		{[]string{"--image", filepath.Join(dir, "missing.png"), "--out", out, "--method", "saliency"}, ExitError, "missing.png"},
+		// --npy into a missing folder failed after --out was written.
+		{[]string{"--image", img, "--out", out, "--method", "gradcam", "--npy", filepath.Join(dir, "no", "m.npy")}, ExitError, "m.npy: the folder " + filepath.Join(dir, "no") + " does not exist"},
+		{[]string{"--image", img, "--out", filepath.Join(img, "o.png"), "--method", "gradcam"}, ExitError, "in.png is not a folder"},
 	} {
 		code, _, stderr := runCLI(append([]string{"explain", "--model", model}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 && c.code == ExitError {
 			t.Errorf("%v: exit %d, stderr %q; expected exit %d with %q on one line", c.args, code, stderr, c.code, c.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%v: a failed run wrote %s", c.args, out)
 		}
 	}
 }

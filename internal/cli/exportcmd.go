@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/convscope/convscope/internal/onnx"
 	"github.com/convscope/convscope/nn"
@@ -17,7 +19,7 @@ Without --model, the embedded default model.
 // runExport writes a model as ONNX.
 func runExport(e *env, args []string) error {
 	fs := newFlagSet("export", "convscope export [--model FILE] --out FILE.onnx", exportHelp)
-	model := fs.String("model", "", "the model `FILE` (.safetensors, or .onnx to re-export)")
+	model := fs.String("model", "", "the model `FILE` (.safetensors, .h5, .keras, or .onnx to re-export), or builtin:shapes (the default) or builtin:fashion")
 	out := fs.String("out", "", "the ONNX `FILE` to write")
 	preset := fs.String("preprocess", "", preprocessUsage)
 	if err := fs.parseNoArgs(e.stdout, args); err != nil {
@@ -38,7 +40,7 @@ func runExport(e *env, args []string) error {
 		if om, err = onnx.ExportGraph(m.g, m.meta); err != nil {
 			return err
 		}
-	} else if *model != "" {
+	} else if strings.EqualFold(filepath.Ext(*model), ".safetensors") {
 		g, meta, err := nn.LoadGraphFile(*model) // Sequential files load as a chain
 		if err != nil {
 			return err
@@ -46,14 +48,19 @@ func runExport(e *env, args []string) error {
 		if om, err = onnx.ExportGraph(g, meta); err != nil {
 			return err
 		}
-	} else {
-		m, err := loadModel("", "", e.stderr)
+	} else { // the default, builtin:NAME, Keras .h5/.keras (read as Keras' files, not as safetensors)
+		m, err := loadModel(*model, "", e.stderr)
 		if err != nil {
 			return err
 		}
 		meta := m.Meta
 		meta.ClassNames = m.Classes
-		if om, err = onnx.ExportSequential(m.Net, meta); err != nil {
+		if m.Graph != nil {
+			om, err = onnx.ExportGraph(m.Graph, meta)
+		} else {
+			om, err = onnx.ExportSequential(m.Net, meta)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -41,6 +41,7 @@ func runFilters(e *env, args []string) error {
 		"convscope filters [--model FILE] --layer NAME [--channels LIST] --out DIR [--steps N] [--param pixel|fourier] [--cache]",
 		filtersHelp)
 	modelPath := fs.String("model", "", "a model `FILE` (.safetensors, .onnx, .h5, .keras; Sequential or graph)")
+	preset := fs.String("preprocess", "", preprocessUsage)
 	layer := fs.String("layer", "", "map layer `NAME` (a convolution or pooling)")
 	var chans listFlag
 	fs.Var(&chans, "channels", "comma-separated channel `LIST` (default: all; ranges as 0-15)")
@@ -58,18 +59,21 @@ func runFilters(e *env, args []string) error {
 		return err
 	}
 	switch {
-	case *steps < 1 || *batch < 1 || !(*lr >= 0):
-		return fs.bad("--steps and --batch must be 1 or more and --lr positive, received %d, %d and %g", *steps, *batch, *lr)
+	case *steps < 1 || *batch < 1 || !(*lr == 0 || positiveFinite(*lr)):
+		return fs.bad("--steps and --batch must be 1 or more and --lr positive and finite (0: the default), received %d, %d and %g", *steps, *batch, *lr)
 	case *param != atlas.ParamPixel && *param != atlas.ParamFourier:
 		return fs.bad("--param: expected pixel or fourier, received %q", *param)
 	case *cache && (*modelPath == "" || strings.HasPrefix(*modelPath, "builtin:") || !strings.EqualFold(filepath.Ext(*modelPath), ".safetensors")):
 		return fs.bad("--cache needs --model FILE (a .safetensors file to write into)")
 	}
-	channels, err := parseChannels(chans)
+	ranges, err := parseChannels(chans)
 	if err != nil {
 		return fs.bad("--channels: %v", err)
 	}
-	m, err := loadModel(*modelPath, "", e.stderr)
+	if err := checkPreprocess(fs, *modelPath, *preset); err != nil {
+		return err
+	}
+	m, err := loadModelPreset(*modelPath, *preset, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -77,12 +81,16 @@ func runFilters(e *env, args []string) error {
 	if m.Graph != nil {
 		net = m.Graph
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
 	t, err := atlas.NewTarget(net, *layer)
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "atlas: "))
+	}
+	channels, err := pickChannels(ranges, *layer, t.Channels)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil { // after every check: a refused run leaves no folder
+		return err
 	}
 	total := len(channels)
 	if total == 0 {
@@ -136,9 +144,13 @@ func runFilters(e *env, args []string) error {
 	return nil
 }
 
-// parseChannels reads "0,3,8-11" (an empty list means all).
-func parseChannels(items []string) ([]int, error) {
-	var out []int
+// chanRange is one item of --channels: channels lo…hi, inclusive.
+type chanRange struct{ lo, hi int }
+
+// parseChannels reads "0,3,8-11" (an empty list means all). It checks the
+// syntax only: the layer's channel count is known later (pickChannels).
+func parseChannels(items []string) ([]chanRange, error) {
+	var out []chanRange
 	for _, it := range items {
 		it = strings.TrimSpace(it)
 		lo, hi, isRange := strings.Cut(it, "-")
@@ -152,8 +164,28 @@ func parseChannels(items []string) ([]int, error) {
 				return nil, fmt.Errorf("expected a range LOW-HIGH, received %q", it)
 			}
 		}
-		for k := a; k <= b; k++ {
-			out = append(out, k)
+		out = append(out, chanRange{a, b})
+	}
+	return out, nil
+}
+
+// pickChannels expands the ranges for a layer of n channels: each channel
+// once, in the order first asked for; nil (all) for no ranges. A channel
+// beyond the layer is an error before anything is allocated for it (a
+// range such as 0-2000000000 used to be expanded first and ran the
+// process out of memory).
+func pickChannels(rs []chanRange, layer string, n int) ([]int, error) {
+	var out []int
+	seen := make([]bool, n)
+	for _, r := range rs {
+		if r.hi >= n {
+			return nil, fmt.Errorf("%s: expected channels 0–%d, received %d", layer, n-1, r.hi)
+		}
+		for k := r.lo; k <= r.hi; k++ {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
 		}
 	}
 	return out, nil

@@ -5,6 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -189,6 +193,31 @@ func (l *listFlag) Set(s string) error {
 		if v = strings.TrimSpace(v); v != "" {
 			*l = append(*l, v)
 		}
+	}
+	return nil
+}
+
+// positiveFinite reports whether a float flag's value is above 0 and not
+// +Inf (NaN fails too): a learning rate or a noise level of Inf parsed
+// and ran, to NaN weights or a blank map.
+func positiveFinite(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
+
+// folderOf reports an output file whose folder does not exist (or is not
+// a folder), so that a command writing several files can refuse before
+// it writes the first. An empty path is no output.
+func folderOf(path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: the folder %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("%s: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("%s: %s is not a folder", path, dir)
 	}
 	return nil
 }

@@ -50,6 +50,17 @@ func loadModel(modelPath, archPath string, stderr io.Writer) (*model.Model, erro
 	return m, nil
 }
 
+// loadModelPreset is loadModel for the commands that take --model and
+// --preprocess (checked by checkPreprocess): an ONNX file opens with the
+// preset. explain, filters and exemplars had no --preprocess and ran a
+// torchvision model on 0–1 pixels instead of ImageNet-normalised ones.
+func loadModelPreset(modelPath, preset string, stderr io.Writer) (*model.Model, error) {
+	if preset != "" {
+		return model.OpenWith(modelPath, preset)
+	}
+	return loadModel(modelPath, "", stderr)
+}
+
 // buildArch reads a JSON architecture file and builds it (seed-0 weights).
 func buildArch(path string) (*nn.Sequential, error) {
 	data, err := os.ReadFile(path)

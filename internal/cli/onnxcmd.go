@@ -18,7 +18,7 @@ import (
 // nn.Graph; when internal/model opens .onnx files these can go through it.
 
 // preprocessUsage documents --preprocess.
-const preprocessUsage = "`PRESET` for an .onnx model: tutorial (×1/255, default), imagenet (×1/255, then ImageNet mean/std) or raw (0–255)"
+const preprocessUsage = "`PRESET` for an .onnx model: tutorial (×1/255), imagenet (×1/255, then ImageNet mean/std) or raw (0–255); default: what the file records (convscope export writes it), else tutorial"
 
 // isONNX reports whether path names an ONNX model.
 func isONNX(path string) bool { return strings.EqualFold(filepath.Ext(path), ".onnx") }
@@ -155,7 +155,7 @@ func probabilities(out []float32, logits bool) []float64 {
 // activationsONNX writes node outputs of an ONNX model: by default every
 // node with a spatial (H, W, C) output; "all" every node; or the named
 // nodes. draw renders one (1, H, W, C) output for a PNG.
-func activationsONNX(e *env, path, preset, image, out string, layers []string, format string, draw func(*nn.Tensor) *render.Sheet) error {
+func activationsONNX(e *env, path, preset, image, out string, layers []string, format string, view render.View, draw func(*nn.Tensor) *render.Sheet) error {
 	m, err := loadONNX(path, preset, false)
 	if err != nil {
 		return err
@@ -185,6 +185,11 @@ func activationsONNX(e *env, path, preset, image, out string, layers []string, f
 	}
 	if len(picked) == 0 {
 		return fmt.Errorf("the model has no node with a spatial output (use --layers all)")
+	}
+	for _, n := range picked {
+		if err := sheetFits(view, format, n.Name, n.OutputShape); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err

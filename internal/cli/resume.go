@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/convscope/convscope/internal/model"
 	"github.com/convscope/convscope/nn"
 )
 
@@ -47,6 +48,11 @@ func (f *trainFlags) loadResume(fs *flagSet) (*resumed, error) {
 	}
 	net, meta, ck, err := nn.LoadCheckpoint(f.resume)
 	if err != nil {
+		// The engine's message for a graph names its Go API ("open it
+		// with LoadGraph or LoadGraphFile"); say what the user can do.
+		if m, oerr := model.Open(f.resume); oerr == nil && m.Graph != nil {
+			return nil, fmt.Errorf("%s is a functional (graph) model: training, and so --resume, works on Sequential models; use it with --model, or with --base for transfer learning", f.resume)
+		}
 		return nil, err
 	}
 	if ck == nil {

@@ -124,6 +124,8 @@ func TestTrainResumeErrors(t *testing.T) {
 		{[]string{"train", "--resume", plain}, ExitError, "holds no training state"},
 		{[]string{"train", "--resume", filepath.Join(dir, "none.safetensors")}, ExitError, "no such file"},
 		{[]string{"train", "--resume", plain, "--arch", "testdata/tiny.json"}, ExitUsage, "--arch cannot be used with --resume"},
+		// It said "open it with LoadGraph or LoadGraphFile": the engine's Go API.
+		{[]string{"train", "--resume", graphModelFile(t)}, ExitError, "is a functional (graph) model: training, and so --resume, works on Sequential models"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := run(t, tt.args...)

@@ -208,8 +208,8 @@ func (f *trainFlags) check(fs *flagSet) error {
 		return fs.bad("--batch must be at least 1, received %d", f.batch)
 	case f.valSteps < 1:
 		return fs.bad("--validation-steps must be at least 1, received %d", f.valSteps)
-	case !(f.lr > 0):
-		return fs.bad("--lr must be positive, received %v", f.lr)
+	case !positiveFinite(f.lr):
+		return fs.bad("--lr must be positive and finite, received %v", f.lr)
 	}
 	if _, err := nn.OptimizerByName(f.optimizer, f.lr); err != nil {
 		return fs.bad("--optimizer must be rmsprop, adam or sgd, received %q", f.optimizer)

@@ -214,7 +214,10 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"steps", []string{"--train", dir, "--out", out, "--steps-per-epoch", "-3"}, "--steps-per-epoch must be at least 1"},
 		{"batch", []string{"--train", dir, "--out", out, "--batch", "0"}, "--batch must be at least 1"},
 		{"validation steps", []string{"--train", dir, "--out", out, "--validation-steps", "0"}, "--validation-steps must be at least 1"},
-		{"lr", []string{"--train", dir, "--out", out, "--lr", "0"}, "--lr must be positive, received 0"},
+		{"lr", []string{"--train", dir, "--out", out, "--lr", "0"}, "--lr must be positive and finite, received 0"},
+		// +Inf parsed and trained to NaN weights.
+		{"lr inf", []string{"--train", dir, "--out", out, "--lr", "Inf"}, "--lr must be positive and finite, received +Inf"},
+		{"lr nan", []string{"--train", dir, "--out", out, "--lr", "NaN"}, "--lr must be positive and finite, received NaN"},
 		{"optimizer", []string{"--train", dir, "--out", out, "--optimizer", "adagrad"}, `--optimizer must be rmsprop, adam or sgd, received "adagrad"`},
 		{"not a number", []string{"--train", dir, "--out", out, "--epochs", "ten"}, `invalid value "ten" for flag --epochs`},
 		{"unknown flag", []string{"--train", dir, "--out", out, "--momentum", "0.9"}, "flag provided but not defined: --momentum"},

@@ -92,8 +92,8 @@ func runTrainBase(e *env, args []string) error {
 		return fs.bad("--dropout must be in [0, 1), received %v", f.dropout)
 	case f.head != transfer.HeadGAP && f.head != transfer.HeadFlatten:
 		return fs.bad("--head must be gap or flatten, received %q", f.head)
-	case !(f.lr > 0) || !(f.ftLR > 0):
-		return fs.bad("--lr and --fine-tune-lr must be positive")
+	case !positiveFinite(f.lr) || !positiveFinite(f.ftLR):
+		return fs.bad("--lr and --fine-tune-lr must be positive and finite, received %v and %v", f.lr, f.ftLR)
 	}
 	if _, err := nn.OptimizerByName(f.optimizer, f.lr); err != nil {
 		return fs.bad("--optimizer must be rmsprop, adam or sgd, received %q", f.optimizer)

@@ -43,6 +43,11 @@ var AllShapes = []string{Circles, Crosses, Squares, Stars, Triangles}
 // epochs.
 const DefaultDifficulty = 0.5
 
+// MaxGenSize is the largest generated image edge: 4096×4096 is 16.8
+// megapixels, within what the image readers accept (DefaultMaxPixels).
+// Without a bound, --size 100000 ran the generator out of memory.
+const MaxGenSize = 4096
+
 // GenOptions configure a generated dataset.
 type GenOptions struct {
 	// Classes are shape names from AllShapes; nil means BinaryShapes. They
@@ -51,7 +56,8 @@ type GenOptions struct {
 	Classes []string
 	// Seed fixes every image: image i is a function of (Seed, i) alone.
 	Seed int64
-	// Size is the width and height in pixels; 0 means 150.
+	// Size is the width and height in pixels, 16 to MaxGenSize; 0 means
+	// 150.
 	Size int
 	// Difficulty, in (0, 1], scales the clutter: noise, distractors,
 	// occlusion, the smallest shape size. 0 means DefaultDifficulty.
@@ -97,8 +103,8 @@ func NewGenerated(opts GenOptions) (*Generated, error) {
 	if opts.Size == 0 {
 		opts.Size = DefaultSize
 	}
-	if opts.Size < 16 {
-		return nil, fmt.Errorf("dataset: generated images must be at least 16 pixels wide, received %d", opts.Size)
+	if opts.Size < 16 || opts.Size > MaxGenSize {
+		return nil, fmt.Errorf("dataset: generated images must be at least 16 pixels wide and at most %d, received %d", MaxGenSize, opts.Size)
 	}
 	if opts.Difficulty == 0 {
 		opts.Difficulty = DefaultDifficulty

@@ -173,6 +173,7 @@ func TestNewGeneratedErrors(t *testing.T) {
 		{GenOptions{Difficulty: 1.5}, "difficulty must be in (0, 1]"},
 		{GenOptions{Difficulty: -1}, "difficulty must be in (0, 1]"},
 		{GenOptions{Size: 8}, "at least 16 pixels"},
+		{GenOptions{Size: 100000}, "at most 4096, received 100000"}, // ran out of memory
 		{GenOptions{Classes: AllShapes, ClassMode: Binary}, "needs exactly 2 classes"},
 		{GenOptions{ClassMode: "onehot"}, "class mode must be"},
 	} {

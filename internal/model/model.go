@@ -61,12 +61,13 @@ const BuiltinPrefix = "builtin:"
 
 // Open reads a model file, choosing the format by its extension
 // (.safetensors, as Convscope saves, Sequential or graph; ONNX .onnx with
-// the tutorial's preprocessing; Keras' .h5 and .keras, Sequential or
+// the preprocessing it records, else the tutorial's; Keras' .h5 and .keras, Sequential or
 // functional), or a built-in model ("builtin:default"). See OpenWith.
 func Open(path string) (*Model, error) { return OpenWith(path, "") }
 
 // OpenWith is Open with the preprocessing preset for an ONNX file, which
-// records none (PresetTutorial, PresetImageNet or PresetRaw; "" is
+// usually records none (PresetTutorial, PresetImageNet or PresetRaw; "" is
+// what the file records — Convscope's export writes it — else
 // PresetTutorial). Other formats record their preprocessing and refuse a
 // preset.
 func OpenWith(path, preset string) (*Model, error) {

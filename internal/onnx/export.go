@@ -133,6 +133,9 @@ func exportMeta(meta nn.Metadata) []KeyValue {
 		s, _ := json.Marshal(meta.Std)
 		kv = append(kv, KeyValue{"mean", string(m)}, KeyValue{"std", string(s)})
 	}
+	if meta.Interpolation != "" {
+		kv = append(kv, KeyValue{"interpolation", meta.Interpolation})
+	}
 	return kv
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,7 +33,9 @@ var Presets = []string{PresetTutorial, PresetImageNet, PresetRaw}
 
 // Options are the choices Load cannot read from an ONNX file.
 type Options struct {
-	// Preprocess is a preset name ("" means PresetTutorial).
+	// Preprocess is a preset name. "" means the preprocessing the file
+	// records (metadata_props "rescale", "mean", "std", "interpolation", as
+	// Convscope's export writes them), else PresetTutorial.
 	Preprocess string
 	ImportOptions
 }
@@ -122,6 +125,11 @@ func convert(m *Model, opts Options) (*nn.Graph, nn.Metadata, error) {
 	in := g.InputShape()
 	if err := PresetMetadata(&meta, opts.Preprocess, in[len(in)-1]); err != nil {
 		return nil, meta, err
+	}
+	if opts.Preprocess == "" {
+		if err := recordedPreprocessing(m, &meta, in[len(in)-1]); err != nil {
+			return nil, meta, err
+		}
 	}
 	meta.Logits = logits(g)
 	meta.Extra = map[string]string{"source_format": "onnx", "onnx_opset": strconv.FormatInt(m.Opset(), 10)}
@@ -233,4 +241,42 @@ func readLabels(path string) ([]string, error) {
 		names = names[:len(names)-1]
 	}
 	return names, nil
+}
+
+// recordedPreprocessing reads the preprocessing a file records in its
+// metadata_props (exportMeta writes it) over the tutorial preset's. A
+// model exported with ImageNet's mean and std and opened again without
+// --preprocess ran on 0–1 pixels and predicted another class, although
+// the export's help promised the same outputs. Without "interpolation"
+// (files exported before it was written) a mean and std mean bilinear,
+// as the imagenet preset.
+func recordedPreprocessing(m *Model, meta *nn.Metadata, c int) error {
+	if v, ok := m.Meta("rescale"); ok {
+		r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || !(r > 0) || math.IsInf(r, 1) {
+			return fmt.Errorf("onnx: metadata_props \"rescale\": expected a positive number, received %q", v)
+		}
+		meta.Rescale = r
+	}
+	mv, hasMean := m.Meta("mean")
+	sv, hasStd := m.Meta("std")
+	if hasMean || hasStd {
+		var mean, std []float64
+		if json.Unmarshal([]byte(mv), &mean) != nil || json.Unmarshal([]byte(sv), &std) != nil || len(mean) != c || len(std) != c {
+			return fmt.Errorf("onnx: metadata_props \"mean\" and \"std\": expected %d numbers each, received %q and %q", c, mv, sv)
+		}
+		for i := range std {
+			if !(std[i] > 0) || math.IsInf(std[i], 1) || math.IsNaN(mean[i]) || math.IsInf(mean[i], 0) {
+				return fmt.Errorf("onnx: metadata_props \"mean\" and \"std\": expected finite means and positive stds, received %q and %q", mv, sv)
+			}
+		}
+		meta.Mean, meta.Std, meta.Interpolation = mean, std, "bilinear"
+	}
+	if v, ok := m.Meta("interpolation"); ok {
+		if v != "nearest" && v != "bilinear" {
+			return fmt.Errorf("onnx: metadata_props \"interpolation\": expected nearest or bilinear, received %q", v)
+		}
+		meta.Interpolation = v
+	}
+	return nil
 }
