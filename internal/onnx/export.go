@@ -38,6 +38,10 @@ type exporter struct {
 	names map[string]bool
 }
 
+// exportProducer is the producer_name Convscope writes; only its files
+// have their metadata_props preprocessing read back (recordedPreprocessing).
+const exportProducer = "convscope"
+
 // ExportGraph converts a built graph to an ONNX model (NCHW, opset 13 or
 // 14), with meta's class names and preprocessing in metadata_props.
 func ExportGraph(g *nn.Graph, meta nn.Metadata) (*Model, error) {
@@ -105,7 +109,7 @@ func export(name string, in []int, nodes []xnode, outputs []string, meta nn.Meta
 		}
 		e.g.Outputs = append(e.g.Outputs, vi)
 	}
-	m := &Model{IRVersion: 8, ProducerName: "convscope", Opsets: map[string]int64{"": e.opset}, Graph: e.g}
+	m := &Model{IRVersion: 8, ProducerName: exportProducer, Opsets: map[string]int64{"": e.opset}, Graph: e.g}
 	m.Metadata = exportMeta(meta)
 	return m, nil
 }

@@ -34,8 +34,8 @@ var Presets = []string{PresetTutorial, PresetImageNet, PresetRaw}
 // Options are the choices Load cannot read from an ONNX file.
 type Options struct {
 	// Preprocess is a preset name. "" means the preprocessing the file
-	// records (metadata_props "rescale", "mean", "std", "interpolation", as
-	// Convscope's export writes them), else PresetTutorial.
+	// records if Convscope exported it (metadata_props "rescale", "mean",
+	// "std", "interpolation"), else PresetTutorial.
 	Preprocess string
 	ImportOptions
 }
@@ -126,7 +126,7 @@ func convert(m *Model, opts Options) (*nn.Graph, nn.Metadata, error) {
 	if err := PresetMetadata(&meta, opts.Preprocess, in[len(in)-1]); err != nil {
 		return nil, meta, err
 	}
-	if opts.Preprocess == "" {
+	if opts.Preprocess == "" && m.ProducerName == exportProducer {
 		if err := recordedPreprocessing(m, &meta, in[len(in)-1]); err != nil {
 			return nil, meta, err
 		}
@@ -243,8 +243,9 @@ func readLabels(path string) ([]string, error) {
 	return names, nil
 }
 
-// recordedPreprocessing reads the preprocessing a file records in its
-// metadata_props (exportMeta writes it) over the tutorial preset's. A
+// recordedPreprocessing reads the preprocessing a file Convscope exported
+// records in its metadata_props (exportMeta writes it) over the tutorial
+// preset's; other producers' keys of these names are not ours to read. A
 // model exported with ImageNet's mean and std and opened again without
 // --preprocess ran on 0–1 pixels and predicted another class, although
 // the export's help promised the same outputs. Without "interpolation"

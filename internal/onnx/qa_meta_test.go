@@ -59,4 +59,17 @@ func TestRecordedPreprocessing(t *testing.T) {
 			t.Errorf("%v: interpolation %q (%v), expected %q", c.props, meta.Interpolation, err, c.interp)
 		}
 	}
+	// Another producer's keys of these names are not read: the tutorial
+	// preset, and no error for a value Convscope would not write.
+	om.ProducerName = "pytorch"
+	for _, props := range [][]KeyValue{
+		{{"rescale", "0.00392156862745098"}, {"mean", "[0.485,0.456,0.406]"}, {"std", "[0.229,0.224,0.225]"}},
+		{{"mean", "0.5"}, {"interpolation", "cubic"}},
+	} {
+		om.Metadata = props
+		_, meta, err := Read(bytes.NewReader(om.Marshal()), Options{})
+		if err != nil || meta.Mean != nil || meta.Interpolation != "nearest" {
+			t.Errorf("producer %q, %v: mean %v interpolation %q (%v); expected the tutorial preset", om.ProducerName, props, meta.Mean, meta.Interpolation, err)
+		}
+	}
 }
