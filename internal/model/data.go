@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -59,7 +60,7 @@ func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, 
 		return openGenerated(spec, input, outputs, batch, valSteps)
 	}
 	if spec.TrainDir == "" {
-		return nil, fmt.Errorf("choose a training folder (one subfolder per class) or the generated dataset")
+		return nil, errNoTrainDir
 	}
 	if len(input) != 3 {
 		return nil, fmt.Errorf("the model's input %v is not an image (height, width, channels)", input)
@@ -149,4 +150,27 @@ func openGenerated(spec DataSpec, input []int, outputs, batch, valSteps int) (*D
 	d.closers = []func() error{train.Close, val.Close}
 	d.iters = []*dataset.Iterator{train, val}
 	return d, nil
+}
+
+// errNoTrainDir is the error for a folder source without a folder.
+var errNoTrainDir = errors.New("choose a training folder (one subfolder per class) or the generated dataset")
+
+// CheckListing makes the checks of OpenData that need only folder listings
+// (dataset.CheckListing): the training folder, and the validation folder
+// with the same classes, can be read, have at least two class subfolders
+// and image files in each. The generated dataset passes. Quick: the app
+// runs it before asking anything about the run.
+func CheckListing(spec DataSpec) error {
+	if spec.Generated {
+		return nil
+	}
+	if spec.TrainDir == "" {
+		return errNoTrainDir
+	}
+	classes, err := dataset.CheckListing(spec.TrainDir, dataset.Options{})
+	if err != nil || spec.ValDir == "" {
+		return err
+	}
+	_, err = dataset.CheckListing(spec.ValDir, dataset.Options{Classes: classes})
+	return err
 }
