@@ -44,6 +44,8 @@ type explainPanel struct {
 	shown   bool                 // the tab is visible
 	model   *session.Model       // whose classes and layers the selects list
 	classes []string
+	input   *session.Input // the image on screen (a new one for a new image or model)
+	asked   *session.Input // the image the running explanation was asked for
 }
 
 const (
@@ -144,9 +146,30 @@ func (p *explainPanel) setFrame(f *session.Frame) {
 		p.layer.Options = append([]string{defaultLayer}, layers...)
 		p.layer.SetSelectedIndex(0)
 	}
+	if f.Input != p.input {
+		p.input = f.Input
+		if !p.fast() {
+			p.clearStale()
+		}
+	}
 	if p.shown && p.fast() {
 		p.start()
 	}
+}
+
+// clearStale takes a slow method's map off screen when another image (or
+// model) comes: it explained the previous one, and Explain would run for a
+// while before replacing it. The fast methods follow the image at once.
+func (p *explainPanel) clearStale() {
+	p.cur = nil
+	blank := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	p.view.img.Image = blank
+	p.view.h, p.view.w = 1, 1
+	p.view.Refresh()
+	p.bar.Image = blank
+	p.bar.Refresh()
+	p.value.SetText(" ")
+	p.info.SetText(fmt.Sprintf("New image: press Explain to run %s on it.", methodLabels[p.method.SelectedIndex()]))
 }
 
 // setShown is called when the tab is selected or left.
@@ -179,6 +202,7 @@ func (p *explainPanel) start() {
 	}
 	p.run.Disable()
 	p.stop.Enable()
+	p.asked = p.input
 	p.cancel = p.u.ses.Explain(o, func(done, total int) { p.progress.SetValue(float64(done) / float64(total)) }, p.show)
 }
 
@@ -206,6 +230,10 @@ func (p *explainPanel) show(e *session.Explanation) {
 	}
 	if e.Err != nil {
 		p.info.SetText("No explanation: " + e.Err.Error())
+		return
+	}
+	if p.asked != p.input && !p.fast() { // finished after another image came
+		p.clearStale()
 		return
 	}
 	p.cur = e
