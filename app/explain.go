@@ -240,8 +240,8 @@ func (p *explainPanel) show(e *session.Explanation) {
 	p.showImage()
 	p.bar.Image = e.ColorBar
 	p.bar.Refresh()
-	lines := []string{fmt.Sprintf("%s of class %s (predicted: %s), score (logit) %.4g, at %s · %d ms",
-		methodLabels[p.method.SelectedIndex()], e.Class, e.Predicted, e.Score, e.Layer, e.Took.Milliseconds())}
+	lines := []string{fmt.Sprintf("%s of %s (predicted: %s), score (logit) %.4g, at %s · %d ms",
+		methodLabels[p.method.SelectedIndex()], classPhrase(e.Class), e.Predicted, e.Score, e.Layer, e.Took.Milliseconds())}
 	if e.Completeness != "" {
 		lines = append(lines, "Completeness: "+e.Completeness)
 	}
@@ -252,6 +252,16 @@ func (p *explainPanel) show(e *session.Explanation) {
 		lines = append(lines, "Pixels the prediction cannot depend on (a blind strip where pooling drops rows or columns) stay at the lowest colour.")
 	}
 	p.info.SetText(strings.Join(lines, "\n"))
+}
+
+// classPhrase is "class NAME", or the name alone when it already says
+// "class" (the generic names of a file without class names: "Grad-CAM of
+// class class 603" read as a typo).
+func classPhrase(name string) string {
+	if strings.HasPrefix(name, "class ") {
+		return name
+	}
+	return "class " + name
 }
 
 // showImage shows the overlay over the network input, pixel for pixel, or

@@ -55,3 +55,13 @@ func TestExplainSlowMapLeavesWithItsImage(t *testing.T) {
 		})
 	}
 }
+
+// TestClassPhrase: the Explain tab said "Grad-CAM of class class 603" for
+// a model whose classes have generic names.
+func TestClassPhrase(t *testing.T) {
+	for in, want := range map[string]string{"class 603": "class 603", "cats": "class cats", "classic": "class classic"} {
+		if got := classPhrase(in); got != want {
+			t.Errorf("classPhrase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

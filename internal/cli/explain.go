@@ -175,8 +175,8 @@ func runExplain(e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(e.stdout, "%s: %s of class %s (index %d; predicted %s) at %s, score %.6g\n",
-		*image, meth, rep.Class, r.Class, rep.Predicted, r.Layer, r.Score)
+	fmt.Fprintf(e.stdout, "%s: %s of %s (index %d; predicted %s) at %s, score %.6g\n",
+		*image, meth, classPhrase(rep.Class), r.Class, rep.Predicted, r.Layer, r.Score)
 	if c := r.Completeness; c != nil {
 		fmt.Fprintf(e.stdout, "completeness: sum of attributions %.6g, s(x) - s(black) %.6g, gap %.2f %%\n", c.Sum, c.Delta, 100*c.Gap)
 	}
@@ -215,4 +215,14 @@ func parseClass(m *model.Model, s string) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("--class: expected a class name (%s) or an index 0..%d, received %q", strings.Join(names, ", "), n-1, s)
+}
+
+// classPhrase is "class NAME", or the name alone when it already says
+// "class" (the generic names "class 603" of a file without class names:
+// "gradcam of class class 603" read as a typo).
+func classPhrase(name string) string {
+	if strings.HasPrefix(name, "class ") {
+		return name
+	}
+	return "class " + name
 }
