@@ -95,6 +95,8 @@ func runExplain(e *env, args []string) error {
 		return fs.bad("--opacity: expected 0..1, received %g", *opacity)
 	case *steps < 2 || *samples < 1:
 		return fs.bad("--steps must be 2 or more and --samples 1 or more, received %d and %d", *steps, *samples)
+	case *steps > maxExplainRuns || *samples > maxExplainRuns:
+		return fs.bad("--steps and --samples: expected at most %d each, received %d and %d", maxExplainRuns, *steps, *samples)
 	case !positiveFinite(*noise):
 		return fs.bad("--noise: expected a positive fraction, received %g", *noise)
 	}
@@ -226,3 +228,9 @@ func classPhrase(name string) string {
 	}
 	return "class " + name
 }
+
+// maxExplainRuns bounds --steps and --samples: Integrated Gradients'
+// authors use 20 to 300 steps and SmoothGrad's 50 samples, and SmoothGrad
+// draws the noise of every sample up front (samples × the input's values),
+// so --samples 1000000000 made the runtime abort for lack of memory.
+const maxExplainRuns = 1000

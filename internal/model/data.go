@@ -119,6 +119,12 @@ func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, 
 // command line uses the same split).
 const ValidationStart = 1 << 40
 
+// MaxGeneratedValidation bounds the generated dataset's validation images
+// (validation steps × batch size): 2²⁰, an hour of validation after every
+// epoch already; the iterator keeps a flag per image, so --validation-steps
+// 1000000000 made the runtime abort for lack of memory.
+const MaxGeneratedValidation = 1 << 20
+
 // openGenerated opens the built-in generated dataset as the command line's
 // "--train builtin" does: a fresh image for every training sample and a
 // fixed validation set of valSteps batches. One sigmoid output trains on
@@ -140,6 +146,9 @@ func openGenerated(spec DataSpec, input []int, outputs, batch, valSteps int) (*D
 	g, err := dataset.NewGenerated(opts)
 	if err != nil {
 		return nil, err
+	}
+	if max(1, valSteps) > MaxGeneratedValidation/batch {
+		return nil, fmt.Errorf("validation steps × batch size: expected at most %d generated validation images, received %d × %d", MaxGeneratedValidation, valSteps, batch)
 	}
 	nval := max(1, valSteps) * batch
 	train := g.Iterator(0, 0, batch, false, spec.Seed)
