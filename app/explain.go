@@ -166,9 +166,7 @@ func (p *explainPanel) clearStale() {
 	p.view.img.Image = blank
 	p.view.h, p.view.w = 1, 1
 	p.view.Refresh()
-	p.bar.Image = blank
-	p.bar.Refresh()
-	p.value.SetText(" ")
+	p.value.SetText(" ") // the colour bar stays: it is the colormap's
 	p.info.SetText(fmt.Sprintf("New image: press Explain to run %s on it.", methodLabels[p.method.SelectedIndex()]))
 }
 
