@@ -307,38 +307,65 @@ func (u *UI) loadModel(path string) {
 	u.confirmDiscard("Opening "+filepath.Base(path), func() { u.loadModelAsking(path) })
 }
 
-// loadModelAsking opens a model file, first asking an ONNX file's
-// preprocessing if it is not remembered.
+// loadModelAsking opens a model file. An ONNX file's preprocessing is the
+// one remembered for it, else the one it records (Convscope's export
+// writes it: an ImageNet model opens with imagenet, no question asked),
+// else the user's answer, asked with the tutorial's pre-selected once the
+// file is read (off the UI goroutine; a preset is then only metadata,
+// WithPreprocess).
 func (u *UI) loadModelAsking(path string) {
-	if session.NeedsPreprocess(path) {
-		if preset := u.preprocessFor(path); preset != "" {
-			u.loadModelWith(path, preset)
-			return
-		}
-		u.askPreprocess(path, "", func(preset string) {
-			u.rememberPreprocess(path, preset)
-			u.loadModelWith(path, preset)
-		})
+	if !session.NeedsPreprocess(path) {
+		u.loadModelWith(path, "")
 		return
 	}
-	u.loadModelWith(path, "")
+	if preset := u.preprocessFor(path); preset != "" {
+		u.loadModelWith(path, preset)
+		return
+	}
+	u.loadModelThen(path, "", func(m *session.Model) {
+		if m.Preprocess != session.Presets()[0].Name { // the tutorial's: nothing recorded, or that
+			u.showLoaded(path, m) // recorded in the file
+			return
+		}
+		u.askPreprocess(path, m.Preprocess, func(preset string) {
+			chosen, err := m.WithPreprocess(preset)
+			if err != nil {
+				u.showError("Cannot open model", err)
+				return
+			}
+			u.rememberPreprocess(path, preset)
+			u.showLoaded(path, chosen)
+		})
+	})
 }
 
-// loadModelWith loads a model file with a preprocessing preset (ONNX).
+// loadModelWith loads a model file with a preprocessing preset (ONNX) and
+// puts it on screen.
 func (u *UI) loadModelWith(path, preset string) {
+	u.loadModelThen(path, preset, func(m *session.Model) { u.showLoaded(path, m) })
+}
+
+// loadModelThen loads a model file off the UI goroutine and hands it to
+// show, on the UI goroutine (or shows the error).
+func (u *UI) loadModelThen(path, preset string, show func(*session.Model)) {
 	u.setStatus("Loading model " + filepath.Base(path) + "…")
 	u.ses.LoadModelWith(path, preset, func(m *session.Model, err error) {
 		if err != nil {
 			u.showError("Cannot open model", err)
 			return
 		}
-		u.rememberFolder(filepath.Dir(path))
-		u.app.Preferences().SetString(prefLastModel, path)
-		u.ses.SetModel(m)
-		u.setSamples(u.defaultSamples)
-		u.modelChanged()
-		u.noteOverFrame(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())), u.frame != nil)
+		show(m)
 	})
+}
+
+// showLoaded puts the model read from path on screen.
+func (u *UI) showLoaded(path string, m *session.Model) {
+	u.rememberFolder(filepath.Dir(path))
+	u.app.Preferences().SetString(prefLastModel, path)
+	u.ses.SetModel(m)
+	u.setSamples(u.defaultSamples)
+	u.modelChanged()
+	u.noteOverFrame(fmt.Sprintf("Opened %s (%d layers with channel maps)", m.Label, len(m.MapLayers())), u.frame != nil)
 }
 
 // useBuiltinModel puts the built-in model back on screen and forgets the

@@ -44,6 +44,8 @@ type explainPanel struct {
 	shown   bool                 // the tab is visible
 	model   *session.Model       // whose classes and layers the selects list
 	classes []string
+	input   *session.Input // the image on screen (a new one for a new image or model)
+	asked   *session.Input // the image the running explanation was asked for
 }
 
 const (
@@ -144,9 +146,28 @@ func (p *explainPanel) setFrame(f *session.Frame) {
 		p.layer.Options = append([]string{defaultLayer}, layers...)
 		p.layer.SetSelectedIndex(0)
 	}
+	if f.Input != p.input {
+		p.input = f.Input
+		if !p.fast() {
+			p.clearStale()
+		}
+	}
 	if p.shown && p.fast() {
 		p.start()
 	}
+}
+
+// clearStale takes a slow method's map off screen when another image (or
+// model) comes: it explained the previous one, and Explain would run for a
+// while before replacing it. The fast methods follow the image at once.
+func (p *explainPanel) clearStale() {
+	p.cur = nil
+	blank := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	p.view.img.Image = blank
+	p.view.h, p.view.w = 1, 1
+	p.view.Refresh()
+	p.value.SetText(" ") // the colour bar stays: it is the colormap's
+	p.info.SetText(fmt.Sprintf("New image: press Explain to run %s on it.", methodLabels[p.method.SelectedIndex()]))
 }
 
 // setShown is called when the tab is selected or left.
@@ -179,6 +200,7 @@ func (p *explainPanel) start() {
 	}
 	p.run.Disable()
 	p.stop.Enable()
+	p.asked = p.input
 	p.cancel = p.u.ses.Explain(o, func(done, total int) { p.progress.SetValue(float64(done) / float64(total)) }, p.show)
 }
 
@@ -208,12 +230,16 @@ func (p *explainPanel) show(e *session.Explanation) {
 		p.info.SetText("No explanation: " + e.Err.Error())
 		return
 	}
+	if p.asked != p.input && !p.fast() { // finished after another image came
+		p.clearStale()
+		return
+	}
 	p.cur = e
 	p.showImage()
 	p.bar.Image = e.ColorBar
 	p.bar.Refresh()
-	lines := []string{fmt.Sprintf("%s of class %s (predicted: %s), score (logit) %.4g, at %s · %d ms",
-		methodLabels[p.method.SelectedIndex()], e.Class, e.Predicted, e.Score, e.Layer, e.Took.Milliseconds())}
+	lines := []string{fmt.Sprintf("%s of %s (predicted: %s), score (logit) %.4g, at %s · %d ms",
+		methodLabels[p.method.SelectedIndex()], classPhrase(e.Class), e.Predicted, e.Score, e.Layer, e.Took.Milliseconds())}
 	if e.Completeness != "" {
 		lines = append(lines, "Completeness: "+e.Completeness)
 	}
@@ -224,6 +250,16 @@ func (p *explainPanel) show(e *session.Explanation) {
 		lines = append(lines, "Pixels the prediction cannot depend on (a blind strip where pooling drops rows or columns) stay at the lowest colour.")
 	}
 	p.info.SetText(strings.Join(lines, "\n"))
+}
+
+// classPhrase is "class NAME", or the name alone when it already says
+// "class" (the generic names of a file without class names: "Grad-CAM of
+// class class 603" read as a typo).
+func classPhrase(name string) string {
+	if strings.HasPrefix(name, "class ") {
+		return name
+	}
+	return "class " + name
 }
 
 // showImage shows the overlay over the network input, pixel for pixel, or

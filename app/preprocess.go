@@ -102,6 +102,9 @@ func preprocessText(m *session.Model) string {
 			return fmt.Sprintf("Preprocessing: %s — %s", p.Name, p.Help)
 		}
 	}
+	if m.Preprocess == session.PresetRecorded {
+		return "Preprocessing: as the file records it (its own rescale, mean and std)"
+	}
 	return "Preprocessing: " + m.Preprocess
 }
 

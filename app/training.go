@@ -359,12 +359,18 @@ func (t *trainingPanel) config() (session.TrainConfig, session.DataSpec, error) 
 // startTraining reads the form and asks the session for a run: it opens
 // the data and builds the networks off the UI goroutine. When the run
 // would replace trained weights with fresh ones, it asks first
-// (askDiscard).
+// (askDiscard), but only once the data folders' listings show that the
+// run can start (a one-class or empty folder was reported only after the
+// question was answered).
 func (t *trainingPanel) startTraining() {
 	if t.running() {
 		return
 	}
-	if _, _, err := t.config(); err != nil {
+	_, spec, err := t.config()
+	if err == nil && t.source.Selected == dataFolder && !t.xfer.fromBase() {
+		err = session.CheckData(spec)
+	}
+	if err != nil {
 		t.u.showError("Cannot start training", err)
 		return
 	}

@@ -157,6 +157,13 @@ func (c *Conv2D) Build(in []int) ([]int, error) {
 	if g.c%c.groups != 0 {
 		return nil, fmt.Errorf("Conv2D: expected input channels divisible by groups (%d), received %d", c.groups, g.c)
 	}
+	n := float64(g.kh) * float64(g.kw) * float64(g.c/c.groups) * float64(c.filters)
+	if c.useBias {
+		n += float64(c.filters)
+	}
+	if err := checkParams("Conv2D", n); err != nil {
+		return nil, err
+	}
 	c.cg, c.og = g.c/c.groups, c.filters/c.groups
 	c.depthwise = c.groups > 1 && c.cg == 1
 	c.grouped = !c.depthwise && (c.groups > 1 || g.dh > 1 || g.dw > 1)

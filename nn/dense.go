@@ -76,6 +76,9 @@ func (d *Dense) Build(in []int) ([]int, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("Dense: expected input of rank 1 (features), received %s (add a Flatten layer before it)", shapeString(in))
 	}
+	if err := checkParams("Dense", float64(in[0])*float64(d.units)+float64(d.units)); err != nil {
+		return nil, err
+	}
 	d.in = in[0]
 	d.kernel = newParam("kernel", d.in, d.units)
 	d.bias = nil

@@ -69,6 +69,7 @@ func newSequential(input []int, layers []Layer, draw bool, built [][]int) (*Sequ
 		}
 	}
 	shape := m.input
+	var kept float64
 	for i, l := range layers {
 		if l.Name() == "" {
 			base := snakeCase(l.Kind())
@@ -90,6 +91,13 @@ func newSequential(input []int, layers []Layer, draw bool, built [][]int) (*Sequ
 			return nil, fmt.Errorf("nn: layer %d (%s, %s): %w", i+1, l.Name(), l.Kind(), err)
 		}
 		m.shapes = append(m.shapes, out)
+		// Every layer's output is kept (Outputs): bound their sum per sample
+		// as Graph.Build bounds a file's graph, so that the first Forward
+		// cannot allocate gigabytes.
+		kept += float64(shapeSize(out))
+		if kept > maxKeptValues {
+			return nil, fmt.Errorf("nn: layer %d (%s, %s): output %s is too large: expected the outputs kept for one sample to hold at most %d values, received %.0f", i+1, l.Name(), l.Kind(), shapeString(out), maxKeptValues, kept)
+		}
 		for _, p := range layerWeights(l) {
 			if !strings.Contains(p.Name, "/") {
 				p.Name = l.Name() + "/" + p.Name
@@ -101,6 +109,9 @@ func newSequential(input []int, layers []Layer, draw bool, built [][]int) (*Sequ
 	}
 	if len(used) != len(layers) {
 		return nil, fmt.Errorf("nn: layer names must be unique")
+	}
+	if err := checkParams("nn: model", float64(m.CountParams())); err != nil {
+		return nil, err
 	}
 	m.init(0, draw)
 	m.g = m.Graph()

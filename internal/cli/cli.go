@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -136,15 +137,27 @@ func (e *env) exit(err error) int {
 	return ExitError
 }
 
-// oneLine joins a multi-line message into one line and drops a leading
-// package prefix ("nn: ", "dataset: "), which means nothing to a user.
+// oneLine joins a multi-line message into one line and drops our Go
+// packages' prefixes (goPackagePrefixes) at its start and after each ": ",
+// which mean nothing to a user: "A.json: nn: layer 1 …" prints as
+// "A.json: layer 1 …", "m.safetensors: nn: safetensors: …" as
+// "m.safetensors: safetensors: …" (the app's error dialogs do the same).
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	for _, p := range []string{"nn: ", "dataset: "} {
-		s = strings.TrimPrefix(s, p)
+	parts := strings.Split(strings.Join(strings.Fields(s), " "), ": ")
+	out := parts[:0]
+	for i, p := range parts {
+		if i < len(parts)-1 && slices.Contains(goPackagePrefixes, p) {
+			continue
+		}
+		out = append(out, p)
 	}
-	return s
+	return strings.Join(out, ": ")
 }
+
+// goPackagePrefixes are the "pkg: " prefixes our Go packages put on their
+// errors (app/actions.go keeps the same list). Format names (onnx, keras,
+// hdf5, safetensors, arch) stay: they say which kind of file was read.
+var goPackagePrefixes = []string{"nn", "dataset", "session", "explain", "atlas", "transfer", "exemplars", "receptive", "render"}
 
 // mainUsage is the top-level help.
 func mainUsage() string {

@@ -95,6 +95,8 @@ func runExplain(e *env, args []string) error {
 		return fs.bad("--opacity: expected 0..1, received %g", *opacity)
 	case *steps < 2 || *samples < 1:
 		return fs.bad("--steps must be 2 or more and --samples 1 or more, received %d and %d", *steps, *samples)
+	case *steps > maxExplainRuns || *samples > maxExplainRuns:
+		return fs.bad("--steps and --samples: expected at most %d each, received %d and %d", maxExplainRuns, *steps, *samples)
 	case !positiveFinite(*noise):
 		return fs.bad("--noise: expected a positive fraction, received %g", *noise)
 	}
@@ -175,8 +177,8 @@ func runExplain(e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(e.stdout, "%s: %s of class %s (index %d; predicted %s) at %s, score %.6g\n",
-		*image, meth, rep.Class, r.Class, rep.Predicted, r.Layer, r.Score)
+	fmt.Fprintf(e.stdout, "%s: %s of %s (index %d; predicted %s) at %s, score %.6g\n",
+		*image, meth, classPhrase(rep.Class), r.Class, rep.Predicted, r.Layer, r.Score)
 	if c := r.Completeness; c != nil {
 		fmt.Fprintf(e.stdout, "completeness: sum of attributions %.6g, s(x) - s(black) %.6g, gap %.2f %%\n", c.Sum, c.Delta, 100*c.Gap)
 	}
@@ -216,3 +218,19 @@ func parseClass(m *model.Model, s string) (int, error) {
 	}
 	return 0, fmt.Errorf("--class: expected a class name (%s) or an index 0..%d, received %q", strings.Join(names, ", "), n-1, s)
 }
+
+// classPhrase is "class NAME", or the name alone when it already says
+// "class" (the generic names "class 603" of a file without class names:
+// "gradcam of class class 603" read as a typo).
+func classPhrase(name string) string {
+	if strings.HasPrefix(name, "class ") {
+		return name
+	}
+	return "class " + name
+}
+
+// maxExplainRuns bounds --steps and --samples: Integrated Gradients'
+// authors use 20 to 300 steps and SmoothGrad's 50 samples, and SmoothGrad
+// draws the noise of every sample up front (samples × the input's values),
+// so --samples 1000000000 made the runtime abort for lack of memory.
+const maxExplainRuns = 1000

@@ -115,6 +115,9 @@ func runTrain(e *env, args []string) error {
 			return fmt.Errorf("%s: %w", f.resume, err)
 		}
 	}
+	if err := model.CheckBatch(net, f.batch); err != nil {
+		return fmt.Errorf("--batch: %w", err)
+	}
 	data, err := model.OpenData(f.dataSpec(), net.InputShape(), outputs, f.batch, f.valSteps)
 	if err != nil {
 		return err

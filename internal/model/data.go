@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -59,7 +60,7 @@ func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, 
 		return openGenerated(spec, input, outputs, batch, valSteps)
 	}
 	if spec.TrainDir == "" {
-		return nil, fmt.Errorf("choose a training folder (one subfolder per class) or the generated dataset")
+		return nil, errNoTrainDir
 	}
 	if len(input) != 3 {
 		return nil, fmt.Errorf("the model's input %v is not an image (height, width, channels)", input)
@@ -118,6 +119,12 @@ func OpenData(spec DataSpec, input []int, outputs, batch, valSteps int) (*Data, 
 // command line uses the same split).
 const ValidationStart = 1 << 40
 
+// MaxGeneratedValidation bounds the generated dataset's validation images
+// (validation steps × batch size): 2²⁰, an hour of validation after every
+// epoch already; the iterator keeps a flag per image, so --validation-steps
+// 1000000000 made the runtime abort for lack of memory.
+const MaxGeneratedValidation = 1 << 20
+
 // openGenerated opens the built-in generated dataset as the command line's
 // "--train builtin" does: a fresh image for every training sample and a
 // fixed validation set of valSteps batches. One sigmoid output trains on
@@ -140,6 +147,9 @@ func openGenerated(spec DataSpec, input []int, outputs, batch, valSteps int) (*D
 	if err != nil {
 		return nil, err
 	}
+	if max(1, valSteps) > MaxGeneratedValidation/batch {
+		return nil, fmt.Errorf("validation steps × batch size: expected at most %d generated validation images, received %d × %d", MaxGeneratedValidation, valSteps, batch)
+	}
 	nval := max(1, valSteps) * batch
 	train := g.Iterator(0, 0, batch, false, spec.Seed)
 	val := g.Iterator(ValidationStart, nval, batch, false, spec.Seed)
@@ -149,4 +159,27 @@ func openGenerated(spec DataSpec, input []int, outputs, batch, valSteps int) (*D
 	d.closers = []func() error{train.Close, val.Close}
 	d.iters = []*dataset.Iterator{train, val}
 	return d, nil
+}
+
+// errNoTrainDir is the error for a folder source without a folder.
+var errNoTrainDir = errors.New("choose a training folder (one subfolder per class) or the generated dataset")
+
+// CheckListing makes the checks of OpenData that need only folder listings
+// (dataset.CheckListing): the training folder, and the validation folder
+// with the same classes, can be read, have at least two class subfolders
+// and image files in each. The generated dataset passes. Quick: the app
+// runs it before asking anything about the run.
+func CheckListing(spec DataSpec) error {
+	if spec.Generated {
+		return nil
+	}
+	if spec.TrainDir == "" {
+		return errNoTrainDir
+	}
+	classes, err := dataset.CheckListing(spec.TrainDir, dataset.Options{})
+	if err != nil || spec.ValDir == "" {
+		return err
+	}
+	_, err = dataset.CheckListing(spec.ValDir, dataset.Options{Classes: classes})
+	return err
 }

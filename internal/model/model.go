@@ -68,7 +68,8 @@ func Open(path string) (*Model, error) { return OpenWith(path, "") }
 // OpenWith is Open with the preprocessing preset for an ONNX file, which
 // usually records none (PresetTutorial, PresetImageNet or PresetRaw; "" is
 // what the file records — Convscope's export writes it — else
-// PresetTutorial). Other formats record their preprocessing and refuse a
+// PresetTutorial; Model.Preprocess then names the preset it matches, or is
+// PresetRecorded). Other formats record their preprocessing and refuse a
 // preset.
 func OpenWith(path, preset string) (*Model, error) {
 	if name, ok := strings.CutPrefix(path, BuiltinPrefix); ok {
@@ -96,12 +97,14 @@ func OpenWith(path, preset string) (*Model, error) {
 		}
 		m.Meta, m.Classes = meta, meta.ClassNames
 	case ".onnx":
-		if preset == "" {
-			preset = PresetTutorial
-		}
+		// "" reads what the file records, else the tutorial's (onnx.Options).
 		g, meta, err := onnx.Load(path, onnx.Options{Preprocess: preset})
 		if err != nil {
 			return nil, err
+		}
+		if preset == "" {
+			in := g.InputShape()
+			preset = matchPreset(meta, in[len(in)-1])
 		}
 		m.Graph, m.Meta, m.Classes, m.Preprocess = g, meta, meta.ClassNames, preset
 	case ".h5", ".hdf5", ".keras":

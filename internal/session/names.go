@@ -73,6 +73,14 @@ func NeedsPreprocess(path string) bool { return model.NeedsPreprocess(path) }
 // Preset is a preprocessing preset with a one-line explanation.
 type Preset = model.Preset
 
+// CheckData makes the cheap checks of a training data source, the folder
+// listings only (model.CheckListing): quick enough for the UI goroutine.
+func CheckData(spec DataSpec) error { return model.CheckListing(spec) }
+
+// PresetRecorded is the Preprocess of an ONNX file that records its own
+// preprocessing, one no preset matches.
+const PresetRecorded = model.PresetRecorded
+
 // Presets lists the preprocessing presets, default first.
 func Presets() []Preset { return append([]Preset(nil), model.Presets...) }
 

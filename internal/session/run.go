@@ -89,6 +89,9 @@ func (s *Session) prepare(req TrainRequest) (display, train *nn.Sequential, data
 		}
 	}
 	c := req.Config
+	if err = model.CheckBatch(train, c.BatchSize); err != nil {
+		return nil, nil, nil, err
+	}
 	data, err = model.OpenData(req.Data, train.InputShape(), model.Outputs(train), c.BatchSize, c.ValidationSteps)
 	return display, train, data, err
 }
