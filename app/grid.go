@@ -168,6 +168,7 @@ func (g *grid) syncControls(v session.View) {
 	g.cmap.SetSelected(v.Colormap)
 	g.scale.SetSelected(scaleLabels[v.Scale])
 	g.zoom.SetValue(float64(v.Tile))
+	g.u.syncMenuChecks()
 }
 
 func (g *grid) setColormap(name string) {

@@ -46,6 +46,7 @@ func (u *UI) setTheme(pref string) {
 		u.app.Settings().SetTheme(theme.DefaultTheme())
 	}
 	u.app.Preferences().SetString(prefTheme, pref)
+	u.syncMenuChecks()
 }
 
 // themeMenu is View ▸ Theme.

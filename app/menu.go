@@ -95,7 +95,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Documentation (README)", nil, u.openDocs),
 		fyne.NewMenuItemSeparator(),
 		item("About Convscope", nil, u.about))
-	return fyne.NewMainMenu(file, view, help)
+	mm := fyne.NewMainMenu(file, view, help)
+	u.markChoices(mm)
+	return mm
 }
 
 func appendItem(m *fyne.Menu, label string, fn func()) *fyne.Menu {
