@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"slices"
 	"strings"
 
@@ -32,6 +33,7 @@ type sidePanel struct {
 	// samplesBox holds the samples strip, rebuilt when the samples
 	// follow the model (setSamples).
 	samplesBox *fyne.Container
+	thumbs     []*thumb // the strip's thumbnails, in u.samples order
 	bars       *fyne.Container
 	layers     *widget.List
 	names      []string
@@ -171,26 +173,55 @@ func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (p *sidePanel) setSamples() {
 	p.samplesBox.Objects = []fyne.CanvasObject{p.samplesStrip()}
 	p.samplesBox.Refresh()
+	p.markSample(p.u.frame)
 }
 
 // samplesStrip is a row of sample thumbnails, one click each.
 func (p *sidePanel) samplesStrip() fyne.CanvasObject {
+	p.thumbs = p.thumbs[:0]
 	if len(p.u.samples) == 0 {
 		return widget.NewLabel("no samples")
 	}
 	grid := container.NewGridWrap(fyne.NewSize(44, 44))
 	for i, s := range p.u.samples {
-		i := i
-		grid.Add(newThumb(s, func() { p.u.openSample(i) }))
+		t := newThumb(s, func() { p.u.openSample(i) })
+		p.thumbs = append(p.thumbs, t)
+		grid.Add(t)
 	}
 	return grid
 }
 
-// thumb is a tappable sample thumbnail.
+// markSample frames the thumbnail of the sample f shows, and no other;
+// none when f is not a sample (a file, a dropped image) or is nil.
+func (p *sidePanel) markSample(f *session.Frame) {
+	on := sampleIndex(p.u.samples, f)
+	for i, t := range p.thumbs {
+		t.setSelected(i == on)
+	}
+}
+
+// sampleIndex returns the index of the sample frame f shows, or -1. A
+// sample is opened by name without a path (UI.openSample); a file of the
+// same name has one.
+func sampleIndex(samples []session.Sample, f *session.Frame) int {
+	if f == nil || f.Input == nil || f.Input.Path != "" {
+		return -1
+	}
+	for i, s := range samples {
+		if s.Name == f.Input.Name {
+			return i
+		}
+	}
+	return -1
+}
+
+// thumb is a tappable sample thumbnail, framed in the theme's primary
+// colour while its sample is on screen.
 type thumb struct {
 	widget.BaseWidget
-	img *canvas.Image
-	fn  func()
+	img      *canvas.Image
+	fn       func()
+	selected bool
 }
 
 func newThumb(s session.Sample, fn func()) *thumb {
@@ -200,12 +231,64 @@ func newThumb(s session.Sample, fn func()) *thumb {
 	return t
 }
 
-func (t *thumb) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.img) }
-func (t *thumb) Tapped(*fyne.PointEvent)             { t.fn() }
+// setSelected shows or hides the frame.
+func (t *thumb) setSelected(on bool) {
+	if t.selected != on {
+		t.selected = on
+		t.Refresh()
+	}
+}
+
+func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeWidth = thumbFrameWidth
+	r := &thumbRenderer{t: t, frame: frame}
+	r.Refresh()
+	return r
+}
+
+func (t *thumb) Tapped(*fyne.PointEvent) { t.fn() }
+
+// thumbFrameWidth is the selected thumbnail's frame, in pixels.
+const thumbFrameWidth = 2
+
+type thumbRenderer struct {
+	t     *thumb
+	frame *canvas.Rectangle
+}
+
+func (r *thumbRenderer) Layout(size fyne.Size) {
+	for _, o := range r.Objects() {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (r *thumbRenderer) MinSize() fyne.Size { return r.t.img.MinSize() }
+
+func (r *thumbRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.t.img, r.frame}
+}
+
+// Refresh follows the selection and the theme (a theme change refreshes
+// every widget).
+func (r *thumbRenderer) Refresh() {
+	r.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	if r.t.selected {
+		r.frame.Show()
+	} else {
+		r.frame.Hide()
+	}
+	r.frame.Refresh()
+	r.t.img.Refresh()
+}
+
+func (r *thumbRenderer) Destroy() {}
 
 // setFrame shows a frame's input and prediction and lists its layers.
 func (p *sidePanel) setFrame(f *session.Frame) {
 	p.name.SetText(f.Input.Name)
+	p.markSample(f)
 	if p.original.Image != f.Input.Preview {
 		p.original.Image = f.Input.Preview
 		p.originalCap.SetText(originalCaption(f.Input))
