@@ -3,12 +3,14 @@ package app
 import (
 	"fmt"
 	"image"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/convscope/convscope/internal/session"
@@ -34,6 +36,7 @@ type inspector struct {
 	stats *widget.Label
 	hist  *canvas.Image
 	kern  *canvas.Image
+	kernM *markedImage // kern, with the inspected filter framed
 	kernL *widget.Label
 	obj   fyne.CanvasObject
 }
@@ -77,7 +80,8 @@ func buildInspector(ins *session.Inspection) *inspector {
 		in.kernL = widget.NewLabel(kernelCaption(ch, ins.KernelRGB))
 		in.kernL.Wrapping = fyne.TextWrapWord
 		right.Add(in.kernL)
-		right.Add(container.NewHBox(in.kern))
+		in.kernM = newMarkedImage(in.kern, ins.KernelCell)
+		right.Add(container.NewHBox(in.kernM))
 	}
 	left := container.NewVBox(container.NewCenter(in.big), in.value)
 	in.obj = container.NewHBox(left, right)
@@ -90,6 +94,66 @@ func kernelCaption(ch int, rgb bool) string {
 	}
 	return fmt.Sprintf("Kernel of filter %d: one tile per input channel (blue negative, red positive, white 0)", ch)
 }
+
+// markedImage shows an image with a frame in the theme's primary colour
+// around mark (in the image's pixels; no frame when empty): the
+// inspected filter among the first layer's kernels, which the caption
+// names ("this channel is filter N").
+type markedImage struct {
+	widget.BaseWidget
+	img  *canvas.Image
+	mark image.Rectangle
+}
+
+func newMarkedImage(img *canvas.Image, mark image.Rectangle) *markedImage {
+	m := &markedImage{img: img, mark: mark}
+	m.ExtendBaseWidget(m)
+	return m
+}
+
+func (m *markedImage) CreateRenderer() fyne.WidgetRenderer {
+	r := &markedRenderer{m: m, frame: canvas.NewRectangle(color.Transparent)}
+	r.frame.StrokeWidth = thumbFrameWidth
+	r.Refresh()
+	return r
+}
+
+type markedRenderer struct {
+	m     *markedImage
+	frame *canvas.Rectangle
+}
+
+// Layout stretches the image over the widget and puts the frame on the
+// mark, scaled as the image is: the frame's stroke, drawn inside its
+// rectangle, covers the mark's edge.
+func (r *markedRenderer) Layout(size fyne.Size) {
+	r.m.img.Move(fyne.NewPos(0, 0))
+	r.m.img.Resize(size)
+	b := r.m.img.Image.Bounds()
+	if b.Empty() || r.m.mark.Empty() {
+		return
+	}
+	fx, fy := size.Width/float32(b.Dx()), size.Height/float32(b.Dy())
+	k := r.m.mark.Sub(b.Min)
+	r.frame.Move(fyne.NewPos(float32(k.Min.X)*fx, float32(k.Min.Y)*fy))
+	r.frame.Resize(fyne.NewSize(float32(k.Dx())*fx, float32(k.Dy())*fy))
+}
+
+func (r *markedRenderer) MinSize() fyne.Size { return r.m.img.MinSize() }
+
+func (r *markedRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.m.img, r.frame}
+}
+
+// Refresh follows the theme (a theme change refreshes every widget).
+func (r *markedRenderer) Refresh() {
+	r.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	r.frame.Hidden = r.m.mark.Empty()
+	r.frame.Refresh()
+	r.m.img.Refresh()
+}
+
+func (r *markedRenderer) Destroy() {}
 
 // channelView shows a channel image pixel for pixel and reports the map
 // cell under the mouse.

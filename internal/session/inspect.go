@@ -27,6 +27,10 @@ type Inspection struct {
 	// channel.
 	Kernel    *image.RGBA
 	KernelRGB bool
+	// KernelCell is, when KernelRGB, the inspected filter's tile, its
+	// number and the gap around them in Kernel (the inspector frames it);
+	// empty otherwise.
+	KernelCell image.Rectangle
 	// Values is the channel's map, H×W row-major, copied on the worker
 	// (the layer's activation belongs to the network).
 	Values []float32
@@ -45,7 +49,12 @@ func (s *Session) Inspect(lv *LayerView, ch int, done func(*Inspection)) {
 		in := inspect(lv, ch, v)
 		for _, l := range w.model.MapLayers() { // the layer may belong to a model no longer on screen
 			if l.Index == lv.Index && l.Name == lv.Name {
-				in.Kernel, in.KernelRGB = kernelImage(w.model, lv.Index, ch)
+				if k, rgb := kernelSheet(w.model, lv.Index, ch); k != nil {
+					in.Kernel, in.KernelRGB = k.Image, rgb
+					if rgb {
+						in.KernelCell = k.Layout.Cell(ch).Inset(-k.Layout.Gap)
+					}
+				}
 			}
 		}
 		s.post(func() { done(in) })
@@ -81,6 +90,14 @@ func inspect(lv *LayerView, ch int, v View) *Inspection {
 
 // kernelImage draws the kernel of filter ch of layer i (see Inspection).
 func kernelImage(m *Model, i, ch int) (out *image.RGBA, rgb bool) {
+	if k, rgb := kernelSheet(m, i, ch); k != nil {
+		return k.Image, rgb
+	}
+	return nil, false
+}
+
+// kernelSheet is kernelImage's sheet, whose layout places each tile.
+func kernelSheet(m *Model, i, ch int) (k *render.Sheet, rgb bool) {
 	wt, s, ok := m.Kernel(i)
 	if !ok {
 		return nil, false
@@ -94,7 +111,7 @@ func kernelImage(m *Model, i, ch int) (out *image.RGBA, rgb bool) {
 	if rgb {
 		filter = -1
 	}
-	return render.KernelSheet(nil, wt, kh, kw, cin, cout, filter, o).Image, rgb
+	return render.KernelSheet(nil, wt, kh, kw, cin, cout, filter, o), rgb
 }
 
 // labelCharW is the width of one character of the sheets' channel labels

@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"image"
 	"testing"
 )
 
@@ -48,6 +49,23 @@ func TestInspectValuesAndKernels(t *testing.T) {
 		if in.Kernel == nil || in.KernelRGB != c.rgb || in.Kernel.Rect.Dx() != c.width {
 			t.Errorf("%s/%d: kernel %v, RGB %v; want %d wide, RGB %v", lv.Name, c.ch, in.Kernel, in.KernelRGB, c.width, c.rgb)
 		}
+	}
+	// The inspected filter's cell (for the inspector's frame): inside the
+	// picture, one per filter, row by row; none for a later layer.
+	var cells []image.Rectangle
+	for ch := range f.Layers[0].Shape[2] {
+		in := inspectOf(h, f.Layers[0], ch)
+		c := in.KernelCell
+		if c.Empty() || !c.In(in.Kernel.Rect) {
+			t.Fatalf("filter %d: cell %v in a %v kernel picture", ch, c, in.Kernel.Rect)
+		}
+		if ch > 0 && (c.Min.X <= cells[ch-1].Min.X || c.Min.Y != cells[ch-1].Min.Y || c.Size() != cells[0].Size()) {
+			t.Errorf("filter %d: cell %v after %v", ch, c, cells[ch-1])
+		}
+		cells = append(cells, c)
+	}
+	if c := inspectOf(h, f.Layers[2], 0).KernelCell; !c.Empty() {
+		t.Errorf("a later layer's kernel has a filter cell %v", c)
 	}
 	k0, k1 := inspectOf(h, f.Layers[2], 0).Kernel, inspectOf(h, f.Layers[2], 1).Kernel
 	if bytes.Equal(k0.Pix, k1.Pix) {
