@@ -136,6 +136,13 @@ func New(a fyne.App, opts Options) *UI {
 	if u.post == nil {
 		u.post = fyne.Do
 	}
+	// The remembered theme comes first: the driver restyles widgets on
+	// a theme change only once the app runs, so labels built before it
+	// kept the default theme's text colour (white on the light theme's
+	// background).
+	if t := a.Preferences().String(prefTheme); t != "" && t != "system" {
+		u.setTheme(t)
+	}
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 
 	model, why := u.initialModel(opts)
@@ -222,9 +229,6 @@ func New(a fyne.App, opts Options) *UI {
 	p := a.Preferences()
 	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1280)), float32(p.FloatWithFallback(prefHeight, 800))))
 	u.updateTitle()
-	if t := p.String(prefTheme); t != "" && t != "system" {
-		u.setTheme(t)
-	}
 	u.offerResume()
 	return u
 }
