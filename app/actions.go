@@ -169,12 +169,12 @@ func (u *UI) rememberFolder(dir string) {
 // showError shows a dialog that says what went wrong.
 func (u *UI) showError(title string, err error) {
 	var oe *session.OpenError
-	msg := userMessage(err.Error())
+	msg := session.UserMessage(err.Error())
 	status := title + ": " + msg
 	switch {
 	case errors.As(err, &oe):
-		msg = fmt.Sprintf("%s could not be opened:\n%s", oe.Name, userMessage(oe.Err.Error()))
-		status = fmt.Sprintf("Cannot open %s: %s", oe.Name, userMessage(oe.Err.Error()))
+		msg = fmt.Sprintf("%s could not be opened:\n%s", oe.Name, session.UserMessage(oe.Err.Error()))
+		status = fmt.Sprintf("Cannot open %s: %s", oe.Name, session.UserMessage(oe.Err.Error()))
 	case strings.HasPrefix(msg, "internal error"):
 		title, status = "Internal error", "Internal e"+strings.TrimPrefix(msg, "internal e")
 	case strings.HasPrefix(strings.ToLower(msg), strings.ToLower(title)):
@@ -544,25 +544,4 @@ func (u *UI) closeNow() {
 	u.ses.Close()
 	u.win.Close()
 	u.app.Quit()
-}
-
-// goPackagePrefixes are the "pkg: " prefixes our Go packages put on their
-// errors; they name code, not anything the user sees ("dataset: folder x
-// has only one class subfolder", "…/m.safetensors: nn: safetensors:
-// header length …"). Format names (onnx, keras, hdf5, safetensors, arch)
-// stay: they say which kind of file was being read.
-var goPackagePrefixes = []string{"nn", "dataset", "session", "explain", "atlas", "transfer", "exemplars", "receptive", "render"}
-
-// userMessage removes goPackagePrefixes at the start of msg and after
-// each ": ".
-func userMessage(msg string) string {
-	parts := strings.Split(msg, ": ")
-	out := parts[:0]
-	for i, p := range parts {
-		if i < len(parts)-1 && slices.Contains(goPackagePrefixes, p) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return strings.Join(out, ": ")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"github.com/convscope/convscope/internal/session"
 )
 
 // TestViewMenuHasEveryTab: View listed Activations, Training, Atlas and
@@ -177,8 +178,8 @@ func TestUserMessage(t *testing.T) {
 		{"explain", "explain"},
 		{"", ""},
 	} {
-		if got := userMessage(c.in); got != c.want {
-			t.Errorf("userMessage(%q) = %q, expected %q", c.in, got, c.want)
+		if got := session.UserMessage(c.in); got != c.want {
+			t.Errorf("UserMessage(%q) = %q, expected %q", c.in, got, c.want)
 		}
 	}
 	u := newTestUI(t)

@@ -13,9 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
+
+	"github.com/convscope/convscope/internal/model"
 )
 
 // Exit codes returned by Main.
@@ -138,26 +139,13 @@ func (e *env) exit(err error) int {
 }
 
 // oneLine joins a multi-line message into one line and drops our Go
-// packages' prefixes (goPackagePrefixes) at its start and after each ": ",
-// which mean nothing to a user: "A.json: nn: layer 1 …" prints as
+// packages' prefixes, which mean nothing to a user (model.UserMessage, as
+// the app's error dialogs do): "A.json: nn: layer 1 …" prints as
 // "A.json: layer 1 …", "m.safetensors: nn: safetensors: …" as
-// "m.safetensors: safetensors: …" (the app's error dialogs do the same).
+// "m.safetensors: safetensors: …".
 func oneLine(s string) string {
-	parts := strings.Split(strings.Join(strings.Fields(s), " "), ": ")
-	out := parts[:0]
-	for i, p := range parts {
-		if i < len(parts)-1 && slices.Contains(goPackagePrefixes, p) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return strings.Join(out, ": ")
+	return model.UserMessage(strings.Join(strings.Fields(s), " "))
 }
-
-// goPackagePrefixes are the "pkg: " prefixes our Go packages put on their
-// errors (app/actions.go keeps the same list). Format names (onnx, keras,
-// hdf5, safetensors, arch) stay: they say which kind of file was read.
-var goPackagePrefixes = []string{"nn", "dataset", "session", "explain", "atlas", "transfer", "exemplars", "receptive", "render"}
 
 // mainUsage is the top-level help.
 func mainUsage() string {

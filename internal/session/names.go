@@ -77,6 +77,10 @@ type Preset = model.Preset
 // listings only (model.CheckListing): quick enough for the UI goroutine.
 func CheckData(spec DataSpec) error { return model.CheckListing(spec) }
 
+// UserMessage is an error message without our Go packages' prefixes
+// (model.UserMessage), as the app's dialogs show it.
+func UserMessage(msg string) string { return model.UserMessage(msg) }
+
 // PresetRecorded is the Preprocess of an ONNX file that records its own
 // preprocessing, one no preset matches.
 const PresetRecorded = model.PresetRecorded
