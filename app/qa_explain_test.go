@@ -30,11 +30,7 @@ func TestExplainViewFillsItsFrame(t *testing.T) {
 			t.Errorf("%d×%d: %v, expected %v×%v", c.w, c.h, got, c.wantW, c.wantH)
 		}
 	}
-	u := newTestUI(t)
-	u.openSample(1)
-	settle(u)
-	selectTab(t, u, "Explain")
-	settle(u)
+	u := explainTabUI(t)
 	e := u.explain
 	if e.cur == nil || e.cur.Overlay.Bounds().Dx() != 24 {
 		t.Fatal("no Grad-CAM of the 24×24 input on screen")
@@ -47,11 +43,7 @@ func TestExplainViewFillsItsFrame(t *testing.T) {
 // TestExplainCancelIsNotAnError: Cancel ended in "No explanation: context
 // canceled", as if something had failed.
 func TestExplainCancelIsNotAnError(t *testing.T) {
-	u := newTestUI(t)
-	u.openSample(1)
-	settle(u)
-	selectTab(t, u, "Explain")
-	settle(u)
+	u := explainTabUI(t)
 	e := u.explain
 	e.show(&session.Explanation{Err: fmt.Errorf("explain: %w", context.Canceled)})
 	if strings.Contains(e.info.Text, "context canceled") || !strings.HasPrefix(e.info.Text, "Cancelled") {

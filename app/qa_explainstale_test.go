@@ -21,11 +21,7 @@ func TestExplainSlowMapLeavesWithItsImage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {
-			u := newTestUI(t)
-			u.openSample(1)
-			settle(u)
-			selectTab(t, u, "Explain")
-			settle(u)
+			u := explainTabUI(t)
 			e := u.explain
 			e.method.SetSelected(tt.method)
 			settle(u)

@@ -85,6 +85,17 @@ func TestOpeningAnImageKeepsExplainAndCompare(t *testing.T) {
 	}
 }
 
+// explainTabUI is a test window with sample 1 open on the Explain tab.
+func explainTabUI(t *testing.T) *UI {
+	t.Helper()
+	u := newTestUI(t)
+	u.openSample(1)
+	settle(u)
+	selectTab(t, u, "Explain")
+	settle(u)
+	return u
+}
+
 // selectTab selects the tab called name.
 func selectTab(t *testing.T, u *UI, name string) {
 	t.Helper()

@@ -41,16 +41,7 @@ func logitsOf(t *testing.T, path, preset, img string) []float32 {
 // --preprocess, so an .onnx file was always explained on 0–1 pixels.
 // Its score is now the logit predict computes, both ways.
 func TestExplainNormalizesLikePredict(t *testing.T) {
-	dir := t.TempDir()
-	g, meta, err := onnx.Load(onnxFixture, onnx.Options{Preprocess: "imagenet"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := filepath.Join(dir, "squeeze.safetensors")
-	if err := nn.SaveGraphFile(st, g, meta); err != nil {
-		t.Fatal(err)
-	}
-	img := writeImage(t, dir, "a.png", 40, 50, 4)
+	dir, st, img := imagenetFixture(t)
 	p := logitsOf(t, onnxFixture, "imagenet", img) // the fixture ends in a softmax: probabilities
 	// The score is the class's logit z; softmax fixes z only up to a
 	// constant, so compare differences: z_a - z_b = log(p_a / p_b).
@@ -133,16 +124,7 @@ func firstConv(t *testing.T) string {
 // (the file's recorded mean and std were not read back); and export
 // refused .h5 and builtin:NAME models, reading them as safetensors.
 func TestExportKeepsPreprocessing(t *testing.T) {
-	dir := t.TempDir()
-	g, meta, err := onnx.Load(onnxFixture, onnx.Options{Preprocess: "imagenet"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := filepath.Join(dir, "squeeze.safetensors")
-	if err := nn.SaveGraphFile(st, g, meta); err != nil {
-		t.Fatal(err)
-	}
-	img := writeImage(t, dir, "a.png", 40, 50, 4)
+	dir, st, img := imagenetFixture(t)
 	out := filepath.Join(dir, "squeeze.onnx")
 	if code, _, stderr := run(t, "export", "--model", st, "--out", out); code != ExitOK {
 		t.Fatalf("export: %s", stderr)
@@ -157,4 +139,21 @@ func TestExportKeepsPreprocessing(t *testing.T) {
 			t.Errorf("export --model %s: exit %d, %q %q", m, code, stdout, stderr)
 		}
 	}
+}
+
+// imagenetFixture saves the ONNX fixture with ImageNet's preprocessing as
+// DIR/squeeze.safetensors (a model that records a mean and std) and writes
+// an image beside it.
+func imagenetFixture(t *testing.T) (dir, model, img string) {
+	t.Helper()
+	dir = t.TempDir()
+	g, meta, err := onnx.Load(onnxFixture, onnx.Options{Preprocess: "imagenet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model = filepath.Join(dir, "squeeze.safetensors")
+	if err := nn.SaveGraphFile(model, g, meta); err != nil {
+		t.Fatal(err)
+	}
+	return dir, model, writeImage(t, dir, "a.png", 40, 50, 4)
 }
